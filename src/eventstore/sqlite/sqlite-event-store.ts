@@ -1,0 +1,412 @@
+import { EventEmitter } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { JsonObject } from '../../shared/json';
+import { DEFAULT_MAX_EVENT_BYTES, type SerializedEvent, validateAppend } from '../append-validation';
+import {
+  DuplicateEventIdError,
+  EventStoreUnavailableError,
+  WrongExpectedRevisionError,
+} from '../event-store.errors';
+import type {
+  AppendResult,
+  EventFilter,
+  EventStore,
+  ExpectedRevision,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeAllOptions,
+  Subscription,
+  SubscriptionMessage,
+} from '../event-store.port';
+
+/**
+ * `full` (default): every acknowledged append is on disk before the promise resolves; it survives a power loss.
+ * `normal`: WAL is synced at checkpoints only; a crash of the process loses nothing, but a power loss or OS
+ * crash may lose the most recent acknowledged appends. Opt-in only, for throwaway environments.
+ */
+export type SqliteSynchronous = 'full' | 'normal';
+
+export interface SqliteEventStoreOptions {
+  readonly synchronous?: SqliteSynchronous;
+  readonly maxEventBytes?: number;
+  /** Most appends one group commit may carry. */
+  readonly maxBatch?: number;
+  /** How often live subscriptions look for appends made by other processes on the same file. */
+  readonly pollIntervalMs?: number;
+}
+
+interface EventRow {
+  position: number;
+  stream: string;
+  revision: number;
+  event_id: string;
+  type: string;
+  data: string;
+  metadata: string;
+  created: string;
+}
+
+interface PendingAppend {
+  readonly stream: string;
+  readonly events: readonly SerializedEvent[];
+  readonly expected: ExpectedRevision;
+  readonly resolve: (result: AppendResult) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+type Outcome = { ok: AppendResult } | { error: unknown };
+
+const SUBSCRIPTION_PAGE = 500;
+const BUSY_RETRIES = 5;
+
+/**
+ * The embedded event store: one SQLite file in WAL mode. Appends that arrive while a commit is running are
+ * queued and written together in the next transaction (group commit), each inside its own savepoint so a
+ * conflict in one does not fail the others; one fsync then acknowledges the whole group.
+ */
+export class SqliteEventStore implements EventStore {
+  private readonly db: Database.Database;
+  private readonly appended = new EventEmitter();
+  private readonly maxEventBytes: number;
+  private readonly maxBatch: number;
+  private readonly pollIntervalMs: number;
+  private queue: PendingAppend[] = [];
+  private flushScheduled = false;
+  private closed = false;
+
+  private readonly stmt: {
+    lastRevision: Database.Statement<[string], { revision: number | null }>;
+    insert: Database.Statement<[string, number, string, string, string, string, string]>;
+    byIdsInStream: Database.Statement<[string, number, number], { event_id: string; position: number }>;
+    revisionOfId: Database.Statement<[string], { stream: string; revision: number }>;
+    forwards: Database.Statement<[string, number, number], EventRow>;
+    backwards: Database.Statement<[string, number, number], EventRow>;
+    all: Database.Statement<[number, number], EventRow>;
+    head: Database.Statement<[], { position: number | null }>;
+  };
+
+  constructor(
+    readonly file: string,
+    options: SqliteEventStoreOptions = {},
+  ) {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    this.maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
+    this.maxBatch = options.maxBatch ?? 512;
+    this.pollIntervalMs = options.pollIntervalMs ?? 250;
+    this.appended.setMaxListeners(0);
+
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+    this.db.pragma('busy_timeout = 5000');
+    this.migrate();
+
+    this.stmt = {
+      lastRevision: this.db.prepare('SELECT max(revision) AS revision FROM events WHERE stream = ?'),
+      insert: this.db.prepare(
+        'INSERT INTO events (stream, revision, event_id, type, data, metadata, created) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      byIdsInStream: this.db.prepare(
+        'SELECT event_id, position FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?',
+      ),
+      revisionOfId: this.db.prepare('SELECT stream, revision FROM events WHERE event_id = ?'),
+      forwards: this.db.prepare(
+        'SELECT * FROM events WHERE stream = ? AND revision >= ? ORDER BY revision ASC LIMIT ?',
+      ),
+      backwards: this.db.prepare(
+        'SELECT * FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?',
+      ),
+      all: this.db.prepare('SELECT * FROM events WHERE position > ? ORDER BY position ASC LIMIT ?'),
+      head: this.db.prepare('SELECT max(position) AS position FROM events'),
+    };
+  }
+
+  private migrate(): void {
+    // AUTOINCREMENT: positions strictly increase and are never reused, even after a rolled-back append.
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS events (
+        position INTEGER PRIMARY KEY AUTOINCREMENT,
+        stream   TEXT    NOT NULL,
+        revision INTEGER NOT NULL,
+        event_id TEXT    NOT NULL UNIQUE,
+        type     TEXT    NOT NULL,
+        data     TEXT    NOT NULL,
+        metadata TEXT    NOT NULL,
+        created  TEXT    NOT NULL,
+        UNIQUE (stream, revision)
+      );
+      CREATE TRIGGER IF NOT EXISTS events_are_immutable_update BEFORE UPDATE ON events
+        BEGIN SELECT RAISE(ABORT, 'events are immutable'); END;
+      CREATE TRIGGER IF NOT EXISTS events_are_immutable_delete BEFORE DELETE ON events
+        BEGIN SELECT RAISE(ABORT, 'events are immutable'); END;
+    `);
+  }
+
+  append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    let serialized: SerializedEvent[];
+    try {
+      if (this.closed) throw new EventStoreUnavailableError('store is closed');
+      serialized = validateAppend(stream, events, expected, this.maxEventBytes);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.queue.push({ stream, events: serialized, expected, resolve, reject });
+      this.scheduleFlush();
+    });
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flush();
+    });
+  }
+
+  /** Writes every queued append in one transaction; each append in its own savepoint. */
+  private flush(): void {
+    const batch = this.queue.splice(0, this.maxBatch);
+    if (this.queue.length > 0) this.scheduleFlush();
+    if (batch.length === 0) return;
+
+    const applyOne = this.db.transaction((pending: PendingAppend) => this.applyAppend(pending));
+    const applyAll = this.db.transaction((items: PendingAppend[]): Outcome[] =>
+      items.map((pending) => {
+        try {
+          return { ok: applyOne(pending) };
+        } catch (error) {
+          return { error: translateSqliteError(error) };
+        }
+      }),
+    );
+
+    let outcomes: Outcome[] | undefined;
+    let failure: unknown;
+    for (let attempt = 0; attempt <= BUSY_RETRIES && outcomes === undefined; attempt += 1) {
+      try {
+        outcomes = applyAll.immediate(batch);
+      } catch (error) {
+        failure = error;
+        if (!isBusy(error)) break;
+      }
+    }
+    if (outcomes === undefined) {
+      const error = isBusy(failure)
+        ? new EventStoreUnavailableError('database is locked by another process')
+        : translateSqliteError(failure);
+      for (const pending of batch) pending.reject(error);
+      return;
+    }
+    let anyWritten = false;
+    outcomes.forEach((outcome, i) => {
+      const pending = batch[i];
+      if (!pending) return;
+      if ('ok' in outcome) {
+        anyWritten = true;
+        pending.resolve(outcome.ok);
+      } else {
+        pending.reject(outcome.error);
+      }
+    });
+    if (anyWritten) this.appended.emit('appended');
+  }
+
+  private applyAppend({ stream, events, expected }: PendingAppend): AppendResult {
+    const current = this.stmt.lastRevision.get(stream)?.revision ?? -1;
+
+    if (expected === 'any' || expected === 'stream_exists') {
+      const first = events[0];
+      const existing = first ? this.stmt.revisionOfId.get(first.eventId) : undefined;
+      if (existing?.stream === stream) {
+        const repeat = this.matchExisting(stream, existing.revision - 1, events);
+        if (repeat) return repeat;
+        throw new WrongExpectedRevisionError(stream, expected, current);
+      }
+      if (expected === 'stream_exists' && current < 0) throw new WrongExpectedRevisionError(stream, expected, -1);
+    } else {
+      const revision = expected === 'no_stream' ? -1 : expected;
+      if (current !== revision) {
+        const repeat = current > revision ? this.matchExisting(stream, revision, events) : undefined;
+        if (repeat) return repeat;
+        throw new WrongExpectedRevisionError(stream, expected, current);
+      }
+    }
+
+    const created = new Date().toISOString();
+    let position = 0;
+    events.forEach((event, i) => {
+      const info = this.stmt.insert.run(
+        stream,
+        current + 1 + i,
+        event.eventId,
+        event.type,
+        event.data,
+        event.metadata,
+        created,
+      );
+      position = Number(info.lastInsertRowid);
+    });
+    return { nextRevision: current + events.length, position };
+  }
+
+  /** The first result again when exactly these event ids already follow `afterRevision` (idempotent re-append). */
+  private matchExisting(
+    stream: string,
+    afterRevision: number,
+    events: readonly SerializedEvent[],
+  ): AppendResult | undefined {
+    const rows = this.stmt.byIdsInStream.all(stream, afterRevision + 1, events.length);
+    if (rows.length !== events.length) return undefined;
+    if (!rows.every((row, i) => row.event_id === events[i]?.eventId)) return undefined;
+    const last = rows[rows.length - 1];
+    return last ? { nextRevision: afterRevision + events.length, position: last.position } : undefined;
+  }
+
+  readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    try {
+      const limit = options.maxCount ?? -1;
+      const from = options.fromRevision;
+      const rows =
+        options.direction === 'backwards'
+          ? this.stmt.backwards.all(
+              stream,
+              from === undefined || from === 'end' ? Number.MAX_SAFE_INTEGER : from === 'start' ? 0 : from,
+              limit,
+            )
+          : from === 'end'
+            ? []
+            : this.stmt.forwards.all(stream, from === undefined || from === 'start' ? 0 : from, limit);
+      return Promise.resolve(rows.map(toRecorded));
+    } catch (error) {
+      return Promise.reject(translateSqliteError(error));
+    }
+  }
+
+  readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    try {
+      return Promise.resolve(this.readAllSync(options.after ?? 0, options.maxCount ?? -1, options.filter));
+    } catch (error) {
+      return Promise.reject(translateSqliteError(error));
+    }
+  }
+
+  private readAllSync(after: number, maxCount: number, filter: EventFilter | undefined): RecordedEvent[] {
+    const prefixes = filter?.streamPrefixes;
+    if (!prefixes || prefixes.length === 0) return this.stmt.all.all(after, maxCount).map(toRecorded);
+    const clause = prefixes.map(() => 'substr(stream, 1, ?) = ?').join(' OR ');
+    const params = prefixes.flatMap((p) => [p.length, p]);
+    const rows = this.db
+      .prepare<unknown[], EventRow>(
+        `SELECT * FROM events WHERE position > ? AND (${clause}) ORDER BY position ASC LIMIT ?`,
+      )
+      .all(after, ...params, maxCount);
+    return rows.map(toRecorded);
+  }
+
+  subscribeAll(options: SubscribeAllOptions = {}): Subscription {
+    let closed = false;
+    let dirty = true;
+    let wake: (() => void) | undefined;
+    const nudge = (): void => {
+      dirty = true;
+      wake?.();
+    };
+    this.appended.on('appended', nudge);
+    // Other processes (the CLI, a second instance) may append to the same file.
+    const poll = setInterval(nudge, this.pollIntervalMs);
+    poll.unref();
+
+    const close = (): Promise<void> => {
+      closed = true;
+      this.appended.off('appended', nudge);
+      clearInterval(poll);
+      wake?.();
+      return Promise.resolve();
+    };
+
+    const messages = async function* (this: SqliteEventStore): AsyncGenerator<SubscriptionMessage> {
+      let position = options.after ?? 0;
+      let caughtUp = false;
+      while (!closed && !this.closed) {
+        dirty = false;
+        const page = this.readAllSync(position, SUBSCRIPTION_PAGE, options.filter);
+        for (const event of page) {
+          if (closed) return;
+          position = event.position;
+          yield { kind: 'event', event };
+        }
+        if (page.length === SUBSCRIPTION_PAGE) continue;
+        if (!caughtUp) {
+          caughtUp = true;
+          const head = this.stmt.head.get()?.position ?? 0;
+          yield { kind: 'caught_up', position: Math.max(position, head) };
+        }
+        if (!dirty && !closed) {
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+          });
+          wake = undefined;
+        }
+      }
+    }.call(this);
+
+    return {
+      [Symbol.asyncIterator]: () => messages,
+      close,
+    };
+  }
+
+  headPosition(): Promise<number> {
+    return Promise.resolve(this.stmt.head.get()?.position ?? 0);
+  }
+
+  ping(): Promise<void> {
+    try {
+      this.db.prepare('SELECT 1').get();
+      return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(translateSqliteError(error));
+    }
+  }
+
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    // Acknowledge what is queued before closing rather than dropping it.
+    while (this.queue.length > 0) this.flush();
+    this.closed = true;
+    this.appended.emit('appended');
+    this.db.close();
+    return Promise.resolve();
+  }
+}
+
+function toRecorded(row: EventRow): RecordedEvent {
+  return {
+    stream: row.stream,
+    revision: row.revision,
+    position: row.position,
+    eventId: row.event_id,
+    type: row.type,
+    data: JSON.parse(row.data) as JsonObject,
+    metadata: JSON.parse(row.metadata) as JsonObject,
+    created: row.created,
+  };
+}
+
+function isBusy(error: unknown): boolean {
+  return error instanceof Database.SqliteError && (error.code === 'SQLITE_BUSY' || error.code === 'SQLITE_LOCKED');
+}
+
+function translateSqliteError(error: unknown): unknown {
+  if (!(error instanceof Database.SqliteError)) return error;
+  if (error.code === 'SQLITE_CONSTRAINT_UNIQUE' && error.message.includes('event_id')) {
+    return new DuplicateEventIdError('(one of the appended ids)');
+  }
+  return new EventStoreUnavailableError(error.code);
+}
