@@ -1,0 +1,111 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { IsNull, type DataSource, type Repository } from 'typeorm';
+import type { Sealed } from './aes-gcm';
+import { InvalidKekError } from './crypto.errors';
+import { DataKeyEntity, KekCheckEntity } from './data-key.entity';
+import type { DataClass } from './data-classes';
+import type { Kek } from './kek';
+
+export interface DataKey {
+  readonly keyId: string;
+  readonly key: Buffer;
+}
+
+export type KeyLookup = { state: 'active'; key: Buffer } | { state: 'destroyed'; destroyedAt: string } | { state: 'unknown' };
+
+const KEK_CHECK_PLAINTEXT = Buffer.from('kyc-ledger kek check v1', 'utf8');
+
+function encode(sealed: Sealed): string {
+  return Buffer.concat([sealed.iv, sealed.tag, sealed.ciphertext]).toString('base64');
+}
+
+function decode(value: string): Sealed {
+  const bytes = Buffer.from(value, 'base64');
+  return { iv: bytes.subarray(0, 12), tag: bytes.subarray(12, 28), ciphertext: bytes.subarray(28) };
+}
+
+const context = (subjectId: string, dataClass: string, keyId: string): string =>
+  `${subjectId}|${dataClass}|${keyId}`;
+
+/**
+ * Data-encryption keys per (subject, data class), wrapped by the KEK, in the read-model database (never in
+ * the event store, so shredding a key does not touch the immutable log).
+ */
+export class KeyStore {
+  private readonly keys: Repository<DataKeyEntity>;
+  private readonly checks: Repository<KekCheckEntity>;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly kek: Kek,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.keys = dataSource.getRepository(DataKeyEntity);
+    this.checks = dataSource.getRepository(KekCheckEntity);
+  }
+
+  /**
+   * Refuses a KEK that is not the one the stored keys were wrapped with. On a new database, records the
+   * check value for this KEK.
+   */
+  async assertKek(): Promise<void> {
+    const existing = await this.checks.find();
+    if (existing.length === 0) {
+      const sealed = this.kek.wrap(KEK_CHECK_PLAINTEXT, 'kek-check');
+      await this.checks.insert({ kekId: this.kek.id, sealed: encode(sealed), createdAt: this.now().toISOString() });
+      return;
+    }
+    const mine = existing.find((row) => row.kekId === this.kek.id);
+    if (!mine) throw new InvalidKekError('LEDGER_KEK is not the key this key store was created with');
+    const plain = this.kek.unwrap(decode(mine.sealed), 'kek-check');
+    if (!plain.equals(KEK_CHECK_PLAINTEXT)) throw new InvalidKekError('key check value does not match');
+  }
+
+  /** The active key of (subject, class), created on first use. */
+  async activeKey(subjectId: string, dataClass: DataClass): Promise<DataKey> {
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const row = await this.keys.findOneBy({ subjectId, dataClass, destroyedAt: IsNull() });
+      if (row?.wrappedKey) {
+        return { keyId: row.keyId, key: this.kek.unwrap(decode(row.wrappedKey), context(subjectId, dataClass, row.keyId)) };
+      }
+      const keyId = randomUUID();
+      const key = randomBytes(32);
+      try {
+        await this.keys.insert({
+          keyId,
+          subjectId,
+          dataClass,
+          wrappedKey: encode(this.kek.wrap(key, context(subjectId, dataClass, keyId))),
+          kekId: this.kek.id,
+          createdAt: this.now().toISOString(),
+          destroyedAt: null,
+        });
+        return { keyId, key };
+      } catch (error) {
+        // Another request created the key at the same moment: use theirs.
+        if (attempt === 2) throw error;
+      }
+    }
+    throw new Error('unreachable');
+  }
+
+  async lookup(subjectId: string, dataClass: string, keyId: string): Promise<KeyLookup> {
+    const row = await this.keys.findOneBy({ keyId });
+    if (!row || row.subjectId !== subjectId || row.dataClass !== dataClass) return { state: 'unknown' };
+    if (!row.wrappedKey) return { state: 'destroyed', destroyedAt: row.destroyedAt ?? '' };
+    return { state: 'active', key: this.kek.unwrap(decode(row.wrappedKey), context(subjectId, dataClass, keyId)) };
+  }
+
+  /** Crypto-shreds every key of (subject, class). Idempotent; returns how many keys were destroyed now. */
+  async destroy(subjectId: string, dataClass: DataClass): Promise<number> {
+    const result = await this.keys.update(
+      { subjectId, dataClass, destroyedAt: IsNull() },
+      { wrappedKey: null, destroyedAt: this.now().toISOString() },
+    );
+    return result.affected ?? 0;
+  }
+
+  async ping(): Promise<void> {
+    await this.dataSource.query('SELECT 1');
+  }
+}

@@ -1,0 +1,59 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { ENTITIES } from './entities';
+import { MIGRATIONS } from './migrations';
+
+export type ReadModelDatabase = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+
+export function readModelDatabase(config: { databaseUrl?: string; dataDir: string }): ReadModelDatabase {
+  return config.databaseUrl
+    ? { kind: 'postgres', url: config.databaseUrl }
+    : { kind: 'sqlite', file: join(config.dataDir, 'readmodels.sqlite') };
+}
+
+/**
+ * The read-model and key-store database: PostgreSQL in production, a SQLite file (separate from the event
+ * store file) in the embedded profile. Migrations run at start-up.
+ */
+export function createDataSource(db: ReadModelDatabase, options: { schema?: string } = {}): DataSource {
+  if (db.kind === 'postgres') {
+    return new DataSource({
+      type: 'postgres',
+      url: db.url,
+      schema: options.schema,
+      entities: ENTITIES,
+      migrations: MIGRATIONS,
+      migrationsRun: false,
+      synchronize: false,
+      logging: false,
+      // search_path too, so raw SQL of repositories lands in the same schema as the entities.
+      extra: { max: 10, ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}) },
+    });
+  }
+  if (db.file !== ':memory:') mkdirSync(join(db.file, '..'), { recursive: true });
+  return new DataSource({
+    type: 'better-sqlite3',
+    database: db.file,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsRun: false,
+    synchronize: false,
+    logging: false,
+    prepareDatabase: (database: { pragma(source: string): unknown }) => {
+      database.pragma('journal_mode = WAL');
+      database.pragma('synchronous = FULL');
+      database.pragma('busy_timeout = 5000');
+    },
+  });
+}
+
+export async function openDataSource(db: ReadModelDatabase, options: { schema?: string } = {}): Promise<DataSource> {
+  const dataSource = createDataSource(db, options);
+  await dataSource.initialize();
+  if (db.kind === 'postgres' && options.schema) {
+    await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema.replaceAll('"', '')}"`);
+  }
+  await dataSource.runMigrations({ transaction: 'each' });
+  return dataSource;
+}

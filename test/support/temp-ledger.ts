@@ -1,0 +1,53 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DataSource } from 'typeorm';
+import { Kek } from '../../src/crypto/kek';
+import { KeyStore } from '../../src/crypto/key-store';
+import { PiiCipher } from '../../src/crypto/pii-cipher';
+import type { Actor } from '../../src/eventstore/envelope';
+import { Ledger } from '../../src/eventstore/ledger';
+import { SqliteEventStore } from '../../src/eventstore/sqlite/sqlite-event-store';
+import { openDataSource } from '../../src/persistence/data-source';
+
+export const testActor: Actor = { kind: 'user', id: 'operator-1', roles: ['operator'] };
+
+export interface TempLedger {
+  readonly dir: string;
+  readonly eventsFile: string;
+  readonly store: SqliteEventStore;
+  readonly dataSource: DataSource;
+  readonly keys: KeyStore;
+  readonly cipher: PiiCipher;
+  readonly ledger: Ledger;
+  readonly kek: Kek;
+  cleanup(): Promise<void>;
+}
+
+/** An embedded-profile ledger in a temporary directory: SQLite events file, SQLite key store. */
+export async function tempLedger(kekBase64 = randomBytes(32).toString('base64')): Promise<TempLedger> {
+  const dir = mkdtempSync(join(tmpdir(), 'kyc-ledger-test-'));
+  const eventsFile = join(dir, 'events.sqlite');
+  const store = new SqliteEventStore(eventsFile);
+  const dataSource = await openDataSource({ kind: 'sqlite', file: join(dir, 'readmodels.sqlite') });
+  const kek = Kek.fromBase64(kekBase64);
+  const keys = new KeyStore(dataSource, kek);
+  await keys.assertKek();
+  const cipher = new PiiCipher(keys);
+  return {
+    dir,
+    eventsFile,
+    store,
+    dataSource,
+    keys,
+    cipher,
+    kek,
+    ledger: new Ledger(store, cipher),
+    cleanup: async () => {
+      await store.close();
+      await dataSource.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
