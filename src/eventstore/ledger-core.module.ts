@@ -1,0 +1,57 @@
+import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { AppConfig } from '../config/config';
+import { APP_CONFIG } from '../config/tokens';
+import { KeyStore } from '../crypto/key-store';
+import { PiiCipher } from '../crypto/pii-cipher';
+import { openDataSource, readModelDatabase } from '../persistence/data-source';
+import { createEventStore } from './event-store.factory';
+import { EVENT_STORE, type EventStore } from './event-store.port';
+import { Ledger } from './ledger';
+
+/**
+ * The ledger's core parts for every feature module: configuration, the event store adapter, the read-model
+ * database, the key store and the sealing ledger.
+ */
+@Global()
+@Module({})
+export class LedgerCoreModule implements OnApplicationShutdown {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  static forRoot(config: AppConfig): DynamicModule {
+    const kek = config.kek;
+    if (!kek) throw new Error('LedgerCoreModule needs a resolved configuration with a KEK');
+    return {
+      module: LedgerCoreModule,
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: EVENT_STORE, useFactory: () => createEventStore(config) },
+        { provide: DataSource, useFactory: () => openDataSource(readModelDatabase(config)) },
+        {
+          provide: KeyStore,
+          inject: [DataSource],
+          useFactory: async (dataSource: DataSource) => {
+            const keys = new KeyStore(dataSource, kek);
+            await keys.assertKek();
+            return keys;
+          },
+        },
+        { provide: PiiCipher, inject: [KeyStore], useFactory: (keys: KeyStore) => new PiiCipher(keys) },
+        {
+          provide: Ledger,
+          inject: [EVENT_STORE, PiiCipher],
+          useFactory: (store: EventStore, cipher: PiiCipher) => new Ledger(store, cipher),
+        },
+      ],
+      exports: [APP_CONFIG, EVENT_STORE, DataSource, KeyStore, PiiCipher, Ledger],
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.store.close();
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}

@@ -1,0 +1,28 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { createApp } from './app.factory';
+import { ConfigError, loadConfig } from './config/config';
+import { withEmbeddedSecrets } from './config/embedded-secrets';
+
+async function bootstrap(): Promise<void> {
+  const logger = new Logger('Bootstrap');
+  const { config, notice } = withEmbeddedSecrets(loadConfig());
+  for (const file of notice.generated) {
+    logger.warn(`generated ${file} for the embedded profile; production must set its variable instead`);
+  }
+  if (notice.devApiKeyFile) {
+    logger.warn(`LEDGER_API_KEYS is not set: local development key (every role) is in ${notice.devApiKeyFile}`);
+  }
+  const app = await createApp(config);
+  await app.listen(config.port, config.host);
+  logger.log(`kyc-ledger (${config.profile} profile) listening on http://${config.host}:${config.port}`);
+}
+
+bootstrap().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`kyc-ledger: ${error.message}\n`);
+  } else {
+    process.stderr.write(`kyc-ledger: start-up failed: ${error instanceof Error ? `${error.constructor.name}: ${error.message}` : 'unknown error'}\n`);
+  }
+  process.exit(1);
+});

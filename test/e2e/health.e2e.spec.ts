@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../support/app';
+
+describe('GET /health (embedded profile)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('reports the event store and the read-model database as up', async () => {
+    const res = await fetch(`${t.baseUrl}/health`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({
+      status: 'ok',
+      profile: 'embedded',
+      checks: {
+        eventStore: { status: 'up', adapter: 'sqlite', headPosition: 0 },
+        readModels: { status: 'up', database: 'sqlite' },
+      },
+    });
+  });
+
+  it('answers liveness and readiness separately', async () => {
+    expect((await fetch(`${t.baseUrl}/health/live`)).status).toBe(200);
+    expect((await fetch(`${t.baseUrl}/health/ready`)).status).toBe(200);
+  });
+
+  it('answers unknown routes with problem JSON', async () => {
+    const res = await fetch(`${t.baseUrl}/v1/nothing-here`);
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(await res.json()).toMatchObject({ status: 404, code: 'not_found', type: expect.stringContaining('not_found') });
+  });
+});
+
+describe('GET /health when a dependency is down', () => {
+  it('answers 503 and names the dependency', async () => {
+    const t = await startTestApp();
+    try {
+      const { DataSource } = await import('typeorm');
+      await t.app.get(DataSource).destroy();
+      const res = await fetch(`${t.baseUrl}/health`);
+      expect(res.status).toBe(503);
+      expect(await res.json()).toMatchObject({
+        status: 'unavailable',
+        checks: { eventStore: { status: 'up' }, readModels: { status: 'down' } },
+      });
+    } finally {
+      await t.close();
+    }
+  });
+});
