@@ -1,4 +1,4 @@
-import type { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
+import type { INestApplication, LoggerService, LogLevel, NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ProblemDetailsFilter } from './api/problem-details.filter';
 import { AppModule } from './app.module';
@@ -16,10 +16,11 @@ export async function createApp(
   config: AppConfig,
   options: { logger?: LoggerService | false } = {},
 ): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.forRoot(config), {
+  const nestOptions: NestApplicationOptions = {
     logger: options.logger ?? LEVELS[config.logLevel],
     abortOnError: false,
-  });
+  };
+  const app = await NestFactory.create(AppModule.forRoot(config), nestOptions);
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.enableShutdownHooks();
   return app;

@@ -11,7 +11,9 @@ async function bootstrap(): Promise<void> {
     logger.warn(`generated ${file} for the embedded profile; production must set its variable instead`);
   }
   if (notice.devApiKeyFile) {
-    logger.warn(`LEDGER_API_KEYS is not set: local development key (every role) is in ${notice.devApiKeyFile}`);
+    logger.warn(
+      `LEDGER_API_KEYS is not set: local development key (every role) is in ${notice.devApiKeyFile}`,
+    );
   }
   const app = await createApp(config);
   await app.listen(config.port, config.host);
@@ -22,7 +24,9 @@ bootstrap().catch((error: unknown) => {
   if (error instanceof ConfigError) {
     process.stderr.write(`kyc-ledger: ${error.message}\n`);
   } else {
-    process.stderr.write(`kyc-ledger: start-up failed: ${error instanceof Error ? `${error.constructor.name}: ${error.message}` : 'unknown error'}\n`);
+    process.stderr.write(
+      `kyc-ledger: start-up failed: ${error instanceof Error ? `${error.constructor.name}: ${error.message}` : 'unknown error'}\n`,
+    );
   }
   process.exit(1);
 });

@@ -14,7 +14,10 @@ export interface HealthReport {
   readonly status: 'ok' | 'unavailable';
   readonly profile: AppConfig['profile'];
   readonly checks: {
-    readonly eventStore: DependencyCheck & { readonly adapter: 'sqlite' | 'eventstoredb'; readonly headPosition?: number };
+    readonly eventStore: DependencyCheck & {
+      readonly adapter: 'sqlite' | 'eventstoredb';
+      readonly headPosition?: number;
+    };
     readonly readModels: DependencyCheck & { readonly database: 'sqlite' | 'postgres' };
   };
 }
@@ -28,13 +31,20 @@ async function timed(check: () => Promise<unknown>): Promise<DependencyCheck> {
     await Promise.race([
       check(),
       new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
+        timer = setTimeout(() => {
+          reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`));
+        }, CHECK_TIMEOUT_MS);
       }),
     ]);
     return { status: 'up', latencyMs: Math.round(performance.now() - started) };
   } catch (error) {
     // Dependency errors name the failure class only: connection strings can hold credentials.
-    const reason = error instanceof Error && error.message.startsWith('no answer') ? error.message : error instanceof Error ? error.constructor.name : 'error';
+    const reason =
+      error instanceof Error && error.message.startsWith('no answer')
+        ? error.message
+        : error instanceof Error
+          ? error.constructor.name
+          : 'error';
     return { status: 'down', latencyMs: Math.round(performance.now() - started), error: reason };
   } finally {
     clearTimeout(timer);
@@ -57,7 +67,9 @@ export class HealthService {
         await this.store.ping();
         headPosition = await this.store.headPosition();
       }),
-      timed(() => this.dataSource.query('SELECT 1')),
+      timed(async () => {
+        await this.dataSource.query('SELECT 1');
+      }),
     ]);
     const ok = eventStore.status === 'up' && readModels.status === 'up';
     return {

@@ -1,4 +1,11 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import {
+  type ArgumentsHost,
+  Catch,
+  type ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { LedgerError } from '../shared/ledger-error';
 
@@ -78,7 +85,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const status = exception.getStatus();
       const code = CODE_BY_STATUS[status] ?? (status >= 500 ? 'internal_error' : 'bad_request');
       const body = exception.getResponse();
-      const message = typeof body === 'object' && 'message' in body ? (body as { message: unknown }).message : body;
+      const message = typeof body === 'object' && 'message' in body ? body.message : body;
       return {
         type: `${PROBLEM_TYPE_BASE}${code}`,
         title: code.replaceAll('_', ' '),

@@ -3,7 +3,8 @@ import { isEventMetadata } from '../eventstore/envelope';
 import { NotCanonicalJsonError } from '../shared/canonical-json';
 import { computeEventHash, GENESIS_HASH } from './hash-chain';
 
-export type ChainFailureReason = 'malformed_envelope' | 'revision_gap' | 'prev_hash_mismatch' | 'hash_mismatch';
+export type ChainFailureReason =
+  'malformed_envelope' | 'revision_gap' | 'prev_hash_mismatch' | 'hash_mismatch';
 
 /** The first broken link of a stream, precisely. Carries hashes and ids only, never event content. */
 export interface ChainFailure {
@@ -55,13 +56,28 @@ export class ChainVerifier {
   }
 
   private failureOf(event: RecordedEvent, tip: StreamTip): ChainFailure | undefined {
-    const at = { stream: event.stream, revision: event.revision, eventId: event.eventId, position: event.position };
+    const at = {
+      stream: event.stream,
+      revision: event.revision,
+      eventId: event.eventId,
+      position: event.position,
+    };
     if (event.revision !== tip.revision + 1) {
-      return { ...at, reason: 'revision_gap', expected: String(tip.revision + 1), actual: String(event.revision) };
+      return {
+        ...at,
+        reason: 'revision_gap',
+        expected: String(tip.revision + 1),
+        actual: String(event.revision),
+      };
     }
     const metadata = event.metadata;
     if (!isEventMetadata(metadata) || metadata.eventId !== event.eventId) {
-      return { ...at, reason: 'malformed_envelope', expected: 'ledger envelope', actual: 'missing or invalid fields' };
+      return {
+        ...at,
+        reason: 'malformed_envelope',
+        expected: 'ledger envelope',
+        actual: 'missing or invalid fields',
+      };
     }
     if (metadata.prevHash !== tip.hash) {
       return { ...at, reason: 'prev_hash_mismatch', expected: tip.hash, actual: metadata.prevHash };
@@ -91,7 +107,10 @@ export class ChainVerifier {
 }
 
 /** Verifies one stream, or with no stream every stream in the ledger, reading the store directly. */
-export async function verifyLedger(store: EventStore, options: { stream?: string; pageSize?: number } = {}): Promise<ChainReport> {
+export async function verifyLedger(
+  store: EventStore,
+  options: { stream?: string; pageSize?: number } = {},
+): Promise<ChainReport> {
   const verifier = new ChainVerifier();
   const pageSize = options.pageSize ?? 1000;
   let through = 0;

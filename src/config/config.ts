@@ -6,7 +6,14 @@ import { DEFAULT_MAX_EVENT_BYTES } from '../eventstore/append-validation';
 import { LedgerError } from '../shared/ledger-error';
 import type { ConfigVariable } from './config-variables';
 
-export const ROLES = ['operator', 'reviewer', 'senior_reviewer', 'auditor', 'privacy_officer', 'admin'] as const;
+export const ROLES = [
+  'operator',
+  'reviewer',
+  'senior_reviewer',
+  'auditor',
+  'privacy_officer',
+  'admin',
+] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface ApiKey {
@@ -88,7 +95,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
 
   const eventStoreConnectionString = get('EVENTSTORE_CONNECTION_STRING');
   const profile: Profile = eventStoreConnectionString ? 'production' : 'embedded';
-  if (eventStoreConnectionString && !/^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover|kdb|kdb\+discover):\/\//.test(eventStoreConnectionString)) {
+  if (
+    eventStoreConnectionString &&
+    !/^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover|kdb|kdb\+discover):\/\//.test(
+      eventStoreConnectionString,
+    )
+  ) {
     problems.push('EVENTSTORE_CONNECTION_STRING must start with esdb:// (or esdb+discover://)');
   }
   const databaseUrl = get('DATABASE_URL');
@@ -97,7 +109,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
   if (profile === 'production') {
     for (const name of SECRET_REQUIRED_IN_PRODUCTION) {
-      if (!get(name)) problems.push(`${name} is required when EVENTSTORE_CONNECTION_STRING is set (production profile)`);
+      if (!get(name))
+        problems.push(`${name} is required when EVENTSTORE_CONNECTION_STRING is set (production profile)`);
     }
   }
 
@@ -169,7 +182,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
       onfido: get('ONFIDO_WEBHOOK_TOKEN'),
       veriff: get('VERIFF_WEBHOOK_SECRET'),
       sumsub: get('SUMSUB_WEBHOOK_SECRET'),
-      persona: (get('PERSONA_WEBHOOK_SECRETS') ?? '').split(',').map((s) => s.trim()).filter((s) => s !== ''),
+      persona: (get('PERSONA_WEBHOOK_SECRETS') ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== ''),
     },
     policyDir: resolve(get('POLICY_DIR') ?? './policies'),
     logLevel: oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
@@ -200,11 +216,16 @@ export function parseApiKeys(raw: string): ApiKey[] | string {
   for (const [i, item] of (value as unknown[]).entries()) {
     if (typeof item !== 'object' || item === null) return `entry ${i} must be an object`;
     const { key, principal, roles } = item as Record<string, unknown>;
-    if (typeof key !== 'string' || key.length < 16) return `entry ${i}: key must be a string of at least 16 characters`;
+    if (typeof key !== 'string' || key.length < 16)
+      return `entry ${i}: key must be a string of at least 16 characters`;
     if (typeof principal !== 'string' || !/^[A-Za-z0-9._@-]{1,128}$/.test(principal)) {
       return `entry ${i}: principal must be 1-128 characters of [A-Za-z0-9._@-]`;
     }
-    if (!Array.isArray(roles) || roles.length === 0 || !roles.every((r) => (ROLES as readonly unknown[]).includes(r))) {
+    if (
+      !Array.isArray(roles) ||
+      roles.length === 0 ||
+      !roles.every((r) => (ROLES as readonly unknown[]).includes(r))
+    ) {
       return `entry ${i}: roles must be a non-empty list of ${ROLES.join(', ')}`;
     }
     keys.push({ key, principal, roles: roles as Role[] });

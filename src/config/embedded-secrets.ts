@@ -28,7 +28,8 @@ export function withEmbeddedSecrets(config: AppConfig): { config: AppConfig; not
     return readFileSync(file, 'utf8');
   };
 
-  const kek = config.kek ?? Kek.fromBase64(readOrCreate('kek.base64', () => randomBytes(32).toString('base64')).trim());
+  const kek =
+    config.kek ?? Kek.fromBase64(readOrCreate('kek.base64', () => randomBytes(32).toString('base64')).trim());
   const signingKey =
     config.signingKey ??
     parseSigningKey(
@@ -36,7 +37,8 @@ export function withEmbeddedSecrets(config: AppConfig): { config: AppConfig; not
         generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
       ),
     );
-  if (!signingKey) throw new ConfigError([`${join(config.dataDir, 'signing-key.pem')} is not an Ed25519 private key`]);
+  if (!signingKey)
+    throw new ConfigError([`${join(config.dataDir, 'signing-key.pem')} is not an Ed25519 private key`]);
 
   let apiKeys = config.apiKeys;
   let devApiKeyFile: string | undefined;
@@ -45,7 +47,13 @@ export function withEmbeddedSecrets(config: AppConfig): { config: AppConfig; not
     const parsed = parseApiKeys(
       readOrCreate('dev-api-key.json', () =>
         JSON.stringify(
-          [{ key: `dev_${randomBytes(24).toString('base64url')}`, principal: 'local-developer', roles: [...ROLES] }],
+          [
+            {
+              key: `dev_${randomBytes(24).toString('base64url')}`,
+              principal: 'local-developer',
+              roles: [...ROLES],
+            },
+          ],
           null,
           2,
         ),

@@ -11,7 +11,8 @@ export interface DataKey {
   readonly key: Buffer;
 }
 
-export type KeyLookup = { state: 'active'; key: Buffer } | { state: 'destroyed'; destroyedAt: string } | { state: 'unknown' };
+export type KeyLookup =
+  { state: 'active'; key: Buffer } | { state: 'destroyed'; destroyedAt: string } | { state: 'unknown' };
 
 const KEK_CHECK_PLAINTEXT = Buffer.from('kyc-ledger kek check v1', 'utf8');
 
@@ -52,7 +53,11 @@ export class KeyStore {
     const existing = await this.checks.find();
     if (existing.length === 0) {
       const sealed = this.kek.wrap(KEK_CHECK_PLAINTEXT, 'kek-check');
-      await this.checks.insert({ kekId: this.kek.id, sealed: encode(sealed), createdAt: this.now().toISOString() });
+      await this.checks.insert({
+        kekId: this.kek.id,
+        sealed: encode(sealed),
+        createdAt: this.now().toISOString(),
+      });
       return;
     }
     const mine = existing.find((row) => row.kekId === this.kek.id);
@@ -66,7 +71,10 @@ export class KeyStore {
     for (let attempt = 0; attempt < 3; attempt += 1) {
       const row = await this.keys.findOneBy({ subjectId, dataClass, destroyedAt: IsNull() });
       if (row?.wrappedKey) {
-        return { keyId: row.keyId, key: this.kek.unwrap(decode(row.wrappedKey), context(subjectId, dataClass, row.keyId)) };
+        return {
+          keyId: row.keyId,
+          key: this.kek.unwrap(decode(row.wrappedKey), context(subjectId, dataClass, row.keyId)),
+        };
       }
       const keyId = randomUUID();
       const key = randomBytes(32);
@@ -93,7 +101,10 @@ export class KeyStore {
     const row = await this.keys.findOneBy({ keyId });
     if (!row || row.subjectId !== subjectId || row.dataClass !== dataClass) return { state: 'unknown' };
     if (!row.wrappedKey) return { state: 'destroyed', destroyedAt: row.destroyedAt ?? '' };
-    return { state: 'active', key: this.kek.unwrap(decode(row.wrappedKey), context(subjectId, dataClass, keyId)) };
+    return {
+      state: 'active',
+      key: this.kek.unwrap(decode(row.wrappedKey), context(subjectId, dataClass, keyId)),
+    };
   }
 
   /** Crypto-shreds every key of (subject, class). Idempotent; returns how many keys were destroyed now. */

@@ -19,7 +19,9 @@ export interface PiiSection extends JsonObject {
   entries: { [dataClass: string]: { keyId: string; iv: string; ct: string; tag: string } };
 }
 
-export type DecryptedPii = Partial<Record<DataClass, { state: 'clear'; value: JsonObject } | { state: 'shredded' }>>;
+export type DecryptedPii = Partial<
+  Record<DataClass, { state: 'clear'; value: JsonObject } | { state: 'shredded' }>
+>;
 
 const aad = (eventId: string, subjectId: string, dataClass: string, keyId: string): string =>
   `kyc-ledger/pii/v1|${eventId}|${subjectId}|${dataClass}|${keyId}`;
@@ -34,7 +36,11 @@ export class PiiCipher {
       if (!isDataClass(dataClass)) throw new InvalidPiiError(`unknown data class ${dataClass.slice(0, 40)}`);
       if (!isPlainObject(value)) throw new InvalidPiiError(`${dataClass} must be an object`);
       const { keyId, key } = await this.keys.activeKey(draft.subjectId, dataClass);
-      const sealed = seal(key, Buffer.from(canonicalJson(value), 'utf8'), aad(eventId, draft.subjectId, dataClass, keyId));
+      const sealed = seal(
+        key,
+        Buffer.from(canonicalJson(value), 'utf8'),
+        aad(eventId, draft.subjectId, dataClass, keyId),
+      );
       entries[dataClass] = {
         keyId,
         iv: sealed.iv.toString('base64'),
@@ -77,7 +83,12 @@ export class PiiCipher {
 }
 
 export function isPiiSection(value: unknown): value is PiiSection {
-  if (!isPlainObject(value) || value.v !== 1 || value.alg !== 'A256GCM' || typeof value.subjectId !== 'string') {
+  if (
+    !isPlainObject(value) ||
+    value.v !== 1 ||
+    value.alg !== 'A256GCM' ||
+    typeof value.subjectId !== 'string'
+  ) {
     return false;
   }
   const entries = value.entries;

@@ -40,7 +40,8 @@ export function validateAppend(
   expected: unknown,
   maxEventBytes: number = DEFAULT_MAX_EVENT_BYTES,
 ): SerializedEvent[] {
-  if (typeof stream !== 'string' || !isValidStreamName(stream)) throw new InvalidStreamNameError(String(stream));
+  if (typeof stream !== 'string' || !isValidStreamName(stream))
+    throw new InvalidStreamNameError(typeof stream === 'string' ? stream : typeof stream);
   assertExpectedRevision(expected);
   if (!Array.isArray(events) || events.length === 0) throw new InvalidEventError('an append needs events', 0);
   if (events.length > MAX_EVENTS_PER_APPEND) {

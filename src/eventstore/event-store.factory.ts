@@ -7,7 +7,9 @@ import { SqliteEventStore } from './sqlite/sqlite-event-store';
 /** The adapter the configuration asks for: EventStoreDB when a connection string is set, SQLite otherwise. */
 export function createEventStore(config: AppConfig): EventStore {
   if (config.eventStoreConnectionString) {
-    return new EventStoreDbEventStore(config.eventStoreConnectionString, { maxEventBytes: config.maxEventBytes });
+    return new EventStoreDbEventStore(config.eventStoreConnectionString, {
+      maxEventBytes: config.maxEventBytes,
+    });
   }
   return new SqliteEventStore(join(config.dataDir, 'events.sqlite'), {
     synchronous: config.sqliteSynchronous,

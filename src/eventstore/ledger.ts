@@ -6,7 +6,14 @@ import { KeyedMutex } from '../shared/keyed-mutex';
 import { InvalidEventError, WrongExpectedRevisionError } from './event-store.errors';
 import { assertExpectedRevision } from './append-validation';
 import type { AppendResult, EventStore, ExpectedRevision, NewEvent, RecordedEvent } from './event-store.port';
-import { type Actor, type EventMetadata, isEventMetadata, type LedgerEvent, PII_KEY, type UnsealedMetadata } from './envelope';
+import {
+  type Actor,
+  type EventMetadata,
+  isEventMetadata,
+  type LedgerEvent,
+  PII_KEY,
+  type UnsealedMetadata,
+} from './envelope';
 
 /** What a command handler hands the ledger: the event without its envelope. */
 export interface EventDraft {
@@ -59,7 +66,8 @@ export class Ledger {
     if (drafts.length === 0) throw new InvalidEventError('an append needs events', 0);
     drafts.forEach((draft, index) => {
       if (!isPlainObject(draft.data)) throw new InvalidEventError('data must be a JSON object', index);
-      if (PII_KEY in draft.data) throw new InvalidEventError(`"${PII_KEY}" is reserved for encrypted data`, index);
+      if (PII_KEY in draft.data)
+        throw new InvalidEventError(`"${PII_KEY}" is reserved for encrypted data`, index);
       if (draft.pii && !this.cipher) throw new InvalidEventError('personal data needs the key store', index);
     });
 
@@ -118,7 +126,8 @@ export class Ledger {
     context: AppendContext,
   ): Promise<LedgerAppendResult> {
     const recordedAt = this.now().toISOString();
-    const sealed: { event: NewEvent; pii: PiiSection | null; data: JsonObject; metadata: EventMetadata }[] = [];
+    const sealed: { event: NewEvent; pii: PiiSection | null; data: JsonObject; metadata: EventMetadata }[] =
+      [];
     let prevHash = tip.hash;
     for (const [i, draft] of drafts.entries()) {
       const eventId = draft.eventId ?? randomUUID();

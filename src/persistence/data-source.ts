@@ -48,7 +48,10 @@ export function createDataSource(db: ReadModelDatabase, options: { schema?: stri
   });
 }
 
-export async function openDataSource(db: ReadModelDatabase, options: { schema?: string } = {}): Promise<DataSource> {
+export async function openDataSource(
+  db: ReadModelDatabase,
+  options: { schema?: string } = {},
+): Promise<DataSource> {
   const dataSource = createDataSource(db, options);
   await dataSource.initialize();
   if (db.kind === 'postgres' && options.schema) {

@@ -1,7 +1,10 @@
 import { isPlainObject } from './json';
 
 export class NotCanonicalJsonError extends Error {
-  constructor(readonly path: string, readonly reason: string) {
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+  ) {
     super(`value at ${path} is not JSON: ${reason}`);
   }
 }
@@ -34,7 +37,7 @@ function write(value: unknown, path: string, seen: Set<object>): string {
     case 'symbol':
       throw new NotCanonicalJsonError(path, `type ${typeof value}`);
   }
-  const obj = value as object;
+  const obj = value;
   if (seen.has(obj)) throw new NotCanonicalJsonError(path, 'cycle');
   seen.add(obj);
   try {

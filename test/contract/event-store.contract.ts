@@ -26,7 +26,7 @@ function event(type = 'ThingHappened', data: Record<string, unknown> = {}): NewE
   return {
     eventId: newEventId(),
     type,
-    data: { n: 1, ...data } as NewEvent['data'],
+    data: { n: 1, ...(data as NewEvent['data']) },
     metadata: { correlationId: 'c-1', schemaVersion: 1 },
   };
 }
@@ -43,7 +43,11 @@ async function nextMessages(
     if (remaining <= 0) throw new Error(`timed out after ${out.length} of ${count} messages`);
     const next = await Promise.race([
       iterator.next(),
-      new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), remaining)),
+      new Promise<'timeout'>((resolve) => {
+        setTimeout(() => {
+          resolve('timeout');
+        }, remaining);
+      }),
     ]);
     if (next === 'timeout') throw new Error(`timed out after ${out.length} of ${count} messages`);
     if (next.done === true) throw new Error('subscription ended early');
@@ -105,11 +109,19 @@ export function eventStoreContract(name: string, create: () => Promise<ContractT
 
         const backwards = await store.readStream(stream, { direction: 'backwards' });
         expect(backwards.map((e) => e.revision)).toEqual([5, 4, 3, 2, 1, 0]);
-        const lastOne = await store.readStream(stream, { direction: 'backwards', fromRevision: 'end', maxCount: 1 });
+        const lastOne = await store.readStream(stream, {
+          direction: 'backwards',
+          fromRevision: 'end',
+          maxCount: 1,
+        });
         expect(lastOne.map((e) => e.type)).toEqual(['E5']);
         const middle = await store.readStream(stream, { fromRevision: 2, maxCount: 3 });
         expect(middle.map((e) => e.revision)).toEqual([2, 3, 4]);
-        const downFrom3 = await store.readStream(stream, { direction: 'backwards', fromRevision: 3, maxCount: 2 });
+        const downFrom3 = await store.readStream(stream, {
+          direction: 'backwards',
+          fromRevision: 3,
+          maxCount: 2,
+        });
         expect(downFrom3.map((e) => e.revision)).toEqual([3, 2]);
         expect(await store.readStream(stream, { fromRevision: 6 })).toEqual([]);
       });
@@ -192,7 +204,8 @@ export function eventStoreContract(name: string, create: () => Promise<ContractT
 
         const all = (await store.readAll({ after: start })).filter(ownedBy([s1, s2]));
         expect(all.map((e) => e.type)).toEqual(['A', 'B', 'C', 'D']);
-        for (let i = 1; i < all.length; i += 1) expect(all[i]!.position).toBeGreaterThan(all[i - 1]!.position);
+        for (let i = 1; i < all.length; i += 1)
+          expect(all[i]!.position).toBeGreaterThan(all[i - 1]!.position);
         expect(await store.headPosition()).toBeGreaterThanOrEqual(all[3]!.position);
 
         const afterMid = (await store.readAll({ after: mid.position })).filter(ownedBy([s1, s2]));
@@ -253,7 +266,10 @@ export function eventStoreContract(name: string, create: () => Promise<ContractT
         const iterator = subscription[Symbol.asyncIterator]();
         try {
           const messages = await nextMessages(iterator, 2);
-          expect(messages.map((m) => (m.kind === 'event' ? m.event.type : m.kind))).toEqual(['New', 'caught_up']);
+          expect(messages.map((m) => (m.kind === 'event' ? m.event.type : m.kind))).toEqual([
+            'New',
+            'caught_up',
+          ]);
         } finally {
           await subscription.close();
         }
@@ -277,7 +293,10 @@ export function eventStoreContract(name: string, create: () => Promise<ContractT
       it('lets exactly one of many parallel appends at the same expected revision win', async () => {
         const stream = verificationStream(uniqueId());
         await store.append(stream, [event('Start')], 'no_stream');
-        const contenders = Array.from({ length: 16 }, (_, i) => [event(`Contender${i}`), event(`Contender${i}b`)]);
+        const contenders = Array.from({ length: 16 }, (_, i) => [
+          event(`Contender${i}`),
+          event(`Contender${i}b`),
+        ]);
         const results = await Promise.allSettled(contenders.map((events) => store.append(stream, events, 0)));
 
         const winners = results.flatMap((r, i) => (r.status === 'fulfilled' ? [i] : []));
@@ -286,7 +305,11 @@ export function eventStoreContract(name: string, create: () => Promise<ContractT
           if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(WrongExpectedRevisionError);
         }
         const read = await store.readStream(stream);
-        expect(read.map((e) => e.type)).toEqual(['Start', `Contender${winners[0]}`, `Contender${winners[0]}b`]);
+        expect(read.map((e) => e.type)).toEqual([
+          'Start',
+          `Contender${winners[0]}`,
+          `Contender${winners[0]}b`,
+        ]);
       });
 
       it('serialises parallel appends with any without losing one', async () => {
@@ -310,7 +333,14 @@ export function eventStoreContract(name: string, create: () => Promise<ContractT
       }
 
       it('refuses stream names outside the naming scheme', async () => {
-        for (const stream of ['orders-1', 'kyc-subject-', 'kyc-subject-a b', '$all', 'kyc-verification-../x', '']) {
+        for (const stream of [
+          'orders-1',
+          'kyc-subject-',
+          'kyc-subject-a b',
+          '$all',
+          'kyc-verification-../x',
+          '',
+        ]) {
           await expectRefused(() => store.append(stream, [event()], 'any'), InvalidStreamNameError);
         }
       });
@@ -387,7 +417,8 @@ export function eventStoreContract(name: string, create: () => Promise<ContractT
                     ? last + 5
                     : expected;
               const events = Array.from({ length: count }, () => event());
-              const shouldSucceed = expected === 'right' || expected === 'any' || (expected === 'no_stream' && last < 0);
+              const shouldSucceed =
+                expected === 'right' || expected === 'any' || (expected === 'no_stream' && last < 0);
               const outcome = await store.append(stream, events, revision).then(
                 (r) => r,
                 (e: unknown) => e,

@@ -33,7 +33,11 @@ describe('GET /health (embedded profile)', () => {
     const res = await fetch(`${t.baseUrl}/v1/nothing-here`);
     expect(res.status).toBe(404);
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect(await res.json()).toMatchObject({ status: 404, code: 'not_found', type: expect.stringContaining('not_found') });
+    expect(await res.json()).toMatchObject({
+      status: 404,
+      code: 'not_found',
+      type: expect.stringContaining('not_found'),
+    });
   });
 });
 

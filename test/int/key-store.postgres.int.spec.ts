@@ -25,9 +25,13 @@ describeWithService('DATABASE_URL', 'KeyStore on PostgreSQL', (url) => {
 
   it('creates one active key per subject and class, even under parallel first use', async () => {
     const keys = new KeyStore(dataSource, kek);
-    const parallel = await Promise.all(Array.from({ length: 10 }, () => keys.activeKey('sub_pg', 'identity_attributes')));
+    const parallel = await Promise.all(
+      Array.from({ length: 10 }, () => keys.activeKey('sub_pg', 'identity_attributes')),
+    );
     expect(new Set(parallel.map((k) => k.keyId)).size).toBe(1);
-    const rows = await dataSource.query(`SELECT count(*)::int AS n FROM "${pg.schema}".data_keys WHERE subject_id = 'sub_pg'`);
+    const rows = await dataSource.query(
+      `SELECT count(*)::int AS n FROM "${pg.schema}".data_keys WHERE subject_id = 'sub_pg'`,
+    );
     expect(rows).toEqual([{ n: 1 }]);
   });
 
@@ -35,21 +39,26 @@ describeWithService('DATABASE_URL', 'KeyStore on PostgreSQL', (url) => {
     const keys = new KeyStore(dataSource, kek);
     const cipher = new PiiCipher(keys);
     const eventId = newEventId();
-    const section = await cipher.encrypt(eventId, { subjectId: 'sub_shred', classes: { contact_address: { city: 'Köln-Tamper' } } });
+    const section = await cipher.encrypt(eventId, {
+      subjectId: 'sub_shred',
+      classes: { contact_address: { city: 'Köln-Tamper' } },
+    });
     const { key } = await keys.activeKey('sub_shred', 'contact_address');
-    const [row] = (await dataSource.query(
+    const [row] = await dataSource.query<{ wrapped_key: string }[]>(
       `SELECT wrapped_key FROM "${pg.schema}".data_keys WHERE subject_id = 'sub_shred'`,
-    )) as { wrapped_key: string }[];
+    );
     expect(Buffer.from(row!.wrapped_key, 'base64').includes(key)).toBe(false);
 
     expect(await keys.destroy('sub_shred', 'contact_address')).toBe(1);
     expect(await cipher.decrypt(eventId, section)).toEqual({ contact_address: { state: 'shredded' } });
-    const [after] = (await dataSource.query(
+    const [after] = await dataSource.query<{ wrapped_key: string | null; destroyed_at: string | null }[]>(
       `SELECT wrapped_key, destroyed_at FROM "${pg.schema}".data_keys WHERE subject_id = 'sub_shred'`,
-    )) as { wrapped_key: string | null; destroyed_at: string | null }[];
+    );
     expect(after).toMatchObject({ wrapped_key: null, destroyed_at: expect.any(String) });
     // New personal data after a shred gets a new key; the old data stays unreadable.
-    expect((await keys.activeKey('sub_shred', 'contact_address')).keyId).not.toBe(section.entries.contact_address?.keyId);
+    expect((await keys.activeKey('sub_shred', 'contact_address')).keyId).not.toBe(
+      section.entries.contact_address?.keyId,
+    );
     expect(await cipher.decrypt(eventId, section)).toEqual({ contact_address: { state: 'shredded' } });
   });
 
@@ -58,7 +67,10 @@ describeWithService('DATABASE_URL', 'KeyStore on PostgreSQL', (url) => {
     await expect(new KeyStore(dataSource, other).assertKek()).rejects.toBeInstanceOf(InvalidKekError);
     const cipher = new PiiCipher(new KeyStore(dataSource, kek));
     const eventId = newEventId();
-    const section = await cipher.encrypt(eventId, { subjectId: 'sub_x', classes: { biometric_refs: { ref: 'r1' } } });
+    const section = await cipher.encrypt(eventId, {
+      subjectId: 'sub_x',
+      classes: { biometric_refs: { ref: 'r1' } },
+    });
     await expect(cipher.decrypt(newEventId(), section)).rejects.toBeInstanceOf(DecryptionFailedError);
   });
 });

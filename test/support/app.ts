@@ -18,11 +18,18 @@ export interface TestApp {
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kyc-ledger-e2e-'));
   const { config } = withEmbeddedSecrets(
-    loadConfig({ LEDGER_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LEDGER_KEK: randomBytes(32).toString('base64'), ...env }),
+    loadConfig({
+      LEDGER_DATA_DIR: dataDir,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LEDGER_KEK: randomBytes(32).toString('base64'),
+      ...env,
+    }),
   );
   const app = await createApp(config, { logger: false });
   await app.listen(0, '127.0.0.1');
-  const address = app.getHttpServer().address() as { port: number };
+  const server = app.getHttpServer() as import('node:http').Server;
+  const address = server.address() as { port: number };
   return {
     app,
     baseUrl: `http://127.0.0.1:${address.port}`,

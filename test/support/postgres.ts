@@ -3,7 +3,9 @@ import type { DataSource } from 'typeorm';
 import { openDataSource } from '../../src/persistence/data-source';
 
 /** A migrated PostgreSQL data source in a schema of its own, dropped again by `drop()`. */
-export async function postgresSchema(url: string): Promise<{ dataSource: DataSource; schema: string; drop(): Promise<void> }> {
+export async function postgresSchema(
+  url: string,
+): Promise<{ dataSource: DataSource; schema: string; drop(): Promise<void> }> {
   const schema = `kyc_test_${randomBytes(6).toString('hex')}`;
   const dataSource = await openDataSource({ kind: 'postgres', url }, { schema });
   return {

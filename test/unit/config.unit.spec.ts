@@ -7,7 +7,9 @@ import { ConfigError, loadConfig } from '../../src/config/config';
 import { withEmbeddedSecrets } from '../../src/config/embedded-secrets';
 
 const kek = randomBytes(32).toString('base64');
-const signingPem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+const signingPem = generateKeyPairSync('ed25519')
+  .privateKey.export({ type: 'pkcs8', format: 'pem' })
+  .toString();
 const apiKeys = JSON.stringify([{ key: 'k'.repeat(32), principal: 'svc', roles: ['operator'] }]);
 
 function problemsOf(env: Record<string, string>): string[] {
@@ -28,7 +30,12 @@ describe(loadConfig.name, () => {
 
   it('runs the embedded profile with nothing set', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ profile: 'embedded', port: 3000, sqliteSynchronous: 'full', kafkaBrokers: undefined });
+    expect(config).toMatchObject({
+      profile: 'embedded',
+      port: 3000,
+      sqliteSynchronous: 'full',
+      kafkaBrokers: undefined,
+    });
     expect(config.dataDir.endsWith('data')).toBe(true);
   });
 
@@ -92,7 +99,8 @@ describe(loadConfig.name, () => {
     const second = withEmbeddedSecrets(loadConfig({ LEDGER_DATA_DIR: dir }));
     expect(second.notice.generated).toEqual([]);
     expect(second.config.kek?.id).toBe(first.config.kek?.id);
-    expect(second.config.apiKeys?.[0]?.key).toBe(JSON.parse(readFileSync(join(dir, 'dev-api-key.json'), 'utf8'))[0].key);
+    const stored = JSON.parse(readFileSync(join(dir, 'dev-api-key.json'), 'utf8')) as { key: string }[];
+    expect(second.config.apiKeys?.[0]?.key).toBe(stored[0]?.key);
   });
 
   it('does not generate anything in the production profile', () => {

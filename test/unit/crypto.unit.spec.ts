@@ -32,7 +32,10 @@ describe(PiiCipher.name, () => {
   it('detects a changed ciphertext byte', async () => {
     t = await tempLedger();
     const eventId = newEventId();
-    const section = await t.cipher.encrypt(eventId, { subjectId: 's', classes: { review_notes: { note: 'ok' } } });
+    const section = await t.cipher.encrypt(eventId, {
+      subjectId: 's',
+      classes: { review_notes: { note: 'ok' } },
+    });
     const entry = section.entries.review_notes!;
     const bytes = Buffer.from(entry.ct, 'base64');
     bytes[0] = (bytes[0] ?? 0) ^ 1;
@@ -49,7 +52,9 @@ describe(PiiCipher.name, () => {
     expect((await t.keys.activeKey('sub_a', 'identity_attributes')).keyId).toBe(a.keyId);
     expect((await t.keys.activeKey('sub_a', 'contact_address')).keyId).not.toBe(a.keyId);
     expect((await t.keys.activeKey('sub_b', 'identity_attributes')).keyId).not.toBe(a.keyId);
-    const parallel = await Promise.all(Array.from({ length: 8 }, () => t!.keys.activeKey('sub_c', 'biometric_refs')));
+    const parallel = await Promise.all(
+      Array.from({ length: 8 }, () => t!.keys.activeKey('sub_c', 'biometric_refs')),
+    );
     expect(new Set(parallel.map((k) => k.keyId)).size).toBe(1);
   });
 

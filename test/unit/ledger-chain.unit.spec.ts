@@ -17,7 +17,9 @@ const PII_DOC = 'C01X00T47';
 /** Runs SQL against the event file behind the store's back, as someone with file access could. */
 function tamper(file: string, sql: string, ...params: unknown[]): void {
   const db = new Database(file);
-  db.exec('DROP TRIGGER IF EXISTS events_are_immutable_update; DROP TRIGGER IF EXISTS events_are_immutable_delete;');
+  db.exec(
+    'DROP TRIGGER IF EXISTS events_are_immutable_update; DROP TRIGGER IF EXISTS events_are_immutable_delete;',
+  );
   db.prepare(sql).run(...params);
   db.close();
 }
@@ -50,7 +52,10 @@ describe(Ledger.name, () => {
             classes: { identity_attributes: { fullName: PII_NAME, documentNumber: PII_DOC } },
           },
         },
-        { type: 'VendorResultReceived', data: { vendor: 'acme', checks: [{ kind: 'document', result: 'clear' }] } },
+        {
+          type: 'VendorResultReceived',
+          data: { vendor: 'acme', checks: [{ kind: 'document', result: 'clear' }] },
+        },
       ],
       0,
       context,
@@ -108,7 +113,15 @@ describe(Ledger.name, () => {
 
     it('refuses a stale exact revision and writes nothing', async () => {
       const stream = subjectStream(uniqueId());
-      await t.ledger.append(stream, [{ type: 'A', data: {} }, { type: 'B', data: {} }], 'no_stream', context);
+      await t.ledger.append(
+        stream,
+        [
+          { type: 'A', data: {} },
+          { type: 'B', data: {} },
+        ],
+        'no_stream',
+        context,
+      );
       await expect(t.ledger.append(stream, [{ type: 'C', data: {} }], 0, context)).rejects.toBeInstanceOf(
         WrongExpectedRevisionError,
       );
@@ -120,7 +133,12 @@ describe(Ledger.name, () => {
 
     it('refuses clear data under the reserved pii key', async () => {
       await expect(
-        t.ledger.append(subjectStream(uniqueId()), [{ type: 'A', data: { pii: { name: 'x' } } }], 'any', context),
+        t.ledger.append(
+          subjectStream(uniqueId()),
+          [{ type: 'A', data: { pii: { name: 'x' } } }],
+          'any',
+          context,
+        ),
       ).rejects.toBeInstanceOf(InvalidEventError);
     });
   });
@@ -128,7 +146,9 @@ describe(Ledger.name, () => {
   describe('personal data', () => {
     it('stores personal data only as ciphertext and decrypts it with the subject key', async () => {
       const stream = await writeJourney(uniqueId());
-      const raw = readFileSync(t.eventsFile).toString('latin1') + readFileSync(`${t.eventsFile}-wal`).toString('latin1');
+      const raw =
+        readFileSync(t.eventsFile).toString('latin1') +
+        readFileSync(`${t.eventsFile}-wal`).toString('latin1');
       expect(raw).not.toContain(PII_NAME);
       expect(raw).not.toContain(PII_DOC);
 
@@ -163,7 +183,11 @@ describe(Ledger.name, () => {
       const other = await writeJourney(uniqueId());
       const stream = await writeJourney(uniqueId());
       const target = await rowOf(stream, 2);
-      tamper(t.eventsFile, `UPDATE events SET data = replace(data, '"clear"', '"clean"') WHERE position = ?`, target.position);
+      tamper(
+        t.eventsFile,
+        `UPDATE events SET data = replace(data, '"clear"', '"clean"') WHERE position = ?`,
+        target.position,
+      );
 
       const report = await verifyLedger(t.store);
       expect(report.ok).toBe(false);
@@ -177,9 +201,16 @@ describe(Ledger.name, () => {
       const stream = await writeJourney(uniqueId());
       const target = await rowOf(stream, 1);
       const [stored] = await t.store.readStream(stream, { fromRevision: 1, maxCount: 1 });
-      const ct = (stored!.data.pii as { entries: { identity_attributes: { ct: string } } }).entries.identity_attributes.ct;
+      const ct = (stored!.data.pii as { entries: { identity_attributes: { ct: string } } }).entries
+        .identity_attributes.ct;
       const flipped = (ct[0] === 'A' ? 'B' : 'A') + ct.slice(1);
-      tamper(t.eventsFile, 'UPDATE events SET data = replace(data, ?, ?) WHERE position = ?', ct, flipped, target.position);
+      tamper(
+        t.eventsFile,
+        'UPDATE events SET data = replace(data, ?, ?) WHERE position = ?',
+        ct,
+        flipped,
+        target.position,
+      );
       const report = await verifyLedger(t.store, { stream });
       expect(report.failures[0]).toMatchObject({ revision: 1, reason: 'hash_mismatch' });
     });
@@ -187,8 +218,15 @@ describe(Ledger.name, () => {
     it('detects a changed actor in the metadata', async () => {
       const stream = await writeJourney(uniqueId());
       const target = await rowOf(stream, 3);
-      tamper(t.eventsFile, `UPDATE events SET metadata = replace(metadata, 'operator-1', 'operator-2') WHERE position = ?`, target.position);
-      expect((await verifyLedger(t.store)).failures[0]).toMatchObject({ revision: 3, reason: 'hash_mismatch' });
+      tamper(
+        t.eventsFile,
+        `UPDATE events SET metadata = replace(metadata, 'operator-1', 'operator-2') WHERE position = ?`,
+        target.position,
+      );
+      expect((await verifyLedger(t.store)).failures[0]).toMatchObject({
+        revision: 3,
+        reason: 'hash_mismatch',
+      });
     });
 
     it('detects a deleted event at the event after the gap', async () => {
@@ -217,7 +255,11 @@ describe(Ledger.name, () => {
       })();
       db.close();
       const report = await verifyLedger(t.store, { stream });
-      expect(report.failures[0]).toMatchObject({ revision: 1, eventId: b.eventId, reason: 'prev_hash_mismatch' });
+      expect(report.failures[0]).toMatchObject({
+        revision: 1,
+        eventId: b.eventId,
+        reason: 'prev_hash_mismatch',
+      });
     });
 
     it('detects a forged event whose own hash was recomputed, at the next link', async () => {
@@ -235,7 +277,11 @@ describe(Ledger.name, () => {
         victim!.position,
       );
       const report = await verifyLedger(t.store, { stream });
-      expect(report.failures[0]).toMatchObject({ revision: 3, reason: 'prev_hash_mismatch', expected: forgedHash });
+      expect(report.failures[0]).toMatchObject({
+        revision: 3,
+        reason: 'prev_hash_mismatch',
+        expected: forgedHash,
+      });
     });
 
     it('refuses in-place updates through SQLite itself', async () => {
@@ -250,7 +296,11 @@ describe(Ledger.name, () => {
   it('parses stored events into envelopes', async () => {
     const stream = await writeJourney(uniqueId());
     const [raw] = await t.store.readStream(stream);
-    expect(toLedgerEvent(raw!)).toMatchObject({ type: 'VerificationInitiated', pii: null, data: { jurisdiction: 'DE' } });
+    expect(toLedgerEvent(raw!)).toMatchObject({
+      type: 'VerificationInitiated',
+      pii: null,
+      data: { jurisdiction: 'DE' },
+    });
     const verifier = new ChainVerifier();
     for (const e of await t.store.readStream(stream)) expect(verifier.check(e)).toBeUndefined();
   });

@@ -152,7 +152,7 @@ export class SqliteEventStore implements EventStore {
       if (this.closed) throw new EventStoreUnavailableError('store is closed');
       serialized = validateAppend(stream, events, expected, this.maxEventBytes);
     } catch (error) {
-      return Promise.reject(error as Error);
+      return Promise.reject(asError(error));
     }
     return new Promise<AppendResult>((resolve, reject) => {
       this.queue.push({ stream, events: serialized, expected, resolve, reject });
@@ -204,16 +204,16 @@ export class SqliteEventStore implements EventStore {
       return;
     }
     let anyWritten = false;
-    outcomes.forEach((outcome, i) => {
+    for (const [i, outcome] of outcomes.entries()) {
       const pending = batch[i];
-      if (!pending) return;
+      if (!pending) continue;
       if ('ok' in outcome) {
         anyWritten = true;
         pending.resolve(outcome.ok);
       } else {
         pending.reject(outcome.error);
       }
-    });
+    }
     if (anyWritten) this.appended.emit('appended');
   }
 
@@ -228,7 +228,8 @@ export class SqliteEventStore implements EventStore {
         if (repeat) return repeat;
         throw new WrongExpectedRevisionError(stream, expected, current);
       }
-      if (expected === 'stream_exists' && current < 0) throw new WrongExpectedRevisionError(stream, expected, -1);
+      if (expected === 'stream_exists' && current < 0)
+        throw new WrongExpectedRevisionError(stream, expected, -1);
     } else {
       const revision = expected === 'no_stream' ? -1 : expected;
       if (current !== revision) {
@@ -284,7 +285,7 @@ export class SqliteEventStore implements EventStore {
             : this.stmt.forwards.all(stream, from === undefined || from === 'start' ? 0 : from, limit);
       return Promise.resolve(rows.map(toRecorded));
     } catch (error) {
-      return Promise.reject(translateSqliteError(error));
+      return Promise.reject(asError(translateSqliteError(error)));
     }
   }
 
@@ -292,7 +293,7 @@ export class SqliteEventStore implements EventStore {
     try {
       return Promise.resolve(this.readAllSync(options.after ?? 0, options.maxCount ?? -1, options.filter));
     } catch (error) {
-      return Promise.reject(translateSqliteError(error));
+      return Promise.reject(asError(translateSqliteError(error)));
     }
   }
 
@@ -310,12 +311,18 @@ export class SqliteEventStore implements EventStore {
   }
 
   subscribeAll(options: SubscribeAllOptions = {}): Subscription {
-    let closed = false;
-    let dirty = true;
-    let wake: (() => void) | undefined;
+    // An object, not locals: the generator and the callbacks below both change it.
+    const state: { closed: boolean; dirty: boolean; wake: (() => void) | undefined } = {
+      closed: false,
+      dirty: true,
+      wake: undefined,
+    };
+    // Read through functions: the flags change while the generator is suspended, which narrowing cannot see.
+    const isClosed = (): boolean => state.closed;
+    const isDirty = (): boolean => state.dirty;
     const nudge = (): void => {
-      dirty = true;
-      wake?.();
+      state.dirty = true;
+      state.wake?.();
     };
     this.appended.on('appended', nudge);
     // Other processes (the CLI, a second instance) may append to the same file.
@@ -323,21 +330,21 @@ export class SqliteEventStore implements EventStore {
     poll.unref();
 
     const close = (): Promise<void> => {
-      closed = true;
+      state.closed = true;
       this.appended.off('appended', nudge);
       clearInterval(poll);
-      wake?.();
+      state.wake?.();
       return Promise.resolve();
     };
 
     const messages = async function* (this: SqliteEventStore): AsyncGenerator<SubscriptionMessage> {
       let position = options.after ?? 0;
       let caughtUp = false;
-      while (!closed && !this.closed) {
-        dirty = false;
+      while (!state.closed && !this.closed) {
+        state.dirty = false;
         const page = this.readAllSync(position, SUBSCRIPTION_PAGE, options.filter);
         for (const event of page) {
-          if (closed) return;
+          if (isClosed()) return;
           position = event.position;
           yield { kind: 'event', event };
         }
@@ -347,11 +354,11 @@ export class SqliteEventStore implements EventStore {
           const head = this.stmt.head.get()?.position ?? 0;
           yield { kind: 'caught_up', position: Math.max(position, head) };
         }
-        if (!dirty && !closed) {
+        if (!isDirty() && !isClosed()) {
           await new Promise<void>((resolve) => {
-            wake = resolve;
+            state.wake = resolve;
           });
-          wake = undefined;
+          state.wake = undefined;
         }
       }
     }.call(this);
@@ -371,7 +378,7 @@ export class SqliteEventStore implements EventStore {
       this.db.prepare('SELECT 1').get();
       return Promise.resolve();
     } catch (error) {
-      return Promise.reject(translateSqliteError(error));
+      return Promise.reject(asError(translateSqliteError(error)));
     }
   }
 
@@ -400,11 +407,17 @@ function toRecorded(row: EventRow): RecordedEvent {
 }
 
 function isBusy(error: unknown): boolean {
-  return error instanceof Database.SqliteError && (error.code === 'SQLITE_BUSY' || error.code === 'SQLITE_LOCKED');
+  return (
+    error instanceof Database.SqliteError && (error.code === 'SQLITE_BUSY' || error.code === 'SQLITE_LOCKED')
+  );
 }
 
-function translateSqliteError(error: unknown): unknown {
-  if (!(error instanceof Database.SqliteError)) return error;
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+function translateSqliteError(error: unknown): Error {
+  if (!(error instanceof Database.SqliteError)) return asError(error);
   if (error.code === 'SQLITE_CONSTRAINT_UNIQUE' && error.message.includes('event_id')) {
     return new DuplicateEventIdError('(one of the appended ids)');
   }

@@ -1,0 +1,126 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { EventStore, NewEvent } from '../src/eventstore/event-store.port';
+import { SqliteEventStore } from '../src/eventstore/sqlite/sqlite-event-store';
+import { canonicalJson } from '../src/shared/canonical-json';
+import { measure, report, reportRun } from './lib';
+
+/** How many appends each scenario makes; `BENCH_SCALE` scales them for a quick or a long run. */
+const SCALE = Number(process.env.BENCH_SCALE ?? '1');
+const N = Math.max(100, Math.round(2000 * SCALE));
+
+function sampleEvent(i: number): NewEvent {
+  return {
+    eventId: randomUUID(),
+    type: 'VendorResultReceived',
+    data: {
+      vendor: 'acme',
+      vendorEventId: `evt_${i}`,
+      checks: [{ kind: 'document', result: 'clear', score: 0.97 }],
+    },
+    metadata: {
+      occurredAt: '2026-11-26T10:00:00.000Z',
+      recordedAt: '2026-11-26T10:00:00.000Z',
+      actor: { kind: 'vendor', id: 'acme', roles: [] },
+      correlationId: randomUUID(),
+      causationId: null,
+      schemaVersion: 1,
+      prevHash: '0'.repeat(64),
+      hash: 'f'.repeat(64),
+    },
+  };
+}
+
+const streamOf = (i: number): string => `kyc-verification-bench_${i}`;
+
+/** Appends through a store: single events to many new streams, 10-event batches, and 1/8/64 concurrent writers. */
+async function benchStore(prefix: string, store: EventStore, n: number): Promise<number> {
+  let base = 0;
+  const fresh = (): number => (base += n * 2);
+
+  const single = fresh();
+  reportRun(
+    `${prefix}.single_event_many_streams.c1`,
+    await measure(n, 1, (i) => store.append(streamOf(single + i), [sampleEvent(i)], 'no_stream')),
+  );
+
+  const batch = fresh();
+  const batches = await measure(Math.max(20, Math.round(n / 10)), 1, (i) =>
+    store.append(
+      streamOf(batch + i),
+      Array.from({ length: 10 }, (_, k) => sampleEvent(k)),
+      'no_stream',
+    ),
+  );
+  reportRun(`${prefix}.batch10.c1`, batches);
+  report(`${prefix}.batch10.c1.events`, batches.opsPerSecond * 10, 'events/s');
+
+  let c1 = 0;
+  for (const concurrency of [1, 8, 64]) {
+    const start = fresh();
+    const figures = await measure(n, concurrency, (i) =>
+      store.append(streamOf(start + i), [sampleEvent(i)], 'no_stream'),
+    );
+    reportRun(`${prefix}.single_event.c${concurrency}`, figures);
+    if (concurrency === 1) c1 = figures.opsPerSecond;
+  }
+  return c1;
+}
+
+/** The raw limit: plain better-sqlite3 inserts of the same rows, same pragmas, one transaction per append. */
+function benchRawSqlite(file: string, n: number): number {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.exec(`CREATE TABLE events (position INTEGER PRIMARY KEY AUTOINCREMENT, stream TEXT NOT NULL, revision INTEGER NOT NULL,
+    event_id TEXT NOT NULL UNIQUE, type TEXT NOT NULL, data TEXT NOT NULL, metadata TEXT NOT NULL, created TEXT NOT NULL,
+    UNIQUE (stream, revision))`);
+  const insert = db.prepare(
+    'INSERT INTO events (stream, revision, event_id, type, data, metadata, created) VALUES (?, 0, ?, ?, ?, ?, ?)',
+  );
+  const one = db.transaction((i: number) => {
+    const e = sampleEvent(i);
+    insert.run(
+      streamOf(i),
+      e.eventId,
+      e.type,
+      canonicalJson(e.data),
+      canonicalJson(e.metadata),
+      new Date().toISOString(),
+    );
+  });
+  const started = performance.now();
+  for (let i = 0; i < n; i += 1) one.immediate(i);
+  const perSecond = n / ((performance.now() - started) / 1000);
+  db.close();
+  report('append.raw_sqlite.single_event.c1.throughput', perSecond, 'appends/s');
+  return perSecond;
+}
+
+export async function benchAppend(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'kyc-ledger-bench-'));
+  try {
+    const store = new SqliteEventStore(join(dir, 'events.sqlite'));
+    const adapterC1 = await benchStore('append.sqlite', store, N);
+    await store.close();
+    const raw = benchRawSqlite(join(dir, 'raw.sqlite'), N);
+    report('append.sqlite_vs_raw.c1.ratio', adapterC1 / raw, 'x');
+
+    const { startEsdbStandIn } = await import('../test/support/esdb-standin/esdb-standin');
+    const { EventStoreDbEventStore } =
+      await import('../src/eventstore/eventstoredb/eventstoredb-event-store');
+    const standIn = await startEsdbStandIn();
+    const esdb = new EventStoreDbEventStore(standIn.connectionString);
+    try {
+      await benchStore('append.esdb_standin_grpc', esdb, Math.max(100, Math.round(N / 2)));
+    } finally {
+      await esdb.close();
+      await standIn.stop();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,19 @@
+import { benchAppend } from './append.bench';
+
+/** `npm run bench`: every benchmark in turn; each prints `BENCH name value unit` lines. */
+async function main(): Promise<void> {
+  const only = process.argv[2];
+  const benches: Record<string, () => Promise<void>> = { append: benchAppend };
+  for (const [name, run] of Object.entries(benches)) {
+    if (only !== undefined && only !== name) continue;
+    process.stderr.write(`# bench ${name}\n`);
+    await run();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});
