@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CONFIG_VARIABLES } from '../../src/config/config-variables';
 
-const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
+const pkg = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as {
   scripts: Record<string, string>;
 };
 
@@ -23,7 +24,7 @@ describe('README', () => {
   });
 
   it('is what .ci/run calls', () => {
-    const ci = readFileSync(new URL('../../.ci/run', import.meta.url), 'utf8');
+    const ci = readFileSync(join(__dirname, '../../.ci/run'), 'utf8');
     expect(ci).toMatch(/^\s*npm test\s*$/m);
   });
 });
