@@ -14,6 +14,8 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   concurrency_conflict: HttpStatus.CONFLICT,
   duplicate_event_id: HttpStatus.CONFLICT,
   event_too_large: HttpStatus.PAYLOAD_TOO_LARGE,
+  append_too_large: HttpStatus.PAYLOAD_TOO_LARGE,
+  event_store_incompatible: HttpStatus.INTERNAL_SERVER_ERROR,
   invalid_stream_name: HttpStatus.UNPROCESSABLE_ENTITY,
   invalid_expected_revision: HttpStatus.UNPROCESSABLE_ENTITY,
   invalid_event: HttpStatus.UNPROCESSABLE_ENTITY,
