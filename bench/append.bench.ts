@@ -10,7 +10,7 @@ import { measure, report, reportRun } from './lib';
 
 /** How many appends each scenario makes; `BENCH_SCALE` scales them for a quick or a long run. */
 const SCALE = Number(process.env.BENCH_SCALE ?? '1');
-const N = Math.max(100, Math.round(2000 * SCALE));
+const N = Math.max(100, Math.round(5000 * SCALE));
 
 function sampleEvent(i: number): NewEvent {
   return {
@@ -37,9 +37,18 @@ function sampleEvent(i: number): NewEvent {
 const streamOf = (i: number): string => `kyc-verification-bench_${i}`;
 
 /** Appends through a store: single events to many new streams, 10-event batches, and 1/8/64 concurrent writers. */
-async function benchStore(prefix: string, store: EventStore, n: number): Promise<number> {
+async function benchStore(
+  prefix: string,
+  store: EventStore,
+  n: number,
+  commits?: () => { commits: number; appends: number },
+): Promise<number> {
   let base = 0;
   const fresh = (): number => (base += n * 2);
+
+  // Warm-up: statement caches, JIT, the gRPC channel.
+  const warm = fresh();
+  await measure(Math.min(500, n), 8, (i) => store.append(streamOf(warm + i), [sampleEvent(i)], 'no_stream'));
 
   const single = fresh();
   reportRun(
@@ -61,10 +70,16 @@ async function benchStore(prefix: string, store: EventStore, n: number): Promise
   let c1 = 0;
   for (const concurrency of [1, 8, 64]) {
     const start = fresh();
+    const before = commits?.();
     const figures = await measure(n, concurrency, (i) =>
       store.append(streamOf(start + i), [sampleEvent(i)], 'no_stream'),
     );
     reportRun(`${prefix}.single_event.c${concurrency}`, figures);
+    const after = commits?.();
+    if (before && after) {
+      const perCommit = (after.appends - before.appends) / Math.max(1, after.commits - before.commits);
+      report(`${prefix}.single_event.c${concurrency}.appends_per_commit`, perCommit, 'appends/commit');
+    }
     if (concurrency === 1) c1 = figures.opsPerSecond;
   }
   return c1;
@@ -104,7 +119,7 @@ export async function benchAppend(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'kyc-ledger-bench-'));
   try {
     const store = new SqliteEventStore(join(dir, 'events.sqlite'));
-    const adapterC1 = await benchStore('append.sqlite', store, N);
+    const adapterC1 = await benchStore('append.sqlite', store, N, () => ({ ...store.stats }));
     await store.close();
     const raw = benchRawSqlite(join(dir, 'raw.sqlite'), N);
     report('append.sqlite_vs_raw.c1.ratio', adapterC1 / raw, 'x');

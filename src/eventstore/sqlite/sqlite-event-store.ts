@@ -74,6 +74,8 @@ export class SqliteEventStore implements EventStore {
   private readonly maxEventBytes: number;
   private readonly maxBatch: number;
   private readonly pollIntervalMs: number;
+  /** Counters for metrics and benchmarks: how many appends shared how many commits. */
+  readonly stats = { commits: 0, appends: 0 };
   private queue: PendingAppend[] = [];
   private flushScheduled = false;
   private closed = false;
@@ -195,6 +197,10 @@ export class SqliteEventStore implements EventStore {
         failure = error;
         if (!isBusy(error)) break;
       }
+    }
+    if (outcomes !== undefined) {
+      this.stats.commits += 1;
+      this.stats.appends += batch.length;
     }
     if (outcomes === undefined) {
       const error = isBusy(failure)
