@@ -1,0 +1,178 @@
+import type { DataClass } from '../../crypto/data-classes';
+import type { JsonObject, JsonValue } from '../../shared/json';
+import type { ReasonCode } from '../reason-codes';
+
+/*
+ * The policy contract (DESIGN §4). A policy document is versioned, validated against a JSON schema at start-up
+ * and identified by its hash: SHA-256 of its canonical JSON (after parsing YAML/JSON, before any defaults).
+ * Everything here is pure data; evaluation is in `evaluate.ts`.
+ */
+
+export const CHECK_KINDS = [
+  'document',
+  'face_match',
+  'liveness',
+  'sanctions',
+  'pep',
+  'address',
+  'age',
+] as const;
+export type CheckKind = (typeof CHECK_KINDS)[number];
+
+export const CHECK_RESULTS = ['clear', 'consider', 'fail', 'error'] as const;
+export type CheckResultValue = (typeof CHECK_RESULTS)[number];
+
+export const DOCUMENT_TYPES = ['passport', 'id_card', 'driving_licence', 'residence_permit'] as const;
+export type DocumentType = (typeof DOCUMENT_TYPES)[number];
+
+/** A tier and the checks it needs. Tiers are listed in ascending order of assurance. */
+export interface TierRule {
+  readonly name: string;
+  readonly requiredChecks: readonly CheckKind[];
+}
+
+/** A risk signal that moves a session up to at least `tier` (at start, or when a vendor reports it). */
+export interface StepUpRule {
+  readonly signal: string;
+  readonly tier: string;
+}
+
+export interface ReviewRules {
+  /** Escalation queue the review lands in. */
+  readonly queue: string;
+  /** Hours until a review breaches its SLA. */
+  readonly slaHours: number;
+  /** Shorter SLA for compliance hits (sanctions, PEP). */
+  readonly complianceSlaHours: number;
+  /** Reason codes that send a session to review in addition to those that always do (SANCTIONS_HIT, PEP_MATCH). */
+  readonly triggerReasonCodes: readonly ReasonCode[];
+  /** Risk signals that send a session to review even when every check is clear. */
+  readonly triggerRiskSignals: readonly string[];
+}
+
+/** Rules for one segment in one jurisdiction (or for the fallback path). */
+export interface JurisdictionRules {
+  readonly allowedDocumentTypes: readonly DocumentType[];
+  readonly tiers: readonly TierRule[];
+  readonly defaultTier: string;
+  readonly stepUp: readonly StepUpRule[];
+  /** Minimum score for a `clear` result to pass, per scored check kind (0..1). */
+  readonly thresholds: Readonly<Partial<Record<CheckKind, number>>>;
+  /** A score in [threshold - reviewBand, threshold) is ambiguous: review, not resubmission. */
+  readonly reviewBand: number;
+  /** Resubmissions allowed after the first attempt; the failure after the last one is RETRY_LIMIT_REACHED. */
+  readonly maxResubmissions: number;
+  /** Session time-to-live as an ISO 8601 duration (e.g. "P3D", "PT72H"). */
+  readonly sessionTtl: string;
+  readonly minimumAge: number;
+  /** True on the fallback path: every complete session goes to review (JURISDICTION_REVIEW_REQUIRED). */
+  readonly manualReview: boolean;
+  readonly review: ReviewRules;
+}
+
+export interface RetentionRule {
+  /** Legal basis shown to privacy officers, e.g. "EU AMLR Art. 77; FATF R.11; 31 CFR 1020.220". */
+  readonly legalBasis: string;
+  /** ISO 8601 duration, e.g. "P5Y". */
+  readonly period: string;
+  /** What the period runs from. */
+  readonly from: 'relationship_end' | 'collection' | 'decision';
+  /** True when a legal obligation (AML) keeps the data despite an erasure request (GDPR Art. 17(3)(b)). */
+  readonly legalObligation: boolean;
+}
+
+export interface PolicyDocument {
+  readonly policyId: string;
+  /** Free-form but ordered version label, e.g. "2026-11-01". */
+  readonly version: string;
+  /** ISO date from which new sessions use this version. */
+  readonly effectiveFrom: string;
+  readonly description: string;
+  readonly segments: readonly string[];
+  readonly embargoedJurisdictions: readonly string[];
+  /** Declared risk signals; any other signal in a request is refused. */
+  readonly riskSignals: Readonly<Record<string, { readonly description: string }>>;
+  readonly retention: Readonly<Record<DataClass, RetentionRule>>;
+  /** ISO 3166-1 alpha-2 → segment → rules. */
+  readonly jurisdictions: Readonly<Record<string, Readonly<Record<string, JurisdictionRules>>>>;
+  /** Segment → rules for every valid country not listed and not embargoed. */
+  readonly fallback: Readonly<Record<string, JurisdictionRules>>;
+}
+
+/** A loaded policy: the document plus its hash. */
+export interface LoadedPolicy {
+  readonly document: PolicyDocument;
+  /** hex SHA-256 of the canonical JSON of `document`. */
+  readonly hash: string;
+  /** Where it was loaded from (for messages). */
+  readonly source: string;
+}
+
+export type SessionPath = 'automatic' | 'manual_review' | 'embargoed';
+
+/** What a new session gets from the policy; recorded on VerificationInitiated. */
+export interface SessionRules {
+  readonly policyId: string;
+  readonly policyVersion: string;
+  readonly policyHash: string;
+  readonly jurisdiction: string;
+  readonly segment: string;
+  readonly path: SessionPath;
+  readonly tier: string;
+  readonly requiredChecks: readonly CheckKind[];
+  /** Session time-to-live in milliseconds. */
+  readonly ttlMs: number;
+  readonly maxResubmissions: number;
+  /** Which rule picked the tier (for the trace). */
+  readonly trace: readonly RuleTraceEntry[];
+}
+
+/** One vendor check result as normalised by the API or a webhook adapter. */
+export interface CheckResult {
+  readonly kind: CheckKind;
+  readonly result: CheckResultValue;
+  readonly score?: number;
+  readonly reasonCodes?: readonly ReasonCode[];
+}
+
+export interface EvaluationInput {
+  readonly jurisdiction: string;
+  readonly segment: string;
+  readonly tier: string;
+  /** Latest result per check kind for the current attempt (later results replace earlier ones of a kind). */
+  readonly checks: readonly CheckResult[];
+  /** Document type of the current attempt's document evidence, when known. */
+  readonly documentType?: DocumentType;
+  /** Resubmissions already requested in this session. */
+  readonly resubmissions: number;
+  /** Risk signals observed so far (at start and from vendors). */
+  readonly riskSignals: Readonly<Record<string, boolean>>;
+}
+
+export type Outcome = 'approve' | 'reject' | 'review' | 'resubmit' | 'step_up';
+
+export type RuleResult = 'pass' | 'fail' | 'review' | 'resubmit' | 'missing' | 'not_applicable';
+
+/** One rule the evaluator applied: which, on what, against what threshold, with what result. */
+export interface RuleTraceEntry extends JsonObject {
+  ruleId: string;
+  inputs: JsonObject;
+  threshold: JsonValue;
+  result: RuleResult;
+  reasonCodes: ReasonCode[];
+}
+
+export type Evaluation =
+  | {
+      readonly outcome: Outcome;
+      readonly reasonCodes: readonly ReasonCode[];
+      readonly ruleTrace: readonly RuleTraceEntry[];
+      /** Set with `step_up`: the new tier and its full list of required checks. */
+      readonly stepUp?: { readonly tier: string; readonly requiredChecks: readonly CheckKind[] };
+    }
+  | {
+      /** Not every required check has a result yet: no decision. */
+      readonly outcome: 'incomplete';
+      readonly missingChecks: readonly CheckKind[];
+      readonly ruleTrace: readonly RuleTraceEntry[];
+    };

@@ -1,0 +1,127 @@
+/**
+ * The closed taxonomy of reason codes (DESIGN §3). Every decision, review and override cites codes from this
+ * list only; an unknown code is refused at the API. Each code has a category, a remediation and a short
+ * description that is safe to show to a reviewer or an auditor (no personal data).
+ *
+ * remediation: `resubmit` — the person can fix it with a new capture; `review` — a human must look;
+ * `final` — no retry changes the outcome.
+ */
+export type ReasonCategory = 'capture' | 'identity' | 'compliance' | 'policy';
+export type Remediation = 'resubmit' | 'review' | 'final';
+
+export interface ReasonCodeInfo {
+  readonly category: ReasonCategory;
+  readonly remediation: Remediation;
+  readonly description: string;
+}
+
+export const REASON_CODES = {
+  DOC_LOW_CONFIDENCE: {
+    category: 'capture',
+    remediation: 'resubmit',
+    description: 'The document check scored below the policy threshold.',
+  },
+  DOC_IMAGE_QUALITY: {
+    category: 'capture',
+    remediation: 'resubmit',
+    description: 'The document image was blurred, cut off or had glare.',
+  },
+  DOC_SUSPECTED_TAMPERING: {
+    category: 'identity',
+    remediation: 'review',
+    description: 'The document shows signs of alteration or forgery.',
+  },
+  DOC_EXPIRED: {
+    category: 'capture',
+    remediation: 'resubmit',
+    description: 'The document has expired.',
+  },
+  DOC_TYPE_NOT_ALLOWED: {
+    category: 'policy',
+    remediation: 'resubmit',
+    description: 'The document type is not accepted for this jurisdiction and segment.',
+  },
+  FACE_MISMATCH: {
+    category: 'identity',
+    remediation: 'resubmit',
+    description: 'The face in the selfie does not match the document photo.',
+  },
+  LIVENESS_FAILED: {
+    category: 'identity',
+    remediation: 'resubmit',
+    description: 'The liveness check did not confirm a live person.',
+  },
+  ADDRESS_MISMATCH: {
+    category: 'identity',
+    remediation: 'resubmit',
+    description: 'The address could not be verified against the evidence.',
+  },
+  SANCTIONS_HIT: {
+    category: 'compliance',
+    remediation: 'review',
+    description: 'A sanctions list screening returned a possible match.',
+  },
+  PEP_MATCH: {
+    category: 'compliance',
+    remediation: 'review',
+    description: 'A politically exposed person screening returned a possible match.',
+  },
+  AGE_BELOW_THRESHOLD: {
+    category: 'policy',
+    remediation: 'final',
+    description: 'The person is below the minimum age of the policy.',
+  },
+  UNSUPPORTED_JURISDICTION: {
+    category: 'policy',
+    remediation: 'final',
+    description: 'The jurisdiction is embargoed by the policy.',
+  },
+  DUPLICATE_IDENTITY: {
+    category: 'identity',
+    remediation: 'review',
+    description: 'The identity appears to be registered under another subject.',
+  },
+  RETRY_LIMIT_REACHED: {
+    category: 'policy',
+    remediation: 'final',
+    description: 'The policy allows no further resubmissions.',
+  },
+  VENDOR_UNAVAILABLE: {
+    category: 'capture',
+    remediation: 'resubmit',
+    description: 'The verification vendor could not complete the check.',
+  },
+  SCORE_AMBIGUOUS: {
+    category: 'identity',
+    remediation: 'review',
+    description: 'A check scored just below its threshold, inside the review band.',
+  },
+  CHECK_INCONCLUSIVE: {
+    category: 'identity',
+    remediation: 'review',
+    description: 'A check returned "consider" without a more specific reason.',
+  },
+  JURISDICTION_REVIEW_REQUIRED: {
+    category: 'policy',
+    remediation: 'review',
+    description: 'The jurisdiction has no automatic path in the policy and goes to manual review.',
+  },
+  REVIEW_APPROVED: {
+    category: 'policy',
+    remediation: 'final',
+    description: 'A reviewer approved the verification.',
+  },
+  OVERRIDE_APPLIED: {
+    category: 'policy',
+    remediation: 'final',
+    description: 'A final decision was overridden with four-eyes approval.',
+  },
+} as const satisfies Record<string, ReasonCodeInfo>;
+
+export type ReasonCode = keyof typeof REASON_CODES;
+
+export const REASON_CODE_LIST = Object.keys(REASON_CODES) as ReasonCode[];
+
+export function isReasonCode(value: unknown): value is ReasonCode {
+  return typeof value === 'string' && Object.hasOwn(REASON_CODES, value);
+}
