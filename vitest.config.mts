@@ -3,7 +3,13 @@ import { defineConfig } from 'vitest/config';
 
 // SWC keeps decorator metadata, which Nest's dependency injection needs; esbuild drops it.
 export default defineConfig({
-  plugins: [swc.vite({ module: { type: 'es6' } })],
+  plugins: [
+    swc.vite({
+      module: { type: 'es6' },
+      // Like tsconfig: declared but absent DTO fields must stay absent, not become own `undefined` properties.
+      jsc: { transform: { useDefineForClassFields: false, legacyDecorator: true, decoratorMetadata: true } },
+    }),
+  ],
   test: {
     include: ['test/**/*.spec.ts'],
     environment: 'node',

@@ -1,9 +1,22 @@
 import { Module } from '@nestjs/common';
+import { CommandsModule } from '../commands/commands.module';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { AuthGuard } from './auth/auth.guard';
 import { HealthController } from './health.controller';
+import { SubjectsController } from './subjects/subjects.controller';
+import { VerificationsController } from './verifications/verifications.controller';
 import { HealthService } from './health.service';
+import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
+import { IdempotencyRepository } from './idempotency/idempotency.repository';
 
 @Module({
-  controllers: [HealthController],
-  providers: [HealthService],
+  imports: [CommandsModule],
+  controllers: [HealthController, SubjectsController, VerificationsController],
+  providers: [
+    HealthService,
+    IdempotencyRepository,
+    { provide: APP_GUARD, useClass: AuthGuard },
+    { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+  ],
 })
 export class ApiModule {}

@@ -1,7 +1,11 @@
 import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { Public } from './auth/auth.decorators';
 import { HealthService, type HealthReport } from './health.service';
 
+@Public()
+@ApiTags('health')
 @Controller('health')
 export class HealthController {
   constructor(private readonly health: HealthService) {}

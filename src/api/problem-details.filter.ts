@@ -7,10 +7,39 @@ import {
   Logger,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { DomainError } from '../domain/shared/domain-error';
 import { LedgerError } from '../shared/ledger-error';
 
 /** HTTP status for each stable error code. Codes not listed are 400 (a client mistake) unless marked otherwise. */
 const STATUS_BY_CODE: Readonly<Record<string, number>> = {
+  unauthenticated: HttpStatus.UNAUTHORIZED,
+  forbidden: HttpStatus.FORBIDDEN,
+  validation_failed: HttpStatus.BAD_REQUEST,
+  invalid_idempotency_key: HttpStatus.BAD_REQUEST,
+  idempotency_key_reused: HttpStatus.UNPROCESSABLE_ENTITY,
+  idempotency_key_in_progress: HttpStatus.CONFLICT,
+  illegal_transition: HttpStatus.CONFLICT,
+  four_eyes_violation: HttpStatus.FORBIDDEN,
+  senior_reviewer_required: HttpStatus.FORBIDDEN,
+  consent_not_found: HttpStatus.NOT_FOUND,
+  legal_hold_not_found: HttpStatus.NOT_FOUND,
+  override_not_found: HttpStatus.NOT_FOUND,
+  consent_already_exists: HttpStatus.CONFLICT,
+  consent_already_withdrawn: HttpStatus.CONFLICT,
+  relationship_already_ended: HttpStatus.CONFLICT,
+  legal_hold_already_exists: HttpStatus.CONFLICT,
+  legal_hold_already_released: HttpStatus.CONFLICT,
+  override_already_exists: HttpStatus.CONFLICT,
+  override_pending: HttpStatus.CONFLICT,
+  override_already_decided: HttpStatus.CONFLICT,
+  review_assigned_to_other: HttpStatus.CONFLICT,
+  evidence_id_conflict: HttpStatus.CONFLICT,
+  verification_expired: HttpStatus.CONFLICT,
+  not_yet_due: HttpStatus.CONFLICT,
+  policy_mismatch: HttpStatus.INTERNAL_SERVER_ERROR,
+  policy_unavailable: HttpStatus.INTERNAL_SERVER_ERROR,
+  no_active_policy: HttpStatus.SERVICE_UNAVAILABLE,
+  not_found: HttpStatus.NOT_FOUND,
   concurrency_conflict: HttpStatus.CONFLICT,
   duplicate_event_id: HttpStatus.CONFLICT,
   event_too_large: HttpStatus.PAYLOAD_TOO_LARGE,
@@ -65,36 +94,55 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = http.getRequest<Request>();
     const problem = this.toProblem(exception);
     problem.instance = request.path;
+    if (problem.status === 401) response.setHeader('WWW-Authenticate', 'Bearer');
     if (problem.status >= 500) {
       const name = exception instanceof Error ? exception.constructor.name : typeof exception;
       this.logger.error(`${request.method} ${request.path} failed: ${name} (${problem.code})`);
+      if (process.env.TEST_LOGS) console.error(exception);
     }
     response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }
 
   private toProblem(exception: unknown): ProblemDetails {
     if (exception instanceof LedgerError) {
-      const status = STATUS_BY_CODE[exception.code] ?? HttpStatus.BAD_REQUEST;
+      const status =
+        STATUS_BY_CODE[exception.code] ??
+        (exception instanceof DomainError ? HttpStatus.UNPROCESSABLE_ENTITY : HttpStatus.BAD_REQUEST);
+      // Details first: the problem's own members (type, status, code, …) can never be overwritten by them.
       return {
+        ...(status < 500 ? exception.details : {}),
         type: `${PROBLEM_TYPE_BASE}${exception.code}`,
         title: exception.code.replaceAll('_', ' '),
         status,
         code: exception.code,
-        ...(status < 500 ? { detail: exception.message, ...exception.details } : {}),
+        ...(status < 500 ? { detail: exception.message } : {}),
       };
     }
+    const bodyParser = bodyParserProblem(exception);
+    if (bodyParser) return bodyParser;
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
-      const code = CODE_BY_STATUS[status] ?? (status >= 500 ? 'internal_error' : 'bad_request');
+      // The application throws LedgerErrors only; HttpExceptions come from the framework. Their messages can
+      // quote the request (a JSON syntax error quotes the body), so only route-level messages pass through.
       const body = exception.getResponse();
       const message = typeof body === 'object' && 'message' in body ? body.message : body;
+      const jsonSyntax = status === 400 && typeof message === 'string' && /JSON/.test(message);
+      const code = jsonSyntax
+        ? 'malformed_json'
+        : (CODE_BY_STATUS[status] ?? (status >= 500 ? 'internal_error' : 'bad_request'));
+      const detail = jsonSyntax
+        ? 'the request body is not valid JSON'
+        : status === 404 || status === 405
+          ? typeof message === 'string'
+            ? message
+            : undefined
+          : undefined;
       return {
         type: `${PROBLEM_TYPE_BASE}${code}`,
         title: code.replaceAll('_', ' '),
         status,
         code,
-        ...(status < 500 && typeof message === 'string' ? { detail: message } : {}),
-        ...(status < 500 && Array.isArray(message) ? { errors: message as unknown[] } : {}),
+        ...(detail === undefined ? {} : { detail }),
       };
     }
     return {
@@ -104,4 +152,32 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       code: 'internal_error',
     };
   }
+}
+
+/** Errors of Express's body parser (too large, not JSON, bad charset): they carry `type` and `status`. */
+function bodyParserProblem(exception: unknown): ProblemDetails | undefined {
+  if (typeof exception !== 'object' || exception === null) return undefined;
+  const { type, status } = exception as { type?: unknown; status?: unknown };
+  if (typeof type !== 'string' || typeof status !== 'number') return undefined;
+  const known: Record<string, { code: string; detail: string }> = {
+    'entity.too.large': { code: 'payload_too_large', detail: 'the request body is larger than the limit' },
+    'entity.parse.failed': { code: 'malformed_json', detail: 'the request body is not valid JSON' },
+    'encoding.unsupported': {
+      code: 'unsupported_encoding',
+      detail: 'the request body encoding is not supported',
+    },
+    'charset.unsupported': {
+      code: 'unsupported_encoding',
+      detail: 'the request body charset is not supported',
+    },
+  };
+  const entry = known[type];
+  if (!entry) return undefined;
+  return {
+    type: `${PROBLEM_TYPE_BASE}${entry.code}`,
+    title: entry.code.replaceAll('_', ' '),
+    status,
+    code: entry.code,
+    detail: entry.detail,
+  };
 }

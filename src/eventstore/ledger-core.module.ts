@@ -1,7 +1,8 @@
 import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/config';
-import { APP_CONFIG } from '../config/tokens';
+import { APP_CONFIG, EXPIRY_INTERVAL_MS } from '../config/tokens';
+import { CLOCK, type Clock, systemClock } from '../shared/clock';
 import { KeyStore } from '../crypto/key-store';
 import { PiiCipher } from '../crypto/pii-cipher';
 import { openDataSource, readModelDatabase } from '../persistence/data-source';
@@ -21,13 +22,18 @@ export class LedgerCoreModule implements OnApplicationShutdown {
     private readonly dataSource: DataSource,
   ) {}
 
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(
+    config: AppConfig,
+    overrides: { clock?: Clock; expiryIntervalMs?: number } = {},
+  ): DynamicModule {
     const kek = config.kek;
     if (!kek) throw new Error('LedgerCoreModule needs a resolved configuration with a KEK');
     return {
       module: LedgerCoreModule,
       providers: [
         { provide: APP_CONFIG, useValue: config },
+        { provide: CLOCK, useValue: overrides.clock ?? systemClock },
+        { provide: EXPIRY_INTERVAL_MS, useValue: overrides.expiryIntervalMs ?? 5000 },
         { provide: EVENT_STORE, useFactory: () => createEventStore(config) },
         { provide: DataSource, useFactory: () => openDataSource(readModelDatabase(config)) },
         {
@@ -42,11 +48,12 @@ export class LedgerCoreModule implements OnApplicationShutdown {
         { provide: PiiCipher, inject: [KeyStore], useFactory: (keys: KeyStore) => new PiiCipher(keys) },
         {
           provide: Ledger,
-          inject: [EVENT_STORE, PiiCipher],
-          useFactory: (store: EventStore, cipher: PiiCipher) => new Ledger(store, cipher),
+          inject: [EVENT_STORE, PiiCipher, CLOCK],
+          useFactory: (store: EventStore, cipher: PiiCipher, clock: Clock) =>
+            new Ledger(store, cipher, () => clock.now()),
         },
       ],
-      exports: [APP_CONFIG, EVENT_STORE, DataSource, KeyStore, PiiCipher, Ledger],
+      exports: [APP_CONFIG, CLOCK, EXPIRY_INTERVAL_MS, EVENT_STORE, DataSource, KeyStore, PiiCipher, Ledger],
     };
   }
 

@@ -10,7 +10,10 @@ export abstract class DomainError extends LedgerError {}
 export class IllegalTransitionError extends DomainError {
   readonly code = 'illegal_transition';
   constructor(command: string, status: string) {
-    super(`${command} is not allowed while the verification is ${status}`, { command, status });
+    super(`${command} is not allowed while the verification is ${status}`, {
+      command,
+      currentStatus: status,
+    });
   }
 }
 

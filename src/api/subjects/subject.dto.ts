@@ -1,0 +1,64 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsIn,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+} from 'class-validator';
+import { CONSENT_SCOPES } from '../../domain/subject';
+
+export class GrantConsentDto {
+  @ApiProperty({ enum: CONSENT_SCOPES, isArray: true, example: ['identity_verification'] })
+  @ArrayMinSize(1)
+  @ArrayMaxSize(CONSENT_SCOPES.length)
+  @IsIn(CONSENT_SCOPES, { each: true })
+  scopes!: string[];
+
+  @ApiProperty({ example: '2026-01', description: 'Version of the privacy notice the person saw' })
+  @IsString()
+  @Matches(/^[A-Za-z0-9._-]{1,64}$/)
+  noticeVersion!: string;
+
+  @ApiProperty({ example: 'de-DE', description: 'BCP 47 language tag' })
+  @IsString()
+  @Matches(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$/)
+  locale!: string;
+
+  @ApiProperty({ example: 'web' })
+  @IsIn(['web', 'mobile', 'branch', 'phone', 'api'])
+  channel!: string;
+}
+
+export class EndRelationshipDto {
+  @ApiPropertyOptional({ description: 'When the business relationship ended (default: now)' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  endedAt?: string;
+}
+
+export class PlaceLegalHoldDto {
+  @ApiProperty({
+    description: 'Why data must be kept (case reference, not personal data)',
+    example: 'case-2026-114',
+  })
+  @IsString()
+  @Length(3, 500)
+  reason!: string;
+}
+
+export class ConsentResponse {
+  @ApiProperty() consentId!: string;
+  @ApiProperty() revision!: number;
+  @ApiProperty() position!: number;
+}
+
+export class SubjectCommandResponse {
+  @ApiProperty() subjectId!: string;
+  @ApiProperty() revision!: number;
+  @ApiProperty() position!: number;
+  @ApiPropertyOptional() holdId?: string;
+}

@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import type { CommandContext } from '../../api/request-context';
+import { decideSubject as decide } from '../../domain/subject';
+import { subjectStream } from '../../eventstore/stream-names';
+import { PolicyRegistry } from '../../policy/policy-registry';
+import { CLOCK, type Clock } from '../../shared/clock';
+import { uuidV5 } from '../../shared/deterministic-uuid';
+import { AggregateRunner } from '../aggregate-runner';
+import { subjectAggregate } from './subject.aggregate';
+
+export class GrantConsentCommand {
+  constructor(
+    readonly subjectId: string,
+    readonly input: { scopes: string[]; noticeVersion: string; locale: string; channel: string },
+    readonly context: CommandContext,
+  ) {}
+}
+
+export interface GrantConsentResult {
+  readonly consentId: string;
+  readonly revision: number;
+  readonly position: number;
+}
+
+@CommandHandler(GrantConsentCommand)
+export class GrantConsentHandler implements ICommandHandler<GrantConsentCommand, GrantConsentResult> {
+  constructor(
+    private readonly runner: AggregateRunner,
+    private readonly policies: PolicyRegistry,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute({ subjectId, input, context }: GrantConsentCommand): Promise<GrantConsentResult> {
+    const now = this.clock.now();
+    const consentId =
+      context.idempotencyScope === undefined ? randomUUID() : uuidV5(`${context.idempotencyScope}\nconsent`);
+    const outcome = await this.runner.run(
+      subjectAggregate(subjectId),
+      subjectStream(subjectId),
+      (state) =>
+        decide(
+          {
+            type: 'GrantConsent',
+            data: { consentId, ...input, policyHash: this.policies.active(now).hash, now: now.toISOString() },
+          },
+          state,
+        ),
+      context,
+    );
+    return { consentId, revision: outcome.revision, position: outcome.position };
+  }
+}

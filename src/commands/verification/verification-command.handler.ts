@@ -1,0 +1,148 @@
+import { randomUUID } from 'node:crypto';
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import type { CommandContext } from '../../api/request-context';
+import type { LoadedPolicy } from '../../domain/policy/policy.types';
+import { consentInForce, type ConsentSnapshot } from '../../domain/subject';
+import {
+  decideVerification as decide,
+  type VerificationCommand,
+  type VerificationState,
+} from '../../domain/verification';
+import { subjectStream, verificationStream } from '../../eventstore/stream-names';
+import { PolicyRegistry } from '../../policy/policy-registry';
+import { CLOCK, type Clock } from '../../shared/clock';
+import { uuidV5 } from '../../shared/deterministic-uuid';
+import { AggregateRunner } from '../aggregate-runner';
+import { PolicyUnavailableError } from '../command.errors';
+import { subjectAggregate } from '../subject/subject.aggregate';
+import { verificationAggregate } from './verification.aggregate';
+
+type Generated<T> =
+  'sessionId' | 'now' | 'policy' | 'consent' | (T extends 'RequestOverride' ? 'overrideId' : never);
+type WithoutContext<C extends VerificationCommand> = C extends { type: infer T; data: infer D }
+  ? { type: T } & Omit<D, Generated<T>>
+  : never;
+
+/** A verification command as the API hands it over: no session id, clock, policy or generated ids yet. */
+export type VerificationInput = WithoutContext<VerificationCommand>;
+
+export class VerificationCommandCommand {
+  constructor(
+    /** Undefined for StartVerification: the handler makes the id. */
+    readonly sessionId: string | undefined,
+    readonly input: VerificationInput,
+    readonly context: CommandContext,
+  ) {}
+}
+
+export interface VerificationCommandResult {
+  readonly sessionId: string;
+  readonly state: VerificationState;
+  readonly revision: number;
+  readonly position: number;
+  readonly overrideId?: string;
+}
+
+/**
+ * Every verification command: resolves what the pure decider needs (session id, time, the policy the session
+ * runs under, the subject's consent in force) and runs the command loop.
+ */
+@CommandHandler(VerificationCommandCommand)
+export class VerificationCommandHandler implements ICommandHandler<
+  VerificationCommandCommand,
+  VerificationCommandResult
+> {
+  constructor(
+    private readonly runner: AggregateRunner,
+    private readonly policies: PolicyRegistry,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute({
+    sessionId: given,
+    input,
+    context,
+  }: VerificationCommandCommand): Promise<VerificationCommandResult> {
+    const now = this.clock.now();
+    const derive = (what: string): string =>
+      context.idempotencyScope === undefined ? randomUUID() : uuidV5(`${context.idempotencyScope}\n${what}`);
+    const sessionId = given ?? derive('session');
+    const overrideId = input.type === 'RequestOverride' ? derive('override') : undefined;
+
+    let consent: ConsentSnapshot | undefined;
+    if (input.type === 'StartVerification') {
+      const subject = await this.runner.load(
+        subjectAggregate(input.subjectId),
+        subjectStream(input.subjectId),
+      );
+      consent = consentInForce(subject.state, 'identity_verification');
+    }
+
+    const outcome = await this.runner.run(
+      verificationAggregate,
+      verificationStream(sessionId),
+      (state) => decide(this.toCommand(input, state, { sessionId, now, consent, overrideId }), state),
+      context,
+    );
+    return {
+      sessionId,
+      state: outcome.state,
+      revision: outcome.revision,
+      position: outcome.position,
+      ...(overrideId === undefined ? {} : { overrideId }),
+    };
+  }
+
+  private toCommand(
+    input: VerificationInput,
+    state: VerificationState,
+    extra: {
+      sessionId: string;
+      now: Date;
+      consent: ConsentSnapshot | undefined;
+      overrideId: string | undefined;
+    },
+  ): VerificationCommand {
+    const base = { sessionId: extra.sessionId, now: extra.now.toISOString() };
+    switch (input.type) {
+      case 'StartVerification': {
+        const { type, ...data } = input;
+        return {
+          type,
+          data: { ...data, ...base, consent: extra.consent, policy: this.policies.active(extra.now) },
+        };
+      }
+      case 'SubmitEvidence': {
+        const { type, ...data } = input;
+        return { type, data: { ...data, ...base, policy: this.sessionPolicy(state) } };
+      }
+      case 'RecordVendorResult': {
+        const { type, ...data } = input;
+        return { type, data: { ...data, ...base, policy: this.sessionPolicy(state) } };
+      }
+      case 'RequestOverride': {
+        const { type, ...data } = input;
+        return { type, data: { ...data, ...base, overrideId: extra.overrideId ?? randomUUID() } };
+      }
+      case 'StartCapture':
+      case 'AssignReviewer':
+      case 'CompleteReview':
+      case 'ApproveOverride':
+      case 'RejectOverride':
+      case 'ExpireVerification': {
+        const { type, ...data } = input;
+        return { type, data: { ...data, ...base } } as VerificationCommand;
+      }
+    }
+  }
+
+  /** The policy version the session was started under; a session never switches policy midway. */
+  private sessionPolicy(state: VerificationState): LoadedPolicy {
+    if (state.status === 'none') return this.policies.active(this.clock.now());
+    const hash = state.policyHash;
+    const policy = this.policies.byHash(hash);
+    if (!policy) throw new PolicyUnavailableError(hash);
+    return policy;
+  }
+}
