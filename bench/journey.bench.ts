@@ -1,0 +1,126 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type * as AppFactory from '../src/app.factory';
+import type * as Config from '../src/config/config';
+import type * as Secrets from '../src/config/embedded-secrets';
+import { percentile, report } from './lib';
+
+const SCALE = Number(process.env.BENCH_SCALE ?? '1');
+const JOURNEYS = Math.max(20, Math.round(400 * SCALE));
+
+const CLEAR = [
+  { kind: 'document', result: 'clear', score: 0.97 },
+  { kind: 'face_match', result: 'clear', score: 0.95 },
+  { kind: 'liveness', result: 'clear', score: 0.99 },
+  { kind: 'sanctions', result: 'clear' },
+];
+
+/**
+ * The full journey over HTTP on the embedded profile, in one process: consent → start → capture → evidence →
+ * vendor result → approved (5 commands). The app is the compiled one (`dist/`), as `npm start` runs it, because
+ * Nest's dependency injection needs the decorator metadata that the TypeScript compiler emits.
+ */
+export async function benchJourney(): Promise<void> {
+  /* eslint-disable @typescript-eslint/no-require-imports -- the compiled app, loaded at run time */
+  const { createApp } = require('../dist/app.factory') as typeof AppFactory;
+  const { loadConfig } = require('../dist/config/config') as typeof Config;
+  const { withEmbeddedSecrets } = require('../dist/config/embedded-secrets') as typeof Secrets;
+  /* eslint-enable @typescript-eslint/no-require-imports */
+
+  const dataDir = mkdtempSync(join(tmpdir(), 'kyc-ledger-bench-journey-'));
+  const key = `bench_${randomBytes(16).toString('hex')}`;
+  const { config } = withEmbeddedSecrets(
+    loadConfig({
+      LEDGER_DATA_DIR: dataDir,
+      LEDGER_API_KEYS: JSON.stringify([{ key, principal: 'bench', roles: ['operator'] }]),
+      POLICY_DIR: join(__dirname, '../policies'),
+      LOG_LEVEL: 'error',
+    }),
+  );
+  const app = await createApp(config, { logger: false });
+  await app.listen(0, '127.0.0.1');
+  const port = ((app.getHttpServer() as Server).address() as { port: number }).port;
+  const base = `http://127.0.0.1:${port}`;
+  const latencies: number[] = [];
+
+  const post = async (path: string, body: unknown, expected: number): Promise<Record<string, unknown>> => {
+    const t0 = performance.now();
+    const res = await fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const json = (await res.json()) as Record<string, unknown>;
+    latencies.push(performance.now() - t0);
+    if (res.status !== expected) throw new Error(`${path}: ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+
+  const journey = async (): Promise<void> => {
+    const subjectId = `bench_${randomUUID().slice(0, 12)}`;
+    await post(
+      `/v1/subjects/${subjectId}/consents`,
+      { scopes: ['identity_verification'], noticeVersion: '2026-01', locale: 'de-DE', channel: 'web' },
+      201,
+    );
+    const started = await post(
+      '/v1/verifications',
+      { subjectId, jurisdiction: 'DE', segment: 'retail' },
+      201,
+    );
+    const id = started.sessionId as string;
+    await post(`/v1/verifications/${id}/capture`, { channel: 'web', deviceClass: 'desktop' }, 200);
+    await post(
+      `/v1/verifications/${id}/evidence`,
+      {
+        kind: 'document',
+        documentType: 'passport',
+        issuingCountry: 'DE',
+        vendor: 'onfido',
+        vendorReference: `chk_${id.slice(0, 8)}`,
+        attributes: { fullName: 'Bench Person', dateOfBirth: '1990-01-31', documentNumber: 'B0000001' },
+      },
+      201,
+    );
+    const done = await post(
+      `/v1/verifications/${id}/vendor-results`,
+      {
+        vendor: 'onfido',
+        vendorEventId: `evt_${id}`,
+        vendorCreatedAt: new Date().toISOString(),
+        checks: CLEAR,
+      },
+      200,
+    );
+    if (done.status !== 'approved') throw new Error(`journey ended ${String(done.status)}`);
+  };
+
+  try {
+    for (const concurrency of [1, 16]) {
+      latencies.length = 0;
+      let next = 0;
+      const count = concurrency === 1 ? Math.max(10, Math.round(JOURNEYS / 4)) : JOURNEYS;
+      const t0 = performance.now();
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (next < count) {
+            next += 1;
+            await journey();
+          }
+        }),
+      );
+      const seconds = (performance.now() - t0) / 1000;
+      latencies.sort((a, b) => a - b);
+      report(`journey.http.c${concurrency}.commands`, (count * 5) / seconds, 'commands/s');
+      report(`journey.http.c${concurrency}.journeys`, count / seconds, 'journeys/s');
+      report(`journey.http.c${concurrency}.command_p50`, percentile(latencies, 50), 'ms');
+      report(`journey.http.c${concurrency}.command_p99`, percentile(latencies, 99), 'ms');
+    }
+  } finally {
+    await app.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
