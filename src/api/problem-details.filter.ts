@@ -32,6 +32,8 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   override_already_exists: HttpStatus.CONFLICT,
   override_pending: HttpStatus.CONFLICT,
   override_already_decided: HttpStatus.CONFLICT,
+  override_outcome_unchanged: HttpStatus.CONFLICT,
+  override_not_permitted: HttpStatus.CONFLICT,
   review_assigned_to_other: HttpStatus.CONFLICT,
   evidence_id_conflict: HttpStatus.CONFLICT,
   verification_expired: HttpStatus.CONFLICT,

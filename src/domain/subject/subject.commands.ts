@@ -1,0 +1,45 @@
+import type { JsonObject } from '../../shared/json';
+
+/*
+ * Commands of the subject aggregate. Time (`now`) and ids arrive with the command; the decider never reads a
+ * clock or makes ids. Withdrawing consent takes no more than granting it did (GDPR Art. 7(3)).
+ */
+
+export type GrantConsent = {
+  readonly type: 'GrantConsent';
+  readonly data: {
+    readonly consentId: string;
+    /** Checked against the closed scope list by the decider (unknown → `unknown_consent_scope`). */
+    readonly scopes: readonly string[];
+    readonly noticeVersion: string;
+    readonly policyHash: string;
+    readonly locale: string;
+    readonly channel: string;
+    /** Optional proof of consent (personal data: goes to `pii.consent_evidence`). */
+    readonly evidence?: JsonObject;
+    readonly now: string;
+  };
+};
+
+export type WithdrawConsent = {
+  readonly type: 'WithdrawConsent';
+  readonly data: { readonly consentId: string; readonly now: string };
+};
+
+export type EndRelationship = {
+  readonly type: 'EndRelationship';
+  readonly data: { readonly endedAt: string; readonly now: string };
+};
+
+export type PlaceLegalHold = {
+  readonly type: 'PlaceLegalHold';
+  readonly data: { readonly holdId: string; readonly reason: string; readonly now: string };
+};
+
+export type ReleaseLegalHold = {
+  readonly type: 'ReleaseLegalHold';
+  readonly data: { readonly holdId: string; readonly now: string };
+};
+
+export type SubjectCommand =
+  GrantConsent | WithdrawConsent | EndRelationship | PlaceLegalHold | ReleaseLegalHold;

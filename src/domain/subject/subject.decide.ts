@@ -1,0 +1,154 @@
+import { isPlainObject } from '../../shared/json';
+import { DomainValidationError } from '../shared/domain-error';
+import { epochMs, requireInstant, requireText } from './command-input';
+import type {
+  EndRelationship,
+  GrantConsent,
+  PlaceLegalHold,
+  ReleaseLegalHold,
+  SubjectCommand,
+  WithdrawConsent,
+} from './subject.commands';
+import {
+  ConsentAlreadyExistsError,
+  ConsentAlreadyWithdrawnError,
+  ConsentNotFoundError,
+  LegalHoldAlreadyExistsError,
+  LegalHoldAlreadyReleasedError,
+  LegalHoldNotFoundError,
+  RelationshipAlreadyEndedError,
+  UnknownConsentScopeError,
+} from './subject.errors';
+import {
+  CONSENT_SCOPES,
+  type ConsentGranted,
+  type ConsentScope,
+  type ConsentWithdrawn,
+  isConsentScope,
+  type LegalHoldPlaced,
+  type LegalHoldReleased,
+  type RelationshipEnded,
+  type SubjectEvent,
+} from './subject.events';
+import type { SubjectState } from './subject.state';
+
+const ID_MAX = 128;
+const LABEL_MAX = 64;
+const HOLD_REASON_MAX = 500;
+/** BCP 47 in the shape people send: `de`, `de-DE`, `zh-Hant-TW`. */
+const LOCALE = /^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/;
+
+/**
+ * Grants a consent. Repeating the same grant (same id and terms) is a retry and records nothing; the same id with
+ * other terms is refused.
+ */
+export function grantConsent(command: GrantConsent, state: SubjectState): ConsentGranted[] {
+  const input = command.data;
+  const consentId = requireText(input.consentId, 'consentId', ID_MAX);
+  const scopes = consentScopes(input.scopes);
+  const noticeVersion = requireText(input.noticeVersion, 'noticeVersion', LABEL_MAX);
+  const policyHash = requireText(input.policyHash, 'policyHash', 128);
+  const locale = requireText(input.locale, 'locale', 35);
+  if (!LOCALE.test(locale))
+    throw new DomainValidationError('locale must be a BCP 47 tag', { field: 'locale' });
+  const channel = requireText(input.channel, 'channel', LABEL_MAX);
+  const grantedAt = requireInstant(input.now, 'now');
+  if (input.evidence !== undefined && !isPlainObject(input.evidence)) {
+    throw new DomainValidationError('evidence must be a JSON object', { field: 'evidence' });
+  }
+
+  const existing = state.consents.get(consentId);
+  if (existing !== undefined) {
+    const sameTerms =
+      existing.withdrawnAt === undefined &&
+      sameScopes(existing.scopes, scopes) &&
+      existing.noticeVersion === noticeVersion &&
+      existing.policyHash === policyHash &&
+      existing.locale === locale &&
+      existing.channel === channel;
+    if (sameTerms) return [];
+    throw new ConsentAlreadyExistsError(consentId);
+  }
+
+  return [
+    {
+      type: 'ConsentGranted',
+      data: { consentId, scopes, noticeVersion, policyHash, locale, channel, grantedAt },
+      ...(input.evidence === undefined ? {} : { pii: { consent_evidence: input.evidence } }),
+    },
+  ];
+}
+
+export function withdrawConsent(command: WithdrawConsent, state: SubjectState): ConsentWithdrawn[] {
+  const { consentId, now } = command.data;
+  const withdrawnAt = requireInstant(now, 'now');
+  const consent = state.consents.get(consentId);
+  if (consent === undefined) throw new ConsentNotFoundError(consentId);
+  if (consent.withdrawnAt !== undefined)
+    throw new ConsentAlreadyWithdrawnError(consentId, consent.withdrawnAt);
+  return [{ type: 'ConsentWithdrawn', data: { consentId, scopes: [...consent.scopes], withdrawnAt } }];
+}
+
+/** Records the end of the business relationship, from which AML retention runs. Once only, never in the future. */
+export function endRelationship(command: EndRelationship, state: SubjectState): RelationshipEnded[] {
+  const endedAt = requireInstant(command.data.endedAt, 'endedAt');
+  const recordedAt = requireInstant(command.data.now, 'now');
+  if (state.relationshipEndedAt !== undefined)
+    throw new RelationshipAlreadyEndedError(state.relationshipEndedAt);
+  if (epochMs(endedAt) > epochMs(recordedAt)) {
+    throw new DomainValidationError('endedAt must not be in the future', { field: 'endedAt' });
+  }
+  return [{ type: 'RelationshipEnded', data: { endedAt, recordedAt } }];
+}
+
+export function placeLegalHold(command: PlaceLegalHold, state: SubjectState): LegalHoldPlaced[] {
+  const holdId = requireText(command.data.holdId, 'holdId', ID_MAX);
+  const reason = requireText(command.data.reason, 'reason', HOLD_REASON_MAX);
+  const placedAt = requireInstant(command.data.now, 'now');
+  if (state.legalHolds.has(holdId)) throw new LegalHoldAlreadyExistsError(holdId);
+  return [{ type: 'LegalHoldPlaced', data: { holdId, reason, placedAt } }];
+}
+
+export function releaseLegalHold(command: ReleaseLegalHold, state: SubjectState): LegalHoldReleased[] {
+  const { holdId } = command.data;
+  const releasedAt = requireInstant(command.data.now, 'now');
+  const hold = state.legalHolds.get(holdId);
+  if (hold === undefined) throw new LegalHoldNotFoundError(holdId);
+  if (hold.releasedAt !== undefined) throw new LegalHoldAlreadyReleasedError(holdId, hold.releasedAt);
+  return [{ type: 'LegalHoldReleased', data: { holdId, releasedAt } }];
+}
+
+export function decide(command: SubjectCommand, state: SubjectState): SubjectEvent[] {
+  switch (command.type) {
+    case 'GrantConsent':
+      return grantConsent(command, state);
+    case 'WithdrawConsent':
+      return withdrawConsent(command, state);
+    case 'EndRelationship':
+      return endRelationship(command, state);
+    case 'PlaceLegalHold':
+      return placeLegalHold(command, state);
+    case 'ReleaseLegalHold':
+      return releaseLegalHold(command, state);
+    default: {
+      const unexpected: never = command;
+      return unexpected;
+    }
+  }
+}
+
+function consentScopes(values: readonly string[]): ConsentScope[] {
+  if (values.length === 0) {
+    throw new DomainValidationError('a consent needs at least one scope', { field: 'scopes' });
+  }
+  const scopes: ConsentScope[] = [];
+  for (const value of values) {
+    if (!isConsentScope(value)) throw new UnknownConsentScopeError(value, CONSENT_SCOPES);
+    if (!scopes.includes(value)) scopes.push(value);
+  }
+  return scopes;
+}
+
+function sameScopes(a: readonly ConsentScope[], b: readonly ConsentScope[]): boolean {
+  return a.length === b.length && a.every((scope) => b.includes(scope));
+}

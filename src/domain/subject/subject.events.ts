@@ -1,0 +1,97 @@
+import type { DataClass } from '../../crypto/data-classes';
+import type { JsonObject } from '../../shared/json';
+
+/*
+ * Events of the subject stream `kyc-subject-{subjectId}` (DESIGN §3). `data` is plain JSON without personal
+ * data; personal data (consent evidence) sits in `pii`, grouped by data class, for the command handler to
+ * encrypt. Timestamps are ISO 8601 strings in UTC.
+ */
+
+/** What a person can consent to. A closed list: an unknown scope is refused, never stored. */
+export const CONSENT_SCOPES = [
+  'identity_verification',
+  'document_processing',
+  'biometric_processing',
+  'data_sharing_vendors',
+] as const;
+export type ConsentScope = (typeof CONSENT_SCOPES)[number];
+
+export function isConsentScope(value: unknown): value is ConsentScope {
+  return typeof value === 'string' && (CONSENT_SCOPES as readonly string[]).includes(value);
+}
+
+/** Personal data of an event, by data class; encrypted by the handler, never in `data`. */
+export type EventPii = Partial<Record<DataClass, JsonObject>>;
+
+export type ConsentGranted = {
+  readonly type: 'ConsentGranted';
+  readonly data: {
+    readonly consentId: string;
+    readonly scopes: ConsentScope[];
+    readonly noticeVersion: string;
+    readonly policyHash: string;
+    readonly locale: string;
+    readonly channel: string;
+    readonly grantedAt: string;
+  };
+  /** `consent_evidence` when the caller recorded proof of consent (e.g. the signed form reference). */
+  readonly pii?: EventPii;
+};
+
+export type ConsentWithdrawn = {
+  readonly type: 'ConsentWithdrawn';
+  readonly data: {
+    readonly consentId: string;
+    /** The scopes that stopped being in force, so readers need not look the grant up. */
+    readonly scopes: ConsentScope[];
+    readonly withdrawnAt: string;
+  };
+};
+
+export type RelationshipEnded = {
+  readonly type: 'RelationshipEnded';
+  readonly data: {
+    /** When the business relationship ended; AML retention periods run from here. */
+    readonly endedAt: string;
+    readonly recordedAt: string;
+  };
+};
+
+export type LegalHoldPlaced = {
+  readonly type: 'LegalHoldPlaced';
+  readonly data: {
+    readonly holdId: string;
+    /** A case reference or short ground, never personal data. */
+    readonly reason: string;
+    readonly placedAt: string;
+  };
+};
+
+export type LegalHoldReleased = {
+  readonly type: 'LegalHoldReleased';
+  readonly data: {
+    readonly holdId: string;
+    readonly releasedAt: string;
+  };
+};
+
+export type SubjectEvent =
+  ConsentGranted | ConsentWithdrawn | RelationshipEnded | LegalHoldPlaced | LegalHoldReleased;
+
+export type SubjectEventType = SubjectEvent['type'];
+
+/** Every event type once; a Record so that adding an event without listing it does not compile. */
+const EVENT_TYPES: Record<SubjectEventType, true> = {
+  ConsentGranted: true,
+  ConsentWithdrawn: true,
+  RelationshipEnded: true,
+  LegalHoldPlaced: true,
+  LegalHoldReleased: true,
+};
+
+export const SUBJECT_EVENT_TYPES = Object.keys(EVENT_TYPES) as readonly SubjectEventType[];
+
+/** For handlers folding a stored stream: which recorded types this aggregate understands. */
+export function isSubjectEventType(type: string): type is SubjectEventType {
+  return Object.hasOwn(EVENT_TYPES, type);
+}

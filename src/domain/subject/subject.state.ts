@@ -1,0 +1,94 @@
+import type { ConsentScope, SubjectEvent } from './subject.events';
+
+/** The terms of one consent as granted. What a verification records as "the consent in force". */
+export interface ConsentSnapshot {
+  readonly consentId: string;
+  readonly scopes: readonly ConsentScope[];
+  readonly noticeVersion: string;
+  readonly policyHash: string;
+  readonly locale: string;
+  readonly channel: string;
+  readonly grantedAt: string;
+}
+
+export interface ConsentRecord extends ConsentSnapshot {
+  readonly withdrawnAt?: string;
+}
+
+export interface LegalHold {
+  readonly holdId: string;
+  readonly reason: string;
+  readonly placedAt: string;
+  readonly releasedAt?: string;
+}
+
+/** Everything about a subject that its deciders and handlers need. No personal data. */
+export interface SubjectState {
+  /** By consent id, in the order granted. */
+  readonly consents: ReadonlyMap<string, ConsentRecord>;
+  readonly relationshipEndedAt?: string;
+  /** By hold id, in the order placed (released holds stay, with `releasedAt`). */
+  readonly legalHolds: ReadonlyMap<string, LegalHold>;
+  readonly updatedAt?: string;
+}
+
+export const initialState: SubjectState = { consents: new Map(), legalHolds: new Map() };
+
+/**
+ * Folds one event into the state. Total over the event union and tolerant of an event that refers to something
+ * unknown (it changes nothing), because a recorded event is a fact and must never make a stream unreadable.
+ */
+export function evolve(state: SubjectState, event: SubjectEvent): SubjectState {
+  switch (event.type) {
+    case 'ConsentGranted': {
+      const { consentId, scopes, noticeVersion, policyHash, locale, channel, grantedAt } = event.data;
+      const consents = new Map(state.consents);
+      consents.set(consentId, { consentId, scopes, noticeVersion, policyHash, locale, channel, grantedAt });
+      return { ...state, consents, updatedAt: grantedAt };
+    }
+    case 'ConsentWithdrawn': {
+      const { consentId, withdrawnAt } = event.data;
+      const consent = state.consents.get(consentId);
+      if (consent === undefined) return { ...state, updatedAt: withdrawnAt };
+      const consents = new Map(state.consents);
+      consents.set(consentId, { ...consent, withdrawnAt });
+      return { ...state, consents, updatedAt: withdrawnAt };
+    }
+    case 'RelationshipEnded':
+      return { ...state, relationshipEndedAt: event.data.endedAt, updatedAt: event.data.recordedAt };
+    case 'LegalHoldPlaced': {
+      const { holdId, reason, placedAt } = event.data;
+      const legalHolds = new Map(state.legalHolds);
+      legalHolds.set(holdId, { holdId, reason, placedAt });
+      return { ...state, legalHolds, updatedAt: placedAt };
+    }
+    case 'LegalHoldReleased': {
+      const { holdId, releasedAt } = event.data;
+      const hold = state.legalHolds.get(holdId);
+      if (hold === undefined) return { ...state, updatedAt: releasedAt };
+      const legalHolds = new Map(state.legalHolds);
+      legalHolds.set(holdId, { ...hold, releasedAt });
+      return { ...state, legalHolds, updatedAt: releasedAt };
+    }
+    default: {
+      const unexpected: never = event;
+      return unexpected;
+    }
+  }
+}
+
+/** The latest granted consent that covers `scope` and has not been withdrawn. */
+export function consentInForce(state: SubjectState, scope: ConsentScope): ConsentSnapshot | undefined {
+  let latest: ConsentRecord | undefined;
+  for (const consent of state.consents.values()) {
+    if (consent.withdrawnAt === undefined && consent.scopes.includes(scope)) latest = consent;
+  }
+  if (latest === undefined) return undefined;
+  const { withdrawnAt: _withdrawn, ...snapshot } = latest;
+  return snapshot;
+}
+
+/** Legal holds not yet released. */
+export function activeLegalHolds(state: SubjectState): LegalHold[] {
+  return [...state.legalHolds.values()].filter((hold) => hold.releasedAt === undefined);
+}

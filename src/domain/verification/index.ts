@@ -1,0 +1,35 @@
+export * from './verification.commands';
+export {
+  approveOverride,
+  assignReviewer,
+  CONTACT_ADDRESS_ATTRIBUTES,
+  completeReview,
+  decide as decideVerification,
+  expireVerification,
+  OVERRIDE_APPROVER_ROLE,
+  recordVendorResult,
+  rejectOverride,
+  requestOverride,
+  startCapture,
+  startVerification,
+  submitEvidence,
+} from './verification.decide';
+export { evaluationInput } from './verification.decision';
+export * from './verification.errors';
+export * from './verification.events';
+export {
+  currentEvidence,
+  evolve as evolveVerification,
+  initialState as initialVerificationState,
+  isOpen,
+  OPEN_STATUSES,
+  vendorEventKey,
+} from './verification.state';
+export type {
+  EvidenceRef,
+  NoVerification,
+  OverrideState,
+  ReviewTicketState,
+  Verification,
+  VerificationState,
+} from './verification.state';

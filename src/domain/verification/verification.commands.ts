@@ -1,0 +1,144 @@
+import type { JsonObject } from '../../shared/json';
+import type { CheckResult, DocumentType, LoadedPolicy } from '../policy/policy.types';
+import type { ReasonCode } from '../reason-codes';
+import type { ConsentSnapshot } from '../subject/subject.state';
+import type { EvidenceKind, ManualOutcome } from './verification.events';
+
+/*
+ * Commands of the verification aggregate. Each names its session (so a command on a session that does not exist
+ * can say which) and carries `now`, an ISO 8601 instant from the handler's clock; ids of things a command creates
+ * come from the caller too. Commands that evaluate carry the policy the session was started under (the handler
+ * looks it up by the session's policy hash; another policy is refused with `policy_mismatch`).
+ */
+
+export type StartVerification = {
+  readonly type: 'StartVerification';
+  readonly data: {
+    readonly sessionId: string;
+    readonly subjectId: string;
+    readonly jurisdiction: string;
+    readonly segment: string;
+    readonly riskSignals: Readonly<Record<string, boolean>>;
+    /** `consentInForce(subject, 'identity_verification')` at the time of the command. */
+    readonly consent: ConsentSnapshot | undefined;
+    readonly policy: LoadedPolicy;
+    readonly now: string;
+  };
+};
+
+export type StartCapture = {
+  readonly type: 'StartCapture';
+  readonly data: {
+    readonly sessionId: string;
+    readonly channel: string;
+    readonly deviceClass: string;
+    readonly now: string;
+  };
+};
+
+export type SubmitEvidence = {
+  readonly type: 'SubmitEvidence';
+  readonly data: {
+    readonly sessionId: string;
+    readonly evidenceId: string;
+    readonly kind: EvidenceKind;
+    /** Only for `document` evidence. */
+    readonly documentType?: DocumentType;
+    /** ISO 3166-1 alpha-2. */
+    readonly issuingCountry?: string;
+    readonly vendor: string;
+    readonly vendorReference: string;
+    /** Extracted attributes: personal data, emitted only in the event's `pii`. */
+    readonly attributes?: JsonObject;
+    readonly policy: LoadedPolicy;
+    readonly now: string;
+  };
+};
+
+export type RecordVendorResult = {
+  readonly type: 'RecordVendorResult';
+  readonly data: {
+    readonly sessionId: string;
+    readonly vendor: string;
+    readonly vendorEventId: string;
+    readonly vendorCreatedAt: string;
+    readonly checks: readonly CheckResult[];
+    readonly riskSignals?: Readonly<Record<string, boolean>>;
+    readonly policy: LoadedPolicy;
+    readonly now: string;
+  };
+};
+
+export type AssignReviewer = {
+  readonly type: 'AssignReviewer';
+  readonly data: { readonly sessionId: string; readonly reviewerId: string; readonly now: string };
+};
+
+export type CompleteReview = {
+  readonly type: 'CompleteReview';
+  readonly data: {
+    readonly sessionId: string;
+    readonly reviewerId: string;
+    readonly outcome: ManualOutcome;
+    readonly reasonCodes: readonly ReasonCode[];
+    /** Personal data: emitted only in the event's `pii.review_notes`. */
+    readonly note?: string;
+    readonly now: string;
+  };
+};
+
+export type RequestOverride = {
+  readonly type: 'RequestOverride';
+  readonly data: {
+    readonly sessionId: string;
+    readonly overrideId: string;
+    readonly requestedBy: string;
+    readonly outcome: ManualOutcome;
+    readonly justification: string;
+    /** Optional codes the new decision cites besides OVERRIDE_APPLIED. */
+    readonly reasonCodes?: readonly ReasonCode[];
+    readonly now: string;
+  };
+};
+
+export type ApproveOverride = {
+  readonly type: 'ApproveOverride';
+  readonly data: {
+    readonly sessionId: string;
+    readonly overrideId: string;
+    readonly approverId: string;
+    readonly approverRoles: readonly string[];
+    readonly now: string;
+  };
+};
+
+export type RejectOverride = {
+  readonly type: 'RejectOverride';
+  readonly data: {
+    readonly sessionId: string;
+    readonly overrideId: string;
+    readonly approverId: string;
+    readonly approverRoles: readonly string[];
+    readonly reason: string;
+    readonly now: string;
+  };
+};
+
+export type ExpireVerification = {
+  readonly type: 'ExpireVerification';
+  readonly data: { readonly sessionId: string; readonly now: string };
+};
+
+export type VerificationCommand =
+  | StartVerification
+  | StartCapture
+  | SubmitEvidence
+  | RecordVendorResult
+  | AssignReviewer
+  | CompleteReview
+  | RequestOverride
+  | ApproveOverride
+  | RejectOverride
+  | ExpireVerification;
+
+export type VerificationCommandType = VerificationCommand['type'];

@@ -1,0 +1,519 @@
+import { isPlainObject, type JsonObject } from '../../shared/json';
+import { resolveSession } from '../policy/evaluate';
+import { UnknownRiskSignalError } from '../policy/policy.errors';
+import type { CheckResult, LoadedPolicy } from '../policy/policy.types';
+import type { ReasonCode } from '../reason-codes';
+import { DomainValidationError, IllegalTransitionError, NotFoundError } from '../shared/domain-error';
+import { epochMs, requireInstant, requireText } from '../subject/command-input';
+import type { EventPii } from '../subject/subject.events';
+import type {
+  ApproveOverride,
+  AssignReviewer,
+  CompleteReview,
+  ExpireVerification,
+  RecordVendorResult,
+  RejectOverride,
+  RequestOverride,
+  StartCapture,
+  StartVerification,
+  SubmitEvidence,
+  VerificationCommand,
+  VerificationCommandType,
+} from './verification.commands';
+import { approved, decideAttempt, rejected, reviewAfterApproval } from './verification.decision';
+import {
+  ConsentRequiredError,
+  EvidenceConflictError,
+  FourEyesViolationError,
+  NotYetDueError,
+  OverrideAlreadyDecidedError,
+  OverrideAlreadyExistsError,
+  OverrideNotFoundError,
+  OverrideNotPermittedError,
+  OverrideOutcomeUnchangedError,
+  OverridePendingError,
+  PolicyMismatchError,
+  ReasonCodeNotAllowedError,
+  ReasonCodeRequiredError,
+  ReviewAssignedToOtherError,
+  SeniorReviewerRequiredError,
+  SessionExpiredError,
+} from './verification.errors';
+import type {
+  CaptureStarted,
+  CheckResultData,
+  EvidenceSubmitted,
+  ManualOutcome,
+  OverrideRejected,
+  ReviewCompleted,
+  ReviewerAssigned,
+  VendorResultReceived,
+  VerificationEvent,
+  VerificationExpired,
+  VerificationInitiated,
+  VerificationStatus,
+} from './verification.events';
+import {
+  type EvidenceRef,
+  evolveSession,
+  isOpen,
+  OPEN_STATUSES,
+  evolve,
+  initialState,
+  type OverrideState,
+  type Verification,
+  type VerificationState,
+  vendorEventKey,
+} from './verification.state';
+
+const ID_MAX = 128;
+const LABEL_MAX = 64;
+const REFERENCE_MAX = 256;
+const JUSTIFICATION_MIN = 10;
+const JUSTIFICATION_MAX = 2000;
+const NOTE_MAX = 10_000;
+const COUNTRY = /^[A-Z]{2}$/;
+
+/** Attribute keys that are an address: they go to the `contact_address` data class, the rest to identity. */
+export const CONTACT_ADDRESS_ATTRIBUTES: readonly string[] = ['address'];
+
+/** The role an override decision needs (besides being someone other than the requester). */
+export const OVERRIDE_APPROVER_ROLE = 'senior_reviewer';
+
+export function startVerification(command: StartVerification, state: VerificationState): VerificationEvent[] {
+  const input = command.data;
+  if (state.status !== 'none') throw new IllegalTransitionError(command.type, state.status);
+  const sessionId = requireText(input.sessionId, 'sessionId', ID_MAX);
+  const subjectId = requireText(input.subjectId, 'subjectId', ID_MAX);
+  const now = requireInstant(input.now, 'now');
+  if (input.consent?.scopes.includes('identity_verification') !== true) {
+    throw new ConsentRequiredError(subjectId, 'identity_verification');
+  }
+  const { policy } = input;
+  const rules = resolveSession(policy, {
+    jurisdiction: input.jurisdiction,
+    segment: input.segment,
+    riskSignals: input.riskSignals,
+  });
+  const initiated: VerificationInitiated = {
+    type: 'VerificationInitiated',
+    data: {
+      sessionId,
+      subjectId,
+      jurisdiction: rules.jurisdiction,
+      segment: rules.segment,
+      path: rules.path,
+      tier: rules.tier,
+      policyId: rules.policyId,
+      policyVersion: rules.policyVersion,
+      policyHash: rules.policyHash,
+      requiredChecks: [...rules.requiredChecks],
+      riskSignals: { ...input.riskSignals },
+      maxResubmissions: rules.maxResubmissions,
+      ruleTrace: [...rules.trace],
+      consentId: input.consent.consentId,
+      expiresAt: new Date(epochMs(now) + rules.ttlMs).toISOString(),
+      initiatedAt: now,
+    },
+  };
+  if (rules.path !== 'embargoed') return [initiated];
+  // Embargoed jurisdictions are final at once, in the same append: no capture, no personal data collected.
+  const session = evolve(initialState, initiated);
+  if (session.status === 'none') return [initiated];
+  return [initiated, ...decideAttempt(session, policy, now, 'embargo')];
+}
+
+/** Capture of the first attempt, or of the next one after a resubmission request. */
+export function startCapture(command: StartCapture, state: VerificationState): CaptureStarted[] {
+  const session = existing(command, state);
+  allow(command.type, session, ['initiated', 'needs_resubmission']);
+  const now = requireInstant(command.data.now, 'now');
+  beforeExpiry(session, now);
+  const channel = requireText(command.data.channel, 'channel', LABEL_MAX);
+  const deviceClass = requireText(command.data.deviceClass, 'deviceClass', LABEL_MAX);
+  return [
+    { type: 'CaptureStarted', data: { attempt: session.attempt, channel, deviceClass, startedAt: now } },
+  ];
+}
+
+/**
+ * Records a piece of evidence for the current attempt (after a resubmission request it belongs to the new
+ * attempt; a capture call first is not required, as it is not for the first attempt). Repeating the same
+ * evidence id with the same fields records nothing. If the attempt's vendor results are already complete, the
+ * evidence completes the attempt and the policy decides.
+ */
+export function submitEvidence(command: SubmitEvidence, state: VerificationState): VerificationEvent[] {
+  const session = existing(command, state);
+  const input = command.data;
+  const evidenceId = requireText(input.evidenceId, 'evidenceId', ID_MAX);
+  const vendor = requireText(input.vendor, 'vendor', LABEL_MAX);
+  const vendorReference = requireText(input.vendorReference, 'vendorReference', REFERENCE_MAX);
+  const fields = {
+    kind: input.kind,
+    documentType: input.documentType,
+    issuingCountry: input.issuingCountry,
+    vendor,
+    vendorReference,
+  };
+  const previous = session.evidence.find((ref) => ref.evidenceId === evidenceId);
+  if (previous !== undefined) {
+    if (sameEvidence(previous, fields)) return [];
+    throw new EvidenceConflictError(evidenceId);
+  }
+  allow(command.type, session, OPEN_STATUSES);
+  samePolicy(session, input.policy);
+  const now = requireInstant(input.now, 'now');
+  beforeExpiry(session, now);
+  if (input.documentType !== undefined && input.kind !== 'document') {
+    throw new DomainValidationError('documentType applies to document evidence only', {
+      field: 'documentType',
+    });
+  }
+  if (input.issuingCountry !== undefined && !COUNTRY.test(input.issuingCountry)) {
+    throw new DomainValidationError('issuingCountry must be an ISO 3166-1 alpha-2 code', {
+      field: 'issuingCountry',
+    });
+  }
+  if (input.attributes !== undefined && !isPlainObject(input.attributes)) {
+    throw new DomainValidationError('attributes must be a JSON object', { field: 'attributes' });
+  }
+  const pii = attributePii(input.attributes);
+  const submitted: EvidenceSubmitted = {
+    type: 'EvidenceSubmitted',
+    data: {
+      evidenceId,
+      attempt: session.attempt,
+      kind: input.kind,
+      ...(input.documentType === undefined ? {} : { documentType: input.documentType }),
+      ...(input.issuingCountry === undefined ? {} : { issuingCountry: input.issuingCountry }),
+      vendor,
+      vendorReference,
+      submittedAt: now,
+    },
+    ...(pii === undefined ? {} : { pii }),
+  };
+  return [submitted, ...decideAttempt(evolveSession(session, submitted), input.policy, now, 'evidence')];
+}
+
+/**
+ * Records a vendor result, always, unless this vendor event was recorded before (a redelivery: nothing). While
+ * the session is open the result counts toward the current attempt and the policy decides once the attempt is
+ * complete. Afterwards it is recorded and changes nothing, except that a result contradicting an automatic
+ * approval sends the session back to review.
+ */
+export function recordVendorResult(
+  command: RecordVendorResult,
+  state: VerificationState,
+): VerificationEvent[] {
+  const session = existing(command, state);
+  const input = command.data;
+  const vendor = requireText(input.vendor, 'vendor', LABEL_MAX);
+  const vendorEventId = requireText(input.vendorEventId, 'vendorEventId', REFERENCE_MAX);
+  if (session.vendorEventIds.has(vendorEventKey(vendor, vendorEventId))) return [];
+  samePolicy(session, input.policy);
+  const vendorCreatedAt = requireInstant(input.vendorCreatedAt, 'vendorCreatedAt');
+  const now = requireInstant(input.now, 'now');
+  if (input.checks.length === 0 && input.riskSignals === undefined) {
+    throw new DomainValidationError('a vendor result needs checks or risk signals', { field: 'checks' });
+  }
+  const checks = input.checks.map(checkData);
+  const undeclared = Object.keys(input.riskSignals ?? {}).filter(
+    (signal) => !Object.hasOwn(input.policy.document.riskSignals, signal),
+  );
+  if (undeclared.length > 0) {
+    throw new UnknownRiskSignalError(undeclared, Object.keys(input.policy.document.riskSignals));
+  }
+  // A result created before the current attempt began belongs to the previous attempt.
+  const counted =
+    session.status !== 'expired' &&
+    (session.attempt === 1 || epochMs(vendorCreatedAt) >= epochMs(session.attemptStartedAt));
+  const received: VendorResultReceived = {
+    type: 'VendorResultReceived',
+    data: {
+      vendor,
+      vendorEventId,
+      vendorCreatedAt,
+      checks,
+      ...(input.riskSignals === undefined ? {} : { riskSignals: { ...input.riskSignals } }),
+      attempt: session.attempt,
+      counted,
+      receivedAt: now,
+    },
+  };
+  if (!counted) return [received];
+  const next = evolveSession(session, received);
+  if (isOpen(session.status)) return [received, ...decideAttempt(next, input.policy, now, 'vendor_result')];
+  if (session.status === 'approved' && session.decidedBy === 'policy') {
+    return [received, ...reviewAfterApproval(next, input.policy, now)];
+  }
+  return [received];
+}
+
+/** Assigns (or reassigns) the pending review; assigning the current assignee again records nothing. */
+export function assignReviewer(command: AssignReviewer, state: VerificationState): ReviewerAssigned[] {
+  const session = existing(command, state);
+  allow(command.type, session, ['pending_review']);
+  const reviewerId = requireText(command.data.reviewerId, 'reviewerId', ID_MAX);
+  const now = requireInstant(command.data.now, 'now');
+  if (session.assignee === reviewerId) return [];
+  return [
+    {
+      type: 'ReviewerAssigned',
+      data: {
+        reviewerId,
+        ...(session.assignee === undefined ? {} : { previousReviewerId: session.assignee }),
+        assignedAt: now,
+      },
+    },
+  ];
+}
+
+/**
+ * A reviewer's final decision. An assigned review is completed by its assignee; an unassigned one by whoever
+ * takes it. A rejection cites at least one code; an approval without codes cites REVIEW_APPROVED.
+ */
+export function completeReview(command: CompleteReview, state: VerificationState): VerificationEvent[] {
+  const session = existing(command, state);
+  allow(command.type, session, ['pending_review']);
+  const input = command.data;
+  const reviewerId = requireText(input.reviewerId, 'reviewerId', ID_MAX);
+  const now = requireInstant(input.now, 'now');
+  if (session.assignee !== undefined && session.assignee !== reviewerId) {
+    throw new ReviewAssignedToOtherError(session.assignee);
+  }
+  const reasonCodes = reviewReasonCodes(input.outcome, input.reasonCodes);
+  const note = input.note?.trim() ?? '';
+  if (note.length > NOTE_MAX) {
+    throw new DomainValidationError(`note must be at most ${NOTE_MAX} characters`, { field: 'note' });
+  }
+  const completed: ReviewCompleted = {
+    type: 'ReviewCompleted',
+    data: { reviewerId, outcome: input.outcome, reasonCodes, hasNote: note.length > 0, completedAt: now },
+    ...(note.length > 0 ? { pii: { review_notes: { note } } } : {}),
+  };
+  const decision =
+    input.outcome === 'approve'
+      ? approved(session, reasonCodes, 'reviewer', now, { reviewerId })
+      : rejected(session, reasonCodes, 'reviewer', now, { reviewerId });
+  return [completed, decision];
+}
+
+/** Asks for a final decision to be reversed; a second person with senior_reviewer decides. One at a time. */
+export function requestOverride(command: RequestOverride, state: VerificationState): VerificationEvent[] {
+  const session = existing(command, state);
+  allow(command.type, session, ['approved', 'rejected']);
+  const input = command.data;
+  const overrideId = requireText(input.overrideId, 'overrideId', ID_MAX);
+  const requestedBy = requireText(input.requestedBy, 'requestedBy', ID_MAX);
+  const now = requireInstant(input.now, 'now');
+  if (session.overrides.has(overrideId)) throw new OverrideAlreadyExistsError(overrideId);
+  if (session.pendingOverride !== undefined)
+    throw new OverridePendingError(session.pendingOverride.overrideId);
+  if (outcomeOf(session.status) === input.outcome) {
+    throw new OverrideOutcomeUnchangedError(input.outcome, session.status);
+  }
+  // An embargo is a legal prohibition, not a judgement a reviewer can reverse.
+  if (session.path === 'embargoed') throw new OverrideNotPermittedError('UNSUPPORTED_JURISDICTION');
+  const justification = requireText(
+    input.justification,
+    'justification',
+    JUSTIFICATION_MAX,
+    JUSTIFICATION_MIN,
+  );
+  const reasonCodes = unique(input.reasonCodes ?? []);
+  return [
+    {
+      type: 'OverrideRequested',
+      data: { overrideId, requestedBy, outcome: input.outcome, reasonCodes, justification, requestedAt: now },
+    },
+  ];
+}
+
+export function approveOverride(command: ApproveOverride, state: VerificationState): VerificationEvent[] {
+  const session = existing(command, state);
+  const { request, approverId, approverRoles } = decidableOverride(command, session);
+  const now = requireInstant(command.data.now, 'now');
+  if (outcomeOf(session.status) === request.outcome) {
+    throw new OverrideOutcomeUnchangedError(request.outcome, session.status);
+  }
+  const reasonCodes = unique<ReasonCode>([...request.reasonCodes, 'OVERRIDE_APPLIED']);
+  const by = { overrideId: request.overrideId };
+  return [
+    {
+      type: 'OverrideApproved',
+      data: {
+        overrideId: request.overrideId,
+        approverId,
+        approverRoles,
+        outcome: request.outcome,
+        approvedAt: now,
+      },
+    },
+    request.outcome === 'approve'
+      ? approved(session, reasonCodes, 'override', now, by)
+      : rejected(session, reasonCodes, 'override', now, by),
+  ];
+}
+
+export function rejectOverride(command: RejectOverride, state: VerificationState): OverrideRejected[] {
+  const session = existing(command, state);
+  const { request, approverId, approverRoles } = decidableOverride(command, session);
+  const reason = requireText(command.data.reason, 'reason', JUSTIFICATION_MAX);
+  const now = requireInstant(command.data.now, 'now');
+  return [
+    {
+      type: 'OverrideRejected',
+      data: { overrideId: request.overrideId, approverId, approverRoles, reason, rejectedAt: now },
+    },
+  ];
+}
+
+/** Ends a session whose time to live is over while the person could still act (not while a review is open). */
+export function expireVerification(
+  command: ExpireVerification,
+  state: VerificationState,
+): VerificationExpired[] {
+  const session = existing(command, state);
+  allow(command.type, session, OPEN_STATUSES);
+  const now = requireInstant(command.data.now, 'now');
+  if (epochMs(now) < epochMs(session.expiresAt)) throw new NotYetDueError(session.expiresAt);
+  return [
+    {
+      type: 'VerificationExpired',
+      data: { expiresAt: session.expiresAt, previousStatus: session.status, expiredAt: now },
+    },
+  ];
+}
+
+export function decide(command: VerificationCommand, state: VerificationState): VerificationEvent[] {
+  switch (command.type) {
+    case 'StartVerification':
+      return startVerification(command, state);
+    case 'StartCapture':
+      return startCapture(command, state);
+    case 'SubmitEvidence':
+      return submitEvidence(command, state);
+    case 'RecordVendorResult':
+      return recordVendorResult(command, state);
+    case 'AssignReviewer':
+      return assignReviewer(command, state);
+    case 'CompleteReview':
+      return completeReview(command, state);
+    case 'RequestOverride':
+      return requestOverride(command, state);
+    case 'ApproveOverride':
+      return approveOverride(command, state);
+    case 'RejectOverride':
+      return rejectOverride(command, state);
+    case 'ExpireVerification':
+      return expireVerification(command, state);
+    default: {
+      const unexpected: never = command;
+      return unexpected;
+    }
+  }
+}
+
+function existing(command: { data: { sessionId: string } }, state: VerificationState): Verification {
+  if (state.status === 'none') throw new NotFoundError('verification', command.data.sessionId);
+  return state;
+}
+
+function allow(
+  command: VerificationCommandType,
+  session: Verification,
+  allowed: readonly VerificationStatus[],
+): void {
+  if (!allowed.includes(session.status)) throw new IllegalTransitionError(command, session.status);
+}
+
+function samePolicy(session: Verification, policy: LoadedPolicy): void {
+  if (policy.hash !== session.policyHash) throw new PolicyMismatchError(session.policyHash, policy.hash);
+}
+
+function beforeExpiry(session: Verification, now: string): void {
+  if (epochMs(now) >= epochMs(session.expiresAt)) throw new SessionExpiredError(session.expiresAt);
+}
+
+function outcomeOf(status: VerificationStatus): ManualOutcome | undefined {
+  if (status === 'approved') return 'approve';
+  if (status === 'rejected') return 'reject';
+  return undefined;
+}
+
+/** The checks shared by approving and rejecting an override: status, request, four eyes, role. */
+function decidableOverride(
+  command: ApproveOverride | RejectOverride,
+  session: Verification,
+): { request: OverrideState; approverId: string; approverRoles: string[] } {
+  allow(command.type, session, ['approved', 'rejected']);
+  const { overrideId } = command.data;
+  const approverId = requireText(command.data.approverId, 'approverId', ID_MAX);
+  const request = session.overrides.get(overrideId);
+  if (request === undefined) throw new OverrideNotFoundError(overrideId);
+  if (request.status !== 'pending') throw new OverrideAlreadyDecidedError(overrideId, request.status);
+  if (approverId === request.requestedBy) throw new FourEyesViolationError(overrideId);
+  if (!command.data.approverRoles.includes(OVERRIDE_APPROVER_ROLE)) {
+    throw new SeniorReviewerRequiredError(overrideId);
+  }
+  return { request, approverId, approverRoles: [...command.data.approverRoles] };
+}
+
+function reviewReasonCodes(outcome: ManualOutcome, given: readonly ReasonCode[]): ReasonCode[] {
+  const codes = unique(given);
+  if (codes.includes('OVERRIDE_APPLIED')) throw new ReasonCodeNotAllowedError('OVERRIDE_APPLIED', 'a review');
+  if (outcome === 'approve') return codes.length > 0 ? codes : ['REVIEW_APPROVED'];
+  if (codes.length === 0) throw new ReasonCodeRequiredError('a rejection');
+  if (codes.includes('REVIEW_APPROVED'))
+    throw new ReasonCodeNotAllowedError('REVIEW_APPROVED', 'a rejection');
+  return codes;
+}
+
+function sameEvidence(
+  ref: EvidenceRef,
+  fields: Pick<EvidenceRef, 'kind' | 'documentType' | 'issuingCountry' | 'vendor' | 'vendorReference'>,
+): boolean {
+  return (
+    ref.kind === fields.kind &&
+    ref.documentType === fields.documentType &&
+    ref.issuingCountry === fields.issuingCountry &&
+    ref.vendor === fields.vendor &&
+    ref.vendorReference === fields.vendorReference
+  );
+}
+
+/** Splits extracted attributes into their data classes; `undefined` when there are none. */
+function attributePii(attributes: JsonObject | undefined): EventPii | undefined {
+  if (attributes === undefined) return undefined;
+  const identity: JsonObject = {};
+  const address: JsonObject = {};
+  for (const [key, value] of Object.entries(attributes)) {
+    // A field sent without a value (undefined after DTO transformation) is no attribute and no JSON.
+    if ((value as JsonObject[string] | undefined) === undefined) continue;
+    if (CONTACT_ADDRESS_ATTRIBUTES.includes(key)) address[key] = value;
+    else identity[key] = value;
+  }
+  const pii: EventPii = {};
+  if (Object.keys(identity).length > 0) pii.identity_attributes = identity;
+  if (Object.keys(address).length > 0) pii.contact_address = address;
+  return Object.keys(pii).length > 0 ? pii : undefined;
+}
+
+function checkData(check: CheckResult): CheckResultData {
+  if (check.score !== undefined && !(Number.isFinite(check.score) && check.score >= 0 && check.score <= 1)) {
+    throw new DomainValidationError('a check score must be between 0 and 1', {
+      field: 'checks',
+      kind: check.kind,
+    });
+  }
+  return {
+    kind: check.kind,
+    result: check.result,
+    ...(check.score === undefined ? {} : { score: check.score }),
+    ...(check.reasonCodes === undefined ? {} : { reasonCodes: [...check.reasonCodes] }),
+  };
+}
+
+function unique<T>(values: readonly T[]): T[] {
+  return [...new Set(values)];
+}

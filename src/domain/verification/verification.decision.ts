@@ -1,0 +1,212 @@
+import { evaluate, reviewTicket } from '../policy/evaluate';
+import type { Evaluation, EvaluationInput, LoadedPolicy } from '../policy/policy.types';
+import type { ReasonCode } from '../reason-codes';
+import { epochMs } from '../subject/command-input';
+import type {
+  DecidedBy,
+  DecisionEvaluated,
+  DecisionTrigger,
+  ReviewRequested,
+  VerificationApproved,
+  VerificationEvent,
+  VerificationRejected,
+} from './verification.events';
+import { currentEvidence, evolveSession, type Verification } from './verification.state';
+
+/*
+ * Turning a policy evaluation into events. Shared by the commands that can complete an attempt (a vendor result,
+ * a piece of evidence) and by the check of results that arrive after an automatic approval.
+ */
+
+/** A step-up can only raise the tier, so a handful of rounds covers any policy; the bound guards a faulty one. */
+const MAX_EVALUATION_ROUNDS = 8;
+
+export function evaluationInput(state: Verification): EvaluationInput {
+  const document = currentEvidence(state)
+    .filter((ref) => ref.kind === 'document' && ref.documentType !== undefined)
+    .at(-1);
+  return {
+    jurisdiction: state.jurisdiction,
+    segment: state.segment,
+    tier: state.tier,
+    checks: state.checks,
+    ...(document?.documentType === undefined ? {} : { documentType: document.documentType }),
+    resubmissions: state.resubmissions,
+    riskSignals: state.riskSignals,
+  };
+}
+
+/**
+ * Evaluates the current attempt and returns the decision: nothing while checks are missing; otherwise
+ * DecisionEvaluated and what the outcome calls for. A step-up raises the tier and evaluates again, because the
+ * checks the higher tier needs may already be there.
+ */
+export function decideAttempt(
+  state: Verification,
+  policy: LoadedPolicy,
+  now: string,
+  trigger: DecisionTrigger,
+): VerificationEvent[] {
+  const events: VerificationEvent[] = [];
+  let current = state;
+  for (let round = 0; round < MAX_EVALUATION_ROUNDS; round += 1) {
+    const evaluation = evaluate(policy, evaluationInput(current));
+    if (evaluation.outcome === 'incomplete') return events;
+    const evaluated = decisionEvaluated(current, policy, evaluation, now, trigger);
+    events.push(evaluated);
+    const reasonCodes = [...evaluation.reasonCodes];
+    switch (evaluation.outcome) {
+      case 'approve':
+        return [...events, approved(current, reasonCodes, 'policy', now)];
+      case 'reject':
+        return [...events, rejected(current, reasonCodes, 'policy', now)];
+      case 'review':
+        return [...events, reviewRequested(current, policy, reasonCodes, now)];
+      case 'resubmit':
+        return [
+          ...events,
+          {
+            type: 'ResubmissionRequested',
+            data: {
+              attempt: current.attempt + 1,
+              maxAttempts: current.maxResubmissions + 1,
+              reasonCodes,
+              requestedAt: now,
+            },
+          },
+        ];
+      case 'step_up': {
+        // A step-up that does not change the tier would evaluate the same way again: stop and wait for results.
+        if (evaluation.stepUp === undefined || evaluation.stepUp.tier === current.tier) return events;
+        current = evolveSession(current, evaluated);
+        break;
+      }
+      default: {
+        const unexpected: never = evaluation;
+        return unexpected;
+      }
+    }
+  }
+  return events;
+}
+
+/**
+ * A result that arrives after the policy approved the session must not change the outcome silently: when the
+ * checks, updated with it, no longer evaluate to an approval, the session goes back to review.
+ */
+export function reviewAfterApproval(
+  state: Verification,
+  policy: LoadedPolicy,
+  now: string,
+): VerificationEvent[] {
+  const evaluation = evaluate(policy, evaluationInput(state));
+  if (evaluation.outcome === 'incomplete' || evaluation.outcome === 'approve') return [];
+  const reasons: ReasonCode[] =
+    evaluation.reasonCodes.length > 0 ? [...evaluation.reasonCodes] : ['CHECK_INCONCLUSIVE'];
+  return [
+    decisionEvaluated(state, policy, evaluation, now, 'result_after_approval'),
+    reviewRequested(state, policy, reasons, now),
+  ];
+}
+
+/** The session fields a final decision records. */
+type DecisionContext = Pick<Verification, 'tier' | 'policyHash' | 'attempt'>;
+
+export function approved(
+  state: DecisionContext,
+  reasonCodes: ReasonCode[],
+  decidedBy: DecidedBy,
+  now: string,
+  by: { reviewerId?: string; overrideId?: string } = {},
+): VerificationApproved {
+  return {
+    type: 'VerificationApproved',
+    data: { ...decisionData(state, reasonCodes, decidedBy, now), ...by },
+  };
+}
+
+export function rejected(
+  state: DecisionContext,
+  reasonCodes: ReasonCode[],
+  decidedBy: DecidedBy,
+  now: string,
+  by: { reviewerId?: string; overrideId?: string } = {},
+): VerificationRejected {
+  return {
+    type: 'VerificationRejected',
+    data: { ...decisionData(state, reasonCodes, decidedBy, now), ...by, final: true },
+  };
+}
+
+function decisionData(
+  state: DecisionContext,
+  reasonCodes: ReasonCode[],
+  decidedBy: DecidedBy,
+  decidedAt: string,
+): VerificationApproved['data'] {
+  return {
+    reasonCodes,
+    decidedBy,
+    tier: state.tier,
+    policyHash: state.policyHash,
+    attempt: state.attempt,
+    decidedAt,
+  };
+}
+
+function decisionEvaluated(
+  state: Verification,
+  policy: LoadedPolicy,
+  evaluation: Exclude<Evaluation, { outcome: 'incomplete' }>,
+  now: string,
+  trigger: DecisionTrigger,
+): DecisionEvaluated {
+  const { stepUp } = evaluation;
+  return {
+    type: 'DecisionEvaluated',
+    data: {
+      outcome: evaluation.outcome,
+      reasonCodes: [...evaluation.reasonCodes],
+      ruleTrace: [...evaluation.ruleTrace],
+      policyHash: policy.hash,
+      policyVersion: policy.document.version,
+      attempt: state.attempt,
+      tier: state.tier,
+      trigger,
+      ...(evaluation.outcome === 'step_up' && stepUp !== undefined
+        ? { stepUp: { tier: stepUp.tier, requiredChecks: [...stepUp.requiredChecks] } }
+        : {}),
+      evaluatedAt: now,
+    },
+  };
+}
+
+function reviewRequested(
+  state: Verification,
+  policy: LoadedPolicy,
+  reasons: ReasonCode[],
+  now: string,
+): ReviewRequested {
+  const ticket = reviewTicket(
+    policy,
+    {
+      jurisdiction: state.jurisdiction,
+      segment: state.segment,
+      tier: state.tier,
+      reasonCodes: reasons,
+      riskSignals: state.riskSignals,
+    },
+    new Date(epochMs(now)),
+  );
+  return {
+    type: 'ReviewRequested',
+    data: {
+      priority: ticket.priority,
+      reasons,
+      queue: ticket.queue,
+      slaDueAt: ticket.slaDueAt,
+      attempt: state.attempt,
+      requestedAt: now,
+    },
+  };
+}

@@ -1,0 +1,305 @@
+import type {
+  CheckKind,
+  CheckResultValue,
+  DocumentType,
+  Outcome,
+  RuleTraceEntry,
+  SessionPath,
+} from '../policy/policy.types';
+import type { ReasonCode } from '../reason-codes';
+import type { EventPii } from '../subject/subject.events';
+
+/*
+ * Events of the verification stream `kyc-verification-{sessionId}` (DESIGN §3). `data` is plain JSON without
+ * personal data; extracted document attributes and review notes sit in `pii`, by data class, for the command
+ * handler to encrypt. Timestamps are ISO 8601 strings in UTC.
+ */
+
+export const VERIFICATION_STATUSES = [
+  'initiated',
+  'capture_in_progress',
+  'submitted',
+  'pending_review',
+  'approved',
+  'rejected',
+  'expired',
+  'needs_resubmission',
+] as const;
+export type VerificationStatus = (typeof VERIFICATION_STATUSES)[number];
+
+export const EVIDENCE_KINDS = ['document', 'selfie', 'proof_of_address'] as const;
+export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
+
+/** Who made a final decision. */
+export type DecidedBy = 'policy' | 'reviewer' | 'override';
+
+/** A human decision: a review or an override. */
+export type ManualOutcome = 'approve' | 'reject';
+
+/** What made the policy evaluate. */
+export type DecisionTrigger =
+  /** The jurisdiction is embargoed: decided at start. */
+  | 'embargo'
+  | 'vendor_result'
+  | 'evidence'
+  /** A result contradicting an automatic approval (the session goes back to review). */
+  | 'result_after_approval';
+
+/** A vendor check as stored (a JSON copy of the policy's `CheckResult`). */
+export type CheckResultData = {
+  readonly kind: CheckKind;
+  readonly result: CheckResultValue;
+  readonly score?: number;
+  readonly reasonCodes?: ReasonCode[];
+};
+
+export type VerificationInitiated = {
+  readonly type: 'VerificationInitiated';
+  readonly data: {
+    readonly sessionId: string;
+    readonly subjectId: string;
+    readonly jurisdiction: string;
+    readonly segment: string;
+    readonly path: SessionPath;
+    readonly tier: string;
+    readonly policyId: string;
+    readonly policyVersion: string;
+    readonly policyHash: string;
+    readonly requiredChecks: CheckKind[];
+    readonly riskSignals: Record<string, boolean>;
+    readonly maxResubmissions: number;
+    /** How the policy chose the path and tier. */
+    readonly ruleTrace: RuleTraceEntry[];
+    /** The consent in force for `identity_verification` when the session started. */
+    readonly consentId: string;
+    readonly expiresAt: string;
+    readonly initiatedAt: string;
+  };
+};
+
+export type CaptureStarted = {
+  readonly type: 'CaptureStarted';
+  readonly data: {
+    readonly attempt: number;
+    readonly channel: string;
+    readonly deviceClass: string;
+    readonly startedAt: string;
+  };
+};
+
+export type EvidenceSubmitted = {
+  readonly type: 'EvidenceSubmitted';
+  readonly data: {
+    readonly evidenceId: string;
+    readonly attempt: number;
+    readonly kind: EvidenceKind;
+    readonly documentType?: DocumentType;
+    readonly issuingCountry?: string;
+    readonly vendor: string;
+    /** The vendor's reference to the capture; images themselves are never stored. */
+    readonly vendorReference: string;
+    readonly submittedAt: string;
+  };
+  /** Extracted attributes: `identity_attributes` (name, birth date, document number…), `contact_address`. */
+  readonly pii?: EventPii;
+};
+
+export type VendorResultReceived = {
+  readonly type: 'VendorResultReceived';
+  readonly data: {
+    readonly vendor: string;
+    readonly vendorEventId: string;
+    readonly vendorCreatedAt: string;
+    readonly checks: CheckResultData[];
+    readonly riskSignals?: Record<string, boolean>;
+    /** The session's attempt when the result arrived. */
+    readonly attempt: number;
+    /**
+     * Whether the result counts toward that attempt's decision. False for a result created before the attempt
+     * began (a late result of the previous attempt) and for results after expiry.
+     */
+    readonly counted: boolean;
+    readonly receivedAt: string;
+  };
+};
+
+export type DecisionEvaluated = {
+  readonly type: 'DecisionEvaluated';
+  readonly data: {
+    readonly outcome: Outcome;
+    readonly reasonCodes: ReasonCode[];
+    readonly ruleTrace: RuleTraceEntry[];
+    readonly policyHash: string;
+    readonly policyVersion: string;
+    readonly attempt: number;
+    /** The tier the evaluation ran at. */
+    readonly tier: string;
+    readonly trigger: DecisionTrigger;
+    /** With `step_up`: the session's new tier and its full list of required checks. */
+    readonly stepUp?: { readonly tier: string; readonly requiredChecks: CheckKind[] };
+    readonly evaluatedAt: string;
+  };
+};
+
+export type ReviewRequested = {
+  readonly type: 'ReviewRequested';
+  readonly data: {
+    /** 1 (most urgent) .. 5. */
+    readonly priority: number;
+    readonly reasons: ReasonCode[];
+    readonly queue: string;
+    readonly slaDueAt: string;
+    readonly attempt: number;
+    readonly requestedAt: string;
+  };
+};
+
+export type ReviewerAssigned = {
+  readonly type: 'ReviewerAssigned';
+  readonly data: {
+    readonly reviewerId: string;
+    /** Set on a reassignment. */
+    readonly previousReviewerId?: string;
+    readonly assignedAt: string;
+  };
+};
+
+export type ReviewCompleted = {
+  readonly type: 'ReviewCompleted';
+  readonly data: {
+    readonly reviewerId: string;
+    readonly outcome: ManualOutcome;
+    readonly reasonCodes: ReasonCode[];
+    /** Whether a note was written (the note itself is personal data, in `pii.review_notes`). */
+    readonly hasNote: boolean;
+    readonly completedAt: string;
+  };
+  readonly pii?: EventPii;
+};
+
+export type OverrideRequested = {
+  readonly type: 'OverrideRequested';
+  readonly data: {
+    readonly overrideId: string;
+    readonly requestedBy: string;
+    readonly outcome: ManualOutcome;
+    /** Codes the requester cites; the resulting decision adds OVERRIDE_APPLIED. */
+    readonly reasonCodes: ReasonCode[];
+    /** Why, in a few sentences; not a place for personal data. */
+    readonly justification: string;
+    readonly requestedAt: string;
+  };
+};
+
+export type OverrideApproved = {
+  readonly type: 'OverrideApproved';
+  readonly data: {
+    readonly overrideId: string;
+    readonly approverId: string;
+    /** The approver's roles at the time, as evidence of the senior_reviewer requirement. */
+    readonly approverRoles: string[];
+    readonly outcome: ManualOutcome;
+    readonly approvedAt: string;
+  };
+};
+
+export type OverrideRejected = {
+  readonly type: 'OverrideRejected';
+  readonly data: {
+    readonly overrideId: string;
+    readonly approverId: string;
+    readonly approverRoles: string[];
+    readonly reason: string;
+    readonly rejectedAt: string;
+  };
+};
+
+export type ResubmissionRequested = {
+  readonly type: 'ResubmissionRequested';
+  readonly data: {
+    /** The attempt now asked for (2 after the first failure). */
+    readonly attempt: number;
+    readonly maxAttempts: number;
+    readonly reasonCodes: ReasonCode[];
+    readonly requestedAt: string;
+  };
+};
+
+/** Fields of a final decision (approved or rejected). */
+type DecisionData = {
+  readonly reasonCodes: ReasonCode[];
+  readonly decidedBy: DecidedBy;
+  readonly tier: string;
+  readonly policyHash: string;
+  readonly attempt: number;
+  /** Set when a reviewer decided. */
+  readonly reviewerId?: string;
+  /** Set when an override decided. */
+  readonly overrideId?: string;
+  readonly decidedAt: string;
+};
+
+export type VerificationApproved = {
+  readonly type: 'VerificationApproved';
+  readonly data: DecisionData;
+};
+
+export type VerificationRejected = {
+  readonly type: 'VerificationRejected';
+  /** Always final: a fixable failure is a ResubmissionRequested, not a rejection. */
+  readonly data: DecisionData & { readonly final: true };
+};
+
+export type VerificationExpired = {
+  readonly type: 'VerificationExpired';
+  readonly data: {
+    readonly expiresAt: string;
+    readonly previousStatus: VerificationStatus;
+    readonly expiredAt: string;
+  };
+};
+
+export type VerificationEvent =
+  | VerificationInitiated
+  | CaptureStarted
+  | EvidenceSubmitted
+  | VendorResultReceived
+  | DecisionEvaluated
+  | ReviewRequested
+  | ReviewerAssigned
+  | ReviewCompleted
+  | OverrideRequested
+  | OverrideApproved
+  | OverrideRejected
+  | ResubmissionRequested
+  | VerificationApproved
+  | VerificationRejected
+  | VerificationExpired;
+
+export type VerificationEventType = VerificationEvent['type'];
+
+/** Every event type once; a Record so that adding an event without listing it does not compile. */
+const EVENT_TYPES: Record<VerificationEventType, true> = {
+  VerificationInitiated: true,
+  CaptureStarted: true,
+  EvidenceSubmitted: true,
+  VendorResultReceived: true,
+  DecisionEvaluated: true,
+  ReviewRequested: true,
+  ReviewerAssigned: true,
+  ReviewCompleted: true,
+  OverrideRequested: true,
+  OverrideApproved: true,
+  OverrideRejected: true,
+  ResubmissionRequested: true,
+  VerificationApproved: true,
+  VerificationRejected: true,
+  VerificationExpired: true,
+};
+
+export const VERIFICATION_EVENT_TYPES = Object.keys(EVENT_TYPES) as readonly VerificationEventType[];
+
+/** For handlers folding a stored stream: which recorded types this aggregate understands. */
+export function isVerificationEventType(type: string): type is VerificationEventType {
+  return Object.hasOwn(EVENT_TYPES, type);
+}

@@ -1,0 +1,318 @@
+import type { CheckKind, CheckResult, DocumentType, SessionPath } from '../policy/policy.types';
+import type { ReasonCode } from '../reason-codes';
+import type {
+  DecidedBy,
+  EvidenceKind,
+  ManualOutcome,
+  VerificationEvent,
+  VerificationStatus,
+} from './verification.events';
+
+/** A piece of evidence as the session knows it: references only, never the extracted attributes. */
+export interface EvidenceRef {
+  readonly evidenceId: string;
+  readonly attempt: number;
+  readonly kind: EvidenceKind;
+  readonly documentType?: DocumentType;
+  readonly issuingCountry?: string;
+  readonly vendor: string;
+  readonly vendorReference: string;
+  readonly submittedAt: string;
+}
+
+export interface ReviewTicketState {
+  readonly priority: number;
+  readonly queue: string;
+  readonly slaDueAt: string;
+  readonly reasons: readonly ReasonCode[];
+  readonly requestedAt: string;
+}
+
+export interface OverrideState {
+  readonly overrideId: string;
+  readonly requestedBy: string;
+  readonly outcome: ManualOutcome;
+  readonly reasonCodes: readonly ReasonCode[];
+  readonly requestedAt: string;
+  readonly status: 'pending' | 'approved' | 'rejected';
+  readonly decidedBy?: string;
+}
+
+/** A session that exists. Everything the deciders, handlers and the status endpoint need; no personal data. */
+export interface Verification {
+  readonly status: VerificationStatus;
+  readonly sessionId: string;
+  readonly subjectId: string;
+  readonly jurisdiction: string;
+  readonly segment: string;
+  readonly path: SessionPath;
+  readonly policyId: string;
+  readonly policyVersion: string;
+  readonly policyHash: string;
+  readonly tier: string;
+  readonly requiredChecks: readonly CheckKind[];
+  readonly riskSignals: Readonly<Record<string, boolean>>;
+  readonly consentId: string;
+  /** Codes of the latest decision (evaluation, review or override). */
+  readonly reasonCodes: readonly ReasonCode[];
+  /** Who made the current final decision; unset while none stands. */
+  readonly decidedBy?: DecidedBy;
+  /** 1-based; a resubmission starts the next one. */
+  readonly attempt: number;
+  readonly attemptStartedAt: string;
+  /** Resubmissions requested so far (the evaluator's retry limit counts these). */
+  readonly resubmissions: number;
+  readonly maxResubmissions: number;
+  /** Latest result per check kind for the current attempt. */
+  readonly checks: readonly CheckResult[];
+  readonly expiresAt: string;
+  readonly review?: ReviewTicketState;
+  readonly assignee?: string;
+  readonly pendingOverride?: OverrideState;
+  readonly overrides: ReadonlyMap<string, OverrideState>;
+  /** `vendorEventKey(vendor, vendorEventId)` of every vendor event recorded. */
+  readonly vendorEventIds: ReadonlySet<string>;
+  /** Every evidence reference, in order, tagged with its attempt. */
+  readonly evidence: readonly EvidenceRef[];
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** Before VerificationInitiated: the session does not exist. */
+export interface NoVerification {
+  readonly status: 'none';
+}
+
+export type VerificationState = NoVerification | Verification;
+
+export const initialState: VerificationState = { status: 'none' };
+
+/** Statuses in which the person can still act and the session can expire. */
+export const OPEN_STATUSES: readonly VerificationStatus[] = [
+  'initiated',
+  'capture_in_progress',
+  'submitted',
+  'needs_resubmission',
+];
+
+export function isOpen(status: VerificationStatus): boolean {
+  return OPEN_STATUSES.includes(status);
+}
+
+/** The dedupe key of a vendor delivery: ids are unique per vendor, not across vendors. */
+export function vendorEventKey(vendor: string, vendorEventId: string): string {
+  return JSON.stringify([vendor, vendorEventId]);
+}
+
+/** Evidence of the current attempt. */
+export function currentEvidence(state: Verification): EvidenceRef[] {
+  return state.evidence.filter((ref) => ref.attempt === state.attempt);
+}
+
+/**
+ * Folds one event into the state. Total over the event union and tolerant of events that make no sense in the
+ * current state (they change nothing), because a recorded event is a fact and must never make a stream unreadable.
+ */
+export function evolve(state: VerificationState, event: VerificationEvent): VerificationState {
+  if (event.type === 'VerificationInitiated') {
+    if (state.status !== 'none') return state;
+    const data = event.data;
+    return {
+      status: 'initiated',
+      sessionId: data.sessionId,
+      subjectId: data.subjectId,
+      jurisdiction: data.jurisdiction,
+      segment: data.segment,
+      path: data.path,
+      policyId: data.policyId,
+      policyVersion: data.policyVersion,
+      policyHash: data.policyHash,
+      tier: data.tier,
+      requiredChecks: data.requiredChecks,
+      riskSignals: data.riskSignals,
+      consentId: data.consentId,
+      reasonCodes: [],
+      attempt: 1,
+      attemptStartedAt: data.initiatedAt,
+      resubmissions: 0,
+      maxResubmissions: data.maxResubmissions,
+      checks: [],
+      expiresAt: data.expiresAt,
+      overrides: new Map(),
+      vendorEventIds: new Set(),
+      evidence: [],
+      createdAt: data.initiatedAt,
+      updatedAt: data.initiatedAt,
+    };
+  }
+  if (state.status === 'none') return state;
+  return evolveSession(state, event);
+}
+
+/** `evolve` for a session that exists, typed so: what the deciders use to look one step ahead. */
+export function evolveSession(
+  state: Verification,
+  event: Exclude<VerificationEvent, { type: 'VerificationInitiated' }>,
+): Verification {
+  switch (event.type) {
+    case 'CaptureStarted':
+      return { ...state, status: 'capture_in_progress', updatedAt: event.data.startedAt };
+    case 'EvidenceSubmitted': {
+      const {
+        evidenceId,
+        attempt,
+        kind,
+        documentType,
+        issuingCountry,
+        vendor,
+        vendorReference,
+        submittedAt,
+      } = event.data;
+      const ref: EvidenceRef = {
+        evidenceId,
+        attempt,
+        kind,
+        vendor,
+        vendorReference,
+        submittedAt,
+        ...(documentType === undefined ? {} : { documentType }),
+        ...(issuingCountry === undefined ? {} : { issuingCountry }),
+      };
+      return { ...state, status: 'submitted', evidence: [...state.evidence, ref], updatedAt: submittedAt };
+    }
+    case 'VendorResultReceived': {
+      const { vendor, vendorEventId, checks, riskSignals, counted, receivedAt } = event.data;
+      const vendorEventIds = new Set(state.vendorEventIds).add(vendorEventKey(vendor, vendorEventId));
+      if (!counted) return { ...state, vendorEventIds, updatedAt: receivedAt };
+      return {
+        ...state,
+        vendorEventIds,
+        checks: mergeChecks(state.checks, checks),
+        riskSignals: mergeSignals(state.riskSignals, riskSignals ?? {}),
+        updatedAt: receivedAt,
+      };
+    }
+    case 'DecisionEvaluated': {
+      const { reasonCodes, stepUp, evaluatedAt } = event.data;
+      return {
+        ...state,
+        reasonCodes,
+        ...(stepUp === undefined ? {} : { tier: stepUp.tier, requiredChecks: stepUp.requiredChecks }),
+        updatedAt: evaluatedAt,
+      };
+    }
+    case 'ReviewRequested': {
+      const { priority, queue, slaDueAt, reasons, requestedAt } = event.data;
+      return {
+        ...state,
+        status: 'pending_review',
+        review: { priority, queue, slaDueAt, reasons, requestedAt },
+        decidedBy: undefined,
+        assignee: undefined,
+        updatedAt: requestedAt,
+      };
+    }
+    case 'ReviewerAssigned':
+      return { ...state, assignee: event.data.reviewerId, updatedAt: event.data.assignedAt };
+    case 'ReviewCompleted':
+      // The status moves with the VerificationApproved/Rejected that follows.
+      return { ...state, updatedAt: event.data.completedAt };
+    case 'OverrideRequested': {
+      const { overrideId, requestedBy, outcome, reasonCodes, requestedAt } = event.data;
+      const pending: OverrideState = {
+        overrideId,
+        requestedBy,
+        outcome,
+        reasonCodes,
+        requestedAt,
+        status: 'pending',
+      };
+      const overrides = new Map(state.overrides).set(overrideId, pending);
+      return { ...state, overrides, pendingOverride: pending, updatedAt: requestedAt };
+    }
+    case 'OverrideApproved':
+      return settleOverride(
+        state,
+        event.data.overrideId,
+        'approved',
+        event.data.approverId,
+        event.data.approvedAt,
+      );
+    case 'OverrideRejected':
+      return settleOverride(
+        state,
+        event.data.overrideId,
+        'rejected',
+        event.data.approverId,
+        event.data.rejectedAt,
+      );
+    case 'ResubmissionRequested': {
+      const { attempt, reasonCodes, requestedAt } = event.data;
+      return {
+        ...state,
+        status: 'needs_resubmission',
+        attempt,
+        attemptStartedAt: requestedAt,
+        resubmissions: state.resubmissions + 1,
+        checks: [],
+        reasonCodes,
+        updatedAt: requestedAt,
+      };
+    }
+    case 'VerificationApproved':
+      return {
+        ...state,
+        status: 'approved',
+        reasonCodes: event.data.reasonCodes,
+        decidedBy: event.data.decidedBy,
+        updatedAt: event.data.decidedAt,
+      };
+    case 'VerificationRejected':
+      return {
+        ...state,
+        status: 'rejected',
+        reasonCodes: event.data.reasonCodes,
+        decidedBy: event.data.decidedBy,
+        updatedAt: event.data.decidedAt,
+      };
+    case 'VerificationExpired':
+      return { ...state, status: 'expired', updatedAt: event.data.expiredAt };
+    default: {
+      const unexpected: never = event;
+      return unexpected;
+    }
+  }
+}
+
+function settleOverride(
+  state: Verification,
+  overrideId: string,
+  status: 'approved' | 'rejected',
+  decidedBy: string,
+  at: string,
+): Verification {
+  const request = state.overrides.get(overrideId);
+  if (request === undefined) return { ...state, updatedAt: at };
+  const overrides = new Map(state.overrides).set(overrideId, { ...request, status, decidedBy });
+  const pendingOverride =
+    state.pendingOverride?.overrideId === overrideId ? undefined : state.pendingOverride;
+  return { ...state, overrides, pendingOverride, updatedAt: at };
+}
+
+/** Later results replace earlier ones of the same kind. */
+function mergeChecks(current: readonly CheckResult[], incoming: readonly CheckResult[]): CheckResult[] {
+  const byKind = new Map<CheckKind, CheckResult>(current.map((check) => [check.kind, check]));
+  for (const check of incoming) byKind.set(check.kind, check);
+  return [...byKind.values()];
+}
+
+/** A signal once raised stays raised: a later "false" does not clear a risk someone observed. */
+function mergeSignals(
+  current: Readonly<Record<string, boolean>>,
+  incoming: Readonly<Record<string, boolean>>,
+): Record<string, boolean> {
+  const merged: Record<string, boolean> = { ...current };
+  for (const [signal, raised] of Object.entries(incoming))
+    merged[signal] = (merged[signal] ?? false) || raised;
+  return merged;
+}

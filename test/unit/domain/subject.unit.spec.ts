@@ -1,0 +1,325 @@
+import { describe, expect, it } from 'vitest';
+import { DomainValidationError } from '../../../src/domain/shared/domain-error';
+import {
+  activeLegalHolds,
+  CONSENT_SCOPES,
+  ConsentAlreadyExistsError,
+  ConsentAlreadyWithdrawnError,
+  type ConsentGranted,
+  consentInForce,
+  ConsentNotFoundError,
+  decideSubject,
+  evolveSubject,
+  type GrantConsent,
+  initialSubjectState,
+  isSubjectEventType,
+  LegalHoldAlreadyExistsError,
+  LegalHoldAlreadyReleasedError,
+  LegalHoldNotFoundError,
+  RelationshipAlreadyEndedError,
+  SUBJECT_EVENT_TYPES,
+  type SubjectCommand,
+  type SubjectEvent,
+  type SubjectState,
+  UnknownConsentScopeError,
+} from '../../../src/domain/subject';
+import { specFor } from './support/given';
+
+const T0 = '2026-11-26T10:00:00.000Z';
+const T1 = '2026-11-26T11:00:00.000Z';
+const T2 = '2026-11-26T12:00:00.000Z';
+const POLICY_HASH = 'ab'.repeat(32);
+const SIGNED_FORM = 'Erika Mustermann signed at 10:00 from 203.0.113.7';
+
+const given = specFor<SubjectCommand, SubjectEvent, SubjectState>(
+  { decide: decideSubject, evolve: evolveSubject, initialState: initialSubjectState },
+  { personalData: ['Erika Mustermann', '203.0.113.7'] },
+);
+
+function grant(overrides: Partial<GrantConsent['data']> = {}): GrantConsent {
+  return {
+    type: 'GrantConsent',
+    data: {
+      consentId: 'con_1',
+      scopes: ['identity_verification'],
+      noticeVersion: '2026-01',
+      policyHash: POLICY_HASH,
+      locale: 'de-DE',
+      channel: 'web',
+      now: T0,
+      ...overrides,
+    },
+  };
+}
+
+function granted(overrides: Partial<ConsentGranted['data']> = {}): ConsentGranted {
+  return {
+    type: 'ConsentGranted',
+    data: {
+      consentId: 'con_1',
+      scopes: ['identity_verification'],
+      noticeVersion: '2026-01',
+      policyHash: POLICY_HASH,
+      locale: 'de-DE',
+      channel: 'web',
+      grantedAt: T0,
+      ...overrides,
+    },
+  };
+}
+
+const withdrawn = (consentId = 'con_1', withdrawnAt = T1): SubjectEvent => ({
+  type: 'ConsentWithdrawn',
+  data: { consentId, scopes: ['identity_verification'], withdrawnAt },
+});
+
+const fold = (events: readonly SubjectEvent[]): SubjectState =>
+  events.reduce(evolveSubject, initialSubjectState);
+
+describe('subject aggregate', () => {
+  describe('GrantConsent', () => {
+    it('records the consent with its terms and when it was granted', () => {
+      given([]).when(grant()).then([granted()]);
+    });
+
+    it('normalises the time to UTC and drops repeated scopes', () => {
+      given([])
+        .when(
+          grant({
+            now: '2026-11-26T11:00:00+01:00',
+            scopes: ['identity_verification', 'identity_verification'],
+          }),
+        )
+        .then([granted()]);
+    });
+
+    it('keeps proof of consent out of the data, as consent_evidence', () => {
+      const [event] = given([])
+        .when(grant({ evidence: { form: SIGNED_FORM } }))
+        .events();
+      expect(event).toEqual({ ...granted(), pii: { consent_evidence: { form: SIGNED_FORM } } });
+    });
+
+    it('accepts every scope of the closed list', () => {
+      given([])
+        .when(grant({ scopes: [...CONSENT_SCOPES] }))
+        .then([granted({ scopes: [...CONSENT_SCOPES] })]);
+    });
+
+    it('refuses a scope outside the closed list', () => {
+      given([])
+        .when(grant({ scopes: ['identity_verification', 'marketing'] }))
+        .thenThrows(UnknownConsentScopeError, {
+          code: 'unknown_consent_scope',
+          details: { scope: 'marketing' },
+        });
+    });
+
+    it('refuses a consent without scopes', () => {
+      given([])
+        .when(grant({ scopes: [] }))
+        .thenThrows(DomainValidationError, { details: { field: 'scopes' } });
+    });
+
+    it.each([
+      ['noticeVersion', { noticeVersion: ' ' }],
+      ['locale', { locale: 'not a locale' }],
+      ['channel', { channel: '' }],
+      ['now', { now: 'yesterday' }],
+    ])('refuses an invalid %s', (field, overrides) => {
+      given([]).when(grant(overrides)).thenThrows(DomainValidationError, { details: { field } });
+    });
+
+    it('treats the same grant again as a retry that records nothing', () => {
+      given([granted()])
+        .when(grant({ now: T1 }))
+        .thenNothing();
+    });
+
+    it('refuses the same consent id with other terms', () => {
+      given([granted()])
+        .when(grant({ scopes: ['document_processing'] }))
+        .thenThrows(ConsentAlreadyExistsError, { code: 'consent_already_exists' });
+    });
+
+    it('refuses to reuse the id of a withdrawn consent', () => {
+      given([granted(), withdrawn()]).when(grant()).thenThrows(ConsentAlreadyExistsError);
+    });
+  });
+
+  describe('WithdrawConsent', () => {
+    const withdraw = (consentId = 'con_1', now = T1): SubjectCommand => ({
+      type: 'WithdrawConsent',
+      data: { consentId, now },
+    });
+
+    it('withdraws with nothing more than the consent id', () => {
+      given([granted()]).when(withdraw()).then([withdrawn()]);
+    });
+
+    it('refuses an unknown consent', () => {
+      given([granted()])
+        .when(withdraw('con_2'))
+        .thenThrows(ConsentNotFoundError, { code: 'consent_not_found', details: { consentId: 'con_2' } });
+    });
+
+    it('refuses a consent already withdrawn', () => {
+      given([granted(), withdrawn()])
+        .when(withdraw('con_1', T2))
+        .thenThrows(ConsentAlreadyWithdrawnError, {
+          code: 'consent_already_withdrawn',
+          details: { consentId: 'con_1', withdrawnAt: T1 },
+        });
+    });
+  });
+
+  describe('EndRelationship', () => {
+    const end = (endedAt: string, now = T1): SubjectCommand => ({
+      type: 'EndRelationship',
+      data: { endedAt, now },
+    });
+
+    it('records when the relationship ended', () => {
+      given([granted()])
+        .when(end(T0))
+        .then([{ type: 'RelationshipEnded', data: { endedAt: T0, recordedAt: T1 } }]);
+    });
+
+    it('happens once', () => {
+      given([{ type: 'RelationshipEnded', data: { endedAt: T0, recordedAt: T0 } }])
+        .when(end(T1, T2))
+        .thenThrows(RelationshipAlreadyEndedError, {
+          code: 'relationship_already_ended',
+          details: { endedAt: T0 },
+        });
+    });
+
+    it('refuses an end in the future', () => {
+      given([])
+        .when(end(T2, T1))
+        .thenThrows(DomainValidationError, { details: { field: 'endedAt' } });
+    });
+  });
+
+  describe('legal holds', () => {
+    const place = (holdId = 'hold_1', reason = 'Case 2026-117'): SubjectCommand => ({
+      type: 'PlaceLegalHold',
+      data: { holdId, reason, now: T0 },
+    });
+    const release = (holdId = 'hold_1', now = T1): SubjectCommand => ({
+      type: 'ReleaseLegalHold',
+      data: { holdId, now },
+    });
+    const placed: SubjectEvent = {
+      type: 'LegalHoldPlaced',
+      data: { holdId: 'hold_1', reason: 'Case 2026-117', placedAt: T0 },
+    };
+    const released: SubjectEvent = { type: 'LegalHoldReleased', data: { holdId: 'hold_1', releasedAt: T1 } };
+
+    it('places a hold', () => {
+      given([]).when(place()).then([placed]);
+    });
+
+    it('refuses a hold without a reason', () => {
+      given([])
+        .when(place('hold_1', '  '))
+        .thenThrows(DomainValidationError, { details: { field: 'reason' } });
+    });
+
+    it('refuses a hold id that exists', () => {
+      given([placed])
+        .when(place())
+        .thenThrows(LegalHoldAlreadyExistsError, { code: 'legal_hold_already_exists' });
+      given([placed, released]).when(place()).thenThrows(LegalHoldAlreadyExistsError);
+    });
+
+    it('releases a hold', () => {
+      given([placed]).when(release()).then([released]);
+    });
+
+    it('refuses to release an unknown hold', () => {
+      given([placed])
+        .when(release('hold_2'))
+        .thenThrows(LegalHoldNotFoundError, { code: 'legal_hold_not_found' });
+    });
+
+    it('refuses to release a hold twice', () => {
+      given([placed, released])
+        .when(release('hold_1', T2))
+        .thenThrows(LegalHoldAlreadyReleasedError, { code: 'legal_hold_already_released' });
+    });
+
+    it('lists the holds still in force', () => {
+      const second: SubjectEvent = {
+        type: 'LegalHoldPlaced',
+        data: { holdId: 'hold_2', reason: 'Regulator inquiry', placedAt: T1 },
+      };
+      expect(activeLegalHolds(fold([placed, second, released])).map((hold) => hold.holdId)).toEqual([
+        'hold_2',
+      ]);
+    });
+  });
+
+  describe(consentInForce.name, () => {
+    it('is the latest granted consent covering the scope', () => {
+      const state = fold([
+        granted({ consentId: 'con_1', grantedAt: T0 }),
+        granted({
+          consentId: 'con_2',
+          scopes: ['identity_verification', 'biometric_processing'],
+          grantedAt: T1,
+        }),
+      ]);
+      expect(consentInForce(state, 'identity_verification')).toEqual({
+        consentId: 'con_2',
+        scopes: ['identity_verification', 'biometric_processing'],
+        noticeVersion: '2026-01',
+        policyHash: POLICY_HASH,
+        locale: 'de-DE',
+        channel: 'web',
+        grantedAt: T1,
+      });
+    });
+
+    it('falls back to an older consent when the latest is withdrawn', () => {
+      const state = fold([
+        granted({ consentId: 'con_1' }),
+        granted({ consentId: 'con_2' }),
+        withdrawn('con_2'),
+      ]);
+      expect(consentInForce(state, 'identity_verification')?.consentId).toBe('con_1');
+    });
+
+    it('is undefined once every covering consent is withdrawn', () => {
+      expect(consentInForce(fold([granted(), withdrawn()]), 'identity_verification')).toBeUndefined();
+    });
+
+    it('is undefined for a scope no consent covers', () => {
+      expect(consentInForce(fold([granted()]), 'biometric_processing')).toBeUndefined();
+    });
+  });
+
+  describe('state', () => {
+    it('keeps consents, the relationship end and holds, and when it last changed', () => {
+      const state = fold([
+        granted(),
+        withdrawn(),
+        { type: 'RelationshipEnded', data: { endedAt: T1, recordedAt: T2 } },
+      ]);
+      expect(state.consents.get('con_1')).toMatchObject({ consentId: 'con_1', withdrawnAt: T1 });
+      expect(state.relationshipEndedAt).toBe(T1);
+      expect(state.updatedAt).toBe(T2);
+    });
+
+    it('ignores an event about something it does not know rather than failing the stream', () => {
+      expect(fold([withdrawn('con_9')]).consents.size).toBe(0);
+    });
+
+    it('recognises its own event types', () => {
+      expect(SUBJECT_EVENT_TYPES).toHaveLength(5);
+      expect(SUBJECT_EVENT_TYPES.every(isSubjectEventType)).toBe(true);
+      expect(isSubjectEventType('VerificationApproved')).toBe(false);
+      expect(isSubjectEventType('toString')).toBe(false);
+    });
+  });
+});
