@@ -301,6 +301,25 @@ describe('command API: authentication, validation, idempotency, concurrency', ()
     });
   });
 
+  it('carries correlation and causation ids and the principal into event metadata', async () => {
+    const subjectId = newSubject();
+    const res = await api.post('operator', `/v1/subjects/${subjectId}/consents`, CONSENT, {
+      'x-correlation-id': 'corr-journey-42',
+      'x-causation-id': 'cause-7',
+    });
+    expect(res.headers.get('x-correlation-id')).toBe('corr-journey-42');
+    const [event] = await store.readStream(`kyc-subject-${subjectId}`);
+    expect(event?.metadata).toMatchObject({
+      correlationId: 'corr-journey-42',
+      causationId: 'cause-7',
+      actor: { kind: 'user', id: 'operator', roles: ['operator'] },
+    });
+    const generated = await api.post('operator', `/v1/subjects/${newSubject()}/consents`, CONSENT, {
+      'x-correlation-id': 'not a valid id <script>',
+    });
+    expect(generated.headers.get('x-correlation-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
   it('serves the OpenAPI document', async () => {
     const res = await fetch(`${t.baseUrl}/docs-json`);
     expect(res.status).toBe(200);
