@@ -39,6 +39,8 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   verification_expired: HttpStatus.CONFLICT,
   not_yet_due: HttpStatus.CONFLICT,
   policy_mismatch: HttpStatus.INTERNAL_SERVER_ERROR,
+  unknown_tier: HttpStatus.INTERNAL_SERVER_ERROR,
+  policy_invalid: HttpStatus.INTERNAL_SERVER_ERROR,
   policy_unavailable: HttpStatus.INTERNAL_SERVER_ERROR,
   no_active_policy: HttpStatus.SERVICE_UNAVAILABLE,
   not_found: HttpStatus.NOT_FOUND,

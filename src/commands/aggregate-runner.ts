@@ -86,6 +86,7 @@ export class AggregateRunner {
           actor: context.actor,
           correlationId: context.correlationId,
           causationId: context.causationId,
+          ...(last === undefined ? {} : { tipHash: last.metadata.hash }),
         });
         const next = events.reduce((s, e) => aggregate.evolve(s, e), state);
         return {

@@ -32,6 +32,11 @@ export interface AppendContext {
   readonly actor: Actor;
   readonly correlationId: string;
   readonly causationId?: string | null;
+  /**
+   * The hash of the event at the expected revision, when the caller has just read it (the command loop has):
+   * saves reading it again. Ignored unless the expected revision is exact.
+   */
+  readonly tipHash?: string;
 }
 
 export interface LedgerAppendResult extends AppendResult {
@@ -87,7 +92,7 @@ export class Ledger {
   ): Promise<LedgerAppendResult> {
     const open = expected === 'any' || expected === 'stream_exists';
     for (let attempt = 1; ; attempt += 1) {
-      const tip = await this.tipFor(stream, expected);
+      const tip = await this.tipFor(stream, expected, context.tipHash);
       try {
         return await this.appendAfter(stream, drafts, tip, context);
       } catch (error) {
@@ -101,8 +106,11 @@ export class Ledger {
   private async tipFor(
     stream: string,
     expected: ExpectedRevision,
+    tipHash: string | undefined,
   ): Promise<{ revision: number; hash: string; expected: ExpectedRevision }> {
     if (expected === 'no_stream') return { revision: -1, hash: GENESIS_HASH, expected };
+    if (typeof expected === 'number' && tipHash !== undefined)
+      return { revision: expected, hash: tipHash, expected };
     if (typeof expected === 'number') {
       const [at] = await this.store.readStream(stream, { fromRevision: expected, maxCount: 1 });
       if (at?.revision !== expected) {

@@ -1,0 +1,66 @@
+import { join } from 'node:path';
+import { policyHash } from '../../../src/domain/policy/policy-hash';
+import type {
+  CheckKind,
+  CheckResult,
+  EvaluationInput,
+  LoadedPolicy,
+  PolicyDocument,
+} from '../../../src/domain/policy/policy.types';
+import { loadPolicies } from '../../../src/policy/policy-loader';
+
+export const SHIPPED_POLICY_DIR = join(__dirname, '..', '..', '..', 'policies');
+
+let shipped: LoadedPolicy | undefined;
+
+/** The shipped default policy, loaded through the real loader once per test file. */
+export function shippedPolicy(): LoadedPolicy {
+  shipped ??= loadPolicies(SHIPPED_POLICY_DIR).find((p) => p.document.policyId === 'kyc-default');
+  if (shipped === undefined) throw new Error('kyc-default is not in policies/');
+  return shipped;
+}
+
+/** A deep copy of a policy document, for building variants. */
+export function cloneDocument(document: PolicyDocument = shippedPolicy().document): PolicyDocument {
+  return structuredClone(document);
+}
+
+/** A loaded policy from a document variant (hash recomputed). */
+export function loaded(document: PolicyDocument, source = 'test-policy.yaml'): LoadedPolicy {
+  return { document, hash: policyHash(document), source };
+}
+
+export const clear = (kind: CheckKind, score?: number): CheckResult =>
+  score === undefined ? { kind, result: 'clear' } : { kind, result: 'clear', score };
+
+/** Scores well above every threshold of the shipped policy. */
+export const ALL_CLEAR: Readonly<Record<CheckKind, CheckResult>> = {
+  document: clear('document', 0.97),
+  face_match: clear('face_match', 0.95),
+  liveness: clear('liveness', 0.99),
+  sanctions: clear('sanctions'),
+  pep: clear('pep'),
+  address: clear('address', 0.95),
+  age: clear('age'),
+};
+
+/** Every check of `kinds` clear, with `replace` swapped in by kind. */
+export function checksFor(kinds: readonly CheckKind[], ...replace: CheckResult[]): CheckResult[] {
+  return kinds.map((kind) => replace.find((c) => c.kind === kind) ?? ALL_CLEAR[kind]);
+}
+
+export const STANDARD: readonly CheckKind[] = ['document', 'face_match', 'liveness', 'sanctions'];
+export const ENHANCED: readonly CheckKind[] = [...STANDARD, 'pep', 'address'];
+
+export function input(overrides: Partial<EvaluationInput> = {}): EvaluationInput {
+  return {
+    jurisdiction: 'DE',
+    segment: 'retail',
+    tier: 'standard',
+    checks: checksFor(STANDARD),
+    documentType: 'passport',
+    resubmissions: 0,
+    riskSignals: {},
+    ...overrides,
+  };
+}
