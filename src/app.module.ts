@@ -4,7 +4,11 @@ import { ApiModule } from './api/api.module';
 import { CommandsModule } from './commands/commands.module';
 import type { AppConfig } from './config/config';
 import { LedgerCoreModule } from './eventstore/ledger-core.module';
+import { ObservabilityModule } from './observability/observability.module';
 import { PolicyModule } from './policy/policy.module';
+import { ProjectionsModule } from './projections/projections.module';
+import { PublisherModule } from './publisher/publisher.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 import type { Clock } from './shared/clock';
 
 /** What tests may replace: the clock (expiry, SLAs) and how often the expiry scheduler looks. */
@@ -22,8 +26,12 @@ export class AppModule {
         CqrsModule.forRoot(),
         LedgerCoreModule.forRoot(config, overrides),
         PolicyModule.forRoot(config.policyDir),
+        ObservabilityModule,
         CommandsModule,
         ApiModule,
+        ProjectionsModule,
+        PublisherModule,
+        WebhooksModule,
       ],
     };
   }

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/tokens';
 import { EVENT_STORE, type EventStore } from '../eventstore/event-store.port';
+import { type ComponentHealth, HealthRegistry } from '../observability/health-registry';
 
 export interface DependencyCheck {
   readonly status: 'up' | 'down';
@@ -20,6 +21,8 @@ export interface HealthReport {
     };
     readonly readModels: DependencyCheck & { readonly database: 'sqlite' | 'postgres' };
   };
+  /** Feature components (projections, publisher, schedulers) from the health registry. */
+  readonly components: Readonly<Record<string, ComponentHealth>>;
 }
 
 const CHECK_TIMEOUT_MS = 2000;
@@ -58,6 +61,7 @@ export class HealthService {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly registry: HealthRegistry,
   ) {}
 
   async report(): Promise<HealthReport> {
@@ -71,7 +75,9 @@ export class HealthService {
         await this.dataSource.query('SELECT 1');
       }),
     ]);
-    const ok = eventStore.status === 'up' && readModels.status === 'up';
+    const components = await this.registry.collect();
+    const componentsOk = Object.values(components).every((c) => c.status !== 'down' || !c.critical);
+    const ok = eventStore.status === 'up' && readModels.status === 'up' && componentsOk;
     return {
       status: ok ? 'ok' : 'unavailable',
       profile: this.config.profile,
@@ -83,6 +89,7 @@ export class HealthService {
         },
         readModels: { ...readModels, database: this.config.databaseUrl ? 'postgres' : 'sqlite' },
       },
+      components,
     };
   }
 }

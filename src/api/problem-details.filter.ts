@@ -110,6 +110,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   private toProblem(exception: unknown): ProblemDetails {
     if (exception instanceof LedgerError) {
       const status =
+        exception.httpStatus ??
         STATUS_BY_CODE[exception.code] ??
         (exception instanceof DomainError ? HttpStatus.UNPROCESSABLE_ENTITY : HttpStatus.BAD_REQUEST);
       // Details first: the problem's own members (type, status, code, …) can never be overwritten by them.

@@ -4,6 +4,11 @@
  */
 export abstract class LedgerError extends Error {
   abstract readonly code: string;
+  /**
+   * HTTP status for problem responses. Optional: the problem-details filter has a table for the core codes;
+   * feature modules set it on their own errors instead of editing that table.
+   */
+  readonly httpStatus?: number;
   /** Structured, PII-free details for problem responses and logs. */
   readonly details: Readonly<Record<string, unknown>>;
 

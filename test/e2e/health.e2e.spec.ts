@@ -29,6 +29,13 @@ describe('GET /health (embedded profile)', () => {
     expect((await fetch(`${t.baseUrl}/health/ready`)).status).toBe(200);
   });
 
+  it('serves Prometheus metrics without credentials', async () => {
+    const res = await fetch(`${t.baseUrl}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(await res.text()).toMatch(/^kyc_ledger_process_cpu_user_seconds_total /m);
+  });
+
   it('answers unknown routes with problem JSON', async () => {
     const res = await fetch(`${t.baseUrl}/v1/nothing-here`);
     expect(res.status).toBe(404);
