@@ -35,16 +35,34 @@ export interface AppConfig {
   readonly databaseUrl: string | undefined;
   readonly kafkaBrokers: readonly string[] | undefined;
   readonly kafkaTopicPrefix: string;
+  readonly kafkaTopicPartitions: number;
+  readonly kafkaTopicReplication: number;
+  /** How long a query with X-Min-Position waits for the read models before answering 503. */
+  readonly readWaitMs: number;
+  /** Requests per minute per principal (and per client address for unauthenticated routes). */
+  readonly rateLimitPerMinute: number;
   /** Undefined in the embedded profile until secrets are generated into the data dir. */
   readonly kek: Kek | undefined;
   readonly signingKey: KeyObject | undefined;
   readonly apiKeys: readonly ApiKey[] | undefined;
-  readonly jwt: { jwksUrl: string; issuer: string; audience: string } | undefined;
+  readonly jwt:
+    | {
+        jwksUrl: string;
+        issuer: string;
+        audience: string;
+        /** Claim holding the roles (array of role names). */
+        rolesClaim: string;
+        /** Accepted JWS algorithms; anything else (including `none` and HMAC) is refused. */
+        algorithms: readonly string[];
+      }
+    | undefined;
   readonly webhookSecrets: {
     onfido: string | undefined;
     veriff: string | undefined;
     sumsub: string | undefined;
     persona: readonly string[];
+    /** Persona signatures older or newer than this many seconds are refused (replay protection). */
+    personaToleranceSeconds: number;
   };
   readonly policyDir: string;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
@@ -159,7 +177,25 @@ export function loadConfig(env: Env = process.env): AppConfig {
     } else if (!/^https?:\/\//.test(jwksUrl)) {
       problems.push('LEDGER_JWKS_URL must be an http(s) URL');
     } else {
-      jwt = { jwksUrl, issuer, audience };
+      const algorithms = (get('LEDGER_JWT_ALGORITHMS') ?? 'RS256,ES256,EdDSA')
+        .split(',')
+        .map((a) => a.trim());
+      const allowed = [
+        'RS256',
+        'RS384',
+        'RS512',
+        'PS256',
+        'PS384',
+        'PS512',
+        'ES256',
+        'ES384',
+        'ES512',
+        'EdDSA',
+      ];
+      if (algorithms.some((a) => !allowed.includes(a))) {
+        problems.push(`LEDGER_JWT_ALGORITHMS may only list ${allowed.join(', ')}`);
+      }
+      jwt = { jwksUrl, issuer, audience, rolesClaim: get('LEDGER_JWT_ROLES_CLAIM') ?? 'roles', algorithms };
     }
   }
 
@@ -174,6 +210,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     databaseUrl,
     kafkaBrokers,
     kafkaTopicPrefix,
+    kafkaTopicPartitions: integer('KAFKA_TOPIC_PARTITIONS', 6, 1, 1000),
+    kafkaTopicReplication: integer('KAFKA_TOPIC_REPLICATION', 1, 1, 10),
+    readWaitMs: integer('LEDGER_READ_WAIT_MS', 5000, 0, 60_000),
+    rateLimitPerMinute: integer('LEDGER_RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
     kek,
     signingKey,
     apiKeys,
@@ -182,6 +222,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       onfido: get('ONFIDO_WEBHOOK_TOKEN'),
       veriff: get('VERIFF_WEBHOOK_SECRET'),
       sumsub: get('SUMSUB_WEBHOOK_SECRET'),
+      personaToleranceSeconds: integer('PERSONA_WEBHOOK_TOLERANCE_SECONDS', 300, 1, 86_400),
       persona: (get('PERSONA_WEBHOOK_SECRETS') ?? '')
         .split(',')
         .map((s) => s.trim())

@@ -1,5 +1,17 @@
+import { MIGRATIONS as PROJECTION_MIGRATIONS } from '../../projections/persistence';
+import { MIGRATIONS as PUBLISHER_MIGRATIONS } from '../../publisher/persistence';
+import { MIGRATIONS as WEBHOOK_MIGRATIONS } from '../../webhooks/persistence';
 import { KeyStore1764180000000 } from './1764180000000-key-store';
 import { Idempotency1764190000000 } from './1764190000000-idempotency';
 
-/** Every migration, in order. Read-model migrations of later features are appended here. */
-export const MIGRATIONS = [KeyStore1764180000000, Idempotency1764190000000];
+/**
+ * Every migration. TypeORM runs them in the order of the timestamp in their class name, so features keep their
+ * own lists (in their persistence.ts) and name migrations with the time they were written.
+ */
+export const MIGRATIONS = [
+  KeyStore1764180000000,
+  Idempotency1764190000000,
+  ...PROJECTION_MIGRATIONS,
+  ...PUBLISHER_MIGRATIONS,
+  ...WEBHOOK_MIGRATIONS,
+];
