@@ -1,6 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -93,6 +93,18 @@ describe('the service process (npm start)', () => {
     const run = startService({ LEDGER_DATA_DIR: tempDir(), PORT: 'eighty' });
     expect(await run.exit).toBe(1);
     expect(run.output()).toMatch(/PORT must be an integer/);
+  }, 30_000);
+
+  it('refuses to start with a bad policy, naming the file and the field', async () => {
+    const policyDir = tempDir();
+    const original = readFileSync(join(ROOT, 'policies/kyc-default/2026-11-01.yaml'), 'utf8');
+    writeFileSync(
+      join(policyDir, 'broken.yaml'),
+      original.replace('defaultTier: standard', 'defaultTier: gold'),
+    );
+    const run = startService({ LEDGER_DATA_DIR: tempDir(), PORT: port(), POLICY_DIR: policyDir });
+    expect(await run.exit).toBe(1);
+    expect(run.output()).toMatch(/broken\.yaml: \/jurisdictions\/DE\/retail\/defaultTier: "gold"/);
   }, 30_000);
 
   it('refuses to start with a KEK other than the one its keys were wrapped with', async () => {
