@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ApiModule } from './api/api.module';
+import { AuditModule } from './audit/audit.module';
 import { CommandsModule } from './commands/commands.module';
 import type { AppConfig } from './config/config';
 import { LedgerCoreModule } from './eventstore/ledger-core.module';
@@ -29,6 +30,7 @@ export class AppModule {
         ObservabilityModule,
         CommandsModule,
         ApiModule,
+        AuditModule,
         ProjectionsModule,
         PublisherModule,
         WebhooksModule,

@@ -44,6 +44,10 @@ export interface AppConfig {
   /** Undefined in the embedded profile until secrets are generated into the data dir. */
   readonly kek: Kek | undefined;
   readonly signingKey: KeyObject | undefined;
+  /** A signed checkpoint covers at most this many events; one is due when this many wait. */
+  readonly checkpointEveryEvents: number;
+  /** An uncovered event waits at most this long for a checkpoint. */
+  readonly checkpointIntervalMs: number;
   readonly apiKeys: readonly ApiKey[] | undefined;
   readonly jwt:
     | {
@@ -216,6 +220,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     rateLimitPerMinute: integer('LEDGER_RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
     kek,
     signingKey,
+    checkpointEveryEvents: integer('LEDGER_CHECKPOINT_EVERY_EVENTS', 1000, 1, 1_000_000),
+    checkpointIntervalMs: integer('LEDGER_CHECKPOINT_INTERVAL_MS', 60_000, 100, 86_400_000),
     apiKeys,
     jwt,
     webhookSecrets: {

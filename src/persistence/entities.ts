@@ -1,4 +1,5 @@
 import { IdempotencyRecordEntity } from '../api/idempotency/idempotency-record.entity';
+import { AuditLeafEntity } from '../audit/audit-leaf.entity';
 import { DataKeyEntity, KekCheckEntity } from '../crypto/data-key.entity';
 import { ENTITIES as PROJECTION_ENTITIES } from '../projections/persistence';
 import { ENTITIES as PUBLISHER_ENTITIES } from '../publisher/persistence';
@@ -9,6 +10,7 @@ export const ENTITIES = [
   DataKeyEntity,
   KekCheckEntity,
   IdempotencyRecordEntity,
+  AuditLeafEntity,
   ...PROJECTION_ENTITIES,
   ...PUBLISHER_ENTITIES,
   ...WEBHOOK_ENTITIES,

@@ -3,6 +3,7 @@ import { MIGRATIONS as PUBLISHER_MIGRATIONS } from '../../publisher/persistence'
 import { MIGRATIONS as WEBHOOK_MIGRATIONS } from '../../webhooks/persistence';
 import { KeyStore1764180000000 } from './1764180000000-key-store';
 import { Idempotency1764190000000 } from './1764190000000-idempotency';
+import { AuditLeaves1764195000000 } from './1764195000000-audit-leaves';
 
 /**
  * Every migration. TypeORM runs them in the order of the timestamp in their class name, so features keep their
@@ -11,6 +12,7 @@ import { Idempotency1764190000000 } from './1764190000000-idempotency';
 export const MIGRATIONS = [
   KeyStore1764180000000,
   Idempotency1764190000000,
+  AuditLeaves1764195000000,
   ...PROJECTION_MIGRATIONS,
   ...PUBLISHER_MIGRATIONS,
   ...WEBHOOK_MIGRATIONS,

@@ -1,0 +1,213 @@
+import { createPublicKey } from 'node:crypto';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { Gauge } from 'prom-client';
+import { DataSource, type Repository } from 'typeorm';
+import type { AppConfig } from '../config/config';
+import { APP_CONFIG } from '../config/tokens';
+import { WrongExpectedRevisionError } from '../eventstore/event-store.errors';
+import { EVENT_STORE, type EventStore, type RecordedEvent } from '../eventstore/event-store.port';
+import { Ledger } from '../eventstore/ledger';
+import { CHECKPOINT_STREAM } from '../eventstore/stream-names';
+import { HealthRegistry } from '../observability/health-registry';
+import { MetricsRegistry } from '../observability/metrics';
+import { CLOCK, type Clock } from '../shared/clock';
+import type { JsonObject } from '../shared/json';
+import { AuditLeafEntity } from './audit-leaf.entity';
+import {
+  CHECKPOINT_EVENT_TYPE,
+  type CheckpointStatement,
+  isSignedCheckpoint,
+  keyIdOf,
+  publicKeyPem,
+  type SignedCheckpoint,
+  signStatement,
+} from './checkpoint-statement';
+import { leafHash, merkleRoot } from './merkle';
+
+export interface StoredCheckpoint {
+  readonly checkpoint: SignedCheckpoint;
+  /** Revision in the checkpoint stream (sequence - 1). */
+  readonly revision: number;
+  readonly eventId: string;
+  readonly position: number;
+}
+
+const TICK_MS = 1000;
+
+/** The leaf of an event: the domain-separated hash of its chain hash. */
+export function leafOf(event: RecordedEvent): Buffer {
+  const hash = event.metadata.hash;
+  return leafHash(Buffer.from(typeof hash === 'string' ? hash : '', 'hex'));
+}
+
+export function toStored(event: RecordedEvent): StoredCheckpoint | undefined {
+  if (event.type !== CHECKPOINT_EVENT_TYPE || !isSignedCheckpoint(event.data)) return undefined;
+  return {
+    checkpoint: event.data,
+    revision: event.revision,
+    eventId: event.eventId,
+    position: event.position,
+  };
+}
+
+/**
+ * Signs the ledger periodically (DESIGN §5): a Merkle root over the hashes of every event since the last
+ * checkpoint, in global order, signed with Ed25519 and appended to `kyc-ledger-checkpoints`. Due when
+ * `checkpointEveryEvents` events wait, or when the oldest uncovered event has waited `checkpointIntervalMs`.
+ * The append uses the checkpoint stream's expected revision, so two instances never sign overlapping ranges.
+ * Each checkpoint's leaves are indexed in the read-model database so that proofs need no scan of the log.
+ */
+@Injectable()
+export class Checkpointer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(Checkpointer.name);
+  private readonly leaves: Repository<AuditLeafEntity>;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<SignedCheckpoint | undefined> | undefined;
+  private lastError: string | undefined;
+  private readonly uncovered: Gauge;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly ledger: Ledger,
+    dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+    health: HealthRegistry,
+    metrics: MetricsRegistry,
+  ) {
+    this.leaves = dataSource.getRepository(AuditLeafEntity);
+    this.uncovered = new Gauge({
+      name: 'kyc_ledger_checkpoint_uncovered_events',
+      help: 'Events not yet covered by a signed checkpoint (sampled at each checkpointer run)',
+      registers: [metrics],
+    });
+    health.register('checkpointer', () => ({
+      status: this.lastError === undefined ? 'up' : 'degraded',
+      critical: false,
+      ...(this.lastError === undefined ? {} : { details: { lastError: this.lastError } }),
+    }));
+  }
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      void this.tick();
+    }, TICK_MS);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  async latest(): Promise<StoredCheckpoint | undefined> {
+    const [last] = await this.store.readStream(CHECKPOINT_STREAM, { direction: 'backwards', maxCount: 1 });
+    return last ? toStored(last) : undefined;
+  }
+
+  /** Runs one checkpoint round (one at a time); `force` signs whatever waits, even if not yet due. */
+  tick(force = false): Promise<SignedCheckpoint | undefined> {
+    this.running ??= this.round(force).finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async round(force: boolean): Promise<SignedCheckpoint | undefined> {
+    try {
+      const last = await this.latest();
+      await this.indexUpTo(last);
+      const from = last?.checkpoint.statement.toPosition ?? 0;
+      const events = await this.store.readAll({ after: from, maxCount: this.config.checkpointEveryEvents });
+      this.uncovered.set(events.length);
+      // Checkpoint events alone never make a checkpoint due, or an idle ledger would sign itself forever; they
+      // are covered by the next checkpoint that real events make due.
+      const first = events.find((e) => e.stream !== CHECKPOINT_STREAM);
+      if (!first) return undefined;
+      const recordedAt =
+        typeof first.metadata.recordedAt === 'string' ? first.metadata.recordedAt : first.created;
+      const waited = this.clock.now().getTime() - Date.parse(recordedAt);
+      const due =
+        force ||
+        events.length >= this.config.checkpointEveryEvents ||
+        waited >= this.config.checkpointIntervalMs;
+      if (!due) return undefined;
+      const signed = this.sign(last, events);
+      try {
+        await this.ledger.append(
+          CHECKPOINT_STREAM,
+          [{ type: CHECKPOINT_EVENT_TYPE, data: signed as unknown as JsonObject }],
+          last ? last.revision : 'no_stream',
+          {
+            actor: { kind: 'system', id: 'checkpointer', roles: [] },
+            correlationId: `checkpoint-${signed.statement.sequence}`,
+          },
+        );
+      } catch (error) {
+        if (error instanceof WrongExpectedRevisionError) return undefined; // another instance signed first
+        throw error;
+      }
+      await this.index(signed.statement.sequence, events);
+      this.lastError = undefined;
+      return signed;
+    } catch (error) {
+      this.lastError = error instanceof Error ? error.constructor.name : 'error';
+      this.logger.warn(`checkpoint round failed: ${this.lastError}`);
+      return undefined;
+    }
+  }
+
+  private sign(last: StoredCheckpoint | undefined, events: readonly RecordedEvent[]): SignedCheckpoint {
+    const key = this.config.signingKey;
+    if (!key) throw new Error('no signing key configured');
+    const lastEvent = events[events.length - 1];
+    const statement: CheckpointStatement = {
+      v: 1,
+      ledger: 'kyc-ledger',
+      sequence: (last?.checkpoint.statement.sequence ?? 0) + 1,
+      fromPosition: last?.checkpoint.statement.toPosition ?? 0,
+      toPosition: lastEvent?.position ?? 0,
+      treeSize: events.length,
+      rootHash: merkleRoot(events.map(leafOf)).toString('hex'),
+      previousRootHash: last?.checkpoint.statement.rootHash ?? null,
+      signedAt: this.clock.now().toISOString(),
+      keyId: keyIdOf(createPublicKey(key)),
+    };
+    return { statement, signature: signStatement(statement, key), publicKey: publicKeyPem(key) };
+  }
+
+  /** Indexes the leaves of every checkpoint up to `last` that a crash left unindexed. */
+  private async indexUpTo(last: StoredCheckpoint | undefined): Promise<void> {
+    if (!last) return;
+    const newest = await this.leaves.maximum('checkpointSequence');
+    const indexed = newest ?? 0;
+    if (indexed >= last.checkpoint.statement.sequence) return;
+    const pending = await this.store.readStream(CHECKPOINT_STREAM, { fromRevision: indexed, maxCount: 1000 });
+    for (const event of pending) {
+      const stored = toStored(event);
+      if (!stored) continue;
+      const { sequence, fromPosition, treeSize } = stored.checkpoint.statement;
+      await this.index(sequence, await this.store.readAll({ after: fromPosition, maxCount: treeSize }));
+    }
+  }
+
+  private async index(sequence: number, events: readonly RecordedEvent[]): Promise<void> {
+    const rows = events.map((e) => ({
+      eventId: e.eventId,
+      position: e.position,
+      stream: e.stream,
+      revision: e.revision,
+      eventHash: typeof e.metadata.hash === 'string' ? e.metadata.hash : '',
+      checkpointSequence: sequence,
+    }));
+    for (let i = 0; i < rows.length; i += 200) {
+      await this.leaves.upsert(rows.slice(i, i + 200), ['eventId']);
+    }
+  }
+}
