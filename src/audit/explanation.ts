@@ -1,0 +1,342 @@
+import { REASON_CODES, type ReasonCode, isReasonCode } from '../domain/reason-codes';
+import {
+  consentInForce,
+  evolveSubject,
+  initialSubjectState,
+  isSubjectEventType,
+  type SubjectEvent,
+} from '../domain/subject';
+import {
+  evolveVerification,
+  initialVerificationState,
+  isVerificationEventType,
+  type VerificationEvent,
+  type VerificationState,
+} from '../domain/verification';
+import type { Actor, LedgerEvent } from '../eventstore/envelope';
+import type { JsonObject } from '../shared/json';
+
+/** The event that proves a statement: anyone can check it against the chain and a signed checkpoint. */
+export interface Citation {
+  readonly eventId: string;
+  readonly position: number;
+  readonly hash: string;
+}
+
+export interface ExplainedCode {
+  readonly code: ReasonCode;
+  readonly category: string;
+  readonly remediation: string;
+  readonly description: string;
+}
+
+export interface Decision {
+  readonly outcome: 'approved' | 'rejected' | 'expired';
+  readonly decidedBy: 'policy' | 'reviewer' | 'override' | 'expiry';
+  readonly at: string;
+  readonly actor: Actor;
+  readonly reasonCodes: readonly ExplainedCode[];
+  readonly proof: Citation;
+}
+
+export interface Explanation {
+  readonly sessionId: string;
+  readonly subjectId: string;
+  /** Status as the ledger stood at `asOf`. */
+  readonly status: string;
+  readonly asOf: { readonly position: number; readonly recordedAt: string | null };
+  /** One sentence for humans; the structured fields below are the authority. */
+  readonly summary: string;
+  readonly decision: Decision | null;
+  /** For a decided session that an override changed: the decision it replaced. */
+  readonly originalDecision: Decision | null;
+  /** For an undecided session: what it is waiting for. */
+  readonly waitingFor: string | null;
+  readonly policy: {
+    readonly policyId: string;
+    readonly version: string;
+    readonly hash: string;
+    readonly jurisdiction: string;
+    readonly segment: string;
+    readonly path: string;
+    readonly tier: string;
+    readonly requiredChecks: readonly string[];
+    readonly proof: Citation;
+  };
+  /** Every policy evaluation, with its rule trace (rule, inputs, threshold, result). */
+  readonly evaluations: readonly {
+    readonly outcome: string;
+    readonly attempt: number;
+    readonly tier: string;
+    readonly policyHash: string;
+    readonly reasonCodes: readonly ExplainedCode[];
+    readonly ruleTrace: readonly JsonObject[];
+    readonly proof: Citation;
+  }[];
+  readonly vendorResults: readonly {
+    readonly vendor: string;
+    readonly vendorEventId: string;
+    readonly vendorCreatedAt: string;
+    readonly attempt: number;
+    readonly counted: boolean;
+    readonly checks: readonly JsonObject[];
+    readonly proof: Citation;
+  }[];
+  readonly reviews: readonly {
+    readonly reviewerId: string;
+    readonly outcome: string;
+    readonly reasonCodes: readonly ExplainedCode[];
+    /** The note itself is personal data; it is not part of an explanation. */
+    readonly hasNote: boolean;
+    readonly proof: Citation;
+  }[];
+  readonly overrides: readonly {
+    readonly overrideId: string;
+    readonly requestedBy: string;
+    readonly outcome: string;
+    readonly justification: string;
+    readonly status: 'pending' | 'approved' | 'rejected';
+    readonly decidedBy: string | null;
+    readonly decidedByRoles: readonly string[];
+    readonly requestProof: Citation;
+    readonly decisionProof: Citation | null;
+  }[];
+  /** The consent in force for identity_verification when the session was decided (or at `asOf`). */
+  readonly consent: {
+    readonly consentId: string;
+    readonly scopes: readonly string[];
+    readonly noticeVersion: string;
+    readonly grantedAt: string;
+    readonly proof: Citation;
+  } | null;
+  readonly timeline: readonly {
+    readonly type: string;
+    readonly at: string;
+    readonly actor: Actor;
+    readonly statusAfter: string;
+    readonly proof: Citation;
+  }[];
+}
+
+const cite = (e: LedgerEvent): Citation => ({
+  eventId: e.eventId,
+  position: e.position,
+  hash: e.metadata.hash,
+});
+
+const explainCodes = (codes: unknown): ExplainedCode[] =>
+  (Array.isArray(codes) ? codes : []).filter(isReasonCode).map((code) => ({ code, ...REASON_CODES[code] }));
+
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
+
+/**
+ * "Why was this person approved?" — built only from the ledger's own events (the session's stream and its
+ * subject's), each statement citing the event that proves it. Pure: the caller decides which events count
+ * (everything, or up to a position or a time). Personal data is never decrypted here.
+ */
+export function explain(
+  sessionEvents: readonly LedgerEvent[],
+  subjectEvents: readonly LedgerEvent[],
+): Explanation | undefined {
+  const initiated = sessionEvents.find((e) => e.type === 'VerificationInitiated');
+  if (!initiated) return undefined;
+  let state: VerificationState = initialVerificationState;
+  const timeline: Explanation['timeline'][number][] = [];
+  const decisions: Decision[] = [];
+  const overrides = new Map<string, Explanation['overrides'][number]>();
+  let lastDecisionPosition = Number.POSITIVE_INFINITY;
+
+  for (const e of sessionEvents) {
+    if (!isVerificationEventType(e.type)) continue;
+    state = evolveVerification(state, { type: e.type, data: e.data } as VerificationEvent);
+    timeline.push({
+      type: e.type,
+      at: e.metadata.recordedAt,
+      actor: e.metadata.actor,
+      statusAfter: state.status,
+      proof: cite(e),
+    });
+    if (
+      e.type === 'VerificationApproved' ||
+      e.type === 'VerificationRejected' ||
+      e.type === 'VerificationExpired'
+    ) {
+      const decidedBy = e.type === 'VerificationExpired' ? 'expiry' : str(e.data.decidedBy);
+      decisions.push({
+        outcome:
+          e.type === 'VerificationApproved'
+            ? 'approved'
+            : e.type === 'VerificationRejected'
+              ? 'rejected'
+              : 'expired',
+        decidedBy:
+          decidedBy === 'reviewer' || decidedBy === 'override' || decidedBy === 'expiry'
+            ? decidedBy
+            : 'policy',
+        at: e.metadata.recordedAt,
+        actor: e.metadata.actor,
+        reasonCodes: explainCodes(e.data.reasonCodes),
+        proof: cite(e),
+      });
+      lastDecisionPosition = e.position;
+    }
+    if (e.type === 'OverrideRequested') {
+      overrides.set(str(e.data.overrideId), {
+        overrideId: str(e.data.overrideId),
+        requestedBy: str(e.data.requestedBy),
+        outcome: str(e.data.outcome),
+        justification: str(e.data.justification),
+        status: 'pending',
+        decidedBy: null,
+        decidedByRoles: [],
+        requestProof: cite(e),
+        decisionProof: null,
+      });
+    }
+    if (e.type === 'OverrideApproved' || e.type === 'OverrideRejected') {
+      const o = overrides.get(str(e.data.overrideId));
+      if (o) {
+        overrides.set(o.overrideId, {
+          ...o,
+          status: e.type === 'OverrideApproved' ? 'approved' : 'rejected',
+          decidedBy: str(e.data.approverId),
+          decidedByRoles: Array.isArray(e.data.approverRoles) ? e.data.approverRoles.map(String) : [],
+          decisionProof: cite(e),
+        });
+      }
+    }
+  }
+  if (state.status === 'none') return undefined;
+
+  const decision = decisions[decisions.length - 1] ?? null;
+  const originalDecision =
+    decision?.decidedBy === 'override' ? (decisions[decisions.length - 2] ?? null) : null;
+
+  let subject = initialSubjectState;
+  for (const e of subjectEvents) {
+    if (e.position > lastDecisionPosition || !isSubjectEventType(e.type)) continue;
+    subject = evolveSubject(subject, { type: e.type, data: e.data } as SubjectEvent);
+  }
+  const consent = consentInForce(subject, 'identity_verification');
+  const consentEvent = consent
+    ? subjectEvents.find((e) => e.type === 'ConsentGranted' && e.data.consentId === consent.consentId)
+    : undefined;
+
+  const last = sessionEvents[sessionEvents.length - 1];
+  const explanation: Explanation = {
+    sessionId: state.sessionId,
+    subjectId: state.subjectId,
+    status: state.status,
+    asOf: { position: last?.position ?? 0, recordedAt: last?.metadata.recordedAt ?? null },
+    summary: '',
+    decision,
+    originalDecision,
+    waitingFor: decision ? null : waitingFor(state),
+    policy: {
+      policyId: state.policyId,
+      version: state.policyVersion,
+      hash: state.policyHash,
+      jurisdiction: state.jurisdiction,
+      segment: state.segment,
+      path: state.path,
+      tier: state.tier,
+      requiredChecks: [...state.requiredChecks],
+      proof: cite(initiated),
+    },
+    evaluations: sessionEvents
+      .filter((e) => e.type === 'DecisionEvaluated')
+      .map((e) => ({
+        outcome: str(e.data.outcome),
+        attempt: num(e.data.attempt),
+        tier: str(e.data.tier),
+        policyHash: str(e.data.policyHash),
+        reasonCodes: explainCodes(e.data.reasonCodes),
+        ruleTrace: Array.isArray(e.data.ruleTrace) ? (e.data.ruleTrace as JsonObject[]) : [],
+        proof: cite(e),
+      })),
+    vendorResults: sessionEvents
+      .filter((e) => e.type === 'VendorResultReceived')
+      .map((e) => ({
+        vendor: str(e.data.vendor),
+        vendorEventId: str(e.data.vendorEventId),
+        vendorCreatedAt: str(e.data.vendorCreatedAt),
+        attempt: num(e.data.attempt),
+        counted: e.data.counted === true,
+        checks: Array.isArray(e.data.checks) ? (e.data.checks as JsonObject[]) : [],
+        proof: cite(e),
+      })),
+    reviews: sessionEvents
+      .filter((e) => e.type === 'ReviewCompleted')
+      .map((e) => ({
+        reviewerId: str(e.data.reviewerId),
+        outcome: str(e.data.outcome),
+        reasonCodes: explainCodes(e.data.reasonCodes),
+        hasNote: e.data.hasNote === true,
+        proof: cite(e),
+      })),
+    overrides: [...overrides.values()],
+    consent:
+      consent && consentEvent
+        ? {
+            consentId: consent.consentId,
+            scopes: [...consent.scopes],
+            noticeVersion: consent.noticeVersion,
+            grantedAt: consent.grantedAt,
+            proof: cite(consentEvent),
+          }
+        : null,
+    timeline,
+  };
+  return { ...explanation, summary: summarise(explanation) };
+}
+
+function waitingFor(state: Exclude<VerificationState, { status: 'none' }>): string {
+  switch (state.status) {
+    case 'initiated':
+    case 'capture_in_progress':
+      return 'capture and evidence from the person';
+    case 'submitted': {
+      const have = new Set(state.checks.map((c) => c.kind));
+      const missing = state.requiredChecks.filter((k) => !have.has(k));
+      return missing.length > 0 ? `vendor results for: ${missing.join(', ')}` : 'policy evaluation';
+    }
+    case 'needs_resubmission':
+      return `a new capture (attempt ${state.attempt})`;
+    case 'pending_review':
+      return `a reviewer's decision${state.review ? ` in queue ${state.review.queue}, due ${state.review.slaDueAt}` : ''}`;
+    case 'approved':
+    case 'rejected':
+    case 'expired':
+      return 'nothing';
+  }
+}
+
+function summarise(x: Explanation): string {
+  const policy = `policy ${x.policy.policyId} ${x.policy.version} (${x.policy.hash.slice(0, 12)})`;
+  const codes = (d: Decision): string =>
+    d.reasonCodes.length > 0 ? ` Reasons: ${d.reasonCodes.map((c) => c.code).join(', ')}.` : '';
+  const d = x.decision;
+  if (!d) return `Not decided: waiting for ${x.waitingFor ?? 'nothing'}. Runs under ${policy}.`;
+  const verb = d.outcome === 'approved' ? 'Approved' : d.outcome === 'rejected' ? 'Rejected' : 'Expired';
+  switch (d.decidedBy) {
+    case 'policy': {
+      const evaluation = x.evaluations[x.evaluations.length - 1];
+      const checks = evaluation
+        ? ` after evaluating ${x.policy.requiredChecks.length} required checks at tier ${evaluation.tier}`
+        : '';
+      return `${verb} automatically by ${policy}${checks} on ${d.at}.${codes(d)}`;
+    }
+    case 'reviewer':
+      return `${verb} by reviewer ${d.actor.id} on ${d.at}, after the policy sent the session to review.${codes(d)}`;
+    case 'override': {
+      const o = [...x.overrides].reverse().find((v) => v.status === 'approved');
+      const original = x.originalDecision
+        ? ` It replaced the earlier decision (${x.originalDecision.outcome} by ${x.originalDecision.decidedBy}).`
+        : '';
+      return `${verb} by override on ${d.at}: requested by ${o?.requestedBy ?? 'unknown'}, approved by ${o?.decidedBy ?? 'unknown'} (four-eyes).${original}${codes(d)}`;
+    }
+    case 'expiry':
+      return `Expired on ${d.at} after the time-to-live of ${policy}.`;
+  }
+}

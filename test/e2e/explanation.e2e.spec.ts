@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Explanation } from '../../src/audit/explanation';
+import { EVENT_STORE, type EventStore } from '../../src/eventstore/event-store.port';
+import { startTestApp, type TestApp } from '../support/app';
+import { client } from '../support/http';
+
+const CLEAR = [
+  { kind: 'document', result: 'clear', score: 0.97 },
+  { kind: 'face_match', result: 'clear', score: 0.95 },
+  { kind: 'liveness', result: 'clear', score: 0.99 },
+  { kind: 'sanctions', result: 'clear' },
+];
+const SANCTIONS_HIT = [
+  ...CLEAR.slice(0, 3),
+  { kind: 'sanctions', result: 'consider', reasonCodes: ['SANCTIONS_HIT'] },
+];
+
+describe('GET /v1/verifications/{id}/explanation', () => {
+  let t: TestApp;
+  let api: ReturnType<typeof client>;
+  let store: EventStore;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    api = client(t);
+    store = t.app.get<EventStore>(EVENT_STORE);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  async function session(checks: unknown[]): Promise<{ id: string; startPosition: number }> {
+    const subjectId = `sub_${randomUUID().slice(0, 8)}`;
+    await api.post('operator', `/v1/subjects/${subjectId}/consents`, {
+      scopes: ['identity_verification'],
+      noticeVersion: '2026-01',
+      locale: 'de-DE',
+      channel: 'web',
+    });
+    const started = await api.post('operator', '/v1/verifications', {
+      subjectId,
+      jurisdiction: 'DE',
+      segment: 'retail',
+    });
+    const id = started.body.sessionId as string;
+    await api.post('operator', `/v1/verifications/${id}/vendor-results`, {
+      vendor: 'acme',
+      vendorEventId: `evt_${id}`,
+      vendorCreatedAt: '2026-11-26T10:00:00Z',
+      checks,
+    });
+    return { id, startPosition: started.body.position as number };
+  }
+
+  /** Every citation in the answer points at a real event with that position and hash. */
+  async function expectCitationsHold(x: Explanation): Promise<void> {
+    const all = new Map((await store.readAll()).map((e) => [e.eventId, e]));
+    const citations = [
+      x.policy.proof,
+      ...(x.decision ? [x.decision.proof] : []),
+      ...(x.consent ? [x.consent.proof] : []),
+      ...x.evaluations.map((e) => e.proof),
+      ...x.vendorResults.map((v) => v.proof),
+      ...x.reviews.map((r) => r.proof),
+      ...x.timeline.map((e) => e.proof),
+    ];
+    expect(citations.length).toBeGreaterThan(3);
+    for (const c of citations) {
+      const event = all.get(c.eventId);
+      expect(event, c.eventId).toBeDefined();
+      expect(event?.position).toBe(c.position);
+      expect(event?.metadata.hash).toBe(c.hash);
+    }
+  }
+
+  it('explains an automatic approval: policy, rule trace, vendor results and consent, each with its proof', async () => {
+    const { id } = await session(CLEAR);
+    const res = await api.get<Explanation>('auditor', `/v1/verifications/${id}/explanation`);
+    expect(res.status).toBe(200);
+    const x = res.body;
+    expect(x).toMatchObject({
+      status: 'approved',
+      decision: { outcome: 'approved', decidedBy: 'policy' },
+      waitingFor: null,
+      policy: { policyId: 'kyc-default', jurisdiction: 'DE', segment: 'retail', tier: 'standard' },
+      consent: { scopes: ['identity_verification'], noticeVersion: '2026-01' },
+    });
+    expect(x.summary).toMatch(/^Approved automatically by policy kyc-default/);
+    expect(x.evaluations).toHaveLength(1);
+    expect(x.evaluations[0]?.outcome).toBe('approve');
+    expect(x.evaluations[0]?.ruleTrace.length).toBeGreaterThan(3);
+    expect(JSON.stringify(x.evaluations[0]?.ruleTrace)).toContain('threshold');
+    expect(x.vendorResults).toHaveLength(1);
+    expect(x.timeline.map((e) => e.type)).toEqual([
+      'VerificationInitiated',
+      'VendorResultReceived',
+      'DecisionEvaluated',
+      'VerificationApproved',
+    ]);
+    await expectCitationsHold(x);
+  });
+
+  it('explains an override with both decisions and both people', async () => {
+    const { id } = await session(SANCTIONS_HIT);
+    await api.post('reviewer', `/v1/verifications/${id}/review/decision`, {
+      outcome: 'reject',
+      reasonCodes: ['SANCTIONS_HIT'],
+    });
+    const o = await api.post('senior', `/v1/verifications/${id}/overrides`, {
+      outcome: 'approve',
+      justification: 'False positive: the list entry is a different person.',
+    });
+    await api.post('senior2', `/v1/verifications/${id}/overrides/${o.body.overrideId as string}/approval`);
+    const x = (await api.get<Explanation>('reviewer', `/v1/verifications/${id}/explanation`)).body;
+    expect(x.decision).toMatchObject({ outcome: 'approved', decidedBy: 'override' });
+    expect(x.originalDecision).toMatchObject({ outcome: 'rejected', decidedBy: 'reviewer' });
+    expect(x.overrides).toEqual([
+      expect.objectContaining({
+        requestedBy: 'senior',
+        decidedBy: 'senior2',
+        status: 'approved',
+        decidedByRoles: ['senior_reviewer'],
+      }),
+    ]);
+    expect(x.reviews).toEqual([expect.objectContaining({ reviewerId: 'reviewer', outcome: 'reject' })]);
+    expect(x.summary).toContain('approved by senior2');
+    await expectCitationsHold(x);
+  });
+
+  it('answers as the ledger stood at an earlier position: undecided, and what it waited for', async () => {
+    const { id, startPosition } = await session(CLEAR);
+    const x = (
+      await api.get<Explanation>('auditor', `/v1/verifications/${id}/explanation?atPosition=${startPosition}`)
+    ).body;
+    expect(x).toMatchObject({ status: 'initiated', decision: null, asOf: { position: startPosition } });
+    expect(x.waitingFor).toMatch(/capture/);
+    expect(x.summary).toMatch(/^Not decided/);
+    const early = await api.get<Explanation>(
+      'auditor',
+      `/v1/verifications/${id}/explanation?asOf=2000-01-01T00:00:00Z`,
+    );
+    expect(early.status).toBe(404);
+  });
+
+  it('refuses bad point-in-time parameters and roles without access', async () => {
+    const { id } = await session(CLEAR);
+    expect((await api.get('auditor', `/v1/verifications/${id}/explanation?atPosition=-1`)).status).toBe(400);
+    expect((await api.get('auditor', `/v1/verifications/${id}/explanation?asOf=yesterday`)).status).toBe(400);
+    expect(
+      (await api.get('auditor', `/v1/verifications/${id}/explanation?asOf=2026-01-01T00:00:00Z&atPosition=3`))
+        .status,
+    ).toBe(400);
+    expect((await api.get('operator', `/v1/verifications/${id}/explanation`)).status).toBe(403);
+  });
+});
