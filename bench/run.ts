@@ -1,10 +1,15 @@
 import { benchAppend } from './append.bench';
+import { benchAudit } from './audit.bench';
 import { benchJourney } from './journey.bench';
 
 /** `npm run bench`: every benchmark in turn; each prints `BENCH name value unit` lines. */
 async function main(): Promise<void> {
   const only = process.argv[2];
-  const benches: Record<string, () => Promise<void>> = { append: benchAppend, journey: benchJourney };
+  const benches: Record<string, () => Promise<void>> = {
+    append: benchAppend,
+    journey: benchJourney,
+    audit: benchAudit,
+  };
   for (const [name, run] of Object.entries(benches)) {
     if (only !== undefined && only !== name) continue;
     process.stderr.write(`# bench ${name}\n`);
