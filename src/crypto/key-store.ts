@@ -66,6 +66,36 @@ export class KeyStore {
     if (!plain.equals(KEK_CHECK_PLAINTEXT)) throw new InvalidKekError('key check value does not match');
   }
 
+  /**
+   * KEK rotation: re-wraps every live data key under `next` in one transaction and replaces the check value, so
+   * the store never holds keys under two KEKs. Events are untouched (they hold ciphertext under the data keys,
+   * which do not change). After it returns, only `next` opens the store. Returns how many keys were re-wrapped.
+   */
+  async rotateKek(next: Kek): Promise<number> {
+    await this.assertKek();
+    if (next.id === this.kek.id) return 0;
+    return this.dataSource.transaction(async (manager) => {
+      const keys = manager.getRepository(DataKeyEntity);
+      const live = await keys.find({ where: { destroyedAt: IsNull() } });
+      let count = 0;
+      for (const row of live) {
+        if (!row.wrappedKey) continue;
+        const ctx = context(row.subjectId, row.dataClass, row.keyId);
+        const dek = this.kek.unwrap(decode(row.wrappedKey), ctx);
+        await keys.update({ keyId: row.keyId }, { wrappedKey: encode(next.wrap(dek, ctx)), kekId: next.id });
+        count += 1;
+      }
+      const checks = manager.getRepository(KekCheckEntity);
+      await checks.clear();
+      await checks.insert({
+        kekId: next.id,
+        sealed: encode(next.wrap(KEK_CHECK_PLAINTEXT, 'kek-check')),
+        createdAt: this.now().toISOString(),
+      });
+      return count;
+    });
+  }
+
   /** The active key of (subject, class), created on first use. */
   async activeKey(subjectId: string, dataClass: DataClass): Promise<DataKey> {
     for (let attempt = 0; attempt < 3; attempt += 1) {

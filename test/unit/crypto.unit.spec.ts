@@ -85,3 +85,43 @@ describe(Kek.name, () => {
     }
   });
 });
+
+describe('KEK rotation', () => {
+  it('re-wraps every key so that every event still decrypts under the new KEK only', async () => {
+    const t = await tempLedger();
+    try {
+      const sections = [];
+      for (let i = 0; i < 5; i += 1) {
+        const eventId = newEventId();
+        sections.push({
+          eventId,
+          section: await t.cipher.encrypt(eventId, {
+            subjectId: `sub_${i}`,
+            classes: {
+              identity_attributes: { fullName: `Rotating Person ${i}` },
+              contact_address: { city: 'Bonn' },
+            },
+          }),
+        });
+      }
+      await t.keys.destroy('sub_4', 'contact_address');
+      const next = Kek.fromBase64(randomBytes(32).toString('base64'));
+      expect(await t.keys.rotateKek(next)).toBe(9);
+
+      const rotated = new KeyStore(t.dataSource, next);
+      await expect(rotated.assertKek()).resolves.toBeUndefined();
+      await expect(new KeyStore(t.dataSource, t.kek).assertKek()).rejects.toBeInstanceOf(InvalidKekError);
+      const cipher = new PiiCipher(rotated);
+      for (const [i, { eventId, section }] of sections.entries()) {
+        const clear = await cipher.decrypt(eventId, section);
+        expect(clear.identity_attributes).toEqual({
+          state: 'clear',
+          value: { fullName: `Rotating Person ${i}` },
+        });
+        expect(clear.contact_address?.state).toBe(i === 4 ? 'shredded' : 'clear');
+      }
+    } finally {
+      await t.cleanup();
+    }
+  });
+});
