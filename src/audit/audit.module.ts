@@ -1,11 +1,14 @@
 import { Module } from '@nestjs/common';
+import { CommandsModule } from '../commands/commands.module';
 import { AuditController } from './audit.controller';
 import { Checkpointer } from './checkpointer';
 import { ExplanationController } from './explanation.controller';
+import { PersonalDataController } from './personal-data.controller';
 import { ProofService } from './proof.service';
 
 @Module({
-  controllers: [AuditController, ExplanationController],
+  imports: [CommandsModule],
+  controllers: [AuditController, ExplanationController, PersonalDataController],
   providers: [Checkpointer, ProofService],
   exports: [Checkpointer, ProofService],
 })

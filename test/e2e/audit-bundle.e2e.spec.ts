@@ -92,7 +92,7 @@ describe('audit bundles', () => {
     const original = serialiseBundle(await builder.build({ kind: 'session', id: sessionIds[1]! }));
     const edits: ((b: AuditBundle & Record<string, never>) => void)[] = [
       (b) => {
-        const stream = Object.values(b.streams)[0] as { data: Record<string, unknown> }[];
+        const stream = Object.values(b.streams)[0] as unknown as { data: Record<string, unknown> }[];
         stream[0]!.data.tampered = true;
       },
       (b) => {
@@ -102,7 +102,7 @@ describe('audit bundles', () => {
           : `A${cp.signature.slice(1)}`;
       },
       (b) => {
-        const proof = Object.values(b.proofs)[0] as { auditPath: string[] };
+        const proof = Object.values(b.proofs)[0] as unknown as { auditPath: string[] };
         proof.auditPath[0] = '00'.repeat(32);
       },
       (b) => {

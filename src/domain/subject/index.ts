@@ -4,6 +4,7 @@ export {
   endRelationship,
   grantConsent,
   placeLegalHold,
+  recordPersonalDataAccess,
   releaseLegalHold,
   withdrawConsent,
 } from './subject.decide';

@@ -41,5 +41,22 @@ export type ReleaseLegalHold = {
   readonly data: { readonly holdId: string; readonly now: string };
 };
 
+export type RecordPersonalDataAccess = {
+  readonly type: 'RecordPersonalDataAccess';
+  readonly data: {
+    readonly accessId: string;
+    readonly accessedBy: string;
+    readonly roles: readonly string[];
+    readonly justification: string;
+    readonly dataClasses: readonly string[];
+    readonly now: string;
+  };
+};
+
 export type SubjectCommand =
-  GrantConsent | WithdrawConsent | EndRelationship | PlaceLegalHold | ReleaseLegalHold;
+  | GrantConsent
+  | WithdrawConsent
+  | EndRelationship
+  | PlaceLegalHold
+  | ReleaseLegalHold
+  | RecordPersonalDataAccess;

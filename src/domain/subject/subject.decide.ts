@@ -1,3 +1,4 @@
+import { isDataClass } from '../../crypto/data-classes';
 import { isPlainObject } from '../../shared/json';
 import { DomainValidationError } from '../shared/domain-error';
 import { epochMs, requireInstant, requireText } from './command-input';
@@ -5,6 +6,7 @@ import type {
   EndRelationship,
   GrantConsent,
   PlaceLegalHold,
+  RecordPersonalDataAccess,
   ReleaseLegalHold,
   SubjectCommand,
   WithdrawConsent,
@@ -27,6 +29,7 @@ import {
   isConsentScope,
   type LegalHoldPlaced,
   type LegalHoldReleased,
+  type PersonalDataAccessed,
   type RelationshipEnded,
   type SubjectEvent,
 } from './subject.events';
@@ -118,6 +121,28 @@ export function releaseLegalHold(command: ReleaseLegalHold, state: SubjectState)
   return [{ type: 'LegalHoldReleased', data: { holdId, releasedAt } }];
 }
 
+/** Records a read of personal data: who, with which roles, why, which classes. */
+export function recordPersonalDataAccess(
+  command: RecordPersonalDataAccess,
+  _state: SubjectState,
+): PersonalDataAccessed[] {
+  const input = command.data;
+  const accessId = requireText(input.accessId, 'accessId', ID_MAX);
+  const accessedBy = requireText(input.accessedBy, 'accessedBy', ID_MAX);
+  const justification = requireText(input.justification, 'justification', 500, 10);
+  const accessedAt = requireInstant(input.now, 'now');
+  const dataClasses = [...new Set(input.dataClasses)];
+  if (dataClasses.length === 0 || !dataClasses.every(isDataClass)) {
+    throw new DomainValidationError('dataClasses must name known data classes', { field: 'dataClasses' });
+  }
+  return [
+    {
+      type: 'PersonalDataAccessed',
+      data: { accessId, accessedBy, roles: [...input.roles], justification, dataClasses, accessedAt },
+    },
+  ];
+}
+
 export function decide(command: SubjectCommand, state: SubjectState): SubjectEvent[] {
   switch (command.type) {
     case 'GrantConsent':
@@ -130,6 +155,8 @@ export function decide(command: SubjectCommand, state: SubjectState): SubjectEve
       return placeLegalHold(command, state);
     case 'ReleaseLegalHold':
       return releaseLegalHold(command, state);
+    case 'RecordPersonalDataAccess':
+      return recordPersonalDataAccess(command, state);
     default: {
       const unexpected: never = command;
       return unexpected;

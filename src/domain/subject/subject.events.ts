@@ -75,8 +75,31 @@ export type LegalHoldReleased = {
   };
 };
 
+/**
+ * Someone read the subject's personal data in clear (DESIGN §5: reading personal data is itself audited).
+ * Recorded before the data is disclosed.
+ */
+export type PersonalDataAccessed = {
+  readonly type: 'PersonalDataAccessed';
+  readonly data: {
+    readonly accessId: string;
+    readonly accessedBy: string;
+    /** The reader's roles at the time. */
+    readonly roles: string[];
+    /** Why, as the reader stated it (a case reference or short ground, not personal data). */
+    readonly justification: string;
+    readonly dataClasses: DataClass[];
+    readonly accessedAt: string;
+  };
+};
+
 export type SubjectEvent =
-  ConsentGranted | ConsentWithdrawn | RelationshipEnded | LegalHoldPlaced | LegalHoldReleased;
+  | ConsentGranted
+  | ConsentWithdrawn
+  | RelationshipEnded
+  | LegalHoldPlaced
+  | LegalHoldReleased
+  | PersonalDataAccessed;
 
 export type SubjectEventType = SubjectEvent['type'];
 
@@ -87,6 +110,7 @@ const EVENT_TYPES: Record<SubjectEventType, true> = {
   RelationshipEnded: true,
   LegalHoldPlaced: true,
   LegalHoldReleased: true,
+  PersonalDataAccessed: true,
 };
 
 export const SUBJECT_EVENT_TYPES = Object.keys(EVENT_TYPES) as readonly SubjectEventType[];

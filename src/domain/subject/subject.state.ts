@@ -70,6 +70,9 @@ export function evolve(state: SubjectState, event: SubjectEvent): SubjectState {
       legalHolds.set(holdId, { ...hold, releasedAt });
       return { ...state, legalHolds, updatedAt: releasedAt };
     }
+    case 'PersonalDataAccessed':
+      // A read changes nothing about the subject; it stays in the stream as evidence.
+      return state;
     default: {
       const unexpected: never = event;
       return unexpected;

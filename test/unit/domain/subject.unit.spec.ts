@@ -316,7 +316,7 @@ describe('subject aggregate', () => {
     });
 
     it('recognises its own event types', () => {
-      expect(SUBJECT_EVENT_TYPES).toHaveLength(5);
+      expect(SUBJECT_EVENT_TYPES).toHaveLength(6);
       expect(SUBJECT_EVENT_TYPES.every(isSubjectEventType)).toBe(true);
       expect(isSubjectEventType('VerificationApproved')).toBe(false);
       expect(isSubjectEventType('toString')).toBe(false);

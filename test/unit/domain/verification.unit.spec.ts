@@ -639,6 +639,81 @@ describe('verification aggregate', () => {
     });
   });
 
+  describe('RecordVendorResult out of order (by the vendor’s own clock)', () => {
+    const failedDocument = [{ kind: 'document', result: 'fail', reasonCodes: ['DOC_SUSPECTED_TAMPERING'] }];
+
+    it('records an older result of the same vendor arriving after a newer one, and lets the newer one stand', () => {
+      // HISTORY.approved holds evt_1 from onfido, created at(3); evt_0 was created a minute before it.
+      const spec = given(HISTORY.approved).when(
+        vendorResult('evt_0', failedDocument, { vendorCreatedAt: at(2) }),
+      );
+      spec.then([received('evt_0', failedDocument, { vendorCreatedAt: at(2) }) as VerificationEvent]);
+      expect(spec.state()).toMatchObject({ status: 'approved', checks: ALL_CLEAR });
+    });
+
+    it('decides an open attempt on the newer result when the older one of the same vendor arrives last', () => {
+      const newer = resultReceived('evt_2', [ALL_CLEAR[0]!], at(5), { vendorCreatedAt: at(5) });
+      const older = [{ kind: 'document', result: 'fail' }, ...ALL_CLEAR.slice(1)];
+      given([...HISTORY.submitted, newer])
+        .when(vendorResult('evt_1', older, { vendorCreatedAt: at(4) }))
+        .thenMatches([
+          received('evt_1', older, { vendorCreatedAt: at(4) }),
+          decision('approve', []),
+          { type: 'VerificationApproved' },
+        ]);
+    });
+
+    it('still replaces a result with a newer one of the same vendor', () => {
+      given(HISTORY.approved)
+        .when(vendorResult('evt_9', failedDocument, { vendorCreatedAt: at(4) }))
+        .thenMatches([
+          received('evt_9', failedDocument, { vendorCreatedAt: at(4) }),
+          decision('review', ['DOC_SUSPECTED_TAMPERING'], { trigger: 'result_after_approval' }),
+          { type: 'ReviewRequested' },
+        ]);
+    });
+
+    it('does not compare clocks of different vendors: the later arrival of another vendor counts', () => {
+      given(HISTORY.approved)
+        .when(vendorResult('evt_9', failedDocument, { vendor: 'veriff', vendorCreatedAt: at(1) }))
+        .thenMatches([
+          { type: 'VendorResultReceived', data: { vendor: 'veriff' } },
+          { type: 'DecisionEvaluated', data: { outcome: 'review', trigger: 'result_after_approval' } },
+          { type: 'ReviewRequested' },
+        ]);
+    });
+
+    it('sends a later contradicting final result to review instead of flipping the approval (GREEN, then RED)', () => {
+      const green = resultReceived('green', ALL_CLEAR.slice(0, 3), at(3), { vendor: 'sumsub' });
+      const approvedBySumsub = [
+        ...HISTORY.submitted,
+        resultReceived('evt_s', [ALL_CLEAR[3]!]),
+        green,
+        evaluated('approve'),
+        approvedBy('policy'),
+      ];
+      const red = [{ kind: 'face_match', result: 'fail', reasonCodes: ['FACE_MISMATCH'] }];
+      const spec = given(approvedBySumsub).when(
+        vendorResult('red', red, { vendor: 'sumsub', vendorCreatedAt: at(9) }),
+      );
+      spec.thenMatches([
+        { type: 'VendorResultReceived', data: { vendor: 'sumsub', vendorEventId: 'red' } },
+        { type: 'DecisionEvaluated', data: { trigger: 'result_after_approval' } },
+        { type: 'ReviewRequested' },
+      ]);
+      expect(spec.state()).toMatchObject({ status: 'pending_review' });
+    });
+
+    it('starts the next attempt without the sources of the previous one', () => {
+      const state = session([
+        ...HISTORY.needs_resubmission,
+        resultReceived('evt_2', [ALL_CLEAR[0]!], at(4), { attempt: 2, vendorCreatedAt: at(4) }),
+      ]);
+      expect(state.checkSources).toEqual({ document: { vendor: 'onfido', vendorCreatedAt: at(4) } });
+      expect(session(HISTORY.needs_resubmission).checkSources).toEqual({});
+    });
+  });
+
   describe('AssignReviewer', () => {
     it('assigns the open review', () => {
       given(HISTORY.pending_review)
@@ -1086,6 +1161,9 @@ describe('verification aggregate', () => {
         resubmissions: 1,
         maxResubmissions: 2,
         checks: ALL_CLEAR,
+        checkSources: Object.fromEntries(
+          ALL_CLEAR.map((check) => [check.kind, { vendor: 'onfido', vendorCreatedAt: at(6) }]),
+        ),
         expiresAt: EXPIRES_AT,
         pendingOverride: expect.objectContaining({
           overrideId: 'ovr_1',

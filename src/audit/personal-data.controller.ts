@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import { Controller, Get, Headers, Inject, Param } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Roles } from '../api/auth/auth.decorators';
+import { ParseIdPipe } from '../api/id.pipe';
+import { type CommandContext, Ctx } from '../api/request-context';
+import { RequestValidationError } from '../api/validation';
+import { AggregateRunner } from '../commands/aggregate-runner';
+import { subjectAggregate } from '../commands/subject/subject.aggregate';
+import { type DataClass, isDataClass } from '../crypto/data-classes';
+import { PiiCipher } from '../crypto/pii-cipher';
+import { decideSubject } from '../domain/subject';
+import type { LedgerEvent } from '../eventstore/envelope';
+import { EVENT_STORE, type EventStore } from '../eventstore/event-store.port';
+import { Ledger } from '../eventstore/ledger';
+import { subjectStream, VERIFICATION_STREAM_PREFIX, verificationStream } from '../eventstore/stream-names';
+import { CLOCK, type Clock } from '../shared/clock';
+import type { JsonObject } from '../shared/json';
+
+export interface PersonalDataItem {
+  readonly eventId: string;
+  readonly stream: string;
+  readonly type: string;
+  readonly recordedAt: string;
+  readonly dataClass: DataClass;
+  readonly state: 'clear' | 'shredded';
+  readonly value: JsonObject | null;
+}
+
+export interface PersonalDataResponse {
+  readonly subjectId: string;
+  /** The PersonalDataAccessed event that recorded this read (null when there was nothing to read). */
+  readonly accessEventPosition: number | null;
+  readonly items: readonly PersonalDataItem[];
+}
+
+/**
+ * The one place personal data leaves the ledger in clear: for a privacy officer, with a stated justification,
+ * and only after a `PersonalDataAccessed` event (who, roles, why, which classes) is durably in the subject's
+ * stream — so every read shows in the subject's timeline.
+ */
+@ApiTags('privacy')
+@ApiBearerAuth()
+@Controller('v1/subjects/:subjectId/personal-data')
+export class PersonalDataController {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly ledger: Ledger,
+    private readonly runner: AggregateRunner,
+    private readonly cipher: PiiCipher,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Get()
+  @Roles('privacy_officer')
+  @ApiHeader({
+    name: 'X-Justification',
+    required: true,
+    description: 'Why the data is read (10-500 characters)',
+  })
+  @ApiOperation({ summary: 'Decrypted personal data of a subject; the read is recorded as an event first' })
+  async read(
+    @Param('subjectId', new ParseIdPipe('subjectId')) subjectId: string,
+    @Headers('x-justification') justification: string | undefined,
+    @Ctx() context: CommandContext,
+  ): Promise<PersonalDataResponse> {
+    const reason = justification?.trim() ?? '';
+    if (reason.length < 10 || reason.length > 500) {
+      throw new RequestValidationError([
+        {
+          field: 'X-Justification',
+          problems: ['X-Justification must state the reason in 10 to 500 characters'],
+        },
+      ]);
+    }
+    const events = await this.eventsOf(subjectId);
+    const withPii = events.filter((e) => e.pii !== null);
+    const classes = [...new Set(withPii.flatMap((e) => Object.keys(e.pii?.entries ?? {})))].filter(
+      isDataClass,
+    );
+    if (classes.length === 0) return { subjectId, accessEventPosition: null, items: [] };
+
+    const recorded = await this.runner.run(
+      subjectAggregate(subjectId),
+      subjectStream(subjectId),
+      (state) =>
+        decideSubject(
+          {
+            type: 'RecordPersonalDataAccess',
+            data: {
+              accessId: randomUUID(),
+              accessedBy: context.actor.id,
+              roles: context.actor.roles,
+              justification: reason,
+              dataClasses: classes,
+              now: this.clock.now().toISOString(),
+            },
+          },
+          state,
+        ),
+      { ...context, idempotencyScope: undefined },
+    );
+
+    const items: PersonalDataItem[] = [];
+    for (const event of withPii) {
+      const clear = await this.cipher.decrypt(event.eventId, event.pii);
+      for (const [dataClass, entry] of Object.entries(clear)) {
+        if (!isDataClass(dataClass)) continue;
+        items.push({
+          eventId: event.eventId,
+          stream: event.stream,
+          type: event.type,
+          recordedAt: event.metadata.recordedAt,
+          dataClass,
+          state: entry.state,
+          value: entry.state === 'clear' ? entry.value : null,
+        });
+      }
+    }
+    return { subjectId, accessEventPosition: recorded.position, items };
+  }
+
+  /** The subject's stream and the streams of its sessions (found by scanning the verification streams). */
+  private async eventsOf(subjectId: string): Promise<LedgerEvent[]> {
+    const sessions: string[] = [];
+    for (const e of await this.store.readAll({ filter: { streamPrefixes: [VERIFICATION_STREAM_PREFIX] } })) {
+      if (e.type === 'VerificationInitiated' && e.data.subjectId === subjectId) {
+        sessions.push(e.stream.slice(VERIFICATION_STREAM_PREFIX.length));
+      }
+    }
+    const streams = [subjectStream(subjectId), ...sessions.map(verificationStream)];
+    const all = await Promise.all(streams.map((s) => this.ledger.readStream(s)));
+    return all.flat().sort((a, b) => a.position - b.position);
+  }
+}
