@@ -1,0 +1,146 @@
+import { createPublicKey } from 'node:crypto';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { serialiseBundle, verifyBundle } from '../audit/bundle';
+import { BundleBuilder } from '../audit/bundle-builder';
+import { verifyLedger } from '../audit/chain-verifier';
+import { verifyCheckpoints } from '../audit/checkpoint-verifier';
+import { Checkpointer } from '../audit/checkpointer';
+import { ProofService } from '../audit/proof.service';
+import { loadConfig } from '../config/config';
+import { withEmbeddedSecrets } from '../config/embedded-secrets';
+import { Kek } from '../crypto/kek';
+import { KeyStore } from '../crypto/key-store';
+import { createEventStore } from '../eventstore/event-store.factory';
+import { Ledger } from '../eventstore/ledger';
+import { HealthRegistry } from '../observability/health-registry';
+import { MetricsRegistry } from '../observability/metrics';
+import { openDataSource, readModelDatabase } from '../persistence/data-source';
+import { systemClock } from '../shared/clock';
+
+/** A command-line mistake: printed with the usage text, exit code 2. */
+export class UsageError extends Error {}
+
+export function flag(args: readonly string[], name: string): string | undefined {
+  const at = args.indexOf(name);
+  if (at < 0) return undefined;
+  const value = args[at + 1];
+  if (value === undefined || value.startsWith('--')) throw new UsageError(`${name} needs a value`);
+  return value;
+}
+
+const print = (value: unknown): void => {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+};
+
+/** `verify [--stream s] [--public-key file]`: hash chains and every signed checkpoint; exit 1 on a failure. */
+export async function verifyCommand(args: readonly string[]): Promise<number> {
+  const stream = flag(args, '--stream');
+  const keyFile = flag(args, '--public-key');
+  const store = createEventStore(loadConfig());
+  try {
+    const chain = await verifyLedger(store, stream === undefined ? {} : { stream });
+    const checkpoints = await verifyCheckpoints(
+      store,
+      keyFile === undefined ? undefined : readFileSync(keyFile, 'utf8'),
+    );
+    const ok = chain.ok && checkpoints.ok;
+    print({ ok, chain, checkpoints });
+    return ok ? 0 : 1;
+  } finally {
+    await store.close();
+  }
+}
+
+/** `export (--session id | --subject id) --out file`: a signed audit bundle, one file. */
+export async function exportCommand(args: readonly string[]): Promise<number> {
+  const session = flag(args, '--session');
+  const subject = flag(args, '--subject');
+  const out = flag(args, '--out');
+  if ((session === undefined) === (subject === undefined))
+    throw new UsageError('give exactly one of --session or --subject');
+  if (out === undefined) throw new UsageError('--out <file> is required');
+  const { config } = withEmbeddedSecrets(loadConfig());
+  const store = createEventStore(config);
+  const dataSource = await openDataSource(readModelDatabase(config));
+  try {
+    const ledger = new Ledger(store, undefined);
+    const checkpointer = new Checkpointer(
+      store,
+      ledger,
+      dataSource,
+      config,
+      systemClock,
+      new HealthRegistry(),
+      new MetricsRegistry(),
+    );
+    const builder = new BundleBuilder(store, checkpointer, new ProofService(store, dataSource));
+    const bundle = await builder.build(
+      session !== undefined ? { kind: 'session', id: session } : { kind: 'subject', id: subject ?? '' },
+    );
+    writeFileSync(out, serialiseBundle(bundle), { mode: 0o600 });
+    print({
+      out,
+      events: Object.values(bundle.streams).flat().length,
+      checkpoints: bundle.checkpoints.length,
+    });
+    return 0;
+  } finally {
+    await store.close();
+    await dataSource.destroy();
+  }
+}
+
+/** `verify-bundle <file> --public-key <pem file>`: offline — no database, no network, only the public key. */
+export function verifyBundleCommand(args: readonly string[]): number {
+  const file = args[0];
+  const keyFile = flag(args, '--public-key');
+  if (file === undefined || file.startsWith('--'))
+    throw new UsageError('verify-bundle needs the bundle file');
+  if (keyFile === undefined) throw new UsageError('--public-key <pem file> is required');
+  let bundle: unknown;
+  try {
+    bundle = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    print({ ok: false, failures: [{ kind: 'format', detail: 'the file is not JSON' }] });
+    return 1;
+  }
+  const report = verifyBundle(bundle, readFileSync(keyFile, 'utf8'));
+  print(report);
+  return report.ok ? 0 : 1;
+}
+
+/** `public-key`: the ledger's checkpoint verification key (SPKI PEM), for auditors. */
+export function publicKeyCommand(): number {
+  const { config } = withEmbeddedSecrets(loadConfig());
+  if (!config.signingKey) throw new UsageError('no signing key configured');
+  process.stdout.write(createPublicKey(config.signingKey).export({ type: 'spki', format: 'pem' }).toString());
+  return 0;
+}
+
+/** `rotate-kek --new-kek-file <file>`: re-wraps every data key; then start the service with the new LEDGER_KEK. */
+export async function rotateKekCommand(args: readonly string[]): Promise<number> {
+  const file = flag(args, '--new-kek-file');
+  if (file === undefined) throw new UsageError('--new-kek-file <file with the base64 KEK> is required');
+  const { config } = withEmbeddedSecrets(loadConfig());
+  if (!config.kek) throw new UsageError('no current KEK configured');
+  const next = Kek.fromBase64(readFileSync(file, 'utf8').trim());
+  // Embedded profile without LEDGER_KEK: the KEK lives in the data dir and is replaced there. The new key is
+  // written beside it first, so a crash in between leaves both on disk rather than neither.
+  const kekFile =
+    config.profile === 'embedded' && !process.env.LEDGER_KEK ? join(config.dataDir, 'kek.base64') : undefined;
+  if (kekFile) writeFileSync(`${kekFile}.next`, `${readFileSync(file, 'utf8').trim()}\n`, { mode: 0o600 });
+  const dataSource = await openDataSource(readModelDatabase(config));
+  try {
+    const rewrapped = await new KeyStore(dataSource, config.kek).rotateKek(next);
+    if (kekFile) renameSync(`${kekFile}.next`, kekFile);
+    print({
+      rewrapped,
+      newKekId: next.id,
+      ...(kekFile ? { kekFile } : { next: 'set LEDGER_KEK to the new key and restart' }),
+    });
+    return 0;
+  } finally {
+    await dataSource.destroy();
+  }
+}
