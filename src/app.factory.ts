@@ -2,6 +2,7 @@ import type { INestApplication, LoggerService, LogLevel, NestApplicationOptions 
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { jsonDepthLimit, securityHeaders, strictJsonContentType } from './api/auth/hostile-input';
 import { ProblemDetailsFilter } from './api/problem-details.filter';
 import { correlationMiddleware } from './api/request-context';
 import { createValidationPipe } from './api/validation';
@@ -27,15 +28,21 @@ export async function createApp(
     logger: options.logger ?? LEVELS[config.logLevel],
     abortOnError: false,
     bodyParser: false,
+    // The JSON parser keeps the exact bytes as `req.rawBody`: vendor webhook signatures cover those.
+    rawBody: true,
   };
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot(config, options.overrides),
     nestOptions,
   );
   app.disable('x-powered-by');
+  app.use(securityHeaders());
   app.use(correlationMiddleware);
+  // Hostile input: bodies are JSON only, at most MAX_BODY_BYTES, nested at most MAX_JSON_DEPTH deep.
+  app.use(strictJsonContentType);
   // Vendors' webhook routes read the raw body for signature checks; the JSON parser keeps it.
   app.useBodyParser('json', { limit: MAX_BODY_BYTES, strict: true });
+  app.use(jsonDepthLimit);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.enableShutdownHooks();
@@ -54,7 +61,11 @@ function setupOpenApi(app: INestApplication): void {
           'accept `X-Min-Position`.',
       )
       .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key from LEDGER_API_KEYS' })
+      .addBearerAuth({
+        type: 'http',
+        scheme: 'bearer',
+        description: 'API key (LEDGER_API_KEYS) or JWT (LEDGER_JWKS_URL)',
+      })
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', raw: ['json'] });

@@ -22,10 +22,12 @@ export {
   evolve as evolveVerification,
   initialState as initialVerificationState,
   isOpen,
+  isSuperseded,
   OPEN_STATUSES,
   vendorEventKey,
 } from './verification.state';
 export type {
+  CheckSource,
   EvidenceRef,
   NoVerification,
   OverrideState,

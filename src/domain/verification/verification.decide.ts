@@ -60,6 +60,7 @@ import {
   OPEN_STATUSES,
   evolve,
   initialState,
+  isSuperseded,
   type OverrideState,
   type Verification,
   type VerificationState,
@@ -199,7 +200,8 @@ export function submitEvidence(command: SubmitEvidence, state: VerificationState
  * Records a vendor result, always, unless this vendor event was recorded before (a redelivery: nothing). While
  * the session is open the result counts toward the current attempt and the policy decides once the attempt is
  * complete. Afterwards it is recorded and changes nothing, except that a result contradicting an automatic
- * approval sends the session back to review.
+ * approval sends the session back to review. Deliveries are ordered by the vendor's own clock: a result created
+ * before the one of the same vendor that the session already holds for a check kind is recorded and ignored.
  */
 export function recordVendorResult(
   command: RecordVendorResult,
@@ -241,6 +243,11 @@ export function recordVendorResult(
     },
   };
   if (!counted) return [received];
+  // A late delivery whose every check a newer result of the same vendor already replaced changes nothing.
+  const source = { vendor, vendorCreatedAt };
+  if (input.riskSignals === undefined && checks.every((check) => isSuperseded(session, check.kind, source))) {
+    return [received];
+  }
   const next = evolveSession(session, received);
   if (isOpen(session.status)) return [received, ...decideAttempt(next, input.policy, now, 'vendor_result')];
   if (session.status === 'approved' && session.decidedBy === 'policy') {

@@ -65,6 +65,11 @@ export interface Verification {
   readonly maxResubmissions: number;
   /** Latest result per check kind for the current attempt. */
   readonly checks: readonly CheckResult[];
+  /**
+   * Which vendor delivered each of `checks`, created when by the vendor's own clock: a result of the same vendor
+   * created earlier (a delivery that arrived out of order) does not replace it.
+   */
+  readonly checkSources: Readonly<Partial<Record<CheckKind, CheckSource>>>;
   readonly expiresAt: string;
   readonly review?: ReviewTicketState;
   readonly assignee?: string;
@@ -76,6 +81,12 @@ export interface Verification {
   readonly evidence: readonly EvidenceRef[];
   readonly createdAt: string;
   readonly updatedAt: string;
+}
+
+/** Where a check result of the current attempt came from. */
+export interface CheckSource {
+  readonly vendor: string;
+  readonly vendorCreatedAt: string;
 }
 
 /** Before VerificationInitiated: the session does not exist. */
@@ -137,6 +148,7 @@ export function evolve(state: VerificationState, event: VerificationEvent): Veri
       resubmissions: 0,
       maxResubmissions: data.maxResubmissions,
       checks: [],
+      checkSources: {},
       expiresAt: data.expiresAt,
       overrides: new Map(),
       vendorEventIds: new Set(),
@@ -181,13 +193,18 @@ export function evolveSession(
       return { ...state, status: 'submitted', evidence: [...state.evidence, ref], updatedAt: submittedAt };
     }
     case 'VendorResultReceived': {
-      const { vendor, vendorEventId, checks, riskSignals, counted, receivedAt } = event.data;
+      const { vendor, vendorEventId, vendorCreatedAt, checks, riskSignals, counted, receivedAt } = event.data;
       const vendorEventIds = new Set(state.vendorEventIds).add(vendorEventKey(vendor, vendorEventId));
       if (!counted) return { ...state, vendorEventIds, updatedAt: receivedAt };
+      const source: CheckSource = { vendor, vendorCreatedAt };
+      const fresh = checks.filter((check) => !isSuperseded(state, check.kind, source));
+      const checkSources = { ...state.checkSources };
+      for (const check of fresh) checkSources[check.kind] = source;
       return {
         ...state,
         vendorEventIds,
-        checks: mergeChecks(state.checks, checks),
+        checks: mergeChecks(state.checks, fresh),
+        checkSources,
         riskSignals: mergeSignals(state.riskSignals, riskSignals ?? {}),
         updatedAt: receivedAt,
       };
@@ -255,6 +272,7 @@ export function evolveSession(
         attemptStartedAt: requestedAt,
         resubmissions: state.resubmissions + 1,
         checks: [],
+        checkSources: {},
         reasonCodes,
         updatedAt: requestedAt,
       };
@@ -297,6 +315,20 @@ function settleOverride(
   const pendingOverride =
     state.pendingOverride?.overrideId === overrideId ? undefined : state.pendingOverride;
   return { ...state, overrides, pendingOverride, updatedAt: at };
+}
+
+/**
+ * Whether the current result of `kind` is newer, by the vendor's own clock, than a result `source` delivers: only
+ * results of the same vendor are compared (clocks of different vendors are not), and a tie goes to the later
+ * arrival. Vendors deliver out of order; an older delivery arriving late must not undo a newer one.
+ */
+export function isSuperseded(state: Verification, kind: CheckKind, source: CheckSource): boolean {
+  const current = state.checkSources[kind];
+  return (
+    current !== undefined &&
+    current.vendor === source.vendor &&
+    Date.parse(current.vendorCreatedAt) > Date.parse(source.vendorCreatedAt)
+  );
 }
 
 /** Later results replace earlier ones of the same kind. */

@@ -1,0 +1,110 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type Repository } from 'typeorm';
+import { isPlainObject } from '../shared/json';
+import type { NormalisedDelivery } from './delivery';
+import { ParkedDeliveryEntity } from './webhook.entities';
+
+export type ParkReason = 'unknown_session' | 'result_not_in_payload' | 'unrecognised_payload';
+
+export interface ParkedDelivery {
+  readonly vendor: string;
+  readonly eventId: string;
+  readonly reason: ParkReason;
+  readonly delivery: NormalisedDelivery | undefined;
+}
+
+/** Deliveries kept for investigation, and their replay once the session is known. */
+@Injectable()
+export class ParkedDeliveryRepository {
+  private readonly rows: Repository<ParkedDeliveryEntity>;
+
+  constructor(dataSource: DataSource) {
+    this.rows = dataSource.getRepository(ParkedDeliveryEntity);
+  }
+
+  /** Parks a delivery; parking the same vendor event again changes nothing (a redelivery). */
+  async park(
+    entry: {
+      vendor: string;
+      eventId: string;
+      eventType: string;
+      reason: ParkReason;
+      delivery: NormalisedDelivery | undefined;
+      bodySha256: string;
+    },
+    now: Date,
+  ): Promise<void> {
+    await this.rows
+      .createQueryBuilder()
+      .insert()
+      .values({
+        vendor: entry.vendor,
+        eventId: entry.eventId,
+        eventType: entry.eventType.slice(0, 128),
+        reason: entry.reason,
+        status: 'parked',
+        vendorReference: entry.delivery?.vendorReference ?? null,
+        sessionHint: entry.delivery?.sessionHint ?? null,
+        occurredAt: entry.delivery?.occurredAt ?? null,
+        receivedAt: now.toISOString(),
+        delivery: entry.delivery === undefined ? null : JSON.stringify(entry.delivery),
+        bodySha256: entry.bodySha256,
+        resolvedSessionId: null,
+        resolvedAt: null,
+      })
+      .orIgnore()
+      .execute();
+  }
+
+  /** Parked deliveries waiting for a session that this reference (or pass-through id) now names. */
+  async waitingFor(
+    where: { vendor: string; vendorReference: string } | { sessionHint: string },
+  ): Promise<ParkedDelivery[]> {
+    const rows = await this.rows.findBy({ ...where, status: 'parked', reason: 'unknown_session' });
+    return rows.map(toParked);
+  }
+
+  /** Marks a parked delivery as replayed into `sessionId`; false when another replay took it first. */
+  async resolve(vendor: string, eventId: string, sessionId: string, now: Date): Promise<boolean> {
+    const result = await this.rows.update(
+      { vendor, eventId, status: 'parked' },
+      { status: 'resolved', resolvedSessionId: sessionId, resolvedAt: now.toISOString() },
+    );
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Deliveries still parked, by reason. */
+  async countParked(): Promise<Record<ParkReason, number>> {
+    const rows = await this.rows
+      .createQueryBuilder('parked')
+      .select('parked.reason', 'reason')
+      .addSelect('COUNT(*)', 'count')
+      .where('parked.status = :status', { status: 'parked' })
+      .groupBy('parked.reason')
+      .getRawMany<{ reason: string; count: string | number }>();
+    const counts: Record<ParkReason, number> = {
+      unknown_session: 0,
+      result_not_in_payload: 0,
+      unrecognised_payload: 0,
+    };
+    for (const row of rows) {
+      if (Object.hasOwn(counts, row.reason)) counts[row.reason as ParkReason] = Number(row.count);
+    }
+    return counts;
+  }
+
+  async find(vendor: string, eventId: string): Promise<(ParkedDelivery & { status: string }) | undefined> {
+    const row = await this.rows.findOneBy({ vendor, eventId });
+    return row === null ? undefined : { ...toParked(row), status: row.status };
+  }
+}
+
+function toParked(row: ParkedDeliveryEntity): ParkedDelivery {
+  const parsed: unknown = row.delivery === null ? undefined : JSON.parse(row.delivery);
+  return {
+    vendor: row.vendor,
+    eventId: row.eventId,
+    reason: row.reason as ParkReason,
+    delivery: isPlainObject(parsed) ? (parsed as unknown as NormalisedDelivery) : undefined,
+  };
+}

@@ -1,0 +1,192 @@
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import {
+  EVENT_STORE,
+  type EventStore,
+  type RecordedEvent,
+  type Subscription,
+} from '../eventstore/event-store.port';
+import { parseStreamName, VERIFICATION_STREAM_PREFIX } from '../eventstore/stream-names';
+import { CLOCK, type Clock } from '../shared/clock';
+import { ReferenceIndexRepository, type SessionReference } from './reference-index.repository';
+
+const FILTER = { streamPrefixes: [VERIFICATION_STREAM_PREFIX] };
+/**
+ * Events skipped without a write before the checkpoint is moved anyway, and the longest time it lags behind:
+ * re-reading skipped events after a restart is harmless, a write per event of the log is not.
+ */
+const CHECKPOINT_EVERY = 500;
+const CHECKPOINT_LAG_MS = 5000;
+const RETRY_MS = 1000;
+/** How far past the index a webhook looks in the log itself before parking (the index may be a moment behind). */
+const SCAN_PAGES = 10;
+const SCAN_PAGE_SIZE = 500;
+
+export interface IndexListener {
+  /** A reference was indexed: parked deliveries naming it can be replayed. */
+  referenceIndexed(reference: SessionReference): Promise<void>;
+  /** A session started: parked deliveries whose pass-through id names it can be replayed. */
+  sessionStarted(sessionId: string): Promise<void>;
+}
+
+/** The reference an `EvidenceSubmitted` records, or undefined for any other event. */
+export function referenceOf(event: RecordedEvent): SessionReference | undefined {
+  if (event.type !== 'EvidenceSubmitted') return undefined;
+  const stream = parseStreamName(event.stream);
+  const { vendor, vendorReference } = event.data;
+  if (stream?.kind !== 'verification' || typeof vendor !== 'string' || typeof vendorReference !== 'string') {
+    return undefined;
+  }
+  return { vendor, vendorReference, sessionId: stream.id, position: event.position };
+}
+
+/**
+ * Keeps the vendor-reference index: follows the global log (verification streams) from its stored checkpoint
+ * and records each `EvidenceSubmitted` reference with the checkpoint in the same transaction. A small read model
+ * of its own; it can move onto the projection runner once that exists.
+ */
+@Injectable()
+export class ReferenceIndexFollower implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('WebhookReferenceIndex');
+  private subscription: Subscription | undefined;
+  private loop: Promise<void> | undefined;
+  private stopping = false;
+  private listener: IndexListener | undefined;
+  /** Last global position handled (indexed or skipped). */
+  private handled = 0;
+  private failing = false;
+  private caughtUp = false;
+  /** Skipped events since the checkpoint was last written, and when that was. */
+  private unsaved = 0;
+  private savedAt = 0;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly references: ReferenceIndexRepository,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  listen(listener: IndexListener): void {
+    this.listener = listener;
+  }
+
+  status(): { position: number; caughtUp: boolean; failing: boolean } {
+    return { position: this.handled, caughtUp: this.caughtUp, failing: this.failing };
+  }
+
+  onApplicationBootstrap(): void {
+    this.loop = this.run();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    await this.subscription?.close();
+    await this.loop;
+    if (this.unsaved > 0) await this.save().catch(() => undefined);
+  }
+
+  /**
+   * The session a reference belongs to, looking past the index into the part of the log it has not handled
+   * yet, so that a webhook racing the evidence it refers to still finds it.
+   */
+  async recentSessionFor(vendor: string, vendorReference: string): Promise<string | undefined> {
+    const wanted = vendor.trim().toLowerCase();
+    let after = this.handled;
+    for (let page = 0; page < SCAN_PAGES; page += 1) {
+      const events = await this.store.readAll({ after, maxCount: SCAN_PAGE_SIZE, filter: FILTER });
+      for (const event of events) {
+        const ref = referenceOf(event);
+        if (ref?.vendorReference === vendorReference && ref.vendor.trim().toLowerCase() === wanted) {
+          return ref.sessionId;
+        }
+      }
+      const last = events.at(-1);
+      if (last === undefined || events.length < SCAN_PAGE_SIZE) return undefined;
+      after = last.position;
+    }
+    return undefined;
+  }
+
+  /** Read through a method: the flag changes while `run` awaits, which narrowing cannot see. */
+  private isStopping(): boolean {
+    return this.stopping;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      try {
+        await this.follow();
+      } catch (error) {
+        // Closing the subscription at shutdown can end the loop with an error: that is no failure.
+        if (this.isStopping()) return;
+        this.failing = true;
+        const name = error instanceof Error ? error.constructor.name : typeof error;
+        this.logger.error(`following the log failed (${name}); retrying`);
+        await new Promise((resolve) => setTimeout(resolve, RETRY_MS).unref());
+      }
+    }
+  }
+
+  private async follow(): Promise<void> {
+    this.handled = Math.max(this.handled, await this.references.checkpoint());
+    const subscription = this.store.subscribeAll({ after: this.handled, filter: FILTER });
+    this.subscription = subscription;
+    try {
+      for await (const message of subscription) {
+        if (this.stopping) break;
+        this.failing = false;
+        if (message.kind === 'caught_up') {
+          this.caughtUp = true;
+          if (this.unsaved > 0) await this.save();
+          continue;
+        }
+        const { event } = message;
+        const reference = referenceOf(event);
+        if (reference !== undefined) {
+          await this.references.record([reference], event.position, this.clock.now());
+          this.handled = event.position;
+          this.unsaved = 0;
+          this.savedAt = this.clock.now().getTime();
+          await this.notify(() => this.listener?.referenceIndexed(reference));
+          continue;
+        }
+        this.handled = event.position;
+        this.unsaved += 1;
+        if (
+          this.unsaved >= CHECKPOINT_EVERY ||
+          (this.caughtUp && this.clock.now().getTime() - this.savedAt >= CHECKPOINT_LAG_MS)
+        ) {
+          await this.save();
+        }
+        const stream = parseStreamName(event.stream);
+        if (event.type === 'VerificationInitiated' && stream?.kind === 'verification') {
+          await this.notify(() => this.listener?.sessionStarted(stream.id));
+        }
+      }
+    } finally {
+      this.subscription = undefined;
+      await subscription.close();
+    }
+  }
+
+  private async save(): Promise<void> {
+    await this.references.record([], this.handled, this.clock.now());
+    this.unsaved = 0;
+    this.savedAt = this.clock.now().getTime();
+  }
+
+  /** Replays are best effort here: a failure leaves the delivery parked and must not stop the index. */
+  private async notify(call: () => Promise<void> | undefined): Promise<void> {
+    try {
+      await call();
+    } catch (error) {
+      const name = error instanceof Error ? error.constructor.name : typeof error;
+      this.logger.warn(`replaying parked webhook deliveries failed (${name}); they stay parked`);
+    }
+  }
+}

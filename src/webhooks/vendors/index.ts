@@ -1,0 +1,19 @@
+import type { AppConfig } from '../../config/config';
+import type { WebhookVendor } from '../delivery';
+import { OnfidoAdapter } from './onfido';
+import { PersonaAdapter } from './persona';
+import { SumsubAdapter } from './sumsub';
+import { VeriffAdapter } from './veriff';
+import type { VendorAdapter } from './vendor-adapter';
+
+export type VendorAdapters = Readonly<Record<WebhookVendor, VendorAdapter>>;
+
+/** Every vendor's adapter with its configured secret (an unconfigured vendor refuses every delivery). */
+export function vendorAdapters(secrets: AppConfig['webhookSecrets']): VendorAdapters {
+  return {
+    onfido: new OnfidoAdapter(secrets.onfido),
+    veriff: new VeriffAdapter(secrets.veriff),
+    sumsub: new SumsubAdapter(secrets.sumsub),
+    persona: new PersonaAdapter(secrets.persona, secrets.personaToleranceSeconds),
+  };
+}

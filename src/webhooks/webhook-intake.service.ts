@@ -1,0 +1,221 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import type { CommandContext } from '../api/request-context';
+import { AggregateRunner } from '../commands/aggregate-runner';
+import { verificationAggregate } from '../commands/verification/verification.aggregate';
+import {
+  VerificationCommandCommand,
+  type VerificationCommandResult,
+} from '../commands/verification/verification-command.handler';
+import type { AppConfig } from '../config/config';
+import { APP_CONFIG } from '../config/tokens';
+import { vendorEventKey } from '../domain/verification';
+import { verificationStream } from '../eventstore/stream-names';
+import { CLOCK, type Clock } from '../shared/clock';
+import { isWebhookVendor, type NormalisedDelivery, type WebhookVendor } from './delivery';
+import { ParkedDeliveryRepository, type ParkReason } from './parked-delivery.repository';
+import { ReferenceIndexFollower } from './reference-index.follower';
+import { ReferenceIndexRepository, type SessionReference } from './reference-index.repository';
+import { SignatureCheckFailed } from './signature';
+import { UnknownWebhookVendorError, WebhookSignatureError } from './webhook.errors';
+import { WebhookMetrics } from './webhook.metrics';
+import { vendorAdapters, type VendorAdapters } from './vendors';
+import { sha256Hex, UnrecognisedPayload } from './vendors/vendor-adapter';
+
+/** What became of a delivery; the HTTP answer (202 for parked, 200 otherwise). */
+export type WebhookReceipt = { readonly status: 'recorded' | 'duplicate' | 'ignored' | 'parked' };
+
+export interface DeliveryContext {
+  readonly correlationId: string;
+  readonly causationId: string;
+}
+
+/**
+ * Takes a vendor webhook from raw bytes to the ledger: signature over the raw body, the vendor's documented
+ * payload mapped to check results, the session found by the vendor's reference (or its pass-through id), and
+ * the result recorded through the verification command, whose decider ignores a vendor event it has seen and
+ * orders results by the vendor's clock. What cannot be recorded is parked, never dropped.
+ */
+@Injectable()
+export class WebhookIntake implements OnModuleInit {
+  private readonly logger = new Logger('WebhookIntake');
+  private readonly adapters: VendorAdapters;
+
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly commands: CommandBus,
+    private readonly runner: AggregateRunner,
+    private readonly references: ReferenceIndexRepository,
+    private readonly follower: ReferenceIndexFollower,
+    private readonly parked: ParkedDeliveryRepository,
+    private readonly metrics: WebhookMetrics,
+  ) {
+    this.adapters = vendorAdapters(config.webhookSecrets);
+  }
+
+  onModuleInit(): void {
+    this.follower.listen({
+      referenceIndexed: (reference) => this.replayReference(reference),
+      sessionStarted: (sessionId) => this.replayHint(sessionId),
+    });
+  }
+
+  async receive(
+    vendorName: string,
+    raw: Buffer,
+    headers: IncomingHttpHeaders,
+    payload: unknown,
+    context: DeliveryContext,
+  ): Promise<WebhookReceipt> {
+    if (!isWebhookVendor(vendorName)) throw new UnknownWebhookVendorError();
+    const vendor: WebhookVendor = vendorName;
+    const adapter = this.adapters[vendor];
+    try {
+      adapter.verify(raw, headers, this.clock.now());
+    } catch (error) {
+      this.metrics.signatureFailed(vendor, error instanceof SignatureCheckFailed ? error.reason : 'mismatch');
+      throw new WebhookSignatureError();
+    }
+
+    let delivery: NormalisedDelivery;
+    try {
+      delivery = adapter.normalise(payload, raw);
+    } catch (error) {
+      if (!(error instanceof UnrecognisedPayload)) throw error;
+      const bodySha256 = sha256Hex(raw);
+      this.logger.warn(`${vendor} delivery ${bodySha256.slice(0, 16)}… parked: ${error.what}`);
+      return this.park(
+        vendor,
+        `unrecognised:${bodySha256}`,
+        'unrecognised',
+        'unrecognised_payload',
+        undefined,
+        raw,
+      );
+    }
+
+    if (delivery.outcome.kind === 'none') {
+      if (delivery.outcome.reason === 'result_not_in_payload') {
+        return this.park(
+          vendor,
+          delivery.eventId,
+          delivery.eventType,
+          'result_not_in_payload',
+          delivery,
+          raw,
+        );
+      }
+      this.metrics.delivered(vendor, 'ignored');
+      return { status: 'ignored' };
+    }
+
+    const sessionId = await this.sessionOf(delivery);
+    const result =
+      sessionId === undefined ? 'unknown_session' : await this.record(delivery, sessionId, context);
+    if (result === 'unknown_session') {
+      return this.park(vendor, delivery.eventId, delivery.eventType, 'unknown_session', delivery, raw);
+    }
+    this.metrics.delivered(vendor, result);
+    return { status: result };
+  }
+
+  /** The session by the reference recorded with its evidence, else by the vendor's pass-through id. */
+  private async sessionOf(delivery: NormalisedDelivery): Promise<string | undefined> {
+    const { vendor, vendorReference, sessionHint } = delivery;
+    if (vendorReference !== undefined) {
+      const indexed =
+        (await this.references.sessionFor(vendor, vendorReference)) ??
+        (await this.follower.recentSessionFor(vendor, vendorReference));
+      if (indexed !== undefined) return indexed;
+    }
+    return sessionHint;
+  }
+
+  /** Records a delivery that carries checks; a delivery the session has seen records nothing. */
+  private async record(
+    delivery: NormalisedDelivery,
+    sessionId: string,
+    context: DeliveryContext,
+  ): Promise<'recorded' | 'duplicate' | 'unknown_session'> {
+    const { vendor, eventId, occurredAt, outcome } = delivery;
+    if (outcome.kind !== 'checks' || occurredAt === undefined) return 'unknown_session';
+    const { state } = await this.runner.load(verificationAggregate, verificationStream(sessionId));
+    if (state.status === 'none') return 'unknown_session';
+    if (state.vendorEventIds.has(vendorEventKey(vendor, eventId))) return 'duplicate';
+    const command: CommandContext = {
+      actor: { kind: 'vendor', id: vendor, roles: [] },
+      correlationId: context.correlationId,
+      causationId: context.causationId,
+      // Event ids derive from the vendor event: a concurrent redelivery appends the same events, absorbed.
+      idempotencyScope: `webhook\n${vendor}\n${eventId}`,
+    };
+    await this.commands.execute<VerificationCommandCommand, VerificationCommandResult>(
+      new VerificationCommandCommand(
+        sessionId,
+        {
+          type: 'RecordVendorResult',
+          vendor,
+          vendorEventId: eventId,
+          vendorCreatedAt: occurredAt,
+          checks: outcome.checks,
+        },
+        command,
+      ),
+    );
+    return 'recorded';
+  }
+
+  private async park(
+    vendor: WebhookVendor,
+    eventId: string,
+    eventType: string,
+    reason: ParkReason,
+    delivery: NormalisedDelivery | undefined,
+    raw: Buffer,
+  ): Promise<WebhookReceipt> {
+    await this.parked.park(
+      { vendor, eventId, eventType, reason, delivery, bodySha256: sha256Hex(raw) },
+      this.clock.now(),
+    );
+    this.metrics.delivered(vendor, 'parked');
+    return { status: 'parked' };
+  }
+
+  private async replayReference(reference: SessionReference): Promise<void> {
+    const waiting = await this.parked.waitingFor({
+      vendor: reference.vendor.trim().toLowerCase(),
+      vendorReference: reference.vendorReference,
+    });
+    await this.replay(waiting.map((entry) => ({ ...entry, sessionId: reference.sessionId })));
+  }
+
+  private async replayHint(sessionId: string): Promise<void> {
+    const waiting = await this.parked.waitingFor({ sessionHint: sessionId });
+    await this.replay(waiting.map((entry) => ({ ...entry, sessionId })));
+  }
+
+  private async replay(
+    entries: readonly {
+      vendor: string;
+      eventId: string;
+      delivery: NormalisedDelivery | undefined;
+      sessionId: string;
+    }[],
+  ): Promise<void> {
+    for (const entry of entries) {
+      if (entry.delivery === undefined || !isWebhookVendor(entry.vendor)) continue;
+      const id = randomUUID();
+      const result = await this.record(entry.delivery, entry.sessionId, {
+        correlationId: id,
+        causationId: id,
+      });
+      if (result === 'unknown_session') continue;
+      if (await this.parked.resolve(entry.vendor, entry.eventId, entry.sessionId, this.clock.now())) {
+        this.metrics.delivered(entry.vendor, 'replayed');
+      }
+    }
+  }
+}

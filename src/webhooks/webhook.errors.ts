@@ -1,0 +1,21 @@
+import { LedgerError } from '../shared/ledger-error';
+
+/**
+ * A delivery whose signature did not verify (or a vendor without a configured secret). Deliberately says
+ * nothing else: not which header, not what was expected.
+ */
+export class WebhookSignatureError extends LedgerError {
+  readonly code = 'invalid_webhook_signature';
+  override readonly httpStatus = 401;
+  constructor() {
+    super('the webhook signature could not be verified');
+  }
+}
+
+export class UnknownWebhookVendorError extends LedgerError {
+  readonly code = 'not_found';
+  override readonly httpStatus = 404;
+  constructor() {
+    super('no webhook endpoint for this vendor');
+  }
+}

@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto';
+import { Controller, HttpStatus, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Public } from '../api/auth/auth.decorators';
+import type { ContextualRequest } from '../api/request-context';
+import { WEBHOOK_VENDORS } from './delivery';
+import { WebhookIntake, type WebhookReceipt } from './webhook-intake.service';
+
+interface RawBodyRequest extends ContextualRequest {
+  /** The exact bytes received, kept by the JSON body parser (`rawBody: true`); the signature covers these. */
+  rawBody?: Buffer;
+}
+
+/**
+ * Vendor callbacks. Public for the API-key guard: the vendor's signature over the raw body is the
+ * authentication, checked before anything in the payload is looked at.
+ */
+@Public()
+@ApiTags('webhooks')
+@Controller('v1/webhooks')
+export class WebhooksController {
+  constructor(private readonly intake: WebhookIntake) {}
+
+  @Post(':vendor')
+  @ApiParam({ name: 'vendor', enum: WEBHOOK_VENDORS })
+  @ApiHeader({ name: 'X-SHA2-Signature', required: false, description: 'Onfido' })
+  @ApiHeader({ name: 'X-HMAC-SIGNATURE', required: false, description: 'Veriff (with X-AUTH-CLIENT)' })
+  @ApiHeader({ name: 'X-Payload-Digest', required: false, description: 'Sumsub (with X-Payload-Digest-Alg)' })
+  @ApiHeader({ name: 'Persona-Signature', required: false, description: 'Persona: t=<unix>,v1=<hex>' })
+  @ApiOperation({
+    summary:
+      'A signed vendor callback: 200 when recorded, duplicate or ignored; 202 when parked; 401 unsigned',
+  })
+  async receive(
+    @Param('vendor') vendor: string,
+    @Req() req: RawBodyRequest,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<WebhookReceipt> {
+    const receipt = await this.intake.receive(vendor, req.rawBody ?? Buffer.alloc(0), req.headers, req.body, {
+      correlationId: req.correlationId ?? randomUUID(),
+      causationId: req.causationId ?? randomUUID(),
+    });
+    res.status(receipt.status === 'parked' ? HttpStatus.ACCEPTED : HttpStatus.OK);
+    return receipt;
+  }
+}

@@ -1,0 +1,406 @@
+import { describe, expect, it } from 'vitest';
+import { REASON_CODES } from '../../src/domain/reason-codes';
+import { mergeChecks } from '../../src/webhooks/delivery';
+import { OnfidoAdapter, reportChecks } from '../../src/webhooks/vendors/onfido';
+import { PersonaAdapter, personaDecisionChecks } from '../../src/webhooks/vendors/persona';
+import { SumsubAdapter, sumsubReviewChecks } from '../../src/webhooks/vendors/sumsub';
+import { UnrecognisedPayload } from '../../src/webhooks/vendors/vendor-adapter';
+import { VeriffAdapter, veriffDecisionChecks } from '../../src/webhooks/vendors/veriff';
+import { fixture, WEBHOOK_SECRETS } from '../support/webhook-signing';
+
+const PII = [
+  'Erika',
+  'ERIKA',
+  'Mustermann',
+  'MUSTERMANN',
+  '1964-08-12',
+  'T22000129',
+  'Heidestrasse',
+  '203.0.113.7',
+];
+const AT = '2026-11-26T10:05:00.000Z';
+const onfido = new OnfidoAdapter(WEBHOOK_SECRETS.onfido);
+const veriff = new VeriffAdapter(WEBHOOK_SECRETS.veriff);
+const sumsub = new SumsubAdapter(WEBHOOK_SECRETS.sumsub);
+const persona = new PersonaAdapter(WEBHOOK_SECRETS.persona, 300);
+
+function read(raw: Buffer): unknown {
+  return JSON.parse(raw.toString('utf8'));
+}
+
+/** Normalises a fixture and checks that nothing personal survived the mapping. */
+function normalise(adapter: { normalise(payload: unknown, raw: Buffer): unknown }, raw: Buffer) {
+  const delivery = adapter.normalise(read(raw), raw);
+  const text = JSON.stringify(delivery);
+  for (const value of PII) expect(text, `normalised delivery must not contain ${value}`).not.toContain(value);
+  return delivery;
+}
+
+const clear = (...kinds: string[]) => kinds.map((kind) => ({ kind, result: 'clear' }));
+
+describe('Onfido payload mapping', () => {
+  it('parks the documented check.completed, which announces a result without carrying it', () => {
+    const raw = fixture('onfido/check-completed.json', { vendorReference: 'chk_1', occurredAt: AT });
+    expect(normalise(onfido, raw)).toEqual({
+      vendor: 'onfido',
+      eventId: `check.completed:chk_1:${AT}`,
+      eventType: 'check.completed',
+      occurredAt: AT,
+      vendorReference: 'chk_1',
+      outcome: { kind: 'none', reason: 'result_not_in_payload' },
+    });
+  });
+
+  it('maps the reports a check carries, by report name', () => {
+    const raw = fixture('onfido/check-completed-with-reports.json', {
+      vendorReference: 'chk_2',
+      occurredAt: AT,
+    });
+    expect(normalise(onfido, raw)).toMatchObject({
+      vendorReference: 'chk_2',
+      occurredAt: AT,
+      outcome: { kind: 'checks', checks: clear('document', 'face_match', 'liveness', 'sanctions') },
+    });
+  });
+
+  it('maps a completed document report by its sub-result, against the check it belongs to', () => {
+    const raw = fixture('onfido/report-completed-document-suspected.json', {
+      vendorReference: 'chk_3',
+      reportId: 'rep_1',
+      occurredAt: AT,
+    });
+    expect(normalise(onfido, raw)).toMatchObject({
+      eventId: `report.completed:rep_1:${AT}`,
+      vendorReference: 'chk_3',
+      outcome: {
+        kind: 'checks',
+        checks: [{ kind: 'document', result: 'consider', reasonCodes: ['DOC_SUSPECTED_TAMPERING'] }],
+      },
+    });
+  });
+
+  it('maps report results and sub-results to results and reason codes', () => {
+    const doc = (extra: Record<string, unknown>) =>
+      reportChecks({ name: 'document', status: 'complete', ...extra });
+    expect(doc({ result: 'clear', sub_result: 'clear' })).toEqual(clear('document'));
+    expect(doc({ result: 'consider', sub_result: 'rejected' })).toEqual([
+      { kind: 'document', result: 'fail', reasonCodes: ['DOC_IMAGE_QUALITY'] },
+    ]);
+    expect(
+      doc({
+        result: 'consider',
+        sub_result: 'caution',
+        breakdown: { data_validation: { breakdown: { document_expiration: { result: 'consider' } } } },
+      }),
+    ).toEqual([{ kind: 'document', result: 'consider', reasonCodes: ['DOC_EXPIRED'] }]);
+    expect(doc({ result: 'consider', breakdown: { age_validation: { result: 'consider' } } })).toEqual([
+      { kind: 'document', result: 'consider' },
+      { kind: 'age', result: 'fail', reasonCodes: ['AGE_BELOW_THRESHOLD'] },
+    ]);
+    expect(doc({ result: 'unidentified' })).toEqual([{ kind: 'document', result: 'consider' }]);
+    expect(reportChecks({ name: 'watchlist_enhanced', result: 'consider' })).toEqual([
+      { kind: 'sanctions', result: 'consider', reasonCodes: ['SANCTIONS_HIT'] },
+      { kind: 'pep', result: 'consider', reasonCodes: ['PEP_MATCH'] },
+    ]);
+    expect(
+      reportChecks({
+        name: 'facial_similarity_video',
+        result: 'consider',
+        breakdown: { visual_authenticity: { result: 'consider' } },
+      }),
+    ).toEqual([
+      { kind: 'face_match', result: 'consider' },
+      { kind: 'liveness', result: 'consider', reasonCodes: ['LIVENESS_FAILED'] },
+    ]);
+    expect(reportChecks({ name: 'known_faces', result: 'clear' })).toEqual([]);
+    expect(reportChecks({ name: 'known_faces', result: 'consider' })).toEqual([
+      { kind: 'face_match', result: 'consider', reasonCodes: ['DUPLICATE_IDENTITY'] },
+    ]);
+    expect(reportChecks({ name: 'document', status: 'awaiting_approval', result: 'clear' })).toEqual([]);
+    expect(reportChecks({ name: 'device_intelligence', result: 'clear' })).toEqual([]);
+  });
+
+  it('ignores events that are no result, and refuses a payload without action or object id', () => {
+    const started = Buffer.from(
+      JSON.stringify({ payload: { action: 'check.started', object: { id: 'chk_9' } } }),
+    );
+    expect(normalise(onfido, started)).toMatchObject({ outcome: { kind: 'none', reason: 'not_a_result' } });
+    const withdrawn = Buffer.from(
+      JSON.stringify({ payload: { action: 'check.withdrawn', object: { id: 'chk_9' } } }),
+    );
+    expect(normalise(onfido, withdrawn)).toMatchObject({ outcome: { kind: 'none', reason: 'no_decision' } });
+    for (const payload of [
+      {},
+      { payload: { action: 'check.completed' } },
+      { payload: { object: { id: 'x' } } },
+      [],
+    ]) {
+      expect(() => onfido.normalise(payload, Buffer.from('{}'))).toThrow(UnrecognisedPayload);
+    }
+  });
+});
+
+describe('Veriff payload mapping', () => {
+  const values = {
+    vendorReference: 'a1c68aea-7f4d-478d-80ab-ca9356074f69',
+    sessionId: 'ses_1',
+    occurredAt: AT,
+  };
+
+  it('maps an approved decision (9001) to clear identity checks, with vendorData as the pass-through id', () => {
+    expect(normalise(veriff, fixture('veriff/decision-approved.json', values))).toEqual({
+      vendor: 'veriff',
+      eventId: `decision:${values.vendorReference}:f2270684-8c51-4d03-88eb-dafd43e8b486:approved:${AT}`,
+      eventType: 'decision.approved',
+      occurredAt: AT,
+      vendorReference: values.vendorReference,
+      sessionHint: 'ses_1',
+      outcome: { kind: 'checks', checks: clear('document', 'face_match', 'liveness') },
+    });
+  });
+
+  it('maps a decline (9102) by its reason code to the check it names', () => {
+    expect(normalise(veriff, fixture('veriff/decision-declined.json', values))).toMatchObject({
+      eventType: 'decision.declined',
+      outcome: {
+        kind: 'checks',
+        checks: [
+          { kind: 'face_match', result: 'fail', reasonCodes: ['FACE_MISMATCH'] },
+          ...clear('document', 'liveness'),
+        ],
+      },
+    });
+  });
+
+  it('maps a resubmission request (9103) to a capture failure, and review (9121, code only) to consider', () => {
+    expect(normalise(veriff, fixture('veriff/decision-resubmission.json', values))).toMatchObject({
+      outcome: {
+        checks: [
+          { kind: 'document', result: 'fail', reasonCodes: ['DOC_IMAGE_QUALITY'] },
+          ...clear('face_match', 'liveness'),
+        ],
+      },
+    });
+    expect(normalise(veriff, fixture('veriff/decision-review.json', values))).toMatchObject({
+      eventType: 'decision.review',
+      outcome: {
+        checks: ['document', 'face_match', 'liveness'].map((kind) => ({ kind, result: 'consider' })),
+      },
+    });
+  });
+
+  it('maps the decision and reason code tables', () => {
+    expect(veriffDecisionChecks('declined', 102)?.[0]).toEqual({
+      kind: 'document',
+      result: 'fail',
+      reasonCodes: ['DOC_SUSPECTED_TAMPERING'],
+    });
+    expect(veriffDecisionChecks('declined', 126)).toContainEqual({
+      kind: 'pep',
+      result: 'consider',
+      reasonCodes: ['PEP_MATCH'],
+    });
+    expect(veriffDecisionChecks('declined', 539)?.[0]).toEqual({ kind: 'document', result: 'consider' });
+    expect(veriffDecisionChecks('resubmission_requested', 207)?.[0]).toEqual({
+      kind: 'document',
+      result: 'fail',
+      reasonCodes: ['DOC_EXPIRED'],
+    });
+    expect(veriffDecisionChecks('resubmission_requested', 206)?.[0]).toMatchObject({
+      reasonCodes: ['DOC_TYPE_NOT_ALLOWED'],
+    });
+    expect(veriffDecisionChecks('resubmission_requested', 202)?.[0]).toMatchObject({ kind: 'liveness' });
+    expect(veriffDecisionChecks('no_such_status', undefined)).toBeUndefined();
+  });
+
+  it('ignores expired and abandoned sessions and the event webhook; refuses a decision without a time', () => {
+    const expired = Buffer.from(
+      JSON.stringify({ verification: { id: 'v1', status: 'expired', code: 9104, decisionTime: AT } }),
+    );
+    expect(normalise(veriff, expired)).toMatchObject({ outcome: { kind: 'none', reason: 'no_decision' } });
+    expect(normalise(veriff, fixture('veriff/event-submitted.json', values))).toMatchObject({
+      eventType: 'event.submitted',
+      outcome: { kind: 'none', reason: 'not_a_result' },
+    });
+    const timeless = Buffer.from(
+      JSON.stringify({ verification: { id: 'v1', status: 'approved', code: 9001 } }),
+    );
+    expect(() => veriff.normalise(read(timeless), timeless)).toThrow(UnrecognisedPayload);
+  });
+
+  it('uses vendorData only when it can be a session id', () => {
+    const raw = fixture('veriff/decision-approved.json', { ...values, sessionId: 'erika@example.com' });
+    expect(normalise(veriff, raw)).not.toHaveProperty('sessionHint');
+  });
+});
+
+describe('Sumsub payload mapping', () => {
+  const values = {
+    vendorReference: '5cb56e8e0a975a35f333cb83',
+    sessionId: 'ses_2',
+    createdAtMs: '2026-11-26 10:05:00.123',
+  };
+
+  it('maps GREEN to clear identity checks, with externalUserId as the pass-through id', () => {
+    expect(normalise(sumsub, fixture('sumsub/applicant-reviewed-green.json', values))).toEqual({
+      vendor: 'sumsub',
+      eventId: `applicantReviewed:${values.vendorReference}:${values.createdAtMs}`,
+      eventType: 'applicantReviewed',
+      occurredAt: '2026-11-26T10:05:00.123Z',
+      vendorReference: values.vendorReference,
+      sessionHint: 'ses_2',
+      outcome: { kind: 'checks', checks: clear('document', 'face_match', 'liveness') },
+    });
+  });
+
+  it('maps RED with RETRY by its rejection labels; comments are never read', () => {
+    const delivery = normalise(sumsub, fixture('sumsub/applicant-reviewed-red-retry.json', values));
+    expect(delivery).toMatchObject({
+      outcome: {
+        checks: [
+          { kind: 'document', result: 'fail', reasonCodes: ['DOC_IMAGE_QUALITY'] },
+          ...clear('face_match', 'liveness'),
+        ],
+      },
+    });
+    expect(JSON.stringify(delivery)).not.toContain('blurred');
+  });
+
+  it('maps RED with FINAL; a final rejection for a capture problem goes to a human', () => {
+    expect(normalise(sumsub, fixture('sumsub/applicant-reviewed-red-final.json', values))).toMatchObject({
+      outcome: {
+        checks: [
+          { kind: 'document', result: 'fail', reasonCodes: ['DOC_SUSPECTED_TAMPERING'] },
+          ...clear('face_match', 'liveness'),
+        ],
+      },
+    });
+    expect(sumsubReviewChecks('RED', 'FINAL', ['LOW_QUALITY'])?.[0]).toEqual({
+      kind: 'document',
+      result: 'fail',
+      reasonCodes: ['DOC_IMAGE_QUALITY', 'CHECK_INCONCLUSIVE'],
+    });
+    expect(sumsubReviewChecks('RED', 'RETRY', ['SANCTIONS', 'SELFIE_MISMATCH'])).toEqual([
+      { kind: 'sanctions', result: 'consider', reasonCodes: ['SANCTIONS_HIT'] },
+      { kind: 'face_match', result: 'fail', reasonCodes: ['FACE_MISMATCH'] },
+      ...clear('document', 'liveness'),
+    ]);
+    expect(sumsubReviewChecks('RED', 'RETRY', ['SOMETHING_NEW'])?.[0]).toEqual({
+      kind: 'document',
+      result: 'consider',
+    });
+    expect(sumsubReviewChecks('RED', 'FINAL', [])?.[0]).toMatchObject({
+      kind: 'document',
+      result: 'consider',
+    });
+    expect(sumsubReviewChecks('YELLOW', undefined, [])).toBeUndefined();
+  });
+
+  it('ignores events that are no result; refuses a review without an answer', () => {
+    expect(normalise(sumsub, fixture('sumsub/applicant-pending.json', values))).toMatchObject({
+      outcome: { kind: 'none', reason: 'not_a_result' },
+    });
+    const noAnswer = Buffer.from(
+      JSON.stringify({ type: 'applicantReviewed', applicantId: 'a1', createdAtMs: values.createdAtMs }),
+    );
+    expect(() => sumsub.normalise(read(noAnswer), noAnswer)).toThrow(UnrecognisedPayload);
+  });
+});
+
+describe('Persona payload mapping', () => {
+  const values = {
+    eventId: 'evt_XGuYWp7WuDzNxie5z16s7sGJ',
+    vendorReference: 'inq_2CVZ4HyVg7qaboXz2PUHknAn',
+    sessionId: 'ses_3',
+    occurredAt: AT,
+  };
+
+  it('maps inquiry.approved by its verifications, with reference-id as the pass-through id', () => {
+    expect(normalise(persona, fixture('persona/inquiry-approved.json', values))).toEqual({
+      vendor: 'persona',
+      eventId: values.eventId,
+      eventType: 'inquiry.approved',
+      occurredAt: AT,
+      vendorReference: values.vendorReference,
+      sessionHint: 'ses_3',
+      outcome: { kind: 'checks', checks: clear('document', 'face_match', 'liveness') },
+    });
+  });
+
+  it('maps inquiry.declined by the failed checks of its verifications', () => {
+    expect(normalise(persona, fixture('persona/inquiry-declined.json', values))).toMatchObject({
+      outcome: {
+        checks: [
+          ...clear('document'),
+          { kind: 'face_match', result: 'fail', reasonCodes: ['FACE_MISMATCH'] },
+          ...clear('liveness'),
+        ],
+      },
+    });
+  });
+
+  it('sends disagreements between decision and verifications to review', () => {
+    const failedId = {
+      type: 'verification/government-id',
+      attributes: { status: 'failed', checks: [{ name: 'id_expired_detection', status: 'failed' }] },
+    };
+    const passedSelfie = { type: 'verification/selfie', attributes: { status: 'passed' } };
+    expect(personaDecisionChecks('approved', [failedId, passedSelfie])).toEqual([
+      { kind: 'document', result: 'consider', reasonCodes: ['DOC_EXPIRED'] },
+      ...clear('face_match', 'liveness'),
+    ]);
+    expect(personaDecisionChecks('declined', [passedSelfie])).toEqual([
+      { kind: 'face_match', result: 'consider' },
+      { kind: 'liveness', result: 'consider' },
+    ]);
+    expect(personaDecisionChecks('review', [])).toEqual(
+      ['document', 'face_match', 'liveness'].map((kind) => ({ kind, result: 'consider' })),
+    );
+    expect(personaDecisionChecks('declined', [])).toEqual(
+      ['document', 'face_match', 'liveness'].map((kind) => ({ kind, result: 'fail' })),
+    );
+  });
+
+  it('ignores other inquiry events and refuses a payload that is not an event', () => {
+    expect(normalise(persona, fixture('persona/inquiry-created.json', values))).toMatchObject({
+      eventType: 'inquiry.created',
+      outcome: { kind: 'none', reason: 'not_a_result' },
+    });
+    for (const payload of [
+      {},
+      { data: { type: 'inquiry', id: 'inq_1' } },
+      { data: { type: 'event', id: 'evt_1' } },
+    ]) {
+      expect(() => persona.normalise(payload)).toThrow(UnrecognisedPayload);
+    }
+  });
+});
+
+describe(mergeChecks.name, () => {
+  it('keeps the most severe result of a kind with every code, and a score only for clear', () => {
+    expect(
+      mergeChecks([
+        { kind: 'face_match', result: 'clear', score: 0.9 },
+        { kind: 'face_match', result: 'consider', reasonCodes: ['DUPLICATE_IDENTITY'] },
+        { kind: 'document', result: 'clear', score: 0.95 },
+        { kind: 'document', result: 'clear', score: 0.91 },
+      ]),
+    ).toEqual([
+      { kind: 'face_match', result: 'consider', reasonCodes: ['DUPLICATE_IDENTITY'] },
+      { kind: 'document', result: 'clear', score: 0.91 },
+    ]);
+  });
+
+  it('only ever cites codes of the taxonomy', () => {
+    const all = [
+      ...[101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 120, 124, 126, 127].flatMap(
+        (code) => veriffDecisionChecks('declined', code) ?? [],
+      ),
+      ...[201, 202, 203, 204, 205, 206, 207, 208, 209].flatMap(
+        (code) => veriffDecisionChecks('resubmission_requested', code) ?? [],
+      ),
+    ];
+    for (const found of all)
+      for (const code of found.reasonCodes ?? []) expect(REASON_CODES).toHaveProperty(code);
+  });
+});
