@@ -217,7 +217,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     kafkaTopicPartitions: integer('KAFKA_TOPIC_PARTITIONS', 6, 1, 1000),
     kafkaTopicReplication: integer('KAFKA_TOPIC_REPLICATION', 1, 1, 10),
     readWaitMs: integer('LEDGER_READ_WAIT_MS', 5000, 0, 60_000),
-    rateLimitPerMinute: integer('LEDGER_RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
+    rateLimitPerMinute: integer('LEDGER_RATE_LIMIT_PER_MINUTE', 60_000, 1, 10_000_000),
     kek,
     signingKey,
     checkpointEveryEvents: integer('LEDGER_CHECKPOINT_EVERY_EVENTS', 1000, 1, 1_000_000),
