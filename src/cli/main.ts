@@ -2,11 +2,13 @@
 import { verifyLedger } from '../audit/chain-verifier';
 import { ConfigError, loadConfig } from '../config/config';
 import { createEventStore } from '../eventstore/event-store.factory';
+import { REBUILD_USAGE, rebuildCommand } from '../projections/rebuild.command';
 
 const USAGE = `usage: kyc-ledger <command>
 
 commands:
   verify [--stream <name>]   check the hash chain of one stream or of every stream; exit 1 on a broken link
+  ${REBUILD_USAGE}
   help                       this text
 
 The CLI reads the same environment as the service (EVENTSTORE_CONNECTION_STRING, LEDGER_DATA_DIR, ...).`;
@@ -32,6 +34,9 @@ async function main(argv: readonly string[]): Promise<number> {
   switch (command) {
     case 'verify':
       return verify(args);
+    case 'rebuild':
+      await rebuildCommand(loadConfig(), args, (line) => process.stdout.write(`${line}\n`));
+      return 0;
     case undefined:
     case 'help':
     case '--help':

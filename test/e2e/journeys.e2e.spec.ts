@@ -106,7 +106,8 @@ describe('verification journeys over HTTP (embedded profile)', () => {
       tier: 'standard',
       requiredChecks: ['document', 'face_match', 'liveness', 'sanctions'],
     });
-    expect(await attempt(sessionId, CLEAR)).toMatchObject({ status: 'approved' });
+    const approved = await attempt(sessionId, CLEAR);
+    expect(approved).toMatchObject({ status: 'approved' });
     expect(await eventTypes(sessionId)).toEqual([
       'VerificationInitiated',
       'CaptureStarted',
@@ -115,7 +116,7 @@ describe('verification journeys over HTTP (embedded profile)', () => {
       'DecisionEvaluated',
       'VerificationApproved',
     ]);
-    const view = await api.get('auditor', `/v1/verifications/${sessionId}`);
+    const view = await api.get('auditor', `/v1/verifications/${sessionId}`, readAfter(approved));
     expect(view.status).toBe(200);
     expect(view.body).toMatchObject({
       sessionId,
@@ -133,11 +134,14 @@ describe('verification journeys over HTTP (embedded profile)', () => {
       status: 'needs_resubmission',
       reasonCodes: ['DOC_IMAGE_QUALITY'],
     });
-    expect(await attempt(sessionId, CLEAR)).toMatchObject({ status: 'approved' });
+    const approved = await attempt(sessionId, CLEAR);
+    expect(approved).toMatchObject({ status: 'approved' });
     const types = await eventTypes(sessionId);
     expect(types.filter((x) => x === 'ResubmissionRequested')).toHaveLength(1);
     expect(types.at(-1)).toBe('VerificationApproved');
-    expect((await api.get('operator', `/v1/verifications/${sessionId}`)).body).toMatchObject({ attempts: 2 });
+    expect(
+      (await api.get('operator', `/v1/verifications/${sessionId}`, readAfter(approved))).body,
+    ).toMatchObject({ attempts: 2 });
   });
 
   it('sends a sanctions hit to review, where a reviewer rejects it', async () => {
@@ -218,7 +222,10 @@ describe('verification journeys over HTTP (embedded profile)', () => {
     } finally {
       clock.set(new Date('2026-11-26T10:00:00.000Z'));
     }
-    expect((await api.get('operator', `/v1/verifications/${sessionId}`)).body).toMatchObject({
+    const expiredAt = { position: await store.headPosition() };
+    expect(
+      (await api.get('operator', `/v1/verifications/${sessionId}`, readAfter(expiredAt))).body,
+    ).toMatchObject({
       status: 'expired',
     });
     expect((await eventTypes(sessionId)).at(-1)).toBe('VerificationExpired');
@@ -258,6 +265,11 @@ describe('verification journeys over HTTP (embedded profile)', () => {
     }
   });
 });
+
+/** Read-your-writes: queries wait until the read models include the position a command returned. */
+function readAfter(written: Record<string, unknown>): Record<string, string> {
+  return { 'X-Min-Position': String(written.position) };
+}
 
 async function waitFor(predicate: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

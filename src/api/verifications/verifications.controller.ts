@@ -1,16 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AggregateRunner } from '../../commands/aggregate-runner';
-import { verificationAggregate } from '../../commands/verification/verification.aggregate';
 import {
   VerificationCommandCommand,
   type VerificationCommandResult,
   type VerificationInput,
 } from '../../commands/verification/verification-command.handler';
-import { NotFoundError } from '../../domain/shared/domain-error';
-import { verificationStream } from '../../eventstore/stream-names';
 import { uuidV5 } from '../../shared/deterministic-uuid';
 import { Roles } from '../auth/auth.decorators';
 import { ParseIdPipe } from '../id.pipe';
@@ -28,7 +24,6 @@ import {
   StartVerificationResponse,
   SubmitEvidenceDto,
   VendorResultDto,
-  VerificationView,
 } from './verification.dto';
 
 const IDEMPOTENCY_HEADER = {
@@ -43,10 +38,7 @@ const SessionId = (): ParameterDecorator => Param('sessionId', new ParseIdPipe('
 @ApiBearerAuth()
 @Controller('v1/verifications')
 export class VerificationsController {
-  constructor(
-    private readonly commands: CommandBus,
-    private readonly runner: AggregateRunner,
-  ) {}
+  constructor(private readonly commands: CommandBus) {}
 
   @Post()
   @Roles('operator')
@@ -235,27 +227,6 @@ export class VerificationsController {
         context,
       ),
     );
-  }
-
-  @Get(':sessionId')
-  @Roles('operator', 'reviewer', 'auditor')
-  @ApiOperation({ summary: 'Status of a verification' })
-  async status(@SessionId() sessionId: string): Promise<VerificationView> {
-    const { state, position } = await this.runner.load(verificationAggregate, verificationStream(sessionId));
-    if (state.status === 'none') throw new NotFoundError('verification', sessionId);
-    return {
-      sessionId,
-      subjectId: state.subjectId,
-      status: state.status,
-      tier: state.tier,
-      jurisdiction: state.jurisdiction,
-      segment: state.segment,
-      reasonCodes: [...state.reasonCodes],
-      policyHash: state.policyHash,
-      attempts: state.attempt,
-      updatedAt: state.updatedAt,
-      position,
-    };
   }
 
   private run(

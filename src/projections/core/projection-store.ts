@@ -1,0 +1,155 @@
+import type { Database } from 'better-sqlite3';
+import type { DataSource } from 'typeorm';
+import { ProjectionCheckpointEntity } from './checkpoint.entity';
+import { ParkedEventEntity } from './parked-event.entity';
+import type { EntityClass } from './projection';
+import { execute, runAsync, runSync, selectRows, type SqlProgram, StatementCache } from './sql-program';
+import { quote, type TableInfo, tableInfo } from './table-info';
+
+export type Dialect = 'postgres' | 'sqlite';
+
+export interface Checkpoint {
+  readonly name: string;
+  readonly position: number;
+  readonly generation: number;
+}
+
+/** How long a SQLite batch waits for another transaction on the shared connection before it counts as a failure. */
+const SQLITE_IDLE_WAIT_MS = 10_000;
+
+/**
+ * The projections' access to the read-model database: transactions for batch programs, checkpoints and parked
+ * events. On SQLite a transaction runs synchronously on TypeORM's own connection, so no other query of the
+ * process can slip into it; on PostgreSQL it holds one pooled connection for its duration.
+ */
+export class ProjectionStore {
+  readonly dialect: Dialect;
+  private readonly statements = new StatementCache();
+
+  constructor(readonly dataSource: DataSource) {
+    this.dialect = dataSource.options.type === 'postgres' ? 'postgres' : 'sqlite';
+  }
+
+  tableInfo(entity: EntityClass, table?: string): TableInfo {
+    return tableInfo(this.dataSource, entity, table);
+  }
+
+  get checkpointTable(): string {
+    return this.dataSource.getMetadata(ProjectionCheckpointEntity).tableName;
+  }
+
+  get parkedTable(): TableInfo {
+    return this.tableInfo(ParkedEventEntity);
+  }
+
+  async transaction<T>(program: () => SqlProgram<T>, options: { lockTimeoutMs?: number } = {}): Promise<T> {
+    if (this.dialect === 'sqlite') {
+      const db = await this.idleSqlite();
+      return db.transaction(() => runSync(db, program(), this.statements)).immediate();
+    }
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.startTransaction();
+      if (options.lockTimeoutMs !== undefined) {
+        await runner.query(`SET LOCAL lock_timeout = ${String(Math.round(options.lockTimeoutMs))}`);
+      }
+      const result = await runAsync(runner, program());
+      await runner.commitTransaction();
+      return result;
+    } catch (error) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      throw error;
+    } finally {
+      await runner.release();
+    }
+  }
+
+  /** A read outside any transaction. */
+  async read<T>(program: () => SqlProgram<T>): Promise<T> {
+    if (this.dialect === 'sqlite') return runSync(this.sqlite(), program(), this.statements);
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      return await runAsync(runner, program());
+    } finally {
+      await runner.release();
+    }
+  }
+
+  /** The checkpoint of `name`, created at position 0 when missing. */
+  async ensureCheckpoint(name: string, now: string): Promise<Checkpoint> {
+    const table = quote(this.checkpointTable);
+    return this.transaction(function* () {
+      const rows = yield* selectRows(`SELECT "position", "generation" FROM ${table} WHERE "name" = ?`, [
+        name,
+      ]);
+      const [row] = rows;
+      if (row !== undefined) {
+        return { name, position: Number(row.position), generation: Number(row.generation) };
+      }
+      yield* execute(
+        `INSERT INTO ${table} ("name", "position", "generation", "updated_at") VALUES (?, 0, 0, ?) ` +
+          `ON CONFLICT ("name") DO NOTHING`,
+        [name, now],
+      );
+      const again = yield* selectRows(`SELECT "position", "generation" FROM ${table} WHERE "name" = ?`, [
+        name,
+      ]);
+      const [created] = again;
+      return {
+        name,
+        position: Number(created?.position ?? 0),
+        generation: Number(created?.generation ?? 0),
+      };
+    });
+  }
+
+  async checkpoint(name: string): Promise<Checkpoint | undefined> {
+    const table = quote(this.checkpointTable);
+    const rows = await this.read(() =>
+      selectRows(`SELECT "position", "generation" FROM ${table} WHERE "name" = ?`, [name]),
+    );
+    const [row] = rows;
+    return row === undefined
+      ? undefined
+      : { name, position: Number(row.position), generation: Number(row.generation) };
+  }
+
+  async parkedCount(name: string): Promise<number> {
+    const table = quote(this.parkedTable.table);
+    const rows = await this.read(() =>
+      selectRows(`SELECT count(*) AS "n" FROM ${table} WHERE "projection" = ?`, [name]),
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  /** The raw better-sqlite3 connection TypeORM uses. */
+  sqlite(): Database {
+    return (this.dataSource.driver as unknown as { databaseConnection: Database }).databaseConnection;
+  }
+
+  /** Drops cached SQLite statements (after a rebuild replaced tables under them). */
+  forgetStatements(): void {
+    this.statements.clear();
+  }
+
+  /**
+   * The SQLite connection, once no TypeORM transaction is open on it: a batch must not become part of another
+   * feature's transaction (it would commit or roll back with it).
+   */
+  private async idleSqlite(): Promise<Database> {
+    const db = this.sqlite();
+    const deadline = Date.now() + SQLITE_IDLE_WAIT_MS;
+    while (db.inTransaction) {
+      if (Date.now() > deadline) throw new SqliteConnectionBusyError();
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    return db;
+  }
+}
+
+export class SqliteConnectionBusyError extends Error {
+  constructor() {
+    super('the read-model connection stayed inside another transaction');
+  }
+}

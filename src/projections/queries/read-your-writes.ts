@@ -1,0 +1,76 @@
+import {
+  applyDecorators,
+  type CallHandler,
+  type ExecutionContext,
+  Inject,
+  Injectable,
+  type NestInterceptor,
+  SetMetadata,
+  UseInterceptors,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { ApiHeader, ApiResponse } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import type { Observable } from 'rxjs';
+import { RequestValidationError } from '../../api/validation';
+import type { AppConfig } from '../../config/config';
+import { APP_CONFIG } from '../../config/tokens';
+import { ProjectionProgress } from '../core/projection-progress';
+import { ReadModelBehindError } from '../projection.errors';
+
+const READ_MODEL_KEY = 'kyc-ledger:read-model';
+const POSITION = /^\d{1,15}$/;
+/** What a client waits before asking again after a 503 `read_model_behind`. */
+const RETRY_AFTER_SECONDS = 1;
+
+/**
+ * Read-your-writes for a query of `projection`: with `X-Min-Position: <position from a command>`, the query
+ * waits (at most `LEDGER_READ_WAIT_MS`) until the projection has committed that position, then answers with
+ * `X-Read-Position`; past the bound it answers 503 `read_model_behind` with `Retry-After`.
+ */
+export function ReadsProjection(projection: string): MethodDecorator {
+  return applyDecorators(
+    SetMetadata(READ_MODEL_KEY, projection),
+    UseInterceptors(ReadYourWritesInterceptor),
+    ApiHeader({
+      name: 'X-Min-Position',
+      required: false,
+      description:
+        'Global position (from a command response) the answer must include; waits, bounded, for it',
+    }),
+    ApiResponse({
+      status: 503,
+      description: 'read_model_behind: the position was not reached in time (Retry-After)',
+    }),
+  );
+}
+
+@Injectable()
+export class ReadYourWritesInterceptor implements NestInterceptor {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly progress: ProjectionProgress,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+    const projection = this.reflector.get<string | undefined>(READ_MODEL_KEY, context.getHandler());
+    const http = context.switchToHttp();
+    const header = http.getRequest<Request>().header('x-min-position');
+    if (projection === undefined || header === undefined) return next.handle();
+    if (!POSITION.test(header)) {
+      throw new RequestValidationError([
+        { field: 'X-Min-Position', problems: ['X-Min-Position must be a non-negative integer position'] },
+      ]);
+    }
+    const response = http.getResponse<Response>();
+    const wanted = Number(header);
+    const result = await this.progress.waitFor(projection, wanted, this.config.readWaitMs);
+    if (!result.reached) {
+      response.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+      throw new ReadModelBehindError(projection, wanted, result.position, RETRY_AFTER_SECONDS);
+    }
+    response.setHeader('X-Read-Position', String(result.position));
+    return next.handle();
+  }
+}

@@ -1,0 +1,78 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Roles } from '../../api/auth/auth.decorators';
+import { ParseIdPipe } from '../../api/id.pipe';
+import { NotFoundError } from '../../domain/shared/domain-error';
+import { AUDIT_TIMELINE, SUBJECT_CONSENTS } from '../read-models';
+import { SubjectConsentsView, SubjectTimelineView, TimelinePageQuery } from './query.dto';
+import { ReadsProjection } from './read-your-writes';
+import { ConsentRepository, TimelineRepository } from './read-model.repositories';
+import { timelinePage } from './verification-queries.controller';
+import { timelineEntryView } from './views';
+
+const SubjectId = (): ParameterDecorator => Param('subjectId', new ParseIdPipe('subjectId'));
+
+@ApiTags('subjects')
+@ApiBearerAuth()
+@Controller('v1/subjects/:subjectId')
+export class SubjectQueriesController {
+  constructor(
+    private readonly consents: ConsentRepository,
+    private readonly timeline: TimelineRepository,
+  ) {}
+
+  @Get('consents')
+  @Roles('operator', 'privacy_officer', 'auditor')
+  @ReadsProjection(SUBJECT_CONSENTS)
+  @ApiOperation({ summary: 'Consents in force, the consent covering each scope, and the consent history' })
+  async subjectConsents(@SubjectId() subjectId: string): Promise<SubjectConsentsView> {
+    const { consents, history } = await this.consents.forSubject(subjectId);
+    if (history.length === 0) throw new NotFoundError('consents of subject', subjectId);
+    const inForce = consents.filter((consent) => consent.withdrawnAt === null);
+    // The latest grant covering a scope is the one in force for it (as the domain's consentInForce).
+    const scopes: Record<string, string> = {};
+    for (const consent of inForce) for (const scope of consent.scopes) scopes[scope] = consent.consentId;
+    return {
+      subjectId,
+      inForce: inForce.map((consent) => ({
+        consentId: consent.consentId,
+        scopes: consent.scopes,
+        noticeVersion: consent.noticeVersion,
+        policyHash: consent.policyHash,
+        locale: consent.locale,
+        channel: consent.channel,
+        grantedAt: consent.grantedAt,
+        position: consent.grantedPosition,
+      })),
+      scopes,
+      history: history.map((entry) => ({
+        position: entry.position,
+        eventId: entry.eventId,
+        consentId: entry.consentId,
+        action: entry.action,
+        scopes: entry.scopes,
+        at: entry.at,
+      })),
+      position: history.at(-1)?.position ?? 0,
+    };
+  }
+
+  @Get('timeline')
+  @Roles('auditor', 'privacy_officer')
+  @ReadsProjection(AUDIT_TIMELINE)
+  @ApiOperation({ summary: 'Audit timeline of a subject: its own events and those of its verifications' })
+  async subjectTimeline(
+    @SubjectId() subjectId: string,
+    @Query() query: TimelinePageQuery,
+  ): Promise<SubjectTimelineView> {
+    const page = timelinePage(query);
+    const entries = await this.timeline.forSubject(subjectId, page);
+    if (entries.length === 0 && page.after === 0) throw new NotFoundError('timeline of subject', subjectId);
+    const last = entries.at(-1);
+    return {
+      subjectId,
+      entries: entries.map(timelineEntryView),
+      ...(last !== undefined && entries.length === page.limit ? { nextAfter: last.position } : {}),
+    };
+  }
+}
