@@ -348,6 +348,9 @@ export class SqliteEventStore implements EventStore {
       let caughtUp = false;
       while (!state.closed && !this.closed) {
         state.dirty = false;
+        // Head before the page: every event up to it is in this page (or an earlier one) when the page is short,
+        // so `caught_up` never claims an event that arrived while the page was being handed out.
+        const headBeforeRead = this.stmt.head.get()?.position ?? 0;
         const page = this.readAllSync(position, SUBSCRIPTION_PAGE, options.filter);
         for (const event of page) {
           if (isClosed()) return;
@@ -357,8 +360,7 @@ export class SqliteEventStore implements EventStore {
         if (page.length === SUBSCRIPTION_PAGE) continue;
         if (!caughtUp) {
           caughtUp = true;
-          const head = this.stmt.head.get()?.position ?? 0;
-          yield { kind: 'caught_up', position: Math.max(position, head) };
+          yield { kind: 'caught_up', position: Math.max(position, headBeforeRead) };
         }
         if (!isDirty() && !isClosed()) {
           await new Promise<void>((resolve) => {
