@@ -2,9 +2,10 @@ import { createPublicKey } from 'node:crypto';
 import { canonicalJson } from '../shared/canonical-json';
 import { isPlainObject } from '../shared/json';
 import type { RecordedEvent } from '../eventstore/event-store.port';
+import { toLedgerEvent } from '../eventstore/ledger';
 import { ChainVerifier, type ChainFailure } from './chain-verifier';
 import { isSignedCheckpoint, type SignedCheckpoint, verifySignedCheckpoint } from './checkpoint-statement';
-import type { Explanation } from './explanation';
+import { type Explanation, explain } from './explanation';
 import { leafHash, verifyInclusion } from './merkle';
 
 export const BUNDLE_FORMAT = 'kyc-ledger-audit-bundle/v1';
@@ -133,6 +134,22 @@ export function verifyBundle(value: unknown, trustedPublicKeyPem: string): Bundl
   }
 
   for (const explanation of bundle.explanations) {
+    // An explanation is derived data: it must be exactly what the bundled events explain.
+    const session = bundle.streams[`kyc-verification-${explanation.sessionId}`] ?? [];
+    const subject = bundle.streams[`kyc-subject-${explanation.subjectId}`] ?? [];
+    let recomputed: Explanation | undefined;
+    try {
+      recomputed = explain(session.map(toLedgerEvent), subject.map(toLedgerEvent));
+    } catch {
+      recomputed = undefined;
+    }
+    if (!recomputed || canonicalJson(recomputed) !== canonicalJson(explanation)) {
+      failures.push({
+        kind: 'explanation',
+        eventId: explanation.policy.proof.eventId,
+        detail: 'does not match what the bundled events explain',
+      });
+    }
     const citations = [
       explanation.policy.proof,
       ...explanation.timeline.map((e) => e.proof),

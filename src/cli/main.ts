@@ -1,39 +1,45 @@
 #!/usr/bin/env node
-import { verifyLedger } from '../audit/chain-verifier';
 import { ConfigError, loadConfig } from '../config/config';
-import { createEventStore } from '../eventstore/event-store.factory';
 import { REBUILD_USAGE, rebuildCommand } from '../projections/rebuild.command';
+import {
+  exportCommand,
+  publicKeyCommand,
+  rotateKekCommand,
+  UsageError,
+  verifyBundleCommand,
+  verifyCommand,
+} from './audit-commands';
 
 const USAGE = `usage: kyc-ledger <command>
 
 commands:
-  verify [--stream <name>]   check the hash chain of one stream or of every stream; exit 1 on a broken link
+  verify [--stream <name>] [--public-key <pem>]
+                             check hash chains (one stream or all) and every signed checkpoint; exit 1 on a failure
+  export (--session <id> | --subject <id>) --out <file>
+                             write an audit bundle: complete streams, signed checkpoints, inclusion proofs, explanations
+  verify-bundle <file> --public-key <pem>
+                             verify a bundle offline: no database, no network, only the public key
+  public-key                 print the checkpoint verification key (SPKI PEM) for auditors
+  rotate-kek --new-kek-file <file>
+                             re-wrap every data key under a new key-encryption key
   ${REBUILD_USAGE}
   help                       this text
 
 The CLI reads the same environment as the service (EVENTSTORE_CONNECTION_STRING, LEDGER_DATA_DIR, ...).`;
 
-async function verify(args: readonly string[]): Promise<number> {
-  const streamFlag = args.indexOf('--stream');
-  const stream = streamFlag >= 0 ? args[streamFlag + 1] : undefined;
-  if (streamFlag >= 0 && stream === undefined) throw new UsageError('--stream needs a stream name');
-  const store = createEventStore(loadConfig());
-  try {
-    const report = await verifyLedger(store, stream === undefined ? {} : { stream });
-    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-    return report.ok ? 0 : 1;
-  } finally {
-    await store.close();
-  }
-}
-
-class UsageError extends Error {}
-
 async function main(argv: readonly string[]): Promise<number> {
   const [command, ...args] = argv;
   switch (command) {
     case 'verify':
-      return verify(args);
+      return verifyCommand(args);
+    case 'export':
+      return exportCommand(args);
+    case 'verify-bundle':
+      return verifyBundleCommand(args);
+    case 'public-key':
+      return publicKeyCommand();
+    case 'rotate-kek':
+      return rotateKekCommand(args);
     case 'rebuild':
       await rebuildCommand(loadConfig(), args, (line) => process.stdout.write(`${line}\n`));
       return 0;
