@@ -1,6 +1,9 @@
 import { benchAppend } from './append.bench';
 import { benchAudit } from './audit.bench';
 import { benchJourney } from './journey.bench';
+import { benchProjection } from './projection.bench';
+import { benchPublish } from './publish.bench';
+import { benchWebhooks } from './webhooks.bench';
 
 /** `npm run bench`: every benchmark in turn; each prints `BENCH name value unit` lines. */
 async function main(): Promise<void> {
@@ -8,7 +11,10 @@ async function main(): Promise<void> {
   const benches: Record<string, () => Promise<void>> = {
     append: benchAppend,
     journey: benchJourney,
+    projection: benchProjection,
     audit: benchAudit,
+    publish: benchPublish,
+    webhooks: benchWebhooks,
   };
   for (const [name, run] of Object.entries(benches)) {
     if (only !== undefined && only !== name) continue;

@@ -1,5 +1,13 @@
 import { Module } from '@nestjs/common';
+import { PublisherService } from './publisher.service';
 
-/** Publisher: filled in by its own issue. Imported by AppModule already, so the feature needs no wiring elsewhere. */
-@Module({})
+/**
+ * The Kafka publisher (DESIGN §8): follows the global log and publishes PII-free CloudEvents to
+ * `kyc.verification.v1` and `kyc.subject.v1`, at least once, in ledger order per key. Off unless
+ * `KAFKA_BROKERS` is set. See docs/kafka.md.
+ */
+@Module({
+  providers: [PublisherService],
+  exports: [PublisherService],
+})
 export class PublisherModule {}

@@ -1,0 +1,494 @@
+import { Logger } from '@nestjs/common';
+import type { EventStore, RecordedEvent, Subscription } from '../eventstore/event-store.port';
+import type { LedgerEvent } from '../eventstore/envelope';
+import { toLedgerEvent } from '../eventstore/ledger';
+import { parseStreamName } from '../eventstore/stream-names';
+import type { Clock } from '../shared/clock';
+import { type KafkaRecord, toBinaryKafkaRecord } from './cloudevents-kafka';
+import { EventBuffer } from './event-buffer';
+import { nextSessionSnapshot, type SessionSnapshot, toIntegrationEvent } from './event-mapping';
+import { type IntegrationEvent, TOPICS, type TopicKind } from './integration-events';
+import type { PublisherTransport, TopicSpec } from './kafka-transport';
+import type { PublisherCheckpointRepository } from './publisher-checkpoint.repository';
+import { measureLag, PUBLISHED_STREAMS, type PublisherLag } from './publisher-lag';
+import type { PublisherLock } from './publisher-lock';
+import { UnpublishableEventError } from './publisher.errors';
+
+export interface KafkaPublisherOptions {
+  /** Checkpoint (and lock) name; one per set of topics. */
+  readonly name: string;
+  readonly topicPrefix: string;
+  readonly topicSpec: TopicSpec;
+  /** Most events in one produce request. */
+  readonly batchSize?: number;
+  readonly initialBackoffMs?: number;
+  readonly maxBackoffMs?: number;
+  /** How often a standby instance tries to become the active one. */
+  readonly standbyPollMs?: number;
+  /** How often a publisher stopped at an unpublishable event looks at it again. */
+  readonly blockedRetryMs?: number;
+  /** Sessions whose subject, policy and status are kept in memory. */
+  readonly sessionCacheSize?: number;
+  /** How long `stop` waits for a send in flight. */
+  readonly stopTimeoutMs?: number;
+  /**
+   * While a backlog drains, the stored checkpoint is written at most this often (each write is a durable
+   * commit); it is always written when the publisher has nothing more to send, and when a session ends.
+   */
+  readonly checkpointIntervalMs?: number;
+}
+
+export interface PublisherLogger {
+  log(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+  debug(message: string): void;
+}
+
+/** Counters the publisher reports as it goes (PublisherMetrics implements it). */
+export interface PublisherObserver {
+  published(topic: TopicKind, count: number): void;
+  batchSent(seconds: number): void;
+  failed(errorClass: string): void;
+}
+
+export interface KafkaPublisherDeps {
+  readonly store: EventStore;
+  readonly checkpoints: PublisherCheckpointRepository;
+  readonly lock: PublisherLock;
+  /** A fresh broker connection; the publisher makes a new one after every failure. */
+  readonly transport: () => PublisherTransport;
+  readonly clock: Clock;
+  readonly logger?: PublisherLogger;
+  readonly observer?: PublisherObserver;
+}
+
+export type PublisherState = 'stopped' | 'starting' | 'standby' | 'active' | 'retrying' | 'blocked';
+
+export interface PublisherStatus {
+  readonly state: PublisherState;
+  readonly broker: 'connected' | 'disconnected' | 'unknown';
+  /** Last position the broker acknowledged (stored at most `checkpointIntervalMs` later). */
+  readonly checkpoint: number | undefined;
+  /** The subscription delivered the backlog and is live. */
+  readonly caughtUp: boolean;
+  readonly publishedSinceStart: number;
+  readonly lastPublishedAt: string | undefined;
+  readonly consecutiveFailures: number;
+  /** Class names only: broker errors can carry host names, and nothing here may carry data. */
+  readonly lastError: { readonly class: string; readonly cause?: string; readonly at: string } | undefined;
+  readonly blocked:
+    { readonly position: number; readonly eventType: string; readonly problem: string } | undefined;
+}
+
+const DEFAULTS = {
+  batchSize: 500,
+  initialBackoffMs: 200,
+  maxBackoffMs: 10_000,
+  standbyPollMs: 5_000,
+  blockedRetryMs: 60_000,
+  sessionCacheSize: 10_000,
+  stopTimeoutMs: 5_000,
+  checkpointIntervalMs: 200,
+};
+
+/**
+ * Follows the global log from its checkpoint and publishes every subject and verification event to Kafka as a
+ * CloudEvent (binary mode), at least once and in ledger order per key:
+ *
+ * - events are read through a catch-up subscription from the stored checkpoint, mapped to public events and
+ *   sent in batches, one batch at a time (idempotent producer, acks=all, one request in flight);
+ * - the checkpoint moves only after the broker acknowledged the whole batch (while a backlog drains it is written
+ *   at most every `checkpointIntervalMs`); any failure (broker, event store, database) ends the session, and
+ *   the next one starts again from the stored checkpoint after a backoff, so nothing is skipped and the only
+ *   duplicates are the batch that was in flight when the failure hit (or, after a crash, what was acknowledged
+ *   in the last `checkpointIntervalMs`);
+ * - an event that cannot be published (unknown type, malformed fields) stops the publisher there, visibly in
+ *   `/health` and `/metrics`, instead of being skipped.
+ */
+export class KafkaPublisher {
+  private readonly options: Required<KafkaPublisherOptions>;
+  private readonly logger: PublisherLogger;
+  private readonly sessions: SessionCache;
+  private loop: Promise<void> | undefined;
+  private stopping = false;
+  private wakeSleep: (() => void) | undefined;
+  private transport: PublisherTransport | undefined;
+  private subscription: Subscription | undefined;
+  private buffer: EventBuffer<RecordedEvent> | undefined;
+  private topicsReady = false;
+
+  private state: PublisherState = 'stopped';
+  private broker: PublisherStatus['broker'] = 'unknown';
+  private checkpoint: number | undefined;
+  /** Stored checkpoint of the current session, and when it was written (performance.now()). */
+  private stored: { position: number; at: number } | undefined;
+  private caughtUp = false;
+  private published = 0;
+  private lastPublishedAt: string | undefined;
+  private failures = 0;
+  private lastError: PublisherStatus['lastError'];
+  private blocked: PublisherStatus['blocked'];
+
+  constructor(
+    private readonly deps: KafkaPublisherDeps,
+    options: KafkaPublisherOptions,
+  ) {
+    this.options = { ...DEFAULTS, ...options };
+    this.logger = deps.logger ?? new Logger('KafkaPublisher');
+    this.sessions = new SessionCache(deps.store, this.options.sessionCacheSize);
+  }
+
+  /** Full topic names, prefix included. */
+  get topics(): Record<TopicKind, string> {
+    return {
+      verification: `${this.options.topicPrefix}${TOPICS.verification}`,
+      subject: `${this.options.topicPrefix}${TOPICS.subject}`,
+    };
+  }
+
+  /** Starts publishing in the background; never throws (failures are retried and reported in the status). */
+  start(): void {
+    if (this.loop !== undefined) return;
+    this.stopping = false;
+    this.state = 'starting';
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    const loop = this.loop;
+    if (loop === undefined) return;
+    this.stopping = true;
+    this.wakeSleep?.();
+    this.buffer?.close();
+    await this.subscription?.close().catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      loop,
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, this.options.stopTimeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    // A send still in flight after the timeout is abandoned: its events are sent again after the restart.
+    await this.closeTransport();
+    await this.deps.lock.release().catch(() => undefined);
+    this.loop = undefined;
+    this.state = 'stopped';
+  }
+
+  status(): PublisherStatus {
+    return {
+      state: this.state,
+      broker: this.broker,
+      checkpoint: this.checkpoint,
+      caughtUp: this.caughtUp,
+      publishedSinceStart: this.published,
+      lastPublishedAt: this.lastPublishedAt,
+      consecutiveFailures: this.failures,
+      lastError: this.lastError,
+      blocked: this.blocked,
+    };
+  }
+
+  /** Lag measured on the store; an instance that is not the active one reads the stored checkpoint. */
+  async lag(): Promise<PublisherLag> {
+    const checkpoint =
+      this.state === 'active' && this.checkpoint !== undefined
+        ? this.checkpoint
+        : await this.deps.checkpoints.load(this.options.name);
+    return measureLag(this.deps.store, checkpoint, this.deps.clock.now());
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      try {
+        if (!(await this.deps.lock.tryAcquire())) {
+          if (this.state !== 'standby') this.logger.log('another instance publishes; standing by');
+          this.state = 'standby';
+          this.checkpoint = undefined;
+          await this.sleep(this.options.standbyPollMs);
+          continue;
+        }
+        await this.session();
+        if (!this.isStopping()) throw new Error('the event store subscription ended');
+      } catch (error) {
+        if (this.isStopping()) break;
+        this.recordFailure(error);
+        await this.closeTransport();
+        if (error instanceof UnpublishableEventError) {
+          await this.sleep(this.options.blockedRetryMs);
+        } else {
+          await this.sleep(this.backoff());
+        }
+      }
+    }
+    await this.closeTransport();
+  }
+
+  /** One connection: from the stored checkpoint until a failure or stop. */
+  private async session(): Promise<void> {
+    const transport = this.transport ?? this.deps.transport();
+    this.transport = transport;
+    await transport.connect();
+    this.broker = 'connected';
+    if (!this.topicsReady) {
+      await transport.ensureTopics(Object.values(this.topics), this.options.topicSpec);
+      this.topicsReady = true;
+    }
+    const checkpoint = await this.deps.checkpoints.load(this.options.name, this.deps.lock.runner);
+    this.checkpoint = checkpoint;
+    this.stored = { position: checkpoint, at: performance.now() };
+    if (this.state !== 'active') {
+      this.logger.log(`publishing from position ${checkpoint} to ${Object.values(this.topics).join(', ')}`);
+    }
+    this.state = this.blocked === undefined ? 'active' : 'blocked';
+
+    const subscription = this.deps.store.subscribeAll({ after: checkpoint, filter: PUBLISHED_STREAMS });
+    const buffer = new EventBuffer<RecordedEvent>(this.options.batchSize * 2);
+    this.subscription = subscription;
+    this.buffer = buffer;
+    this.caughtUp = false;
+    const pump = (async () => {
+      try {
+        for await (const message of subscription) {
+          if (message.kind === 'caught_up') this.caughtUp = true;
+          else await buffer.put(message.event);
+        }
+        buffer.close();
+      } catch (error) {
+        buffer.fail(error);
+      }
+    })();
+    try {
+      while (!this.stopping) {
+        const batch = await buffer.take(this.options.batchSize);
+        if (batch.length === 0) return;
+        await this.publish(batch, transport, buffer.size === 0);
+      }
+    } finally {
+      buffer.close();
+      await subscription.close().catch(() => undefined);
+      await pump;
+      this.subscription = undefined;
+      this.buffer = undefined;
+      // What the broker acknowledged is stored even when the session ends in a failure (unless the failure
+      // is the database's): a restart then sends nothing twice.
+      await this.storeCheckpoint().catch(() => undefined);
+      this.stored = undefined;
+    }
+  }
+
+  /**
+   * Sends one batch and, once the broker acknowledged it, moves the checkpoint (past internal events too, which
+   * have no record). At an unpublishable event, the events before it are still sent and checkpointed; then the
+   * publisher stops there.
+   */
+  private async publish(
+    batch: readonly RecordedEvent[],
+    transport: PublisherTransport,
+    drained: boolean,
+  ): Promise<void> {
+    const records = new Map<TopicKind, KafkaRecord[]>();
+    const counts = new Map<TopicKind, number>();
+    let last: number | undefined;
+    let stop: UnpublishableEventError | undefined;
+    for (const recorded of batch) {
+      let event: IntegrationEvent | null;
+      try {
+        event = await this.integrationEventOf(recorded);
+      } catch (error) {
+        if (!(error instanceof UnpublishableEventError)) throw error;
+        stop = error;
+        break;
+      }
+      last = recorded.position;
+      if (event === null) continue;
+      const list = records.get(event.topic) ?? [];
+      list.push(toBinaryKafkaRecord(event));
+      records.set(event.topic, list);
+      counts.set(event.topic, (counts.get(event.topic) ?? 0) + 1);
+    }
+
+    if (last !== undefined) {
+      if (records.size > 0) {
+        const started = performance.now();
+        await transport.send(
+          [...records].map(([topic, list]) => ({ topic: this.topics[topic], records: list })),
+        );
+        this.deps.observer?.batchSent((performance.now() - started) / 1000);
+      }
+      this.checkpoint = last;
+      const due = (this.stored?.at ?? 0) + this.options.checkpointIntervalMs <= performance.now();
+      if (drained || due || stop !== undefined) await this.storeCheckpoint();
+      this.lastPublishedAt = this.deps.clock.now().toISOString();
+      for (const [topic, count] of counts) {
+        this.published += count;
+        this.deps.observer?.published(topic, count);
+      }
+      this.succeeded();
+    }
+    if (stop !== undefined) throw stop;
+  }
+
+  /** Writes the acknowledged position, if it is ahead of the stored one. */
+  private async storeCheckpoint(): Promise<void> {
+    const acknowledged = this.checkpoint;
+    if (this.stored === undefined || acknowledged === undefined || acknowledged <= this.stored.position)
+      return;
+    await this.deps.checkpoints.save(
+      this.options.name,
+      acknowledged,
+      this.deps.clock.now(),
+      this.deps.lock.runner,
+    );
+    this.stored = { position: acknowledged, at: performance.now() };
+  }
+
+  private async integrationEventOf(recorded: RecordedEvent): Promise<IntegrationEvent | null> {
+    let event: LedgerEvent;
+    try {
+      event = toLedgerEvent(recorded);
+    } catch {
+      throw new UnpublishableEventError(recorded.position, recorded.type, 'not a ledger envelope');
+    }
+    if (parseStreamName(event.stream)?.kind !== 'verification') return toIntegrationEvent(event, undefined);
+    const before = event.revision === 0 ? undefined : await this.sessions.before(event);
+    const session = nextSessionSnapshot(before, event);
+    this.sessions.remember(event.stream, session);
+    return toIntegrationEvent(event, session);
+  }
+
+  private succeeded(): void {
+    if (this.failures > 0) {
+      this.logger.log(`publishing again after ${this.failures} failed attempt(s)`);
+    }
+    this.failures = 0;
+    this.blocked = undefined;
+    if (this.state !== 'standby') this.state = 'active';
+  }
+
+  private recordFailure(error: unknown): void {
+    this.failures += 1;
+    const errorClass = classOf(error);
+    const cause = causeOf(error);
+    this.lastError = {
+      class: errorClass,
+      ...(cause === undefined ? {} : { cause }),
+      at: this.deps.clock.now().toISOString(),
+    };
+    this.deps.observer?.failed(errorClass);
+    if (isBrokerError(error)) this.broker = 'disconnected';
+    if (error instanceof UnpublishableEventError) {
+      this.state = 'blocked';
+      this.blocked = { position: error.position, eventType: error.eventType, problem: error.problem };
+      if (this.failures === 1) this.logger.error(error.message);
+      return;
+    }
+    this.state = 'retrying';
+    const message = `publishing failed (${errorClass}${cause === undefined ? '' : ` caused by ${cause}`}); retrying`;
+    if (this.failures === 1) this.logger.warn(message);
+    else this.logger.debug(`${message} (attempt ${this.failures})`);
+  }
+
+  /** Read through a method: `stop` changes the flag while this loop awaits, which narrowing cannot see. */
+  private isStopping(): boolean {
+    return this.stopping;
+  }
+
+  private backoff(): number {
+    const exponent = Math.min(this.failures - 1, 16);
+    const base = Math.min(this.options.maxBackoffMs, this.options.initialBackoffMs * 2 ** exponent);
+    return Math.round(base * (0.8 + Math.random() * 0.4));
+  }
+
+  private async closeTransport(): Promise<void> {
+    const transport = this.transport;
+    this.transport = undefined;
+    if (transport === undefined) return;
+    try {
+      await transport.disconnect();
+    } catch {
+      // A connection that failed has nothing left to close.
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wakeSleep = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}
+
+/** The session snapshot before each event, from memory or, after a restart or eviction, from the stream. */
+class SessionCache {
+  private readonly entries = new Map<string, SessionSnapshot>();
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly capacity: number,
+  ) {}
+
+  async before(event: LedgerEvent): Promise<SessionSnapshot | undefined> {
+    const cached = this.entries.get(event.stream);
+    if (cached?.revision === event.revision - 1) return cached;
+    const earlier = await this.store.readStream(event.stream, { fromRevision: 0, maxCount: event.revision });
+    if (earlier.length !== event.revision) {
+      throw new Error(`stream read returned ${earlier.length} of ${event.revision} earlier events`);
+    }
+    let snapshot: SessionSnapshot | undefined;
+    for (const recorded of earlier) {
+      let ledgerEvent: LedgerEvent;
+      try {
+        ledgerEvent = toLedgerEvent(recorded);
+      } catch {
+        throw new UnpublishableEventError(recorded.position, recorded.type, 'not a ledger envelope');
+      }
+      snapshot = nextSessionSnapshot(snapshot, ledgerEvent);
+    }
+    return snapshot;
+  }
+
+  remember(stream: string, snapshot: SessionSnapshot): void {
+    this.entries.delete(stream);
+    this.entries.set(stream, snapshot);
+    if (this.entries.size > this.capacity) {
+      const oldest = this.entries.keys().next();
+      if (oldest.done !== true) this.entries.delete(oldest.value);
+    }
+  }
+}
+
+function classOf(error: unknown): string {
+  if (error instanceof Error) return error.name === 'Error' ? error.constructor.name : error.name;
+  return 'unknown';
+}
+
+/** kafkajs wraps the real failure (`originalError`, or `cause`): its class says more than the wrapper's. */
+function causeOf(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const inner = (error as Error & { originalError?: unknown }).originalError ?? error.cause;
+  return inner instanceof Error ? classOf(inner) : undefined;
+}
+
+/** kafkajs errors that mean the brokers cannot be reached (rather than refusing a request). */
+const CONNECTIVITY_ERRORS = new Set([
+  'KafkaJSConnectionError',
+  'KafkaJSConnectionClosedError',
+  'KafkaJSRequestTimeoutError',
+  'KafkaJSBrokerNotFound',
+  'KafkaJSNoBrokerAvailableError',
+  'KafkaJSMetadataNotLoaded',
+  'KafkaJSTimeout',
+  'KafkaJSLockTimeout',
+]);
+
+function isBrokerError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  return CONNECTIVITY_ERRORS.has(classOf(error)) || CONNECTIVITY_ERRORS.has(causeOf(error) ?? '');
+}

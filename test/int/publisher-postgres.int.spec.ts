@@ -1,0 +1,173 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { openDataSource } from '../../src/persistence/data-source';
+import { KafkaPublisher, type PublisherState } from '../../src/publisher/kafka-publisher';
+import { KafkajsTransport } from '../../src/publisher/kafka-transport';
+import { PublisherCheckpointRepository } from '../../src/publisher/publisher-checkpoint.repository';
+import { AdvisoryPublisherLock } from '../../src/publisher/publisher-lock';
+import { systemClock } from '../../src/shared/clock';
+import { contractProblems } from '../support/publisher-asyncapi';
+import { deliveryReport, SteadyAppender } from '../support/publisher-delivery';
+import { FixtureWorkload } from '../support/publisher-fixtures';
+import { brokersOf, deleteTopics, readTopics } from '../support/publisher-kafka';
+import { postgresSchema } from '../support/postgres';
+import { describeWithService } from '../support/services';
+import { tempLedger, type TempLedger } from '../support/temp-ledger';
+
+const quietLogger = {
+  log: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  debug: () => undefined,
+};
+
+async function waitUntil(
+  condition: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/**
+ * Two service instances on one PostgreSQL read-model database: a session advisory lock lets one publish while
+ * the other stands by; the standby takes over when the active one stops or its database session dies (as when
+ * its process is killed), from the shared checkpoint, losing nothing.
+ */
+describeWithService('DATABASE_URL', 'KafkaPublisher instances on PostgreSQL', (databaseUrl) => {
+  describeWithService('KAFKA_BROKERS', 'one active publisher (advisory lock), real broker', (brokerList) => {
+    let schema: { dataSource: DataSource; schema: string; drop(): Promise<void> };
+    let second: DataSource;
+    let t: TempLedger;
+    let prefix: string;
+    let topics: string[];
+    const publishers: KafkaPublisher[] = [];
+
+    const locks = new Map<KafkaPublisher, AdvisoryPublisherLock>();
+
+    function instance(dataSource: DataSource, clientId: string): KafkaPublisher {
+      const name = `kafka:${prefix}`;
+      const lock = new AdvisoryPublisherLock(dataSource, name);
+      const publisher = new KafkaPublisher(
+        {
+          store: t.store,
+          checkpoints: new PublisherCheckpointRepository(dataSource),
+          lock,
+          transport: () => new KafkajsTransport({ brokers: brokersOf(brokerList), clientId }),
+          clock: systemClock,
+          logger: quietLogger,
+        },
+        {
+          name,
+          topicPrefix: prefix,
+          topicSpec: { partitions: 3, replication: 1 },
+          batchSize: 20,
+          standbyPollMs: 100,
+          initialBackoffMs: 50,
+          maxBackoffMs: 300,
+        },
+      );
+      publishers.push(publisher);
+      locks.set(publisher, lock);
+      return publisher;
+    }
+
+    beforeAll(async () => {
+      schema = await postgresSchema(databaseUrl);
+      second = await openDataSource({ kind: 'postgres', url: databaseUrl }, { schema: schema.schema });
+    });
+
+    afterAll(async () => {
+      await second.destroy();
+      await schema.drop();
+    });
+
+    beforeEach(async () => {
+      t = await tempLedger();
+      prefix = `pg-${randomUUID().slice(0, 8)}.`;
+      topics = [`${prefix}kyc.verification.v1`, `${prefix}kyc.subject.v1`];
+    });
+
+    afterEach(async () => {
+      await Promise.all(publishers.splice(0).map((publisher) => publisher.stop()));
+      await t.cleanup();
+      await deleteTopics(brokersOf(brokerList), topics);
+    });
+
+    it('lets one instance publish while the other stands by, and hands over when the active one stops', async () => {
+      const appender = new SteadyAppender(new FixtureWorkload(t.ledger, 8), 3);
+      const a = instance(schema.dataSource, 'instance-a');
+      const b = instance(second, 'instance-b');
+      a.start();
+      await waitUntil(() => a.status().state === 'active', 'instance a to lead');
+      b.start();
+      await waitUntil(() => b.status().state === 'standby', 'instance b to stand by');
+      appender.start();
+
+      const states: [PublisherState, PublisherState][] = [];
+      const sampler = setInterval(() => {
+        states.push([a.status().state, b.status().state]);
+      }, 10);
+      await waitUntil(() => (a.status().checkpoint ?? 0) >= 100, 'a to publish');
+      await a.stop();
+      await waitUntil(() => b.status().state === 'active', 'b to take over');
+      await waitUntil(() => appender.appended.length >= 400, 'more events');
+      await appender.stop();
+      await waitUntil(() => (b.status().checkpoint ?? 0) >= appender.lastPosition, 'b to catch up');
+      clearInterval(sampler);
+
+      expect(states.filter(([x, y]) => x === 'active' && y === 'active')).toEqual([]);
+      expect(states.some(([x, y]) => x === 'active' && y === 'standby')).toBe(true);
+      const records = await readTopics(brokersOf(brokerList), topics);
+      const report = deliveryReport(appender.appended, records);
+      expect(report.missing).toEqual([]);
+      expect(report.outOfOrder).toEqual([]);
+      expect(await contractProblems(records, prefix)).toEqual([]);
+      // A graceful hand-over resumes exactly at the checkpoint: nothing is sent twice.
+      expect(report.duplicates.size).toBe(0);
+    });
+
+    it('takes over from an instance whose database session died, losing nothing', async () => {
+      const appender = new SteadyAppender(new FixtureWorkload(t.ledger, 8), 3);
+      const a = instance(schema.dataSource, 'instance-a');
+      const b = instance(second, 'instance-b');
+      a.start();
+      await waitUntil(() => a.status().state === 'active', 'instance a to lead');
+      b.start();
+      await waitUntil(() => b.status().state === 'standby', 'instance b to stand by');
+      appender.start();
+      await waitUntil(() => (a.status().checkpoint ?? 0) >= 100, 'a to publish');
+
+      // As if instance a's process died: the server ends its lock session (and only that one).
+      const [session] = (await locks.get(a)!.runner!.query('SELECT pg_backend_pid() AS pid')) as {
+        pid: number;
+      }[];
+      await second.query('SELECT pg_terminate_backend($1)', [session!.pid]);
+      await waitUntil(() => a.status().lastError !== undefined, 'a to notice');
+      // Whichever instance takes the lock first continues from the shared checkpoint; never both.
+      await waitUntil(
+        () =>
+          [a, b].filter((p) => p.status().state === 'active').length === 1 && b.status().state !== 'retrying',
+        'one instance to lead again',
+      );
+      await waitUntil(() => appender.appended.length >= 400, 'more events');
+      await appender.stop();
+      await waitUntil(
+        () => Math.max(a.status().checkpoint ?? 0, b.status().checkpoint ?? 0) >= appender.lastPosition,
+        'the active instance to catch up',
+      );
+
+      const records = await readTopics(brokersOf(brokerList), topics);
+      const report = deliveryReport(appender.appended, records);
+      expect(report.missing).toEqual([]);
+      expect(report.outOfOrder).toEqual([]);
+      expect(await contractProblems(records, prefix)).toEqual([]);
+      expect([a, b].filter((p) => p.status().state === 'active')).toHaveLength(1);
+    });
+  });
+});
