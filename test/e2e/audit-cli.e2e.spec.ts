@@ -45,9 +45,8 @@ describe('audit command line: verify, export, verify-bundle offline', () => {
         await new Promise((r) => setTimeout(r, 100));
       }
     }
-    const [{ key }] = JSON.parse(readFileSync(join(dir, 'data/dev-api-key.json'), 'utf8')) as {
-      key: string;
-    }[];
+    const keys = JSON.parse(readFileSync(join(dir, 'data/dev-api-key.json'), 'utf8')) as { key: string }[];
+    const key = keys[0]?.key ?? '';
     const post = async (path: string, body: unknown): Promise<Record<string, unknown>> => {
       const res = await fetch(`${base}${path}`, {
         method: 'POST',
