@@ -143,6 +143,40 @@ describe('GET /v1/verifications/{id}/explanation', () => {
     expect(early.status).toBe(404);
   });
 
+  it('answers status and timeline as the ledger stood then, by position or by time', async () => {
+    const { id, startPosition } = await session(CLEAR);
+    const head = String(await store.headPosition());
+    const now = await api.get<{ status: string }>('auditor', `/v1/verifications/${id}`, {
+      'x-min-position': head,
+    });
+    expect(now.body.status).toBe('approved');
+    const then = await api.get<{ status: string; position: number }>(
+      'auditor',
+      `/v1/verifications/${id}?atPosition=${startPosition}`,
+    );
+    expect(then.body).toMatchObject({ status: 'initiated', position: startPosition });
+
+    const full = await api.get<{ entries: { position: number; type: string; recordedAt: string }[] }>(
+      'auditor',
+      `/v1/verifications/${id}/timeline`,
+      { 'x-min-position': head },
+    );
+    const cut = await api.get<{ entries: { position: number; type: string }[] }>(
+      'auditor',
+      `/v1/verifications/${id}/timeline?atPosition=${startPosition}`,
+      { 'x-min-position': head },
+    );
+    expect(full.body.entries.map((e) => e.type)).toContain('VerificationApproved');
+    expect(cut.body.entries.map((e) => e.type)).toEqual(['ConsentGranted', 'VerificationInitiated']);
+    expect(cut.body.entries.every((e) => e.position <= startPosition)).toBe(true);
+    const byTime = await api.get<{ entries: unknown[] }>(
+      'auditor',
+      `/v1/verifications/${id}/timeline?asOf=2000-01-01T00:00:00Z`,
+      { 'x-min-position': head },
+    );
+    expect(byTime.body.entries).toEqual([]);
+  });
+
   it('refuses bad point-in-time parameters and roles without access', async () => {
     const { id } = await session(CLEAR);
     expect((await api.get('auditor', `/v1/verifications/${id}/explanation?atPosition=-1`)).status).toBe(400);
@@ -152,5 +186,7 @@ describe('GET /v1/verifications/{id}/explanation', () => {
         .status,
     ).toBe(400);
     expect((await api.get('operator', `/v1/verifications/${id}/explanation`)).status).toBe(403);
+    expect((await api.get('auditor', `/v1/verifications/${id}?atPosition=x`)).status).toBe(400);
+    expect((await api.get('auditor', `/v1/verifications/${id}/timeline?asOf=soon`)).status).toBe(400);
   });
 });

@@ -81,6 +81,17 @@ export class TimelinePageQuery {
   @IsString()
   @Matches(/^(?:[1-9]\d{0,2}|1000)$/, { message: 'limit must be an integer from 1 to 1000' })
   limit?: string;
+  @ApiPropertyOptional({ description: 'Point in time: the timeline as the ledger stood at this ISO time' })
+  @IsOptional()
+  @IsString()
+  asOf?: string;
+
+  @ApiPropertyOptional({
+    description: 'Point in time: the timeline as the ledger stood at this global position',
+  })
+  @IsOptional()
+  @IsString()
+  atPosition?: string;
 }
 
 export class ReviewQueueQuery {

@@ -22,6 +22,21 @@ export class VerificationStatusRepository {
 export interface TimelinePage {
   readonly after: number;
   readonly limit: number;
+  /** Point in time: only entries at or before this global position. */
+  readonly throughPosition?: number;
+  /** Point in time: only entries recorded at or before this instant (ISO 8601, UTC). */
+  readonly recordedBy?: string;
+}
+
+type EntryQuery = ReturnType<Repository<TimelineEntryEntity>['createQueryBuilder']>;
+
+/** Narrows a timeline query to the ledger as it stood at a position or a time. Entries are facts: never revised. */
+function asOf(query: EntryQuery, page: TimelinePage): EntryQuery {
+  if (page.throughPosition !== undefined)
+    query.andWhere('e.position <= :through', { through: page.throughPosition });
+  if (page.recordedBy !== undefined)
+    query.andWhere('e.recordedAt <= :recordedBy', { recordedBy: page.recordedBy });
+  return query;
 }
 
 /** Reads of the audit timeline: a session's entries with its subject's, or all of a subject's. */
@@ -41,7 +56,7 @@ export class TimelineRepository {
 
   /** Entries of the session's stream and of its subject's stream, in log order. */
   forSession(sessionId: string, subjectId: string, page: TimelinePage): Promise<TimelineEntryEntity[]> {
-    return this.entries
+    const query = this.entries
       .createQueryBuilder('e')
       .where(
         new Brackets((or) => {
@@ -51,21 +66,17 @@ export class TimelineRepository {
           );
         }),
       )
-      .andWhere('e.position > :after', { after: page.after })
-      .orderBy('e.position', 'ASC')
-      .limit(page.limit)
-      .getMany();
+      .andWhere('e.position > :after', { after: page.after });
+    return asOf(query, page).orderBy('e.position', 'ASC').limit(page.limit).getMany();
   }
 
   /** Every entry filed under the subject: its own stream and its sessions'. */
   forSubject(subjectId: string, page: TimelinePage): Promise<TimelineEntryEntity[]> {
-    return this.entries
+    const query = this.entries
       .createQueryBuilder('e')
       .where('e.subjectId = :subjectId', { subjectId })
-      .andWhere('e.position > :after', { after: page.after })
-      .orderBy('e.position', 'ASC')
-      .limit(page.limit)
-      .getMany();
+      .andWhere('e.position > :after', { after: page.after });
+    return asOf(query, page).orderBy('e.position', 'ASC').limit(page.limit).getMany();
   }
 }
 

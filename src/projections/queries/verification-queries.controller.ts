@@ -1,18 +1,32 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../../api/auth/auth.decorators';
 import { ParseIdPipe } from '../../api/id.pipe';
+import { parsePointInTime, type PointInTime, stoodAt } from '../../api/point-in-time';
 import { NotFoundError } from '../../domain/shared/domain-error';
+import { Ledger } from '../../eventstore/ledger';
+import { verificationStream } from '../../eventstore/stream-names';
+import { EventData } from '../core/event-data';
+import { evolveStatus } from '../read-models/verification-status.projection';
+import type { VerificationStatusEntity } from '../read-models/verification-status.entity';
 import { AUDIT_TIMELINE, VERIFICATION_STATUS } from '../read-models';
 import { SessionTimelineView, TimelinePageQuery, VerificationStatusView } from './query.dto';
 import { ReadsProjection } from './read-your-writes';
-import { TimelineRepository, VerificationStatusRepository } from './read-model.repositories';
+import {
+  type TimelinePage,
+  TimelineRepository,
+  VerificationStatusRepository,
+} from './read-model.repositories';
 import { statusView, timelineEntryView } from './views';
 
 const SessionId = (): ParameterDecorator => Param('sessionId', new ParseIdPipe('sessionId'));
 
-export function timelinePage(query: TimelinePageQuery): { after: number; limit: number } {
-  return { after: Number(query.after ?? '0'), limit: Number(query.limit ?? '500') };
+export function timelinePage(query: TimelinePageQuery): TimelinePage {
+  return {
+    after: Number(query.after ?? '0'),
+    limit: Number(query.limit ?? '500'),
+    ...parsePointInTime(query.asOf, query.atPosition),
+  };
 }
 
 @ApiTags('verifications')
@@ -22,16 +36,47 @@ export class VerificationQueriesController {
   constructor(
     private readonly statuses: VerificationStatusRepository,
     private readonly timeline: TimelineRepository,
+    private readonly ledger: Ledger,
   ) {}
 
   @Get(':sessionId')
   @Roles('operator', 'reviewer', 'auditor')
   @ReadsProjection(VERIFICATION_STATUS)
   @ApiOperation({ summary: 'Status of a verification (read model; X-Min-Position to read your own write)' })
-  async status(@SessionId() sessionId: string): Promise<VerificationStatusView> {
-    const row = await this.statuses.find(sessionId);
+  @ApiQuery({ name: 'asOf', required: false, description: 'ISO time: the status as the ledger stood then' })
+  @ApiQuery({
+    name: 'atPosition',
+    required: false,
+    description: 'Global position: the status as of that event',
+  })
+  async status(
+    @SessionId() sessionId: string,
+    @Query('asOf') asOf?: string,
+    @Query('atPosition') atPosition?: string,
+  ): Promise<VerificationStatusView> {
+    const point = parsePointInTime(asOf, atPosition);
+    const row =
+      point === undefined ? await this.statuses.find(sessionId) : await this.statusAt(sessionId, point);
     if (row === null) throw new NotFoundError('verification', sessionId);
     return statusView(row);
+  }
+
+  /**
+   * Point-in-time status: the read model's own pure `evolveStatus`, folded over the session's events up to the
+   * point (reconstruction reads the ledger, DESIGN §2), so "then" and "now" are computed the same way.
+   */
+  private async statusAt(sessionId: string, point: PointInTime): Promise<VerificationStatusEntity | null> {
+    const events = (await this.ledger.readStream(verificationStream(sessionId))).filter(stoodAt(point));
+    let row: VerificationStatusEntity | null = null;
+    for (const event of events) {
+      row = evolveStatus(row, {
+        ...event,
+        streamKind: 'verification',
+        streamId: sessionId,
+        body: new EventData(event.type, event.data),
+      });
+    }
+    return row;
   }
 
   @Get(':sessionId/timeline')
