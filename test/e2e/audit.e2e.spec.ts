@@ -7,14 +7,8 @@ import { Checkpointer } from '../../src/audit/checkpointer';
 import { leafHash, verifyInclusion } from '../../src/audit/merkle';
 import { EVENT_STORE, type EventStore } from '../../src/eventstore/event-store.port';
 import { startTestApp, type TestApp } from '../support/app';
+import { CLEAR, consentAndStart, vendorResult } from '../support/journey';
 import { client } from '../support/http';
-
-const CLEAR = [
-  { kind: 'document', result: 'clear', score: 0.97 },
-  { kind: 'face_match', result: 'clear', score: 0.95 },
-  { kind: 'liveness', result: 'clear', score: 0.99 },
-  { kind: 'sanctions', result: 'clear' },
-];
 
 interface Proof {
   eventId: string;
@@ -35,25 +29,8 @@ describe('signed checkpoints, inclusion proofs and verification', () => {
     api = client(t);
     store = t.app.get<EventStore>(EVENT_STORE);
     for (let i = 0; i < 3; i += 1) {
-      const subjectId = `sub_${randomUUID().slice(0, 8)}`;
-      await api.post('operator', `/v1/subjects/${subjectId}/consents`, {
-        scopes: ['identity_verification'],
-        noticeVersion: '2026-01',
-        locale: 'en-GB',
-        channel: 'web',
-      });
-      const started = await api.post('operator', '/v1/verifications', {
-        subjectId,
-        jurisdiction: 'GB',
-        segment: 'retail',
-      });
-      const id = started.body.sessionId as string;
-      await api.post('operator', `/v1/verifications/${id}/vendor-results`, {
-        vendor: 'acme',
-        vendorEventId: `evt_${id}`,
-        vendorCreatedAt: '2026-11-26T10:00:00Z',
-        checks: CLEAR,
-      });
+      const { sessionId } = await consentAndStart(api, { jurisdiction: 'GB' });
+      await vendorResult(api, sessionId, CLEAR);
     }
     const checkpointer = t.app.get(Checkpointer);
     while (await checkpointer.tick(true)) {

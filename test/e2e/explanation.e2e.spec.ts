@@ -1,20 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Explanation } from '../../src/audit/explanation';
 import { EVENT_STORE, type EventStore } from '../../src/eventstore/event-store.port';
 import { startTestApp, type TestApp } from '../support/app';
+import { CLEAR, consentAndStart, SANCTIONS_HIT, vendorResult } from '../support/journey';
 import { client } from '../support/http';
-
-const CLEAR = [
-  { kind: 'document', result: 'clear', score: 0.97 },
-  { kind: 'face_match', result: 'clear', score: 0.95 },
-  { kind: 'liveness', result: 'clear', score: 0.99 },
-  { kind: 'sanctions', result: 'clear' },
-];
-const SANCTIONS_HIT = [
-  ...CLEAR.slice(0, 3),
-  { kind: 'sanctions', result: 'consider', reasonCodes: ['SANCTIONS_HIT'] },
-];
 
 describe('GET /v1/verifications/{id}/explanation', () => {
   let t: TestApp;
@@ -31,26 +20,9 @@ describe('GET /v1/verifications/{id}/explanation', () => {
   });
 
   async function session(checks: unknown[]): Promise<{ id: string; startPosition: number }> {
-    const subjectId = `sub_${randomUUID().slice(0, 8)}`;
-    await api.post('operator', `/v1/subjects/${subjectId}/consents`, {
-      scopes: ['identity_verification'],
-      noticeVersion: '2026-01',
-      locale: 'de-DE',
-      channel: 'web',
-    });
-    const started = await api.post('operator', '/v1/verifications', {
-      subjectId,
-      jurisdiction: 'DE',
-      segment: 'retail',
-    });
-    const id = started.body.sessionId as string;
-    await api.post('operator', `/v1/verifications/${id}/vendor-results`, {
-      vendor: 'acme',
-      vendorEventId: `evt_${id}`,
-      vendorCreatedAt: '2026-11-26T10:00:00Z',
-      checks,
-    });
-    return { id, startPosition: started.body.position as number };
+    const { sessionId, position } = await consentAndStart(api);
+    await vendorResult(api, sessionId, checks);
+    return { id: sessionId, startPosition: position };
   }
 
   /** Every citation in the answer points at a real event with that position and hash. */

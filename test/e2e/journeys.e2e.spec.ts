@@ -6,25 +6,8 @@ import { verificationStream } from '../../src/eventstore/stream-names';
 import { ManualClock } from '../../src/shared/clock';
 import { startTestApp, type TestApp } from '../support/app';
 import { client } from '../support/http';
+import { BLURRED, CLEAR, SANCTIONS_HIT } from '../support/journey';
 
-const CLEAR = [
-  { kind: 'document', result: 'clear', score: 0.97 },
-  { kind: 'face_match', result: 'clear', score: 0.95 },
-  { kind: 'liveness', result: 'clear', score: 0.99 },
-  { kind: 'sanctions', result: 'clear' },
-];
-const BLURRED = [
-  { kind: 'document', result: 'fail', reasonCodes: ['DOC_IMAGE_QUALITY'] },
-  { kind: 'face_match', result: 'clear', score: 0.95 },
-  { kind: 'liveness', result: 'clear', score: 0.99 },
-  { kind: 'sanctions', result: 'clear' },
-];
-const SANCTIONS_HIT = [
-  { kind: 'document', result: 'clear', score: 0.97 },
-  { kind: 'face_match', result: 'clear', score: 0.95 },
-  { kind: 'liveness', result: 'clear', score: 0.99 },
-  { kind: 'sanctions', result: 'consider', reasonCodes: ['SANCTIONS_HIT'] },
-];
 const PII = { fullName: 'Journey Testperson-Xq', dateOfBirth: '1990-01-31', documentNumber: 'JX0000777' };
 
 describe('verification journeys over HTTP (embedded profile)', () => {

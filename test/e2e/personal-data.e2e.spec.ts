@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PersonalDataResponse } from '../../src/audit/personal-data.controller';
 import { EVENT_STORE, type EventStore } from '../../src/eventstore/event-store.port';
 import { startTestApp, type TestApp } from '../support/app';
+import { consentAndStart } from '../support/journey';
 import { client } from '../support/http';
 
 const PII = {
@@ -21,19 +21,9 @@ describe('GET /v1/subjects/{id}/personal-data (least privilege, audited reads)',
     t = await startTestApp();
     api = client(t);
     store = t.app.get<EventStore>(EVENT_STORE);
-    subjectId = `sub_${randomUUID().slice(0, 8)}`;
-    await api.post('operator', `/v1/subjects/${subjectId}/consents`, {
-      scopes: ['identity_verification'],
-      noticeVersion: '2026-01',
-      locale: 'de-DE',
-      channel: 'web',
-    });
-    const started = await api.post('operator', '/v1/verifications', {
-      subjectId,
-      jurisdiction: 'DE',
-      segment: 'retail',
-    });
-    await api.post('operator', `/v1/verifications/${started.body.sessionId as string}/evidence`, {
+    const started = await consentAndStart(api);
+    subjectId = started.subjectId;
+    await api.post('operator', `/v1/verifications/${started.sessionId}/evidence`, {
       kind: 'document',
       documentType: 'passport',
       vendor: 'acme',

@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import { expect } from 'vitest';
+import type { client } from './http';
+
+/** Vendor checks that the default policy approves in DE, GB and US retail. */
+export const CLEAR = [
+  { kind: 'document', result: 'clear', score: 0.97 },
+  { kind: 'face_match', result: 'clear', score: 0.95 },
+  { kind: 'liveness', result: 'clear', score: 0.99 },
+  { kind: 'sanctions', result: 'clear' },
+];
+
+/** A blurred document: resubmission. */
+export const BLURRED = [
+  { kind: 'document', result: 'fail', reasonCodes: ['DOC_IMAGE_QUALITY'] },
+  ...CLEAR.slice(1),
+];
+
+/** A possible sanctions match: always review. */
+export const SANCTIONS_HIT = [
+  ...CLEAR.slice(0, 3),
+  { kind: 'sanctions', result: 'consider', reasonCodes: ['SANCTIONS_HIT'] },
+];
+
+export const CONSENT = {
+  scopes: ['identity_verification'],
+  noticeVersion: '2026-01',
+  locale: 'de-DE',
+  channel: 'web',
+};
+
+export const newSubjectId = (): string => `sub_${randomUUID().slice(0, 8)}`;
+
+/** Grants consent to a new (or given) subject and starts a session as the operator. */
+export async function consentAndStart(
+  api: ReturnType<typeof client>,
+  options: { subjectId?: string; jurisdiction?: string; segment?: string } = {},
+): Promise<{ sessionId: string; subjectId: string; position: number; body: Record<string, unknown> }> {
+  const subjectId = options.subjectId ?? newSubjectId();
+  const consent = await api.post('operator', `/v1/subjects/${subjectId}/consents`, CONSENT);
+  expect(consent.status, JSON.stringify(consent.body)).toBe(201);
+  const started = await api.post('operator', '/v1/verifications', {
+    subjectId,
+    jurisdiction: options.jurisdiction ?? 'DE',
+    segment: options.segment ?? 'retail',
+  });
+  expect(started.status, JSON.stringify(started.body)).toBe(201);
+  return {
+    sessionId: started.body.sessionId as string,
+    subjectId,
+    position: started.body.position as number,
+    body: started.body,
+  };
+}
+
+/** Posts one vendor result with a vendor event id unique to the session. */
+export async function vendorResult(
+  api: ReturnType<typeof client>,
+  sessionId: string,
+  checks: readonly unknown[],
+): Promise<Record<string, unknown>> {
+  const res = await api.post('operator', `/v1/verifications/${sessionId}/vendor-results`, {
+    vendor: 'acme',
+    vendorEventId: `evt_${sessionId}_${randomUUID().slice(0, 8)}`,
+    vendorCreatedAt: '2026-11-26T10:00:00Z',
+    checks,
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.body;
+}
