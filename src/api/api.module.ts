@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CommandsModule } from '../commands/commands.module';
+import { ApiSecurityModule } from './auth/api-security.module';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { AuthGuard } from './auth/auth.guard';
 import { HealthController } from './health.controller';
@@ -10,7 +11,7 @@ import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { IdempotencyRepository } from './idempotency/idempotency.repository';
 
 @Module({
-  imports: [CommandsModule],
+  imports: [CommandsModule, ApiSecurityModule],
   controllers: [HealthController, SubjectsController, VerificationsController],
   providers: [
     HealthService,

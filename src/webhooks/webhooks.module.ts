@@ -1,5 +1,4 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
-import { ApiSecurityModule } from '../api/auth/api-security.module';
 import { CommandsModule } from '../commands/commands.module';
 import { HealthRegistry } from '../observability/health-registry';
 import { ParkedDeliveryRepository } from './parked-delivery.repository';
@@ -9,12 +8,9 @@ import { WebhookIntake } from './webhook-intake.service';
 import { WebhookMetrics } from './webhook.metrics';
 import { WebhooksController } from './webhooks.controller';
 
-/**
- * Vendor webhooks (Onfido, Veriff, Sumsub, Persona). Also imports the API security module (JWT, rate limits):
- * AppModule imports this module, and that one is global, so the API's guard can use it.
- */
+/** Vendor webhooks (Onfido, Veriff, Sumsub, Persona). */
 @Module({
-  imports: [CommandsModule, ApiSecurityModule],
+  imports: [CommandsModule],
   controllers: [WebhooksController],
   providers: [
     WebhookIntake,
