@@ -81,6 +81,19 @@ describe('GET /v1/subjects/{id}/personal-data (least privilege, audited reads)',
       },
     });
     expect(JSON.stringify(accessed)).not.toContain(PII.fullName);
+
+    const timeline = await api.get<{
+      entries: { type: string; actor: { id: string }; details: Record<string, unknown> }[];
+    }>('auditor', `/v1/subjects/${subjectId}/timeline`, {
+      'x-min-position': String(res.body.accessEventPosition),
+    });
+    expect(timeline.status).toBe(200);
+    const entry = timeline.body.entries.find((e) => e.type === 'PersonalDataAccessed');
+    expect(entry).toMatchObject({
+      actor: { id: 'privacy' },
+      details: { accessedBy: 'privacy', roles: ['privacy_officer'] },
+    });
+    expect(JSON.stringify(timeline.body)).not.toContain(PII.fullName);
   });
 
   it('records nothing for a subject without personal data', async () => {

@@ -16,6 +16,7 @@ const DETAIL_FIELDS: Readonly<Record<string, readonly string[]>> = {
   RelationshipEnded: ['endedAt'],
   LegalHoldPlaced: ['holdId'],
   LegalHoldReleased: ['holdId'],
+  PersonalDataAccessed: ['accessId', 'accessedBy', 'roles', 'dataClasses'],
   VerificationInitiated: [
     'jurisdiction',
     'segment',
