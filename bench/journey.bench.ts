@@ -1,11 +1,5 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type * as AppFactory from '../src/app.factory';
-import type * as Config from '../src/config/config';
-import type * as Secrets from '../src/config/embedded-secrets';
+import { randomUUID } from 'node:crypto';
+import { startCompiledApp } from './compiled-app';
 import { percentile, report } from './lib';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? '1');
@@ -24,38 +18,12 @@ const CLEAR = [
  * Nest's dependency injection needs the decorator metadata that the TypeScript compiler emits.
  */
 export async function benchJourney(): Promise<void> {
-  /* eslint-disable @typescript-eslint/no-require-imports -- the compiled app, loaded at run time */
-  const { createApp } = require('../dist/app.factory') as typeof AppFactory;
-  const { loadConfig } = require('../dist/config/config') as typeof Config;
-  const { withEmbeddedSecrets } = require('../dist/config/embedded-secrets') as typeof Secrets;
-  /* eslint-enable @typescript-eslint/no-require-imports */
-
-  const dataDir = mkdtempSync(join(tmpdir(), 'kyc-ledger-bench-journey-'));
-  const key = `bench_${randomBytes(16).toString('hex')}`;
-  const { config } = withEmbeddedSecrets(
-    loadConfig({
-      LEDGER_DATA_DIR: dataDir,
-      LEDGER_API_KEYS: JSON.stringify([{ key, principal: 'bench', roles: ['operator'] }]),
-      POLICY_DIR: join(__dirname, '../policies'),
-      LOG_LEVEL: 'error',
-    }),
-  );
-  const app = await createApp(config, { logger: false });
-  await app.listen(0, '127.0.0.1');
-  const port = ((app.getHttpServer() as Server).address() as { port: number }).port;
-  const base = `http://127.0.0.1:${port}`;
+  const bench = await startCompiledApp('journey');
   const latencies: number[] = [];
-
   const post = async (path: string, body: unknown, expected: number): Promise<Record<string, unknown>> => {
     const t0 = performance.now();
-    const res = await fetch(`${base}${path}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    const json = (await res.json()) as Record<string, unknown>;
+    const json = await bench.post(path, body, expected);
     latencies.push(performance.now() - t0);
-    if (res.status !== expected) throw new Error(`${path}: ${res.status} ${JSON.stringify(json)}`);
     return json;
   };
 
@@ -120,7 +88,6 @@ export async function benchJourney(): Promise<void> {
       report(`journey.http.c${concurrency}.command_p99`, percentile(latencies, 99), 'ms');
     }
   } finally {
-    await app.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await bench.close();
   }
 }

@@ -1,12 +1,6 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type * as AppFactory from '../src/app.factory';
-import type * as Config from '../src/config/config';
-import type * as Secrets from '../src/config/embedded-secrets';
 import type * as Vendors from '../src/webhooks/vendors';
+import { startCompiledApp } from './compiled-app';
 import { measure, report, reportRun } from './lib';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? '1');
@@ -26,9 +20,6 @@ const hmac = (algorithm: string, secret: string, ...parts: (string | Buffer)[]):
  */
 export async function benchWebhooks(): Promise<void> {
   /* eslint-disable @typescript-eslint/no-require-imports -- the compiled app, loaded at run time */
-  const { createApp } = require('../dist/app.factory') as typeof AppFactory;
-  const { loadConfig } = require('../dist/config/config') as typeof Config;
-  const { withEmbeddedSecrets } = require('../dist/config/embedded-secrets') as typeof Secrets;
   const { vendorAdapters } = require('../dist/webhooks/vendors') as typeof Vendors;
   /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -61,31 +52,8 @@ export async function benchWebhooks(): Promise<void> {
     report(`webhooks.verify.${vendor}`, rounds / ((performance.now() - t0) / 1000), 'verifications/s');
   }
 
-  const dataDir = mkdtempSync(join(tmpdir(), 'kyc-ledger-bench-webhooks-'));
-  const key = `bench_${randomBytes(16).toString('hex')}`;
-  const { config } = withEmbeddedSecrets(
-    loadConfig({
-      LEDGER_DATA_DIR: dataDir,
-      LEDGER_API_KEYS: JSON.stringify([{ key, principal: 'bench', roles: ['operator'] }]),
-      LEDGER_RATE_LIMIT_PER_MINUTE: '1000000',
-      SUMSUB_WEBHOOK_SECRET: SECRET,
-      POLICY_DIR: join(__dirname, '../policies'),
-      LOG_LEVEL: 'error',
-    }),
-  );
-  const app = await createApp(config, { logger: false });
-  await app.listen(0, '127.0.0.1');
-  const base = `http://127.0.0.1:${((app.getHttpServer() as Server).address() as { port: number }).port}`;
-  const post = async (path: string, payload: unknown, expected: number): Promise<Record<string, unknown>> => {
-    const res = await fetch(`${base}${path}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify(payload),
-    });
-    const json = (await res.json()) as Record<string, unknown>;
-    if (res.status !== expected) throw new Error(`${path}: ${res.status} ${JSON.stringify(json)}`);
-    return json;
-  };
+  const bench = await startCompiledApp('webhooks', { SUMSUB_WEBHOOK_SECRET: SECRET });
+  const { base, post } = bench;
 
   try {
     // Sessions waiting for their identity checks: consent, start, evidence at Sumsub, a clear screening.
@@ -170,7 +138,6 @@ export async function benchWebhooks(): Promise<void> {
       );
     }
   } finally {
-    await app.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await bench.close();
   }
 }
