@@ -102,7 +102,6 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (problem.status >= 500) {
       const name = exception instanceof Error ? exception.constructor.name : typeof exception;
       this.logger.error(`${request.method} ${request.path} failed: ${name} (${problem.code})`);
-      if (process.env.TEST_LOGS) console.error(exception);
     }
     response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }
