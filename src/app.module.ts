@@ -9,6 +9,7 @@ import { ObservabilityModule } from './observability/observability.module';
 import { PolicyModule } from './policy/policy.module';
 import { ProjectionsModule } from './projections/projections.module';
 import { PublisherModule } from './publisher/publisher.module';
+import { RetentionModule } from './retention/retention.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import type { Clock } from './shared/clock';
 
@@ -34,6 +35,7 @@ export class AppModule {
         ProjectionsModule,
         PublisherModule,
         WebhooksModule,
+        RetentionModule,
       ],
     };
   }

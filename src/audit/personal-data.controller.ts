@@ -23,8 +23,13 @@ export interface PersonalDataItem {
   readonly type: string;
   readonly recordedAt: string;
   readonly dataClass: DataClass;
-  readonly state: 'clear' | 'shredded';
+  /**
+   * `restricted`: kept after an erasure request only for a legal obligation or hold (GDPR Art. 17(3), 18): not
+   * disclosed here.
+   */
+  readonly state: 'clear' | 'shredded' | 'restricted';
   readonly value: JsonObject | null;
+  readonly restriction?: { readonly requestId: string; readonly basis: string };
 }
 
 export interface PersonalDataResponse {
@@ -32,6 +37,25 @@ export interface PersonalDataResponse {
   /** The PersonalDataAccessed event that recorded this read (null when there was nothing to read). */
   readonly accessEventPosition: number | null;
   readonly items: readonly PersonalDataItem[];
+}
+
+type Positioned = PersonalDataItem & { readonly position: number };
+
+function withoutPosition({ position: _position, ...item }: Positioned): PersonalDataItem {
+  return item;
+}
+
+function itemOf(event: LedgerEvent, dataClass: DataClass): Positioned {
+  return {
+    eventId: event.eventId,
+    stream: event.stream,
+    type: event.type,
+    recordedAt: event.metadata.recordedAt,
+    dataClass,
+    state: 'clear',
+    value: null,
+    position: event.position,
+  };
 }
 
 /**
@@ -75,10 +99,35 @@ export class PersonalDataController {
     }
     const events = await this.eventsOf(subjectId);
     const withPii = events.filter((e) => e.pii !== null);
-    const classes = [...new Set(withPii.flatMap((e) => Object.keys(e.pii?.entries ?? {})))].filter(
-      isDataClass,
+    const { state: subject } = await this.runner.load(subjectAggregate(subjectId), subjectStream(subjectId));
+    /** The erasure request restricting this class of this event, if one does (data recorded before it). */
+    const restrictionOf = (event: LedgerEvent, dataClass: string): PersonalDataItem['restriction'] => {
+      for (const request of subject.erasureRequests.values()) {
+        if (Date.parse(event.metadata.recordedAt) > Date.parse(request.requestedAt)) continue;
+        const restricted = request.restricted.find((item) => item.dataClass === dataClass);
+        if (restricted !== undefined) return { requestId: request.requestId, basis: restricted.basis };
+      }
+      return undefined;
+    };
+    const classes = [
+      ...new Set(
+        withPii.flatMap((e) =>
+          Object.keys(e.pii?.entries ?? {}).filter((dataClass) => restrictionOf(e, dataClass) === undefined),
+        ),
+      ),
+    ].filter(isDataClass);
+    const restrictedItems: Positioned[] = withPii.flatMap((event) =>
+      Object.keys(event.pii?.entries ?? {})
+        .filter(isDataClass)
+        .flatMap((dataClass) => {
+          const restriction = restrictionOf(event, dataClass);
+          if (restriction === undefined) return [];
+          return [{ ...itemOf(event, dataClass), state: 'restricted' as const, value: null, restriction }];
+        }),
     );
-    if (classes.length === 0) return { subjectId, accessEventPosition: null, items: [] };
+    if (classes.length === 0) {
+      return { subjectId, accessEventPosition: null, items: restrictedItems.map(withoutPosition) };
+    }
 
     const recorded = await this.runner.run(
       subjectAggregate(subjectId),
@@ -101,23 +150,24 @@ export class PersonalDataController {
       { ...context, idempotencyScope: undefined },
     );
 
-    const items: PersonalDataItem[] = [];
+    const items: Positioned[] = [...restrictedItems];
     for (const event of withPii) {
       const clear = await this.cipher.decrypt(event.eventId, event.pii);
       for (const [dataClass, entry] of Object.entries(clear)) {
-        if (!isDataClass(dataClass)) continue;
+        if (!isDataClass(dataClass) || restrictionOf(event, dataClass) !== undefined) continue;
         items.push({
-          eventId: event.eventId,
-          stream: event.stream,
-          type: event.type,
-          recordedAt: event.metadata.recordedAt,
-          dataClass,
+          ...itemOf(event, dataClass),
           state: entry.state,
           value: entry.state === 'clear' ? entry.value : null,
         });
       }
     }
-    return { subjectId, accessEventPosition: recorded.position, items };
+    items.sort((a, b) => a.position - b.position || a.dataClass.localeCompare(b.dataClass));
+    return {
+      subjectId,
+      accessEventPosition: recorded.position,
+      items: items.map(withoutPosition),
+    };
   }
 
   /** The subject's stream and the streams of its sessions (found by scanning the verification streams). */

@@ -50,6 +50,11 @@ export class AggregateRunner {
     stream: string,
     decide: (state: S) => readonly E[],
     context: CommandContext,
+    /**
+     * Work that must be done before the events are recorded (crypto-shredding: the keys go first, so an event
+     * never claims a shred that did not happen). Runs again on a retry, so it must be idempotent.
+     */
+    beforeAppend?: (events: readonly E[]) => Promise<void>,
   ): Promise<CommandOutcome<S>> {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
       const history = await this.ledger.readStream(stream);
@@ -81,6 +86,7 @@ export class AggregateRunner {
           ...(classes === undefined ? {} : { pii: { subjectId, classes } }),
         };
       });
+      if (beforeAppend !== undefined) await beforeAppend(events);
       try {
         const result = await this.ledger.append(stream, drafts, revision < 0 ? 'no_stream' : revision, {
           actor: context.actor,

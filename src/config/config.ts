@@ -48,6 +48,8 @@ export interface AppConfig {
   readonly checkpointEveryEvents: number;
   /** An uncovered event waits at most this long for a checkpoint. */
   readonly checkpointIntervalMs: number;
+  /** How often the retention scheduler looks for personal data whose retention ended. */
+  readonly retentionIntervalMs: number;
   readonly apiKeys: readonly ApiKey[] | undefined;
   readonly jwt:
     | {
@@ -222,6 +224,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     signingKey,
     checkpointEveryEvents: integer('LEDGER_CHECKPOINT_EVERY_EVENTS', 1000, 1, 1_000_000),
     checkpointIntervalMs: integer('LEDGER_CHECKPOINT_INTERVAL_MS', 60_000, 100, 86_400_000),
+    retentionIntervalMs: integer('LEDGER_RETENTION_INTERVAL_MS', 60_000, 100, 86_400_000),
     apiKeys,
     jwt,
     webhookSecrets: {

@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { IsNull, type DataSource, type Repository } from 'typeorm';
+import { In, IsNull, type DataSource, type Repository } from 'typeorm';
 import type { Sealed } from './aes-gcm';
 import { InvalidKekError } from './crypto.errors';
 import { DataKeyEntity, KekCheckEntity } from './data-key.entity';
-import type { DataClass } from './data-classes';
+import { DATA_CLASSES, type DataClass } from './data-classes';
 import type { Kek } from './kek';
 
 export interface DataKey {
@@ -135,6 +135,28 @@ export class KeyStore {
       state: 'active',
       key: this.kek.unwrap(decode(row.wrappedKey), context(subjectId, dataClass, keyId)),
     };
+  }
+
+  /** The classes of which the subject has a live key: the personal data the ledger can still read. */
+  async liveClasses(subjectId: string): Promise<DataClass[]> {
+    const rows = await this.keys.find({
+      select: { dataClass: true },
+      where: { subjectId, destroyedAt: IsNull() },
+    });
+    return DATA_CLASSES.filter((dataClass) => rows.some((row) => row.dataClass === dataClass));
+  }
+
+  /**
+   * Crypto-shreds every live key of the subject in these classes, in one statement. Idempotent; returns how many
+   * keys were destroyed now.
+   */
+  async destroyClasses(subjectId: string, dataClasses: readonly DataClass[]): Promise<number> {
+    if (dataClasses.length === 0) return 0;
+    const result = await this.keys.update(
+      { subjectId, dataClass: In([...dataClasses]), destroyedAt: IsNull() },
+      { wrappedKey: null, destroyedAt: this.now().toISOString() },
+    );
+    return result.affected ?? 0;
   }
 
   /** Crypto-shreds every key of (subject, class). Idempotent; returns how many keys were destroyed now. */

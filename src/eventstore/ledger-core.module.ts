@@ -38,9 +38,9 @@ export class LedgerCoreModule implements OnApplicationShutdown {
         { provide: DataSource, useFactory: () => openDataSource(readModelDatabase(config)) },
         {
           provide: KeyStore,
-          inject: [DataSource],
-          useFactory: async (dataSource: DataSource) => {
-            const keys = new KeyStore(dataSource, kek);
+          inject: [DataSource, CLOCK],
+          useFactory: async (dataSource: DataSource, clock: Clock) => {
+            const keys = new KeyStore(dataSource, kek, () => clock.now());
             await keys.assertKek();
             return keys;
           },

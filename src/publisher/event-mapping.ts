@@ -1,4 +1,11 @@
-import type { ConsentScope, SubjectEvent } from '../domain/subject/subject.events';
+import type { DataClass } from '../crypto/data-classes';
+import type {
+  ConsentScope,
+  ErasureGround,
+  RestrictionBasis,
+  ShredReason,
+  SubjectEvent,
+} from '../domain/subject/subject.events';
 import { isSubjectEventType } from '../domain/subject/subject.events';
 import type {
   CheckKind,
@@ -26,15 +33,19 @@ import {
   type PublicCheckKind,
   type PublicCheckResult,
   type PublicConsentScope,
+  type PublicDataClass,
   type PublicDecidedBy,
   type PublicDecisionOutcome,
   type PublicDecisionTrigger,
   type PublicDocumentType,
+  type PublicErasureGround,
   type PublicEventPayloads,
   type PublicEventType,
   type PublicEvidenceKind,
   type PublicManualOutcome,
+  type PublicRestrictionBasis,
   type PublicSessionPath,
+  type PublicShredReason,
   type PublicVerificationStatus,
   SOURCES,
   type SubjectEventBase,
@@ -143,6 +154,31 @@ const CONSENT_SCOPE: Record<ConsentScope, PublicConsentScope> = {
   document_processing: 'document_processing',
   biometric_processing: 'biometric_processing',
   data_sharing_vendors: 'data_sharing_vendors',
+};
+
+const DATA_CLASS: Record<DataClass, PublicDataClass> = {
+  identity_attributes: 'identity_attributes',
+  contact_address: 'contact_address',
+  document_media_refs: 'document_media_refs',
+  biometric_refs: 'biometric_refs',
+  review_notes: 'review_notes',
+  consent_evidence: 'consent_evidence',
+};
+const ERASURE_GROUND: Record<ErasureGround, PublicErasureGround> = {
+  no_longer_necessary: 'no_longer_necessary',
+  consent_withdrawn: 'consent_withdrawn',
+  objection: 'objection',
+  unlawful_processing: 'unlawful_processing',
+  legal_obligation_to_erase: 'legal_obligation_to_erase',
+  child_information_society: 'child_information_society',
+};
+const RESTRICTION_BASIS: Record<RestrictionBasis, PublicRestrictionBasis> = {
+  legal_obligation: 'legal_obligation',
+  legal_hold: 'legal_hold',
+};
+const SHRED_REASON: Record<ShredReason, PublicShredReason> = {
+  erasure_request: 'erasure_request',
+  retention_expired: 'retention_expired',
 };
 
 type DataOf<E extends { type: string; data: object }, T extends E['type']> = Extract<E, { type: T }>['data'];
@@ -601,6 +637,39 @@ function subjectEvent(event: LedgerEvent, subjectId: string): IntegrationEvent |
     case 'PersonalDataAccessed':
       // Internal (INTERNAL_EVENT_TYPES): the audit trail of who read personal data, and why.
       return null;
+    case 'ErasureRequested': {
+      // Not published: the case reference and the policy's legal-basis text (free text).
+      const f = new Fields<SubjectData<'ErasureRequested'>>(event);
+      const restricted = asList(f.value('restricted'), (problem) => f.fail('restricted', problem)).map(
+        (item) => {
+          const entry = asObject(item, (problem) => f.fail('restricted', problem));
+          const fail = (problem: string): never => f.fail('restricted', problem);
+          const until = entry.retainUntil;
+          return {
+            dataClass: lookup(entry.dataClass, DATA_CLASS, fail),
+            basis: lookup(entry.basis, RESTRICTION_BASIS, fail),
+            retainUntil: until === null ? null : toTimestamp(until, fail),
+          };
+        },
+      );
+      return emit('kyc.subject.erasure_requested.v1', {
+        ...base,
+        requestId: f.id('requestId'),
+        ground: f.oneOf('ground', ERASURE_GROUND),
+        erased: f.listOf('erased', DATA_CLASS),
+        restricted,
+      });
+    }
+    case 'PersonalDataShredded': {
+      const f = new Fields<SubjectData<'PersonalDataShredded'>>(event);
+      return emit('kyc.subject.personal_data_shredded.v1', {
+        ...base,
+        shredId: f.id('shredId'),
+        dataClasses: f.listOf('dataClasses', DATA_CLASS),
+        reason: f.oneOf('reason', SHRED_REASON),
+        ...(f.value('requestId') === undefined ? {} : { requestId: f.id('requestId') }),
+      });
+    }
     default: {
       const unexpected: never = event.type;
       return unexpected;

@@ -200,6 +200,47 @@ export interface LegalHoldReleasedV1 extends SubjectEventBase {
   readonly holdId: string;
 }
 
+export type PublicDataClass =
+  | 'identity_attributes'
+  | 'contact_address'
+  | 'document_media_refs'
+  | 'biometric_refs'
+  | 'review_notes'
+  | 'consent_evidence';
+export type PublicErasureGround =
+  | 'no_longer_necessary'
+  | 'consent_withdrawn'
+  | 'objection'
+  | 'unlawful_processing'
+  | 'legal_obligation_to_erase'
+  | 'child_information_society';
+export type PublicRestrictionBasis = 'legal_obligation' | 'legal_hold';
+export type PublicShredReason = 'erasure_request' | 'retention_expired';
+
+/**
+ * An erasure request and its assessment: consumers delete their copies of `erased` classes now (a
+ * `personal_data_shredded` follows) and stop using `restricted` ones until they are shredded too.
+ */
+export interface ErasureRequestedV1 extends SubjectEventBase {
+  readonly requestId: string;
+  readonly ground: PublicErasureGround;
+  readonly erased: PublicDataClass[];
+  readonly restricted: {
+    readonly dataClass: PublicDataClass;
+    readonly basis: PublicRestrictionBasis;
+    /** null while the retention period has not started (it runs from the end of the relationship). */
+    readonly retainUntil: string | null;
+  }[];
+}
+
+/** The ledger destroyed the keys of these classes: consumers delete every copy they hold. */
+export interface PersonalDataShreddedV1 extends SubjectEventBase {
+  readonly shredId: string;
+  readonly dataClasses: PublicDataClass[];
+  readonly reason: PublicShredReason;
+  readonly requestId?: string;
+}
+
 /** Every public event type with its payload: the CloudEvents `type` is the key. */
 export interface PublicEventPayloads {
   'kyc.verification.initiated.v1': VerificationInitiatedV1;
@@ -222,6 +263,8 @@ export interface PublicEventPayloads {
   'kyc.subject.relationship_ended.v1': RelationshipEndedV1;
   'kyc.subject.legal_hold_placed.v1': LegalHoldPlacedV1;
   'kyc.subject.legal_hold_released.v1': LegalHoldReleasedV1;
+  'kyc.subject.erasure_requested.v1': ErasureRequestedV1;
+  'kyc.subject.personal_data_shredded.v1': PersonalDataShreddedV1;
 }
 
 export type PublicEventType = keyof PublicEventPayloads;
@@ -248,6 +291,8 @@ const TOPIC_OF_TYPE: Record<PublicEventType, TopicKind> = {
   'kyc.subject.relationship_ended.v1': 'subject',
   'kyc.subject.legal_hold_placed.v1': 'subject',
   'kyc.subject.legal_hold_released.v1': 'subject',
+  'kyc.subject.erasure_requested.v1': 'subject',
+  'kyc.subject.personal_data_shredded.v1': 'subject',
 };
 
 export const PUBLIC_EVENT_TYPES = Object.keys(TOPIC_OF_TYPE) as readonly PublicEventType[];

@@ -46,6 +46,12 @@ export const AUTHORIZATION_MATRIX: readonly MatrixEntry[] = [
   },
   { method: 'POST', path: '/v1/subjects/:subjectId/relationship-end', access: roles('privacy_officer') },
   { method: 'POST', path: '/v1/subjects/:subjectId/legal-holds', access: roles('privacy_officer') },
+  { method: 'POST', path: '/v1/subjects/:subjectId/erasure-requests', access: roles('privacy_officer') },
+  {
+    method: 'GET',
+    path: '/v1/subjects/:subjectId/retention',
+    access: roles('privacy_officer', 'auditor'),
+  },
   {
     method: 'POST',
     path: '/v1/subjects/:subjectId/legal-holds/:holdId/release',

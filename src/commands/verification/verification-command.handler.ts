@@ -3,8 +3,15 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { CommandContext } from '../../api/request-context';
 import type { LoadedPolicy } from '../../domain/policy/policy.types';
-import { consentInForce, type ConsentSnapshot } from '../../domain/subject';
 import {
+  consentInForce,
+  type ConsentSnapshot,
+  ProcessingRestrictedError,
+  processingRestriction,
+  type SubjectState,
+} from '../../domain/subject';
+import {
+  ConsentRequiredError,
   decideVerification as decide,
   type VerificationCommand,
   type VerificationState,
@@ -17,6 +24,14 @@ import { AggregateRunner } from '../aggregate-runner';
 import { PolicyUnavailableError } from '../command.errors';
 import { subjectAggregate } from '../subject/subject.aggregate';
 import { verificationAggregate } from './verification.aggregate';
+
+/** Commands that process personal data anew: refused once consent is withdrawn or erasure was requested. */
+const NEW_PROCESSING = new Set<string>(['StartCapture', 'SubmitEvidence']);
+
+function assertNotRestricted(subjectId: string, state: SubjectState): void {
+  const restriction = processingRestriction(state);
+  if (restriction !== undefined) throw new ProcessingRestrictedError(subjectId, restriction.requestId);
+}
 
 type Generated<T> =
   'sessionId' | 'now' | 'policy' | 'consent' | (T extends 'RequestOverride' ? 'overrideId' : never);
@@ -77,6 +92,9 @@ export class VerificationCommandHandler implements ICommandHandler<
         subjectStream(input.subjectId),
       );
       consent = consentInForce(subject.state, 'identity_verification');
+      assertNotRestricted(input.subjectId, subject.state);
+    } else if (NEW_PROCESSING.has(input.type) && given !== undefined) {
+      await this.assertMayProcess(given);
     }
 
     const outcome = await this.runner.run(
@@ -92,6 +110,22 @@ export class VerificationCommandHandler implements ICommandHandler<
       position: outcome.position,
       ...(overrideId === undefined ? {} : { overrideId }),
     };
+  }
+
+  /**
+   * New processing of a session's personal data (capture, evidence) needs the consent it started under, or
+   * another covering the scope, still in force (GDPR Art. 7(3)), and no erasure request restricting the subject.
+   * Records of processing already done (vendor results, reviews, decisions) are still accepted.
+   */
+  private async assertMayProcess(sessionId: string): Promise<void> {
+    const session = await this.runner.load(verificationAggregate, verificationStream(sessionId));
+    if (session.state.status === 'none') return; // the decider answers for an unknown session
+    const subjectId = session.state.subjectId;
+    const subject = await this.runner.load(subjectAggregate(subjectId), subjectStream(subjectId));
+    if (consentInForce(subject.state, 'identity_verification') === undefined) {
+      throw new ConsentRequiredError(subjectId, 'identity_verification');
+    }
+    assertNotRestricted(subjectId, subject.state);
   }
 
   private toCommand(

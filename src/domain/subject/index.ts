@@ -6,6 +6,8 @@ export {
   placeLegalHold,
   recordPersonalDataAccess,
   releaseLegalHold,
+  requestErasure,
+  shredPersonalData,
   withdrawConsent,
 } from './subject.decide';
 export * from './subject.errors';
@@ -15,5 +17,6 @@ export {
   consentInForce,
   evolve as evolveSubject,
   initialState as initialSubjectState,
+  processingRestriction,
 } from './subject.state';
-export type { ConsentRecord, ConsentSnapshot, LegalHold, SubjectState } from './subject.state';
+export type { ConsentRecord, ConsentSnapshot, ErasureRecord, LegalHold, SubjectState } from './subject.state';

@@ -1,3 +1,4 @@
+import type { DataClass } from '../../crypto/data-classes';
 import type { JsonObject } from '../../shared/json';
 
 /*
@@ -53,10 +54,48 @@ export type RecordPersonalDataAccess = {
   };
 };
 
+/** The retention of one data class as assessed when an erasure request arrives. */
+export interface ClassRetention {
+  /** True when a legal obligation (AML record keeping) keeps the class despite an erasure request. */
+  readonly legalObligation: boolean;
+  readonly legalBasis: string;
+  /** When its retention period ends; null while the period has not started (e.g. the relationship goes on). */
+  readonly retainUntil: string | null;
+}
+
+export type RequestErasure = {
+  readonly type: 'RequestErasure';
+  readonly data: {
+    readonly requestId: string;
+    /** Checked against GDPR Art. 17(1) grounds by the decider. */
+    readonly ground: string;
+    readonly reference?: string;
+    /** Classes of which the ledger holds readable data of this subject (a live key). */
+    readonly heldClasses: readonly string[];
+    /** Every data class's retention, from the policy in force and the subject's retention facts. */
+    readonly retention: Readonly<Record<DataClass, ClassRetention>>;
+    readonly now: string;
+  };
+};
+
+/** Records a shred whose keys the handler has just destroyed. */
+export type ShredPersonalData = {
+  readonly type: 'ShredPersonalData';
+  readonly data: {
+    readonly shredId: string;
+    readonly dataClasses: readonly string[];
+    readonly reason: string;
+    readonly requestId?: string;
+    readonly now: string;
+  };
+};
+
 export type SubjectCommand =
   | GrantConsent
   | WithdrawConsent
   | EndRelationship
   | PlaceLegalHold
   | ReleaseLegalHold
-  | RecordPersonalDataAccess;
+  | RecordPersonalDataAccess
+  | RequestErasure
+  | ShredPersonalData;

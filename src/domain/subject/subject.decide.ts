@@ -1,4 +1,4 @@
-import { isDataClass } from '../../crypto/data-classes';
+import { DATA_CLASSES, type DataClass, isDataClass } from '../../crypto/data-classes';
 import { isPlainObject } from '../../shared/json';
 import { DomainValidationError } from '../shared/domain-error';
 import { epochMs, requireInstant, requireText } from './command-input';
@@ -8,6 +8,8 @@ import type {
   PlaceLegalHold,
   RecordPersonalDataAccess,
   ReleaseLegalHold,
+  RequestErasure,
+  ShredPersonalData,
   SubjectCommand,
   WithdrawConsent,
 } from './subject.commands';
@@ -15,25 +17,34 @@ import {
   ConsentAlreadyExistsError,
   ConsentAlreadyWithdrawnError,
   ConsentNotFoundError,
+  LegalHoldActiveError,
   LegalHoldAlreadyExistsError,
   LegalHoldAlreadyReleasedError,
   LegalHoldNotFoundError,
   RelationshipAlreadyEndedError,
   UnknownConsentScopeError,
+  UnknownErasureGroundError,
 } from './subject.errors';
 import {
   CONSENT_SCOPES,
   type ConsentGranted,
   type ConsentScope,
   type ConsentWithdrawn,
+  ERASURE_GROUNDS,
+  type ErasureRequested,
   isConsentScope,
+  isErasureGround,
   type LegalHoldPlaced,
   type LegalHoldReleased,
   type PersonalDataAccessed,
+  type PersonalDataShredded,
   type RelationshipEnded,
+  type RestrictedClass,
+  SHRED_REASONS,
+  type ShredReason,
   type SubjectEvent,
 } from './subject.events';
-import type { SubjectState } from './subject.state';
+import { activeLegalHolds, type SubjectState } from './subject.state';
 
 const ID_MAX = 128;
 const LABEL_MAX = 64;
@@ -143,6 +154,112 @@ export function recordPersonalDataAccess(
   ];
 }
 
+/**
+ * An erasure request (GDPR Art. 17). Each class the ledger holds is either erased at once — no legal obligation
+ * to keep it, or its retention already ended, and no legal hold — or kept under restriction with the reason
+ * (Art. 17(3)(b) legal obligation, 17(3)(e) legal claims) until the scheduler shreds it when the obligation ends.
+ * The same request id again is a retry and records nothing.
+ */
+export function requestErasure(
+  command: RequestErasure,
+  state: SubjectState,
+): (ErasureRequested | PersonalDataShredded)[] {
+  const input = command.data;
+  const requestId = requireText(input.requestId, 'requestId', ID_MAX);
+  if (!isErasureGround(input.ground)) throw new UnknownErasureGroundError(input.ground, ERASURE_GROUNDS);
+  const reference =
+    input.reference === undefined ? undefined : requireText(input.reference, 'reference', LABEL_MAX);
+  const requestedAt = requireInstant(input.now, 'now');
+  if (state.erasureRequests.has(requestId)) return [];
+  const held = new Set(input.heldClasses.filter(isDataClass));
+  const holdIds = activeLegalHolds(state).map((hold) => hold.holdId);
+  const erased: DataClass[] = [];
+  const restricted: RestrictedClass[] = [];
+  const notHeld: DataClass[] = [];
+  for (const dataClass of DATA_CLASSES) {
+    if (!held.has(dataClass)) {
+      notHeld.push(dataClass);
+      continue;
+    }
+    const retention = input.retention[dataClass];
+    const obligationEnded =
+      retention.retainUntil !== null && epochMs(retention.retainUntil) <= epochMs(requestedAt);
+    const obliged = retention.legalObligation && !obligationEnded;
+    if (!obliged && holdIds.length === 0) {
+      erased.push(dataClass);
+      continue;
+    }
+    restricted.push({
+      dataClass,
+      basis: obliged ? 'legal_obligation' : 'legal_hold',
+      legalBasis: retention.legalBasis,
+      retainUntil: retention.retainUntil,
+      holdIds,
+    });
+  }
+  const events: (ErasureRequested | PersonalDataShredded)[] = [
+    {
+      type: 'ErasureRequested',
+      data: {
+        requestId,
+        ground: input.ground,
+        ...(reference === undefined ? {} : { reference }),
+        requestedAt,
+        erased,
+        restricted,
+        notHeld,
+      },
+    },
+  ];
+  if (erased.length > 0) {
+    events.push({
+      type: 'PersonalDataShredded',
+      data: {
+        shredId: requestId,
+        dataClasses: erased,
+        reason: 'erasure_request',
+        requestId,
+        shreddedAt: requestedAt,
+      },
+    });
+  }
+  return events;
+}
+
+/**
+ * Records a shred the handler carried out (keys destroyed first). Refused while a legal hold is in force; the
+ * same shred id again records nothing.
+ */
+export function shredPersonalData(command: ShredPersonalData, state: SubjectState): PersonalDataShredded[] {
+  const input = command.data;
+  const shredId = requireText(input.shredId, 'shredId', ID_MAX);
+  const shreddedAt = requireInstant(input.now, 'now');
+  const dataClasses = [...new Set(input.dataClasses)];
+  if (dataClasses.length === 0 || !dataClasses.every(isDataClass)) {
+    throw new DomainValidationError('dataClasses must name known data classes', { field: 'dataClasses' });
+  }
+  if (!(SHRED_REASONS as readonly string[]).includes(input.reason)) {
+    throw new DomainValidationError(`reason must be one of ${SHRED_REASONS.join(', ')}`, { field: 'reason' });
+  }
+  const holds = activeLegalHolds(state);
+  if (holds.length > 0) throw new LegalHoldActiveError(holds.map((hold) => hold.holdId));
+  if (state.shredIds.has(shredId)) return [];
+  const requestId =
+    input.requestId === undefined ? undefined : requireText(input.requestId, 'requestId', ID_MAX);
+  return [
+    {
+      type: 'PersonalDataShredded',
+      data: {
+        shredId,
+        dataClasses,
+        reason: input.reason as ShredReason,
+        ...(requestId === undefined ? {} : { requestId }),
+        shreddedAt,
+      },
+    },
+  ];
+}
+
 export function decide(command: SubjectCommand, state: SubjectState): SubjectEvent[] {
   switch (command.type) {
     case 'GrantConsent':
@@ -157,6 +274,10 @@ export function decide(command: SubjectCommand, state: SubjectState): SubjectEve
       return releaseLegalHold(command, state);
     case 'RecordPersonalDataAccess':
       return recordPersonalDataAccess(command, state);
+    case 'RequestErasure':
+      return requestErasure(command, state);
+    case 'ShredPersonalData':
+      return shredPersonalData(command, state);
     default: {
       const unexpected: never = command;
       return unexpected;

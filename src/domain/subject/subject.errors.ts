@@ -61,3 +61,37 @@ export class LegalHoldAlreadyReleasedError extends DomainError {
     super(`legal hold ${holdId} was released at ${releasedAt}`, { holdId, releasedAt });
   }
 }
+
+/** Shredding is refused while a legal hold is in force (GDPR Art. 17(3)(e): legal claims). */
+export class LegalHoldActiveError extends DomainError {
+  readonly code = 'legal_hold_active';
+  constructor(holdIds: readonly string[]) {
+    super(`personal data of this subject is under legal hold (${holdIds.join(', ')})`, {
+      holdIds: [...holdIds],
+    });
+  }
+}
+
+export class UnknownErasureGroundError extends DomainError {
+  readonly code = 'unknown_erasure_ground';
+  constructor(ground: string, known: readonly string[]) {
+    super(`erasure ground ${JSON.stringify(ground.slice(0, 64))} is not one of ${known.join(', ')}`, {
+      ground: ground.slice(0, 64),
+      known: [...known],
+    });
+  }
+}
+
+/** New processing of a subject who asked for erasure and has not consented again since (GDPR Art. 18). */
+export class ProcessingRestrictedError extends DomainError {
+  readonly code = 'processing_restricted';
+  constructor(subjectId: string, requestId: string) {
+    super(
+      `subject ${subjectId} asked for erasure (request ${requestId}); new processing needs a new consent`,
+      {
+        subjectId,
+        requestId,
+      },
+    );
+  }
+}

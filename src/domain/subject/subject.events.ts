@@ -93,13 +93,85 @@ export type PersonalDataAccessed = {
   };
 };
 
+/**
+ * Grounds of an erasure request, GDPR Art. 17(1)(a)–(f): no longer necessary, consent withdrawn, objection,
+ * unlawfully processed, erasure required by law, information-society service offered to a child.
+ */
+export const ERASURE_GROUNDS = [
+  'no_longer_necessary',
+  'consent_withdrawn',
+  'objection',
+  'unlawful_processing',
+  'legal_obligation_to_erase',
+  'child_information_society',
+] as const;
+export type ErasureGround = (typeof ERASURE_GROUNDS)[number];
+
+export function isErasureGround(value: unknown): value is ErasureGround {
+  return typeof value === 'string' && (ERASURE_GROUNDS as readonly string[]).includes(value);
+}
+
+/** Why a class is kept despite an erasure request (GDPR Art. 17(3)(b) and (e)). */
+export type RestrictionBasis = 'legal_obligation' | 'legal_hold';
+
+export type RestrictedClass = {
+  readonly dataClass: DataClass;
+  readonly basis: RestrictionBasis;
+  /** The legal basis the policy names for keeping this class. */
+  readonly legalBasis: string;
+  /** When the retention period ends, if it is known yet (null: it runs from an event still to come). */
+  readonly retainUntil: string | null;
+  /** The legal holds in force (basis `legal_hold`, or both). */
+  readonly holdIds: string[];
+};
+
+/**
+ * The subject asked for erasure (GDPR Art. 17). Records the assessment made at that moment: which classes are
+ * erased at once (a `PersonalDataShredded` follows in the same append), which are kept under restriction and
+ * why, and which the ledger did not hold.
+ */
+export type ErasureRequested = {
+  readonly type: 'ErasureRequested';
+  readonly data: {
+    readonly requestId: string;
+    readonly ground: ErasureGround;
+    /** Reference of the request in the controller's case system (no personal data). */
+    readonly reference?: string;
+    readonly requestedAt: string;
+    readonly erased: DataClass[];
+    readonly restricted: RestrictedClass[];
+    readonly notHeld: DataClass[];
+  };
+};
+
+export const SHRED_REASONS = ['erasure_request', 'retention_expired'] as const;
+export type ShredReason = (typeof SHRED_REASONS)[number];
+
+/**
+ * The data-encryption keys of these classes were destroyed before this event was written: every copy of that
+ * personal data in the ledger is unreadable from here on (the ciphertext, and the hashes over it, stay).
+ */
+export type PersonalDataShredded = {
+  readonly type: 'PersonalDataShredded';
+  readonly data: {
+    readonly shredId: string;
+    readonly dataClasses: DataClass[];
+    readonly reason: ShredReason;
+    /** The erasure request this carries out, for `erasure_request`, and for restricted classes shredded later. */
+    readonly requestId?: string;
+    readonly shreddedAt: string;
+  };
+};
+
 export type SubjectEvent =
   | ConsentGranted
   | ConsentWithdrawn
   | RelationshipEnded
   | LegalHoldPlaced
   | LegalHoldReleased
-  | PersonalDataAccessed;
+  | PersonalDataAccessed
+  | ErasureRequested
+  | PersonalDataShredded;
 
 export type SubjectEventType = SubjectEvent['type'];
 
@@ -111,6 +183,8 @@ const EVENT_TYPES: Record<SubjectEventType, true> = {
   LegalHoldPlaced: true,
   LegalHoldReleased: true,
   PersonalDataAccessed: true,
+  ErasureRequested: true,
+  PersonalDataShredded: true,
 };
 
 export const SUBJECT_EVENT_TYPES = Object.keys(EVENT_TYPES) as readonly SubjectEventType[];

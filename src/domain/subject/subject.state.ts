@@ -1,4 +1,5 @@
-import type { ConsentScope, SubjectEvent } from './subject.events';
+import type { DataClass } from '../../crypto/data-classes';
+import type { ConsentScope, RestrictedClass, SubjectEvent } from './subject.events';
 
 /** The terms of one consent as granted. What a verification records as "the consent in force". */
 export interface ConsentSnapshot {
@@ -22,6 +23,13 @@ export interface LegalHold {
   readonly releasedAt?: string;
 }
 
+export interface ErasureRecord {
+  readonly requestId: string;
+  readonly requestedAt: string;
+  readonly erased: readonly DataClass[];
+  readonly restricted: readonly RestrictedClass[];
+}
+
 /** Everything about a subject that its deciders and handlers need. No personal data. */
 export interface SubjectState {
   /** By consent id, in the order granted. */
@@ -29,10 +37,22 @@ export interface SubjectState {
   readonly relationshipEndedAt?: string;
   /** By hold id, in the order placed (released holds stay, with `releasedAt`). */
   readonly legalHolds: ReadonlyMap<string, LegalHold>;
+  /** By request id, in the order requested. */
+  readonly erasureRequests: ReadonlyMap<string, ErasureRecord>;
+  /** When each class was last shredded. */
+  readonly shredded: ReadonlyMap<DataClass, string>;
+  /** Shred ids already recorded (a scheduler retry must not record a shred twice). */
+  readonly shredIds: ReadonlySet<string>;
   readonly updatedAt?: string;
 }
 
-export const initialState: SubjectState = { consents: new Map(), legalHolds: new Map() };
+export const initialState: SubjectState = {
+  consents: new Map(),
+  legalHolds: new Map(),
+  erasureRequests: new Map(),
+  shredded: new Map(),
+  shredIds: new Set(),
+};
 
 /**
  * Folds one event into the state. Total over the event union and tolerant of an event that refers to something
@@ -73,6 +93,19 @@ export function evolve(state: SubjectState, event: SubjectEvent): SubjectState {
     case 'PersonalDataAccessed':
       // A read changes nothing about the subject; it stays in the stream as evidence.
       return state;
+    case 'ErasureRequested': {
+      const { requestId, requestedAt, erased, restricted } = event.data;
+      const erasureRequests = new Map(state.erasureRequests);
+      erasureRequests.set(requestId, { requestId, requestedAt, erased, restricted });
+      return { ...state, erasureRequests, updatedAt: requestedAt };
+    }
+    case 'PersonalDataShredded': {
+      const { shredId, dataClasses, shreddedAt } = event.data;
+      const shredded = new Map(state.shredded);
+      for (const dataClass of dataClasses) shredded.set(dataClass, shreddedAt);
+      const shredIds = new Set(state.shredIds).add(shredId);
+      return { ...state, shredded, shredIds, updatedAt: shreddedAt };
+    }
     default: {
       const unexpected: never = event;
       return unexpected;
@@ -94,4 +127,19 @@ export function consentInForce(state: SubjectState, scope: ConsentScope): Consen
 /** Legal holds not yet released. */
 export function activeLegalHolds(state: SubjectState): LegalHold[] {
   return [...state.legalHolds.values()].filter((hold) => hold.releasedAt === undefined);
+}
+
+/**
+ * The erasure request that restricts processing of this subject, if any: the latest request, unless the person
+ * consented again after it (a new consent starts new processing; GDPR Art. 18(2)).
+ */
+export function processingRestriction(state: SubjectState): ErasureRecord | undefined {
+  let latest: ErasureRecord | undefined;
+  for (const request of state.erasureRequests.values()) latest = request;
+  if (latest === undefined) return undefined;
+  const requestedAt = Date.parse(latest.requestedAt);
+  for (const consent of state.consents.values()) {
+    if (consent.withdrawnAt === undefined && Date.parse(consent.grantedAt) > requestedAt) return undefined;
+  }
+  return latest;
 }

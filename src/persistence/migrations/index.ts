@@ -1,5 +1,6 @@
 import { MIGRATIONS as PROJECTION_MIGRATIONS } from '../../projections/persistence';
 import { MIGRATIONS as PUBLISHER_MIGRATIONS } from '../../publisher/persistence';
+import { MIGRATIONS as RETENTION_MIGRATIONS } from '../../retention/persistence';
 import { MIGRATIONS as WEBHOOK_MIGRATIONS } from '../../webhooks/persistence';
 import { KeyStore1764180000000 } from './1764180000000-key-store';
 import { Idempotency1764190000000 } from './1764190000000-idempotency';
@@ -16,4 +17,5 @@ export const MIGRATIONS = [
   ...PROJECTION_MIGRATIONS,
   ...PUBLISHER_MIGRATIONS,
   ...WEBHOOK_MIGRATIONS,
+  ...RETENTION_MIGRATIONS,
 ];

@@ -1,3 +1,5 @@
+import { isDataClass } from '../../crypto/data-classes';
+import { isPiiSection } from '../../crypto/pii-cipher';
 import type { JsonObject, JsonValue } from '../../shared/json';
 import type { Projection, ProjectedEvent, RowChange } from '../core/projection';
 import { insert, put, rowKey } from '../core/projection';
@@ -17,6 +19,9 @@ const DETAIL_FIELDS: Readonly<Record<string, readonly string[]>> = {
   LegalHoldPlaced: ['holdId'],
   LegalHoldReleased: ['holdId'],
   PersonalDataAccessed: ['accessId', 'accessedBy', 'roles', 'dataClasses'],
+  // What was erased at once, what is kept and why (legal basis from the policy, holds), what was not held.
+  ErasureRequested: ['requestId', 'ground', 'erased', 'restricted', 'notHeld'],
+  PersonalDataShredded: ['shredId', 'dataClasses', 'reason', 'requestId'],
   VerificationInitiated: [
     'jurisdiction',
     'segment',
@@ -73,6 +78,9 @@ function structured(value: JsonValue, depth = 0): JsonValue | undefined {
 
 export function timelineDetails(type: string, data: JsonObject): Record<string, JsonValue> {
   const details: Record<string, JsonValue> = {};
+  // Which classes of personal data the event carries, encrypted in the ledger: names only, never values.
+  const pii = data.pii;
+  if (isPiiSection(pii)) details.personalData = Object.keys(pii.entries).filter(isDataClass);
   for (const field of DETAIL_FIELDS[type] ?? []) {
     const value = data[field];
     if (value === undefined) continue;

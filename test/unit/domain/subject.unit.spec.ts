@@ -13,6 +13,7 @@ import {
   type GrantConsent,
   initialSubjectState,
   isSubjectEventType,
+  LegalHoldActiveError,
   LegalHoldAlreadyExistsError,
   LegalHoldAlreadyReleasedError,
   LegalHoldNotFoundError,
@@ -21,7 +22,11 @@ import {
   type SubjectCommand,
   type SubjectEvent,
   type SubjectState,
+  processingRestriction,
+  type RequestErasure,
+  type ShredPersonalData,
   UnknownConsentScopeError,
+  UnknownErasureGroundError,
 } from '../../../src/domain/subject';
 import { specFor } from './support/given';
 
@@ -260,6 +265,172 @@ describe('subject aggregate', () => {
     });
   });
 
+  describe('erasure requests', () => {
+    const AML = 'EU AMLR Art. 77';
+    const retention: RequestErasure['data']['retention'] = {
+      identity_attributes: { legalObligation: true, legalBasis: AML, retainUntil: null },
+      document_media_refs: { legalObligation: true, legalBasis: AML, retainUntil: null },
+      biometric_refs: { legalObligation: true, legalBasis: AML, retainUntil: null },
+      review_notes: { legalObligation: true, legalBasis: AML, retainUntil: '2031-11-26T10:00:00.000Z' },
+      contact_address: { legalObligation: false, legalBasis: 'GDPR Art. 6(1)(b)', retainUntil: null },
+      consent_evidence: { legalObligation: false, legalBasis: 'GDPR Art. 7(1)', retainUntil: null },
+    };
+    const erase = (overrides: Partial<RequestErasure['data']> = {}): SubjectCommand => ({
+      type: 'RequestErasure',
+      data: {
+        requestId: 'er_1',
+        ground: 'consent_withdrawn',
+        heldClasses: ['identity_attributes', 'contact_address', 'review_notes'],
+        retention,
+        now: T1,
+        ...overrides,
+      },
+    });
+    const hold: SubjectEvent = {
+      type: 'LegalHoldPlaced',
+      data: { holdId: 'hold_1', reason: 'Case 2026-117', placedAt: T0 },
+    };
+
+    it('erases at once what no obligation keeps, restricts what AML keeps, and names what was not held', () => {
+      given([])
+        .when(erase())
+        .then([
+          {
+            type: 'ErasureRequested',
+            data: {
+              requestId: 'er_1',
+              ground: 'consent_withdrawn',
+              requestedAt: T1,
+              erased: ['contact_address'],
+              restricted: [
+                {
+                  dataClass: 'identity_attributes',
+                  basis: 'legal_obligation',
+                  legalBasis: AML,
+                  retainUntil: null,
+                  holdIds: [],
+                },
+                {
+                  dataClass: 'review_notes',
+                  basis: 'legal_obligation',
+                  legalBasis: AML,
+                  retainUntil: '2031-11-26T10:00:00.000Z',
+                  holdIds: [],
+                },
+              ],
+              notHeld: ['document_media_refs', 'biometric_refs', 'consent_evidence'],
+            },
+          },
+          {
+            type: 'PersonalDataShredded',
+            data: {
+              shredId: 'er_1',
+              dataClasses: ['contact_address'],
+              reason: 'erasure_request',
+              requestId: 'er_1',
+              shreddedAt: T1,
+            },
+          },
+        ]);
+    });
+
+    it('erases an AML class whose retention already ended', () => {
+      const events = given([])
+        .when(
+          erase({
+            heldClasses: ['review_notes'],
+            now: '2032-01-01T00:00:00.000Z',
+          }),
+        )
+        .events();
+      expect(events.map((e) => e.type)).toEqual(['ErasureRequested', 'PersonalDataShredded']);
+      expect(events[1]?.data).toMatchObject({ dataClasses: ['review_notes'] });
+    });
+
+    it('keeps everything under a legal hold, naming the hold, and shreds nothing', () => {
+      const [requested, ...rest] = given([hold]).when(erase()).events();
+      expect(rest).toEqual([]);
+      expect(requested?.data).toMatchObject({
+        erased: [],
+        restricted: [
+          { dataClass: 'identity_attributes', basis: 'legal_obligation', holdIds: ['hold_1'] },
+          { dataClass: 'contact_address', basis: 'legal_hold', holdIds: ['hold_1'] },
+          { dataClass: 'review_notes', basis: 'legal_obligation', holdIds: ['hold_1'] },
+        ],
+      });
+    });
+
+    it('records a request id once (a retry records nothing) and refuses an unknown ground', () => {
+      const first = given([]).when(erase()).events();
+      given(first).when(erase()).thenNothing();
+      given([])
+        .when(erase({ ground: 'because' }))
+        .thenThrows(UnknownErasureGroundError, { code: 'unknown_erasure_ground' });
+    });
+
+    it('restricts new processing until the person consents again', () => {
+      const requested = given([granted()]).when(erase()).events();
+      expect(processingRestriction(fold([granted(), ...requested]))?.requestId).toBe('er_1');
+      const again = granted({ consentId: 'con_2', grantedAt: T2 });
+      expect(processingRestriction(fold([granted(), ...requested, again]))).toBeUndefined();
+    });
+  });
+
+  describe('ShredPersonalData', () => {
+    const shred = (overrides: Partial<ShredPersonalData['data']> = {}): SubjectCommand => ({
+      type: 'ShredPersonalData',
+      data: {
+        shredId: 'sh_1',
+        dataClasses: ['identity_attributes', 'identity_attributes'],
+        reason: 'retention_expired',
+        now: T2,
+        ...overrides,
+      },
+    });
+    const shredded: SubjectEvent = {
+      type: 'PersonalDataShredded',
+      data: {
+        shredId: 'sh_1',
+        dataClasses: ['identity_attributes'],
+        reason: 'retention_expired',
+        shreddedAt: T2,
+      },
+    };
+
+    it('records the shred once', () => {
+      given([]).when(shred()).then([shredded]);
+      given([shredded]).when(shred()).thenNothing();
+      expect(fold([shredded]).shredded.get('identity_attributes')).toBe(T2);
+    });
+
+    it('refuses under a legal hold, and after its release records the shred', () => {
+      const placed: SubjectEvent = {
+        type: 'LegalHoldPlaced',
+        data: { holdId: 'hold_1', reason: 'Case 2026-117', placedAt: T0 },
+      };
+      given([placed])
+        .when(shred())
+        .thenThrows(LegalHoldActiveError, { code: 'legal_hold_active', details: { holdIds: ['hold_1'] } });
+      const released: SubjectEvent = {
+        type: 'LegalHoldReleased',
+        data: { holdId: 'hold_1', releasedAt: T1 },
+      };
+      given([placed, released]).when(shred()).then([shredded]);
+    });
+
+    it('refuses unknown classes and reasons', () => {
+      given([])
+        .when(shred({ dataClasses: ['shoe_size'] }))
+        .thenThrows(DomainValidationError, { details: { field: 'dataClasses' } });
+      given([])
+        .when(shred({ dataClasses: [] }))
+        .thenThrows(DomainValidationError, { details: { field: 'dataClasses' } });
+      given([])
+        .when(shred({ reason: 'whim' }))
+        .thenThrows(DomainValidationError, { details: { field: 'reason' } });
+    });
+  });
+
   describe(consentInForce.name, () => {
     it('is the latest granted consent covering the scope', () => {
       const state = fold([
@@ -316,7 +487,7 @@ describe('subject aggregate', () => {
     });
 
     it('recognises its own event types', () => {
-      expect(SUBJECT_EVENT_TYPES).toHaveLength(6);
+      expect(SUBJECT_EVENT_TYPES).toHaveLength(8);
       expect(SUBJECT_EVENT_TYPES.every(isSubjectEventType)).toBe(true);
       expect(isSubjectEventType('VerificationApproved')).toBe(false);
       expect(isSubjectEventType('toString')).toBe(false);

@@ -1,0 +1,167 @@
+import { randomUUID } from 'node:crypto';
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import type { CommandContext } from '../api/request-context';
+import { AggregateRunner } from '../commands/aggregate-runner';
+import { subjectAggregate } from '../commands/subject/subject.aggregate';
+import { DATA_CLASSES, type DataClass } from '../crypto/data-classes';
+import { KeyStore } from '../crypto/key-store';
+import {
+  type ClassRetention as DeciderRetention,
+  decideSubject,
+  type RestrictedClass,
+  type SubjectEvent,
+} from '../domain/subject';
+import { subjectStream } from '../eventstore/stream-names';
+import { CLOCK, type Clock } from '../shared/clock';
+import { uuidV5 } from '../shared/deterministic-uuid';
+import { RetentionService } from './retention.service';
+
+/** Destroys the keys of every class an event list shreds; idempotent, so a retried command may run it again. */
+function shredKeys(keys: KeyStore, subjectId: string) {
+  return async (events: readonly SubjectEvent[]): Promise<void> => {
+    for (const event of events) {
+      if (event.type === 'PersonalDataShredded') await keys.destroyClasses(subjectId, event.data.dataClasses);
+    }
+  };
+}
+
+export class RequestErasureCommand {
+  constructor(
+    readonly subjectId: string,
+    readonly request: { readonly ground: string; readonly reference?: string },
+    readonly context: CommandContext,
+  ) {}
+}
+
+export interface ErasureOutcome {
+  readonly subjectId: string;
+  readonly requestId: string;
+  readonly revision: number;
+  readonly position: number;
+  readonly requestedAt: string;
+  readonly erased: readonly DataClass[];
+  readonly restricted: readonly RestrictedClass[];
+  readonly notHeld: readonly DataClass[];
+}
+
+/**
+ * GDPR Art. 17 erasure: assesses every class (held? legal obligation? hold?), destroys the keys of the classes
+ * nothing keeps, then records `ErasureRequested` and `PersonalDataShredded` in one append.
+ */
+@CommandHandler(RequestErasureCommand)
+export class RequestErasureHandler implements ICommandHandler<RequestErasureCommand, ErasureOutcome> {
+  constructor(
+    private readonly runner: AggregateRunner,
+    private readonly keys: KeyStore,
+    private readonly retention: RetentionService,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute({ subjectId, request, context }: RequestErasureCommand): Promise<ErasureOutcome> {
+    const now = this.clock.now().toISOString();
+    const requestId =
+      context.idempotencyScope === undefined ? randomUUID() : uuidV5(`${context.idempotencyScope}\nerasure`);
+    const heldClasses = await this.keys.liveClasses(subjectId);
+    const assessed = await this.retention.assess(subjectId);
+    const retention = Object.fromEntries(
+      assessed.classes.map((item) => [
+        item.dataClass,
+        {
+          legalObligation: item.legalObligation,
+          legalBasis: item.legalBasis,
+          retainUntil: item.legalObligation ? item.dueAt : null,
+        } satisfies DeciderRetention,
+      ]),
+    ) as Record<DataClass, DeciderRetention>;
+    const outcome = await this.runner.run(
+      subjectAggregate(subjectId),
+      subjectStream(subjectId),
+      (state) =>
+        decideSubject(
+          {
+            type: 'RequestErasure',
+            data: {
+              requestId,
+              ground: request.ground,
+              ...(request.reference === undefined ? {} : { reference: request.reference }),
+              heldClasses,
+              retention,
+              now,
+            },
+          },
+          state,
+        ),
+      context,
+      shredKeys(this.keys, subjectId),
+    );
+    const record = outcome.state.erasureRequests.get(requestId);
+    if (record === undefined) throw new Error('erasure request missing after it was recorded');
+    const kept = new Set<DataClass>([...record.erased, ...record.restricted.map((r) => r.dataClass)]);
+    return {
+      subjectId,
+      requestId,
+      revision: outcome.revision,
+      position: outcome.position,
+      requestedAt: record.requestedAt,
+      erased: record.erased,
+      restricted: record.restricted,
+      notHeld: DATA_CLASSES.filter((dataClass) => !kept.has(dataClass)),
+    };
+  }
+}
+
+export class ShredPersonalDataCommand {
+  constructor(
+    readonly subjectId: string,
+    readonly shred: {
+      readonly shredId: string;
+      readonly dataClasses: readonly DataClass[];
+      readonly reason: 'erasure_request' | 'retention_expired';
+      readonly requestId?: string;
+    },
+    readonly context: CommandContext,
+  ) {}
+}
+
+export interface ShredOutcome {
+  readonly subjectId: string;
+  /** False when this shred was already recorded (a retry): nothing new was destroyed or appended. */
+  readonly recorded: boolean;
+  readonly position: number;
+}
+
+/** Destroys the keys, then records `PersonalDataShredded`. Refused (nothing destroyed) under a legal hold. */
+@CommandHandler(ShredPersonalDataCommand)
+export class ShredPersonalDataHandler implements ICommandHandler<ShredPersonalDataCommand, ShredOutcome> {
+  constructor(
+    private readonly runner: AggregateRunner,
+    private readonly keys: KeyStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute({ subjectId, shred, context }: ShredPersonalDataCommand): Promise<ShredOutcome> {
+    const now = this.clock.now().toISOString();
+    const outcome = await this.runner.run(
+      subjectAggregate(subjectId),
+      subjectStream(subjectId),
+      (state) =>
+        decideSubject(
+          {
+            type: 'ShredPersonalData',
+            data: {
+              shredId: shred.shredId,
+              dataClasses: shred.dataClasses,
+              reason: shred.reason,
+              ...(shred.requestId === undefined ? {} : { requestId: shred.requestId }),
+              now,
+            },
+          },
+          state,
+        ),
+      context,
+      shredKeys(this.keys, subjectId),
+    );
+    return { subjectId, recorded: outcome.appended.length > 0, position: outcome.position };
+  }
+}

@@ -1,0 +1,198 @@
+import { isPiiSection } from '../crypto/pii-cipher';
+import { isDataClass } from '../crypto/data-classes';
+import type { Projection, ProjectedEvent, RowChange, RowKey, RowView } from '../projections/core/projection';
+import { put, rowKey } from '../projections/core/projection';
+import { ProjectionEventError } from '../projections/projection.errors';
+import { RetentionClassEntity, RetentionSessionEntity, RetentionSubjectEntity } from './retention.entities';
+
+export const RETENTION = 'retention';
+
+const DECISIONS = new Set(['VerificationApproved', 'VerificationRejected', 'VerificationExpired']);
+
+/** The (subject, classes) whose personal data an event carries, from its encrypted section (ids only). */
+function collected(event: ProjectedEvent): { subjectId: string; classes: string[] } | undefined {
+  const section = event.data.pii;
+  if (section === undefined) return undefined;
+  if (!isPiiSection(section)) throw new ProjectionEventError('malformed_event', `${event.type}.data.pii`);
+  return { subjectId: section.subjectId, classes: Object.keys(section.entries).filter(isDataClass) };
+}
+
+function shreddedClasses(event: ProjectedEvent): string[] {
+  return event.body.strings('dataClasses').filter(isDataClass);
+}
+
+function emptySubject(subjectId: string, position: number): Readonly<RetentionSubjectEntity> {
+  return {
+    subjectId,
+    relationshipEndedAt: null,
+    activeHolds: [],
+    holdCount: 0,
+    erasureRequestId: null,
+    erasureRequestedAt: null,
+    restricted: [],
+    updatedPosition: position,
+  };
+}
+
+/**
+ * Retention facts per subject and data class (DESIGN §6): when each class was collected and shredded, when the
+ * relationship ended, the legal holds in force, the latest erasure request and what it restricted, and when each
+ * session was decided. Follows both kinds of streams; personal data is only ever seen as the class names of an
+ * encrypted section.
+ */
+export const retentionProjection: Projection = {
+  name: RETENTION,
+  streams: ['subject', 'verification'],
+  entities: [RetentionClassEntity, RetentionSubjectEntity, RetentionSessionEntity],
+  keysOf(event) {
+    const keys: RowKey[] = [];
+    const pii = collected(event);
+    if (pii !== undefined) {
+      for (const dataClass of pii.classes) {
+        keys.push(rowKey(RetentionClassEntity, { subjectId: pii.subjectId, dataClass }));
+      }
+    }
+    if (event.streamKind === 'verification') {
+      if (event.type === 'VerificationInitiated' || DECISIONS.has(event.type)) {
+        keys.push(rowKey(RetentionSessionEntity, { sessionId: event.streamId }));
+      }
+      return keys;
+    }
+    const subjectId = event.streamId;
+    switch (event.type) {
+      case 'RelationshipEnded':
+      case 'LegalHoldPlaced':
+      case 'LegalHoldReleased':
+      case 'ErasureRequested':
+        keys.push(rowKey(RetentionSubjectEntity, { subjectId }));
+        break;
+      case 'PersonalDataShredded':
+        for (const dataClass of shreddedClasses(event)) {
+          keys.push(rowKey(RetentionClassEntity, { subjectId, dataClass }));
+        }
+        break;
+    }
+    return keys;
+  },
+  apply(event, rows) {
+    const changes: RowChange[] = [];
+    const pii = collected(event);
+    if (pii !== undefined) {
+      for (const dataClass of pii.classes) changes.push(collect(rows, pii.subjectId, dataClass, event));
+    }
+    if (event.streamKind === 'verification') {
+      changes.push(...sessionChanges(event, rows));
+      return changes;
+    }
+    const subjectId = event.streamId;
+    const subject = (): Readonly<RetentionSubjectEntity> =>
+      rows.get(RetentionSubjectEntity, { subjectId }) ?? emptySubject(subjectId, event.position);
+    const { body } = event;
+    switch (event.type) {
+      case 'RelationshipEnded':
+        changes.push(
+          put(RetentionSubjectEntity, {
+            ...subject(),
+            relationshipEndedAt: body.instant('endedAt'),
+            updatedPosition: event.position,
+          }),
+        );
+        break;
+      case 'LegalHoldPlaced': {
+        const current = subject();
+        const holdId = body.string('holdId');
+        const activeHolds = current.activeHolds.includes(holdId)
+          ? current.activeHolds
+          : [...current.activeHolds, holdId];
+        changes.push(
+          put(RetentionSubjectEntity, {
+            ...current,
+            activeHolds,
+            holdCount: activeHolds.length,
+            updatedPosition: event.position,
+          }),
+        );
+        break;
+      }
+      case 'LegalHoldReleased': {
+        const current = subject();
+        const holdId = body.string('holdId');
+        const activeHolds = current.activeHolds.filter((id) => id !== holdId);
+        changes.push(
+          put(RetentionSubjectEntity, {
+            ...current,
+            activeHolds,
+            holdCount: activeHolds.length,
+            updatedPosition: event.position,
+          }),
+        );
+        break;
+      }
+      case 'ErasureRequested': {
+        const restricted = body.objects('restricted', (item) => ({
+          dataClass: item.string('dataClass'),
+          basis: item.string('basis'),
+        }));
+        changes.push(
+          put(RetentionSubjectEntity, {
+            ...subject(),
+            erasureRequestId: body.string('requestId'),
+            erasureRequestedAt: body.instant('requestedAt'),
+            restricted,
+            updatedPosition: event.position,
+          }),
+        );
+        break;
+      }
+      case 'PersonalDataShredded': {
+        const shreddedAt = body.instant('shreddedAt');
+        const reason = body.string('reason');
+        for (const dataClass of shreddedClasses(event)) {
+          const row = rows.get(RetentionClassEntity, { subjectId, dataClass });
+          // A class never collected has nothing to shred: no row to keep.
+          if (row === undefined) continue;
+          changes.push(
+            put(RetentionClassEntity, {
+              ...row,
+              shreddedAt,
+              shreddedPosition: event.position,
+              shredReason: reason,
+            }),
+          );
+        }
+        break;
+      }
+    }
+    return changes;
+  },
+};
+
+function collect(rows: RowView, subjectId: string, dataClass: string, event: ProjectedEvent): RowChange {
+  const at = event.metadata.recordedAt;
+  const row = rows.get(RetentionClassEntity, { subjectId, dataClass });
+  return put(RetentionClassEntity, {
+    subjectId,
+    dataClass,
+    firstCollectedAt: row?.firstCollectedAt ?? at,
+    lastCollectedAt: at,
+    lastCollectedPosition: event.position,
+    shreddedAt: row?.shreddedAt ?? null,
+    shreddedPosition: row?.shreddedPosition ?? null,
+    shredReason: row?.shredReason ?? null,
+  });
+}
+
+function sessionChanges(event: ProjectedEvent, rows: RowView): RowChange[] {
+  const sessionId = event.streamId;
+  if (event.type === 'VerificationInitiated') {
+    return [
+      put(RetentionSessionEntity, { sessionId, subjectId: event.body.string('subjectId'), decidedAt: null }),
+    ];
+  }
+  if (!DECISIONS.has(event.type)) return [];
+  const session = rows.get(RetentionSessionEntity, { sessionId });
+  if (session === undefined) {
+    throw new ProjectionEventError('orphan_event', `${event.type}: the session was never initiated`);
+  }
+  return [put(RetentionSessionEntity, { ...session, decidedAt: event.metadata.recordedAt })];
+}

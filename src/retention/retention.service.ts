@@ -1,0 +1,218 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { DATA_CLASSES, type DataClass } from '../crypto/data-classes';
+import type { RetentionRule } from '../domain/policy/policy.types';
+import { PolicyRegistry } from '../policy/policy-registry';
+import { numberPlaceholders, type SqlParam } from '../projections/core/sql-program';
+import { CLOCK, type Clock } from '../shared/clock';
+import {
+  assessClass,
+  type ClassFacts,
+  type ClassRetention,
+  latestDueStart,
+  NO_SUBJECT_FACTS,
+  type SubjectFacts,
+} from './retention';
+import { RetentionClassEntity, RetentionSessionEntity, RetentionSubjectEntity } from './retention.entities';
+
+export interface SubjectRetention {
+  readonly subjectId: string;
+  readonly asOf: string;
+  readonly policy: { readonly policyId: string; readonly version: string; readonly hash: string };
+  readonly known: boolean;
+  readonly subject: SubjectFacts;
+  readonly classes: readonly ClassRetention[];
+}
+
+/** A (subject, classes) the scheduler is to shred now. */
+export interface DueShred {
+  readonly subjectId: string;
+  readonly dataClasses: DataClass[];
+  /** Position of the latest collection of each class: makes the shred id unique to what it destroys. */
+  readonly collectedPositions: number[];
+  /** `erasure_request` when an erasure request made it due; `retention_expired` when its period ended. */
+  readonly reason: 'erasure_request' | 'retention_expired';
+  /** The erasure request this carries out: the one that made it due, or that restricted it until now. */
+  readonly requestId: string | null;
+}
+
+type Row = Record<string, unknown>;
+
+const str = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+
+/**
+ * Reads the retention read model and applies the policy in force: one subject's retention (for the API and the
+ * erasure handler) and the shreds that are due (for the scheduler).
+ */
+@Injectable()
+export class RetentionService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly policies: PolicyRegistry,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  private rules(now: Date): {
+    rules: Readonly<Record<DataClass, RetentionRule>>;
+    policy: SubjectRetention['policy'];
+  } {
+    const active = this.policies.active(now);
+    return {
+      rules: active.document.retention,
+      policy: { policyId: active.document.policyId, version: active.document.version, hash: active.hash },
+    };
+  }
+
+  async subjectFacts(subjectId: string): Promise<{ facts: SubjectFacts; known: boolean }> {
+    const subject = await this.dataSource.getRepository(RetentionSubjectEntity).findOneBy({ subjectId });
+    const decided = (await this.dataSource
+      .getRepository(RetentionSessionEntity)
+      .createQueryBuilder('s')
+      .select('MAX(s.decided_at)', 'last')
+      .addSelect('COUNT(*)', 'sessions')
+      .where('s.subject_id = :subjectId', { subjectId })
+      .getRawOne<{ last: string | null; sessions: string | number }>()) ?? { last: null, sessions: 0 };
+    const facts: SubjectFacts =
+      subject === null
+        ? { ...NO_SUBJECT_FACTS, lastDecisionAt: decided.last }
+        : {
+            relationshipEndedAt: subject.relationshipEndedAt,
+            activeHolds: subject.activeHolds,
+            erasureRequestId: subject.erasureRequestId,
+            erasureRequestedAt: subject.erasureRequestedAt,
+            restricted: subject.restricted,
+            lastDecisionAt: decided.last,
+          };
+    return { facts, known: subject !== null || Number(decided.sessions) > 0 };
+  }
+
+  /** Every data class of the subject: status, legal basis, when it is due, what holds it. */
+  async assess(subjectId: string): Promise<SubjectRetention> {
+    const now = this.clock.now();
+    const { rules, policy } = this.rules(now);
+    const { facts: subject, known } = await this.subjectFacts(subjectId);
+    const rows = await this.dataSource.getRepository(RetentionClassEntity).findBy({ subjectId });
+    const byClass = new Map<string, ClassFacts>(rows.map((row) => [row.dataClass, row]));
+    return {
+      subjectId,
+      asOf: now.toISOString(),
+      policy,
+      known: known || rows.length > 0,
+      subject,
+      classes: DATA_CLASSES.map((dataClass) =>
+        assessClass(dataClass, rules[dataClass], byClass.get(dataClass), subject, now),
+      ),
+    };
+  }
+
+  /**
+   * Shreds due now, grouped by subject, at most `limit` (subject, class) pairs. Candidates come from indexed
+   * queries per class and period anchor; each is then checked exactly by `assessClass`.
+   */
+  async due(limit: number): Promise<DueShred[]> {
+    const now = this.clock.now();
+    const { rules } = this.rules(now);
+    const bySubject = new Map<
+      string,
+      {
+        subjectId: string;
+        classes: Set<DataClass>;
+        positions: number[];
+        reason: DueShred['reason'];
+        requestId: string | null;
+      }
+    >();
+    const seen = new Set<string>();
+    let pairs = 0;
+    for (const dataClass of DATA_CLASSES) {
+      const rule = rules[dataClass];
+      const candidates = [
+        ...(await this.candidates(dataClass, rule, latestDueStart(rule.period, now), limit)),
+        ...(rule.legalObligation ? [] : await this.erasureCandidates(dataClass, now.toISOString(), limit)),
+      ];
+      for (const subjectId of new Set(candidates)) {
+        if (pairs >= limit) break;
+        if (seen.has(`${subjectId}\n${dataClass}`)) continue;
+        seen.add(`${subjectId}\n${dataClass}`);
+        const { facts: subject } = await this.subjectFacts(subjectId);
+        const row = await this.dataSource
+          .getRepository(RetentionClassEntity)
+          .findOneBy({ subjectId, dataClass });
+        if (row === null) continue;
+        const assessed = assessClass(dataClass, rule, row, subject, now);
+        if (!assessed.shreddable) continue;
+        const reason = assessed.erasureRequestId === null ? 'retention_expired' : 'erasure_request';
+        const key = `${subjectId}\n${reason}`;
+        const target = bySubject.get(key) ?? {
+          subjectId,
+          classes: new Set<DataClass>(),
+          positions: [],
+          reason,
+          requestId: assessed.erasureRequestId ?? assessed.restriction?.requestId ?? null,
+        };
+        target.classes.add(dataClass);
+        target.positions.push(row.lastCollectedPosition);
+        bySubject.set(key, target);
+        pairs += 1;
+      }
+    }
+    return [...bySubject.values()].map((entry) => ({
+      subjectId: entry.subjectId,
+      dataClasses: [...entry.classes],
+      collectedPositions: entry.positions,
+      reason: entry.reason,
+      requestId: entry.requestId,
+    }));
+  }
+
+  /** Subjects with held data of the class whose period may have ended (started at or before `cutoff`). */
+  private async candidates(
+    dataClass: DataClass,
+    rule: RetentionRule,
+    cutoff: string,
+    limit: number,
+  ): Promise<string[]> {
+    const held = '(c.shredded_position IS NULL OR c.last_collected_position > c.shredded_position)';
+    const unheld = 'COALESCE(s.hold_count, 0) = 0';
+    let sql: string;
+    switch (rule.from) {
+      case 'relationship_end':
+        sql = `SELECT c.subject_id FROM retention_classes c
+          JOIN retention_subjects s ON s.subject_id = c.subject_id
+          WHERE c.data_class = ? AND s.relationship_ended_at <= ? AND ${held} AND ${unheld}
+          ORDER BY s.relationship_ended_at, c.subject_id LIMIT ?`;
+        break;
+      case 'collection':
+        sql = `SELECT c.subject_id FROM retention_classes c
+          LEFT JOIN retention_subjects s ON s.subject_id = c.subject_id
+          WHERE c.data_class = ? AND c.last_collected_at <= ? AND ${held} AND ${unheld}
+          ORDER BY c.last_collected_at, c.subject_id LIMIT ?`;
+        break;
+      case 'decision':
+        sql = `SELECT c.subject_id FROM retention_classes c
+          JOIN (SELECT subject_id, MAX(decided_at) AS decided_at FROM retention_sessions
+                WHERE decided_at IS NOT NULL GROUP BY subject_id) d ON d.subject_id = c.subject_id
+          LEFT JOIN retention_subjects s ON s.subject_id = c.subject_id
+          WHERE c.data_class = ? AND d.decided_at <= ? AND ${held} AND ${unheld}
+          ORDER BY d.decided_at, c.subject_id LIMIT ?`;
+        break;
+    }
+    return this.subjectIds(sql, [dataClass, cutoff, limit]);
+  }
+
+  /** Subjects who asked for erasure of a class no obligation keeps, collected before the request. */
+  private async erasureCandidates(dataClass: DataClass, now: string, limit: number): Promise<string[]> {
+    const sql = `SELECT c.subject_id FROM retention_classes c
+      JOIN retention_subjects s ON s.subject_id = c.subject_id
+      WHERE c.data_class = ? AND s.erasure_requested_at <= ? AND c.last_collected_at <= s.erasure_requested_at
+        AND (c.shredded_position IS NULL OR c.last_collected_position > c.shredded_position) AND s.hold_count = 0
+      ORDER BY s.erasure_requested_at, c.subject_id LIMIT ?`;
+    return this.subjectIds(sql, [dataClass, now, limit]);
+  }
+
+  private async subjectIds(sql: string, params: readonly SqlParam[]): Promise<string[]> {
+    const postgres = this.dataSource.options.type === 'postgres';
+    const rows = await this.dataSource.query<Row[]>(postgres ? numberPlaceholders(sql) : sql, [...params]);
+    return rows.map((row) => str(row.subject_id)).filter((id): id is string => id !== null);
+  }
+}
