@@ -1,31 +1,40 @@
-import type { INestApplication, LoggerService, LogLevel, NestApplicationOptions } from '@nestjs/common';
+import type { INestApplication, LoggerService, NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { DestinationStream } from 'pino';
 import { jsonDepthLimit, securityHeaders, strictJsonContentType } from './api/auth/hostile-input';
+import { registeredRoutes } from './api/auth/route-inventory';
 import { ProblemDetailsFilter } from './api/problem-details.filter';
 import { correlationMiddleware } from './api/request-context';
 import { createValidationPipe } from './api/validation';
 import { AppModule, type AppOverrides } from './app.module';
 import type { AppConfig } from './config/config';
-
-const LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
-  debug: ['debug', 'log', 'warn', 'error', 'fatal'],
-  info: ['log', 'warn', 'error', 'fatal'],
-  warn: ['warn', 'error', 'fatal'],
-  error: ['error', 'fatal'],
-};
+import { LedgerLogger } from './observability/logger';
+import { requestLogging, RouteTemplates } from './observability/request-logging';
 
 /** Largest JSON request body. Commands are small; evidence carries references, never images. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
+export interface CreateAppOptions {
+  /** `false`: no logs at all; a LoggerService: that one; default: JSON lines through pino at `LOG_LEVEL`. */
+  readonly logger?: LoggerService | false;
+  /** Where the default JSON logger writes instead of stdout (tests capture the lines with it). */
+  readonly logDestination?: DestinationStream;
+  readonly overrides?: AppOverrides;
+}
+
 /** Builds the Nest application for a resolved configuration (used by main and by end-to-end tests). */
 export async function createApp(
   config: AppConfig,
-  options: { logger?: LoggerService | false; overrides?: AppOverrides } = {},
+  options: CreateAppOptions = {},
 ): Promise<INestApplication> {
+  const logger =
+    options.logger ?? new LedgerLogger({ level: config.logLevel, destination: options.logDestination });
   const nestOptions: NestApplicationOptions = {
-    logger: options.logger ?? LEVELS[config.logLevel],
+    logger,
+    // Logs of building the module graph are held until it stands (or fails), then written through the logger.
+    bufferLogs: logger !== false,
     abortOnError: false,
     bodyParser: false,
     // The JSON parser keeps the exact bytes as `req.rawBody`: vendor webhook signatures cover those.
@@ -35,7 +44,10 @@ export async function createApp(
     AppModule.forRoot(config, options.overrides),
     nestOptions,
   );
+  app.flushLogs();
   app.disable('x-powered-by');
+  // First, so that every request gets its line, also those refused by the middleware below.
+  app.use(requestLogging(new RouteTemplates(registeredRoutes(app))));
   app.use(securityHeaders());
   app.use(correlationMiddleware);
   // Hostile input: bodies are JSON only, at most MAX_BODY_BYTES, nested at most MAX_JSON_DEPTH deep.

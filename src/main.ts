@@ -3,10 +3,14 @@ import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory';
 import { ConfigError, loadConfig } from './config/config';
 import { withEmbeddedSecrets } from './config/embedded-secrets';
+import { LedgerLogger } from './observability/logger';
 
 async function bootstrap(): Promise<void> {
-  const logger = new Logger('Bootstrap');
   const { config, notice } = withEmbeddedSecrets(loadConfig());
+  // JSON lines from here on, for these start-up notices too; configuration errors before it go to stderr.
+  const appLogger = new LedgerLogger({ level: config.logLevel });
+  Logger.overrideLogger(appLogger);
+  const logger = new Logger('Bootstrap');
   for (const file of notice.generated) {
     logger.warn(`generated ${file} for the embedded profile; production must set its variable instead`);
   }
@@ -15,7 +19,7 @@ async function bootstrap(): Promise<void> {
       `LEDGER_API_KEYS is not set: local development key (every role) is in ${notice.devApiKeyFile}`,
     );
   }
-  const app = await createApp(config);
+  const app = await createApp(config, { logger: appLogger });
   await app.listen(config.port, config.host);
   logger.log(`kyc-ledger (${config.profile} profile) listening on http://${config.host}:${config.port}`);
 }

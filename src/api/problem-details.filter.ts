@@ -9,6 +9,7 @@ import {
 import type { Request, Response } from 'express';
 import { DomainError } from '../domain/shared/domain-error';
 import { LedgerError } from '../shared/ledger-error';
+import type { ContextualRequest } from './request-context';
 
 /** HTTP status for each stable error code. Codes not listed are 400 (a client mistake) unless marked otherwise. */
 const STATUS_BY_CODE: Readonly<Record<string, number>> = {
@@ -29,6 +30,9 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   relationship_already_ended: HttpStatus.CONFLICT,
   legal_hold_already_exists: HttpStatus.CONFLICT,
   legal_hold_already_released: HttpStatus.CONFLICT,
+  legal_hold_active: HttpStatus.CONFLICT,
+  processing_restricted: HttpStatus.CONFLICT,
+  unknown_erasure_ground: HttpStatus.UNPROCESSABLE_ENTITY,
   override_already_exists: HttpStatus.CONFLICT,
   override_pending: HttpStatus.CONFLICT,
   override_already_decided: HttpStatus.CONFLICT,
@@ -86,7 +90,8 @@ export interface ProblemDetails {
 
 /**
  * Every error leaves as RFC 9457 problem JSON with a stable `code`. Unexpected errors are logged by class and
- * code only and answered without detail, so nothing from a request or an event can leak through an error.
+ * code only (the app logger never writes an error's message) and answered without detail, so nothing from a
+ * request or an event can leak through an error.
  */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
@@ -100,8 +105,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     problem.instance = request.path;
     if (problem.status === 401) response.setHeader('WWW-Authenticate', 'Bearer');
     if (problem.status >= 500) {
-      const name = exception instanceof Error ? exception.constructor.name : typeof exception;
-      this.logger.error(`${request.method} ${request.path} failed: ${name} (${problem.code})`);
+      // No path: it can hold a subject id. The request's own line, same correlation id, names the route.
+      this.logger.error({
+        msg: 'request failed',
+        code: problem.code,
+        err: exception instanceof Error ? exception : { type: typeof exception },
+        correlationId: (request as ContextualRequest).correlationId,
+      });
     }
     response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }

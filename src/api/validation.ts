@@ -14,10 +14,20 @@ export class RequestValidationError extends LedgerError {
   }
 }
 
+/** Declared fields and array indexes look like this; an unknown key that does not may itself be data. */
+const FIELD_NAME = /^(?:[A-Za-z_$][\w$]{0,63}|\d{1,6})$/;
+const UNNAMED = '(unnamed)';
+
 function flatten(errors: readonly ValidationError[], prefix = ''): FieldProblem[] {
   return errors.flatMap((error) => {
-    const field = prefix ? `${prefix}.${error.property}` : error.property;
-    const own = error.constraints ? [{ field, problems: Object.values(error.constraints) }] : [];
+    const property = error.property;
+    const name = FIELD_NAME.test(property) ? property : UNNAMED;
+    const field = prefix ? `${prefix}.${name}` : name;
+    // Rule messages quote the property name ("property … should not exist"), so it is replaced there too.
+    const problems = Object.values(error.constraints ?? {}).map((problem) =>
+      name === property || property === '' ? problem : problem.split(property).join(name),
+    );
+    const own = error.constraints ? [{ field, problems }] : [];
     return [...own, ...flatten(error.children ?? [], field)];
   });
 }

@@ -1,4 +1,3 @@
-import { isPiiSection } from '../crypto/pii-cipher';
 import { isDataClass } from '../crypto/data-classes';
 import type { Projection, ProjectedEvent, RowChange, RowKey, RowView } from '../projections/core/projection';
 import { put, rowKey } from '../projections/core/projection';
@@ -11,9 +10,8 @@ const DECISIONS = new Set(['VerificationApproved', 'VerificationRejected', 'Veri
 
 /** The (subject, classes) whose personal data an event carries, from its encrypted section (ids only). */
 function collected(event: ProjectedEvent): { subjectId: string; classes: string[] } | undefined {
-  const section = event.data.pii;
-  if (section === undefined) return undefined;
-  if (!isPiiSection(section)) throw new ProjectionEventError('malformed_event', `${event.type}.data.pii`);
+  const section = event.pii;
+  if (section === null) return undefined;
   return { subjectId: section.subjectId, classes: Object.keys(section.entries).filter(isDataClass) };
 }
 

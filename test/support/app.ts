@@ -4,7 +4,7 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { createApp } from '../../src/app.factory';
+import { createApp, type CreateAppOptions } from '../../src/app.factory';
 import type { AppOverrides } from '../../src/app.module';
 import { loadConfig, type Role } from '../../src/config/config';
 import { withEmbeddedSecrets } from '../../src/config/embedded-secrets';
@@ -29,13 +29,21 @@ export interface TestApp {
   readonly dataDir: string;
   /** API key of each test principal. */
   readonly keys: Readonly<Record<PrincipalName, string>>;
+  /** The JSON log lines written so far, as written (empty unless started with `captureLogs`). */
+  logLines(): readonly string[];
   close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  /** Log through the app's JSON logger at level debug into memory instead of staying silent. */
+  readonly captureLogs?: boolean;
 }
 
 /** A real Nest app on an ephemeral loopback port, embedded profile in a temporary data dir unless env says otherwise. */
 export async function startTestApp(
   env: Record<string, string> = {},
   overrides: AppOverrides = {},
+  options: TestAppOptions = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kyc-ledger-e2e-'));
   const keys = Object.fromEntries(
@@ -55,9 +63,21 @@ export async function startTestApp(
       LEDGER_API_KEYS: JSON.stringify(apiKeys),
       POLICY_DIR: join(__dirname, '../../policies'),
       ...env,
+      ...(options.captureLogs ? { LOG_LEVEL: 'debug' } : {}),
     }),
   );
-  const app = await createApp(config, { ...(process.env.TEST_LOGS ? {} : { logger: false }), overrides });
+  const lines: string[] = [];
+  const memory = {
+    write: (chunk: string): void => {
+      lines.push(...chunk.split('\n').filter((line) => line !== ''));
+    },
+  };
+  const logging: CreateAppOptions = options.captureLogs
+    ? { logDestination: memory }
+    : process.env.TEST_LOGS
+      ? {}
+      : { logger: false };
+  const app = await createApp(config, { ...logging, overrides });
   await app.listen(0, '127.0.0.1');
   const server = app.getHttpServer() as Server;
   const address = server.address() as { port: number };
@@ -66,6 +86,7 @@ export async function startTestApp(
     baseUrl: `http://127.0.0.1:${address.port}`,
     dataDir,
     keys,
+    logLines: () => [...lines],
     close: async () => {
       await app.close();
       rmSync(dataDir, { recursive: true, force: true });

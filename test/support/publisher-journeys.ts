@@ -22,6 +22,7 @@ const NOTE = `Reviewer note: ${JOURNEY_PII.fullName}, born ${JOURNEY_PII.dateOfB
 const JUSTIFICATION = `The list entry is not ${JOURNEY_PII.fullName}: document ${JOURNEY_PII.documentNumber} differs`;
 const OVERRIDE_REJECTION = `Not convinced: ${JOURNEY_PII.address} matches the list entry`;
 const HOLD_REASON = `case-4711 concerning ${JOURNEY_PII.fullName}`;
+const CONSENT_AGENT = `Mozilla/5.0 (signed by ${JOURNEY_PII.fullName})`;
 
 /** Every string that must not reach Kafka (the values above and distinctive parts of them). */
 export const FORBIDDEN_STRINGS: readonly string[] = [
@@ -35,6 +36,7 @@ export const FORBIDDEN_STRINGS: readonly string[] = [
   OVERRIDE_REJECTION,
   HOLD_REASON,
   'case-4711',
+  CONSENT_AGENT,
 ];
 
 export const JOURNEY_KINDS = [
@@ -148,6 +150,8 @@ export async function runJourney(api: Api, kind: JourneyKind): Promise<JourneyRe
       noticeVersion: '2026-01',
       locale: 'de-DE',
       channel: 'web',
+      // Proof of consent (personal data): erased by the erasure request of the relationship journey.
+      ...(kind === 'relationship_and_hold' ? { evidence: { userAgent: CONSENT_AGENT } } : {}),
     }),
     201,
     'consent',
@@ -173,6 +177,14 @@ export async function runJourney(api: Api, kind: JourneyKind): Promise<JourneyRe
       'release hold',
     );
     await expectStatus(api.post('privacy', `/v1/subjects/${subjectId}/relationship-end`, {}), 200, 'end');
+    await expectStatus(
+      api.post('privacy', `/v1/subjects/${subjectId}/erasure-requests`, {
+        ground: 'no_longer_necessary',
+        reference: 'case-4711',
+      }),
+      201,
+      'erasure',
+    );
     return { kind, subjectId, sessionId: undefined, status: undefined };
   }
 

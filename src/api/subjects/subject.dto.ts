@@ -4,12 +4,36 @@ import {
   ArrayMinSize,
   IsIn,
   IsISO8601,
+  IsObject,
   IsOptional,
   IsString,
   Length,
   Matches,
+  ValidateNested,
 } from 'class-validator';
+import { Type } from 'class-transformer';
 import { CONSENT_SCOPES } from '../../domain/subject';
+
+/** Proof of consent as captured: personal data, encrypted as consent_evidence, never logged or published. */
+export class ConsentEvidenceDto {
+  @ApiPropertyOptional({ example: '203.0.113.7' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  ipAddress?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 512)
+  userAgent?: string;
+
+  @ApiPropertyOptional({ description: 'Reference of the signed form or recording in the document system' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  formReference?: string;
+}
 
 export class GrantConsentDto {
   @ApiProperty({ enum: CONSENT_SCOPES, isArray: true, example: ['identity_verification'] })
@@ -31,6 +55,13 @@ export class GrantConsentDto {
   @ApiProperty({ example: 'web' })
   @IsIn(['web', 'mobile', 'branch', 'phone', 'api'])
   channel!: string;
+
+  @ApiPropertyOptional({ type: ConsentEvidenceDto })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ConsentEvidenceDto)
+  evidence?: ConsentEvidenceDto;
 }
 
 export class EndRelationshipDto {

@@ -19,6 +19,13 @@ import {
   SubjectCommandResponse,
 } from './subject.dto';
 
+/** A DTO's string fields that were sent, as a plain object. */
+function definedStrings(dto: object): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(dto).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+  );
+}
+
 const IDEMPOTENCY_HEADER = {
   name: 'Idempotency-Key',
   required: false,
@@ -42,7 +49,17 @@ export class SubjectsController {
     @Ctx() context: CommandContext,
   ): Promise<ConsentResponse> {
     return this.commands.execute<GrantConsentCommand, GrantConsentResult>(
-      new GrantConsentCommand(subjectId, body, context),
+      new GrantConsentCommand(
+        subjectId,
+        {
+          scopes: body.scopes,
+          noticeVersion: body.noticeVersion,
+          locale: body.locale,
+          channel: body.channel,
+          ...(body.evidence === undefined ? {} : { evidence: definedStrings(body.evidence) }),
+        },
+        context,
+      ),
     );
   }
 

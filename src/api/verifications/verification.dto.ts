@@ -106,6 +106,19 @@ export class SubmitEvidenceDto {
   @ValidateNested()
   @Type(() => ExtractedAttributesDto)
   attributes?: ExtractedAttributesDto;
+
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['img_front_123', 'img_back_123'],
+    description:
+      "The vendor's references to the captured images or video (never the media itself): personal data, " +
+      'encrypted as document_media_refs (document, proof_of_address) or biometric_refs (selfie)',
+  })
+  @IsOptional()
+  @ArrayMaxSize(10)
+  @IsString({ each: true })
+  @Matches(REFERENCE, { each: true })
+  mediaReferences?: string[];
 }
 
 export class CheckDto {

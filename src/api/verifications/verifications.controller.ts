@@ -94,7 +94,7 @@ export class VerificationsController {
   ): Promise<CommandResponse & { evidenceId: string }> {
     const evidenceId =
       context.idempotencyScope === undefined ? randomUUID() : uuidV5(`${context.idempotencyScope}\nevidence`);
-    const { attributes, ...rest } = body;
+    const { attributes, mediaReferences, ...rest } = body;
     const result = await this.run(
       sessionId,
       {
@@ -102,6 +102,7 @@ export class VerificationsController {
         evidenceId,
         ...rest,
         ...(attributes === undefined ? {} : { attributes: { ...attributes } }),
+        ...(mediaReferences === undefined ? {} : { mediaReferences: [...mediaReferences] }),
       },
       context,
     );

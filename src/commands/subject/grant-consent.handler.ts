@@ -13,7 +13,14 @@ import { subjectAggregate } from './subject.aggregate';
 export class GrantConsentCommand {
   constructor(
     readonly subjectId: string,
-    readonly input: { scopes: string[]; noticeVersion: string; locale: string; channel: string },
+    readonly input: {
+      scopes: string[];
+      noticeVersion: string;
+      locale: string;
+      channel: string;
+      /** Proof of consent (personal data: encrypted as consent_evidence). */
+      evidence?: Record<string, string>;
+    },
     readonly context: CommandContext,
   ) {}
 }

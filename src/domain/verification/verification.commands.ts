@@ -50,6 +50,8 @@ export type SubmitEvidence = {
     readonly vendorReference: string;
     /** Extracted attributes: personal data, emitted only in the event's `pii`. */
     readonly attributes?: JsonObject;
+    /** The vendor's references to captured media: personal data (document_media_refs or biometric_refs). */
+    readonly mediaReferences?: readonly string[];
     readonly policy: LoadedPolicy;
     readonly now: string;
   };

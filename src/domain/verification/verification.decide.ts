@@ -178,7 +178,7 @@ export function submitEvidence(command: SubmitEvidence, state: VerificationState
   if (input.attributes !== undefined && !isPlainObject(input.attributes)) {
     throw new DomainValidationError('attributes must be a JSON object', { field: 'attributes' });
   }
-  const pii = attributePii(input.attributes);
+  const pii = mediaPii(input.kind, input.mediaReferences, attributePii(input.attributes));
   const submitted: EvidenceSubmitted = {
     type: 'EvidenceSubmitted',
     data: {
@@ -487,6 +487,24 @@ function sameEvidence(
     ref.vendor === fields.vendor &&
     ref.vendorReference === fields.vendorReference
   );
+}
+
+/** Adds media references to the event's personal data: biometric for a selfie, document media otherwise. */
+function mediaPii(
+  kind: string,
+  references: readonly string[] | undefined,
+  pii: EventPii | undefined,
+): EventPii | undefined {
+  if (references === undefined) return pii;
+  const list: unknown = references;
+  if (!Array.isArray(list) || !list.every((ref) => typeof ref === 'string' && ref.length > 0)) {
+    throw new DomainValidationError('mediaReferences must be non-empty strings', {
+      field: 'mediaReferences',
+    });
+  }
+  if (references.length === 0) return pii;
+  const dataClass = kind === 'selfie' ? 'biometric_refs' : 'document_media_refs';
+  return { ...pii, [dataClass]: { references: references.slice() } };
 }
 
 /** Splits extracted attributes into their data classes; `undefined` when there are none. */

@@ -1,5 +1,5 @@
 import { isDataClass } from '../../crypto/data-classes';
-import { isPiiSection } from '../../crypto/pii-cipher';
+import type { PiiSection } from '../../crypto/pii-cipher';
 import type { JsonObject, JsonValue } from '../../shared/json';
 import type { Projection, ProjectedEvent, RowChange } from '../core/projection';
 import { insert, put, rowKey } from '../core/projection';
@@ -76,11 +76,14 @@ function structured(value: JsonValue, depth = 0): JsonValue | undefined {
   return out;
 }
 
-export function timelineDetails(type: string, data: JsonObject): Record<string, JsonValue> {
+export function timelineDetails(
+  type: string,
+  data: JsonObject,
+  pii: PiiSection | null = null,
+): Record<string, JsonValue> {
   const details: Record<string, JsonValue> = {};
   // Which classes of personal data the event carries, encrypted in the ledger: names only, never values.
-  const pii = data.pii;
-  if (isPiiSection(pii)) details.personalData = Object.keys(pii.entries).filter(isDataClass);
+  if (pii !== null) details.personalData = Object.keys(pii.entries).filter(isDataClass);
   for (const field of DETAIL_FIELDS[type] ?? []) {
     const value = data[field];
     if (value === undefined) continue;
@@ -161,7 +164,7 @@ function entryOf(
     },
     reasonCodes: reasonCodesOf(data),
     policyHash: typeof data.policyHash === 'string' ? data.policyHash : null,
-    details: timelineDetails(event.type, data),
+    details: timelineDetails(event.type, data, event.pii),
     correlationId: metadata.correlationId,
     causationId: metadata.causationId,
     prevHash: metadata.prevHash,

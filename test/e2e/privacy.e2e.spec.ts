@@ -1,0 +1,467 @@
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { PersonalDataResponse } from '../../src/audit/personal-data.controller';
+import { EVENT_STORE, type EventStore } from '../../src/eventstore/event-store.port';
+import { RetentionScheduler } from '../../src/retention/retention.scheduler';
+import { ManualClock } from '../../src/shared/clock';
+import { startTestApp, type TestApp } from '../support/app';
+import { client } from '../support/http';
+import { CLEAR, newSubjectId, SANCTIONS_HIT, vendorResult } from '../support/journey';
+import { freshDatabase } from '../support/postgres';
+import { brokersOf, type ConsumedRecord, deleteTopics, readTopics } from '../support/publisher-kafka';
+import { describeWithService } from '../support/services';
+
+/*
+ * Privacy end to end on PostgreSQL and a real Kafka broker (DESIGN §6): erasure requests during AML retention,
+ * retention driven by an injected clock, legal holds, and a search of everything the service wrote — the event
+ * store file, every read-model table, the captured logs, every Kafka record — for the personal data of subjects
+ * whose classes were shredded.
+ */
+
+type Api = ReturnType<typeof client>;
+
+interface Person {
+  readonly subjectId: string;
+  readonly sessionId: string;
+  /** Every personal-data string sent for this subject, by the class it belongs to. */
+  readonly pii: Readonly<Record<string, readonly string[]>>;
+  readonly position: number;
+}
+
+const AML_CLASSES: string[] = [
+  'identity_attributes',
+  'document_media_refs',
+  'biometric_refs',
+  'review_notes',
+];
+const START = new Date('2026-11-26T10:00:00.000Z');
+const YEAR_MS = 365 * 24 * 60 * 60 * 1000;
+
+/** Unique, searchable personal data for one person (nothing else in the system can contain these strings). */
+function personalData(tag: string): Record<string, string[]> {
+  const u = `${tag}${randomBytes(4).toString('hex')}`;
+  return {
+    identity_attributes: [`Erika Mustermann-${u}`, `DOCNR${u}`.toUpperCase()],
+    contact_address: [`Heidestrasse ${u}, 10557 Berlin`],
+    document_media_refs: [`imgfront_${u}`, `imgback_${u}`],
+    biometric_refs: [`selfie_${u}`],
+    review_notes: [`Reviewer saw a namesake of ${u} on the list`],
+    consent_evidence: [`Mozilla/5.0 consent-agent-${u}`],
+  };
+}
+
+async function enrol(api: Api, tag: string): Promise<Person> {
+  const subjectId = newSubjectId();
+  const pii = personalData(tag);
+  const consent = await api.post('operator', `/v1/subjects/${subjectId}/consents`, {
+    scopes: ['identity_verification'],
+    noticeVersion: '2026-01',
+    locale: 'de-DE',
+    channel: 'web',
+    evidence: { userAgent: pii.consent_evidence?.[0], ipAddress: '198.51.100.23' },
+  });
+  expect(consent.status, JSON.stringify(consent.body)).toBe(201);
+  const started = await api.post('operator', '/v1/verifications', {
+    subjectId,
+    jurisdiction: 'DE',
+    segment: 'retail',
+  });
+  expect(started.status, JSON.stringify(started.body)).toBe(201);
+  const sessionId = started.body.sessionId as string;
+  expect(
+    (
+      await api.post('operator', `/v1/verifications/${sessionId}/capture`, {
+        channel: 'web',
+        deviceClass: 'desktop',
+      })
+    ).status,
+  ).toBe(200);
+  const [fullName, documentNumber] = pii.identity_attributes ?? [];
+  const document = await api.post('operator', `/v1/verifications/${sessionId}/evidence`, {
+    kind: 'document',
+    documentType: 'passport',
+    issuingCountry: 'DE',
+    vendor: 'acme',
+    vendorReference: `doc_${sessionId.slice(0, 8)}`,
+    attributes: { fullName, documentNumber, dateOfBirth: '1990-01-31', address: pii.contact_address?.[0] },
+    mediaReferences: pii.document_media_refs,
+  });
+  expect(document.status, JSON.stringify(document.body)).toBe(201);
+  const selfie = await api.post('operator', `/v1/verifications/${sessionId}/evidence`, {
+    kind: 'selfie',
+    vendor: 'acme',
+    vendorReference: `selfie_ref_${sessionId.slice(0, 8)}`,
+    mediaReferences: pii.biometric_refs,
+  });
+  expect(selfie.status, JSON.stringify(selfie.body)).toBe(201);
+  expect(await vendorResult(api, sessionId, SANCTIONS_HIT)).toMatchObject({ status: 'pending_review' });
+  expect((await api.post('reviewer', `/v1/verifications/${sessionId}/review/assignment`, {})).status).toBe(
+    200,
+  );
+  const decision = await api.post('reviewer', `/v1/verifications/${sessionId}/review/decision`, {
+    outcome: 'approve',
+    reasonCodes: [],
+    note: pii.review_notes?.[0],
+  });
+  expect(decision.status, JSON.stringify(decision.body)).toBe(200);
+  return { subjectId, sessionId, pii, position: decision.body.position as number };
+}
+
+const after = (position: number): Record<string, string> => ({ 'x-min-position': String(position) });
+
+interface ClassView {
+  dataClass: string;
+  status: string;
+  dueAt: string | null;
+  shreddable: boolean;
+  holds: string[];
+  restriction: { basis: string; requestId: string } | null;
+  legalBasis: string;
+}
+
+describeWithService(
+  'DATABASE_URL',
+  'privacy: erasure, retention and shredding (PostgreSQL)',
+  (databaseUrl) => {
+    describeWithService('KAFKA_BROKERS', 'with a real Kafka broker', (brokers) => {
+      const clock = new ManualClock(START);
+      const prefix = `privacy${randomBytes(4).toString('hex')}.`;
+      let db: { url: string; drop(): Promise<void> };
+      let t: TestApp;
+      let api: Api;
+
+      const retention = async (subjectId: string, position = 0): Promise<Record<string, ClassView>> => {
+        const res = await api.get<{ classes: ClassView[] }>(
+          'privacy',
+          `/v1/subjects/${subjectId}/retention`,
+          after(position),
+        );
+        expect(res.status, JSON.stringify(res.body)).toBe(200);
+        return Object.fromEntries(res.body.classes.map((c) => [c.dataClass, c]));
+      };
+
+      const personalDataOf = async (subjectId: string): Promise<PersonalDataResponse> => {
+        const res = await api.get<PersonalDataResponse>(
+          'privacy',
+          `/v1/subjects/${subjectId}/personal-data`,
+          {
+            'x-justification': 'DSAR case 2026-0042 verification',
+          },
+        );
+        expect(res.status, JSON.stringify(res.body)).toBe(200);
+        return res.body;
+      };
+
+      /** Latest position of the ledger, for read-your-writes after the scheduler wrote. */
+      const head = (): Promise<number> => t.app.get<EventStore>(EVENT_STORE).headPosition();
+
+      const runScheduler = async (): Promise<number> => {
+        const before = await head();
+        // The scheduler reads the retention read model: let it catch up with everything written so far first.
+        await retentionCaughtUp(before);
+        const run = await t.app.get(RetentionScheduler).run();
+        expect(run.failed).toBe(0);
+        return run.shredded;
+      };
+
+      const retentionCaughtUp = async (position: number): Promise<void> => {
+        const res = await api.get('privacy', `/v1/subjects/${newSubjectId()}/retention`, after(position));
+        // An unknown subject: 404, but only after the read model reached the position (else 503).
+        expect(res.status).toBe(404);
+      };
+
+      beforeAll(async () => {
+        db = await freshDatabase(databaseUrl);
+        t = await startTestApp(
+          {
+            DATABASE_URL: db.url,
+            KAFKA_BROKERS: brokers,
+            KAFKA_TOPIC_PREFIX: prefix,
+            LEDGER_RETENTION_INTERVAL_MS: '86400000',
+          },
+          { clock },
+          { captureLogs: true },
+        );
+        api = client(t);
+      });
+
+      afterAll(async () => {
+        await t.close();
+        await db.drop();
+        await deleteTopics(brokersOf(brokers), [`${prefix}kyc.verification.v1`, `${prefix}kyc.subject.v1`]);
+      });
+
+      it('erasure during AML retention: contact data and consent evidence go at once, identity data is restricted and kept', async () => {
+        const person = await enrol(api, 'erasure');
+        const before = await personalDataOf(person.subjectId);
+        const clearClasses = new Set(before.items.filter((i) => i.state === 'clear').map((i) => i.dataClass));
+        expect([...clearClasses].sort()).toEqual(
+          [...AML_CLASSES, 'contact_address', 'consent_evidence'].sort(),
+        );
+
+        const res = await api.post('privacy', `/v1/subjects/${person.subjectId}/erasure-requests`, {
+          ground: 'consent_withdrawn',
+          reference: 'dsr-2026-0042',
+        });
+        expect(res.status, JSON.stringify(res.body)).toBe(201);
+        expect([...(res.body.erased as string[])].sort()).toEqual(['consent_evidence', 'contact_address']);
+        const restricted = res.body.restricted as {
+          dataClass: string;
+          basis: string;
+          retainUntil: unknown;
+        }[];
+        expect(restricted.map((r) => r.dataClass).sort()).toEqual([...AML_CLASSES].sort());
+        for (const item of restricted) {
+          expect(item).toMatchObject({ basis: 'legal_obligation', retainUntil: null });
+          expect(item).toHaveProperty('legalBasis', expect.stringContaining('AMLR'));
+        }
+        expect(res.body.notHeld).toEqual([]);
+        expect(res.body.explanation).toContain('Art. 17(3)(b)');
+
+        // The personal-data read now shows identity data as restricted (not disclosed) and contact data shredded.
+        const read = await personalDataOf(person.subjectId);
+        const states = new Map<string, string>(read.items.map((i) => [i.dataClass, i.state]));
+        for (const dataClass of AML_CLASSES) expect(states.get(dataClass)).toBe('restricted');
+        expect(states.get('contact_address')).toBe('shredded');
+        expect(states.get('consent_evidence')).toBe('shredded');
+        const disclosed = JSON.stringify(read);
+        for (const values of Object.values(person.pii))
+          for (const v of values) expect(disclosed).not.toContain(v);
+
+        const view = await retention(person.subjectId, res.body.position as number);
+        for (const dataClass of AML_CLASSES) {
+          expect(view[dataClass]).toMatchObject({
+            status: 'restricted',
+            dueAt: null,
+            shreddable: false,
+            restriction: { basis: 'legal_obligation', requestId: res.body.requestId },
+          });
+        }
+        expect(view.contact_address).toMatchObject({ status: 'shredded' });
+        expect(view.consent_evidence).toMatchObject({ status: 'shredded' });
+
+        // The timeline says which is which and why.
+        const timeline = await api.get<{ entries: { type: string; details: Record<string, unknown> }[] }>(
+          'auditor',
+          `/v1/subjects/${person.subjectId}/timeline`,
+          after(res.body.position as number),
+        );
+        const requested = timeline.body.entries.find((e) => e.type === 'ErasureRequested');
+        expect(requested?.details).toMatchObject({
+          ground: 'consent_withdrawn',
+          erased: ['contact_address', 'consent_evidence'],
+          restricted: expect.arrayContaining([
+            expect.objectContaining({ dataClass: 'identity_attributes', basis: 'legal_obligation' }),
+          ]),
+        });
+        const shredded = timeline.body.entries.find((e) => e.type === 'PersonalDataShredded');
+        expect(shredded?.details).toMatchObject({
+          dataClasses: ['contact_address', 'consent_evidence'],
+          reason: 'erasure_request',
+        });
+
+        // Restricted data is not used for new decisions: no new session, no new evidence for this subject.
+        const again = await api.post('operator', '/v1/verifications', {
+          subjectId: person.subjectId,
+          jurisdiction: 'DE',
+          segment: 'retail',
+        });
+        expect(again.status).toBe(409);
+        expect(again.body).toMatchObject({ code: 'processing_restricted', requestId: res.body.requestId });
+
+        // A repeat with the same Idempotency-Key is the first answer; nothing is recorded twice.
+        const key = { 'idempotency-key': `erase-${randomBytes(4).toString('hex')}` };
+        const first = await api.post(
+          'privacy',
+          `/v1/subjects/${person.subjectId}/erasure-requests`,
+          { ground: 'objection' },
+          key,
+        );
+        const second = await api.post(
+          'privacy',
+          `/v1/subjects/${person.subjectId}/erasure-requests`,
+          { ground: 'objection' },
+          key,
+        );
+        expect(first.status).toBe(201);
+        expect(second.body).toEqual(first.body);
+      });
+
+      it('consent withdrawal stops new processing of the session', async () => {
+        const subjectId = newSubjectId();
+        const consent = await api.post('operator', `/v1/subjects/${subjectId}/consents`, {
+          scopes: ['identity_verification'],
+          noticeVersion: '2026-01',
+          locale: 'de-DE',
+          channel: 'web',
+        });
+        const started = await api.post('operator', '/v1/verifications', {
+          subjectId,
+          jurisdiction: 'DE',
+          segment: 'retail',
+        });
+        const sessionId = started.body.sessionId as string;
+        const withdrawn = await api.post(
+          'operator',
+          `/v1/subjects/${subjectId}/consents/${consent.body.consentId as string}/withdrawal`,
+        );
+        expect(withdrawn.status).toBe(200);
+        const capture = await api.post('operator', `/v1/verifications/${sessionId}/capture`, {
+          channel: 'web',
+          deviceClass: 'desktop',
+        });
+        expect(capture.status).toBe(422);
+        expect(capture.body).toMatchObject({ code: 'consent_required' });
+        // What the vendor already did is still recorded (records of processing are kept), but nothing new starts.
+        await vendorResult(api, sessionId, CLEAR);
+      });
+
+      it('clock-driven retention: ended 5 years ago → shredded; legal hold → kept until release; ongoing → kept', async () => {
+        const ended = await enrol(api, 'ended');
+        const held = await enrol(api, 'held');
+        const ongoing = await enrol(api, 'ongoing');
+        const fiveYearsAgo = '2021-11-20T00:00:00.000Z';
+        for (const person of [ended, held]) {
+          const res = await api.post('privacy', `/v1/subjects/${person.subjectId}/relationship-end`, {
+            endedAt: fiveYearsAgo,
+          });
+          expect(res.status, JSON.stringify(res.body)).toBe(200);
+        }
+        const hold = await api.post('privacy', `/v1/subjects/${held.subjectId}/legal-holds`, {
+          reason: 'case-2026-117',
+        });
+        expect(hold.status).toBe(201);
+
+        expect(await runScheduler()).toBeGreaterThanOrEqual(1);
+        const position = await head();
+        const endedView = await retention(ended.subjectId, position);
+        for (const dataClass of AML_CLASSES) {
+          expect(endedView[dataClass]).toMatchObject({
+            status: 'shredded',
+            dueAt: '2026-11-20T00:00:00.000Z',
+          });
+        }
+        // Contact data runs 2 years from collection, consent evidence 3: still held.
+        expect(endedView.contact_address).toMatchObject({ status: 'held', shreddable: false });
+        const heldView = await retention(held.subjectId, position);
+        for (const dataClass of AML_CLASSES) {
+          expect(heldView[dataClass]).toMatchObject({
+            status: 'held',
+            dueAt: '2026-11-20T00:00:00.000Z',
+            shreddable: false,
+            holds: [hold.body.holdId],
+          });
+        }
+        const ongoingView = await retention(ongoing.subjectId, position);
+        for (const dataClass of AML_CLASSES) {
+          expect(ongoingView[dataClass]).toMatchObject({ status: 'held', dueAt: null, shreddable: false });
+        }
+        expect(
+          (await personalDataOf(ended.subjectId)).items
+            .filter((i) => AML_CLASSES.includes(i.dataClass))
+            .every((i) => i.state === 'shredded'),
+        ).toBe(true);
+        expect((await personalDataOf(held.subjectId)).items.every((i) => i.state === 'clear')).toBe(true);
+
+        // A second run finds nothing new (idempotent), and a restart would find the same.
+        expect(await runScheduler()).toBe(0);
+
+        // The hold is released: the next run shreds the held subject's AML data.
+        const release = await api.post(
+          'privacy',
+          `/v1/subjects/${held.subjectId}/legal-holds/${hold.body.holdId as string}/release`,
+        );
+        expect(release.status, JSON.stringify(release.body)).toBe(200);
+        expect(await runScheduler()).toBe(1);
+        const released = await retention(held.subjectId, await head());
+        for (const dataClass of AML_CLASSES) expect(released[dataClass]?.status).toBe('shredded');
+        expect((await retention(ongoing.subjectId)).identity_attributes?.status).toBe('held');
+
+        // Three years on, contact data and consent evidence of everyone are past their periods.
+        clock.set(new Date(START.getTime() + 3 * YEAR_MS + 24 * 60 * 60 * 1000));
+        expect(await runScheduler()).toBeGreaterThanOrEqual(3);
+        for (const person of [ended, held, ongoing]) {
+          const view = await retention(person.subjectId, await head());
+          expect(view.contact_address?.status).toBe('shredded');
+          expect(view.consent_evidence?.status).toBe('shredded');
+        }
+        expect((await retention(ongoing.subjectId)).identity_attributes?.status).toBe('held');
+
+        // Hash chains and signed checkpoints still verify: hashes cover the ciphertext, which is untouched.
+        const verification = await api.get('auditor', '/v1/audit/verification');
+        expect(verification.status).toBe(200);
+        expect(verification.body).toMatchObject({ ok: true });
+
+        // Nothing the service wrote holds the personal data of the fully shredded subjects.
+        const shreddedStrings = [ended, held].flatMap((p) => Object.values(p.pii).flat());
+        expect(shreddedStrings.length).toBeGreaterThan(10);
+        await expectNowhere(shreddedStrings, [ended.subjectId, held.subjectId]);
+      });
+
+      /** Searches the event store file, every read-model table, the logs and every Kafka record. */
+      async function expectNowhere(strings: readonly string[], subjectIds: readonly string[]): Promise<void> {
+        const eventFiles = readdirSync(t.dataDir).filter((f) => f.startsWith('events.sqlite'));
+        expect(eventFiles.length).toBeGreaterThan(0);
+        const rawStore = eventFiles.map((f) => readFileSync(join(t.dataDir, f)).toString('latin1')).join('');
+        // The store does hold these subjects' events (their ids), so the search is over the right bytes.
+        for (const id of subjectIds) expect(rawStore).toContain(id);
+
+        const pg = new Client({ connectionString: db.url });
+        await pg.connect();
+        let tables = '';
+        try {
+          const names = await pg.query<{ table_name: string }>(
+            `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`,
+          );
+          expect(names.rows.map((r) => r.table_name)).toEqual(
+            expect.arrayContaining(['retention_classes', 'timeline_entries', 'data_keys']),
+          );
+          for (const { table_name } of names.rows) {
+            const rows = await pg.query(`SELECT * FROM "${table_name}"`);
+            tables += JSON.stringify(rows.rows);
+          }
+        } finally {
+          await pg.end();
+        }
+        for (const id of subjectIds) expect(tables).toContain(id);
+
+        const logs = t.logLines().join('\n');
+        expect(t.logLines().length).toBeGreaterThan(0);
+
+        const topics = [`${prefix}kyc.verification.v1`, `${prefix}kyc.subject.v1`];
+        let records: ConsumedRecord[] = [];
+        const deadline = Date.now() + 30_000;
+        // Wait until the publisher has announced every shred of these subjects.
+        for (;;) {
+          records = await readTopics(brokersOf(brokers), topics);
+          const shreds = records.filter(
+            (r) =>
+              r.headers.ce_type === 'kyc.subject.personal_data_shredded.v1' &&
+              subjectIds.includes(r.key ?? ''),
+          );
+          if (shreds.length >= subjectIds.length * 2 || Date.now() > deadline) break;
+          await new Promise((resolve) => setTimeout(resolve, 250));
+        }
+        const announced = records.filter(
+          (r) =>
+            r.headers.ce_type === 'kyc.subject.personal_data_shredded.v1' && subjectIds.includes(r.key ?? ''),
+        );
+        expect(announced.length).toBeGreaterThanOrEqual(subjectIds.length * 2);
+        for (const record of announced) {
+          expect(JSON.parse(record.value ?? '{}')).toMatchObject({ reason: 'retention_expired' });
+        }
+        const kafka = JSON.stringify(records);
+
+        for (const value of strings) {
+          expect(rawStore.includes(value), `event store holds ${value.slice(0, 12)}…`).toBe(false);
+          expect(tables.includes(value), `read models hold ${value.slice(0, 12)}…`).toBe(false);
+          expect(logs.includes(value), `logs hold ${value.slice(0, 12)}…`).toBe(false);
+          expect(kafka.includes(value), `Kafka holds ${value.slice(0, 12)}…`).toBe(false);
+        }
+      }
+    });
+  },
+);
