@@ -1,6 +1,7 @@
 import { benchAppend } from './append.bench';
 import { benchAudit } from './audit.bench';
 import { benchJourney } from './journey.bench';
+import { benchPrivacy } from './privacy.bench';
 import { benchProjection } from './projection.bench';
 import { benchPublish } from './publish.bench';
 import { benchWebhooks } from './webhooks.bench';
@@ -15,6 +16,7 @@ async function main(): Promise<void> {
     audit: benchAudit,
     publish: benchPublish,
     webhooks: benchWebhooks,
+    privacy: benchPrivacy,
   };
   for (const [name, run] of Object.entries(benches)) {
     if (only !== undefined && only !== name) continue;

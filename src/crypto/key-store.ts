@@ -1,10 +1,17 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { Database, Statement } from 'better-sqlite3';
 import { In, IsNull, type DataSource, type Repository } from 'typeorm';
 import type { Sealed } from './aes-gcm';
 import { InvalidKekError } from './crypto.errors';
 import { DataKeyEntity, KekCheckEntity } from './data-key.entity';
 import { DATA_CLASSES, type DataClass } from './data-classes';
 import type { Kek } from './kek';
+
+interface LiveKeyRow {
+  readonly key_id: string;
+  readonly data_class: string;
+  readonly wrapped_key: string | null;
+}
 
 export interface DataKey {
   readonly keyId: string;
@@ -36,6 +43,9 @@ export class KeyStore {
   private readonly keys: Repository<DataKeyEntity>;
   private readonly checks: Repository<KekCheckEntity>;
 
+  private readonly liveKeysSql: string;
+  private liveKeysStatement: Statement | undefined;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly kek: Kek,
@@ -43,6 +53,8 @@ export class KeyStore {
   ) {
     this.keys = dataSource.getRepository(DataKeyEntity);
     this.checks = dataSource.getRepository(KekCheckEntity);
+    const param = dataSource.options.type === 'postgres' ? '$1' : '?';
+    this.liveKeysSql = `SELECT key_id, data_class, wrapped_key FROM data_keys WHERE subject_id = ${param} AND destroyed_at IS NULL`;
   }
 
   /**
@@ -94,6 +106,65 @@ export class KeyStore {
       });
       return count;
     });
+  }
+
+  /**
+   * The active keys of several classes of one subject: one query, and the missing keys created together in one
+   * statement (one commit on the append path, not one per class).
+   */
+  async activeKeys(subjectId: string, dataClasses: readonly DataClass[]): Promise<Map<DataClass, DataKey>> {
+    const wanted = [...new Set(dataClasses)];
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const found = new Map<DataClass, DataKey>();
+      // A plain statement: this is on every append that carries personal data, and the ORM's query building
+      // costs more than the lookup itself.
+      const rows = await this.liveKeyRows(subjectId);
+      for (const row of rows) {
+        const dataClass = row.data_class as DataClass;
+        if (!row.wrapped_key || !wanted.includes(dataClass)) continue;
+        found.set(dataClass, {
+          keyId: row.key_id,
+          key: this.kek.unwrap(decode(row.wrapped_key), context(subjectId, dataClass, row.key_id)),
+        });
+      }
+      const missing = wanted.filter((dataClass) => !found.has(dataClass));
+      if (missing.length === 0) return found;
+      const created = missing.map((dataClass) => {
+        const keyId = randomUUID();
+        const key = randomBytes(32);
+        return { dataClass, keyId, key };
+      });
+      try {
+        await this.keys.insert(
+          created.map(({ dataClass, keyId, key }) => ({
+            keyId,
+            subjectId,
+            dataClass,
+            wrappedKey: encode(this.kek.wrap(key, context(subjectId, dataClass, keyId))),
+            kekId: this.kek.id,
+            createdAt: this.now().toISOString(),
+            destroyedAt: null,
+          })),
+        );
+        for (const { dataClass, keyId, key } of created) found.set(dataClass, { keyId, key });
+        return found;
+      } catch (error) {
+        // Another request created one of the keys at the same moment: read again and use theirs.
+        if (attempt === 2) throw error;
+      }
+    }
+    throw new Error('unreachable');
+  }
+
+  private liveKeyRows(subjectId: string): Promise<LiveKeyRow[]> | LiveKeyRow[] {
+    if (this.dataSource.options.type === 'better-sqlite3') {
+      // On SQLite, one prepared statement on the driver's connection (the ORM would prepare it on every call).
+      this.liveKeysStatement ??= (
+        this.dataSource.driver as unknown as { databaseConnection: Database }
+      ).databaseConnection.prepare(this.liveKeysSql);
+      return this.liveKeysStatement.all(subjectId) as LiveKeyRow[];
+    }
+    return this.dataSource.query<LiveKeyRow[]>(this.liveKeysSql, [subjectId]);
   }
 
   /** The active key of (subject, class), created on first use. */

@@ -32,10 +32,20 @@ export class PiiCipher {
 
   async encrypt(eventId: string, draft: PiiDraft): Promise<PiiSection> {
     const entries: PiiSection['entries'] = {};
-    for (const [dataClass, value] of Object.entries(draft.classes)) {
+    const classes = Object.entries(draft.classes);
+    for (const [dataClass, value] of classes) {
       if (!isDataClass(dataClass)) throw new InvalidPiiError(`unknown data class ${dataClass.slice(0, 40)}`);
       if (!isPlainObject(value)) throw new InvalidPiiError(`${dataClass} must be an object`);
-      const { keyId, key } = await this.keys.activeKey(draft.subjectId, dataClass);
+    }
+    const keys = await this.keys.activeKeys(
+      draft.subjectId,
+      classes.map(([dataClass]) => dataClass as DataClass),
+    );
+    for (const [name, value] of classes) {
+      const dataClass = name as DataClass;
+      const dataKey = keys.get(dataClass);
+      if (dataKey === undefined) throw new Error(`no key for ${dataClass}`);
+      const { keyId, key } = dataKey;
       const sealed = seal(
         key,
         Buffer.from(canonicalJson(value), 'utf8'),

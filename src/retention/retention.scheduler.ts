@@ -13,12 +13,24 @@ import type { AppConfig } from '../config/config';
 import { DomainError } from '../domain/shared/domain-error';
 import { HealthRegistry } from '../observability/health-registry';
 import { MetricsRegistry } from '../observability/metrics';
+import { ProjectionProgress } from '../projections/core/projection-progress';
 import { uuidV5 } from '../shared/deterministic-uuid';
 import { ShredPersonalDataCommand, type ShredOutcome } from './erasure.handlers';
-import { RetentionService } from './retention.service';
+import { RETENTION } from './retention.projection';
+import { type DueShred, RetentionService } from './retention.service';
 
 /** (subject, class) pairs looked at per batch; a run goes on batch after batch while it still shreds. */
 const BATCH = 500;
+type ShredResult =
+  | { readonly kind: 'recorded'; readonly position: number }
+  | { readonly kind: 'unchanged'; readonly position: number }
+  | { readonly kind: 'refused' }
+  | { readonly kind: 'failed' };
+
+/** Shreds in flight at once. */
+const CONCURRENCY = 8;
+/** How long a run waits for the retention read model to reflect a batch before it leaves the rest to the next. */
+const CATCH_UP_WAIT_MS = 30_000;
 
 export interface RetentionRun {
   /** Subjects whose shred was recorded by this run. */
@@ -47,6 +59,7 @@ export class RetentionScheduler implements OnApplicationBootstrap, OnApplication
   constructor(
     private readonly retention: RetentionService,
     private readonly commands: CommandBus,
+    private readonly progress: ProjectionProgress,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     health: HealthRegistry,
     metrics: MetricsRegistry,
@@ -93,6 +106,41 @@ export class RetentionScheduler implements OnApplicationBootstrap, OnApplication
     return this.running;
   }
 
+  private async shred(item: DueShred): Promise<ShredResult> {
+    const shredId = uuidV5(
+      `retention\n${item.subjectId}\n${item.reason}\n${item.dataClasses.map((c, i) => `${c}@${String(item.collectedPositions[i])}`).join(',')}`,
+    );
+    try {
+      const outcome = await this.commands.execute<ShredPersonalDataCommand, ShredOutcome>(
+        new ShredPersonalDataCommand(
+          item.subjectId,
+          {
+            shredId,
+            dataClasses: item.dataClasses,
+            reason: item.reason,
+            ...(item.requestId === null ? {} : { requestId: item.requestId }),
+          },
+          {
+            actor: { kind: 'system', id: 'retention-scheduler', roles: [] },
+            correlationId: randomUUID(),
+            causationId: shredId,
+            idempotencyScope: `shred\n${shredId}`,
+          },
+        ),
+      );
+      if (!outcome.recorded) return { kind: 'unchanged', position: outcome.position };
+      this.shreds.inc({ reason: item.reason });
+      return { kind: 'recorded', position: outcome.position };
+    } catch (error) {
+      // A domain refusal (a legal hold placed after the read model was read) settles it until the hold ends.
+      if (error instanceof DomainError) return { kind: 'refused' };
+      this.logger.warn(
+        `shredding failed: ${error instanceof Error ? error.constructor.name : 'error'}; retried on the next run`,
+      );
+      return { kind: 'failed' };
+    }
+  }
+
   private async runOnce(): Promise<RetentionRun> {
     let shredded = 0;
     let refused = 0;
@@ -101,45 +149,27 @@ export class RetentionScheduler implements OnApplicationBootstrap, OnApplication
       for (;;) {
         const due = await this.retention.due(BATCH);
         let recorded = 0;
-        for (const item of due) {
-          const shredId = uuidV5(
-            `retention\n${item.subjectId}\n${item.reason}\n${item.dataClasses.map((c, i) => `${c}@${String(item.collectedPositions[i])}`).join(',')}`,
-          );
-          try {
-            const outcome = await this.commands.execute<ShredPersonalDataCommand, ShredOutcome>(
-              new ShredPersonalDataCommand(
-                item.subjectId,
-                {
-                  shredId,
-                  dataClasses: item.dataClasses,
-                  reason: item.reason,
-                  ...(item.requestId === null ? {} : { requestId: item.requestId }),
-                },
-                {
-                  actor: { kind: 'system', id: 'retention-scheduler', roles: [] },
-                  correlationId: randomUUID(),
-                  causationId: shredId,
-                  idempotencyScope: `shred\n${shredId}`,
-                },
-              ),
-            );
-            if (outcome.recorded) {
-              recorded += 1;
-              this.shreds.inc({ reason: item.reason });
-            }
-          } catch (error) {
-            if (error instanceof DomainError) refused += 1;
+        let lastPosition = 0;
+        let next = 0;
+        const worker = async (): Promise<void> => {
+          for (let item = due[next++]; item !== undefined; item = due[next++]) {
+            const result = await this.shred(item);
+            if (result.kind === 'refused') refused += 1;
+            else if (result.kind === 'failed') failed += 1;
             else {
-              failed += 1;
-              this.logger.warn(
-                `shredding failed: ${error instanceof Error ? error.constructor.name : 'error'}; retried on the next run`,
-              );
+              lastPosition = Math.max(lastPosition, result.position);
+              if (result.kind === 'recorded') recorded += 1;
             }
           }
-        }
+        };
+        // Subjects are independent streams: several at once let the event store commit them together.
+        await Promise.all(Array.from({ length: CONCURRENCY }, worker));
         shredded += recorded;
-        // Nothing new recorded: what is left is waiting for the read model to catch up, or failing.
+        // Nothing new recorded: what is left is refused or failing; the next run tries again.
         if (due.length < BATCH || recorded === 0) break;
+        // The next batch is read from the retention read model: let it see this batch's shreds first.
+        const caughtUp = await this.progress.waitFor(RETENTION, lastPosition, CATCH_UP_WAIT_MS);
+        if (!caughtUp.reached) break;
       }
       this.lastError = undefined;
     } catch (error) {

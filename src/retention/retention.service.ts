@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import { DATA_CLASSES, type DataClass } from '../crypto/data-classes';
 import type { RetentionRule } from '../domain/policy/policy.types';
 import { PolicyRegistry } from '../policy/policy-registry';
@@ -64,26 +64,43 @@ export class RetentionService {
   }
 
   async subjectFacts(subjectId: string): Promise<{ facts: SubjectFacts; known: boolean }> {
-    const subject = await this.dataSource.getRepository(RetentionSubjectEntity).findOneBy({ subjectId });
-    const decided = (await this.dataSource
+    const { facts, known } = await this.factsOf([subjectId]);
+    return { facts: facts.get(subjectId) ?? NO_SUBJECT_FACTS, known: known.has(subjectId) };
+  }
+
+  /** Subject facts of many subjects in three queries; `known` holds those the read model has seen. */
+  private async factsOf(
+    subjectIds: readonly string[],
+  ): Promise<{ facts: Map<string, SubjectFacts>; known: Set<string> }> {
+    const ids = [...new Set(subjectIds)];
+    const subjects = await this.dataSource
+      .getRepository(RetentionSubjectEntity)
+      .findBy({ subjectId: In(ids) });
+    const decided = await this.dataSource
       .getRepository(RetentionSessionEntity)
       .createQueryBuilder('s')
-      .select('MAX(s.decided_at)', 'last')
-      .addSelect('COUNT(*)', 'sessions')
-      .where('s.subject_id = :subjectId', { subjectId })
-      .getRawOne<{ last: string | null; sessions: string | number }>()) ?? { last: null, sessions: 0 };
-    const facts: SubjectFacts =
-      subject === null
-        ? { ...NO_SUBJECT_FACTS, lastDecisionAt: decided.last }
-        : {
-            relationshipEndedAt: subject.relationshipEndedAt,
-            activeHolds: subject.activeHolds,
-            erasureRequestId: subject.erasureRequestId,
-            erasureRequestedAt: subject.erasureRequestedAt,
-            restricted: subject.restricted,
-            lastDecisionAt: decided.last,
-          };
-    return { facts, known: subject !== null || Number(decided.sessions) > 0 };
+      .select('s.subject_id', 'subjectId')
+      .addSelect('MAX(s.decided_at)', 'last')
+      .where('s.subject_id IN (:...ids)', { ids })
+      .groupBy('s.subject_id')
+      .getRawMany<{ subjectId: string; last: string | null }>();
+    const lastDecision = new Map(decided.map((row) => [row.subjectId, row.last]));
+    const facts = new Map<string, SubjectFacts>();
+    const known = new Set<string>([...lastDecision.keys()]);
+    for (const id of ids)
+      facts.set(id, { ...NO_SUBJECT_FACTS, lastDecisionAt: lastDecision.get(id) ?? null });
+    for (const subject of subjects) {
+      known.add(subject.subjectId);
+      facts.set(subject.subjectId, {
+        relationshipEndedAt: subject.relationshipEndedAt,
+        activeHolds: subject.activeHolds,
+        erasureRequestId: subject.erasureRequestId,
+        erasureRequestedAt: subject.erasureRequestedAt,
+        restricted: subject.restricted,
+        lastDecisionAt: lastDecision.get(subject.subjectId) ?? null,
+      });
+    }
+    return { facts, known };
   }
 
   /** Every data class of the subject: status, legal basis, when it is due, what holds it. */
@@ -130,16 +147,22 @@ export class RetentionService {
         ...(await this.candidates(dataClass, rule, latestDueStart(rule.period, now), limit)),
         ...(rule.legalObligation ? [] : await this.erasureCandidates(dataClass, now.toISOString(), limit)),
       ];
-      for (const subjectId of new Set(candidates)) {
+      const fresh = [...new Set(candidates)].filter((id) => !seen.has(`${id}\n${dataClass}`));
+      if (fresh.length === 0) continue;
+      const { facts } = await this.factsOf(fresh);
+      const rows = new Map(
+        (
+          await this.dataSource
+            .getRepository(RetentionClassEntity)
+            .findBy({ subjectId: In(fresh), dataClass })
+        ).map((row) => [row.subjectId, row]),
+      );
+      for (const subjectId of fresh) {
         if (pairs >= limit) break;
-        if (seen.has(`${subjectId}\n${dataClass}`)) continue;
         seen.add(`${subjectId}\n${dataClass}`);
-        const { facts: subject } = await this.subjectFacts(subjectId);
-        const row = await this.dataSource
-          .getRepository(RetentionClassEntity)
-          .findOneBy({ subjectId, dataClass });
-        if (row === null) continue;
-        const assessed = assessClass(dataClass, rule, row, subject, now);
+        const row = rows.get(subjectId);
+        if (row === undefined) continue;
+        const assessed = assessClass(dataClass, rule, row, facts.get(subjectId) ?? NO_SUBJECT_FACTS, now);
         if (!assessed.shreddable) continue;
         const reason = assessed.erasureRequestId === null ? 'retention_expired' : 'erasure_request';
         const key = `${subjectId}\n${reason}`;
