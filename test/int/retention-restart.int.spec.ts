@@ -1,0 +1,367 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { PersonalDataResponse } from '../../src/audit/personal-data.controller';
+import type { DataClass } from '../../src/crypto/data-classes';
+import { KeyStore } from '../../src/crypto/key-store';
+import { EVENT_STORE, type EventStore } from '../../src/eventstore/event-store.port';
+import type { ProjectionRunner } from '../../src/projections/core/projection-runner';
+import { ProjectionService } from '../../src/projections/projection.service';
+import { RETENTION } from '../../src/retention/retention.projection';
+import { RetentionScheduler, type RetentionRun } from '../../src/retention/retention.scheduler';
+import { RetentionService } from '../../src/retention/retention.service';
+import { ManualClock } from '../../src/shared/clock';
+import { startTestApp, type TestApp } from '../support/app';
+import { client } from '../support/http';
+import { newSubjectId, SANCTIONS_HIT, vendorResult } from '../support/journey';
+import { freshDatabase } from '../support/postgres';
+import { describeWithService } from '../support/services';
+
+/*
+ * Shredding is restart-safe and idempotent (DESIGN §6): a crash between destroying the keys and appending
+ * PersonalDataShredded is completed by the next run, a repeated run records nothing, and a new process on the same
+ * data dir, KEK and database finds nothing left to do — while a legal hold keeps its subject across all of it.
+ */
+
+type Api = ReturnType<typeof client>;
+
+const AML_CLASSES: DataClass[] = [
+  'identity_attributes',
+  'document_media_refs',
+  'biometric_refs',
+  'review_notes',
+];
+const NON_AML_CLASSES: DataClass[] = ['contact_address', 'consent_evidence'];
+const NOW = new Date('2026-11-26T10:00:00.000Z');
+/** More than five years before NOW: AML data of these subjects is due on 2026-06-30. */
+const ENDED = '2021-06-30T00:00:00.000Z';
+const AML_DUE = '2026-06-30T00:00:00.000Z';
+/** What each shredded subject's stream must hold: one shred of its AML classes, however often it is retried. */
+const ONE_AML_SHRED = [{ reason: 'retention_expired', dataClasses: [...AML_CLASSES].sort() }];
+const JUSTIFICATION = { 'x-justification': 'Retention restart test: verify shredding' };
+
+interface Person {
+  readonly subjectId: string;
+  /** One personal-data string per class, as sent. */
+  readonly pii: Readonly<Record<DataClass, string>>;
+}
+
+interface ClassView {
+  readonly dataClass: string;
+  readonly status: string;
+  readonly dueAt: string | null;
+  readonly shreddable: boolean;
+  readonly holds: readonly string[];
+}
+
+/** Consent, a session with document and selfie evidence, a sanctions hit and a reviewer's note: every class. */
+async function enrol(api: Api, tag: string): Promise<Person> {
+  const subjectId = newSubjectId();
+  const u = `${tag}${randomBytes(4).toString('hex')}`;
+  const pii: Record<DataClass, string> = {
+    identity_attributes: `Erika Mustermann-${u}`,
+    contact_address: `Heidestrasse ${u}, 10557 Berlin`,
+    document_media_refs: `imgfront_${u}`,
+    biometric_refs: `selfie_${u}`,
+    review_notes: `Reviewer saw a namesake of ${u}`,
+    consent_evidence: `Mozilla/5.0 consent-agent-${u}`,
+  };
+  const consent = await api.post('operator', `/v1/subjects/${subjectId}/consents`, {
+    scopes: ['identity_verification'],
+    noticeVersion: '2026-01',
+    locale: 'de-DE',
+    channel: 'web',
+    evidence: { userAgent: pii.consent_evidence, ipAddress: '198.51.100.23' },
+  });
+  expect(consent.status, JSON.stringify(consent.body)).toBe(201);
+  const started = await api.post('operator', '/v1/verifications', {
+    subjectId,
+    jurisdiction: 'DE',
+    segment: 'retail',
+  });
+  expect(started.status, JSON.stringify(started.body)).toBe(201);
+  const sessionId = started.body.sessionId as string;
+  const capture = await api.post('operator', `/v1/verifications/${sessionId}/capture`, {
+    channel: 'web',
+    deviceClass: 'desktop',
+  });
+  expect(capture.status, JSON.stringify(capture.body)).toBe(200);
+  const document = await api.post('operator', `/v1/verifications/${sessionId}/evidence`, {
+    kind: 'document',
+    documentType: 'passport',
+    issuingCountry: 'DE',
+    vendor: 'acme',
+    vendorReference: `doc_${sessionId.slice(0, 8)}`,
+    attributes: {
+      fullName: pii.identity_attributes,
+      documentNumber: `DOCNR${u}`.toUpperCase(),
+      dateOfBirth: '1990-01-31',
+      address: pii.contact_address,
+    },
+    mediaReferences: [pii.document_media_refs],
+  });
+  expect(document.status, JSON.stringify(document.body)).toBe(201);
+  const selfie = await api.post('operator', `/v1/verifications/${sessionId}/evidence`, {
+    kind: 'selfie',
+    vendor: 'acme',
+    vendorReference: `selfie_ref_${sessionId.slice(0, 8)}`,
+    mediaReferences: [pii.biometric_refs],
+  });
+  expect(selfie.status, JSON.stringify(selfie.body)).toBe(201);
+  expect(await vendorResult(api, sessionId, SANCTIONS_HIT)).toMatchObject({ status: 'pending_review' });
+  const assignment = await api.post('reviewer', `/v1/verifications/${sessionId}/review/assignment`, {});
+  expect(assignment.status, JSON.stringify(assignment.body)).toBe(200);
+  const decision = await api.post('reviewer', `/v1/verifications/${sessionId}/review/decision`, {
+    outcome: 'approve',
+    reasonCodes: [],
+    note: pii.review_notes,
+  });
+  expect(decision.status, JSON.stringify(decision.body)).toBe(200);
+  return { subjectId, pii };
+}
+
+describeWithService(
+  'DATABASE_URL',
+  'retention shredding across a crash and a restart (PostgreSQL)',
+  (databaseUrl) => {
+    const kek = randomBytes(32).toString('base64');
+    /** Outlives each app (TestApp.close() removes only its own temp dir): removed in afterAll. */
+    let dataDir: string | undefined;
+    let db: { url: string; drop(): Promise<void> } | undefined;
+    let t: TestApp | undefined;
+    let api: Api;
+    /** Shredded by a run that finds its keys already destroyed (the crash). */
+    let crashed: Person;
+    /** Shredded by an ordinary run. */
+    let ended: Person;
+    /** Relationship ended as long ago, but under a legal hold. */
+    let held: Person;
+    let holdId: string;
+    /** Relationship goes on: nothing of it is ever due here. */
+    let ongoing: Person;
+
+    const app = (): TestApp => {
+      if (t === undefined) throw new Error('no app running');
+      return t;
+    };
+
+    /** The same data dir, KEK and database every time; a fresh clock at the same instant. */
+    const start = async (): Promise<void> => {
+      if (db === undefined || dataDir === undefined) throw new Error('no database or data dir');
+      t = await startTestApp(
+        {
+          LEDGER_DATA_DIR: dataDir,
+          LEDGER_KEK: kek,
+          DATABASE_URL: db.url,
+          LEDGER_RETENTION_INTERVAL_MS: '86400000',
+        },
+        { clock: new ManualClock(NOW) },
+      );
+      api = client(t);
+    };
+
+    const retentionRunner = (): ProjectionRunner => {
+      const runner = app().app.get(ProjectionService).runner(RETENTION);
+      if (runner === undefined) throw new Error('no retention projection runner');
+      return runner;
+    };
+
+    const head = (): Promise<number> => app().app.get<EventStore>(EVENT_STORE).headPosition();
+
+    const retention = async (subjectId: string, position: number): Promise<Record<string, ClassView>> => {
+      const res = await api.get<{ classes: ClassView[] }>('privacy', `/v1/subjects/${subjectId}/retention`, {
+        'x-min-position': String(position),
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return Object.fromEntries(res.body.classes.map((c) => [c.dataClass, c]));
+    };
+
+    /** A run after the retention read model has caught up with everything written so far. */
+    const caughtUpRun = async (): Promise<RetentionRun> => {
+      await retention(ongoing.subjectId, await head());
+      return runNow();
+    };
+
+    /** A run as is, whatever the read model has seen. */
+    const runNow = async (): Promise<RetentionRun> => {
+      const run = await app().app.get(RetentionScheduler).run();
+      expect(run).toMatchObject({ failed: 0, refused: 0 });
+      return run;
+    };
+
+    const shredsOf = async (subjectId: string): Promise<{ reason: string; dataClasses: string[] }[]> => {
+      const events = await app().app.get<EventStore>(EVENT_STORE).readStream(`kyc-subject-${subjectId}`);
+      // The stream is the subject's own: it was read, not an unknown stream read as empty.
+      expect(events.length).toBeGreaterThan(0);
+      return events
+        .filter((event) => event.type === 'PersonalDataShredded')
+        .map((event) => ({
+          reason: event.data.reason as string,
+          dataClasses: [...(event.data.dataClasses as string[])].sort(),
+        }));
+    };
+
+    /** The privacy officer's read: each class's states, and every value disclosed in clear. */
+    const personalDataOf = async (
+      subjectId: string,
+    ): Promise<{ states: Map<string, Set<string>>; disclosed: string }> => {
+      const res = await api.get<PersonalDataResponse>(
+        'privacy',
+        `/v1/subjects/${subjectId}/personal-data`,
+        JUSTIFICATION,
+      );
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      const states = new Map<string, Set<string>>();
+      for (const item of res.body.items) {
+        states.set(item.dataClass, (states.get(item.dataClass) ?? new Set()).add(item.state));
+      }
+      return { states, disclosed: JSON.stringify(res.body.items.map((item) => item.value)) };
+    };
+
+    beforeAll(async () => {
+      dataDir = mkdtempSync(join(tmpdir(), 'kyc-ledger-retention-restart-'));
+      db = await freshDatabase(databaseUrl);
+      await start();
+      [crashed, ended, held, ongoing] = [
+        await enrol(api, 'crashed'),
+        await enrol(api, 'ended'),
+        await enrol(api, 'held'),
+        await enrol(api, 'ongoing'),
+      ];
+      for (const person of [crashed, ended, held]) {
+        const res = await api.post('privacy', `/v1/subjects/${person.subjectId}/relationship-end`, {
+          endedAt: ENDED,
+        });
+        expect(res.status, JSON.stringify(res.body)).toBe(200);
+      }
+      const hold = await api.post('privacy', `/v1/subjects/${held.subjectId}/legal-holds`, {
+        reason: 'case-2026-311',
+      });
+      expect(hold.status, JSON.stringify(hold.body)).toBe(201);
+      holdId = hold.body.holdId as string;
+    });
+
+    afterAll(async () => {
+      await t?.close();
+      await db?.drop();
+      if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    it('a shred interrupted after the keys were destroyed is recorded exactly once by the next run', async () => {
+      const before = await retention(crashed.subjectId, await head());
+      for (const dataClass of AML_CLASSES) {
+        expect(before[dataClass]).toMatchObject({ status: 'held', dueAt: AML_DUE, shreddable: true });
+      }
+      const keys = app().app.get(KeyStore);
+      // The crash: keys gone, no event written.
+      expect(await keys.destroyClasses(crashed.subjectId, AML_CLASSES)).toBe(AML_CLASSES.length);
+      expect(await shredsOf(crashed.subjectId)).toEqual([]);
+      // Freeze the retention read model where it is (caught up, no shred seen) until the next test.
+      await retentionRunner().stop();
+
+      const run = await runNow();
+      expect(run.shredded).toBe(2);
+
+      expect(await shredsOf(crashed.subjectId)).toEqual(ONE_AML_SHRED);
+      expect(await shredsOf(ended.subjectId)).toEqual(ONE_AML_SHRED);
+      expect(await shredsOf(held.subjectId)).toEqual([]);
+      expect(await shredsOf(ongoing.subjectId)).toEqual([]);
+      expect(await keys.liveClasses(crashed.subjectId)).toEqual(NON_AML_CLASSES);
+      expect(await keys.liveClasses(ended.subjectId)).toEqual(NON_AML_CLASSES);
+    });
+
+    it('a run before the read model has seen the shreds records nothing again', async () => {
+      // The read model still says both subjects are due: the scheduler is asked to shred them again.
+      const due = await app().app.get(RetentionService).due(500);
+      expect(due.map((item) => item.subjectId).sort()).toEqual([crashed.subjectId, ended.subjectId].sort());
+
+      expect((await runNow()).shredded).toBe(0);
+      expect(await shredsOf(crashed.subjectId)).toEqual(ONE_AML_SHRED);
+      expect(await shredsOf(ended.subjectId)).toEqual(ONE_AML_SHRED);
+
+      retentionRunner().start();
+      const position = await head();
+      for (const person of [crashed, ended]) {
+        const view = await retention(person.subjectId, position);
+        for (const dataClass of AML_CLASSES) expect(view[dataClass]?.status).toBe('shredded');
+        for (const dataClass of NON_AML_CLASSES) expect(view[dataClass]?.status).toBe('held');
+      }
+    });
+
+    it('a run straight after, with the read model following again, records nothing', async () => {
+      expect((await runNow()).shredded).toBe(0);
+      expect((await caughtUpRun()).shredded).toBe(0);
+      expect(await shredsOf(crashed.subjectId)).toEqual(ONE_AML_SHRED);
+      expect(await shredsOf(ended.subjectId)).toEqual(ONE_AML_SHRED);
+      expect(await shredsOf(held.subjectId)).toEqual([]);
+      expect(await shredsOf(ongoing.subjectId)).toEqual([]);
+    });
+
+    it('a new process on the same data dir, KEK and database records nothing new', async () => {
+      const positionBefore = await head();
+      await app().close();
+      t = undefined;
+      await start();
+      // The same ledger: nothing lost, nothing added by starting.
+      expect(await head()).toBe(positionBefore);
+
+      expect((await caughtUpRun()).shredded).toBe(0);
+      expect(await head()).toBe(positionBefore);
+
+      for (const person of [crashed, ended, held, ongoing]) {
+        const shreds = await shredsOf(person.subjectId);
+        const distinct = new Set(shreds.map((shred) => `${shred.reason}:${shred.dataClasses.join(',')}`));
+        expect(distinct.size).toBe(shreds.length);
+      }
+      expect(await shredsOf(crashed.subjectId)).toHaveLength(1);
+      expect(await shredsOf(ended.subjectId)).toHaveLength(1);
+
+      for (const person of [crashed, ended]) {
+        const { states, disclosed } = await personalDataOf(person.subjectId);
+        for (const dataClass of AML_CLASSES) expect(states.get(dataClass)).toEqual(new Set(['shredded']));
+        for (const dataClass of NON_AML_CLASSES) expect(states.get(dataClass)).toEqual(new Set(['clear']));
+        // The surviving keys still open their data under the same KEK; the shredded data is gone.
+        for (const dataClass of NON_AML_CLASSES) expect(disclosed).toContain(person.pii[dataClass]);
+        for (const dataClass of AML_CLASSES) expect(disclosed).not.toContain(person.pii[dataClass]);
+      }
+    });
+
+    it('a subject under legal hold is kept across the restart, and shredded once the hold is released', async () => {
+      const view = await retention(held.subjectId, await head());
+      for (const dataClass of AML_CLASSES) {
+        expect(view[dataClass]).toMatchObject({
+          status: 'held',
+          dueAt: AML_DUE,
+          shreddable: false,
+          holds: [holdId],
+        });
+      }
+      const { states, disclosed } = await personalDataOf(held.subjectId);
+      for (const dataClass of [...AML_CLASSES, ...NON_AML_CLASSES]) {
+        expect(states.get(dataClass)).toEqual(new Set(['clear']));
+        expect(disclosed).toContain(held.pii[dataClass]);
+      }
+      expect(await app().app.get(KeyStore).liveClasses(held.subjectId)).toHaveLength(6);
+      expect(await shredsOf(held.subjectId)).toEqual([]);
+
+      const release = await api.post(
+        'privacy',
+        `/v1/subjects/${held.subjectId}/legal-holds/${holdId}/release`,
+      );
+      expect(release.status, JSON.stringify(release.body)).toBe(200);
+      expect((await caughtUpRun()).shredded).toBe(1);
+      expect(await shredsOf(held.subjectId)).toEqual(ONE_AML_SHRED);
+      const after = await retention(held.subjectId, await head());
+      for (const dataClass of AML_CLASSES) expect(after[dataClass]?.status).toBe('shredded');
+      for (const dataClass of NON_AML_CLASSES) expect(after[dataClass]?.status).toBe('held');
+
+      // And again, read model behind or not: nothing twice; the ongoing relationship keeps everything.
+      expect((await runNow()).shredded).toBe(0);
+      expect(await shredsOf(held.subjectId)).toHaveLength(1);
+      expect(await shredsOf(ongoing.subjectId)).toEqual([]);
+      expect(await app().app.get(KeyStore).liveClasses(ongoing.subjectId)).toHaveLength(6);
+    });
+  },
+);
