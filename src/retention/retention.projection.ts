@@ -58,6 +58,7 @@ export const retentionProjection: Projection = {
     }
     const subjectId = event.streamId;
     switch (event.type) {
+      case 'ConsentGranted':
       case 'RelationshipEnded':
       case 'LegalHoldPlaced':
       case 'LegalHoldReleased':
@@ -87,6 +88,12 @@ export const retentionProjection: Projection = {
       rows.get(RetentionSubjectEntity, { subjectId }) ?? emptySubject(subjectId, event.position);
     const { body } = event;
     switch (event.type) {
+      case 'ConsentGranted':
+        // The subject is known from its first consent on, even before any personal data is collected.
+        if (rows.get(RetentionSubjectEntity, { subjectId }) === undefined) {
+          changes.push(put(RetentionSubjectEntity, emptySubject(subjectId, event.position)));
+        }
+        break;
       case 'RelationshipEnded':
         changes.push(
           put(RetentionSubjectEntity, {

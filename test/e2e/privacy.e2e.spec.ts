@@ -315,6 +315,9 @@ describeWithService(
         });
         expect(capture.status).toBe(422);
         expect(capture.body).toMatchObject({ code: 'consent_required' });
+        // A subject known only by its consents has retention to show: nothing held.
+        const view = await retention(subjectId, withdrawn.body.position as number);
+        expect(Object.values(view).map((c) => c.status)).toEqual(Array(6).fill('not_held'));
         // What the vendor already did is still recorded (records of processing are kept), but nothing new starts.
         await vendorResult(api, sessionId, CLEAR);
       });
