@@ -105,7 +105,11 @@ export class PersonalDataController {
       for (const request of subject.erasureRequests.values()) {
         if (Date.parse(event.metadata.recordedAt) > Date.parse(request.requestedAt)) continue;
         const restricted = request.restricted.find((item) => item.dataClass === dataClass);
-        if (restricted !== undefined) return { requestId: request.requestId, basis: restricted.basis };
+        if (restricted === undefined) continue;
+        // Shredded since the request: the data it kept is gone (the item shows as shredded).
+        const shreddedAt = subject.shredded.get(restricted.dataClass);
+        if (shreddedAt !== undefined && Date.parse(shreddedAt) >= Date.parse(request.requestedAt)) continue;
+        return { requestId: request.requestId, basis: restricted.basis };
       }
       return undefined;
     };

@@ -1,11 +1,15 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /**
- * A data-encryption key for one (subject, data class), wrapped by the KEK. A destroyed key keeps its row
- * (when and why) but loses the wrapped bytes: that is the crypto-shred.
+ * A data-encryption key for one (subject, data class), wrapped by the KEK. One key per (subject, class) is active
+ * (encrypts new data); a retired key still decrypts but encrypts nothing new. A destroyed key keeps its row
+ * (when) but loses the wrapped bytes: that is the crypto-shred.
  */
 @Entity({ name: 'data_keys' })
-@Index('data_keys_active', ['subjectId', 'dataClass'], { unique: true, where: 'destroyed_at IS NULL' })
+@Index('data_keys_active', ['subjectId', 'dataClass'], {
+  unique: true,
+  where: 'destroyed_at IS NULL AND retired_at IS NULL',
+})
 export class DataKeyEntity {
   @PrimaryColumn({ name: 'key_id', type: 'varchar', length: 36 })
   keyId!: string;
@@ -28,6 +32,10 @@ export class DataKeyEntity {
 
   @Column({ name: 'destroyed_at', type: 'varchar', length: 30, nullable: true })
   destroyedAt!: string | null;
+
+  /** Set when the key stops encrypting new data (an erasure request keeps it only until it can be destroyed). */
+  @Column({ name: 'retired_at', type: 'varchar', length: 30, nullable: true })
+  retiredAt!: string | null;
 }
 
 /** One row that proves, at start-up, that the configured KEK is the one the keys were wrapped with. */

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Database, Statement } from 'better-sqlite3';
-import { In, IsNull, type DataSource, type Repository } from 'typeorm';
+import { In, IsNull, Not, type DataSource, type Repository } from 'typeorm';
 import type { Sealed } from './aes-gcm';
 import { InvalidKekError } from './crypto.errors';
 import { DataKeyEntity, KekCheckEntity } from './data-key.entity';
@@ -54,7 +54,7 @@ export class KeyStore {
     this.keys = dataSource.getRepository(DataKeyEntity);
     this.checks = dataSource.getRepository(KekCheckEntity);
     const param = dataSource.options.type === 'postgres' ? '$1' : '?';
-    this.liveKeysSql = `SELECT key_id, data_class, wrapped_key FROM data_keys WHERE subject_id = ${param} AND destroyed_at IS NULL`;
+    this.liveKeysSql = `SELECT key_id, data_class, wrapped_key FROM data_keys WHERE subject_id = ${param} AND destroyed_at IS NULL AND retired_at IS NULL`;
   }
 
   /**
@@ -144,6 +144,7 @@ export class KeyStore {
             kekId: this.kek.id,
             createdAt: this.now().toISOString(),
             destroyedAt: null,
+            retiredAt: null,
           })),
         );
         for (const { dataClass, keyId, key } of created) found.set(dataClass, { keyId, key });
@@ -170,7 +171,12 @@ export class KeyStore {
   /** The active key of (subject, class), created on first use. */
   async activeKey(subjectId: string, dataClass: DataClass): Promise<DataKey> {
     for (let attempt = 0; attempt < 3; attempt += 1) {
-      const row = await this.keys.findOneBy({ subjectId, dataClass, destroyedAt: IsNull() });
+      const row = await this.keys.findOneBy({
+        subjectId,
+        dataClass,
+        destroyedAt: IsNull(),
+        retiredAt: IsNull(),
+      });
       if (row?.wrappedKey) {
         return {
           keyId: row.keyId,
@@ -188,6 +194,7 @@ export class KeyStore {
           kekId: this.kek.id,
           createdAt: this.now().toISOString(),
           destroyedAt: null,
+          retiredAt: null,
         });
         return { keyId, key };
       } catch (error) {
@@ -225,6 +232,30 @@ export class KeyStore {
     if (dataClasses.length === 0) return 0;
     const result = await this.keys.update(
       { subjectId, dataClass: In([...dataClasses]), destroyedAt: IsNull() },
+      { wrappedKey: null, destroyedAt: this.now().toISOString() },
+    );
+    return result.affected ?? 0;
+  }
+
+  /**
+   * Stops the subject's active keys of these classes from encrypting new data (they still decrypt): what is
+   * collected from now on gets new keys, so destroying the retired ones later shreds exactly the data held now.
+   * Idempotent; returns how many keys were retired now.
+   */
+  async retireClasses(subjectId: string, dataClasses: readonly DataClass[]): Promise<number> {
+    if (dataClasses.length === 0) return 0;
+    const result = await this.keys.update(
+      { subjectId, dataClass: In([...dataClasses]), destroyedAt: IsNull(), retiredAt: IsNull() },
+      { retiredAt: this.now().toISOString() },
+    );
+    return result.affected ?? 0;
+  }
+
+  /** Crypto-shreds the retired (not the active) keys of these classes. Idempotent. */
+  async destroyRetired(subjectId: string, dataClasses: readonly DataClass[]): Promise<number> {
+    if (dataClasses.length === 0) return 0;
+    const result = await this.keys.update(
+      { subjectId, dataClass: In([...dataClasses]), destroyedAt: IsNull(), retiredAt: Not(IsNull()) },
       { wrappedKey: null, destroyedAt: this.now().toISOString() },
     );
     return result.affected ?? 0;

@@ -181,6 +181,8 @@ const SHRED_REASON: Record<ShredReason, PublicShredReason> = {
   retention_expired: 'retention_expired',
 };
 
+const COVERAGE: Record<'erasure_covered', 'erasure_covered'> = { erasure_covered: 'erasure_covered' };
+
 type DataOf<E extends { type: string; data: object }, T extends E['type']> = Extract<E, { type: T }>['data'];
 type VerificationData<T extends VerificationEventType> = DataOf<VerificationEvent, T>;
 type SubjectData<T extends SubjectEvent['type']> = DataOf<SubjectEvent, T>;
@@ -668,6 +670,7 @@ function subjectEvent(event: LedgerEvent, subjectId: string): IntegrationEvent |
         dataClasses: f.listOf('dataClasses', DATA_CLASS),
         reason: f.oneOf('reason', SHRED_REASON),
         ...(f.value('requestId') === undefined ? {} : { requestId: f.id('requestId') }),
+        ...(f.value('coverage') === undefined ? {} : { coverage: f.oneOf('coverage', COVERAGE) }),
       });
     }
     default: {

@@ -239,6 +239,11 @@ export interface PersonalDataShreddedV1 extends SubjectEventBase {
   readonly dataClasses: PublicDataClass[];
   readonly reason: PublicShredReason;
   readonly requestId?: string;
+  /**
+   * `erasure_covered`: only the data collected up to erasure request `requestId` went; data of these classes
+   * collected after it is still held. Absent: all data of these classes went.
+   */
+  readonly coverage?: 'erasure_covered';
 }
 
 /** Every public event type with its payload: the CloudEvents `type` is the key. */

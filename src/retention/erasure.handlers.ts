@@ -17,11 +17,24 @@ import { CLOCK, type Clock } from '../shared/clock';
 import { uuidV5 } from '../shared/deterministic-uuid';
 import { RetentionService } from './retention.service';
 
-/** Destroys the keys of every class an event list shreds; idempotent, so a retried command may run it again. */
+/**
+ * Key work before the events are recorded; idempotent, so a retried command may run it again. An erasure request
+ * retires the keys of the classes it keeps for now (new data gets new keys); a shred destroys every key of its
+ * classes, or only the retired ones when it carries out what an erasure request covered.
+ */
 function shredKeys(keys: KeyStore, subjectId: string) {
   return async (events: readonly SubjectEvent[]): Promise<void> => {
     for (const event of events) {
-      if (event.type === 'PersonalDataShredded') await keys.destroyClasses(subjectId, event.data.dataClasses);
+      if (event.type === 'ErasureRequested') {
+        await keys.retireClasses(
+          subjectId,
+          event.data.restricted.map((item) => item.dataClass),
+        );
+      } else if (event.type === 'PersonalDataShredded') {
+        if (event.data.coverage === 'erasure_covered')
+          await keys.destroyRetired(subjectId, event.data.dataClasses);
+        else await keys.destroyClasses(subjectId, event.data.dataClasses);
+      }
     }
   };
 }
@@ -119,6 +132,7 @@ export class ShredPersonalDataCommand {
       readonly dataClasses: readonly DataClass[];
       readonly reason: 'erasure_request' | 'retention_expired';
       readonly requestId?: string;
+      readonly coverage?: 'erasure_covered';
     },
     readonly context: CommandContext,
   ) {}
@@ -154,6 +168,7 @@ export class ShredPersonalDataHandler implements ICommandHandler<ShredPersonalDa
               dataClasses: shred.dataClasses,
               reason: shred.reason,
               ...(shred.requestId === undefined ? {} : { requestId: shred.requestId }),
+              ...(shred.coverage === undefined ? {} : { coverage: shred.coverage }),
               now,
             },
           },

@@ -47,6 +47,13 @@ export class RetentionClassEntity {
 
   @Column({ name: 'shred_reason', type: 'varchar', length: 40, nullable: true })
   shredReason!: string | null;
+
+  /**
+   * Set when an erasure request kept this class (restricted): data collected up to this position is covered by
+   * the request and goes when the obligation or hold ends; data collected later (new keys) is not.
+   */
+  @Column({ name: 'erasure_covered_position', type: 'bigint', transformer: positionColumn, nullable: true })
+  erasureCoveredPosition!: number | null;
 }
 
 /** What the subject's stream says about retention. */

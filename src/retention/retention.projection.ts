@@ -15,6 +15,12 @@ function collected(event: ProjectedEvent): { subjectId: string; classes: string[
   return { subjectId: section.subjectId, classes: Object.keys(section.entries).filter(isDataClass) };
 }
 
+function restrictedClasses(event: ProjectedEvent): string[] {
+  return event.body
+    .objects('restricted', (item) => item.string('dataClass'))
+    .filter((dataClass) => isDataClass(dataClass));
+}
+
 function shreddedClasses(event: ProjectedEvent): string[] {
   return event.body.strings('dataClasses').filter(isDataClass);
 }
@@ -62,8 +68,13 @@ export const retentionProjection: Projection = {
       case 'RelationshipEnded':
       case 'LegalHoldPlaced':
       case 'LegalHoldReleased':
+        keys.push(rowKey(RetentionSubjectEntity, { subjectId }));
+        break;
       case 'ErasureRequested':
         keys.push(rowKey(RetentionSubjectEntity, { subjectId }));
+        for (const dataClass of restrictedClasses(event)) {
+          keys.push(rowKey(RetentionClassEntity, { subjectId, dataClass }));
+        }
         break;
       case 'PersonalDataShredded':
         for (const dataClass of shreddedClasses(event)) {
@@ -138,6 +149,14 @@ export const retentionProjection: Projection = {
           dataClass: item.string('dataClass'),
           basis: item.string('basis'),
         }));
+        // What the request covers: everything collected so far of each class it keeps for now.
+        for (const { dataClass } of restricted) {
+          const row = rows.get(RetentionClassEntity, { subjectId, dataClass });
+          if (row === undefined) continue;
+          changes.push(
+            put(RetentionClassEntity, { ...row, erasureCoveredPosition: row.lastCollectedPosition }),
+          );
+        }
         changes.push(
           put(RetentionSubjectEntity, {
             ...subject(),
@@ -152,15 +171,19 @@ export const retentionProjection: Projection = {
       case 'PersonalDataShredded': {
         const shreddedAt = body.instant('shreddedAt');
         const reason = body.string('reason');
+        // `erasure_covered`: only the keys retired by the erasure request went, i.e. the data collected up to
+        // the request; data collected since (under new keys) is still held.
+        const coveredOnly = body.optionalString('coverage') === 'erasure_covered';
         for (const dataClass of shreddedClasses(event)) {
           const row = rows.get(RetentionClassEntity, { subjectId, dataClass });
           // A class never collected has nothing to shred: no row to keep.
           if (row === undefined) continue;
+          const upTo = coveredOnly ? (row.erasureCoveredPosition ?? event.position) : event.position;
           changes.push(
             put(RetentionClassEntity, {
               ...row,
               shreddedAt,
-              shreddedPosition: event.position,
+              shreddedPosition: upTo,
               shredReason: reason,
             }),
           );
@@ -184,6 +207,7 @@ function collect(rows: RowView, subjectId: string, dataClass: string, event: Pro
     shreddedAt: row?.shreddedAt ?? null,
     shreddedPosition: row?.shreddedPosition ?? null,
     shredReason: row?.shredReason ?? null,
+    erasureCoveredPosition: row?.erasureCoveredPosition ?? null,
   });
 }
 

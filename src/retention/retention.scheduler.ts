@@ -119,6 +119,7 @@ export class RetentionScheduler implements OnApplicationBootstrap, OnApplication
             dataClasses: item.dataClasses,
             reason: item.reason,
             ...(item.requestId === null ? {} : { requestId: item.requestId }),
+            ...(item.coverage === 'erasure_covered' ? { coverage: item.coverage } : {}),
           },
           {
             actor: { kind: 'system', id: 'retention-scheduler', roles: [] },

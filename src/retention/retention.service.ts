@@ -32,6 +32,11 @@ export interface DueShred {
   readonly collectedPositions: number[];
   /** `erasure_request` when an erasure request made it due; `retention_expired` when its period ended. */
   readonly reason: 'erasure_request' | 'retention_expired';
+  /**
+   * `erasure_covered`: only the data the erasure request covered (its retired keys); `all`: every key of the
+   * classes.
+   */
+  readonly coverage: 'all' | 'erasure_covered';
   /** The erasure request this carries out: the one that made it due, or that restricted it until now. */
   readonly requestId: string | null;
 }
@@ -184,6 +189,7 @@ export class RetentionService {
       dataClasses: [...entry.classes],
       collectedPositions: entry.positions,
       reason: entry.reason,
+      coverage: entry.reason === 'erasure_request' ? 'erasure_covered' : 'all',
       requestId: entry.requestId,
     }));
   }
@@ -227,8 +233,8 @@ export class RetentionService {
   private async erasureCandidates(dataClass: DataClass, now: string, limit: number): Promise<string[]> {
     const sql = `SELECT c.subject_id FROM retention_classes c
       JOIN retention_subjects s ON s.subject_id = c.subject_id
-      WHERE c.data_class = ? AND s.erasure_requested_at <= ? AND c.last_collected_at <= s.erasure_requested_at
-        AND (c.shredded_position IS NULL OR c.last_collected_position > c.shredded_position) AND s.hold_count = 0
+      WHERE c.data_class = ? AND s.erasure_requested_at <= ? AND c.erasure_covered_position IS NOT NULL
+        AND (c.shredded_position IS NULL OR c.shredded_position < c.erasure_covered_position) AND s.hold_count = 0
       ORDER BY s.erasure_requested_at, c.subject_id LIMIT ?`;
     return this.subjectIds(sql, [dataClass, now, limit]);
   }

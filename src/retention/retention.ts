@@ -14,6 +14,8 @@ export interface ClassFacts {
   readonly shreddedAt: string | null;
   readonly shreddedPosition: number | null;
   readonly shredReason: string | null;
+  /** Data collected up to this position is covered by an erasure request that kept it for now (restricted). */
+  readonly erasureCoveredPosition: number | null;
 }
 
 export interface SubjectFacts {
@@ -93,14 +95,15 @@ function periodStart(
 }
 
 /**
- * Whether an erasure request covers the class's data: it was all collected before the request (data collected
- * after a request, under a new consent, is new processing the old request does not reach).
+ * Whether data an erasure request kept for now (restricted) is still there: collected up to the request and not
+ * shredded since. Data collected after the request (new keys, e.g. under a new consent) is new processing the
+ * request does not reach.
  */
-function erasureCovers(facts: ClassFacts | undefined, subject: SubjectFacts): boolean {
+export function erasureCovers(facts: ClassFacts | undefined): boolean {
   return (
     facts !== undefined &&
-    subject.erasureRequestedAt !== null &&
-    Date.parse(facts.lastCollectedAt) <= Date.parse(subject.erasureRequestedAt)
+    facts.erasureCoveredPosition !== null &&
+    (facts.shreddedPosition === null || facts.shreddedPosition < facts.erasureCoveredPosition)
   );
 }
 
@@ -115,7 +118,7 @@ export function assessClass(
   const started = periodStart(rule, facts, subject);
   let dueAt = started === null ? null : addDuration(started, rule.period);
   let erasureRequestId: string | null = null;
-  if (held && !rule.legalObligation && erasureCovers(facts, subject) && subject.erasureRequestedAt !== null) {
+  if (held && !rule.legalObligation && erasureCovers(facts) && subject.erasureRequestedAt !== null) {
     // No obligation keeps it: the erasure request makes it due at once (only a legal hold can postpone it).
     if (dueAt === null || Date.parse(subject.erasureRequestedAt) < Date.parse(dueAt)) {
       dueAt = subject.erasureRequestedAt;
@@ -124,7 +127,7 @@ export function assessClass(
   }
   const restrictedBy = subject.restricted.find((entry) => entry.dataClass === dataClass);
   const restriction =
-    held && restrictedBy !== undefined && subject.erasureRequestId !== null && erasureCovers(facts, subject)
+    held && restrictedBy !== undefined && subject.erasureRequestId !== null && erasureCovers(facts)
       ? { basis: restrictedBy.basis, requestId: subject.erasureRequestId }
       : null;
   const due = held && dueAt !== null && Date.parse(dueAt) <= now.getTime();

@@ -290,6 +290,79 @@ describeWithService(
         expect(second.body).toEqual(first.body);
       });
 
+      it('an erasure under a legal hold covers the data held then: at the release that data goes, data collected since stays', async () => {
+        const person = await enrol(api, 'erasehold');
+        const hold = await api.post('privacy', `/v1/subjects/${person.subjectId}/legal-holds`, {
+          reason: 'case-2026-200',
+        });
+        expect(hold.status).toBe(201);
+        const erasure = await api.post('privacy', `/v1/subjects/${person.subjectId}/erasure-requests`, {
+          ground: 'objection',
+        });
+        expect(erasure.status, JSON.stringify(erasure.body)).toBe(201);
+        expect(erasure.body.erased).toEqual([]);
+        const bases = Object.fromEntries(
+          (erasure.body.restricted as { dataClass: string; basis: string }[]).map((r) => [
+            r.dataClass,
+            r.basis,
+          ]),
+        );
+        expect(bases).toMatchObject({
+          contact_address: 'legal_hold',
+          consent_evidence: 'legal_hold',
+          identity_attributes: 'legal_obligation',
+        });
+
+        // The person consents again, with new evidence: new processing, under a new key.
+        const newAgent = `Mozilla/5.0 returning-${randomBytes(4).toString('hex')}`;
+        const again = await api.post('operator', `/v1/subjects/${person.subjectId}/consents`, {
+          scopes: ['identity_verification'],
+          noticeVersion: '2026-02',
+          locale: 'de-DE',
+          channel: 'web',
+          evidence: { userAgent: newAgent },
+        });
+        expect(again.status, JSON.stringify(again.body)).toBe(201);
+
+        expect(await runScheduler()).toBe(0); // the hold keeps everything
+        const release = await api.post(
+          'privacy',
+          `/v1/subjects/${person.subjectId}/legal-holds/${hold.body.holdId as string}/release`,
+        );
+        expect(release.status).toBe(200);
+        expect(await runScheduler()).toBe(1);
+
+        const stream = await t.app.get<EventStore>(EVENT_STORE).readStream(`kyc-subject-${person.subjectId}`);
+        const shred = stream.filter((e) => e.type === 'PersonalDataShredded');
+        expect(shred.map((e) => e.data)).toEqual([
+          expect.objectContaining({
+            dataClasses: ['contact_address', 'consent_evidence'],
+            reason: 'erasure_request',
+            requestId: erasure.body.requestId,
+            coverage: 'erasure_covered',
+          }),
+        ]);
+
+        const read = await personalDataOf(person.subjectId);
+        const evidence = read.items.filter((i) => i.dataClass === 'consent_evidence');
+        expect(evidence.map((i) => i.state)).toEqual(['shredded', 'clear']);
+        expect(evidence[1]?.value).toEqual({ userAgent: newAgent });
+        expect(read.items.find((i) => i.dataClass === 'contact_address')?.state).toBe('shredded');
+        expect(read.items.find((i) => i.dataClass === 'identity_attributes')?.state).toBe('restricted');
+        const disclosed = JSON.stringify(read);
+        for (const value of [...(person.pii.consent_evidence ?? []), ...(person.pii.contact_address ?? [])]) {
+          expect(disclosed).not.toContain(value);
+        }
+
+        const view = await retention(person.subjectId, await head());
+        expect(view.consent_evidence).toMatchObject({ status: 'held', restriction: null, shreddable: false });
+        expect(view.contact_address).toMatchObject({ status: 'shredded', shredReason: 'erasure_request' });
+        expect(view.identity_attributes).toMatchObject({
+          status: 'restricted',
+          restriction: { basis: 'legal_obligation', requestId: erasure.body.requestId },
+        });
+      });
+
       it('consent withdrawal stops new processing of the session', async () => {
         const subjectId = newSubjectId();
         const consent = await api.post('operator', `/v1/subjects/${subjectId}/consents`, {
@@ -402,6 +475,17 @@ describeWithService(
         const shreddedStrings = [ended, held].flatMap((p) => Object.values(p.pii).flat());
         expect(shreddedStrings.length).toBeGreaterThan(10);
         await expectNowhere(shreddedStrings, [ended.subjectId, held.subjectId]);
+      });
+
+      it('projected every event of these journeys: no projection parked one', async () => {
+        const health = await api.get<{
+          components: Record<string, { details?: { parkedEvents?: number } }>;
+        }>(null, '/health');
+        expect(Object.keys(health.body.components)).toContain('projection:retention');
+        const parked = Object.entries(health.body.components)
+          .filter(([, component]) => (component.details?.parkedEvents ?? 0) > 0)
+          .map(([name]) => name);
+        expect(parked).toEqual([]);
       });
 
       /** Searches the event store file, every read-model table, the logs and every Kafka record. */

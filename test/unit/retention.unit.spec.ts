@@ -43,6 +43,7 @@ function collected(at: string, position: number, more: Partial<ClassFacts> = {})
     shreddedAt: null,
     shreddedPosition: null,
     shredReason: null,
+    erasureCoveredPosition: null,
     ...more,
   };
 }
@@ -243,14 +244,12 @@ describe(assessClass.name, () => {
       erasureRequestId: 'req-1',
       erasureRequestedAt: '2026-03-01T00:00:00.000Z',
     });
+    /** Data the request kept for now (restricted): collected up to position 5, covered up to 5. */
+    const covered = (at: string, more: Partial<ClassFacts> = {}): ClassFacts =>
+      collected(at, 5, { erasureCoveredPosition: 5, ...more });
 
-    it('make a class no obligation keeps due at the request time', () => {
-      const assessed = assess(
-        'contact_address',
-        CONTACT,
-        collected('2026-01-01T00:00:00.000Z', 5),
-        requested,
-      );
+    it('make the data of a class no obligation keeps due at the request time', () => {
+      const assessed = assess('contact_address', CONTACT, covered('2026-01-01T00:00:00.000Z'), requested);
       expect(assessed).toMatchObject({
         status: 'held',
         periodStartedAt: '2026-01-01T00:00:00.000Z',
@@ -265,7 +264,7 @@ describe(assessClass.name, () => {
       const assessed = assess(
         'contact_address',
         CONTACT,
-        collected('2026-01-01T00:00:00.000Z', 5),
+        covered('2026-01-01T00:00:00.000Z'),
         requested,
         new Date('2026-02-28T00:00:00.000Z'),
       );
@@ -273,12 +272,7 @@ describe(assessClass.name, () => {
     });
 
     it('leave a period that ended before the request as the reason (retention, not erasure)', () => {
-      const assessed = assess(
-        'contact_address',
-        CONTACT,
-        collected('2020-01-01T00:00:00.000Z', 5),
-        requested,
-      );
+      const assessed = assess('contact_address', CONTACT, covered('2020-01-01T00:00:00.000Z'), requested);
       expect(assessed).toMatchObject({
         dueAt: '2022-01-01T00:00:00.000Z',
         erasureRequestId: null,
@@ -292,7 +286,7 @@ describe(assessClass.name, () => {
     ])(
       'do not touch a class a legal obligation keeps (relationship ended $relationshipEndedAt)',
       ({ relationshipEndedAt, dueAt }) => {
-        const assessed = assess('identity_attributes', AML, collected('2026-01-01T00:00:00.000Z', 5), {
+        const assessed = assess('identity_attributes', AML, covered('2026-01-01T00:00:00.000Z'), {
           ...requested,
           relationshipEndedAt,
         });
@@ -300,7 +294,7 @@ describe(assessClass.name, () => {
       },
     );
 
-    it('do not reach data collected after the request', () => {
+    it('do not reach data collected after the request (no coverage)', () => {
       const later = collected('2026-03-01T00:00:00.001Z', 50, {
         firstCollectedAt: '2025-12-01T00:00:00.000Z',
       });
@@ -313,16 +307,29 @@ describe(assessClass.name, () => {
       });
     });
 
-    it('reach data collected at the very instant of the request', () => {
-      const same = collected('2026-03-01T00:00:00.000Z', 50);
-      expect(assess('contact_address', CONTACT, same, requested)).toMatchObject({
+    it('keep the covered data due when the class is collected again after the request', () => {
+      const again = covered('2026-01-01T00:00:00.000Z', {
+        lastCollectedAt: '2026-04-01T00:00:00.000Z',
+        lastCollectedPosition: 50,
+      });
+      expect(assess('contact_address', CONTACT, again, requested)).toMatchObject({
+        status: 'held',
         dueAt: '2026-03-01T00:00:00.000Z',
         erasureRequestId: 'req-1',
+        shreddable: true,
+      });
+      // Once the covered data is shredded (up to its position), the new data is held for its own period.
+      const after = { ...again, shreddedAt: '2026-04-02T00:00:00.000Z', shreddedPosition: 5 };
+      expect(assess('contact_address', CONTACT, after, requested)).toMatchObject({
+        status: 'held',
+        dueAt: '2028-04-01T00:00:00.000Z',
+        erasureRequestId: null,
+        shreddable: false,
       });
     });
 
     it('wait for a legal hold: due at the request time, but not shreddable', () => {
-      const assessed = assess('contact_address', CONTACT, collected('2026-01-01T00:00:00.000Z', 5), {
+      const assessed = assess('contact_address', CONTACT, covered('2026-01-01T00:00:00.000Z'), {
         ...requested,
         activeHolds: ['hold-9'],
       });
@@ -335,7 +342,7 @@ describe(assessClass.name, () => {
     });
 
     it('have nothing to do for a class already shredded', () => {
-      const shredded = collected('2026-01-01T00:00:00.000Z', 5, {
+      const shredded = covered('2026-01-01T00:00:00.000Z', {
         shreddedAt: '2026-03-01T00:00:00.000Z',
         shreddedPosition: 9,
         shredReason: 'erasure_request',
@@ -359,7 +366,7 @@ describe(assessClass.name, () => {
       ],
       activeHolds: ['hold-3'],
     });
-    const before = collected('2026-01-01T00:00:00.000Z', 5);
+    const before = collected('2026-01-01T00:00:00.000Z', 5, { erasureCoveredPosition: 5 });
 
     it.each([
       {
@@ -387,7 +394,7 @@ describe(assessClass.name, () => {
         restriction: null,
       },
       {
-        case: 'a restricted class collected again after the request',
+        case: 'a restricted class first collected after the request',
         dataClass: 'identity_attributes',
         rule: AML,
         facts: collected('2026-04-01T00:00:00.000Z', 60),
@@ -395,10 +402,19 @@ describe(assessClass.name, () => {
         restriction: null,
       },
       {
+        case: 'a restricted class collected again after the request (the covered data stays restricted)',
+        dataClass: 'identity_attributes',
+        rule: AML,
+        facts: collected('2026-01-01T00:00:00.000Z', 60, { erasureCoveredPosition: 5 }),
+        status: 'restricted',
+        restriction: { basis: 'legal_obligation', requestId: 'req-2' },
+      },
+      {
         case: 'a restricted class shredded since',
         dataClass: 'contact_address',
         rule: CONTACT,
         facts: collected('2026-01-01T00:00:00.000Z', 5, {
+          erasureCoveredPosition: 5,
           shreddedAt: '2026-05-01T00:00:00.000Z',
           shreddedPosition: 70,
           shredReason: 'erasure_request',

@@ -86,6 +86,8 @@ export type ShredPersonalData = {
     readonly dataClasses: readonly string[];
     readonly reason: string;
     readonly requestId?: string;
+    /** `erasure_covered` when only the keys an erasure request retired were destroyed. */
+    readonly coverage?: string;
     readonly now: string;
   };
 };

@@ -246,6 +246,14 @@ export function shredPersonalData(command: ShredPersonalData, state: SubjectStat
   if (state.shredIds.has(shredId)) return [];
   const requestId =
     input.requestId === undefined ? undefined : requireText(input.requestId, 'requestId', ID_MAX);
+  if (input.coverage !== undefined && input.coverage !== 'erasure_covered') {
+    throw new DomainValidationError('coverage must be erasure_covered when given', { field: 'coverage' });
+  }
+  if (input.coverage !== undefined && requestId === undefined) {
+    throw new DomainValidationError('a shred of erasure-covered data names the request', {
+      field: 'requestId',
+    });
+  }
   return [
     {
       type: 'PersonalDataShredded',
@@ -254,6 +262,7 @@ export function shredPersonalData(command: ShredPersonalData, state: SubjectStat
         dataClasses,
         reason: input.reason as ShredReason,
         ...(requestId === undefined ? {} : { requestId }),
+        ...(input.coverage === undefined ? {} : { coverage: input.coverage }),
         shreddedAt,
       },
     },

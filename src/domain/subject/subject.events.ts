@@ -159,6 +159,11 @@ export type PersonalDataShredded = {
     readonly reason: ShredReason;
     /** The erasure request this carries out, for `erasure_request`, and for restricted classes shredded later. */
     readonly requestId?: string;
+    /**
+     * `erasure_covered`: only the data the erasure request covered went (the keys it retired); data of these
+     * classes collected after the request is still held. Absent: every key of the classes was destroyed.
+     */
+    readonly coverage?: 'erasure_covered';
     readonly shreddedAt: string;
   };
 };

@@ -5,6 +5,7 @@ import { MIGRATIONS as WEBHOOK_MIGRATIONS } from '../../webhooks/persistence';
 import { KeyStore1764180000000 } from './1764180000000-key-store';
 import { Idempotency1764190000000 } from './1764190000000-idempotency';
 import { AuditLeaves1764195000000 } from './1764195000000-audit-leaves';
+import { KeyEpochs1764226000000 } from './1764226000000-key-epochs';
 
 /**
  * Every migration. TypeORM runs them in the order of the timestamp in their class name, so features keep their
@@ -18,4 +19,5 @@ export const MIGRATIONS = [
   ...PUBLISHER_MIGRATIONS,
   ...WEBHOOK_MIGRATIONS,
   ...RETENTION_MIGRATIONS,
+  KeyEpochs1764226000000,
 ];

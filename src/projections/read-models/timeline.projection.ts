@@ -21,7 +21,7 @@ const DETAIL_FIELDS: Readonly<Record<string, readonly string[]>> = {
   PersonalDataAccessed: ['accessId', 'accessedBy', 'roles', 'dataClasses'],
   // What was erased at once, what is kept and why (legal basis from the policy, holds), what was not held.
   ErasureRequested: ['requestId', 'ground', 'erased', 'restricted', 'notHeld'],
-  PersonalDataShredded: ['shredId', 'dataClasses', 'reason', 'requestId'],
+  PersonalDataShredded: ['shredId', 'dataClasses', 'reason', 'requestId', 'coverage'],
   VerificationInitiated: [
     'jurisdiction',
     'segment',

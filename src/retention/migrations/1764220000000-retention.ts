@@ -38,6 +38,7 @@ const TABLES: readonly { table: Table; indices: TableIndex[] }[] = [
         varchar('shredded_at', 30, true),
         bigint('shredded_position', true),
         varchar('shred_reason', 40, true),
+        bigint('erasure_covered_position', true),
       ],
     }),
     indices: [
