@@ -6,6 +6,7 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
  * (when) but loses the wrapped bytes: that is the crypto-shred.
  */
 @Entity({ name: 'data_keys' })
+@Index('data_keys_subject_class', ['subjectId', 'dataClass'])
 @Index('data_keys_active', ['subjectId', 'dataClass'], {
   unique: true,
   where: 'destroyed_at IS NULL AND retired_at IS NULL',

@@ -10,7 +10,7 @@ import { jsonColumn, positionColumn } from '../projections/core/column-transform
 
 /** One (subject, data class) the ledger collected personal data of. */
 @Entity({ name: 'retention_classes' })
-@Index('idx_retention_classes_class', ['dataClass', 'lastCollectedAt'])
+@Index('idx_retention_classes_class', ['dataClass', 'lastCollectedAt', 'subjectId'])
 export class RetentionClassEntity {
   @PrimaryColumn({
     name: 'subject_id',
@@ -58,7 +58,8 @@ export class RetentionClassEntity {
 
 /** What the subject's stream says about retention. */
 @Entity({ name: 'retention_subjects' })
-@Index('idx_retention_subjects_relationship', ['relationshipEndedAt'])
+@Index('idx_retention_subjects_relationship', ['relationshipEndedAt', 'subjectId'])
+@Index('idx_retention_subjects_erasure', ['erasureRequestedAt', 'subjectId'])
 export class RetentionSubjectEntity {
   @PrimaryColumn({
     name: 'subject_id',

@@ -13,11 +13,9 @@ import type { AppConfig } from '../config/config';
 import { DomainError } from '../domain/shared/domain-error';
 import { HealthRegistry } from '../observability/health-registry';
 import { MetricsRegistry } from '../observability/metrics';
-import { ProjectionProgress } from '../projections/core/projection-progress';
 import { uuidV5 } from '../shared/deterministic-uuid';
 import { ShredPersonalDataCommand, type ShredOutcome } from './erasure.handlers';
-import { RETENTION } from './retention.projection';
-import { type DueShred, RetentionService } from './retention.service';
+import { type DueCursor, type DueShred, RetentionService } from './retention.service';
 
 /** (subject, class) pairs looked at per batch; a run goes on batch after batch while it still shreds. */
 const BATCH = 500;
@@ -29,8 +27,6 @@ type ShredResult =
 
 /** Shreds in flight at once. */
 const CONCURRENCY = 8;
-/** How long a run waits for the retention read model to reflect a batch before it leaves the rest to the next. */
-const CATCH_UP_WAIT_MS = 30_000;
 
 export interface RetentionRun {
   /** Subjects whose shred was recorded by this run. */
@@ -59,7 +55,6 @@ export class RetentionScheduler implements OnApplicationBootstrap, OnApplication
   constructor(
     private readonly retention: RetentionService,
     private readonly commands: CommandBus,
-    private readonly progress: ProjectionProgress,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     health: HealthRegistry,
     metrics: MetricsRegistry,
@@ -147,30 +142,28 @@ export class RetentionScheduler implements OnApplicationBootstrap, OnApplication
     let refused = 0;
     let failed = 0;
     try {
+      const cursor: DueCursor = new Map();
       for (;;) {
-        const due = await this.retention.due(BATCH);
+        const due = await this.retention.due(BATCH, cursor);
+        if (due.length === 0) break;
         let recorded = 0;
-        let lastPosition = 0;
+        const failedBefore = failed;
         let next = 0;
         const worker = async (): Promise<void> => {
           for (let item = due[next++]; item !== undefined; item = due[next++]) {
             const result = await this.shred(item);
             if (result.kind === 'refused') refused += 1;
             else if (result.kind === 'failed') failed += 1;
-            else {
-              lastPosition = Math.max(lastPosition, result.position);
-              if (result.kind === 'recorded') recorded += 1;
-            }
+            else if (result.kind === 'recorded') recorded += 1;
           }
         };
         // Subjects are independent streams: several at once let the event store commit them together.
         await Promise.all(Array.from({ length: CONCURRENCY }, worker));
         shredded += recorded;
-        // Nothing new recorded: what is left is refused or failing; the next run tries again.
-        if (due.length < BATCH || recorded === 0) break;
-        // The next batch is read from the retention read model: let it see this batch's shreds first.
-        const caughtUp = await this.progress.waitFor(RETENTION, lastPosition, CATCH_UP_WAIT_MS);
-        if (!caughtUp.reached) break;
+        // Failures (the database, the event store): the next run tries again rather than failing on and on.
+        if (failed > failedBefore) break;
+        // The cursor moves the next batch past these candidates, so it never waits for the read model to show
+        // this batch's shreds (a hold placed meanwhile is refused by the domain).
       }
       this.lastError = undefined;
     } catch (error) {

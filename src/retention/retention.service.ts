@@ -3,7 +3,7 @@ import { DataSource, In } from 'typeorm';
 import { DATA_CLASSES, type DataClass } from '../crypto/data-classes';
 import type { RetentionRule } from '../domain/policy/policy.types';
 import { PolicyRegistry } from '../policy/policy-registry';
-import { numberPlaceholders, type SqlParam } from '../projections/core/sql-program';
+import { numberPlaceholders } from '../projections/core/sql-program';
 import { CLOCK, type Clock } from '../shared/clock';
 import {
   assessClass,
@@ -42,6 +42,18 @@ export interface DueShred {
 }
 
 type Row = Record<string, unknown>;
+
+/** Where candidates of a class come from: its period's anchor, or an erasure request. */
+type CandidateSource = 'relationship_end' | 'collection' | 'decision' | 'erasure';
+
+interface Candidate {
+  readonly subjectId: string;
+  /** The instant the candidate query orders by (with the subject id). */
+  readonly anchor: string;
+}
+
+/** How far a scheduler run has read each candidate query, by class and source. */
+export type DueCursor = Map<string, Candidate>;
 
 const str = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
@@ -129,9 +141,11 @@ export class RetentionService {
 
   /**
    * Shreds due now, grouped by subject, at most `limit` (subject, class) pairs. Candidates come from indexed
-   * queries per class and period anchor; each is then checked exactly by `assessClass`.
+   * queries per class and period anchor, in anchor order; each is then checked exactly by `assessClass`. A run
+   * passes the same `cursor` to every call: each query goes on after the last candidate it handed out, so a run
+   * reads every row once however far the read model lags behind the shreds.
    */
-  async due(limit: number): Promise<DueShred[]> {
+  async due(limit: number, cursor: DueCursor = new Map()): Promise<DueShred[]> {
     const now = this.clock.now();
     const { rules } = this.rules(now);
     const bySubject = new Map<
@@ -144,44 +158,48 @@ export class RetentionService {
         requestId: string | null;
       }
     >();
-    const seen = new Set<string>();
     let pairs = 0;
     for (const dataClass of DATA_CLASSES) {
       const rule = rules[dataClass];
-      const candidates = [
-        ...(await this.candidates(dataClass, rule, latestDueStart(rule.period, now), limit)),
-        ...(rule.legalObligation ? [] : await this.erasureCandidates(dataClass, now.toISOString(), limit)),
-      ];
-      const fresh = [...new Set(candidates)].filter((id) => !seen.has(`${id}\n${dataClass}`));
-      if (fresh.length === 0) continue;
-      const { facts } = await this.factsOf(fresh);
-      const rows = new Map(
-        (
-          await this.dataSource
-            .getRepository(RetentionClassEntity)
-            .findBy({ subjectId: In(fresh), dataClass })
-        ).map((row) => [row.subjectId, row]),
-      );
-      for (const subjectId of fresh) {
+      const sources: CandidateSource[] = rule.legalObligation ? [rule.from] : [rule.from, 'erasure'];
+      for (const source of sources) {
         if (pairs >= limit) break;
-        seen.add(`${subjectId}\n${dataClass}`);
-        const row = rows.get(subjectId);
-        if (row === undefined) continue;
-        const assessed = assessClass(dataClass, rule, row, facts.get(subjectId) ?? NO_SUBJECT_FACTS, now);
-        if (!assessed.shreddable) continue;
-        const reason = assessed.erasureRequestId === null ? 'retention_expired' : 'erasure_request';
-        const key = `${subjectId}\n${reason}`;
-        const target = bySubject.get(key) ?? {
-          subjectId,
-          classes: new Set<DataClass>(),
-          positions: [],
-          reason,
-          requestId: assessed.erasureRequestId ?? assessed.restriction?.requestId ?? null,
-        };
-        target.classes.add(dataClass);
-        target.positions.push(row.lastCollectedPosition);
-        bySubject.set(key, target);
-        pairs += 1;
+        const key = `${dataClass}\n${source}`;
+        const after = cursor.get(key) ?? { anchor: '', subjectId: '' };
+        const cutoff = source === 'erasure' ? now.toISOString() : latestDueStart(rule.period, now);
+        const candidates = await this.candidates(dataClass, source, cutoff, after, limit - pairs);
+        if (candidates.length === 0) continue;
+        const ids = candidates.map((candidate) => candidate.subjectId);
+        const { facts } = await this.factsOf(ids);
+        const rows = new Map(
+          (
+            await this.dataSource
+              .getRepository(RetentionClassEntity)
+              .findBy({ subjectId: In(ids), dataClass })
+          ).map((row) => [row.subjectId, row]),
+        );
+        for (const candidate of candidates) {
+          cursor.set(key, candidate);
+          const { subjectId } = candidate;
+          const row = rows.get(subjectId);
+          if (row === undefined) continue;
+          const assessed = assessClass(dataClass, rule, row, facts.get(subjectId) ?? NO_SUBJECT_FACTS, now);
+          if (!assessed.shreddable) continue;
+          const reason = assessed.erasureRequestId === null ? 'retention_expired' : 'erasure_request';
+          const group = `${subjectId}\n${reason}`;
+          const target = bySubject.get(group) ?? {
+            subjectId,
+            classes: new Set<DataClass>(),
+            positions: [],
+            reason,
+            requestId: assessed.erasureRequestId ?? assessed.restriction?.requestId ?? null,
+          };
+          if (target.classes.has(dataClass)) continue;
+          target.classes.add(dataClass);
+          target.positions.push(row.lastCollectedPosition);
+          bySubject.set(group, target);
+          pairs += 1;
+        }
       }
     }
     return [...bySubject.values()].map((entry) => ({
@@ -194,54 +212,66 @@ export class RetentionService {
     }));
   }
 
-  /** Subjects with held data of the class whose period may have ended (started at or before `cutoff`). */
+  /**
+   * Subjects with held data of the class whose period may have ended (started at or before `cutoff`), or, for
+   * `erasure`, whose erasure request covers data a hold no longer keeps — after `after` in (anchor, subject)
+   * order, which the indexes serve without sorting.
+   */
   private async candidates(
     dataClass: DataClass,
-    rule: RetentionRule,
+    source: CandidateSource,
     cutoff: string,
+    after: Candidate,
     limit: number,
-  ): Promise<string[]> {
+  ): Promise<Candidate[]> {
     const held = '(c.shredded_position IS NULL OR c.last_collected_position > c.shredded_position)';
-    const unheld = 'COALESCE(s.hold_count, 0) = 0';
     let sql: string;
-    switch (rule.from) {
+    switch (source) {
       case 'relationship_end':
-        sql = `SELECT c.subject_id FROM retention_classes c
-          JOIN retention_subjects s ON s.subject_id = c.subject_id
-          WHERE c.data_class = ? AND s.relationship_ended_at <= ? AND ${held} AND ${unheld}
-          ORDER BY s.relationship_ended_at, c.subject_id LIMIT ?`;
+        sql = `SELECT s.subject_id, s.relationship_ended_at AS anchor FROM retention_subjects s
+          JOIN retention_classes c ON c.subject_id = s.subject_id AND c.data_class = ?
+          WHERE s.relationship_ended_at <= ? AND (s.relationship_ended_at, s.subject_id) > (?, ?)
+            AND ${held} AND s.hold_count = 0
+          ORDER BY s.relationship_ended_at, s.subject_id LIMIT ?`;
         break;
       case 'collection':
-        sql = `SELECT c.subject_id FROM retention_classes c
+        sql = `SELECT c.subject_id, c.last_collected_at AS anchor FROM retention_classes c
           LEFT JOIN retention_subjects s ON s.subject_id = c.subject_id
-          WHERE c.data_class = ? AND c.last_collected_at <= ? AND ${held} AND ${unheld}
+          WHERE c.data_class = ? AND c.last_collected_at <= ? AND (c.last_collected_at, c.subject_id) > (?, ?)
+            AND ${held} AND COALESCE(s.hold_count, 0) = 0
           ORDER BY c.last_collected_at, c.subject_id LIMIT ?`;
         break;
       case 'decision':
-        sql = `SELECT c.subject_id FROM retention_classes c
+        sql = `SELECT c.subject_id, d.decided_at AS anchor FROM retention_classes c
           JOIN (SELECT subject_id, MAX(decided_at) AS decided_at FROM retention_sessions
                 WHERE decided_at IS NOT NULL GROUP BY subject_id) d ON d.subject_id = c.subject_id
           LEFT JOIN retention_subjects s ON s.subject_id = c.subject_id
-          WHERE c.data_class = ? AND d.decided_at <= ? AND ${held} AND ${unheld}
+          WHERE c.data_class = ? AND d.decided_at <= ? AND (d.decided_at, c.subject_id) > (?, ?)
+            AND ${held} AND COALESCE(s.hold_count, 0) = 0
           ORDER BY d.decided_at, c.subject_id LIMIT ?`;
         break;
+      case 'erasure':
+        sql = `SELECT s.subject_id, s.erasure_requested_at AS anchor FROM retention_subjects s
+          JOIN retention_classes c ON c.subject_id = s.subject_id AND c.data_class = ?
+          WHERE s.erasure_requested_at <= ? AND (s.erasure_requested_at, s.subject_id) > (?, ?)
+            AND c.erasure_covered_position IS NOT NULL
+            AND (c.shredded_position IS NULL OR c.shredded_position < c.erasure_covered_position)
+            AND s.hold_count = 0
+          ORDER BY s.erasure_requested_at, s.subject_id LIMIT ?`;
+        break;
     }
-    return this.subjectIds(sql, [dataClass, cutoff, limit]);
-  }
-
-  /** Subjects who asked for erasure of a class no obligation keeps, collected before the request. */
-  private async erasureCandidates(dataClass: DataClass, now: string, limit: number): Promise<string[]> {
-    const sql = `SELECT c.subject_id FROM retention_classes c
-      JOIN retention_subjects s ON s.subject_id = c.subject_id
-      WHERE c.data_class = ? AND s.erasure_requested_at <= ? AND c.erasure_covered_position IS NOT NULL
-        AND (c.shredded_position IS NULL OR c.shredded_position < c.erasure_covered_position) AND s.hold_count = 0
-      ORDER BY s.erasure_requested_at, c.subject_id LIMIT ?`;
-    return this.subjectIds(sql, [dataClass, now, limit]);
-  }
-
-  private async subjectIds(sql: string, params: readonly SqlParam[]): Promise<string[]> {
     const postgres = this.dataSource.options.type === 'postgres';
-    const rows = await this.dataSource.query<Row[]>(postgres ? numberPlaceholders(sql) : sql, [...params]);
-    return rows.map((row) => str(row.subject_id)).filter((id): id is string => id !== null);
+    const rows = await this.dataSource.query<Row[]>(postgres ? numberPlaceholders(sql) : sql, [
+      dataClass,
+      cutoff,
+      after.anchor,
+      after.subjectId,
+      limit,
+    ]);
+    return rows.flatMap((row) => {
+      const subjectId = str(row.subject_id);
+      const anchor = str(row.anchor);
+      return subjectId === null || anchor === null ? [] : [{ subjectId, anchor }];
+    });
   }
 }

@@ -358,6 +358,9 @@ export class SqliteEventStore implements EventStore {
           yield { kind: 'event', event };
         }
         if (page.length === SUBSCRIPTION_PAGE) continue;
+        // A short page holds every matching event up to the head read before it: a filtered subscription
+        // moves past the events that did not match, or each wake-up would scan them all again.
+        position = Math.max(position, headBeforeRead);
         if (!caughtUp) {
           caughtUp = true;
           yield { kind: 'caught_up', position: Math.max(position, headBeforeRead) };

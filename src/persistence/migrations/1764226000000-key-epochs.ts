@@ -23,9 +23,15 @@ export class KeyEpochs1764226000000 implements MigrationInterface {
         where: 'destroyed_at IS NULL AND retired_at IS NULL',
       }),
     );
+    // Every key of a subject and class, live, retired or destroyed (shredding and the live-class lookup).
+    await queryRunner.createIndex(
+      'data_keys',
+      new TableIndex({ name: 'data_keys_subject_class', columnNames: ['subject_id', 'data_class'] }),
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.dropIndex('data_keys', 'data_keys_subject_class');
     await queryRunner.dropIndex('data_keys', 'data_keys_active');
     await queryRunner.dropColumn('data_keys', 'retired_at');
     await queryRunner.createIndex(

@@ -44,7 +44,7 @@ const TABLES: readonly { table: Table; indices: TableIndex[] }[] = [
     indices: [
       new TableIndex({
         name: 'idx_retention_classes_class',
-        columnNames: ['data_class', 'last_collected_at'],
+        columnNames: ['data_class', 'last_collected_at', 'subject_id'],
       }),
     ],
   },
@@ -65,7 +65,11 @@ const TABLES: readonly { table: Table; indices: TableIndex[] }[] = [
     indices: [
       new TableIndex({
         name: 'idx_retention_subjects_relationship',
-        columnNames: ['relationship_ended_at'],
+        columnNames: ['relationship_ended_at', 'subject_id'],
+      }),
+      new TableIndex({
+        name: 'idx_retention_subjects_erasure',
+        columnNames: ['erasure_requested_at', 'subject_id'],
       }),
     ],
   },
