@@ -44,7 +44,8 @@ describe('SqliteEventStore filtered subscription', () => {
     const reads = vi.spyOn(store as unknown as { readAllSync: (after: number) => unknown }, 'readAllSync');
     const subscription = store.subscribeAll({ filter: { streamPrefixes: ['kyc-verification-'] } });
     const iterator = subscription[Symbol.asyncIterator]();
-    const next = async (): Promise<SubscriptionMessage> => (await iterator.next()).value as SubscriptionMessage;
+    const next = async (): Promise<SubscriptionMessage> =>
+      (await iterator.next()).value as SubscriptionMessage;
 
     expect(await next()).toMatchObject({ kind: 'event', event: { stream: 'kyc-verification-match1' } });
     expect(await next()).toEqual({ kind: 'caught_up', position: 51 });
