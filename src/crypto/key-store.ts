@@ -170,39 +170,9 @@ export class KeyStore {
 
   /** The active key of (subject, class), created on first use. */
   async activeKey(subjectId: string, dataClass: DataClass): Promise<DataKey> {
-    for (let attempt = 0; attempt < 3; attempt += 1) {
-      const row = await this.keys.findOneBy({
-        subjectId,
-        dataClass,
-        destroyedAt: IsNull(),
-        retiredAt: IsNull(),
-      });
-      if (row?.wrappedKey) {
-        return {
-          keyId: row.keyId,
-          key: this.kek.unwrap(decode(row.wrappedKey), context(subjectId, dataClass, row.keyId)),
-        };
-      }
-      const keyId = randomUUID();
-      const key = randomBytes(32);
-      try {
-        await this.keys.insert({
-          keyId,
-          subjectId,
-          dataClass,
-          wrappedKey: encode(this.kek.wrap(key, context(subjectId, dataClass, keyId))),
-          kekId: this.kek.id,
-          createdAt: this.now().toISOString(),
-          destroyedAt: null,
-          retiredAt: null,
-        });
-        return { keyId, key };
-      } catch (error) {
-        // Another request created the key at the same moment: use theirs.
-        if (attempt === 2) throw error;
-      }
-    }
-    throw new Error('unreachable');
+    const key = (await this.activeKeys(subjectId, [dataClass])).get(dataClass);
+    if (key === undefined) throw new Error(`no key for ${dataClass}`);
+    return key;
   }
 
   async lookup(subjectId: string, dataClass: string, keyId: string): Promise<KeyLookup> {

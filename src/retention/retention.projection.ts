@@ -114,26 +114,12 @@ export const retentionProjection: Projection = {
           }),
         );
         break;
-      case 'LegalHoldPlaced': {
-        const current = subject();
-        const holdId = body.string('holdId');
-        const activeHolds = current.activeHolds.includes(holdId)
-          ? current.activeHolds
-          : [...current.activeHolds, holdId];
-        changes.push(
-          put(RetentionSubjectEntity, {
-            ...current,
-            activeHolds,
-            holdCount: activeHolds.length,
-            updatedPosition: event.position,
-          }),
-        );
-        break;
-      }
+      case 'LegalHoldPlaced':
       case 'LegalHoldReleased': {
         const current = subject();
         const holdId = body.string('holdId');
-        const activeHolds = current.activeHolds.filter((id) => id !== holdId);
+        const others = current.activeHolds.filter((id) => id !== holdId);
+        const activeHolds = event.type === 'LegalHoldPlaced' ? [...others, holdId] : others;
         changes.push(
           put(RetentionSubjectEntity, {
             ...current,

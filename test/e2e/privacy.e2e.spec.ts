@@ -9,7 +9,8 @@ import { RetentionScheduler } from '../../src/retention/retention.scheduler';
 import { ManualClock } from '../../src/shared/clock';
 import { startTestApp, type TestApp } from '../support/app';
 import { client } from '../support/http';
-import { CLEAR, newSubjectId, SANCTIONS_HIT, vendorResult } from '../support/journey';
+import { CLEAR, newSubjectId, vendorResult } from '../support/journey';
+import { enrol } from '../support/privacy-journey';
 import { freshDatabase } from '../support/postgres';
 import { brokersOf, type ConsumedRecord, deleteTopics, readTopics } from '../support/publisher-kafka';
 import { describeWithService } from '../support/services';
@@ -23,14 +24,6 @@ import { describeWithService } from '../support/services';
 
 type Api = ReturnType<typeof client>;
 
-interface Person {
-  readonly subjectId: string;
-  readonly sessionId: string;
-  /** Every personal-data string sent for this subject, by the class it belongs to. */
-  readonly pii: Readonly<Record<string, readonly string[]>>;
-  readonly position: number;
-}
-
 const AML_CLASSES: string[] = [
   'identity_attributes',
   'document_media_refs',
@@ -39,76 +32,6 @@ const AML_CLASSES: string[] = [
 ];
 const START = new Date('2026-11-26T10:00:00.000Z');
 const YEAR_MS = 365 * 24 * 60 * 60 * 1000;
-
-/** Unique, searchable personal data for one person (nothing else in the system can contain these strings). */
-function personalData(tag: string): Record<string, string[]> {
-  const u = `${tag}${randomBytes(4).toString('hex')}`;
-  return {
-    identity_attributes: [`Erika Mustermann-${u}`, `DOCNR${u}`.toUpperCase()],
-    contact_address: [`Heidestrasse ${u}, 10557 Berlin`],
-    document_media_refs: [`imgfront_${u}`, `imgback_${u}`],
-    biometric_refs: [`selfie_${u}`],
-    review_notes: [`Reviewer saw a namesake of ${u} on the list`],
-    consent_evidence: [`Mozilla/5.0 consent-agent-${u}`],
-  };
-}
-
-async function enrol(api: Api, tag: string): Promise<Person> {
-  const subjectId = newSubjectId();
-  const pii = personalData(tag);
-  const consent = await api.post('operator', `/v1/subjects/${subjectId}/consents`, {
-    scopes: ['identity_verification'],
-    noticeVersion: '2026-01',
-    locale: 'de-DE',
-    channel: 'web',
-    evidence: { userAgent: pii.consent_evidence?.[0], ipAddress: '198.51.100.23' },
-  });
-  expect(consent.status, JSON.stringify(consent.body)).toBe(201);
-  const started = await api.post('operator', '/v1/verifications', {
-    subjectId,
-    jurisdiction: 'DE',
-    segment: 'retail',
-  });
-  expect(started.status, JSON.stringify(started.body)).toBe(201);
-  const sessionId = started.body.sessionId as string;
-  expect(
-    (
-      await api.post('operator', `/v1/verifications/${sessionId}/capture`, {
-        channel: 'web',
-        deviceClass: 'desktop',
-      })
-    ).status,
-  ).toBe(200);
-  const [fullName, documentNumber] = pii.identity_attributes ?? [];
-  const document = await api.post('operator', `/v1/verifications/${sessionId}/evidence`, {
-    kind: 'document',
-    documentType: 'passport',
-    issuingCountry: 'DE',
-    vendor: 'acme',
-    vendorReference: `doc_${sessionId.slice(0, 8)}`,
-    attributes: { fullName, documentNumber, dateOfBirth: '1990-01-31', address: pii.contact_address?.[0] },
-    mediaReferences: pii.document_media_refs,
-  });
-  expect(document.status, JSON.stringify(document.body)).toBe(201);
-  const selfie = await api.post('operator', `/v1/verifications/${sessionId}/evidence`, {
-    kind: 'selfie',
-    vendor: 'acme',
-    vendorReference: `selfie_ref_${sessionId.slice(0, 8)}`,
-    mediaReferences: pii.biometric_refs,
-  });
-  expect(selfie.status, JSON.stringify(selfie.body)).toBe(201);
-  expect(await vendorResult(api, sessionId, SANCTIONS_HIT)).toMatchObject({ status: 'pending_review' });
-  expect((await api.post('reviewer', `/v1/verifications/${sessionId}/review/assignment`, {})).status).toBe(
-    200,
-  );
-  const decision = await api.post('reviewer', `/v1/verifications/${sessionId}/review/decision`, {
-    outcome: 'approve',
-    reasonCodes: [],
-    note: pii.review_notes?.[0],
-  });
-  expect(decision.status, JSON.stringify(decision.body)).toBe(200);
-  return { subjectId, sessionId, pii, position: decision.body.position as number };
-}
 
 const after = (position: number): Record<string, string> => ({ 'x-min-position': String(position) });
 
@@ -350,7 +273,7 @@ describeWithService(
         expect(read.items.find((i) => i.dataClass === 'contact_address')?.state).toBe('shredded');
         expect(read.items.find((i) => i.dataClass === 'identity_attributes')?.state).toBe('restricted');
         const disclosed = JSON.stringify(read);
-        for (const value of [...(person.pii.consent_evidence ?? []), ...(person.pii.contact_address ?? [])]) {
+        for (const value of [...person.pii.consent_evidence, ...person.pii.contact_address]) {
           expect(disclosed).not.toContain(value);
         }
 
