@@ -16,6 +16,7 @@ import { Ledger } from '../eventstore/ledger';
 import { HealthRegistry } from '../observability/health-registry';
 import { MetricsRegistry } from '../observability/metrics';
 import { openDataSource, readModelDatabase } from '../persistence/data-source';
+import { reapplyShreds } from '../retention/reapply-shreds';
 import { systemClock } from '../shared/clock';
 
 /** A command-line mistake: printed with the usage text, exit code 2. */
@@ -142,5 +143,25 @@ export async function rotateKekCommand(args: readonly string[]): Promise<number>
     return 0;
   } finally {
     await dataSource.destroy();
+  }
+}
+
+/**
+ * After restoring the key store (read-model database) from a backup: destroys again every key the ledger says
+ * was shredded since. Run before the service serves traffic again.
+ */
+export async function reapplyShredsCommand(): Promise<number> {
+  const { config } = withEmbeddedSecrets(loadConfig());
+  if (!config.kek) throw new UsageError('no KEK configured');
+  const store = createEventStore(config);
+  const dataSource = await openDataSource(readModelDatabase(config));
+  try {
+    const keys = new KeyStore(dataSource, config.kek);
+    await keys.assertKek();
+    print(await reapplyShreds(store, keys));
+    return 0;
+  } finally {
+    await dataSource.destroy();
+    await store.close();
   }
 }

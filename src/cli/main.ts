@@ -4,6 +4,7 @@ import { REBUILD_USAGE, rebuildCommand } from '../projections/rebuild.command';
 import {
   exportCommand,
   publicKeyCommand,
+  reapplyShredsCommand,
   rotateKekCommand,
   UsageError,
   verifyBundleCommand,
@@ -22,6 +23,8 @@ commands:
   public-key                 print the checkpoint verification key (SPKI PEM) for auditors
   rotate-kek --new-kek-file <file>
                              re-wrap every data key under a new key-encryption key
+  reapply-shreds             after restoring the key store from a backup: destroy again every key the
+                             ledger says was shredded since
   ${REBUILD_USAGE}
   help                       this text
 
@@ -40,6 +43,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return publicKeyCommand();
     case 'rotate-kek':
       return rotateKekCommand(args);
+    case 'reapply-shreds':
+      return reapplyShredsCommand();
     case 'rebuild':
       await rebuildCommand(loadConfig(), args, (line) => process.stdout.write(`${line}\n`));
       return 0;

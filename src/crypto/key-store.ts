@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Database, Statement } from 'better-sqlite3';
-import { In, IsNull, Not, type DataSource, type Repository } from 'typeorm';
+import { In, IsNull, LessThanOrEqual, Not, type DataSource, type Repository } from 'typeorm';
 import type { Sealed } from './aes-gcm';
 import { InvalidKekError } from './crypto.errors';
 import { DataKeyEntity, KekCheckEntity } from './data-key.entity';
@@ -226,6 +226,31 @@ export class KeyStore {
     if (dataClasses.length === 0) return 0;
     const result = await this.keys.update(
       { subjectId, dataClass: In([...dataClasses]), destroyedAt: IsNull(), retiredAt: Not(IsNull()) },
+      { wrappedKey: null, destroyedAt: this.now().toISOString() },
+    );
+    return result.affected ?? 0;
+  }
+
+  /**
+   * Destroys again what a recorded shred destroyed, for a key store restored from a backup taken before it: the
+   * keys of these classes created up to the shred (only the retired ones for a shred of erasure-covered data).
+   * Keys created after the shred hold newer data and stay. Idempotent.
+   */
+  async reapplyShred(
+    subjectId: string,
+    dataClasses: readonly DataClass[],
+    shreddedAt: string,
+    retiredOnly: boolean,
+  ): Promise<number> {
+    if (dataClasses.length === 0) return 0;
+    const result = await this.keys.update(
+      {
+        subjectId,
+        dataClass: In([...dataClasses]),
+        destroyedAt: IsNull(),
+        createdAt: LessThanOrEqual(shreddedAt),
+        ...(retiredOnly ? { retiredAt: Not(IsNull()) } : {}),
+      },
       { wrappedKey: null, destroyedAt: this.now().toISOString() },
     );
     return result.affected ?? 0;
