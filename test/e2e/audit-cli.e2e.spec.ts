@@ -60,6 +60,7 @@ describe('audit command line: verify, export, verify-bundle offline', () => {
       noticeVersion: '2026-01',
       locale: 'de-DE',
       channel: 'web',
+      evidence: { userAgent: 'cli consent agent' },
     });
     sessionId = (
       await post('/v1/verifications', { subjectId: 'sub_cli', jurisdiction: 'DE', segment: 'retail' })
@@ -75,6 +76,18 @@ describe('audit command line: verify, export, verify-bundle offline', () => {
         { kind: 'sanctions', result: 'clear' },
       ],
     });
+    // A second subject asks for erasure: its consent evidence is shredded at once (keys, then the event).
+    await post('/v1/subjects/sub_cli_erased/consents', {
+      scopes: ['identity_verification'],
+      noticeVersion: '2026-01',
+      locale: 'de-DE',
+      channel: 'web',
+      evidence: { userAgent: 'cli consent agent 2' },
+    });
+    const erasure = await post('/v1/subjects/sub_cli_erased/erasure-requests', {
+      ground: 'consent_withdrawn',
+    });
+    expect(erasure.erased).toEqual(['consent_evidence']);
     service.kill('SIGTERM');
     await new Promise((r) => service.on('exit', r));
   }, 120_000);
@@ -121,5 +134,11 @@ describe('audit command line: verify, export, verify-bundle offline', () => {
     const usage = cli(['export', '--session', sessionId], env);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/--out <file> is required/);
+  });
+
+  it('reapply-shreds finds the recorded shred and, with the key store intact, nothing live to destroy', () => {
+    const run = cli(['reapply-shreds'], env);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({ shreds: 1, keysDestroyed: 0 });
   });
 });
