@@ -11,7 +11,9 @@ import {
   decideSubject,
   type RestrictedClass,
   type SubjectEvent,
+  type SubjectState,
 } from '../domain/subject';
+import { addDuration } from '../domain/policy/duration';
 import { subjectStream } from '../eventstore/stream-names';
 import { CLOCK, type Clock } from '../shared/clock';
 import { uuidV5 } from '../shared/deterministic-uuid';
@@ -77,16 +79,28 @@ export class RequestErasureHandler implements ICommandHandler<RequestErasureComm
       context.idempotencyScope === undefined ? randomUUID() : uuidV5(`${context.idempotencyScope}\nerasure`);
     const heldClasses = await this.keys.liveClasses(subjectId);
     const assessed = await this.retention.assess(subjectId);
-    const retention = Object.fromEntries(
-      assessed.classes.map((item) => [
-        item.dataClass,
-        {
-          legalObligation: item.legalObligation,
-          legalBasis: item.legalBasis,
-          retainUntil: item.legalObligation ? item.dueAt : null,
-        } satisfies DeciderRetention,
-      ]),
-    ) as Record<DataClass, DeciderRetention>;
+    /*
+     * Retention as of this command. Periods that run from the end of the relationship take it from the subject's
+     * own stream (the state the decider sees), not from the read model, which may not have it yet.
+     */
+    const retentionFor = (state: SubjectState): Record<DataClass, DeciderRetention> =>
+      Object.fromEntries(
+        assessed.classes.map((item) => {
+          const ended = state.relationshipEndedAt;
+          const until =
+            item.runsFrom !== 'relationship_end'
+              ? item.dueAt
+              : ended === undefined
+                ? null
+                : addDuration(ended, item.period);
+          const retention: DeciderRetention = {
+            legalObligation: item.legalObligation,
+            legalBasis: item.legalBasis,
+            retainUntil: item.legalObligation ? until : null,
+          };
+          return [item.dataClass, retention];
+        }),
+      ) as Record<DataClass, DeciderRetention>;
     const outcome = await this.runner.run(
       subjectAggregate(subjectId),
       subjectStream(subjectId),
@@ -99,7 +113,7 @@ export class RequestErasureHandler implements ICommandHandler<RequestErasureComm
               ground: request.ground,
               ...(request.reference === undefined ? {} : { reference: request.reference }),
               heldClasses,
-              retention,
+              retention: retentionFor(state),
               now,
             },
           },

@@ -286,6 +286,23 @@ describeWithService(
         });
       });
 
+      it('an erasure right after the end of the relationship says until when AML keeps each class', async () => {
+        const person = await enrol(api, 'ended-erase');
+        const ended = await api.post('privacy', `/v1/subjects/${person.subjectId}/relationship-end`, {
+          endedAt: '2024-02-29T00:00:00.000Z',
+        });
+        expect(ended.status).toBe(200);
+        // No X-Min-Position: the answer must not depend on the read model having seen the end yet.
+        const erasure = await api.post('privacy', `/v1/subjects/${person.subjectId}/erasure-requests`, {
+          ground: 'no_longer_necessary',
+        });
+        expect(erasure.status, JSON.stringify(erasure.body)).toBe(201);
+        const restricted = erasure.body.restricted as { dataClass: string; retainUntil: string | null }[];
+        expect(restricted.map((r) => r.dataClass).sort()).toEqual([...AML_CLASSES].sort());
+        for (const item of restricted) expect(item.retainUntil).toBe('2029-02-28T00:00:00.000Z');
+        expect(erasure.body.explanation).toContain('until 2029-02-28T00:00:00.000Z');
+      });
+
       it('consent withdrawal stops new processing of the session', async () => {
         const subjectId = newSubjectId();
         const consent = await api.post('operator', `/v1/subjects/${subjectId}/consents`, {
