@@ -195,19 +195,6 @@ export class KeyStore {
   }
 
   /**
-   * Crypto-shreds every live key of the subject in these classes, in one statement. Idempotent; returns how many
-   * keys were destroyed now.
-   */
-  async destroyClasses(subjectId: string, dataClasses: readonly DataClass[]): Promise<number> {
-    if (dataClasses.length === 0) return 0;
-    const result = await this.keys.update(
-      { subjectId, dataClass: In([...dataClasses]), destroyedAt: IsNull() },
-      { wrappedKey: null, destroyedAt: this.now().toISOString() },
-    );
-    return result.affected ?? 0;
-  }
-
-  /**
    * Stops the subject's active keys of these classes from encrypting new data (they still decrypt): what is
    * collected from now on gets new keys, so destroying the retired ones later shreds exactly the data held now.
    * Idempotent; returns how many keys were retired now.
@@ -221,26 +208,15 @@ export class KeyStore {
     return result.affected ?? 0;
   }
 
-  /** Crypto-shreds the retired (not the active) keys of these classes. Idempotent. */
-  async destroyRetired(subjectId: string, dataClasses: readonly DataClass[]): Promise<number> {
-    if (dataClasses.length === 0) return 0;
-    const result = await this.keys.update(
-      { subjectId, dataClass: In([...dataClasses]), destroyedAt: IsNull(), retiredAt: Not(IsNull()) },
-      { wrappedKey: null, destroyedAt: this.now().toISOString() },
-    );
-    return result.affected ?? 0;
-  }
-
   /**
-   * Destroys again what a recorded shred destroyed, for a key store restored from a backup taken before it: the
-   * keys of these classes created up to the shred (only the retired ones for a shred of erasure-covered data).
-   * Keys created after the shred hold newer data and stay. Idempotent.
+   * Crypto-shreds the subject's live keys of these classes in one statement: all of them, or only the retired
+   * ones (what an erasure request covered), or only those created up to an instant (a recorded shred applied
+   * again after a key-store restore). Idempotent; returns how many keys were destroyed now.
    */
-  async reapplyShred(
+  async destroyKeys(
     subjectId: string,
     dataClasses: readonly DataClass[],
-    shreddedAt: string,
-    retiredOnly: boolean,
+    scope: { readonly retiredOnly?: boolean; readonly createdUpTo?: string } = {},
   ): Promise<number> {
     if (dataClasses.length === 0) return 0;
     const result = await this.keys.update(
@@ -248,18 +224,9 @@ export class KeyStore {
         subjectId,
         dataClass: In([...dataClasses]),
         destroyedAt: IsNull(),
-        createdAt: LessThanOrEqual(shreddedAt),
-        ...(retiredOnly ? { retiredAt: Not(IsNull()) } : {}),
+        ...(scope.retiredOnly === true ? { retiredAt: Not(IsNull()) } : {}),
+        ...(scope.createdUpTo === undefined ? {} : { createdAt: LessThanOrEqual(scope.createdUpTo) }),
       },
-      { wrappedKey: null, destroyedAt: this.now().toISOString() },
-    );
-    return result.affected ?? 0;
-  }
-
-  /** Crypto-shreds every key of (subject, class). Idempotent; returns how many keys were destroyed now. */
-  async destroy(subjectId: string, dataClass: DataClass): Promise<number> {
-    const result = await this.keys.update(
-      { subjectId, dataClass, destroyedAt: IsNull() },
       { wrappedKey: null, destroyedAt: this.now().toISOString() },
     );
     return result.affected ?? 0;

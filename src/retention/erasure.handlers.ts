@@ -33,9 +33,9 @@ function shredKeys(keys: KeyStore, subjectId: string) {
           event.data.restricted.map((item) => item.dataClass),
         );
       } else if (event.type === 'PersonalDataShredded') {
-        if (event.data.coverage === 'erasure_covered')
-          await keys.destroyRetired(subjectId, event.data.dataClasses);
-        else await keys.destroyClasses(subjectId, event.data.dataClasses);
+        await keys.destroyKeys(subjectId, event.data.dataClasses, {
+          retiredOnly: event.data.coverage === 'erasure_covered',
+        });
       }
     }
   };

@@ -34,12 +34,10 @@ export async function reapplyShreds(store: EventStore, keys: KeyStore): Promise<
       const { dataClasses, shreddedAt, coverage } = event.data;
       if (subjectId === undefined || !Array.isArray(dataClasses) || typeof shreddedAt !== 'string') continue;
       shreds += 1;
-      keysDestroyed += await keys.reapplyShred(
-        subjectId,
-        dataClasses.filter(isDataClass),
-        shreddedAt,
-        coverage === 'erasure_covered',
-      );
+      keysDestroyed += await keys.destroyKeys(subjectId, dataClasses.filter(isDataClass), {
+        retiredOnly: coverage === 'erasure_covered',
+        createdUpTo: shreddedAt,
+      });
     }
     if (page.length < PAGE) return { shreds, keysDestroyed };
   }

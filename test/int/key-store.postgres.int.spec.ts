@@ -49,7 +49,7 @@ describeWithService('DATABASE_URL', 'KeyStore on PostgreSQL', (url) => {
     );
     expect(Buffer.from(row!.wrapped_key, 'base64').includes(key)).toBe(false);
 
-    expect(await keys.destroy('sub_shred', 'contact_address')).toBe(1);
+    expect(await keys.destroyKeys('sub_shred', ['contact_address'])).toBe(1);
     expect(await cipher.decrypt(eventId, section)).toEqual({ contact_address: { state: 'shredded' } });
     const [after] = await dataSource.query<{ wrapped_key: string | null; destroyed_at: string | null }[]>(
       `SELECT wrapped_key, destroyed_at FROM "${pg.schema}".data_keys WHERE subject_id = 'sub_shred'`,

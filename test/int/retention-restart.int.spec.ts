@@ -186,7 +186,7 @@ describeWithService(
       }
       const keys = app().app.get(KeyStore);
       // The crash: keys gone, no event written.
-      expect(await keys.destroyClasses(crashed.subjectId, AML_CLASSES)).toBe(AML_CLASSES.length);
+      expect(await keys.destroyKeys(crashed.subjectId, AML_CLASSES)).toBe(AML_CLASSES.length);
       expect(await shredsOf(crashed.subjectId)).toEqual([]);
       // Freeze the retention read model where it is (caught up, no shred seen) until the next test.
       await retentionRunner().stop();

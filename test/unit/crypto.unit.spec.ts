@@ -104,7 +104,7 @@ describe('KEK rotation', () => {
           }),
         });
       }
-      await t.keys.destroy('sub_4', 'contact_address');
+      await t.keys.destroyKeys('sub_4', ['contact_address']);
       const next = Kek.fromBase64(randomBytes(32).toString('base64'));
       expect(await t.keys.rotateKek(next)).toBe(9);
 

@@ -163,13 +163,13 @@ describe(Ledger.name, () => {
 
     it('makes shredded data unreadable while the chain still verifies', async () => {
       const stream = await writeJourney(uniqueId());
-      expect(await t.keys.destroy('sub_1', 'identity_attributes')).toBe(1);
+      expect(await t.keys.destroyKeys('sub_1', ['identity_attributes'])).toBe(1);
       const evidence = (await t.ledger.readStream(stream)).find((e) => e.type === 'EvidenceSubmitted');
       expect(await t.cipher.decrypt(evidence!.eventId, evidence!.pii)).toEqual({
         identity_attributes: { state: 'shredded' },
       });
       expect((await verifyLedger(t.store)).ok).toBe(true);
-      expect(await t.keys.destroy('sub_1', 'identity_attributes')).toBe(0);
+      expect(await t.keys.destroyKeys('sub_1', ['identity_attributes'])).toBe(0);
     });
   });
 

@@ -79,7 +79,7 @@ describe(reapplyShreds.name, () => {
     const backup = await snapshot(t); // the nightly backup of the key store
     await new Promise((resolve) => setTimeout(resolve, 5));
     const shreddedAt = new Date().toISOString();
-    expect(await keys.destroyClasses('sub_r', ['identity_attributes'])).toBe(1);
+    expect(await keys.destroyKeys('sub_r', ['identity_attributes'])).toBe(1);
     await recordShred(ledger, 'sub_r', ['identity_attributes'], shreddedAt);
     expect((await cipher.decrypt(old.eventId, old.pii)).identity_attributes).toEqual({ state: 'shredded' });
 
@@ -116,7 +116,7 @@ describe(reapplyShreds.name, () => {
     const backup = await snapshot(t);
     await new Promise((resolve) => setTimeout(resolve, 5));
     const shreddedAt = new Date().toISOString();
-    expect(await keys.destroyRetired('sub_e', ['consent_evidence'])).toBe(1);
+    expect(await keys.destroyKeys('sub_e', ['consent_evidence'], { retiredOnly: true })).toBe(1);
     await recordShred(ledger, 'sub_e', ['consent_evidence'], shreddedAt, 'erasure_covered');
 
     await restore(t, backup);
