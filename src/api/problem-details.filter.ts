@@ -104,6 +104,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const problem = this.toProblem(exception);
     problem.instance = request.path;
     if (problem.status === 401) response.setHeader('WWW-Authenticate', 'Bearer');
+    // Errors that know when a retry can succeed (a read model behind) say so.
+    const retryAfter = (exception as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds;
+    if (exception instanceof LedgerError && typeof retryAfter === 'number') {
+      response.setHeader('Retry-After', String(retryAfter));
+    }
     if (problem.status >= 500) {
       // No path: it can hold a subject id. The request's own line, same correlation id, names the route.
       this.logger.error({

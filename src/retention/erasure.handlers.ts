@@ -11,13 +11,20 @@ import {
   decideSubject,
   type RestrictedClass,
   type SubjectEvent,
-  type SubjectState,
 } from '../domain/subject';
-import { addDuration } from '../domain/policy/duration';
+import { EVENT_STORE, type EventStore } from '../eventstore/event-store.port';
 import { subjectStream } from '../eventstore/stream-names';
+import { ProjectionProgress } from '../projections/core/projection-progress';
+import { ReadModelBehindError } from '../projections/projection.errors';
+import { APP_CONFIG } from '../config/tokens';
+import type { AppConfig } from '../config/config';
 import { CLOCK, type Clock } from '../shared/clock';
 import { uuidV5 } from '../shared/deterministic-uuid';
+import { RETENTION } from './retention.projection';
 import { RetentionService } from './retention.service';
+
+/** Seconds after which a request refused because the read model was behind may be repeated. */
+const RETRY_AFTER_SECONDS = 1;
 
 /**
  * Key work before the events are recorded; idempotent, so a retried command may run it again. An erasure request
@@ -70,6 +77,9 @@ export class RequestErasureHandler implements ICommandHandler<RequestErasureComm
     private readonly runner: AggregateRunner,
     private readonly keys: KeyStore,
     private readonly retention: RetentionService,
+    private readonly progress: ProjectionProgress,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -78,29 +88,24 @@ export class RequestErasureHandler implements ICommandHandler<RequestErasureComm
     const requestId =
       context.idempotencyScope === undefined ? randomUUID() : uuidV5(`${context.idempotencyScope}\nerasure`);
     const heldClasses = await this.keys.liveClasses(subjectId);
+    // The assessment reads the retention read model: let it see everything recorded so far (the relationship
+    // end just recorded, the evidence just collected) first, or answer 503 and change nothing.
+    const head = await this.store.headPosition();
+    const caughtUp = await this.progress.waitFor(RETENTION, head, this.config.readWaitMs);
+    if (!caughtUp.reached) {
+      throw new ReadModelBehindError(RETENTION, head, caughtUp.position, RETRY_AFTER_SECONDS);
+    }
     const assessed = await this.retention.assess(subjectId);
-    /*
-     * Retention as of this command. Periods that run from the end of the relationship take it from the subject's
-     * own stream (the state the decider sees), not from the read model, which may not have it yet.
-     */
-    const retentionFor = (state: SubjectState): Record<DataClass, DeciderRetention> =>
-      Object.fromEntries(
-        assessed.classes.map((item) => {
-          const ended = state.relationshipEndedAt;
-          const until =
-            item.runsFrom !== 'relationship_end'
-              ? item.dueAt
-              : ended === undefined
-                ? null
-                : addDuration(ended, item.period);
-          const retention: DeciderRetention = {
-            legalObligation: item.legalObligation,
-            legalBasis: item.legalBasis,
-            retainUntil: item.legalObligation ? until : null,
-          };
-          return [item.dataClass, retention];
-        }),
-      ) as Record<DataClass, DeciderRetention>;
+    const retention = Object.fromEntries(
+      assessed.classes.map((item) => {
+        const entry: DeciderRetention = {
+          legalObligation: item.legalObligation,
+          legalBasis: item.legalBasis,
+          retainUntil: item.legalObligation ? item.dueAt : null,
+        };
+        return [item.dataClass, entry];
+      }),
+    ) as Record<DataClass, DeciderRetention>;
     const outcome = await this.runner.run(
       subjectAggregate(subjectId),
       subjectStream(subjectId),
@@ -113,7 +118,7 @@ export class RequestErasureHandler implements ICommandHandler<RequestErasureComm
               ground: request.ground,
               ...(request.reference === undefined ? {} : { reference: request.reference }),
               heldClasses,
-              retention: retentionFor(state),
+              retention,
               now,
             },
           },

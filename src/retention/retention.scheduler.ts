@@ -19,11 +19,9 @@ import { type DueCursor, type DueShred, RetentionService } from './retention.ser
 
 /** (subject, class) pairs looked at per batch; a run goes on batch after batch while it still shreds. */
 const BATCH = 500;
-type ShredResult =
-  | { readonly kind: 'recorded'; readonly position: number }
-  | { readonly kind: 'unchanged'; readonly position: number }
-  | { readonly kind: 'refused' }
-  | { readonly kind: 'failed' };
+
+/** What became of one due shred: recorded now, already recorded, refused by the domain, or failed. */
+type ShredResult = 'recorded' | 'unchanged' | 'refused' | 'failed';
 
 /** Shreds in flight at once. */
 const CONCURRENCY = 8;
@@ -124,16 +122,16 @@ export class RetentionScheduler implements OnApplicationBootstrap, OnApplication
           },
         ),
       );
-      if (!outcome.recorded) return { kind: 'unchanged', position: outcome.position };
+      if (!outcome.recorded) return 'unchanged';
       this.shreds.inc({ reason: item.reason });
-      return { kind: 'recorded', position: outcome.position };
+      return 'recorded';
     } catch (error) {
       // A domain refusal (a legal hold placed after the read model was read) settles it until the hold ends.
-      if (error instanceof DomainError) return { kind: 'refused' };
+      if (error instanceof DomainError) return 'refused';
       this.logger.warn(
         `shredding failed: ${error instanceof Error ? error.constructor.name : 'error'}; retried on the next run`,
       );
-      return { kind: 'failed' };
+      return 'failed';
     }
   }
 
@@ -152,9 +150,9 @@ export class RetentionScheduler implements OnApplicationBootstrap, OnApplication
         const worker = async (): Promise<void> => {
           for (let item = due[next++]; item !== undefined; item = due[next++]) {
             const result = await this.shred(item);
-            if (result.kind === 'refused') refused += 1;
-            else if (result.kind === 'failed') failed += 1;
-            else if (result.kind === 'recorded') recorded += 1;
+            if (result === 'refused') refused += 1;
+            else if (result === 'failed') failed += 1;
+            else if (result === 'recorded') recorded += 1;
           }
         };
         // Subjects are independent streams: several at once let the event store commit them together.

@@ -67,7 +67,6 @@ export class ReadYourWritesInterceptor implements NestInterceptor {
     const wanted = Number(header);
     const result = await this.progress.waitFor(projection, wanted, this.config.readWaitMs);
     if (!result.reached) {
-      response.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
       throw new ReadModelBehindError(projection, wanted, result.position, RETRY_AFTER_SECONDS);
     }
     response.setHeader('X-Read-Position', String(result.position));
