@@ -48,7 +48,8 @@ export class AggregateRunner {
   async run<S, E extends DomainEvent>(
     aggregate: Aggregate<S, E>,
     stream: string,
-    decide: (state: S) => readonly E[],
+    /** Pure, except that it may first read another stream the decision depends on (hence it may be async). */
+    decide: (state: S) => readonly E[] | Promise<readonly E[]>,
     context: CommandContext,
     /**
      * Work that must be done before the events are recorded (crypto-shredding: the keys go first, so an event
@@ -72,7 +73,7 @@ export class AggregateRunner {
         return { state, revision, position, appended: [], replayed: true };
       }
 
-      const events = decide(state);
+      const events = await decide(state);
       if (events.length === 0) return { state, revision, position, appended: [], replayed: false };
 
       const subjectId = aggregate.subjectOf(state, events);

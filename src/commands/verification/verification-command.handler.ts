@@ -93,14 +93,15 @@ export class VerificationCommandHandler implements ICommandHandler<
       );
       consent = consentInForce(subject.state, 'identity_verification');
       assertNotRestricted(input.subjectId, subject.state);
-    } else if (NEW_PROCESSING.has(input.type) && given !== undefined) {
-      await this.assertMayProcess(given);
     }
 
     const outcome = await this.runner.run(
       verificationAggregate,
       verificationStream(sessionId),
-      (state) => decide(this.toCommand(input, state, { sessionId, now, consent, overrideId }), state),
+      async (state) => {
+        if (NEW_PROCESSING.has(input.type)) await this.assertMayProcess(state);
+        return decide(this.toCommand(input, state, { sessionId, now, consent, overrideId }), state);
+      },
       context,
     );
     return {
@@ -117,10 +118,9 @@ export class VerificationCommandHandler implements ICommandHandler<
    * another covering the scope, still in force (GDPR Art. 7(3)), and no erasure request restricting the subject.
    * Records of processing already done (vendor results, reviews, decisions) are still accepted.
    */
-  private async assertMayProcess(sessionId: string): Promise<void> {
-    const session = await this.runner.load(verificationAggregate, verificationStream(sessionId));
-    if (session.state.status === 'none') return; // the decider answers for an unknown session
-    const subjectId = session.state.subjectId;
+  private async assertMayProcess(session: VerificationState): Promise<void> {
+    if (session.status === 'none') return; // the decider answers for an unknown session
+    const subjectId = session.subjectId;
     const subject = await this.runner.load(subjectAggregate(subjectId), subjectStream(subjectId));
     if (consentInForce(subject.state, 'identity_verification') === undefined) {
       throw new ConsentRequiredError(subjectId, 'identity_verification');
