@@ -9,7 +9,7 @@ import { AggregateRunner } from '../commands/aggregate-runner';
 import { subjectAggregate } from '../commands/subject/subject.aggregate';
 import { type DataClass, isDataClass } from '../crypto/data-classes';
 import { PiiCipher } from '../crypto/pii-cipher';
-import { decideSubject } from '../domain/subject';
+import { decideSubject, restrictionOf } from '../domain/subject';
 import type { LedgerEvent } from '../eventstore/envelope';
 import { EVENT_STORE, type EventStore } from '../eventstore/event-store.port';
 import { Ledger } from '../eventstore/ledger';
@@ -100,35 +100,23 @@ export class PersonalDataController {
     const events = await this.eventsOf(subjectId);
     const withPii = events.filter((e) => e.pii !== null);
     const { state: subject } = await this.runner.load(subjectAggregate(subjectId), subjectStream(subjectId));
-    /** The erasure request restricting this class of this event, if one does (data recorded before it). */
-    const restrictionOf = (event: LedgerEvent, dataClass: string): PersonalDataItem['restriction'] => {
-      for (const request of subject.erasureRequests.values()) {
-        if (Date.parse(event.metadata.recordedAt) > Date.parse(request.requestedAt)) continue;
-        const restricted = request.restricted.find((item) => item.dataClass === dataClass);
-        if (restricted === undefined) continue;
-        // Shredded since the request: the data it kept is gone (the item shows as shredded).
-        const shreddedAt = subject.shredded.get(restricted.dataClass);
-        if (shreddedAt !== undefined && Date.parse(shreddedAt) >= Date.parse(request.requestedAt)) continue;
-        return { requestId: request.requestId, basis: restricted.basis };
-      }
-      return undefined;
-    };
-    const classes = [
-      ...new Set(
-        withPii.flatMap((e) =>
-          Object.keys(e.pii?.entries ?? {}).filter((dataClass) => restrictionOf(e, dataClass) === undefined),
-        ),
-      ),
-    ].filter(isDataClass);
-    const restrictedItems: Positioned[] = withPii.flatMap((event) =>
+    // Each (event, class) of personal data, and the erasure request keeping it under restriction, if any.
+    const entries = withPii.flatMap((event) =>
       Object.keys(event.pii?.entries ?? {})
         .filter(isDataClass)
-        .flatMap((dataClass) => {
-          const restriction = restrictionOf(event, dataClass);
-          if (restriction === undefined) return [];
-          return [{ ...itemOf(event, dataClass), state: 'restricted' as const, value: null, restriction }];
-        }),
+        .map((dataClass) => ({
+          event,
+          dataClass,
+          restriction: restrictionOf(subject, dataClass, event.metadata.recordedAt),
+        })),
     );
+    const restrictedItems: Positioned[] = entries.flatMap(({ event, dataClass, restriction }) =>
+      restriction === undefined
+        ? []
+        : [{ ...itemOf(event, dataClass), state: 'restricted' as const, value: null, restriction }],
+    );
+    const disclosed = entries.filter((entry) => entry.restriction === undefined);
+    const classes = [...new Set(disclosed.map((entry) => entry.dataClass))];
     if (classes.length === 0) {
       return { subjectId, accessEventPosition: null, items: restrictedItems.map(withoutPosition) };
     }
@@ -155,10 +143,11 @@ export class PersonalDataController {
     );
 
     const items: Positioned[] = [...restrictedItems];
-    for (const event of withPii) {
+    for (const event of new Set(disclosed.map((entry) => entry.event))) {
       const clear = await this.cipher.decrypt(event.eventId, event.pii);
-      for (const [dataClass, entry] of Object.entries(clear)) {
-        if (!isDataClass(dataClass) || restrictionOf(event, dataClass) !== undefined) continue;
+      for (const { dataClass } of disclosed.filter((entry) => entry.event === event)) {
+        const entry = clear[dataClass];
+        if (entry === undefined) continue;
         items.push({
           ...itemOf(event, dataClass),
           state: entry.state,

@@ -18,5 +18,6 @@ export {
   evolve as evolveSubject,
   initialState as initialSubjectState,
   processingRestriction,
+  restrictionOf,
 } from './subject.state';
 export type { ConsentRecord, ConsentSnapshot, ErasureRecord, LegalHold, SubjectState } from './subject.state';

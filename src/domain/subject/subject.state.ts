@@ -143,3 +143,23 @@ export function processingRestriction(state: SubjectState): ErasureRecord | unde
   }
   return latest;
 }
+
+/**
+ * The erasure request that keeps personal data of this class, recorded at `recordedAt`, under restriction — if
+ * one does: the data predates the request, the request restricted the class, and no shred since took it away.
+ */
+export function restrictionOf(
+  state: SubjectState,
+  dataClass: string,
+  recordedAt: string,
+): { readonly requestId: string; readonly basis: RestrictedClass['basis'] } | undefined {
+  for (const request of state.erasureRequests.values()) {
+    if (Date.parse(recordedAt) > Date.parse(request.requestedAt)) continue;
+    const restricted = request.restricted.find((item) => item.dataClass === dataClass);
+    if (restricted === undefined) continue;
+    const shreddedAt = state.shredded.get(restricted.dataClass);
+    if (shreddedAt !== undefined && Date.parse(shreddedAt) >= Date.parse(request.requestedAt)) continue;
+    return { requestId: request.requestId, basis: restricted.basis };
+  }
+  return undefined;
+}
