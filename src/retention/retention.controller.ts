@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../api/auth/auth.decorators';
 import { ParseIdPipe } from '../api/id.pipe';
 import { Idempotent } from '../api/idempotency/idempotency.interceptor';
@@ -55,6 +55,11 @@ export class RetentionController {
   })
   @ApiOperation({
     summary: 'Erasure request (GDPR Art. 17): erase what no obligation keeps, restrict the rest',
+  })
+  @ApiResponse({
+    status: 503,
+    description:
+      'read_model_behind: the retention read model did not catch up in time (Retry-After); nothing changed',
   })
   async requestErasure(
     @SubjectId() subjectId: string,
