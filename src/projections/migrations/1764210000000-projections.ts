@@ -1,40 +1,21 @@
+import { type MigrationInterface, type QueryRunner, Table, TableIndex } from 'typeorm';
 import {
-  type MigrationInterface,
-  type QueryRunner,
-  Table,
-  type TableColumnOptions,
-  TableIndex,
-} from 'typeorm';
+  bigint,
+  createTables,
+  dropTables,
+  integer,
+  primary,
+  type TableWithIndices,
+  text,
+  varchar,
+} from '../../persistence/migration-tables';
 
 /*
  * The read models of the projections, their checkpoints and parked events. Written out (not derived from the
  * entities) so the migration stays what it was when it ran; a test checks that the entities match it.
  */
 
-const varchar = (name: string, length: number, nullable = false): TableColumnOptions => ({
-  name,
-  type: 'varchar',
-  length: String(length),
-  isNullable: nullable,
-});
-const text = (name: string, nullable = false): TableColumnOptions => ({
-  name,
-  type: 'text',
-  isNullable: nullable,
-});
-const integer = (name: string): TableColumnOptions => ({ name, type: 'integer' });
-const bigint = (name: string, nullable = false): TableColumnOptions => ({
-  name,
-  type: 'bigint',
-  isNullable: nullable,
-});
-const primary = (column: TableColumnOptions, constraint: string): TableColumnOptions => ({
-  ...column,
-  isPrimary: true,
-  primaryKeyConstraintName: constraint,
-});
-
-const TABLES: readonly { table: Table; indices: TableIndex[] }[] = [
+const TABLES: readonly TableWithIndices[] = [
   {
     table: new Table({
       name: 'projection_checkpoints',
@@ -210,13 +191,10 @@ export class Projections1764210000000 implements MigrationInterface {
   name = 'Projections1764210000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    for (const { table, indices } of TABLES) {
-      await queryRunner.createTable(table);
-      for (const index of indices) await queryRunner.createIndex(table.name, index);
-    }
+    await createTables(queryRunner, TABLES);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const { table } of [...TABLES].reverse()) await queryRunner.dropTable(table.name);
+    await dropTables(queryRunner, TABLES);
   }
 }

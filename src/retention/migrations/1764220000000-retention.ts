@@ -1,31 +1,16 @@
+import { type MigrationInterface, type QueryRunner, Table, TableIndex } from 'typeorm';
 import {
-  type MigrationInterface,
-  type QueryRunner,
-  Table,
-  type TableColumnOptions,
-  TableIndex,
-} from 'typeorm';
+  bigint,
+  createTables,
+  dropTables,
+  primary,
+  type TableWithIndices,
+  varchar,
+} from '../../persistence/migration-tables';
 
 /* The retention read model (src/retention/retention.entities.ts), written out as it was when it first ran. */
 
-const varchar = (name: string, length: number, nullable = false): TableColumnOptions => ({
-  name,
-  type: 'varchar',
-  length: String(length),
-  isNullable: nullable,
-});
-const primary = (column: TableColumnOptions, constraint: string): TableColumnOptions => ({
-  ...column,
-  isPrimary: true,
-  primaryKeyConstraintName: constraint,
-});
-const bigint = (name: string, nullable = false): TableColumnOptions => ({
-  name,
-  type: 'bigint',
-  isNullable: nullable,
-});
-
-const TABLES: readonly { table: Table; indices: TableIndex[] }[] = [
+const TABLES: readonly TableWithIndices[] = [
   {
     table: new Table({
       name: 'retention_classes',
@@ -90,13 +75,10 @@ export class Retention1764220000000 implements MigrationInterface {
   name = 'Retention1764220000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    for (const { table, indices } of TABLES) {
-      await queryRunner.createTable(table);
-      for (const index of indices) await queryRunner.createIndex(table.name, index);
-    }
+    await createTables(queryRunner, TABLES);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const { table } of [...TABLES].reverse()) await queryRunner.dropTable(table.name);
+    await dropTables(queryRunner, TABLES);
   }
 }
