@@ -12,6 +12,7 @@ import {
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/tokens';
 import { vendorEventKey } from '../domain/verification';
+import { EVENT_STORE, type EventStore } from '../eventstore/event-store.port';
 import { verificationStream } from '../eventstore/stream-names';
 import { CLOCK, type Clock } from '../shared/clock';
 import { isWebhookVendor, type NormalisedDelivery, type WebhookVendor } from './delivery';
@@ -29,7 +30,6 @@ export type WebhookReceipt = { readonly status: 'recorded' | 'duplicate' | 'igno
 
 export interface DeliveryContext {
   readonly correlationId: string;
-  readonly causationId: string;
 }
 
 /**
@@ -48,6 +48,7 @@ export class WebhookIntake implements OnModuleInit {
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly commands: CommandBus,
     private readonly runner: AggregateRunner,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly references: ReferenceIndexRepository,
     private readonly follower: ReferenceIndexFollower,
     private readonly parked: ParkedDeliveryRepository,
@@ -134,7 +135,12 @@ export class WebhookIntake implements OnModuleInit {
     return sessionHint;
   }
 
-  /** Records a delivery that carries checks; a delivery the session has seen records nothing. */
+  /**
+   * Records a delivery that carries checks: `recorded` only when this very delivery wrote the result,
+   * `duplicate` when it changed nothing. Concurrent copies of one vendor event all pass the session check below
+   * and all run the command; the store absorbs their identical appends (same event ids) as if each had
+   * succeeded, so only the ledger can tell which copy wrote: the one whose id the events carry as their cause.
+   */
   private async record(
     delivery: NormalisedDelivery,
     sessionId: string,
@@ -142,13 +148,16 @@ export class WebhookIntake implements OnModuleInit {
   ): Promise<'recorded' | 'duplicate' | 'unknown_session'> {
     const { vendor, eventId, occurredAt, outcome } = delivery;
     if (outcome.kind !== 'checks' || occurredAt === undefined) return 'unknown_session';
-    const { state } = await this.runner.load(verificationAggregate, verificationStream(sessionId));
+    const stream = verificationStream(sessionId);
+    const { state, revision } = await this.runner.load(verificationAggregate, stream);
     if (state.status === 'none') return 'unknown_session';
     if (state.vendorEventIds.has(vendorEventKey(vendor, eventId))) return 'duplicate';
+    // Minted here, never taken from a header: two copies must not share it.
+    const deliveryId = randomUUID();
     const command: CommandContext = {
       actor: { kind: 'vendor', id: vendor, roles: [] },
       correlationId: context.correlationId,
-      causationId: context.causationId,
+      causationId: deliveryId,
       // Event ids derive from the vendor event: a concurrent redelivery appends the same events, absorbed.
       idempotencyScope: `webhook\n${vendor}\n${eventId}`,
     };
@@ -165,7 +174,13 @@ export class WebhookIntake implements OnModuleInit {
         command,
       ),
     );
-    return 'recorded';
+    return (await this.causedAfter(stream, revision, deliveryId)) ? 'recorded' : 'duplicate';
+  }
+
+  /** Whether the stream holds, after `revision`, an event caused by `causationId`: that append wrote it. */
+  private async causedAfter(stream: string, revision: number, causationId: string): Promise<boolean> {
+    const events = await this.store.readStream(stream, { fromRevision: revision + 1 });
+    return events.some((event) => event.metadata.causationId === causationId);
   }
 
   private async park(
@@ -207,11 +222,7 @@ export class WebhookIntake implements OnModuleInit {
   ): Promise<void> {
     for (const entry of entries) {
       if (entry.delivery === undefined || !isWebhookVendor(entry.vendor)) continue;
-      const id = randomUUID();
-      const result = await this.record(entry.delivery, entry.sessionId, {
-        correlationId: id,
-        causationId: id,
-      });
+      const result = await this.record(entry.delivery, entry.sessionId, { correlationId: randomUUID() });
       if (result === 'unknown_session') continue;
       if (await this.parked.resolve(entry.vendor, entry.eventId, entry.sessionId, this.clock.now())) {
         this.metrics.delivered(entry.vendor, 'replayed');

@@ -39,7 +39,6 @@ export class WebhooksController {
   ): Promise<WebhookReceipt> {
     const receipt = await this.intake.receive(vendor, req.rawBody ?? Buffer.alloc(0), req.headers, req.body, {
       correlationId: req.correlationId ?? randomUUID(),
-      causationId: req.causationId ?? randomUUID(),
     });
     res.status(receipt.status === 'parked' ? HttpStatus.ACCEPTED : HttpStatus.OK);
     return receipt;

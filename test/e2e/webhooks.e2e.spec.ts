@@ -117,6 +117,22 @@ describe(WebhooksController.name, () => {
   const results = async (sessionId: string) =>
     (await events(sessionId)).filter((e) => e.type === 'VendorResultReceived');
 
+  /** `kyc_ledger_webhook_deliveries_total` of one vendor, by result, as `/metrics` shows it now. */
+  async function deliveriesCounted(vendor: string): Promise<Record<string, number>> {
+    const exposition = await (await fetch(`${t.baseUrl}/metrics`)).text();
+    const counts: Record<string, number> = {};
+    for (const [, labels = '', value = ''] of exposition.matchAll(
+      /^kyc_ledger_webhook_deliveries_total\{([^}]*)\} (\S+)$/gm,
+    )) {
+      const label = new Map(
+        [...labels.matchAll(/(\w+)="([^"]*)"/g)].map(([, name = '', text = '']) => [name, text] as const),
+      );
+      const result = label.get('result');
+      if (label.get('vendor') === vendor && result !== undefined) counts[result] = Number(value);
+    }
+    return counts;
+  }
+
   async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
     const deadline = Date.now() + 5000;
     for (;;) {
@@ -410,6 +426,25 @@ describe(WebhooksController.name, () => {
       const head = await store.headPosition();
       for (let i = 0; i < 3; i += 1) expect((await send(vendor, body)).body).toEqual({ status: 'duplicate' });
       expect(await store.headPosition()).toBe(head);
+    });
+
+    it('answers concurrent redeliveries of one event: one recorded, every other a duplicate, counted so', async () => {
+      const ref = reference();
+      const sessionId = await session(vendor, ref);
+      const body = clear(ref, sessionId, 3);
+      const before = await deliveriesCounted(vendor);
+      const copies = 8;
+      const answers = await Promise.all(Array.from({ length: copies }, () => send(vendor, body)));
+      expect(answers.map((res) => res.status)).toEqual(Array<number>(copies).fill(200));
+      const statuses = answers.map((res) => res.body.status);
+      expect(statuses.filter((s) => s === 'recorded')).toHaveLength(1);
+      expect(statuses.filter((s) => s === 'duplicate')).toHaveLength(copies - 1);
+      expect((await results(sessionId)).filter((e) => e.data.vendor === vendor)).toHaveLength(1);
+      expect(await status(sessionId)).toBe('approved');
+      const counted = Object.entries(await deliveriesCounted(vendor))
+        .map(([result, total]) => [result, total - (before[result] ?? 0)] as const)
+        .filter(([, added]) => added > 0);
+      expect(Object.fromEntries(counted)).toEqual({ recorded: 1, duplicate: copies - 1 });
     });
 
     it('lets an older delivery arriving after a newer one stand behind it', async () => {
