@@ -31,8 +31,9 @@ export interface ExplainedCode {
 }
 
 export interface Decision {
-  readonly outcome: 'approved' | 'rejected' | 'expired';
-  readonly decidedBy: 'policy' | 'reviewer' | 'override' | 'expiry';
+  readonly outcome: 'approved' | 'rejected' | 'expired' | 'closed';
+  /** `subject`: the person withdrew consent or asked for erasure, which closed the session. */
+  readonly decidedBy: 'policy' | 'reviewer' | 'override' | 'expiry' | 'subject';
   readonly at: string;
   readonly actor: Actor;
   readonly reasonCodes: readonly ExplainedCode[];
@@ -68,6 +69,7 @@ export interface Explanation {
     readonly outcome: string;
     readonly attempt: number;
     readonly tier: string;
+    readonly trigger: string;
     readonly policyHash: string;
     readonly reasonCodes: readonly ExplainedCode[];
     readonly ruleTrace: readonly JsonObject[];
@@ -160,23 +162,37 @@ export function explain(
     if (
       e.type === 'VerificationApproved' ||
       e.type === 'VerificationRejected' ||
-      e.type === 'VerificationExpired'
+      e.type === 'VerificationExpired' ||
+      e.type === 'VerificationClosed'
     ) {
-      const decidedBy = e.type === 'VerificationExpired' ? 'expiry' : str(e.data.decidedBy);
+      const decidedBy =
+        e.type === 'VerificationExpired'
+          ? 'expiry'
+          : e.type === 'VerificationClosed'
+            ? 'subject'
+            : str(e.data.decidedBy);
       decisions.push({
         outcome:
           e.type === 'VerificationApproved'
             ? 'approved'
             : e.type === 'VerificationRejected'
               ? 'rejected'
-              : 'expired',
+              : e.type === 'VerificationClosed'
+                ? 'closed'
+                : 'expired',
         decidedBy:
-          decidedBy === 'reviewer' || decidedBy === 'override' || decidedBy === 'expiry'
+          decidedBy === 'reviewer' ||
+          decidedBy === 'override' ||
+          decidedBy === 'expiry' ||
+          decidedBy === 'subject'
             ? decidedBy
             : 'policy',
         at: e.metadata.recordedAt,
         actor: e.metadata.actor,
-        reasonCodes: explainCodes(e.data.reasonCodes),
+        // An expiry recorded before its code existed ended for the same reason.
+        reasonCodes: explainCodes(
+          e.type === 'VerificationExpired' ? (e.data.reasonCodes ?? ['SESSION_EXPIRED']) : e.data.reasonCodes,
+        ),
         proof: cite(e),
       });
       lastDecisionPosition = e.position;
@@ -250,6 +266,7 @@ export function explain(
         outcome: str(e.data.outcome),
         attempt: num(e.data.attempt),
         tier: str(e.data.tier),
+        trigger: str(e.data.trigger),
         policyHash: str(e.data.policyHash),
         reasonCodes: explainCodes(e.data.reasonCodes),
         ruleTrace: Array.isArray(e.data.ruleTrace) ? (e.data.ruleTrace as JsonObject[]) : [],
@@ -308,6 +325,7 @@ function waitingFor(state: Exclude<VerificationState, { status: 'none' }>): stri
     case 'approved':
     case 'rejected':
     case 'expired':
+    case 'closed':
       return 'nothing';
   }
 }
@@ -318,13 +336,24 @@ function summarise(x: Explanation): string {
     d.reasonCodes.length > 0 ? ` Reasons: ${d.reasonCodes.map((c) => c.code).join(', ')}.` : '';
   const d = x.decision;
   if (!d) return `Not decided: waiting for ${x.waitingFor ?? 'nothing'}. Runs under ${policy}.`;
-  const verb = d.outcome === 'approved' ? 'Approved' : d.outcome === 'rejected' ? 'Rejected' : 'Expired';
+  const verb =
+    d.outcome === 'approved'
+      ? 'Approved'
+      : d.outcome === 'rejected'
+        ? 'Rejected'
+        : d.outcome === 'closed'
+          ? 'Closed'
+          : 'Expired';
   switch (d.decidedBy) {
     case 'policy': {
       const evaluation = x.evaluations[x.evaluations.length - 1];
-      const checks = evaluation
-        ? ` after evaluating ${x.policy.requiredChecks.length} required checks at tier ${evaluation.tier}`
-        : '';
+      // An embargo is decided at start, before any check exists: say so rather than count checks never run.
+      const checks =
+        evaluation === undefined
+          ? ''
+          : evaluation.trigger === 'embargo'
+            ? ' because the jurisdiction is embargoed, before any check was run'
+            : ` after evaluating ${x.policy.requiredChecks.length} required checks at tier ${evaluation.tier}`;
       return `${verb} automatically by ${policy}${checks} on ${d.at}.${codes(d)}`;
     }
     case 'reviewer':
@@ -337,6 +366,8 @@ function summarise(x: Explanation): string {
       return `${verb} by override on ${d.at}: requested by ${o?.requestedBy ?? 'unknown'}, approved by ${o?.decidedBy ?? 'unknown'} (four-eyes).${original}${codes(d)}`;
     }
     case 'expiry':
-      return `Expired on ${d.at} after the time-to-live of ${policy}.`;
+      return `Expired on ${d.at} after the time-to-live of ${policy}.${codes(d)}`;
+    case 'subject':
+      return `Closed without a decision on ${d.at}: the person withdrew consent or asked for erasure.${codes(d)}`;
   }
 }

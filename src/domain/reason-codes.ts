@@ -46,6 +46,21 @@ export const REASON_CODES = {
     remediation: 'resubmit',
     description: 'The face in the selfie does not match the document photo.',
   },
+  FACE_LOW_CONFIDENCE: {
+    category: 'capture',
+    remediation: 'resubmit',
+    description: 'The face match scored well below its threshold: a clearer selfie is needed.',
+  },
+  LIVENESS_LOW_CONFIDENCE: {
+    category: 'capture',
+    remediation: 'resubmit',
+    description: 'The liveness check scored well below its threshold: a new capture is needed.',
+  },
+  ADDRESS_LOW_CONFIDENCE: {
+    category: 'capture',
+    remediation: 'resubmit',
+    description: 'The address check scored well below its threshold: better evidence is needed.',
+  },
   LIVENESS_FAILED: {
     category: 'identity',
     remediation: 'resubmit',
@@ -88,8 +103,52 @@ export const REASON_CODES = {
   },
   VENDOR_UNAVAILABLE: {
     category: 'capture',
+    remediation: 'review',
+    description:
+      'The verification vendor could not complete a check: the session waits for the vendor (or goes to review ' +
+      'where the policy says so); it never counts as the person’s attempt.',
+  },
+  EVIDENCE_MISSING: {
+    category: 'capture',
     remediation: 'resubmit',
-    description: 'The verification vendor could not complete the check.',
+    description:
+      'The vendor results are in, but evidence the tier requires (document, selfie…) was not submitted.',
+  },
+  DOC_ISSUER_NOT_ALLOWED: {
+    category: 'policy',
+    remediation: 'resubmit',
+    description:
+      'The document’s issuing country is not accepted for this jurisdiction, segment and document type.',
+  },
+  DOC_ISSUER_EMBARGOED: {
+    category: 'compliance',
+    remediation: 'review',
+    description: 'The document was issued by an embargoed country: a compliance reviewer decides.',
+  },
+  RESULTS_CONTRADICTORY: {
+    category: 'identity',
+    remediation: 'review',
+    description: 'Vendors disagree about a check (one cleared it, another did not): a human decides.',
+  },
+  RISK_SIGNAL_REVIEW: {
+    category: 'compliance',
+    remediation: 'review',
+    description: 'A risk signal the policy reviews by a human was raised.',
+  },
+  SESSION_EXPIRED: {
+    category: 'policy',
+    remediation: 'final',
+    description: 'The session’s time to live ended before a decision; a new session can be started.',
+  },
+  CONSENT_WITHDRAWN: {
+    category: 'policy',
+    remediation: 'final',
+    description: 'The person withdrew consent: the session was closed without a decision.',
+  },
+  ERASURE_REQUESTED: {
+    category: 'policy',
+    remediation: 'final',
+    description: 'The person asked for erasure: the session was closed without a decision.',
   },
   SCORE_AMBIGUOUS: {
     category: 'identity',

@@ -78,6 +78,7 @@ const STATUS: Record<VerificationStatus, PublicVerificationStatus> = {
   rejected: 'rejected',
   expired: 'expired',
   needs_resubmission: 'needs_resubmission',
+  closed: 'closed',
 };
 
 /** The session's status after each event type (`unchanged`: as before). Mirrors the domain's `evolve`. */
@@ -97,6 +98,7 @@ const STATUS_AFTER: Record<VerificationEventType, PublicVerificationStatus | 'un
   VerificationApproved: 'approved',
   VerificationRejected: 'rejected',
   VerificationExpired: 'expired',
+  VerificationClosed: 'closed',
 };
 
 const CHECK_KIND: Record<CheckKind, PublicCheckKind> = {
@@ -136,6 +138,7 @@ const OUTCOME: Record<Outcome, PublicDecisionOutcome> = {
   review: 'review',
   resubmit: 'resubmit',
   step_up: 'step_up',
+  wait: 'wait',
 };
 const TRIGGER: Record<DecisionTrigger, PublicDecisionTrigger> = {
   embargo: 'embargo',
@@ -578,6 +581,18 @@ function verificationEvent(
         ...base,
         previousStatus: f.oneOf('previousStatus', STATUS),
         expiresAt: f.timestamp('expiresAt'),
+        // Events recorded before the code existed carry none; they ended for the same reason.
+        reasonCodes:
+          f.value('reasonCodes') === undefined ? ['SESSION_EXPIRED'] : f.reasonCodes('reasonCodes'),
+      });
+    }
+    case 'VerificationClosed': {
+      const f = new Fields<VerificationData<'VerificationClosed'>>(event);
+      return emit('kyc.verification.closed.v1', {
+        ...base,
+        previousStatus: f.oneOf('previousStatus', STATUS),
+        reasonCodes: f.reasonCodes('reasonCodes'),
+        closedAt: f.timestamp('closedAt'),
       });
     }
     default: {

@@ -30,6 +30,7 @@ export const PUBLIC_VERIFICATION_STATUSES = [
   'rejected',
   'expired',
   'needs_resubmission',
+  'closed',
 ] as const;
 export type PublicVerificationStatus = (typeof PUBLIC_VERIFICATION_STATUSES)[number];
 
@@ -39,7 +40,7 @@ export type PublicCheckResult = 'clear' | 'consider' | 'fail' | 'error';
 export type PublicSessionPath = 'automatic' | 'manual_review' | 'embargoed';
 export type PublicEvidenceKind = 'document' | 'selfie' | 'proof_of_address';
 export type PublicDocumentType = 'passport' | 'id_card' | 'driving_licence' | 'residence_permit';
-export type PublicDecisionOutcome = 'approve' | 'reject' | 'review' | 'resubmit' | 'step_up';
+export type PublicDecisionOutcome = 'approve' | 'reject' | 'review' | 'resubmit' | 'step_up' | 'wait';
 export type PublicDecisionTrigger = 'embargo' | 'vendor_result' | 'evidence' | 'result_after_approval';
 export type PublicManualOutcome = 'approve' | 'reject';
 /** Who made a final decision: the policy automatically, a reviewer, or a four-eyes override. */
@@ -174,6 +175,16 @@ export interface VerificationRejectedV1 extends VerificationDecidedV1 {
 export interface VerificationExpiredV1 extends VerificationEventBase {
   readonly previousStatus: PublicVerificationStatus;
   readonly expiresAt: string;
+  /** SESSION_EXPIRED. */
+  readonly reasonCodes: string[];
+}
+
+/** Closed without a decision: the person withdrew consent or asked for erasure. */
+export interface VerificationClosedV1 extends VerificationEventBase {
+  readonly previousStatus: PublicVerificationStatus;
+  /** CONSENT_WITHDRAWN or ERASURE_REQUESTED. */
+  readonly reasonCodes: string[];
+  readonly closedAt: string;
 }
 
 export interface ConsentGrantedV1 extends SubjectEventBase {
@@ -263,6 +274,7 @@ export interface PublicEventPayloads {
   'kyc.verification.approved.v1': VerificationDecidedV1;
   'kyc.verification.rejected.v1': VerificationRejectedV1;
   'kyc.verification.expired.v1': VerificationExpiredV1;
+  'kyc.verification.closed.v1': VerificationClosedV1;
   'kyc.subject.consent_granted.v1': ConsentGrantedV1;
   'kyc.subject.consent_withdrawn.v1': ConsentWithdrawnV1;
   'kyc.subject.relationship_ended.v1': RelationshipEndedV1;
@@ -291,6 +303,7 @@ const TOPIC_OF_TYPE: Record<PublicEventType, TopicKind> = {
   'kyc.verification.approved.v1': 'verification',
   'kyc.verification.rejected.v1': 'verification',
   'kyc.verification.expired.v1': 'verification',
+  'kyc.verification.closed.v1': 'verification',
   'kyc.subject.consent_granted.v1': 'subject',
   'kyc.subject.consent_withdrawn.v1': 'subject',
   'kyc.subject.relationship_ended.v1': 'subject',

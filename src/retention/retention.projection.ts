@@ -6,7 +6,12 @@ import { RetentionClassEntity, RetentionSessionEntity, RetentionSubjectEntity } 
 
 export const RETENTION = 'retention';
 
-const DECISIONS = new Set(['VerificationApproved', 'VerificationRejected', 'VerificationExpired']);
+const DECISIONS = new Set([
+  'VerificationApproved',
+  'VerificationRejected',
+  'VerificationExpired',
+  'VerificationClosed',
+]);
 
 /** The (subject, classes) whose personal data an event carries, from its encrypted section (ids only). */
 function collected(event: ProjectedEvent): { subjectId: string; classes: string[] } | undefined {

@@ -12,6 +12,7 @@ import {
   decideVerification,
   evolveVerification,
   initialVerificationState,
+  type SubjectStanding,
   type VerificationCommand,
   type VerificationState,
 } from '../../src/domain/verification';
@@ -78,6 +79,10 @@ const OPERATOR: Actor = { kind: 'user', id: 'operator-1', roles: ['operator'] };
 const VENDOR: Actor = { kind: 'vendor', id: 'onfido', roles: [] };
 const REVIEWER: Actor = { kind: 'user', id: 'reviewer-1', roles: ['reviewer'] };
 const SENIOR: Actor = { kind: 'user', id: 'senior-1', roles: ['senior_reviewer', 'reviewer'] };
+/** The subject still consents and asked for no erasure. */
+const CONSENTING: SubjectStanding = { consentInForce: true };
+/** A clearance note without personal data, for the scenarios that carry none. */
+const CLEARANCE_NOTE = 'Cleared: the list entry differs in date of birth and nationality.';
 const SYSTEM: Actor = { kind: 'system', id: 'expiry-scheduler', roles: [] };
 
 type Scenario =
@@ -305,6 +310,7 @@ async function journey(
           vendorCreatedAt: now(),
           checks: jurisdiction === 'FR' ? [...checks, { kind: 'pep', result: 'clear' }] : checks,
           policy,
+          subject: CONSENTING,
           now: now(),
         },
       },
@@ -324,19 +330,32 @@ async function journey(
       );
       return;
     }
+    // Clearing the sanctions hit these scenarios raise is a senior reviewer's call, with a note: the senior
+    // takes the review over.
+    const reviewer = outcome === 'approve' ? SENIOR : REVIEWER;
+    const note = pii ? FIXTURE_PII.note : outcome === 'approve' ? CLEARANCE_NOTE : undefined;
+    if (reviewer !== REVIEWER) {
+      await onSession(
+        { type: 'AssignReviewer', data: { sessionId, reviewerId: reviewer.id, now: now(5) } },
+        reviewer,
+      );
+    }
     await onSession(
       {
         type: 'CompleteReview',
         data: {
           sessionId,
-          reviewerId: REVIEWER.id,
+          reviewerId: reviewer.id,
+          reviewerRoles: reviewer.roles,
           outcome,
           reasonCodes,
-          ...(pii ? { note: FIXTURE_PII.note } : {}),
+          ...(note === undefined ? {} : { note }),
+          policy,
+          subject: CONSENTING,
           now: now(),
         },
       },
-      REVIEWER,
+      reviewer,
     );
   };
 
@@ -378,7 +397,15 @@ async function journey(
       await onSession(
         {
           type: 'ApproveOverride',
-          data: { sessionId, overrideId, approverId: SENIOR.id, approverRoles: SENIOR.roles, now: now(30) },
+          data: {
+            sessionId,
+            overrideId,
+            approverId: SENIOR.id,
+            approverRoles: SENIOR.roles,
+            policy,
+            subject: CONSENTING,
+            now: now(30),
+          },
         },
         SENIOR,
       );

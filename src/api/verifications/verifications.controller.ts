@@ -149,6 +149,7 @@ export class VerificationsController {
         {
           type: 'CompleteReview',
           reviewerId: context.actor.id,
+          reviewerRoles: context.actor.roles,
           outcome: body.outcome,
           reasonCodes: body.reasonCodes,
           ...(body.note === undefined ? {} : { note: body.note }),

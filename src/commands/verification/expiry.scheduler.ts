@@ -19,6 +19,7 @@ const CLOSING_EVENTS = new Set([
   'VerificationApproved',
   'VerificationRejected',
   'VerificationExpired',
+  'VerificationClosed',
   'ReviewRequested',
 ]);
 

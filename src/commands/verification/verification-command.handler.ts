@@ -13,6 +13,7 @@ import {
 import {
   ConsentRequiredError,
   decideVerification as decide,
+  type SubjectStanding,
   type VerificationCommand,
   type VerificationState,
 } from '../../domain/verification';
@@ -34,7 +35,37 @@ function assertNotRestricted(subjectId: string, state: SubjectState): void {
 }
 
 type Generated<T> =
-  'sessionId' | 'now' | 'policy' | 'consent' | (T extends 'RequestOverride' ? 'overrideId' : never);
+  | 'sessionId'
+  | 'now'
+  | 'policy'
+  | 'consent'
+  | 'subject'
+  | (T extends 'RequestOverride' ? 'overrideId' : never);
+
+/** Commands whose decision depends on where the person stands (consent, erasure) at that moment. */
+const NEEDS_STANDING = new Set<string>(['RecordVendorResult', 'CompleteReview', 'ApproveOverride']);
+
+/** Where the subject stands, for the deciders (SubjectStanding). */
+export function standingOf(state: SubjectState): SubjectStanding {
+  const consent = consentInForce(state, 'identity_verification');
+  const restriction = processingRestriction(state);
+  const withdrawn = consent === undefined ? lastWithdrawn(state) : undefined;
+  return {
+    consentInForce: consent !== undefined,
+    ...(withdrawn === undefined ? {} : { withdrawnConsentId: withdrawn }),
+    ...(restriction === undefined ? {} : { erasureRequestId: restriction.requestId }),
+  };
+}
+
+function lastWithdrawn(state: SubjectState): string | undefined {
+  let last: string | undefined;
+  for (const consent of state.consents.values()) {
+    if (consent.withdrawnAt !== undefined && consent.scopes.includes('identity_verification')) {
+      last = consent.consentId;
+    }
+  }
+  return last;
+}
 type WithoutContext<C extends VerificationCommand> = C extends { type: infer T; data: infer D }
   ? { type: T } & Omit<D, Generated<T>>
   : never;
@@ -100,7 +131,8 @@ export class VerificationCommandHandler implements ICommandHandler<
       verificationStream(sessionId),
       async (state) => {
         if (NEW_PROCESSING.has(input.type)) await this.assertMayProcess(state);
-        return decide(this.toCommand(input, state, { sessionId, now, consent, overrideId }), state);
+        const subject = NEEDS_STANDING.has(input.type) ? await this.standing(state) : undefined;
+        return decide(this.toCommand(input, state, { sessionId, now, consent, overrideId, subject }), state);
       },
       context,
     );
@@ -128,6 +160,16 @@ export class VerificationCommandHandler implements ICommandHandler<
     assertNotRestricted(subjectId, subject.state);
   }
 
+  /** Where the session's subject stands now (read inside the command loop, so a retry reads it again). */
+  private async standing(session: VerificationState): Promise<SubjectStanding> {
+    if (session.status === 'none') return { consentInForce: true }; // the decider answers for an unknown session
+    const subject = await this.runner.load(
+      subjectAggregate(session.subjectId),
+      subjectStream(session.subjectId),
+    );
+    return standingOf(subject.state);
+  }
+
   private toCommand(
     input: VerificationInput,
     state: VerificationState,
@@ -136,9 +178,11 @@ export class VerificationCommandHandler implements ICommandHandler<
       now: Date;
       consent: ConsentSnapshot | undefined;
       overrideId: string | undefined;
+      subject: SubjectStanding | undefined;
     },
   ): VerificationCommand {
     const base = { sessionId: extra.sessionId, now: extra.now.toISOString() };
+    const subject = extra.subject ?? { consentInForce: false };
     switch (input.type) {
       case 'StartVerification': {
         const { type, ...data } = input;
@@ -151,9 +195,14 @@ export class VerificationCommandHandler implements ICommandHandler<
         const { type, ...data } = input;
         return { type, data: { ...data, ...base, policy: this.sessionPolicy(state) } };
       }
-      case 'RecordVendorResult': {
+      case 'RecordVendorResult':
+      case 'CompleteReview':
+      case 'ApproveOverride': {
         const { type, ...data } = input;
-        return { type, data: { ...data, ...base, policy: this.sessionPolicy(state) } };
+        return {
+          type,
+          data: { ...data, ...base, policy: this.sessionPolicy(state), subject },
+        } as VerificationCommand;
       }
       case 'RequestOverride': {
         const { type, ...data } = input;
@@ -161,10 +210,9 @@ export class VerificationCommandHandler implements ICommandHandler<
       }
       case 'StartCapture':
       case 'AssignReviewer':
-      case 'CompleteReview':
-      case 'ApproveOverride':
       case 'RejectOverride':
-      case 'ExpireVerification': {
+      case 'ExpireVerification':
+      case 'CloseVerification': {
         const { type, ...data } = input;
         return { type, data: { ...data, ...base } } as VerificationCommand;
       }

@@ -13,8 +13,11 @@ import {
   CHECK_KINDS,
   type CheckKind,
   type CheckResult,
+  type CheckResultValue,
   type Evaluation,
   type EvaluationInput,
+  type EvidenceInput,
+  type EvidenceKind,
   type JurisdictionRules,
   type LoadedPolicy,
   type Outcome,
@@ -56,9 +59,9 @@ const FAIL_CODE: Readonly<Record<CheckKind, ReasonCode>> = {
  */
 const LOW_SCORE_CODE: Readonly<Record<CheckKind, ReasonCode>> = {
   document: 'DOC_LOW_CONFIDENCE',
-  face_match: 'FACE_MISMATCH',
-  liveness: 'LIVENESS_FAILED',
-  address: 'ADDRESS_MISMATCH',
+  face_match: 'FACE_LOW_CONFIDENCE',
+  liveness: 'LIVENESS_LOW_CONFIDENCE',
+  address: 'ADDRESS_LOW_CONFIDENCE',
   age: 'SCORE_AMBIGUOUS',
   sanctions: 'SCORE_AMBIGUOUS',
   pep: 'SCORE_AMBIGUOUS',
@@ -74,6 +77,15 @@ const DECISION_CODES: ReadonlySet<ReasonCode> = new Set<ReasonCode>([
   'JURISDICTION_REVIEW_REQUIRED',
   'REVIEW_APPROVED',
   'OVERRIDE_APPLIED',
+  'VENDOR_UNAVAILABLE',
+  'EVIDENCE_MISSING',
+  'DOC_ISSUER_NOT_ALLOWED',
+  'DOC_ISSUER_EMBARGOED',
+  'RESULTS_CONTRADICTORY',
+  'RISK_SIGNAL_REVIEW',
+  'SESSION_EXPIRED',
+  'CONSENT_WITHDRAWN',
+  'ERASURE_REQUESTED',
 ]);
 
 /** The screening hit a `fail` or `consider` on a screening check always carries. */
@@ -252,7 +264,8 @@ function judgeCheck(
   let codes: ReasonCode[];
   switch (check.result) {
     case 'error':
-      // An outage of a check the tier does not need must not hold the person up.
+      // Never the person's failure: a required check waits for the vendor (see `evaluate`); one the tier does
+      // not need must not hold the person up.
       codes = required ? ['VENDOR_UNAVAILABLE'] : [];
       break;
     case 'fail':
@@ -276,20 +289,70 @@ function judgeCheck(
     }
   }
   codes = dedupe(codes);
-  const result: RuleResult = check.result === 'error' && !required ? 'not_applicable' : remediationOf(codes);
+  const result: RuleResult =
+    check.result === 'error' ? (required ? 'wait' : 'not_applicable') : remediationOf(codes);
   return {
     judgement: { kind: check.kind, result, codes },
     trace: entry(ruleId, inputs, thresholdValue, result, codes),
   };
 }
 
-/** The latest result per kind, in the fixed order of CHECK_KINDS (a stable trace). */
-function latestPerKind(checks: readonly CheckResult[]): CheckResult[] {
-  const byKind = new Map<CheckKind, CheckResult>();
-  for (const check of checks) byKind.set(check.kind, check);
-  return CHECK_KINDS.flatMap((kind) => {
-    const check = byKind.get(kind);
-    return check === undefined ? [] : [check];
+/** The combined view of one check kind across vendors: what the policy judges, and how it was combined. */
+interface CombinedCheck {
+  readonly check: CheckResult;
+  /** Set when more than one vendor reported the kind. */
+  readonly vendors?: readonly { readonly vendor: string; readonly result: CheckResultValue }[];
+  readonly contradictory: boolean;
+}
+
+/**
+ * The effective result per kind, in the fixed order of CHECK_KINDS (a stable trace). Each vendor's latest result
+ * of a kind stands for that vendor; results of different vendors are combined, never replaced: a fail or a hit
+ * from one vendor is not erased by another vendor's clear. A vendor `error` says nothing about the person, so it
+ * only stands when no vendor gave a result. When vendors disagree (one clear, another not), the combined result
+ * is `consider` with the codes of the dissenting results, marked contradictory (RESULTS_CONTRADICTORY): a human
+ * decides.
+ */
+export function combineVendorResults(checks: readonly CheckResult[]): CombinedCheck[] {
+  const byKind = new Map<CheckKind, Map<string, CheckResult>>();
+  for (const check of checks) {
+    const perVendor = byKind.get(check.kind) ?? new Map<string, CheckResult>();
+    perVendor.set(check.vendor ?? '', check);
+    byKind.set(check.kind, perVendor);
+  }
+  return CHECK_KINDS.flatMap((kind): CombinedCheck[] => {
+    const perVendor = byKind.get(kind);
+    if (perVendor === undefined) return [];
+    const all = [...perVendor.values()];
+    const vendors =
+      all.length > 1 ? all.map((check) => ({ vendor: check.vendor ?? '', result: check.result })) : undefined;
+    const withVendors = (combined: Omit<CombinedCheck, 'vendors'>): CombinedCheck =>
+      vendors === undefined ? combined : { ...combined, vendors };
+    const answered = all.filter((check) => check.result !== 'error');
+    const first = all[0];
+    if (answered.length === 0 && first !== undefined) {
+      return [withVendors({ check: first, contradictory: false })];
+    }
+    const clear = answered.filter((check) => check.result === 'clear');
+    const notClear = answered.filter((check) => check.result !== 'clear');
+    const codes = dedupe(notClear.flatMap((check) => [...(check.reasonCodes ?? [])]));
+    if (notClear.length === 0) {
+      // Every vendor cleared it: the weakest score is the one that counts.
+      const weakest = [...clear].sort((a, b) => (a.score ?? 1) - (b.score ?? 1))[0];
+      return weakest === undefined ? [] : [withVendors({ check: weakest, contradictory: false })];
+    }
+    const result: CheckResultValue = notClear.some((check) => check.result === 'fail') ? 'fail' : 'consider';
+    if (clear.length === 0) {
+      const check: CheckResult = { kind, result, ...(codes.length > 0 ? { reasonCodes: codes } : {}) };
+      return [withVendors({ check, contradictory: false })];
+    }
+    // RESULTS_CONTRADICTORY is the engine's own code: `evaluate` adds it for a contradictory kind.
+    const contradiction: CheckResult = {
+      kind,
+      result: 'consider',
+      ...(codes.length > 0 ? { reasonCodes: codes } : {}),
+    };
+    return [withVendors({ check: contradiction, contradictory: true })];
   });
 }
 
@@ -299,13 +362,70 @@ const OUTCOME_RESULT: Readonly<Record<Outcome, RuleResult>> = {
   review: 'review',
   resubmit: 'resubmit',
   step_up: 'missing',
+  wait: 'wait',
 };
 
+/** The evidence kinds a tier needs (see TierRule.requiredEvidence). */
+export function requiredEvidenceOf(tier: TierRule): readonly EvidenceKind[] {
+  if (tier.requiredEvidence !== undefined) return tier.requiredEvidence;
+  return tier.requiredChecks.includes('document') ? ['document'] : [];
+}
+
+/** Judges one piece of document evidence against the rules: type, issuer, expiry and the holder's age. */
+function judgeDocument(
+  policy: LoadedPolicy,
+  rules: JurisdictionRules,
+  jurisdiction: string,
+  evidence: EvidenceInput,
+): RuleTraceEntry {
+  const codes: ReasonCode[] = [];
+  const type = evidence.documentType;
+  const issuer = evidence.issuingCountry;
+  const allowedTypes = [...rules.allowedDocumentTypes];
+  const allowedIssuers = rules.allowedIssuingCountries ?? 'any';
+  const domestic = rules.domesticDocumentTypes ?? [];
+  if (type === undefined || !allowedTypes.includes(type)) codes.push('DOC_TYPE_NOT_ALLOWED');
+  if (issuer === undefined) codes.push('DOC_ISSUER_NOT_ALLOWED');
+  else if (policy.document.embargoedJurisdictions.includes(issuer)) codes.push('DOC_ISSUER_EMBARGOED');
+  else if (
+    (allowedIssuers !== 'any' && !allowedIssuers.includes(issuer)) ||
+    (type !== undefined && domestic.includes(type) && issuer !== jurisdiction)
+  ) {
+    codes.push('DOC_ISSUER_NOT_ALLOWED');
+  }
+  if (evidence.documentExpired === true) codes.push('DOC_EXPIRED');
+  if (evidence.belowMinimumAge === true) codes.push('AGE_BELOW_THRESHOLD');
+  return entry(
+    'evidence.document',
+    {
+      evidenceId: evidence.evidenceId,
+      documentType: type ?? null,
+      issuingCountry: issuer ?? null,
+      documentExpired: evidence.documentExpired ?? null,
+      belowMinimumAge: evidence.belowMinimumAge ?? null,
+    },
+    {
+      allowedDocumentTypes: allowedTypes,
+      allowedIssuingCountries: allowedIssuers === 'any' ? 'any' : [...allowedIssuers],
+      domesticDocumentTypes: [...domestic],
+      embargoed: [...policy.document.embargoedJurisdictions],
+      minimumAge: rules.minimumAge,
+    },
+    remediationOf(codes),
+    codes,
+  );
+}
+
 /**
- * Pure evaluation of the checks of the current attempt (DESIGN §4). In order: embargo (final), completeness,
- * document type, each check, then the aggregate — compliance hits → review; a final code → reject; review codes,
- * review triggers or the manual path → review; a risk signal whose tier ranks above the session's → step_up;
- * resubmit codes → resubmit, or reject with RETRY_LIMIT_REACHED once the resubmissions are used up; else approve.
+ * Pure evaluation of the current attempt (DESIGN §4, docs/decision-invariants.md). In order: embargo (final);
+ * completeness of the required checks (a vendor `error` counts as an answer here); the evidence — every document
+ * of the attempt against type, issuer, expiry and age; each check, combined across vendors; then the aggregate:
+ * compliance hits → review; a final code → reject; a risk signal whose tier ranks above the session's → step_up
+ * (or review with RISK_SIGNAL_REVIEW when the tier can no longer change); review codes, review-trigger signals
+ * (RISK_SIGNAL_REVIEW) or the manual path → review; resubmit codes → resubmit, or reject with
+ * RETRY_LIMIT_REACHED once the resubmissions are used up; a vendor error on a required check → wait for the
+ * vendor (or review, as the policy says), never the person's attempt; required evidence missing → wait; else
+ * approve. `approve` is reached only when nothing above holds, which is what the approval invariant says.
  */
 export function evaluate(policy: LoadedPolicy, input: EvaluationInput): Evaluation {
   const { path, rules } = rulesFor(policy, input.jurisdiction, input.segment);
@@ -336,8 +456,8 @@ export function evaluate(policy: LoadedPolicy, input: EvaluationInput): Evaluati
   if (path === 'embargoed') return decide('reject', ['UNSUPPORTED_JURISDICTION']);
 
   const tier = tierRule(rules, input.tier);
-  const checks = latestPerKind(input.checks);
-  const present = checks.map((check) => check.kind);
+  const combined = combineVendorResults(input.checks);
+  const present = combined.map((item) => item.check.kind);
   const missingChecks = tier.requiredChecks.filter((kind) => !present.includes(kind));
   trace.push(
     entry(
@@ -350,30 +470,55 @@ export function evaluate(policy: LoadedPolicy, input: EvaluationInput): Evaluati
   if (missingChecks.length > 0) return { outcome: 'incomplete', missingChecks, ruleTrace: trace };
 
   const codes: ReasonCode[] = [];
-  const allowed = [...rules.allowedDocumentTypes];
-  if (input.documentType === undefined) {
-    trace.push(entry('document.type_allowed', { documentType: null }, { allowed }, 'not_applicable'));
-  } else if (allowed.includes(input.documentType)) {
-    trace.push(entry('document.type_allowed', { documentType: input.documentType }, { allowed }, 'pass'));
-  } else {
-    codes.push('DOC_TYPE_NOT_ALLOWED');
-    trace.push(
-      entry('document.type_allowed', { documentType: input.documentType }, { allowed }, 'resubmit', [
-        'DOC_TYPE_NOT_ALLOWED',
-      ]),
-    );
+
+  // Evidence: what the tier needs is there, and every document of the attempt is valid for the policy.
+  const requiredEvidence = requiredEvidenceOf(tier);
+  const submittedKinds = [...new Set(input.evidence.map((item) => item.kind))];
+  const missingEvidence = requiredEvidence.filter((kind) => !submittedKinds.includes(kind));
+  trace.push(
+    entry(
+      'evidence.required',
+      { tier: tier.name, submitted: submittedKinds },
+      { requiredEvidence: [...requiredEvidence] },
+      missingEvidence.length > 0 ? 'wait' : 'pass',
+      missingEvidence.length > 0 ? ['EVIDENCE_MISSING'] : [],
+    ),
+  );
+  for (const evidence of input.evidence) {
+    if (evidence.kind !== 'document') continue;
+    const judged = judgeDocument(policy, rules, input.jurisdiction, evidence);
+    trace.push(judged);
+    codes.push(...judged.reasonCodes);
   }
 
   const passed = new Set<CheckKind>();
-  for (const check of checks) {
-    const { judgement, trace: checkTrace } = judgeCheck(
-      check,
-      rules,
-      tier.requiredChecks.includes(check.kind),
-    );
+  const vendorErrors: CheckKind[] = [];
+  for (const item of combined) {
+    const required = tier.requiredChecks.includes(item.check.kind);
+    if (item.vendors !== undefined) {
+      trace.push(
+        entry(
+          `check.${item.check.kind}.vendors`,
+          { vendors: item.vendors.map((v) => ({ vendor: v.vendor, result: v.result })) },
+          { agreement: 'every vendor that answered' },
+          item.contradictory ? 'review' : 'pass',
+          item.contradictory ? ['RESULTS_CONTRADICTORY'] : [],
+        ),
+      );
+    }
+    const { judgement, trace: checkTrace } = judgeCheck(item.check, rules, required);
     trace.push(checkTrace);
+    if (item.check.result === 'error') {
+      if (required) vendorErrors.push(item.check.kind);
+      continue;
+    }
+    if (item.contradictory) {
+      // The dissenting vendor's codes stand; "inconclusive" says nothing the contradiction does not.
+      codes.push('RESULTS_CONTRADICTORY', ...judgement.codes.filter((code) => code !== 'CHECK_INCONCLUSIVE'));
+      continue;
+    }
     codes.push(...judgement.codes);
-    if (judgement.result === 'pass') passed.add(check.kind);
+    if (judgement.result === 'pass') passed.add(item.check.kind);
   }
   const found = dedupe(codes);
   const manualCodes: ReasonCode[] = path === 'manual_review' ? ['JURISDICTION_REVIEW_REQUIRED'] : [];
@@ -394,12 +539,45 @@ export function evaluate(policy: LoadedPolicy, input: EvaluationInput): Evaluati
   const finalCodes = found.filter((code) => REASON_CODES[code].remediation === 'final');
   if (finalCodes.length > 0) return decide('reject', found);
 
+  // A raised risk signal first raises the tier (its checks are collected like at start), then review triggers.
+  const currentRank = tierRank(rules, tier.name);
+  const stepUpAllowed = input.stepUpAllowed ?? true;
+  let target: TierRule | undefined;
+  for (const rule of rules.stepUp) {
+    if (input.riskSignals[rule.signal] !== true) continue;
+    const rank = tierRank(rules, rule.tier);
+    const candidate = tierRule(rules, rule.tier);
+    const satisfied = candidate.requiredChecks.every((kind) => passed.has(kind));
+    const needed = rank > currentRank && !satisfied;
+    trace.push(
+      entry(
+        'risk.step_up',
+        {
+          signal: rule.signal,
+          observed: true,
+          currentTier: tier.name,
+          stepUpChecksClear: satisfied,
+          stepUpAllowed,
+        },
+        { tier: rule.tier },
+        needed ? (stepUpAllowed ? 'missing' : 'review') : 'pass',
+        needed && !stepUpAllowed ? ['RISK_SIGNAL_REVIEW'] : [],
+      ),
+    );
+    if (needed && (target === undefined || rank > tierRank(rules, target.name))) target = candidate;
+  }
+  if (target !== undefined && stepUpAllowed) {
+    return decide('step_up', found, { tier: target.name, requiredChecks: [...target.requiredChecks] });
+  }
+  const signalCodes: ReasonCode[] = target === undefined ? [] : ['RISK_SIGNAL_REVIEW'];
+
   const reviewCodes = found.filter(
     (code) => REASON_CODES[code].remediation === 'review' || rules.review.triggerReasonCodes.includes(code),
   );
   const triggerSignals = rules.review.triggerRiskSignals.filter(
     (signal) => input.riskSignals[signal] === true,
   );
+  if (triggerSignals.length > 0) signalCodes.push('RISK_SIGNAL_REVIEW');
   if (rules.review.triggerReasonCodes.length > 0 || rules.review.triggerRiskSignals.length > 0) {
     trace.push(
       entry(
@@ -413,34 +591,15 @@ export function evaluate(policy: LoadedPolicy, input: EvaluationInput): Evaluati
           triggerSignals.length > 0
           ? 'review'
           : 'pass',
-        reviewCodes.filter((code) => rules.review.triggerReasonCodes.includes(code)),
+        [
+          ...reviewCodes.filter((code) => rules.review.triggerReasonCodes.includes(code)),
+          ...(triggerSignals.length > 0 ? (['RISK_SIGNAL_REVIEW'] as const) : []),
+        ],
       ),
     );
   }
-  if (reviewCodes.length > 0 || triggerSignals.length > 0 || path === 'manual_review') {
-    return decide('review', [...found, ...manualCodes]);
-  }
-
-  const currentRank = tierRank(rules, tier.name);
-  let target: TierRule | undefined;
-  for (const rule of rules.stepUp) {
-    if (input.riskSignals[rule.signal] !== true) continue;
-    const rank = tierRank(rules, rule.tier);
-    const candidate = tierRule(rules, rule.tier);
-    const satisfied = candidate.requiredChecks.every((kind) => passed.has(kind));
-    const needed = rank > currentRank && !satisfied;
-    trace.push(
-      entry(
-        'risk.step_up',
-        { signal: rule.signal, observed: true, currentTier: tier.name, stepUpChecksClear: satisfied },
-        { tier: rule.tier },
-        needed ? 'missing' : 'pass',
-      ),
-    );
-    if (needed && (target === undefined || rank > tierRank(rules, target.name))) target = candidate;
-  }
-  if (target !== undefined) {
-    return decide('step_up', found, { tier: target.name, requiredChecks: [...target.requiredChecks] });
+  if (reviewCodes.length > 0 || signalCodes.length > 0 || path === 'manual_review') {
+    return decide('review', [...found, ...signalCodes, ...manualCodes]);
   }
 
   if (found.length > 0) {
@@ -457,6 +616,22 @@ export function evaluate(policy: LoadedPolicy, input: EvaluationInput): Evaluati
     );
     return canRetry ? decide('resubmit', found) : decide('reject', [...found, 'RETRY_LIMIT_REACHED']);
   }
+
+  // A vendor that could not answer is not the person's failure: wait for the vendor's retry, or a human.
+  if (vendorErrors.length > 0) {
+    const handling = rules.review.onVendorError ?? 'wait';
+    trace.push(
+      entry(
+        'vendor.errors',
+        { checks: vendorErrors },
+        { onVendorError: handling },
+        handling === 'review' ? 'review' : 'wait',
+        ['VENDOR_UNAVAILABLE'],
+      ),
+    );
+    return decide(handling === 'review' ? 'review' : 'wait', ['VENDOR_UNAVAILABLE']);
+  }
+  if (missingEvidence.length > 0) return decide('wait', ['EVIDENCE_MISSING']);
   return decide('approve', []);
 }
 
@@ -478,6 +653,8 @@ export function reviewTicket(
     tier: string;
     reasonCodes: readonly ReasonCode[];
     riskSignals: Readonly<Record<string, boolean>>;
+    /** A review reopened after an approval by a sanctions or PEP hit: the most urgent there is. */
+    urgent?: boolean;
   },
   now: Date,
 ): ReviewTicket {
@@ -487,8 +664,9 @@ export function reviewTicket(
   const otherReasons = input.reasonCodes.some((code) => code !== 'JURISDICTION_REVIEW_REQUIRED');
 
   let priority: number;
-  if (has('SANCTIONS_HIT')) priority = 1;
-  else if (has('PEP_MATCH', 'DOC_SUSPECTED_TAMPERING', 'DUPLICATE_IDENTITY')) priority = 2;
+  if (input.urgent === true || has('SANCTIONS_HIT')) priority = 1;
+  else if (has('PEP_MATCH', 'DOC_SUSPECTED_TAMPERING', 'DUPLICATE_IDENTITY', 'DOC_ISSUER_EMBARGOED'))
+    priority = 2;
   else if (tierRank(rules, input.tier) > 0 || triggerSignal) priority = 3;
   else if (otherReasons || !has('JURISDICTION_REVIEW_REQUIRED')) priority = 4;
   else priority = 5;

@@ -5,7 +5,13 @@ import { REASON_CODE_LIST } from '../reason-codes';
 import { durationToMs, parseDuration, parseInstant } from './duration';
 import { isIso3166Alpha2 } from './iso3166';
 import { InvalidDurationError } from './policy.errors';
-import { CHECK_KINDS, DOCUMENT_TYPES, type JurisdictionRules, type PolicyDocument } from './policy.types';
+import {
+  CHECK_KINDS,
+  DOCUMENT_TYPES,
+  EVIDENCE_KINDS,
+  type JurisdictionRules,
+  type PolicyDocument,
+} from './policy.types';
 
 /*
  * The shape of a policy document (JSON Schema draft-07, checked with ajv) and the rules the schema cannot
@@ -28,8 +34,20 @@ const REVIEW_RULES = {
     complianceSlaHours: { type: 'number', exclusiveMinimum: 0, maximum: 8760 },
     triggerReasonCodes: { type: 'array', uniqueItems: true, items: { enum: REASON_CODE_LIST } },
     triggerRiskSignals: { type: 'array', uniqueItems: true, items: NAME },
+    onVendorError: { enum: ['wait', 'review'] },
+    complianceClearance: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['role', 'noteRequired'],
+      properties: {
+        role: { enum: ['reviewer', 'senior_reviewer'] },
+        noteRequired: { type: 'boolean' },
+      },
+    },
   },
 } as const;
+
+const COUNTRY_CODE = { type: 'string', pattern: '^[A-Z]{2}$' } as const;
 
 const JURISDICTION_RULES = {
   type: 'object',
@@ -54,6 +72,10 @@ const JURISDICTION_RULES = {
       uniqueItems: true,
       items: { enum: DOCUMENT_TYPES },
     },
+    allowedIssuingCountries: {
+      oneOf: [{ const: 'any' }, { type: 'array', minItems: 1, uniqueItems: true, items: COUNTRY_CODE }],
+    },
+    domesticDocumentTypes: { type: 'array', uniqueItems: true, items: { enum: DOCUMENT_TYPES } },
     tiers: {
       type: 'array',
       minItems: 1,
@@ -64,6 +86,7 @@ const JURISDICTION_RULES = {
         properties: {
           name: NAME,
           requiredChecks: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: CHECK_KINDS } },
+          requiredEvidence: { type: 'array', uniqueItems: true, items: { enum: EVIDENCE_KINDS } },
         },
       },
     },
@@ -411,6 +434,30 @@ function checkRules(
     rules.review.triggerRiskSignals.forEach((signal, index) => {
       if (typeof signal === 'string' && !declaredSignals.includes(signal)) {
         report(at('review', 'triggerRiskSignals', index), `${show(signal)} is not declared in /riskSignals`);
+      }
+    });
+  });
+  part(() => {
+    const issuers = rules.allowedIssuingCountries;
+    if (!Array.isArray(issuers)) return;
+    issuers.forEach((code, index) => {
+      if (!isIso3166Alpha2(code)) {
+        report(
+          at('allowedIssuingCountries', index),
+          `${show(code)} is not an ISO 3166-1 alpha-2 country code (upper case)`,
+        );
+      } else if (Array.isArray(doc.embargoedJurisdictions) && doc.embargoedJurisdictions.includes(code)) {
+        report(
+          at('allowedIssuingCountries', index),
+          `${code} is embargoed, so its documents cannot be allowed`,
+        );
+      }
+    });
+  });
+  part(() => {
+    (rules.domesticDocumentTypes ?? []).forEach((type, index) => {
+      if (!rules.allowedDocumentTypes.includes(type)) {
+        report(at('domesticDocumentTypes', index), `${show(type)} is not in allowedDocumentTypes`);
       }
     });
   });

@@ -25,11 +25,23 @@ export type CheckResultValue = (typeof CHECK_RESULTS)[number];
 export const DOCUMENT_TYPES = ['passport', 'id_card', 'driving_licence', 'residence_permit'] as const;
 export type DocumentType = (typeof DOCUMENT_TYPES)[number];
 
+export const EVIDENCE_KINDS = ['document', 'selfie', 'proof_of_address'] as const;
+export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
+
 /** A tier and the checks it needs. Tiers are listed in ascending order of assurance. */
 export interface TierRule {
   readonly name: string;
   readonly requiredChecks: readonly CheckKind[];
+  /**
+   * Evidence records the tier needs before anything can be approved. Default: a `document` when the tier
+   * requires the document check (the vendor's face_match/liveness checks stand for biometric evidence unless a
+   * tier lists `selfie` here).
+   */
+  readonly requiredEvidence?: readonly EvidenceKind[];
 }
+
+/** What a vendor `error` on a required check does: wait for the vendor (default) or send the session to review. */
+export type VendorErrorHandling = 'wait' | 'review';
 
 /** A risk signal that moves a session up to at least `tier` (at start, or when a vendor reports it). */
 export interface StepUpRule {
@@ -48,11 +60,25 @@ export interface ReviewRules {
   readonly triggerReasonCodes: readonly ReasonCode[];
   /** Risk signals that send a session to review even when every check is clear. */
   readonly triggerRiskSignals: readonly string[];
+  /** A vendor `error` on a required check: `wait` (default) for the vendor's retry, or `review`. */
+  readonly onVendorError?: VendorErrorHandling;
+  /**
+   * Who may clear a sanctions or PEP hit (approve a review that cites SANCTIONS_HIT or PEP_MATCH). Default:
+   * `senior_reviewer`, with a note.
+   */
+  readonly complianceClearance?: { readonly role: string; readonly noteRequired: boolean };
 }
 
 /** Rules for one segment in one jurisdiction (or for the fallback path). */
 export interface JurisdictionRules {
   readonly allowedDocumentTypes: readonly DocumentType[];
+  /**
+   * Countries whose documents are accepted (ISO 3166-1 alpha-2), or `any` (the default). Documents issued by an
+   * embargoed country are never accepted automatically, whatever this says.
+   */
+  readonly allowedIssuingCountries?: 'any' | readonly string[];
+  /** Document types that must be issued by the session's own jurisdiction (e.g. a driving licence). */
+  readonly domesticDocumentTypes?: readonly DocumentType[];
   readonly tiers: readonly TierRule[];
   readonly defaultTier: string;
   readonly stepUp: readonly StepUpRule[];
@@ -130,28 +156,53 @@ export interface SessionRules {
 /** One vendor check result as normalised by the API or a webhook adapter. */
 export interface CheckResult {
   readonly kind: CheckKind;
+  /** Who reported it; results of different vendors are combined, not replaced (see `combineVendorResults`). */
+  readonly vendor?: string;
   readonly result: CheckResultValue;
   readonly score?: number;
   readonly reasonCodes?: readonly ReasonCode[];
+}
+
+/** A piece of evidence of the current attempt, as the policy judges it (no personal data). */
+export interface EvidenceInput {
+  readonly evidenceId: string;
+  readonly kind: EvidenceKind;
+  readonly documentType?: DocumentType;
+  readonly issuingCountry?: string;
+  /**
+   * What the extracted attributes showed when the evidence was submitted, judged against this policy: the
+   * document had expired, the person was below the minimum age. Unset: the attributes did not say.
+   */
+  readonly documentExpired?: boolean;
+  readonly belowMinimumAge?: boolean;
 }
 
 export interface EvaluationInput {
   readonly jurisdiction: string;
   readonly segment: string;
   readonly tier: string;
-  /** Latest result per check kind for the current attempt (later results replace earlier ones of a kind). */
+  /**
+   * The effective result per check kind for the current attempt: each vendor's latest, combined across vendors
+   * (see `combineVendorResults`).
+   */
   readonly checks: readonly CheckResult[];
-  /** Document type of the current attempt's document evidence, when known. */
-  readonly documentType?: DocumentType;
+  /** Every piece of evidence of the current attempt. */
+  readonly evidence: readonly EvidenceInput[];
+  /**
+   * False after a final decision: a risk signal can no longer raise the tier (its checks cannot be collected),
+   * so it sends the session to review instead.
+   */
+  readonly stepUpAllowed?: boolean;
   /** Resubmissions already requested in this session. */
   readonly resubmissions: number;
   /** Risk signals observed so far (at start and from vendors). */
   readonly riskSignals: Readonly<Record<string, boolean>>;
 }
 
-export type Outcome = 'approve' | 'reject' | 'review' | 'resubmit' | 'step_up';
+/** `wait`: nothing to decide yet, for a reason the reason codes name (a vendor error, evidence not yet submitted). */
+export type Outcome = 'approve' | 'reject' | 'review' | 'resubmit' | 'step_up' | 'wait';
 
-export type RuleResult = 'pass' | 'fail' | 'review' | 'resubmit' | 'missing' | 'not_applicable';
+export type RuleResult = 'pass' | 'fail' | 'review' | 'resubmit' | 'missing' | 'not_applicable' | 'wait';
 
 /** One rule the evaluator applied: which, on what, against what threshold, with what result. */
 export interface RuleTraceEntry extends JsonObject {

@@ -113,13 +113,17 @@ export function evolve(state: SubjectState, event: SubjectEvent): SubjectState {
   }
 }
 
-/** The latest granted consent that covers `scope` and has not been withdrawn. */
+/**
+ * The consent in force for `scope`: the latest consent granted to it, unless that one was withdrawn. Consents are
+ * versioned — a newer grant (a newer notice) supersedes the older for the scopes it covers, so withdrawing the
+ * newer ends the scope rather than reviving the older (docs/decision-invariants.md, I1).
+ */
 export function consentInForce(state: SubjectState, scope: ConsentScope): ConsentSnapshot | undefined {
   let latest: ConsentRecord | undefined;
   for (const consent of state.consents.values()) {
-    if (consent.withdrawnAt === undefined && consent.scopes.includes(scope)) latest = consent;
+    if (consent.scopes.includes(scope)) latest = consent;
   }
-  if (latest === undefined) return undefined;
+  if (latest === undefined || latest.withdrawnAt !== undefined) return undefined;
   const { withdrawnAt: _withdrawn, ...snapshot } = latest;
   return snapshot;
 }

@@ -2,6 +2,7 @@ export * from './verification.commands';
 export {
   approveOverride,
   assignReviewer,
+  closeVerification,
   CONTACT_ADDRESS_ATTRIBUTES,
   completeReview,
   decide as decideVerification,
@@ -24,6 +25,7 @@ export {
   isOpen,
   isSuperseded,
   OPEN_STATUSES,
+  UNDECIDED_STATUSES,
   vendorEventKey,
 } from './verification.state';
 export type {
@@ -32,6 +34,7 @@ export type {
   NoVerification,
   OverrideState,
   ReviewTicketState,
+  VendorCheck,
   Verification,
   VerificationState,
 } from './verification.state';

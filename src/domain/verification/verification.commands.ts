@@ -2,7 +2,7 @@ import type { JsonObject } from '../../shared/json';
 import type { CheckResult, DocumentType, LoadedPolicy } from '../policy/policy.types';
 import type { ReasonCode } from '../reason-codes';
 import type { ConsentSnapshot } from '../subject/subject.state';
-import type { EvidenceKind, ManualOutcome } from './verification.events';
+import type { CloseReason, EvidenceKind, ManualOutcome } from './verification.events';
 
 /*
  * Commands of the verification aggregate. Each names its session (so a command on a session that does not exist
@@ -10,6 +10,18 @@ import type { EvidenceKind, ManualOutcome } from './verification.events';
  * come from the caller too. Commands that evaluate carry the policy the session was started under (the handler
  * looks it up by the session's policy hash; another policy is refused with `policy_mismatch`).
  */
+
+/**
+ * Where the person stands at the moment of the command, read from the subject's stream by the handler: whether a
+ * consent covering `identity_verification` is in force, and the erasure request that restricts processing, if
+ * any. A decision that could approve needs both to allow it (docs/decision-invariants.md, I1).
+ */
+export interface SubjectStanding {
+  readonly consentInForce: boolean;
+  /** The consent withdrawn last, when none is in force (for the closing event). */
+  readonly withdrawnConsentId?: string;
+  readonly erasureRequestId?: string;
+}
 
 export type StartVerification = {
   readonly type: 'StartVerification';
@@ -67,6 +79,7 @@ export type RecordVendorResult = {
     readonly checks: readonly CheckResult[];
     readonly riskSignals?: Readonly<Record<string, boolean>>;
     readonly policy: LoadedPolicy;
+    readonly subject: SubjectStanding;
     readonly now: string;
   };
 };
@@ -81,10 +94,14 @@ export type CompleteReview = {
   readonly data: {
     readonly sessionId: string;
     readonly reviewerId: string;
+    /** The reviewer's roles: clearing a sanctions or PEP hit needs the role the policy names. */
+    readonly reviewerRoles: readonly string[];
     readonly outcome: ManualOutcome;
     readonly reasonCodes: readonly ReasonCode[];
     /** Personal data: emitted only in the event's `pii.review_notes`. */
     readonly note?: string;
+    readonly policy: LoadedPolicy;
+    readonly subject: SubjectStanding;
     readonly now: string;
   };
 };
@@ -110,6 +127,8 @@ export type ApproveOverride = {
     readonly overrideId: string;
     readonly approverId: string;
     readonly approverRoles: readonly string[];
+    readonly policy: LoadedPolicy;
+    readonly subject: SubjectStanding;
     readonly now: string;
   };
 };
@@ -131,6 +150,18 @@ export type ExpireVerification = {
   readonly data: { readonly sessionId: string; readonly now: string };
 };
 
+/** Closes an undecided session because the person withdrew consent or asked for erasure. */
+export type CloseVerification = {
+  readonly type: 'CloseVerification';
+  readonly data: {
+    readonly sessionId: string;
+    readonly reason: CloseReason;
+    readonly consentId?: string;
+    readonly erasureRequestId?: string;
+    readonly now: string;
+  };
+};
+
 export type VerificationCommand =
   | StartVerification
   | StartCapture
@@ -141,6 +172,7 @@ export type VerificationCommand =
   | RequestOverride
   | ApproveOverride
   | RejectOverride
-  | ExpireVerification;
+  | ExpireVerification
+  | CloseVerification;
 
 export type VerificationCommandType = VerificationCommand['type'];

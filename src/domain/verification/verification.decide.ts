@@ -1,14 +1,17 @@
 import { isPlainObject, type JsonObject } from '../../shared/json';
-import { resolveSession } from '../policy/evaluate';
+import { requiredEvidenceOf, resolveSession, rulesFor } from '../policy/evaluate';
+import { isIso3166Alpha2 } from '../policy/iso3166';
 import { UnknownRiskSignalError } from '../policy/policy.errors';
 import type { CheckResult, LoadedPolicy } from '../policy/policy.types';
 import type { ReasonCode } from '../reason-codes';
 import { DomainValidationError, IllegalTransitionError, NotFoundError } from '../shared/domain-error';
 import { epochMs, requireInstant, requireText } from '../subject/command-input';
+import { ProcessingRestrictedError } from '../subject/subject.errors';
 import type { EventPii } from '../subject/subject.events';
 import type {
   ApproveOverride,
   AssignReviewer,
+  CloseVerification,
   CompleteReview,
   ExpireVerification,
   RecordVendorResult,
@@ -16,15 +19,19 @@ import type {
   RequestOverride,
   StartCapture,
   StartVerification,
+  SubjectStanding,
   SubmitEvidence,
   VerificationCommand,
   VerificationCommandType,
 } from './verification.commands';
 import { approved, decideAttempt, rejected, reviewAfterApproval } from './verification.decision';
 import {
+  ComplianceClearanceRequiredError,
   ConsentRequiredError,
   EvidenceConflictError,
+  EvidenceRequiredError,
   FourEyesViolationError,
+  NoteRequiredError,
   NotYetDueError,
   OverrideAlreadyDecidedError,
   OverrideAlreadyExistsError,
@@ -48,6 +55,7 @@ import type {
   ReviewCompleted,
   ReviewerAssigned,
   VendorResultReceived,
+  VerificationClosed,
   VerificationEvent,
   VerificationExpired,
   VerificationInitiated,
@@ -62,6 +70,8 @@ import {
   initialState,
   isSuperseded,
   type OverrideState,
+  UNDECIDED_STATUSES,
+  currentEvidence,
   type Verification,
   type VerificationState,
   vendorEventKey,
@@ -73,7 +83,6 @@ const REFERENCE_MAX = 256;
 const JUSTIFICATION_MIN = 10;
 const JUSTIFICATION_MAX = 2000;
 const NOTE_MAX = 10_000;
-const COUNTRY = /^[A-Z]{2}$/;
 
 /** Attribute keys that are an address: they go to the `contact_address` data class, the rest to identity. */
 export const CONTACT_ADDRESS_ATTRIBUTES: readonly string[] = ['address'];
@@ -127,11 +136,13 @@ export function startVerification(command: StartVerification, state: Verificatio
 /** Capture of the first attempt, or of the next one after a resubmission request. */
 export function startCapture(command: StartCapture, state: VerificationState): CaptureStarted[] {
   const session = existing(command, state);
-  allow(command.type, session, ['initiated', 'needs_resubmission']);
   const now = requireInstant(command.data.now, 'now');
-  beforeExpiry(session, now);
+  notExpired(session, now);
   const channel = requireText(command.data.channel, 'channel', LABEL_MAX);
   const deviceClass = requireText(command.data.deviceClass, 'deviceClass', LABEL_MAX);
+  // A retry (a double click, the back button) of the capture this attempt already started records nothing.
+  if (session.status === 'capture_in_progress') return [];
+  allow(command.type, session, ['initiated', 'needs_resubmission']);
   return [
     { type: 'CaptureStarted', data: { attempt: session.attempt, channel, deviceClass, startedAt: now } },
   ];
@@ -161,23 +172,32 @@ export function submitEvidence(command: SubmitEvidence, state: VerificationState
     if (sameEvidence(previous, fields)) return [];
     throw new EvidenceConflictError(evidenceId);
   }
+  const now = requireInstant(input.now, 'now');
+  notExpired(session, now);
   allow(command.type, session, OPEN_STATUSES);
   samePolicy(session, input.policy);
-  const now = requireInstant(input.now, 'now');
-  beforeExpiry(session, now);
   if (input.documentType !== undefined && input.kind !== 'document') {
     throw new DomainValidationError('documentType applies to document evidence only', {
       field: 'documentType',
     });
   }
-  if (input.issuingCountry !== undefined && !COUNTRY.test(input.issuingCountry)) {
-    throw new DomainValidationError('issuingCountry must be an ISO 3166-1 alpha-2 code', {
+  if (input.kind === 'document' && input.documentType === undefined) {
+    throw new DomainValidationError('document evidence needs its documentType', { field: 'documentType' });
+  }
+  if (input.kind === 'document' && input.issuingCountry === undefined) {
+    throw new DomainValidationError('document evidence needs its issuingCountry', {
+      field: 'issuingCountry',
+    });
+  }
+  if (input.issuingCountry !== undefined && !isIso3166Alpha2(input.issuingCountry)) {
+    throw new DomainValidationError('issuingCountry must be an ISO 3166-1 alpha-2 country code', {
       field: 'issuingCountry',
     });
   }
   if (input.attributes !== undefined && !isPlainObject(input.attributes)) {
     throw new DomainValidationError('attributes must be a JSON object', { field: 'attributes' });
   }
+  const facts = input.kind === 'document' ? attributeFacts(input.attributes, session, input.policy, now) : {};
   const pii = mediaPii(input.kind, input.mediaReferences, attributePii(input.attributes));
   const submitted: EvidenceSubmitted = {
     type: 'EvidenceSubmitted',
@@ -189,6 +209,7 @@ export function submitEvidence(command: SubmitEvidence, state: VerificationState
       ...(input.issuingCountry === undefined ? {} : { issuingCountry: input.issuingCountry }),
       vendor,
       vendorReference,
+      ...facts,
       submittedAt: now,
     },
     ...(pii === undefined ? {} : { pii }),
@@ -225,9 +246,21 @@ export function recordVendorResult(
   if (undeclared.length > 0) {
     throw new UnknownRiskSignalError(undeclared, Object.keys(input.policy.document.riskSignals));
   }
+  const undecided = UNDECIDED_STATUSES.includes(session.status);
+  // The person no longer consents (or asked for erasure): the result is recorded, not counted, and the session
+  // closes — no approval is issued to a person who withdrew (I1).
+  const closing = undecided ? closure(session, input.subject, now) : undefined;
+  // Past its time to live the session is expired whether or not the scheduler has run yet (I2).
+  const expiring =
+    closing === undefined && isOpen(session.status) && epochMs(now) >= epochMs(session.expiresAt)
+      ? expiry(session, now)
+      : undefined;
   // A result created before the current attempt began belongs to the previous attempt.
   const counted =
+    closing === undefined &&
+    expiring === undefined &&
     session.status !== 'expired' &&
+    session.status !== 'closed' &&
     (session.attempt === 1 || epochMs(vendorCreatedAt) >= epochMs(session.attemptStartedAt));
   const received: VendorResultReceived = {
     type: 'VendorResultReceived',
@@ -242,6 +275,8 @@ export function recordVendorResult(
       receivedAt: now,
     },
   };
+  if (closing !== undefined) return [received, closing];
+  if (expiring !== undefined) return [received, expiring];
   if (!counted) return [received];
   // A late delivery whose every check a newer result of the same vendor already replaced changes nothing.
   const source = { vendor, vendorCreatedAt };
@@ -250,8 +285,14 @@ export function recordVendorResult(
   }
   const next = evolveSession(session, received);
   if (isOpen(session.status)) return [received, ...decideAttempt(next, input.policy, now, 'vendor_result')];
-  if (session.status === 'approved' && session.decidedBy === 'policy') {
-    return [received, ...reviewAfterApproval(next, input.policy, now)];
+  if (session.status === 'approved') {
+    return [
+      received,
+      ...reviewAfterApproval(next, input.policy, now, {
+        decidedBy: session.decidedBy ?? 'policy',
+        newChecks: checks,
+      }),
+    ];
   }
   return [received];
 }
@@ -293,9 +334,29 @@ export function completeReview(command: CompleteReview, state: VerificationState
   if (note.length > NOTE_MAX) {
     throw new DomainValidationError(`note must be at most ${NOTE_MAX} characters`, { field: 'note' });
   }
+  if (input.outcome === 'approve') {
+    mayApprove(session, input.policy, input.subject);
+    // Clearing a sanctions or PEP hit is a compliance decision: the role the policy names, and a written note.
+    const hits = complianceHits([...(session.review?.reasons ?? []), ...session.reasonCodes]);
+    if (hits.length > 0) {
+      const { rules } = rulesFor(input.policy, session.jurisdiction, session.segment);
+      const clearance = rules.review.complianceClearance ?? COMPLIANCE_CLEARANCE;
+      if (!input.reviewerRoles.includes(clearance.role)) {
+        throw new ComplianceClearanceRequiredError(clearance.role, hits);
+      }
+      if (clearance.noteRequired && note.length === 0) throw new NoteRequiredError('clearing a hit');
+    }
+  }
   const completed: ReviewCompleted = {
     type: 'ReviewCompleted',
-    data: { reviewerId, outcome: input.outcome, reasonCodes, hasNote: note.length > 0, completedAt: now },
+    data: {
+      reviewerId,
+      outcome: input.outcome,
+      reasonCodes,
+      reviewerRoles: [...input.reviewerRoles],
+      hasNote: note.length > 0,
+      completedAt: now,
+    },
     ...(note.length > 0 ? { pii: { review_notes: { note } } } : {}),
   };
   const decision =
@@ -343,6 +404,7 @@ export function approveOverride(command: ApproveOverride, state: VerificationSta
   if (outcomeOf(session.status) === request.outcome) {
     throw new OverrideOutcomeUnchangedError(request.outcome, session.status);
   }
+  if (request.outcome === 'approve') mayApprove(session, command.data.policy, command.data.subject);
   const reasonCodes = unique<ReasonCode>([...request.reasonCodes, 'OVERRIDE_APPLIED']);
   const by = { overrideId: request.overrideId };
   return [
@@ -384,10 +446,31 @@ export function expireVerification(
   allow(command.type, session, OPEN_STATUSES);
   const now = requireInstant(command.data.now, 'now');
   if (epochMs(now) < epochMs(session.expiresAt)) throw new NotYetDueError(session.expiresAt);
+  return [expiry(session, now)];
+}
+
+/**
+ * Closes a session that has no decision yet because the person withdrew consent or asked for erasure. A
+ * decided, expired or already closed session keeps its end: closing it again records nothing.
+ */
+export function closeVerification(
+  command: CloseVerification,
+  state: VerificationState,
+): VerificationClosed[] {
+  const session = existing(command, state);
+  const now = requireInstant(command.data.now, 'now');
+  if (!UNDECIDED_STATUSES.includes(session.status)) return [];
+  const { reason, consentId, erasureRequestId } = command.data;
   return [
     {
-      type: 'VerificationExpired',
-      data: { expiresAt: session.expiresAt, previousStatus: session.status, expiredAt: now },
+      type: 'VerificationClosed',
+      data: {
+        reasonCodes: [reason],
+        previousStatus: session.status,
+        ...(consentId === undefined ? {} : { consentId }),
+        ...(erasureRequestId === undefined ? {} : { erasureRequestId }),
+        closedAt: now,
+      },
     },
   ];
 }
@@ -414,6 +497,8 @@ export function decide(command: VerificationCommand, state: VerificationState): 
       return rejectOverride(command, state);
     case 'ExpireVerification':
       return expireVerification(command, state);
+    case 'CloseVerification':
+      return closeVerification(command, state);
     default: {
       const unexpected: never = command;
       return unexpected;
@@ -438,8 +523,125 @@ function samePolicy(session: Verification, policy: LoadedPolicy): void {
   if (policy.hash !== session.policyHash) throw new PolicyMismatchError(session.policyHash, policy.hash);
 }
 
-function beforeExpiry(session: Verification, now: string): void {
-  if (epochMs(now) >= epochMs(session.expiresAt)) throw new SessionExpiredError(session.expiresAt);
+/**
+ * One answer for an expired session, whether the scheduler has recorded the expiry yet or not (I2): past its
+ * time to live an open session is expired.
+ */
+function notExpired(session: Verification, now: string): void {
+  if (session.status === 'expired') throw new SessionExpiredError(session.expiresAt);
+  if (isOpen(session.status) && epochMs(now) >= epochMs(session.expiresAt)) {
+    throw new SessionExpiredError(session.expiresAt);
+  }
+}
+
+function expiry(session: Verification, now: string): VerificationExpired {
+  return {
+    type: 'VerificationExpired',
+    data: {
+      expiresAt: session.expiresAt,
+      previousStatus: session.status,
+      reasonCodes: ['SESSION_EXPIRED'],
+      expiredAt: now,
+    },
+  };
+}
+
+/** The closing event when the person no longer stands behind the processing; undefined while they do. */
+function closure(
+  session: Verification,
+  subject: SubjectStanding,
+  now: string,
+): VerificationClosed | undefined {
+  const base = { previousStatus: session.status, closedAt: now };
+  if (subject.erasureRequestId !== undefined) {
+    return {
+      type: 'VerificationClosed',
+      data: { ...base, reasonCodes: ['ERASURE_REQUESTED'], erasureRequestId: subject.erasureRequestId },
+    };
+  }
+  if (!subject.consentInForce) {
+    const consentId = subject.withdrawnConsentId;
+    return {
+      type: 'VerificationClosed',
+      data: {
+        ...base,
+        reasonCodes: ['CONSENT_WITHDRAWN'],
+        ...(consentId === undefined ? {} : { consentId }),
+      },
+    };
+  }
+  return undefined;
+}
+
+/** What every human approval needs too (I1, I3): the person still consents, and the evidence is there. */
+function mayApprove(session: Verification, policy: LoadedPolicy, subject: SubjectStanding): void {
+  if (subject.erasureRequestId !== undefined) {
+    throw new ProcessingRestrictedError(session.subjectId, subject.erasureRequestId);
+  }
+  if (!subject.consentInForce) throw new ConsentRequiredError(session.subjectId, 'identity_verification');
+  const { rules } = rulesFor(policy, session.jurisdiction, session.segment);
+  const tier = rules.tiers.find((t) => t.name === session.tier);
+  const required = tier === undefined ? [] : requiredEvidenceOf(tier);
+  const kinds = new Set(currentEvidence(session).map((ref) => ref.kind));
+  const missing = required.filter((kind) => !kinds.has(kind));
+  if (missing.length > 0) throw new EvidenceRequiredError(missing);
+}
+
+/** Who clears a sanctions or PEP hit when the policy does not say. */
+const COMPLIANCE_CLEARANCE = { role: OVERRIDE_APPROVER_ROLE, noteRequired: true } as const;
+
+function complianceHits(codes: readonly ReasonCode[]): ReasonCode[] {
+  return unique(codes.filter((code) => code === 'SANCTIONS_HIT' || code === 'PEP_MATCH'));
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * What the document's extracted attributes say about the policy, as booleans (I3): the document had expired
+ * (its expiry date is before today), the holder is below the policy's minimum age. A date that is not a real
+ * calendar date is refused; an absent one says nothing.
+ */
+function attributeFacts(
+  attributes: JsonObject | undefined,
+  session: Verification,
+  policy: LoadedPolicy,
+  now: string,
+): { documentExpired?: boolean; belowMinimumAge?: boolean } {
+  if (attributes === undefined) return {};
+  const today = epochMs(now.slice(0, 10) + 'T00:00:00.000Z');
+  const facts: { documentExpired?: boolean; belowMinimumAge?: boolean } = {};
+  const expiryDate = calendarDate(attributes.expiryDate, 'attributes.expiryDate');
+  if (expiryDate !== undefined) facts.documentExpired = Date.UTC(...expiryDate) < today;
+  const birth = calendarDate(attributes.dateOfBirth, 'attributes.dateOfBirth');
+  if (birth !== undefined) {
+    const { rules } = rulesFor(policy, session.jurisdiction, session.segment);
+    const [year, month, day] = birth;
+    // The birthday of the minimum age; a 29 February birthday falls on 1 March in other years.
+    const comesOfAge = Date.UTC(year + rules.minimumAge, month, day);
+    if (Date.UTC(year, month, day) > today + DAY_MS) {
+      throw new DomainValidationError('attributes.dateOfBirth is in the future', {
+        field: 'attributes.dateOfBirth',
+      });
+    }
+    facts.belowMinimumAge = comesOfAge > today;
+  }
+  return facts;
+}
+
+function calendarDate(value: unknown, field: string): [number, number, number] | undefined {
+  if (value === undefined || value === null) return undefined;
+  const match = typeof value === 'string' ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(value) : null;
+  const [year, month, day] = match === null ? [NaN, NaN, NaN] : match.slice(1).map(Number);
+  const valid =
+    year !== undefined &&
+    month !== undefined &&
+    day !== undefined &&
+    Number.isInteger(year) &&
+    new Date(Date.UTC(year, month - 1, day)).getUTCDate() === day &&
+    month >= 1 &&
+    month <= 12;
+  if (!valid) throw new DomainValidationError(`${field} must be a calendar date (YYYY-MM-DD)`, { field });
+  return [year, month - 1, day];
 }
 
 function outcomeOf(status: VerificationStatus): ManualOutcome | undefined {

@@ -1,5 +1,11 @@
 import { evaluate, reviewTicket } from '../policy/evaluate';
-import type { Evaluation, EvaluationInput, LoadedPolicy } from '../policy/policy.types';
+import type {
+  CheckResult,
+  Evaluation,
+  EvaluationInput,
+  EvidenceInput,
+  LoadedPolicy,
+} from '../policy/policy.types';
 import type { ReasonCode } from '../reason-codes';
 import { epochMs } from '../subject/command-input';
 import type {
@@ -22,15 +28,20 @@ import { currentEvidence, evolveSession, type Verification } from './verificatio
 const MAX_EVALUATION_ROUNDS = 8;
 
 export function evaluationInput(state: Verification): EvaluationInput {
-  const document = currentEvidence(state)
-    .filter((ref) => ref.kind === 'document' && ref.documentType !== undefined)
-    .at(-1);
+  const evidence = currentEvidence(state).map((ref): EvidenceInput => ({
+    evidenceId: ref.evidenceId,
+    kind: ref.kind,
+    ...(ref.documentType === undefined ? {} : { documentType: ref.documentType }),
+    ...(ref.issuingCountry === undefined ? {} : { issuingCountry: ref.issuingCountry }),
+    ...(ref.documentExpired === undefined ? {} : { documentExpired: ref.documentExpired }),
+    ...(ref.belowMinimumAge === undefined ? {} : { belowMinimumAge: ref.belowMinimumAge }),
+  }));
   return {
     jurisdiction: state.jurisdiction,
     segment: state.segment,
     tier: state.tier,
-    checks: state.checks,
-    ...(document?.documentType === undefined ? {} : { documentType: document.documentType }),
+    checks: state.checks.map(({ vendorCreatedAt: _createdAt, ...check }) => check),
+    evidence,
     resubmissions: state.resubmissions,
     riskSignals: state.riskSignals,
   };
@@ -62,6 +73,9 @@ export function decideAttempt(
         return [...events, rejected(current, reasonCodes, 'policy', now)];
       case 'review':
         return [...events, reviewRequested(current, policy, reasonCodes, now)];
+      case 'wait':
+        // Nothing is decided: the codes tell the front end what the session waits for (I4).
+        return events;
       case 'resubmit':
         return [
           ...events,
@@ -91,22 +105,46 @@ export function decideAttempt(
 }
 
 /**
- * A result that arrives after the policy approved the session must not change the outcome silently: when the
- * checks, updated with it, no longer evaluate to an approval, the session goes back to review.
+ * A result that arrives after an approval must not change the outcome silently (I8). After an automatic approval,
+ * when the checks, updated with it, no longer evaluate to an approval, the session goes back to review. After a
+ * human approval (a reviewer or an override looked at the results), only a new sanctions or PEP hit reopens it.
+ * A hit always reopens at the top priority. Risk signals cannot raise the tier any more (its checks cannot be
+ * collected after the decision), so they send the session to review instead.
  */
 export function reviewAfterApproval(
   state: Verification,
   policy: LoadedPolicy,
   now: string,
+  context: { readonly decidedBy: DecidedBy; readonly newChecks: readonly CheckResult[] },
 ): VerificationEvent[] {
-  const evaluation = evaluate(policy, evaluationInput(state));
-  if (evaluation.outcome === 'incomplete' || evaluation.outcome === 'approve') return [];
+  const evaluation = evaluate(policy, { ...evaluationInput(state), stepUpAllowed: false });
+  if (evaluation.outcome === 'incomplete') return [];
+  const newHits = context.newChecks.flatMap(hitsOf);
+  if (context.decidedBy !== 'policy') {
+    if (newHits.length === 0) return [];
+    const reasons = [...new Set(newHits)];
+    return [
+      decisionEvaluated(state, policy, evaluation, now, 'result_after_approval'),
+      reviewRequested(state, policy, reasons, now, true),
+    ];
+  }
+  if (evaluation.outcome === 'approve' || evaluation.outcome === 'wait') return [];
   const reasons: ReasonCode[] =
     evaluation.reasonCodes.length > 0 ? [...evaluation.reasonCodes] : ['CHECK_INCONCLUSIVE'];
   return [
     decisionEvaluated(state, policy, evaluation, now, 'result_after_approval'),
-    reviewRequested(state, policy, reasons, now),
+    reviewRequested(state, policy, reasons, now, newHits.length > 0),
   ];
+}
+
+/** The compliance hit a vendor check reports: a screening that did not come back clear, or a cited hit code. */
+function hitsOf(check: CheckResult): ReasonCode[] {
+  const codes = (check.reasonCodes ?? []).filter((code) => code === 'SANCTIONS_HIT' || code === 'PEP_MATCH');
+  if (check.result === 'fail' || check.result === 'consider') {
+    if (check.kind === 'sanctions') codes.push('SANCTIONS_HIT');
+    if (check.kind === 'pep') codes.push('PEP_MATCH');
+  }
+  return codes;
 }
 
 /** The session fields a final decision records. */
@@ -186,6 +224,7 @@ function reviewRequested(
   policy: LoadedPolicy,
   reasons: ReasonCode[],
   now: string,
+  urgent = false,
 ): ReviewRequested {
   const ticket = reviewTicket(
     policy,
@@ -195,6 +234,7 @@ function reviewRequested(
       tier: state.tier,
       reasonCodes: reasons,
       riskSignals: state.riskSignals,
+      urgent,
     },
     new Date(epochMs(now)),
   );

@@ -130,3 +130,29 @@ export class SeniorReviewerRequiredError extends DomainError {
     super(`deciding override ${overrideId} needs the senior_reviewer role`, { overrideId });
   }
 }
+
+/** An approval needs the evidence the session's tier requires (docs/decision-invariants.md, I3). */
+export class EvidenceRequiredError extends DomainError {
+  readonly code = 'evidence_required';
+  constructor(missing: readonly string[]) {
+    super(`an approval needs evidence that was not submitted: ${missing.join(', ')}`, {
+      missing: [...missing],
+    });
+  }
+}
+
+/** Clearing a sanctions or PEP hit needs the role the policy names (senior_reviewer by default). */
+export class ComplianceClearanceRequiredError extends DomainError {
+  readonly code = 'compliance_clearance_required';
+  constructor(role: string, hits: readonly string[]) {
+    super(`clearing ${hits.join(', ')} needs the ${role} role`, { role, hits: [...hits] });
+  }
+}
+
+/** A decision that must be explained in writing came without a note. */
+export class NoteRequiredError extends DomainError {
+  readonly code = 'note_required';
+  constructor(what: string) {
+    super(`${what} needs a note`, { what });
+  }
+}

@@ -2,6 +2,7 @@ import type {
   CheckKind,
   CheckResultValue,
   DocumentType,
+  EvidenceKind,
   Outcome,
   RuleTraceEntry,
   SessionPath,
@@ -24,11 +25,12 @@ export const VERIFICATION_STATUSES = [
   'rejected',
   'expired',
   'needs_resubmission',
+  /** Closed without a decision because the person withdrew consent or asked for erasure. */
+  'closed',
 ] as const;
 export type VerificationStatus = (typeof VERIFICATION_STATUSES)[number];
 
-export const EVIDENCE_KINDS = ['document', 'selfie', 'proof_of_address'] as const;
-export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
+export { EVIDENCE_KINDS, type EvidenceKind } from '../policy/policy.types';
 
 /** Who made a final decision. */
 export type DecidedBy = 'policy' | 'reviewer' | 'override';
@@ -98,6 +100,13 @@ export type EvidenceSubmitted = {
     readonly vendor: string;
     /** The vendor's reference to the capture; images themselves are never stored. */
     readonly vendorReference: string;
+    /**
+     * What the extracted attributes showed, judged when the evidence was submitted against the session's
+     * policy: the document had expired / the holder was below the minimum age. Unset: the attributes did not
+     * say. Booleans only, so that no attribute value leaves the encrypted `pii`.
+     */
+    readonly documentExpired?: boolean;
+    readonly belowMinimumAge?: boolean;
     readonly submittedAt: string;
   };
   /** Extracted attributes: `identity_attributes` (name, birth date, document number…), `contact_address`. */
@@ -144,7 +153,7 @@ export type DecisionEvaluated = {
 export type ReviewRequested = {
   readonly type: 'ReviewRequested';
   readonly data: {
-    /** 1 (most urgent) .. 5. */
+    /** 1 (most urgent) .. 5; a sanctions or PEP hit after an approval is always 1. */
     readonly priority: number;
     readonly reasons: ReasonCode[];
     readonly queue: string;
@@ -170,6 +179,8 @@ export type ReviewCompleted = {
     readonly reviewerId: string;
     readonly outcome: ManualOutcome;
     readonly reasonCodes: ReasonCode[];
+    /** The reviewer's roles at the time: evidence that a sanctions/PEP clearance had the role it needs. */
+    readonly reviewerRoles?: string[];
     /** Whether a note was written (the note itself is personal data, in `pii.review_notes`). */
     readonly hasNote: boolean;
     readonly completedAt: string;
@@ -255,7 +266,28 @@ export type VerificationExpired = {
   readonly data: {
     readonly expiresAt: string;
     readonly previousStatus: VerificationStatus;
+    /** SESSION_EXPIRED (absent on events recorded before the code existed; it means the same). */
+    readonly reasonCodes?: ReasonCode[];
     readonly expiredAt: string;
+  };
+};
+
+/** Why a session was closed without a decision. */
+export type CloseReason = 'CONSENT_WITHDRAWN' | 'ERASURE_REQUESTED';
+
+/**
+ * The person withdrew consent or asked for erasure while the session was open or in review: it ends without a
+ * decision. Results that arrive later are recorded and not counted.
+ */
+export type VerificationClosed = {
+  readonly type: 'VerificationClosed';
+  readonly data: {
+    readonly reasonCodes: CloseReason[];
+    readonly previousStatus: VerificationStatus;
+    /** The withdrawn consent or the erasure request, when known. */
+    readonly consentId?: string;
+    readonly erasureRequestId?: string;
+    readonly closedAt: string;
   };
 };
 
@@ -274,7 +306,8 @@ export type VerificationEvent =
   | ResubmissionRequested
   | VerificationApproved
   | VerificationRejected
-  | VerificationExpired;
+  | VerificationExpired
+  | VerificationClosed;
 
 export type VerificationEventType = VerificationEvent['type'];
 
@@ -295,6 +328,7 @@ const EVENT_TYPES: Record<VerificationEventType, true> = {
   VerificationApproved: true,
   VerificationRejected: true,
   VerificationExpired: true,
+  VerificationClosed: true,
 };
 
 export const VERIFICATION_EVENT_TYPES = Object.keys(EVENT_TYPES) as readonly VerificationEventType[];

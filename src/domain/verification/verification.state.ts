@@ -17,7 +17,15 @@ export interface EvidenceRef {
   readonly issuingCountry?: string;
   readonly vendor: string;
   readonly vendorReference: string;
+  readonly documentExpired?: boolean;
+  readonly belowMinimumAge?: boolean;
   readonly submittedAt: string;
+}
+
+/** A check result of the current attempt as one vendor reported it, created when by the vendor's own clock. */
+export interface VendorCheck extends CheckResult {
+  readonly vendor: string;
+  readonly vendorCreatedAt: string;
 }
 
 export interface ReviewTicketState {
@@ -63,13 +71,12 @@ export interface Verification {
   /** Resubmissions requested so far (the evaluator's retry limit counts these). */
   readonly resubmissions: number;
   readonly maxResubmissions: number;
-  /** Latest result per check kind for the current attempt. */
-  readonly checks: readonly CheckResult[];
   /**
-   * Which vendor delivered each of `checks`, created when by the vendor's own clock: a result of the same vendor
-   * created earlier (a delivery that arrived out of order) does not replace it.
+   * Each vendor's latest result per check kind for the current attempt. A result of the same vendor created
+   * earlier (a delivery that arrived out of order) does not replace it; results of other vendors never do —
+   * the policy combines them (`combineVendorResults`).
    */
-  readonly checkSources: Readonly<Partial<Record<CheckKind, CheckSource>>>;
+  readonly checks: readonly VendorCheck[];
   readonly expiresAt: string;
   readonly review?: ReviewTicketState;
   readonly assignee?: string;
@@ -83,7 +90,7 @@ export interface Verification {
   readonly updatedAt: string;
 }
 
-/** Where a check result of the current attempt came from. */
+/** Where a check result came from. */
 export interface CheckSource {
   readonly vendor: string;
   readonly vendorCreatedAt: string;
@@ -105,6 +112,9 @@ export const OPEN_STATUSES: readonly VerificationStatus[] = [
   'submitted',
   'needs_resubmission',
 ];
+
+/** Statuses in which no decision stands yet: open, or waiting for a reviewer. */
+export const UNDECIDED_STATUSES: readonly VerificationStatus[] = [...OPEN_STATUSES, 'pending_review'];
 
 export function isOpen(status: VerificationStatus): boolean {
   return OPEN_STATUSES.includes(status);
@@ -148,7 +158,6 @@ export function evolve(state: VerificationState, event: VerificationEvent): Veri
       resubmissions: 0,
       maxResubmissions: data.maxResubmissions,
       checks: [],
-      checkSources: {},
       expiresAt: data.expiresAt,
       overrides: new Map(),
       vendorEventIds: new Set(),
@@ -178,6 +187,8 @@ export function evolveSession(
         issuingCountry,
         vendor,
         vendorReference,
+        documentExpired,
+        belowMinimumAge,
         submittedAt,
       } = event.data;
       const ref: EvidenceRef = {
@@ -189,6 +200,8 @@ export function evolveSession(
         submittedAt,
         ...(documentType === undefined ? {} : { documentType }),
         ...(issuingCountry === undefined ? {} : { issuingCountry }),
+        ...(documentExpired === undefined ? {} : { documentExpired }),
+        ...(belowMinimumAge === undefined ? {} : { belowMinimumAge }),
       };
       return { ...state, status: 'submitted', evidence: [...state.evidence, ref], updatedAt: submittedAt };
     }
@@ -197,14 +210,13 @@ export function evolveSession(
       const vendorEventIds = new Set(state.vendorEventIds).add(vendorEventKey(vendor, vendorEventId));
       if (!counted) return { ...state, vendorEventIds, updatedAt: receivedAt };
       const source: CheckSource = { vendor, vendorCreatedAt };
-      const fresh = checks.filter((check) => !isSuperseded(state, check.kind, source));
-      const checkSources = { ...state.checkSources };
-      for (const check of fresh) checkSources[check.kind] = source;
+      const fresh = checks
+        .filter((check) => !isSuperseded(state, check.kind, source))
+        .map((check): VendorCheck => ({ ...check, vendor, vendorCreatedAt }));
       return {
         ...state,
         vendorEventIds,
         checks: mergeChecks(state.checks, fresh),
-        checkSources,
         riskSignals: mergeSignals(state.riskSignals, riskSignals ?? {}),
         updatedAt: receivedAt,
       };
@@ -272,7 +284,6 @@ export function evolveSession(
         attemptStartedAt: requestedAt,
         resubmissions: state.resubmissions + 1,
         checks: [],
-        checkSources: {},
         reasonCodes,
         updatedAt: requestedAt,
       };
@@ -294,7 +305,22 @@ export function evolveSession(
         updatedAt: event.data.decidedAt,
       };
     case 'VerificationExpired':
-      return { ...state, status: 'expired', updatedAt: event.data.expiredAt };
+      return {
+        ...state,
+        status: 'expired',
+        // The code replaces whatever the last evaluation said (a stale DOC_IMAGE_QUALITY is not why it ended).
+        reasonCodes: event.data.reasonCodes ?? ['SESSION_EXPIRED'],
+        decidedBy: undefined,
+        updatedAt: event.data.expiredAt,
+      };
+    case 'VerificationClosed':
+      return {
+        ...state,
+        status: 'closed',
+        reasonCodes: event.data.reasonCodes,
+        decidedBy: undefined,
+        updatedAt: event.data.closedAt,
+      };
     default: {
       const unexpected: never = event;
       return unexpected;
@@ -318,24 +344,21 @@ function settleOverride(
 }
 
 /**
- * Whether the current result of `kind` is newer, by the vendor's own clock, than a result `source` delivers: only
- * results of the same vendor are compared (clocks of different vendors are not), and a tie goes to the later
- * arrival. Vendors deliver out of order; an older delivery arriving late must not undo a newer one.
+ * Whether the session holds a result of `kind` from the same vendor that is newer, by the vendor's own clock,
+ * than a result `source` delivers (clocks of different vendors are not compared; a tie goes to the later
+ * arrival). Vendors deliver out of order; an older delivery arriving late must not undo a newer one.
  */
 export function isSuperseded(state: Verification, kind: CheckKind, source: CheckSource): boolean {
-  const current = state.checkSources[kind];
-  return (
-    current !== undefined &&
-    current.vendor === source.vendor &&
-    Date.parse(current.vendorCreatedAt) > Date.parse(source.vendorCreatedAt)
-  );
+  const current = state.checks.find((check) => check.kind === kind && check.vendor === source.vendor);
+  return current !== undefined && Date.parse(current.vendorCreatedAt) > Date.parse(source.vendorCreatedAt);
 }
 
-/** Later results replace earlier ones of the same kind. */
-function mergeChecks(current: readonly CheckResult[], incoming: readonly CheckResult[]): CheckResult[] {
-  const byKind = new Map<CheckKind, CheckResult>(current.map((check) => [check.kind, check]));
-  for (const check of incoming) byKind.set(check.kind, check);
-  return [...byKind.values()];
+/** A later result of a vendor replaces that vendor's earlier one of the same kind; other vendors' stay. */
+function mergeChecks(current: readonly VendorCheck[], incoming: readonly VendorCheck[]): VendorCheck[] {
+  const key = (check: VendorCheck): string => JSON.stringify([check.kind, check.vendor]);
+  const byKey = new Map<string, VendorCheck>(current.map((check) => [key(check), check]));
+  for (const check of incoming) byKey.set(key(check), check);
+  return [...byKey.values()];
 }
 
 /** A signal once raised stays raised: a later "false" does not clear a risk someone observed. */

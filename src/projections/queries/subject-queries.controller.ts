@@ -28,10 +28,15 @@ export class SubjectQueriesController {
   async subjectConsents(@SubjectId() subjectId: string): Promise<SubjectConsentsView> {
     const { consents, history } = await this.consents.forSubject(subjectId);
     if (history.length === 0) throw new NotFoundError('consents of subject', subjectId);
-    const inForce = consents.filter((consent) => consent.withdrawnAt === null);
-    // The latest grant covering a scope is the one in force for it (as the domain's consentInForce).
+    // As the domain's consentInForce: the latest grant covering a scope decides it (consents are versioned, a
+    // newer one supersedes the older); when that grant was withdrawn, nothing is in force for the scope.
+    const latest = new Map<string, (typeof consents)[number]>();
+    for (const consent of consents) for (const scope of consent.scopes) latest.set(scope, consent);
     const scopes: Record<string, string> = {};
-    for (const consent of inForce) for (const scope of consent.scopes) scopes[scope] = consent.consentId;
+    for (const [scope, consent] of latest)
+      if (consent.withdrawnAt === null) scopes[scope] = consent.consentId;
+    const inForceIds = new Set(Object.values(scopes));
+    const inForce = consents.filter((consent) => inForceIds.has(consent.consentId));
     return {
       subjectId,
       inForce: inForce.map((consent) => ({

@@ -12,6 +12,7 @@ const CLOSING = new Set([
   'VerificationApproved',
   'VerificationRejected',
   'VerificationExpired',
+  'VerificationClosed',
   'ResubmissionRequested',
 ]);
 

@@ -43,12 +43,14 @@ const DETAIL_FIELDS: Readonly<Record<string, readonly string[]>> = {
     'issuingCountry',
     'vendor',
     'vendorReference',
+    'documentExpired',
+    'belowMinimumAge',
   ],
   VendorResultReceived: ['vendor', 'vendorEventId', 'vendorCreatedAt', 'attempt', 'counted', 'checks'],
   DecisionEvaluated: ['outcome', 'attempt', 'tier', 'trigger', 'policyVersion', 'stepUp'],
   ReviewRequested: ['priority', 'queue', 'slaDueAt', 'attempt'],
   ReviewerAssigned: ['reviewerId', 'previousReviewerId'],
-  ReviewCompleted: ['reviewerId', 'outcome', 'hasNote'],
+  ReviewCompleted: ['reviewerId', 'outcome', 'reviewerRoles', 'hasNote'],
   OverrideRequested: ['overrideId', 'requestedBy', 'outcome'],
   OverrideApproved: ['overrideId', 'approverId', 'approverRoles', 'outcome'],
   OverrideRejected: ['overrideId', 'approverId', 'approverRoles'],
@@ -56,6 +58,7 @@ const DETAIL_FIELDS: Readonly<Record<string, readonly string[]>> = {
   VerificationApproved: ['decidedBy', 'tier', 'attempt', 'reviewerId', 'overrideId'],
   VerificationRejected: ['decidedBy', 'tier', 'attempt', 'reviewerId', 'overrideId', 'final'],
   VerificationExpired: ['expiresAt', 'previousStatus'],
+  VerificationClosed: ['previousStatus', 'consentId', 'erasureRequestId'],
 };
 
 /** Structured values only: nested objects keep their scalar and list members (checks, step-up, risk signals). */

@@ -129,7 +129,19 @@ function change(
         updatedAt: data.instant('decidedAt'),
       };
     case 'VerificationExpired':
-      return { status: 'expired', updatedAt: data.instant('expiredAt') };
+      return {
+        status: 'expired',
+        reasonCodes: data.optionalStrings('reasonCodes') ?? ['SESSION_EXPIRED'],
+        decidedBy: null,
+        updatedAt: data.instant('expiredAt'),
+      };
+    case 'VerificationClosed':
+      return {
+        status: 'closed',
+        reasonCodes: data.strings('reasonCodes'),
+        decidedBy: null,
+        updatedAt: data.instant('closedAt'),
+      };
     default: {
       const unexpected: never = type;
       return unexpected;

@@ -452,13 +452,27 @@ describe('subject aggregate', () => {
       });
     });
 
-    it('falls back to an older consent when the latest is withdrawn', () => {
+    it('is the newer of two consents to a scope: a newer notice supersedes the older', () => {
+      const state = fold([granted({ consentId: 'con_1' }), granted({ consentId: 'con_2' })]);
+      expect(consentInForce(state, 'identity_verification')?.consentId).toBe('con_2');
+    });
+
+    it('does not revive an older consent when the newer one is withdrawn: withdrawal ends the scope', () => {
       const state = fold([
         granted({ consentId: 'con_1' }),
         granted({ consentId: 'con_2' }),
         withdrawn('con_2'),
       ]);
-      expect(consentInForce(state, 'identity_verification')?.consentId).toBe('con_1');
+      expect(consentInForce(state, 'identity_verification')).toBeUndefined();
+    });
+
+    it('stays with the newer consent when a superseded older one is withdrawn', () => {
+      const state = fold([
+        granted({ consentId: 'con_1' }),
+        granted({ consentId: 'con_2' }),
+        withdrawn('con_1'),
+      ]);
+      expect(consentInForce(state, 'identity_verification')?.consentId).toBe('con_2');
     });
 
     it('is undefined once every covering consent is withdrawn', () => {

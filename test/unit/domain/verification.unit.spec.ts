@@ -7,9 +7,13 @@ import {
   IllegalTransitionError,
   NotFoundError,
 } from '../../../src/domain/shared/domain-error';
+import { ProcessingRestrictedError } from '../../../src/domain/subject';
 import {
+  ComplianceClearanceRequiredError,
   ConsentRequiredError,
   decideVerification,
+  EvidenceRequiredError,
+  NoteRequiredError,
   EvidenceConflictError,
   evolveVerification,
   FourEyesViolationError,
@@ -275,6 +279,8 @@ describe('verification aggregate', () => {
               issuingCountry: 'DE',
               vendor: 'onfido',
               vendorReference: 'doc_evd_9',
+              // What the attributes say about the policy, as a boolean: never the birth date itself.
+              belowMinimumAge: false,
               submittedAt: at(20),
             },
             pii: {
@@ -416,13 +422,16 @@ describe('verification aggregate', () => {
         ]);
     });
 
-    it('decides while capture is in progress and even before it started (vendor-hosted capture)', () => {
+    it('waits for the evidence when the results come first, and decides when it arrives (vendor-hosted capture)', () => {
       for (const status of ['initiated', 'capture_in_progress'] as const) {
-        given(HISTORY[status])
-          .when(vendorResult('evt_9', ALL_CLEAR))
+        const spec = given(HISTORY[status]).when(vendorResult('evt_9', ALL_CLEAR));
+        spec.thenMatches([{ type: 'VendorResultReceived' }, decision('wait', ['EVIDENCE_MISSING'])]);
+        expect(spec.state()).toMatchObject({ status, reasonCodes: ['EVIDENCE_MISSING'] });
+        given([...HISTORY[status], ...spec.events()])
+          .when(command('SubmitEvidence', { attributes: undefined }))
           .thenMatches([
-            { type: 'VendorResultReceived' },
-            decision('approve', []),
+            { type: 'EvidenceSubmitted' },
+            decision('approve', [], { trigger: 'evidence' }),
             { type: 'VerificationApproved' },
           ]);
       }
@@ -605,7 +614,7 @@ describe('verification aggregate', () => {
     });
 
     it('counts a result of the new attempt even before its capture was reported', () => {
-      given(HISTORY.needs_resubmission)
+      given([...HISTORY.needs_resubmission, evidenceSubmitted('evd_2', 2, at(4))])
         .when(vendorResult('evt_9', ALL_CLEAR))
         .thenMatches([
           { type: 'VendorResultReceived', data: { attempt: 2, counted: true } },
@@ -709,8 +718,8 @@ describe('verification aggregate', () => {
         ...HISTORY.needs_resubmission,
         resultReceived('evt_2', [ALL_CLEAR[0]!], at(4), { attempt: 2, vendorCreatedAt: at(4) }),
       ]);
-      expect(state.checkSources).toEqual({ document: { vendor: 'onfido', vendorCreatedAt: at(4) } });
-      expect(session(HISTORY.needs_resubmission).checkSources).toEqual({});
+      expect(state.checks).toEqual([{ ...ALL_CLEAR[0], vendor: 'onfido', vendorCreatedAt: at(4) }]);
+      expect(session(HISTORY.needs_resubmission).checks).toEqual([]);
     });
   });
 
@@ -746,8 +755,26 @@ describe('verification aggregate', () => {
   });
 
   describe('CompleteReview', () => {
+    /** A review of an ambiguous score: no compliance hit to clear. */
+    const ambiguousReview: readonly VerificationEvent[] = [
+      ...HISTORY.submitted,
+      resultReceived('evt_1', [{ kind: 'document', result: 'clear', score: 0.87 }, ...ALL_CLEAR.slice(1)]),
+      evaluated('review', ['SCORE_AMBIGUOUS']),
+      {
+        type: 'ReviewRequested',
+        data: {
+          priority: 4,
+          reasons: ['SCORE_AMBIGUOUS'],
+          queue: 'test-review',
+          slaDueAt: at(60 * 24),
+          attempt: 1,
+          requestedAt: at(3),
+        },
+      },
+    ];
+
     it('approves, citing REVIEW_APPROVED when the reviewer gave no code', () => {
-      given(HISTORY.pending_review)
+      given(ambiguousReview)
         .when(COMMANDS.CompleteReview)
         .then([
           {
@@ -756,6 +783,7 @@ describe('verification aggregate', () => {
               reviewerId: 'rev_bob',
               outcome: 'approve',
               reasonCodes: ['REVIEW_APPROVED'],
+              reviewerRoles: ['reviewer'],
               hasNote: false,
               completedAt: at(20),
             },
@@ -773,6 +801,42 @@ describe('verification aggregate', () => {
             },
           },
         ]);
+    });
+
+    it('needs a senior reviewer and a note to clear a sanctions or PEP hit (I9)', () => {
+      given(HISTORY.pending_review)
+        .when(COMMANDS.CompleteReview)
+        .thenThrows(ComplianceClearanceRequiredError, {
+          code: 'compliance_clearance_required',
+          details: { role: 'senior_reviewer', hits: ['SANCTIONS_HIT'] },
+        });
+      const senior = { reviewerRoles: ['reviewer', 'senior_reviewer'] };
+      given(HISTORY.pending_review)
+        .when(command('CompleteReview', senior))
+        .thenThrows(NoteRequiredError, { code: 'note_required' });
+      given(HISTORY.pending_review)
+        .when(command('CompleteReview', { ...senior, note: PII.note }))
+        .thenMatches([
+          { type: 'ReviewCompleted', data: { outcome: 'approve', reviewerRoles: senior.reviewerRoles } },
+          { type: 'VerificationApproved', data: { decidedBy: 'reviewer' } },
+        ]);
+      // Rejecting a hit is any reviewer's call.
+      given(HISTORY.pending_review)
+        .when(command('CompleteReview', { outcome: 'reject', reasonCodes: ['SANCTIONS_HIT'] }))
+        .thenMatches([{ type: 'ReviewCompleted' }, { type: 'VerificationRejected' }]);
+    });
+
+    it('approves nobody who withdrew consent or asked for erasure, or whose evidence is missing (I1, I3)', () => {
+      given(ambiguousReview)
+        .when(command('CompleteReview', { subject: { consentInForce: false, withdrawnConsentId: 'con_1' } }))
+        .thenThrows(ConsentRequiredError, { code: 'consent_required' });
+      given(ambiguousReview)
+        .when(command('CompleteReview', { subject: { consentInForce: true, erasureRequestId: 'era_1' } }))
+        .thenThrows(ProcessingRestrictedError, { code: 'processing_restricted' });
+      const noEvidence = ambiguousReview.filter((event) => event.type !== 'EvidenceSubmitted');
+      given(noEvidence)
+        .when(COMMANDS.CompleteReview)
+        .thenThrows(EvidenceRequiredError, { code: 'evidence_required', details: { missing: ['document'] } });
     });
 
     it('rejects with the reviewer codes, keeping the note in pii', () => {
@@ -1013,11 +1077,41 @@ describe('verification aggregate', () => {
           .then([
             {
               type: 'VerificationExpired',
-              data: { expiresAt: EXPIRES_AT, previousStatus: status, expiredAt: EXPIRES_AT },
+              data: {
+                expiresAt: EXPIRES_AT,
+                previousStatus: status,
+                reasonCodes: ['SESSION_EXPIRED'],
+                expiredAt: EXPIRES_AT,
+              },
             },
           ]);
       },
     );
+
+    it('clears the codes of the last evaluation: SESSION_EXPIRED is why it ended (I2)', () => {
+      const spec = given(HISTORY.needs_resubmission).when(COMMANDS.ExpireVerification);
+      expect(spec.state()).toMatchObject({ status: 'expired', reasonCodes: ['SESSION_EXPIRED'] });
+    });
+
+    it('is true before the scheduler records it: a result after the TTL is not counted and expires the session', () => {
+      const spec = given(HISTORY.submitted).when(
+        vendorResult('evt_late', ALL_CLEAR, { now: EXPIRES_AT, vendorCreatedAt: at(30) }),
+      );
+      spec.thenMatches([
+        { type: 'VendorResultReceived', data: { counted: false } },
+        {
+          type: 'VerificationExpired',
+          data: { reasonCodes: ['SESSION_EXPIRED'], previousStatus: 'submitted' },
+        },
+      ]);
+      expect(spec.state()).toMatchObject({ status: 'expired', reasonCodes: ['SESSION_EXPIRED'] });
+      given(HISTORY.submitted)
+        .when(command('SubmitEvidence', { now: EXPIRES_AT }))
+        .thenThrows(SessionExpiredError, { code: 'verification_expired' });
+      given(HISTORY.initiated)
+        .when(command('StartCapture', { now: EXPIRES_AT }))
+        .thenThrows(SessionExpiredError, { code: 'verification_expired' });
+    });
 
     it('is not due a millisecond early', () => {
       given(HISTORY.submitted)
@@ -1029,7 +1123,8 @@ describe('verification aggregate', () => {
   describe('status table', () => {
     const ALLOWED: Readonly<Record<VerificationCommand['type'], readonly VerificationStatus[]>> = {
       StartVerification: [],
-      StartCapture: ['initiated', 'needs_resubmission'],
+      // Again while capture runs: a retry, which records nothing.
+      StartCapture: ['initiated', 'needs_resubmission', 'capture_in_progress'],
       SubmitEvidence: ['initiated', 'capture_in_progress', 'submitted', 'needs_resubmission'],
       RecordVendorResult: VERIFICATION_STATUSES,
       AssignReviewer: ['pending_review'],
@@ -1038,12 +1133,29 @@ describe('verification aggregate', () => {
       ApproveOverride: ['approved', 'rejected'],
       RejectOverride: ['approved', 'rejected'],
       ExpireVerification: ['initiated', 'capture_in_progress', 'submitted', 'needs_resubmission'],
+      // Closing a decided, expired or closed session records nothing.
+      CloseVerification: VERIFICATION_STATUSES,
     };
+    /** What the person does on an expired session is refused as expired, one code whoever recorded it (I2). */
+    const EXPIRED_ANSWER: readonly VerificationCommand['type'][] = ['StartCapture', 'SubmitEvidence'];
     const types = Object.keys(ALLOWED) as VerificationCommand['type'][];
     const refused = types.flatMap((type) =>
-      VERIFICATION_STATUSES.filter((status) => !ALLOWED[type].includes(status)).map(
-        (status) => [type, status] as const,
-      ),
+      VERIFICATION_STATUSES.filter(
+        (status) =>
+          !ALLOWED[type].includes(status) && !(status === 'expired' && EXPIRED_ANSWER.includes(type)),
+      ).map((status) => [type, status] as const),
+    );
+
+    it.each(EXPIRED_ANSWER)(
+      '%s on an expired session is verification_expired, not an illegal transition',
+      (type) => {
+        given(HISTORY.expired)
+          .when(COMMANDS[type])
+          .thenThrows(SessionExpiredError, {
+            code: 'verification_expired',
+            details: { expiresAt: EXPIRES_AT },
+          });
+      },
     );
     const allowed = types.flatMap((type) => ALLOWED[type].map((status) => [type, status] as const));
 
@@ -1160,10 +1272,7 @@ describe('verification aggregate', () => {
         attemptStartedAt: at(3),
         resubmissions: 1,
         maxResubmissions: 2,
-        checks: ALL_CLEAR,
-        checkSources: Object.fromEntries(
-          ALL_CLEAR.map((check) => [check.kind, { vendor: 'onfido', vendorCreatedAt: at(6) }]),
-        ),
+        checks: ALL_CLEAR.map((check) => ({ ...check, vendor: 'onfido', vendorCreatedAt: at(6) })),
         expiresAt: EXPIRES_AT,
         pendingOverride: expect.objectContaining({
           overrideId: 'ovr_1',
@@ -1227,7 +1336,7 @@ describe('verification aggregate', () => {
     });
 
     it('recognises its own event types', () => {
-      expect(VERIFICATION_EVENT_TYPES).toHaveLength(15);
+      expect(VERIFICATION_EVENT_TYPES).toHaveLength(16);
       expect(VERIFICATION_EVENT_TYPES.every(isVerificationEventType)).toBe(true);
       expect(isVerificationEventType('ConsentGranted')).toBe(false);
     });
@@ -1243,9 +1352,10 @@ describe('verification aggregate', () => {
   });
 
   describe('with the shipped default policy', () => {
-    const shipped = loadPolicies(join(__dirname, '../../../policies')).find(
-      (p) => p.document.policyId === 'kyc-default',
-    );
+    const shipped = loadPolicies(join(__dirname, '../../../policies'))
+      .filter((p) => p.document.policyId === 'kyc-default')
+      .sort((a, b) => a.document.effectiveFrom.localeCompare(b.document.effectiveFrom))
+      .at(-1);
 
     it('approves an all-clear DE retail session and rejects an embargoed one', () => {
       expect(shipped).toBeDefined();
@@ -1253,7 +1363,13 @@ describe('verification aggregate', () => {
       const consent = { ...CONSENT, policyHash: policy.hash };
       const start = command('StartVerification', { policy, consent });
       const started = decideVerification(start, initialVerificationState);
-      const state = started.reduce(evolveVerification, initialVerificationState);
+      const state = [
+        ...started,
+        ...decideVerification(
+          command('SubmitEvidence', { policy }),
+          started.reduce(evolveVerification, initialVerificationState),
+        ),
+      ].reduce(evolveVerification, initialVerificationState);
       const produced = decideVerification(
         command('RecordVendorResult', { policy, checks: ALL_CLEAR }),
         state,

@@ -8,6 +8,7 @@ import {
   type CheckKind,
   type CheckResult,
   type EvaluationInput,
+  type EvidenceInput,
 } from '../../../src/domain/policy/policy.types';
 import { REASON_CODE_LIST, REASON_CODES } from '../../../src/domain/reason-codes';
 import { shippedPolicy } from './policy-fixtures';
@@ -40,6 +41,36 @@ function anyCheck(kind: CheckKind): fc.Arbitrary<CheckResult> {
   });
 }
 
+/**
+ * The evidence of an attempt: usually one valid-looking document issued by the session's country, sometimes
+ * none, several, another type or issuer (an embargoed one too), an expired one, one of a minor, a selfie.
+ */
+function anyEvidence(jurisdiction: string): fc.Arbitrary<EvidenceInput[]> {
+  const document = fc.record(
+    {
+      evidenceId: fc.uuid(),
+      kind: fc.constant('document' as const),
+      documentType: fc.oneof(
+        { weight: 6, arbitrary: fc.constant('passport' as const) },
+        fc.constantFrom(...DOCUMENT_TYPES),
+      ),
+      issuingCountry: fc.oneof(
+        { weight: 6, arbitrary: fc.constant(jurisdiction) },
+        fc.constantFrom('DE', 'GB', 'US', 'FR', 'KP', 'IR'),
+      ),
+      documentExpired: fc.oneof({ weight: 6, arbitrary: fc.constant(false) }, fc.constant(true)),
+      belowMinimumAge: fc.oneof({ weight: 6, arbitrary: fc.constant(false) }, fc.constant(true)),
+    },
+    { requiredKeys: ['evidenceId', 'kind', 'documentType', 'issuingCountry'] },
+  );
+  const selfie = fc.record({ evidenceId: fc.uuid(), kind: fc.constant('selfie' as const) });
+  return fc.oneof(
+    { weight: 6, arbitrary: document.map((d): EvidenceInput[] => [d]) },
+    fc.constant<EvidenceInput[]>([]),
+    fc.array<EvidenceInput>(fc.oneof(document, selfie), { minLength: 1, maxLength: 3 }),
+  );
+}
+
 /** A session in a non-embargoed jurisdiction with a result for every required check (and maybe others). */
 const completeSession: fc.Arbitrary<EvaluationInput> = fc
   .tuple(fc.constantFrom(...JURISDICTIONS), fc.constantFrom(...policy.document.segments))
@@ -56,7 +87,7 @@ const completeSession: fc.Arbitrary<EvaluationInput> = fc
             fc.subarray([...CHECK_KINDS]).chain((extra) => fc.tuple(...extra.map(anyCheck))),
           )
           .map(([required, extra]) => [...extra, ...required]),
-        documentType: fc.option(fc.constantFrom(...DOCUMENT_TYPES), { nil: undefined }),
+        evidence: anyEvidence(jurisdiction),
         resubmissions: fc.integer({ min: 0, max: 4 }),
         riskSignals,
       }),
@@ -90,6 +121,39 @@ describe(`${evaluate.name} (properties)`, () => {
     expect(approvals).toBeGreaterThan(20);
   });
 
+  it('never approves without the evidence the tier requires, or with a document the policy does not accept', () => {
+    let approvals = 0;
+    fc.assert(
+      fc.property(completeSession, (input) => {
+        const result = evaluate(policy, input);
+        if (result.outcome !== 'approve') return;
+        approvals += 1;
+        const { rules } = rulesFor(policy, input.jurisdiction, input.segment);
+        const tier = rules.tiers.find((t) => t.name === input.tier)!;
+        const required =
+          tier.requiredEvidence ?? (tier.requiredChecks.includes('document') ? ['document'] : []);
+        for (const kind of required) expect(input.evidence.some((e) => e.kind === kind)).toBe(true);
+        for (const doc of input.evidence.filter((e) => e.kind === 'document')) {
+          expect(rules.allowedDocumentTypes).toContain(doc.documentType);
+          expect(policy.document.embargoedJurisdictions).not.toContain(doc.issuingCountry);
+          const issuers = rules.allowedIssuingCountries ?? 'any';
+          if (issuers !== 'any') expect(issuers).toContain(doc.issuingCountry);
+          if (
+            doc.documentType !== undefined &&
+            (rules.domesticDocumentTypes ?? []).includes(doc.documentType)
+          ) {
+            expect(doc.issuingCountry).toBe(input.jurisdiction);
+          }
+          expect(doc.documentExpired).not.toBe(true);
+          expect(doc.belowMinimumAge).not.toBe(true);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+    // The property is only meaningful if approvals were actually generated.
+    expect(approvals).toBeGreaterThan(20);
+  });
+
   it('never rejects when the only problems are sanctions or PEP hits: they go to review', () => {
     const hitsOnly = completeSession.chain((input) =>
       fc
@@ -109,7 +173,15 @@ describe(`${evaluate.name} (properties)`, () => {
             { kind: 'sanctions', result: r.sanctions, reasonCodes: r.sanctionsCodes },
             { kind: 'pep', result: r.pep, reasonCodes: r.pepCodes },
           );
-          return { ...input, checks, documentType: allowed[0] };
+          const evidence: EvidenceInput[] = [
+            {
+              evidenceId: 'ev_1',
+              kind: 'document',
+              documentType: allowed[0],
+              issuingCountry: input.jurisdiction,
+            },
+          ];
+          return { ...input, checks, evidence };
         }),
     );
     fc.assert(

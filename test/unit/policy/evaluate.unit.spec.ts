@@ -10,15 +10,23 @@ import type {
   CheckKind,
   CheckResult,
   Evaluation,
-  EvaluationInput,
   RuleTraceEntry,
 } from '../../../src/domain/policy/policy.types';
 import { REASON_CODE_LIST, REASON_CODES, type ReasonCode } from '../../../src/domain/reason-codes';
 import { canonicalJson } from '../../../src/shared/canonical-json';
-import { checksFor, clear, ENHANCED, input, shippedPolicy, STANDARD } from './policy-fixtures';
+import {
+  checksFor,
+  clear,
+  documentEvidence,
+  ENHANCED,
+  input,
+  shippedPolicy,
+  STANDARD,
+  withRules,
+} from './policy-fixtures';
 
 const policy = shippedPolicy();
-const run = (overrides: Partial<EvaluationInput> = {}): Evaluation => evaluate(policy, input(overrides));
+const run = (overrides: Parameters<typeof input>[0] = {}): Evaluation => evaluate(policy, input(overrides));
 
 const fail = (kind: CheckKind, ...reasonCodes: ReasonCode[]): CheckResult =>
   reasonCodes.length === 0 ? { kind, result: 'fail' } : { kind, result: 'fail', reasonCodes };
@@ -42,6 +50,15 @@ const ENGINE_CODES: readonly ReasonCode[] = [
   'JURISDICTION_REVIEW_REQUIRED',
   'REVIEW_APPROVED',
   'OVERRIDE_APPLIED',
+  'VENDOR_UNAVAILABLE',
+  'EVIDENCE_MISSING',
+  'DOC_ISSUER_NOT_ALLOWED',
+  'DOC_ISSUER_EMBARGOED',
+  'RESULTS_CONTRADICTORY',
+  'RISK_SIGNAL_REVIEW',
+  'SESSION_EXPIRED',
+  'CONSENT_WITHDRAWN',
+  'ERASURE_REQUESTED',
 ];
 const US_BUSINESS_STANDARD: CheckKind[] = [
   'document',
@@ -214,13 +231,25 @@ describe(evaluate.name, () => {
       });
     });
 
-    it('an error on a required check is VENDOR_UNAVAILABLE (resubmit)', () => {
-      const result = run({ checks: checksFor(STANDARD, error('liveness')) });
-      expect(decided(result)).toEqual({ outcome: 'resubmit', reasonCodes: ['VENDOR_UNAVAILABLE'] });
+    it('an error on a required check waits for the vendor with VENDOR_UNAVAILABLE, never the person’s attempt', () => {
+      const result = run({ checks: checksFor(STANDARD, error('liveness')), resubmissions: 2 });
+      expect(decided(result)).toEqual({ outcome: 'wait', reasonCodes: ['VENDOR_UNAVAILABLE'] });
       expect(traceOf(result, 'check.liveness')).toMatchObject({
-        result: 'resubmit',
+        result: 'wait',
         inputs: { result: 'error' },
       });
+      expect(traceOf(result, 'attempts.limit')).toBeUndefined();
+    });
+
+    it('an error on a required check goes to review instead where the policy says so', () => {
+      const rules = policy.document.jurisdictions.DE?.retail;
+      if (rules === undefined) throw new Error('DE retail missing');
+      const reviewing = withRules('DE', 'retail', {
+        ...rules,
+        review: { ...rules.review, onVendorError: 'review' },
+      });
+      const result = evaluate(reviewing, input({ checks: checksFor(STANDARD, error('sanctions')) }));
+      expect(decided(result)).toEqual({ outcome: 'review', reasonCodes: ['VENDOR_UNAVAILABLE'] });
     });
 
     it('an error on a check the tier does not require holds nobody up', () => {
@@ -308,10 +337,10 @@ describe(evaluate.name, () => {
       ['document', 0.8499, 'resubmit', ['DOC_LOW_CONFIDENCE']],
       ['face_match', 0.88, 'approve', []],
       ['face_match', 0.84, 'review', ['SCORE_AMBIGUOUS']],
-      ['face_match', 0.82, 'resubmit', ['FACE_MISMATCH']],
+      ['face_match', 0.82, 'resubmit', ['FACE_LOW_CONFIDENCE']],
       ['liveness', 0.92, 'approve', []],
       ['liveness', 0.9, 'review', ['SCORE_AMBIGUOUS']],
-      ['liveness', 0.5, 'resubmit', ['LIVENESS_FAILED']],
+      ['liveness', 0.5, 'resubmit', ['LIVENESS_LOW_CONFIDENCE']],
     ] as const)('DE retail: %s scoring %d → %s %j', (kind, score, outcome, codes) => {
       expect(decided(run({ checks: checksFor(STANDARD, clear(kind, score)) }))).toEqual({
         outcome,
@@ -357,9 +386,106 @@ describe(evaluate.name, () => {
       if (outcome === 'resubmit') expect(decided(result).reasonCodes).toEqual(['DOC_TYPE_NOT_ALLOWED']);
     });
 
-    it('is not applicable when the document type is unknown', () => {
+    it('refuses a document whose type is unknown: it cannot be checked against the policy', () => {
       const result = run({ documentType: undefined });
-      expect(traceOf(result, 'document.type_allowed')?.result).toBe('not_applicable');
+      expect(decided(result)).toEqual({ outcome: 'resubmit', reasonCodes: ['DOC_TYPE_NOT_ALLOWED'] });
+      expect(traceOf(result, 'evidence.document')).toMatchObject({
+        inputs: { documentType: null },
+        result: 'resubmit',
+      });
+    });
+
+    it('checks every document of the attempt, not only the last one', () => {
+      const evidence = [documentEvidence('driving_licence', 'DE'), documentEvidence('passport', 'DE')];
+      expect(decided(run({ evidence }))).toEqual({
+        outcome: 'resubmit',
+        reasonCodes: ['DOC_TYPE_NOT_ALLOWED'],
+      });
+    });
+  });
+
+  describe('evidence', () => {
+    it('waits with EVIDENCE_MISSING when every check is clear but no document was submitted', () => {
+      expect(decided(run({ evidence: [] }))).toEqual({ outcome: 'wait', reasonCodes: ['EVIDENCE_MISSING'] });
+      const selfieOnly = [{ evidenceId: 'ev_s', kind: 'selfie' as const }];
+      expect(decided(run({ evidence: selfieOnly }))).toEqual({
+        outcome: 'wait',
+        reasonCodes: ['EVIDENCE_MISSING'],
+      });
+    });
+
+    it('needs a selfie record only where a tier lists it', () => {
+      const rules = policy.document.jurisdictions.DE?.retail;
+      if (rules === undefined) throw new Error('DE retail missing');
+      const tiers = rules.tiers.map((t) => ({ ...t, requiredEvidence: ['document', 'selfie'] as const }));
+      const strict = withRules('DE', 'retail', { ...rules, tiers });
+      expect(decided(evaluate(strict, input()))).toEqual({
+        outcome: 'wait',
+        reasonCodes: ['EVIDENCE_MISSING'],
+      });
+      const both = [documentEvidence('passport', 'DE'), { evidenceId: 'ev_s', kind: 'selfie' as const }];
+      expect(decided(evaluate(strict, input({ evidence: both }))).outcome).toBe('approve');
+    });
+
+    it.each([
+      ['DE', 'passport', 'KP', 'review', ['DOC_ISSUER_EMBARGOED']],
+      ['US', 'driving_licence', 'IR', 'review', ['DOC_ISSUER_EMBARGOED']],
+      ['US', 'driving_licence', 'CA', 'resubmit', ['DOC_ISSUER_NOT_ALLOWED']],
+      ['DE', 'residence_permit', 'FR', 'resubmit', ['DOC_ISSUER_NOT_ALLOWED']],
+      ['DE', 'passport', 'FR', 'approve', []],
+      ['GB', 'driving_licence', 'GB', 'approve', []],
+    ] as const)('%s with a %s issued by %s → %s %j', (jurisdiction, type, issuer, outcome, codes) => {
+      const result = run({ jurisdiction, evidence: [documentEvidence(type, issuer)] });
+      expect(decided(result)).toEqual({ outcome, reasonCodes: codes });
+    });
+
+    it('refuses a document without an issuing country', () => {
+      const result = run({ evidence: [documentEvidence('passport', undefined)] });
+      expect(decided(result)).toEqual({ outcome: 'resubmit', reasonCodes: ['DOC_ISSUER_NOT_ALLOWED'] });
+    });
+
+    it('asks for another document when the attributes show it expired, and rejects a minor for good', () => {
+      const expired = [documentEvidence('passport', 'DE', { documentExpired: true })];
+      expect(decided(run({ evidence: expired }))).toEqual({
+        outcome: 'resubmit',
+        reasonCodes: ['DOC_EXPIRED'],
+      });
+      const minor = [documentEvidence('passport', 'DE', { belowMinimumAge: true })];
+      expect(decided(run({ evidence: minor }))).toEqual({
+        outcome: 'reject',
+        reasonCodes: ['AGE_BELOW_THRESHOLD'],
+      });
+    });
+  });
+
+  describe('several vendors', () => {
+    it('does not let one vendor’s clear erase another vendor’s fail: a contradiction goes to review', () => {
+      const checks: CheckResult[] = [
+        ...checksFor(STANDARD),
+        { ...fail('document', 'DOC_SUSPECTED_TAMPERING'), vendor: 'onfido' },
+        { ...clear('document', 0.99), vendor: 'veriff' },
+      ];
+      const result = run({ checks });
+      expect(decided(result)).toEqual({
+        outcome: 'review',
+        reasonCodes: ['RESULTS_CONTRADICTORY', 'DOC_SUSPECTED_TAMPERING'],
+      });
+      expect(traceOf(result, 'check.document.vendors')).toMatchObject({ result: 'review' });
+    });
+
+    it('combines agreeing vendors: the weakest clear counts, every fail counts', () => {
+      const weak: CheckResult[] = [
+        ...checksFor(STANDARD).filter((c) => c.kind !== 'document'),
+        { ...clear('document', 0.99), vendor: 'a' },
+        { ...clear('document', 0.86), vendor: 'b' },
+      ];
+      expect(decided(run({ checks: weak }))).toEqual({ outcome: 'review', reasonCodes: ['SCORE_AMBIGUOUS'] });
+      const outage: CheckResult[] = [
+        ...checksFor(STANDARD).filter((c) => c.kind !== 'sanctions'),
+        { kind: 'sanctions', result: 'error', vendor: 'a' },
+        { kind: 'sanctions', result: 'clear', vendor: 'b' },
+      ];
+      expect(decided(run({ checks: outage })).outcome).toBe('approve');
     });
   });
 
@@ -369,7 +495,7 @@ describe(evaluate.name, () => {
       const result = run({ checks, resubmissions: 2, documentType: 'driving_licence' });
       expect(decided(result)).toEqual({
         outcome: 'review',
-        reasonCodes: ['DOC_TYPE_NOT_ALLOWED', 'DOC_LOW_CONFIDENCE', 'VENDOR_UNAVAILABLE', 'SANCTIONS_HIT'],
+        reasonCodes: ['DOC_TYPE_NOT_ALLOWED', 'DOC_LOW_CONFIDENCE', 'SANCTIONS_HIT'],
       });
       expect(traceOf(result, 'attempts.limit')).toBeUndefined();
     });
@@ -565,7 +691,8 @@ describe(evaluate.name, () => {
       expect(result.ruleTrace.map((e) => e.ruleId)).toEqual([
         'jurisdiction.path',
         'checks.complete',
-        'document.type_allowed',
+        'evidence.required',
+        'evidence.document',
         'check.document.score',
         'check.face_match.score',
         'check.liveness.score',
@@ -602,6 +729,16 @@ describe(evaluate.name, () => {
         'requiredChecks',
         'documentType',
         'allowed',
+        'submitted',
+        'requiredEvidence',
+        'evidenceId',
+        'issuingCountry',
+        'documentExpired',
+        'belowMinimumAge',
+        'allowedDocumentTypes',
+        'allowedIssuingCountries',
+        'domesticDocumentTypes',
+        'minimumAge',
         'kind',
         'score',
         'required',

@@ -3,7 +3,10 @@ import { policyHash } from '../../../src/domain/policy/policy-hash';
 import type {
   CheckKind,
   CheckResult,
+  DocumentType,
   EvaluationInput,
+  EvidenceInput,
+  JurisdictionRules,
   LoadedPolicy,
   PolicyDocument,
 } from '../../../src/domain/policy/policy.types';
@@ -13,9 +16,12 @@ export const SHIPPED_POLICY_DIR = join(__dirname, '..', '..', '..', 'policies');
 
 let shipped: LoadedPolicy | undefined;
 
-/** The shipped default policy, loaded through the real loader once per test file. */
+/** The shipped default policy in force (its latest version), loaded through the real loader once per test file. */
 export function shippedPolicy(): LoadedPolicy {
-  shipped ??= loadPolicies(SHIPPED_POLICY_DIR).find((p) => p.document.policyId === 'kyc-default');
+  shipped ??= loadPolicies(SHIPPED_POLICY_DIR)
+    .filter((p) => p.document.policyId === 'kyc-default')
+    .sort((a, b) => a.document.effectiveFrom.localeCompare(b.document.effectiveFrom))
+    .at(-1);
   if (shipped === undefined) throw new Error('kyc-default is not in policies/');
   return shipped;
 }
@@ -28,6 +34,16 @@ export function cloneDocument(document: PolicyDocument = shippedPolicy().documen
 /** A loaded policy from a document variant (hash recomputed). */
 export function loaded(document: PolicyDocument, source = 'test-policy.yaml'): LoadedPolicy {
   return { document, hash: policyHash(document), source };
+}
+
+/** The shipped policy with the rules of one jurisdiction and segment replaced (a variant for one test). */
+export function withRules(jurisdiction: string, segment: string, rules: JurisdictionRules): LoadedPolicy {
+  const document = cloneDocument();
+  const listed = document.jurisdictions[jurisdiction] ?? {};
+  return loaded({
+    ...document,
+    jurisdictions: { ...document.jurisdictions, [jurisdiction]: { ...listed, [segment]: rules } },
+  });
 }
 
 export const clear = (kind: CheckKind, score?: number): CheckResult =>
@@ -52,15 +68,39 @@ export function checksFor(kinds: readonly CheckKind[], ...replace: CheckResult[]
 export const STANDARD: readonly CheckKind[] = ['document', 'face_match', 'liveness', 'sanctions'];
 export const ENHANCED: readonly CheckKind[] = [...STANDARD, 'pep', 'address'];
 
-export function input(overrides: Partial<EvaluationInput> = {}): EvaluationInput {
+/** A document evidence record of the kind the documented journey submits. */
+export function documentEvidence(
+  documentType: DocumentType | undefined,
+  issuingCountry: string | undefined,
+  extra: Partial<EvidenceInput> = {},
+): EvidenceInput {
   return {
-    jurisdiction: 'DE',
+    evidenceId: `ev_${documentType ?? 'untyped'}_${issuingCountry ?? 'none'}`,
+    kind: 'document',
+    ...(documentType === undefined ? {} : { documentType }),
+    ...(issuingCountry === undefined ? {} : { issuingCountry }),
+    ...extra,
+  };
+}
+
+/**
+ * An evaluation input: DE retail, standard tier, every check clear, and one passport issued by the session's
+ * country. `documentType` is a shorthand for that one document's type (undefined: a document without a type).
+ */
+export function input(
+  overrides: Partial<EvaluationInput> & { documentType?: DocumentType | undefined } = {},
+): EvaluationInput {
+  const { documentType, ...rest } = overrides;
+  const jurisdiction = rest.jurisdiction ?? 'DE';
+  const type = 'documentType' in overrides ? documentType : 'passport';
+  return {
+    jurisdiction,
     segment: 'retail',
     tier: 'standard',
     checks: checksFor(STANDARD),
-    documentType: 'passport',
+    evidence: [documentEvidence(type, jurisdiction)],
     resubmissions: 0,
     riskSignals: {},
-    ...overrides,
+    ...rest,
   };
 }

@@ -12,8 +12,10 @@ import { cloneDocument, SHIPPED_POLICY_DIR } from './policy-fixtures';
 
 /** The shipped document as plain mutable JSON, to break in one place. */
 type Json = Record<string, unknown>;
+/** The shipped policy in force, labelled as version 2026-11-01 so that the tests can name versions around it. */
 function shippedJson(): Json {
-  return JSON.parse(JSON.stringify(cloneDocument())) as Json;
+  const document = { ...cloneDocument(), version: '2026-11-01', effectiveFrom: '2026-11-01' };
+  return JSON.parse(JSON.stringify(document)) as Json;
 }
 function at(value: Json, ...path: string[]): Json {
   let current: unknown = value;
@@ -62,12 +64,15 @@ describe(loadPolicies.name, () => {
   it('reads YAML, YML and JSON recursively, ignores other files, and gives the same hash for the same content', () => {
     const doc = shippedJson();
     write('a/one.yaml', doc);
-    write('b/c/two.json', JSON.stringify({ ...doc, version: '2026-12-01', effectiveFrom: '2026-12-01' }));
+    // The shipped version in force, as JSON: the same content gives the same hash as its YAML file.
+    write('b/c/two.json', JSON.stringify(cloneDocument()));
     write('three.yml', { ...doc, version: '2027-01-01', effectiveFrom: '2027-01-01' });
     write('notes.md', '# not a policy');
     const policies = loadPolicies(dir);
-    expect(policies.map((p) => p.document.version)).toEqual(['2026-11-01', '2026-12-01', '2027-01-01']);
-    expect(policies[0]!.hash).toBe(loadPolicies(SHIPPED_POLICY_DIR)[0]!.hash);
+    const shippedVersion = cloneDocument().version;
+    expect(policies.map((p) => p.document.version)).toEqual(['2026-11-01', shippedVersion, '2027-01-01']);
+    const shipped = loadPolicies(SHIPPED_POLICY_DIR).find((p) => p.document.version === shippedVersion);
+    expect(policies[1]!.hash).toBe(shipped!.hash);
   });
 
   it('keeps YAML dates as the strings they were written as', () => {
@@ -309,7 +314,7 @@ describe(loadPolicies.name, () => {
     at(doc, 'jurisdictions', 'GB', 'retail').colour = 'blue';
     const file = write('both.yaml', doc);
     expect(loadError(dir).problems).toEqual([
-      `${file}: /jurisdictions/GB/retail/colour: unknown field (allowed: allowedDocumentTypes, tiers, defaultTier, stepUp, thresholds, reviewBand, maxResubmissions, sessionTtl, minimumAge, manualReview, review)`,
+      `${file}: /jurisdictions/GB/retail/colour: unknown field (allowed: allowedDocumentTypes, allowedIssuingCountries, domesticDocumentTypes, tiers, defaultTier, stepUp, thresholds, reviewBand, maxResubmissions, sessionTtl, minimumAge, manualReview, review)`,
       `${file}: /jurisdictions/DE/retail/defaultTier: "gold" is not one of its tiers (standard, enhanced)`,
     ]);
   });

@@ -25,7 +25,7 @@ describe(resolveSession.name, () => {
     const session = resolveSession(policy, { jurisdiction: 'DE', segment: 'retail', riskSignals: {} });
     expect(session).toMatchObject({
       policyId: 'kyc-default',
-      policyVersion: '2026-11-01',
+      policyVersion: policy.document.version,
       policyHash: policy.hash,
       jurisdiction: 'DE',
       segment: 'retail',

@@ -2,6 +2,7 @@ import type { ConsentSnapshot } from '../../../../src/domain/subject';
 import type {
   CheckResultData,
   DecisionEvaluated,
+  SubjectStanding,
   VerificationCommand,
   VerificationEvent,
   VerificationInitiated,
@@ -52,6 +53,9 @@ export const CONSENT: ConsentSnapshot = {
   channel: 'web',
   grantedAt: at(-5),
 };
+
+/** The person consents and asked for no erasure. */
+export const STANDING: SubjectStanding = { consentInForce: true };
 
 export const STANDARD_CHECKS = ['document', 'face_match', 'liveness', 'sanctions'] as const;
 
@@ -236,7 +240,24 @@ export const HISTORY: Readonly<Record<VerificationStatus, readonly VerificationE
     initiated(),
     {
       type: 'VerificationExpired',
-      data: { expiresAt: EXPIRES_AT, previousStatus: 'initiated', expiredAt: EXPIRES_AT },
+      data: {
+        expiresAt: EXPIRES_AT,
+        previousStatus: 'initiated',
+        reasonCodes: ['SESSION_EXPIRED'],
+        expiredAt: EXPIRES_AT,
+      },
+    },
+  ],
+  closed: [
+    initiated(),
+    {
+      type: 'VerificationClosed',
+      data: {
+        reasonCodes: ['CONSENT_WITHDRAWN'],
+        previousStatus: 'initiated',
+        consentId: 'con_1',
+        closedAt: at(10),
+      },
     },
   ],
   needs_resubmission: [
@@ -296,6 +317,7 @@ export const COMMANDS: {
       vendorCreatedAt: at(20),
       checks: [{ kind: 'document', result: 'clear', score: 0.95 }],
       policy: POLICY,
+      subject: STANDING,
       now: at(20),
     },
   },
@@ -305,7 +327,16 @@ export const COMMANDS: {
   },
   CompleteReview: {
     type: 'CompleteReview',
-    data: { sessionId: SESSION, reviewerId: 'rev_bob', outcome: 'approve', reasonCodes: [], now: at(20) },
+    data: {
+      sessionId: SESSION,
+      reviewerId: 'rev_bob',
+      reviewerRoles: ['reviewer'],
+      outcome: 'approve',
+      reasonCodes: [],
+      policy: POLICY,
+      subject: STANDING,
+      now: at(20),
+    },
   },
   RequestOverride: {
     type: 'RequestOverride',
@@ -325,6 +356,8 @@ export const COMMANDS: {
       overrideId: 'ovr_1',
       approverId: 'sen_carol',
       approverRoles: ['reviewer', 'senior_reviewer'],
+      policy: POLICY,
+      subject: STANDING,
       now: at(20),
     },
   },
@@ -340,6 +373,10 @@ export const COMMANDS: {
     },
   },
   ExpireVerification: { type: 'ExpireVerification', data: { sessionId: SESSION, now: EXPIRES_AT } },
+  CloseVerification: {
+    type: 'CloseVerification',
+    data: { sessionId: SESSION, reason: 'CONSENT_WITHDRAWN', consentId: 'con_1', now: at(20) },
+  },
 };
 
 /** A command of a type with some fields replaced. */
