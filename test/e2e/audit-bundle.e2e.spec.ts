@@ -51,6 +51,7 @@ describe('audit bundles', () => {
       await api.post('operator', `/v1/verifications/${id}/evidence`, {
         kind: 'document',
         documentType: 'passport',
+        issuingCountry: 'DE',
         vendor: 'acme',
         vendorReference: `ref_${i}`,
         attributes: { fullName: PII_NAME },

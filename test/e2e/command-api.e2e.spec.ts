@@ -275,6 +275,7 @@ describe('command API: authentication, validation, idempotency, concurrency', ()
       await api.post('operator', `/v1/verifications/${sessionId}/evidence`, {
         kind: 'document',
         documentType: 'passport',
+        issuingCountry: 'DE',
         vendor: 'acme',
         vendorReference: 'ref_1',
       });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Explanation } from '../../src/audit/explanation';
 import { EVENT_STORE, type EventStore } from '../../src/eventstore/event-store.port';
 import { startTestApp, type TestApp } from '../support/app';
-import { CLEAR, consentAndStart, SANCTIONS_HIT, vendorResult } from '../support/journey';
+import { CLEAR, consentAndStart, SANCTIONS_HIT, submitDocument, vendorResult } from '../support/journey';
 import { client } from '../support/http';
 
 describe('GET /v1/verifications/{id}/explanation', () => {
@@ -21,6 +21,7 @@ describe('GET /v1/verifications/{id}/explanation', () => {
 
   async function session(checks: unknown[]): Promise<{ id: string; startPosition: number }> {
     const { sessionId, position } = await consentAndStart(api);
+    await submitDocument(api, sessionId);
     await vendorResult(api, sessionId, checks);
     return { id: sessionId, startPosition: position };
   }
@@ -66,6 +67,7 @@ describe('GET /v1/verifications/{id}/explanation', () => {
     expect(x.vendorResults).toHaveLength(1);
     expect(x.timeline.map((e) => e.type)).toEqual([
       'VerificationInitiated',
+      'EvidenceSubmitted',
       'VendorResultReceived',
       'DecisionEvaluated',
       'VerificationApproved',

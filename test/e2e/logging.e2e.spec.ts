@@ -63,6 +63,7 @@ describe('logging (JSON lines without personal data)', () => {
       {
         kind: 'document',
         documentType: 'passport',
+        issuingCountry: 'DE',
         vendor: 'acme',
         vendorReference: 'ref_logging',
         attributes: PII,

@@ -26,6 +26,7 @@ describe('GET /v1/subjects/{id}/personal-data (least privilege, audited reads)',
     await api.post('operator', `/v1/verifications/${started.sessionId}/evidence`, {
       kind: 'document',
       documentType: 'passport',
+      issuingCountry: 'DE',
       vendor: 'acme',
       vendorReference: 'ref_pd',
       attributes: PII,

@@ -362,9 +362,13 @@ describe('review queue', () => {
   });
 
   it('drops a review from the queue once it is decided, and is closed to other roles', async () => {
-    const decided = await api.post('reviewer', `/v1/verifications/${ids.de}/review/decision`, {
+    // ids.de waits for a sanctions hit to be cleared: a senior reviewer's call, with a note.
+    const taken = await api.post('senior', `/v1/verifications/${ids.de}/review/assignment`, {});
+    expect(taken.status, JSON.stringify(taken.body)).toBe(200);
+    const decided = await api.post('senior', `/v1/verifications/${ids.de}/review/decision`, {
       outcome: 'approve',
       reasonCodes: [],
+      note: NOTE,
     });
     expect(decided.status, JSON.stringify(decided.body)).toBe(200);
     lastPosition = decided.body.position as number;

@@ -68,3 +68,21 @@ export async function vendorResult(
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res.body;
 }
+
+/** Submits the document evidence of the documented journey: a passport issued by the session's country. */
+export async function submitDocument(
+  api: ReturnType<typeof client>,
+  sessionId: string,
+  fields: Record<string, unknown> = {},
+): Promise<Record<string, unknown>> {
+  const res = await api.post('operator', `/v1/verifications/${sessionId}/evidence`, {
+    kind: 'document',
+    documentType: 'passport',
+    issuingCountry: 'DE',
+    vendor: 'acme',
+    vendorReference: `doc_${randomUUID().slice(0, 8)}`,
+    ...fields,
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body;
+}
