@@ -24,6 +24,7 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   senior_reviewer_required: HttpStatus.FORBIDDEN,
   compliance_clearance_required: HttpStatus.FORBIDDEN,
   evidence_required: HttpStatus.CONFLICT,
+  too_many_attempts: HttpStatus.CONFLICT,
   note_required: HttpStatus.UNPROCESSABLE_ENTITY,
   consent_not_found: HttpStatus.NOT_FOUND,
   legal_hold_not_found: HttpStatus.NOT_FOUND,

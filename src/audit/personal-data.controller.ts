@@ -80,7 +80,9 @@ export class PersonalDataController {
   @ApiHeader({
     name: 'X-Justification',
     required: true,
-    description: 'Why the data is read (10-500 characters)',
+    description:
+      'Why the data is read (10-500 characters), e.g. a case reference. It is the audit record of the read and is ' +
+      'shown to auditors in the timeline: state the reason, not personal data.',
   })
   @ApiOperation({ summary: 'Decrypted personal data of a subject; the read is recorded as an event first' })
   async read(

@@ -16,3 +16,13 @@ export class PolicyUnavailableError extends LedgerError {
     });
   }
 }
+
+/** A subject has used up the attempts one jurisdiction and segment can hold (a guard against a runaway client). */
+export class TooManyAttemptsError extends LedgerError {
+  readonly code = 'too_many_attempts';
+  constructor(limit: number) {
+    super(`the subject has ${limit} sessions for this jurisdiction and segment; no more can be started`, {
+      limit,
+    });
+  }
+}

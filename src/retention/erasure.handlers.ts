@@ -9,6 +9,7 @@ import { KeyStore } from '../crypto/key-store';
 import {
   type ClassRetention as DeciderRetention,
   decideSubject,
+  repeatedErasure,
   type RestrictedClass,
   type SubjectEvent,
 } from '../domain/subject';
@@ -85,7 +86,7 @@ export class RequestErasureHandler implements ICommandHandler<RequestErasureComm
 
   async execute({ subjectId, request, context }: RequestErasureCommand): Promise<ErasureOutcome> {
     const now = this.clock.now().toISOString();
-    const requestId =
+    let requestId =
       context.idempotencyScope === undefined ? randomUUID() : uuidV5(`${context.idempotencyScope}\nerasure`);
     const heldClasses = await this.keys.liveClasses(subjectId);
     // The assessment reads the retention read model: let it see everything recorded so far (the relationship
@@ -109,8 +110,16 @@ export class RequestErasureHandler implements ICommandHandler<RequestErasureComm
     const outcome = await this.runner.run(
       subjectAggregate(subjectId),
       subjectStream(subjectId),
-      (state) =>
-        decideSubject(
+      (state) => {
+        // A retry of the request that restricts processing now records nothing and answers with that request.
+        const repeated = state.erasureRequests.has(requestId)
+          ? undefined
+          : repeatedErasure(state, request.ground, request.reference);
+        if (repeated !== undefined) {
+          requestId = repeated.requestId;
+          return [];
+        }
+        return decideSubject(
           {
             type: 'RequestErasure',
             data: {
@@ -123,7 +132,8 @@ export class RequestErasureHandler implements ICommandHandler<RequestErasureComm
             },
           },
           state,
-        ),
+        );
+      },
       context,
       shredKeys(this.keys, subjectId),
     );

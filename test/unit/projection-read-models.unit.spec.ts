@@ -194,6 +194,21 @@ describe('timeline details', () => {
     expect(timelineDetails('SomethingNew', { anything: 'at all' })).toEqual({});
   });
 
+  it('show auditors why personal data was read and which case an erasure belongs to', () => {
+    expect(
+      timelineDetails('PersonalDataAccessed', {
+        accessId: 'acc_1',
+        accessedBy: 'privacy-1',
+        roles: ['privacy_officer'],
+        dataClasses: ['identity_attributes'],
+        justification: 'DSAR case 2026-0042',
+      }),
+    ).toMatchObject({ accessedBy: 'privacy-1', justification: 'DSAR case 2026-0042' });
+    expect(
+      timelineDetails('ErasureRequested', { requestId: 'era_1', ground: 'withdrawn', reference: 'dsr-0042' }),
+    ).toMatchObject({ requestId: 'era_1', reference: 'dsr-0042' });
+  });
+
   it('name actions after the event type', () => {
     expect(actionOf('VerificationApproved')).toBe('verification.approved');
     expect(actionOf('VendorResultReceived')).toBe('vendor_result.received');

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
+  IsBoolean,
   IsIn,
   IsISO8601,
   IsNumber,
@@ -44,6 +45,15 @@ export class StartVerificationDto {
   @IsOptional()
   @IsFlagMap(32)
   riskSignals?: Record<string, boolean>;
+
+  @ApiPropertyOptional({
+    description:
+      'Start another attempt even though the subject has an undecided session for this jurisdiction and ' +
+      'segment. Without it, such a session is returned (reused: true) instead of a duplicate being created.',
+  })
+  @IsOptional()
+  @IsBoolean()
+  newAttempt?: boolean;
 }
 
 export class StartCaptureDto {
@@ -235,6 +245,12 @@ export class CommandResponse {
 export class StartVerificationResponse extends CommandResponse {
   @ApiProperty() tier!: string;
   @ApiProperty({ isArray: true }) requiredChecks!: string[];
+  @ApiProperty({
+    description:
+      'True when no session was created because the subject already has an undecided one for this ' +
+      'jurisdiction and segment: this is that session (send newAttempt: true to start another).',
+  })
+  reused!: boolean;
 }
 
 export class OverrideResponse extends CommandResponse {

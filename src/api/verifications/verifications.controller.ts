@@ -46,27 +46,35 @@ export class VerificationsController {
   @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiOperation({
     summary: 'Start a verification session (needs consent in force for identity_verification)',
+    description:
+      'While the subject has an undecided session for the same jurisdiction and segment, that session is ' +
+      'returned with `reused: true` instead of a new one being created (retries and back-button navigation ' +
+      'never create duplicate attempts); send `newAttempt: true` to start another on purpose.',
   })
   async start(
     @Body() body: StartVerificationDto,
     @Ctx() context: CommandContext,
   ): Promise<StartVerificationResponse> {
-    const result = await this.run(
-      undefined,
-      {
-        type: 'StartVerification',
-        subjectId: body.subjectId,
-        jurisdiction: body.jurisdiction,
-        segment: body.segment,
-        riskSignals: body.riskSignals ?? {},
-      },
-      context,
+    const result = await this.commands.execute<VerificationCommandCommand, VerificationCommandResult>(
+      new VerificationCommandCommand(
+        undefined,
+        {
+          type: 'StartVerification',
+          subjectId: body.subjectId,
+          jurisdiction: body.jurisdiction,
+          segment: body.segment,
+          riskSignals: body.riskSignals ?? {},
+        },
+        context,
+        { newAttempt: body.newAttempt === true },
+      ),
     );
     const state = result.state;
     return {
       ...toResponse(result),
       tier: state.status === 'none' ? '' : state.tier,
       requiredChecks: state.status === 'none' ? [] : [...state.requiredChecks],
+      reused: result.reused === true,
     };
   }
 
@@ -92,21 +100,34 @@ export class VerificationsController {
     @Body() body: SubmitEvidenceDto,
     @Ctx() context: CommandContext,
   ): Promise<CommandResponse & { evidenceId: string }> {
-    const evidenceId =
+    const generated =
       context.idempotencyScope === undefined ? randomUUID() : uuidV5(`${context.idempotencyScope}\nevidence`);
     const { attributes, mediaReferences, ...rest } = body;
     const result = await this.run(
       sessionId,
       {
         type: 'SubmitEvidence',
-        evidenceId,
+        evidenceId: generated,
         ...rest,
         ...(attributes === undefined ? {} : { attributes: { ...attributes } }),
         ...(mediaReferences === undefined ? {} : { mediaReferences: [...mediaReferences] }),
       },
       context,
     );
-    return { ...toResponse(result), evidenceId };
+    // A retry of evidence already recorded answers with the id it was recorded under.
+    const state = result.state;
+    const recorded =
+      state.status === 'none'
+        ? undefined
+        : state.evidence.find(
+            (ref) =>
+              ref.evidenceId === generated ||
+              (ref.attempt === state.attempt &&
+                ref.kind === body.kind &&
+                ref.vendor === body.vendor &&
+                ref.vendorReference === body.vendorReference),
+          );
+    return { ...toResponse(result), evidenceId: recorded?.evidenceId ?? generated };
   }
 
   @Post(':sessionId/vendor-results')

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { CommandContext } from '../../api/request-context';
-import { decideSubject as decide } from '../../domain/subject';
+import { decideSubject as decide, repeatedConsent } from '../../domain/subject';
 import { subjectStream } from '../../eventstore/stream-names';
 import { PolicyRegistry } from '../../policy/policy-registry';
 import { CLOCK, type Clock } from '../../shared/clock';
@@ -41,19 +41,26 @@ export class GrantConsentHandler implements ICommandHandler<GrantConsentCommand,
 
   async execute({ subjectId, input, context }: GrantConsentCommand): Promise<GrantConsentResult> {
     const now = this.clock.now();
-    const consentId =
+    let consentId =
       context.idempotencyScope === undefined ? randomUUID() : uuidV5(`${context.idempotencyScope}\nconsent`);
     const outcome = await this.runner.run(
       subjectAggregate(subjectId),
       subjectStream(subjectId),
-      (state) =>
-        decide(
+      (state) => {
+        // A retry of the consent in force records nothing and answers with that consent.
+        const repeated = state.consents.has(consentId) ? undefined : repeatedConsent(state, input);
+        if (repeated !== undefined) {
+          consentId = repeated.consentId;
+          return [];
+        }
+        return decide(
           {
             type: 'GrantConsent',
             data: { consentId, ...input, policyHash: this.policies.active(now).hash, now: now.toISOString() },
           },
           state,
-        ),
+        );
+      },
       context,
     );
     return { consentId, revision: outcome.revision, position: outcome.position };

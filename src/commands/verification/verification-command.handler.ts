@@ -14,6 +14,7 @@ import {
   ConsentRequiredError,
   decideVerification as decide,
   type SubjectStanding,
+  UNDECIDED_STATUSES,
   type VerificationCommand,
   type VerificationState,
 } from '../../domain/verification';
@@ -22,7 +23,7 @@ import { PolicyRegistry } from '../../policy/policy-registry';
 import { CLOCK, type Clock } from '../../shared/clock';
 import { uuidV5 } from '../../shared/deterministic-uuid';
 import { AggregateRunner } from '../aggregate-runner';
-import { PolicyUnavailableError } from '../command.errors';
+import { PolicyUnavailableError, TooManyAttemptsError } from '../command.errors';
 import { subjectAggregate } from '../subject/subject.aggregate';
 import { verificationAggregate } from './verification.aggregate';
 
@@ -79,6 +80,8 @@ export class VerificationCommandCommand {
     readonly sessionId: string | undefined,
     readonly input: VerificationInput,
     readonly context: CommandContext,
+    /** StartVerification: start another attempt even while one is undecided. */
+    readonly options: { readonly newAttempt?: boolean } = {},
   ) {}
 }
 
@@ -88,6 +91,31 @@ export interface VerificationCommandResult {
   readonly revision: number;
   readonly position: number;
   readonly overrideId?: string;
+  /** StartVerification: the subject's undecided session was returned instead of a new one. */
+  readonly reused?: boolean;
+}
+
+/** How many attempts of one subject, jurisdiction and segment a start looks through (a guard, not a policy). */
+const MAX_SESSION_SLOTS = 10_000;
+
+/**
+ * The id of a subject's n-th session for a jurisdiction and segment. Deterministic, so that two starts racing
+ * for the same slot meet on one stream and the event store's optimistic concurrency lets only one create it:
+ * retries and back-button navigation cannot create duplicate attempts (docs/decision-invariants.md, I11).
+ */
+export function sessionSlotId(
+  subjectId: string,
+  jurisdiction: string,
+  segment: string,
+  slot: number,
+): string {
+  return uuidV5(`kyc-session\n${subjectId}\n${jurisdiction}\n${segment}\n${slot}`);
+}
+
+/** A session a new start returns instead of creating another: undecided, and not past its time to live. */
+function reusable(state: VerificationState, now: Date): boolean {
+  if (state.status === 'none' || !UNDECIDED_STATUSES.includes(state.status)) return false;
+  return state.status === 'pending_review' || now.getTime() < Date.parse(state.expiresAt);
 }
 
 /**
@@ -109,12 +137,17 @@ export class VerificationCommandHandler implements ICommandHandler<
     sessionId: given,
     input,
     context,
+    options,
   }: VerificationCommandCommand): Promise<VerificationCommandResult> {
     const now = this.clock.now();
     const derive = (what: string): string =>
       context.idempotencyScope === undefined ? randomUUID() : uuidV5(`${context.idempotencyScope}\n${what}`);
-    const sessionId = given ?? derive('session');
+    const newAttempt = options.newAttempt === true;
+    const sessionId =
+      given ??
+      (input.type === 'StartVerification' ? await this.sessionSlot(input, newAttempt, now) : randomUUID());
     const overrideId = input.type === 'RequestOverride' ? derive('override') : undefined;
+    let reused = false;
 
     let consent: ConsentSnapshot | undefined;
     if (input.type === 'StartVerification') {
@@ -130,6 +163,11 @@ export class VerificationCommandHandler implements ICommandHandler<
       verificationAggregate,
       verificationStream(sessionId),
       async (state) => {
+        if (input.type === 'StartVerification' && state.status !== 'none') {
+          // Another start took this slot first (a retry racing the original): return its session.
+          reused = true;
+          return [];
+        }
         if (NEW_PROCESSING.has(input.type)) await this.assertMayProcess(state);
         const subject = NEEDS_STANDING.has(input.type) ? await this.standing(state) : undefined;
         return decide(this.toCommand(input, state, { sessionId, now, consent, overrideId, subject }), state);
@@ -142,7 +180,25 @@ export class VerificationCommandHandler implements ICommandHandler<
       revision: outcome.revision,
       position: outcome.position,
       ...(overrideId === undefined ? {} : { overrideId }),
+      ...(input.type === 'StartVerification' ? { reused } : {}),
     };
+  }
+
+  /**
+   * The session a start writes to: the first free slot of the subject for this jurisdiction and segment, or
+   * the undecided session in an earlier slot (reused), unless a new attempt is asked for.
+   */
+  private async sessionSlot(
+    input: { subjectId: string; jurisdiction: string; segment: string },
+    newAttempt: boolean,
+    now: Date,
+  ): Promise<string> {
+    for (let slot = 1; slot <= MAX_SESSION_SLOTS; slot += 1) {
+      const sessionId = sessionSlotId(input.subjectId, input.jurisdiction, input.segment, slot);
+      const { state } = await this.runner.load(verificationAggregate, verificationStream(sessionId));
+      if (state.status === 'none' || (!newAttempt && reusable(state, now))) return sessionId;
+    }
+    throw new TooManyAttemptsError(MAX_SESSION_SLOTS);
   }
 
   /**

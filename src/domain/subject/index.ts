@@ -18,6 +18,8 @@ export {
   evolve as evolveSubject,
   initialState as initialSubjectState,
   processingRestriction,
+  repeatedConsent,
+  repeatedErasure,
   restrictionOf,
 } from './subject.state';
 export type { ConsentRecord, ConsentSnapshot, ErasureRecord, LegalHold, SubjectState } from './subject.state';

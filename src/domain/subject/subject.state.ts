@@ -25,6 +25,8 @@ export interface LegalHold {
 
 export interface ErasureRecord {
   readonly requestId: string;
+  readonly ground?: string;
+  readonly reference?: string;
   readonly requestedAt: string;
   readonly erased: readonly DataClass[];
   readonly restricted: readonly RestrictedClass[];
@@ -94,9 +96,16 @@ export function evolve(state: SubjectState, event: SubjectEvent): SubjectState {
       // A read changes nothing about the subject; it stays in the stream as evidence.
       return state;
     case 'ErasureRequested': {
-      const { requestId, requestedAt, erased, restricted } = event.data;
+      const { requestId, ground, reference, requestedAt, erased, restricted } = event.data;
       const erasureRequests = new Map(state.erasureRequests);
-      erasureRequests.set(requestId, { requestId, requestedAt, erased, restricted });
+      erasureRequests.set(requestId, {
+        requestId,
+        ground,
+        ...(reference === undefined ? {} : { reference }),
+        requestedAt,
+        erased,
+        restricted,
+      });
       return { ...state, erasureRequests, updatedAt: requestedAt };
     }
     case 'PersonalDataShredded': {
@@ -166,4 +175,42 @@ export function restrictionOf(
     return { requestId: request.requestId, basis: restricted.basis };
   }
   return undefined;
+}
+
+/**
+ * The consent a repeated grant would only duplicate (a retry, a double submit): the latest consent, still in force,
+ * with the same scopes, notice version, locale and channel — unless an erasure request restricts processing, for
+ * then a new grant is what lifts the restriction (docs/decision-invariants.md, I11).
+ */
+export function repeatedConsent(
+  state: SubjectState,
+  terms: { scopes: readonly string[]; noticeVersion: string; locale: string; channel: string },
+): ConsentRecord | undefined {
+  let latest: ConsentRecord | undefined;
+  for (const consent of state.consents.values()) latest = consent;
+  if (latest === undefined || latest.withdrawnAt !== undefined) return undefined;
+  if (processingRestriction(state) !== undefined) return undefined;
+  const sameScopes =
+    latest.scopes.length === new Set(terms.scopes).size &&
+    terms.scopes.every((s) => latest.scopes.includes(s as never));
+  const same =
+    sameScopes &&
+    latest.noticeVersion === terms.noticeVersion &&
+    latest.locale === terms.locale &&
+    latest.channel === terms.channel;
+  return same ? latest : undefined;
+}
+
+/**
+ * The erasure request a repeated one would only duplicate: the latest request, with the same ground and
+ * reference, still restricting processing (no consent since).
+ */
+export function repeatedErasure(
+  state: SubjectState,
+  ground: string,
+  reference: string | undefined,
+): ErasureRecord | undefined {
+  const restriction = processingRestriction(state);
+  if (restriction === undefined) return undefined;
+  return restriction.ground === ground && restriction.reference === reference ? restriction : undefined;
 }

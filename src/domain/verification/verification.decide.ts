@@ -172,6 +172,8 @@ export function submitEvidence(command: SubmitEvidence, state: VerificationState
     if (sameEvidence(previous, fields)) return [];
     throw new EvidenceConflictError(evidenceId);
   }
+  // The same capture sent again under another id (a retry without an Idempotency-Key) is the same evidence.
+  if (currentEvidence(session).some((ref) => sameEvidence(ref, fields))) return [];
   const now = requireInstant(input.now, 'now');
   notExpired(session, now);
   allow(command.type, session, OPEN_STATUSES);

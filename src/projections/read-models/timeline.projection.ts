@@ -18,9 +18,11 @@ const DETAIL_FIELDS: Readonly<Record<string, readonly string[]>> = {
   RelationshipEnded: ['endedAt'],
   LegalHoldPlaced: ['holdId'],
   LegalHoldReleased: ['holdId'],
-  PersonalDataAccessed: ['accessId', 'accessedBy', 'roles', 'dataClasses'],
-  // What was erased at once, what is kept and why (legal basis from the policy, holds), what was not held.
-  ErasureRequested: ['requestId', 'ground', 'erased', 'restricted', 'notHeld'],
+  // Who read personal data, in which role, and why: the justification is what an auditor checks the read against.
+  PersonalDataAccessed: ['accessId', 'accessedBy', 'roles', 'dataClasses', 'justification'],
+  // What was erased at once, what is kept and why (legal basis from the policy, holds), what was not held, and
+  // the case reference the privacy officer gave.
+  ErasureRequested: ['requestId', 'ground', 'reference', 'erased', 'restricted', 'notHeld'],
   PersonalDataShredded: ['shredId', 'dataClasses', 'reason', 'requestId', 'coverage'],
   VerificationInitiated: [
     'jurisdiction',
