@@ -89,6 +89,7 @@ const STATUS_AFTER: Record<VerificationEventType, PublicVerificationStatus | 'un
   VendorResultReceived: 'unchanged',
   DecisionEvaluated: 'unchanged',
   ReviewRequested: 'pending_review',
+  ReviewSlaBreached: 'unchanged',
   ReviewerAssigned: 'unchanged',
   ReviewCompleted: 'unchanged',
   OverrideRequested: 'unchanged',
@@ -505,6 +506,18 @@ function verificationEvent(
         queue: f.token('queue'),
         reasonCodes: f.reasonCodes('reasons'),
         slaDueAt: f.timestamp('slaDueAt'),
+      });
+    }
+    case 'ReviewSlaBreached': {
+      const f = new Fields<VerificationData<'ReviewSlaBreached'>>(event);
+      return emit('kyc.verification.review_sla_breached.v1', {
+        ...base,
+        priority: f.integer('priority'),
+        escalatedPriority: f.integer('escalatedPriority'),
+        queue: f.token('queue'),
+        escalationQueue: f.token('escalationQueue'),
+        slaDueAt: f.timestamp('slaDueAt'),
+        breachedAt: f.timestamp('breachedAt'),
       });
     }
     case 'ReviewerAssigned': {

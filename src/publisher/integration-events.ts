@@ -125,6 +125,16 @@ export interface VerificationReviewRequestedV1 extends VerificationEventBase {
   readonly slaDueAt: string;
 }
 
+/** A review breached its SLA and was escalated. */
+export interface VerificationReviewSlaBreachedV1 extends VerificationEventBase {
+  readonly priority: number;
+  readonly escalatedPriority: number;
+  readonly queue: string;
+  readonly escalationQueue: string;
+  readonly slaDueAt: string;
+  readonly breachedAt: string;
+}
+
 export interface VerificationReviewerAssignedV1 extends VerificationEventBase {
   /** True when the review moved from one reviewer to another. Reviewer identities are not published. */
   readonly reassigned: boolean;
@@ -265,6 +275,7 @@ export interface PublicEventPayloads {
   'kyc.verification.vendor_result_received.v1': VerificationVendorResultReceivedV1;
   'kyc.verification.decision_evaluated.v1': VerificationDecisionEvaluatedV1;
   'kyc.verification.review_requested.v1': VerificationReviewRequestedV1;
+  'kyc.verification.review_sla_breached.v1': VerificationReviewSlaBreachedV1;
   'kyc.verification.reviewer_assigned.v1': VerificationReviewerAssignedV1;
   'kyc.verification.review_completed.v1': VerificationReviewCompletedV1;
   'kyc.verification.override_requested.v1': VerificationOverrideRequestedV1;
@@ -294,6 +305,7 @@ const TOPIC_OF_TYPE: Record<PublicEventType, TopicKind> = {
   'kyc.verification.vendor_result_received.v1': 'verification',
   'kyc.verification.decision_evaluated.v1': 'verification',
   'kyc.verification.review_requested.v1': 'verification',
+  'kyc.verification.review_sla_breached.v1': 'verification',
   'kyc.verification.reviewer_assigned.v1': 'verification',
   'kyc.verification.review_completed.v1': 'verification',
   'kyc.verification.override_requested.v1': 'verification',

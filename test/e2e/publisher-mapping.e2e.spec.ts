@@ -13,6 +13,7 @@ import { LocalPublisherLock } from '../../src/publisher/publisher-lock';
 import { ManualClock } from '../../src/shared/clock';
 import { startTestApp, type TestApp } from '../support/app';
 import { client } from '../support/http';
+import { SANCTIONS_HIT } from '../support/journey';
 import { AsyncApiContract } from '../support/publisher-asyncapi';
 import { FakeBroker } from '../support/publisher-fake-transport';
 import { FORBIDDEN_STRINGS, JOURNEY_KINDS, runJourneys } from '../support/publisher-journeys';
@@ -56,10 +57,36 @@ describe('KafkaPublisher on real journeys (mapping, CloudEvents, AsyncAPI)', () 
       segment: 'retail',
     });
     const expiring = String(started.body.sessionId);
+    // A review left open past its SLA is escalated by the same tick.
+    const waiting = await api.post('operator', '/v1/verifications', {
+      subjectId,
+      jurisdiction: 'DE',
+      segment: 'business',
+    });
+    const escalating = String(waiting.body.sessionId);
+    const evidence = await api.post('operator', `/v1/verifications/${escalating}/evidence`, {
+      kind: 'document',
+      documentType: 'passport',
+      issuingCountry: 'DE',
+      vendor: 'onfido',
+      vendorReference: 'chk_sla',
+    });
+    expect(evidence.status, JSON.stringify(evidence.body)).toBe(201);
+    const hit = await api.post('operator', `/v1/verifications/${escalating}/vendor-results`, {
+      vendor: 'onfido',
+      vendorEventId: `evt_sla_${escalating}`,
+      vendorCreatedAt: clock.now().toISOString(),
+      checks: [...SANCTIONS_HIT, { kind: 'pep', result: 'clear' }],
+    });
+    expect(hit.body, JSON.stringify(hit.body)).toMatchObject({ status: 'pending_review' });
     const scheduler = t.app.get(ExpiryScheduler);
     clock.advance(8 * 24 * 3_600_000);
-    expect(await scheduler.tick()).toBeGreaterThanOrEqual(1);
-    sessions = [...results, { sessionId: expiring, status: 'expired' }];
+    expect(await scheduler.tick()).toBeGreaterThanOrEqual(2);
+    sessions = [
+      ...results,
+      { sessionId: expiring, status: 'expired' },
+      { sessionId: escalating, status: 'pending_review' },
+    ];
 
     contract = await AsyncApiContract.load();
     publisher = new KafkaPublisher(

@@ -76,9 +76,10 @@ export async function enrol(api: Api, tag: string): Promise<EnrolledPerson> {
   });
   expect(selfie.status, JSON.stringify(selfie.body)).toBe(201);
   expect(await vendorResult(api, sessionId, SANCTIONS_HIT)).toMatchObject({ status: 'pending_review' });
-  const assignment = await api.post('reviewer', `/v1/verifications/${sessionId}/review/assignment`, {});
+  // Clearing the sanctions hit is a senior reviewer's call, with a note (docs/decision-invariants.md, I9).
+  const assignment = await api.post('senior', `/v1/verifications/${sessionId}/review/assignment`, {});
   expect(assignment.status, JSON.stringify(assignment.body)).toBe(200);
-  const decision = await api.post('reviewer', `/v1/verifications/${sessionId}/review/decision`, {
+  const decision = await api.post('senior', `/v1/verifications/${sessionId}/review/decision`, {
     outcome: 'approve',
     reasonCodes: [],
     note: pii.review_notes[0],

@@ -93,6 +93,8 @@ export interface VerificationCommandResult {
   readonly overrideId?: string;
   /** StartVerification: the subject's undecided session was returned instead of a new one. */
   readonly reused?: boolean;
+  /** How many events this command appended (0: it changed nothing, e.g. a repeat). */
+  readonly appended?: number;
 }
 
 /** How many attempts of one subject, jurisdiction and segment a start looks through (a guard, not a policy). */
@@ -181,6 +183,7 @@ export class VerificationCommandHandler implements ICommandHandler<
       position: outcome.position,
       ...(overrideId === undefined ? {} : { overrideId }),
       ...(input.type === 'StartVerification' ? { reused } : {}),
+      appended: outcome.appended.length,
     };
   }
 
@@ -248,6 +251,10 @@ export class VerificationCommandHandler implements ICommandHandler<
         };
       }
       case 'SubmitEvidence': {
+        const { type, ...data } = input;
+        return { type, data: { ...data, ...base, policy: this.sessionPolicy(state) } };
+      }
+      case 'EscalateReview': {
         const { type, ...data } = input;
         return { type, data: { ...data, ...base, policy: this.sessionPolicy(state) } };
       }

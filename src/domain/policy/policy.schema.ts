@@ -34,6 +34,7 @@ const REVIEW_RULES = {
     complianceSlaHours: { type: 'number', exclusiveMinimum: 0, maximum: 8760 },
     triggerReasonCodes: { type: 'array', uniqueItems: true, items: { enum: REASON_CODE_LIST } },
     triggerRiskSignals: { type: 'array', uniqueItems: true, items: NAME },
+    escalationQueue: NAME,
     onVendorError: { enum: ['wait', 'review'] },
     complianceClearance: {
       type: 'object',

@@ -60,6 +60,8 @@ export interface ReviewRules {
   readonly triggerReasonCodes: readonly ReasonCode[];
   /** Risk signals that send a session to review even when every check is clear. */
   readonly triggerRiskSignals: readonly string[];
+  /** Where a review goes when it breaches its SLA (default: it stays in `queue`, one priority up). */
+  readonly escalationQueue?: string;
   /** A vendor `error` on a required check: `wait` (default) for the vendor's retry, or `review`. */
   readonly onVendorError?: VendorErrorHandling;
   /**

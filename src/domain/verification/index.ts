@@ -3,6 +3,7 @@ export {
   approveOverride,
   assignReviewer,
   closeVerification,
+  escalateReview,
   CONTACT_ADDRESS_ATTRIBUTES,
   completeReview,
   decide as decideVerification,

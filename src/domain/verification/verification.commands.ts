@@ -150,6 +150,12 @@ export type ExpireVerification = {
   readonly data: { readonly sessionId: string; readonly now: string };
 };
 
+/** Escalates a review whose SLA ran out (the scheduler sends it; a repeat records nothing). */
+export type EscalateReview = {
+  readonly type: 'EscalateReview';
+  readonly data: { readonly sessionId: string; readonly policy: LoadedPolicy; readonly now: string };
+};
+
 /** Closes an undecided session because the person withdrew consent or asked for erasure. */
 export type CloseVerification = {
   readonly type: 'CloseVerification';
@@ -173,6 +179,7 @@ export type VerificationCommand =
   | ApproveOverride
   | RejectOverride
   | ExpireVerification
+  | EscalateReview
   | CloseVerification;
 
 export type VerificationCommandType = VerificationCommand['type'];

@@ -13,6 +13,7 @@ import type {
   AssignReviewer,
   CloseVerification,
   CompleteReview,
+  EscalateReview,
   ExpireVerification,
   RecordVendorResult,
   RejectOverride,
@@ -54,6 +55,7 @@ import type {
   OverrideRejected,
   ReviewCompleted,
   ReviewerAssigned,
+  ReviewSlaBreached,
   VendorResultReceived,
   VerificationClosed,
   VerificationEvent,
@@ -452,6 +454,33 @@ export function expireVerification(
 }
 
 /**
+ * Escalates a review still undecided when its SLA runs out: one priority up and into the policy's escalation
+ * queue. Once per review; before it is due, or once it is decided, it records nothing.
+ */
+export function escalateReview(command: EscalateReview, state: VerificationState): ReviewSlaBreached[] {
+  const session = existing(command, state);
+  const now = requireInstant(command.data.now, 'now');
+  const review = session.review;
+  if (session.status !== 'pending_review' || review === undefined || review.escalatedAt !== undefined)
+    return [];
+  if (epochMs(now) < epochMs(review.slaDueAt)) return [];
+  const { rules } = rulesFor(command.data.policy, session.jurisdiction, session.segment);
+  return [
+    {
+      type: 'ReviewSlaBreached',
+      data: {
+        slaDueAt: review.slaDueAt,
+        priority: review.priority,
+        escalatedPriority: Math.max(1, review.priority - 1),
+        queue: review.queue,
+        escalationQueue: rules.review.escalationQueue ?? review.queue,
+        breachedAt: now,
+      },
+    },
+  ];
+}
+
+/**
  * Closes a session that has no decision yet because the person withdrew consent or asked for erasure. A
  * decided, expired or already closed session keeps its end: closing it again records nothing.
  */
@@ -501,6 +530,8 @@ export function decide(command: VerificationCommand, state: VerificationState): 
       return expireVerification(command, state);
     case 'CloseVerification':
       return closeVerification(command, state);
+    case 'EscalateReview':
+      return escalateReview(command, state);
     default: {
       const unexpected: never = command;
       return unexpected;

@@ -163,6 +163,22 @@ export type ReviewRequested = {
   };
 };
 
+/**
+ * A review was still undecided when its SLA ran out: it is escalated — one priority up (1 stays 1) and into the
+ * policy's escalation queue — and the breach is on the record.
+ */
+export type ReviewSlaBreached = {
+  readonly type: 'ReviewSlaBreached';
+  readonly data: {
+    readonly slaDueAt: string;
+    readonly priority: number;
+    readonly escalatedPriority: number;
+    readonly queue: string;
+    readonly escalationQueue: string;
+    readonly breachedAt: string;
+  };
+};
+
 export type ReviewerAssigned = {
   readonly type: 'ReviewerAssigned';
   readonly data: {
@@ -298,6 +314,7 @@ export type VerificationEvent =
   | VendorResultReceived
   | DecisionEvaluated
   | ReviewRequested
+  | ReviewSlaBreached
   | ReviewerAssigned
   | ReviewCompleted
   | OverrideRequested
@@ -319,6 +336,7 @@ const EVENT_TYPES: Record<VerificationEventType, true> = {
   VendorResultReceived: true,
   DecisionEvaluated: true,
   ReviewRequested: true,
+  ReviewSlaBreached: true,
   ReviewerAssigned: true,
   ReviewCompleted: true,
   OverrideRequested: true,

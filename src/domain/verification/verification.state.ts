@@ -34,6 +34,8 @@ export interface ReviewTicketState {
   readonly slaDueAt: string;
   readonly reasons: readonly ReasonCode[];
   readonly requestedAt: string;
+  /** Set once the review breached its SLA and was escalated. */
+  readonly escalatedAt?: string;
 }
 
 export interface OverrideState {
@@ -239,6 +241,20 @@ export function evolveSession(
         decidedBy: undefined,
         assignee: undefined,
         updatedAt: requestedAt,
+      };
+    }
+    case 'ReviewSlaBreached': {
+      const { escalatedPriority, escalationQueue, breachedAt } = event.data;
+      if (state.review === undefined) return { ...state, updatedAt: breachedAt };
+      return {
+        ...state,
+        review: {
+          ...state.review,
+          priority: escalatedPriority,
+          queue: escalationQueue,
+          escalatedAt: breachedAt,
+        },
+        updatedAt: breachedAt,
       };
     }
     case 'ReviewerAssigned':

@@ -56,6 +56,17 @@ export const reviewQueueProjection: Projection = {
         }),
       ];
     }
+    if (type === 'ReviewSlaBreached') {
+      // Escalated: up the triage order, into the escalation queue.
+      return [
+        put(ReviewQueueItemEntity, {
+          ...item,
+          priority: data.integer('escalatedPriority'),
+          queue: data.string('escalationQueue'),
+          position: event.position,
+        }),
+      ];
+    }
     if (CLOSING.has(type)) return [remove(ReviewQueueItemEntity, { sessionId })];
     return [];
   },

@@ -51,6 +51,7 @@ const DETAIL_FIELDS: Readonly<Record<string, readonly string[]>> = {
   VendorResultReceived: ['vendor', 'vendorEventId', 'vendorCreatedAt', 'attempt', 'counted', 'checks'],
   DecisionEvaluated: ['outcome', 'attempt', 'tier', 'trigger', 'policyVersion', 'stepUp'],
   ReviewRequested: ['priority', 'queue', 'slaDueAt', 'attempt'],
+  ReviewSlaBreached: ['priority', 'escalatedPriority', 'queue', 'escalationQueue', 'slaDueAt'],
   ReviewerAssigned: ['reviewerId', 'previousReviewerId'],
   ReviewCompleted: ['reviewerId', 'outcome', 'reviewerRoles', 'hasNote'],
   OverrideRequested: ['overrideId', 'requestedBy', 'outcome'],

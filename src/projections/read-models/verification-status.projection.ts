@@ -96,6 +96,8 @@ function change(
     }
     case 'ReviewRequested':
       return { status: 'pending_review', decidedBy: null, updatedAt: data.instant('requestedAt') };
+    case 'ReviewSlaBreached':
+      return { updatedAt: data.instant('breachedAt') };
     case 'ReviewerAssigned':
       return { updatedAt: data.instant('assignedAt') };
     case 'ReviewCompleted':

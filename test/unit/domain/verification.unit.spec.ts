@@ -1120,6 +1120,54 @@ describe('verification aggregate', () => {
     });
   });
 
+  describe('EscalateReview', () => {
+    it('escalates a review still open when its SLA ran out, once, one priority up', () => {
+      const review = [
+        ...HISTORY.submitted,
+        resultReceived('evt_1', [{ kind: 'document', result: 'clear', score: 0.87 }, ...ALL_CLEAR.slice(1)]),
+        evaluated('review', ['SCORE_AMBIGUOUS']),
+        {
+          type: 'ReviewRequested',
+          data: {
+            priority: 4,
+            reasons: ['SCORE_AMBIGUOUS'],
+            queue: 'test-review',
+            slaDueAt: at(60),
+            attempt: 1,
+            requestedAt: at(3),
+          },
+        } as VerificationEvent,
+      ];
+      given(review)
+        .when(command('EscalateReview', { now: at(59) }))
+        .thenNothing();
+      const spec = given(review).when(command('EscalateReview', { now: at(60) }));
+      spec.then([
+        {
+          type: 'ReviewSlaBreached',
+          data: {
+            slaDueAt: at(60),
+            priority: 4,
+            escalatedPriority: 3,
+            queue: 'test-review',
+            escalationQueue: 'test-review',
+            breachedAt: at(60),
+          },
+        },
+      ]);
+      expect(spec.state()).toMatchObject({ review: { priority: 3, escalatedAt: at(60) } });
+      given([...review, ...spec.events()])
+        .when(command('EscalateReview', { now: at(120) }))
+        .thenNothing();
+    });
+
+    it('keeps priority 1 at 1 and records nothing for a decided session', () => {
+      const spec = given(HISTORY.pending_review).when(COMMANDS.EscalateReview);
+      spec.thenMatches([{ type: 'ReviewSlaBreached', data: { priority: 1, escalatedPriority: 1 } }]);
+      given(HISTORY.approved).when(COMMANDS.EscalateReview).thenNothing();
+    });
+  });
+
   describe('status table', () => {
     const ALLOWED: Readonly<Record<VerificationCommand['type'], readonly VerificationStatus[]>> = {
       StartVerification: [],
@@ -1135,6 +1183,8 @@ describe('verification aggregate', () => {
       ExpireVerification: ['initiated', 'capture_in_progress', 'submitted', 'needs_resubmission'],
       // Closing a decided, expired or closed session records nothing.
       CloseVerification: VERIFICATION_STATUSES,
+      // Escalating a review that is not (or no longer) open records nothing.
+      EscalateReview: VERIFICATION_STATUSES,
     };
     /** What the person does on an expired session is refused as expired, one code whoever recorded it (I2). */
     const EXPIRED_ANSWER: readonly VerificationCommand['type'][] = ['StartCapture', 'SubmitEvidence'];
@@ -1336,7 +1386,7 @@ describe('verification aggregate', () => {
     });
 
     it('recognises its own event types', () => {
-      expect(VERIFICATION_EVENT_TYPES).toHaveLength(16);
+      expect(VERIFICATION_EVENT_TYPES).toHaveLength(17);
       expect(VERIFICATION_EVENT_TYPES.every(isVerificationEventType)).toBe(true);
       expect(isVerificationEventType('ConsentGranted')).toBe(false);
     });

@@ -373,6 +373,10 @@ export const COMMANDS: {
     },
   },
   ExpireVerification: { type: 'ExpireVerification', data: { sessionId: SESSION, now: EXPIRES_AT } },
+  EscalateReview: {
+    type: 'EscalateReview',
+    data: { sessionId: SESSION, policy: POLICY, now: at(5 * 60) },
+  },
   CloseVerification: {
     type: 'CloseVerification',
     data: { sessionId: SESSION, reason: 'CONSENT_WITHDRAWN', consentId: 'con_1', now: at(20) },
