@@ -679,4 +679,84 @@ describe('decision integrity over HTTP (issue 12, embedded profile)', () => {
       expect(count(await j.subjectTimeline(subjectId, position), 'ErasureRequested')).toBe(1);
     });
   });
+
+  describe('9 the smaller findings', () => {
+    /** The value of one sample of a counter in /metrics (0 when it has none yet). */
+    const metric = async (name: string, labels: string): Promise<number> => {
+      const text = await (await fetch(`${t.baseUrl}/metrics`)).text();
+      const line = text.split('\n').find((l) => l.startsWith(`${name}{${labels}}`));
+      return line === undefined ? 0 : Number(line.split(' ').at(-1));
+    };
+
+    it('9 a review still open at its SLA is escalated: an event, one priority up in the queue, a metric', async () => {
+      const { sessionId } = await j.submitted();
+      const reviewed = await j.result(sessionId, [
+        { kind: 'document', result: 'clear', score: 0.87 },
+        ...CLEAR.slice(1),
+      ]);
+      expect(reviewed).toMatchObject({ status: 'pending_review', reasonCodes: ['SCORE_AMBIGUOUS'] });
+      const before = await j.queueItem(sessionId, reviewed.position);
+      expect(before).toMatchObject({ priority: 4, queue: 'kyc-review-de' });
+      const breachesBefore = await metric('kyc_ledger_review_sla_breaches_total', 'queue="kyc-review-de"');
+      clock.set(new Date(Date.parse(before?.slaDueAt as string) + 60_000));
+      const scheduler = t.app.get(ExpiryScheduler);
+      const escalated = await vi.waitFor(async () => {
+        await scheduler.tick();
+        const item = await j.queueItem(sessionId, undefined);
+        expect(item).toMatchObject({ priority: 3 });
+        return item;
+      }, SIGNAL);
+      expect(escalated).toMatchObject({ queue: 'kyc-review-de', slaDueAt: before?.slaDueAt });
+      expect(await j.timeline(sessionId, undefined)).toContain('ReviewSlaBreached');
+      expect(await metric('kyc_ledger_review_sla_breaches_total', 'queue="kyc-review-de"')).toBeGreaterThan(
+        breachesBefore,
+      );
+    });
+
+    it('9 the explanation of an embargo says no checks were run', async () => {
+      const { sessionId, position } = await j.start({ jurisdiction: 'KP' });
+      const res = await api.get<{ summary: string }>(
+        'auditor',
+        `/v1/verifications/${sessionId}/explanation`,
+        after(position),
+      );
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(res.body.summary).toContain('embargoed');
+      expect(res.body.summary).not.toMatch(/after evaluating \d+ required checks/);
+    });
+
+    it('9 a face match far below its threshold is low confidence (resubmit), not a mismatch', async () => {
+      const { sessionId } = await j.submitted();
+      const res = await j.result(sessionId, [
+        CLEAR[0],
+        { kind: 'face_match', result: 'clear', score: 0.5 },
+        ...CLEAR.slice(2),
+      ]);
+      expect(res).toMatchObject({ status: 'needs_resubmission', reasonCodes: ['FACE_LOW_CONFIDENCE'] });
+    });
+
+    it('9 auditors see why personal data was read and the case an erasure belongs to', async () => {
+      const { sessionId, subjectId } = await j.submitted({}, { attributes: { fullName: 'Testperson Qz' } });
+      const read = await api.get('privacy', `/v1/subjects/${subjectId}/personal-data`, {
+        'x-justification': 'DSAR case 2026-0420',
+      });
+      expect(read.status, JSON.stringify(read.body)).toBe(200);
+      const erasure = await api.post('privacy', `/v1/subjects/${subjectId}/erasure-requests`, {
+        ground: 'objection',
+        reference: 'dsr-2026-0420',
+      });
+      expect(erasure.status, JSON.stringify(erasure.body)).toBe(201);
+      const res = await api.get<{ entries: { type: string; details: Body }[] }>(
+        'auditor',
+        `/v1/subjects/${subjectId}/timeline`,
+        after(erasure.body.position),
+      );
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      const accessed = res.body.entries.find((e) => e.type === 'PersonalDataAccessed');
+      const requested = res.body.entries.find((e) => e.type === 'ErasureRequested');
+      expect(accessed?.details).toMatchObject({ justification: 'DSAR case 2026-0420' });
+      expect(requested?.details).toMatchObject({ reference: 'dsr-2026-0420' });
+      expect(sessionId).toBeDefined();
+    });
+  });
 });
