@@ -1,3 +1,8 @@
+import {
+  DECISION_INVARIANTS,
+  type DecisionInvariant,
+  INVARIANT_OF_CODE,
+} from '../domain/decision-invariants';
 import { REASON_CODES, type ReasonCode, isReasonCode } from '../domain/reason-codes';
 import {
   consentInForce,
@@ -28,6 +33,8 @@ export interface ExplainedCode {
   readonly category: string;
   readonly remediation: string;
   readonly description: string;
+  /** The decision invariant the code stands for (docs/decision-invariants.md), where one does. */
+  readonly invariant?: { readonly id: DecisionInvariant; readonly title: string };
 }
 
 export interface Decision {
@@ -127,7 +134,16 @@ const cite = (e: LedgerEvent): Citation => ({
 });
 
 const explainCodes = (codes: unknown): ExplainedCode[] =>
-  (Array.isArray(codes) ? codes : []).filter(isReasonCode).map((code) => ({ code, ...REASON_CODES[code] }));
+  (Array.isArray(codes) ? codes : []).filter(isReasonCode).map((code) => {
+    const invariant = INVARIANT_OF_CODE[code];
+    return {
+      code,
+      ...REASON_CODES[code],
+      ...(invariant === undefined
+        ? {}
+        : { invariant: { id: invariant, title: DECISION_INVARIANTS[invariant] } }),
+    };
+  });
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
@@ -332,10 +348,18 @@ function waitingFor(state: Exclude<VerificationState, { status: 'none' }>): stri
 
 function summarise(x: Explanation): string {
   const policy = `policy ${x.policy.policyId} ${x.policy.version} (${x.policy.hash.slice(0, 12)})`;
+  // Each code with the decision invariant behind it (docs/decision-invariants.md), e.g. "SANCTIONS_HIT (I7)".
+  const list = (reasonCodes: readonly ExplainedCode[]): string =>
+    reasonCodes.map((c) => (c.invariant === undefined ? c.code : `${c.code} (${c.invariant.id})`)).join(', ');
   const codes = (d: Decision): string =>
-    d.reasonCodes.length > 0 ? ` Reasons: ${d.reasonCodes.map((c) => c.code).join(', ')}.` : '';
+    d.reasonCodes.length > 0 ? ` Reasons: ${list(d.reasonCodes)}.` : '';
   const d = x.decision;
-  if (!d) return `Not decided: waiting for ${x.waitingFor ?? 'nothing'}. Runs under ${policy}.`;
+  if (!d) {
+    const last = x.evaluations.at(-1);
+    const why =
+      last !== undefined && last.reasonCodes.length > 0 ? ` Reasons: ${list(last.reasonCodes)}.` : '';
+    return `Not decided: waiting for ${x.waitingFor ?? 'nothing'}. Runs under ${policy}.${why}`;
+  }
   const verb =
     d.outcome === 'approved'
       ? 'Approved'

@@ -713,6 +713,24 @@ describe('decision integrity over HTTP (issue 12, embedded profile)', () => {
       );
     });
 
+    it('9 the explanation and the refusal name the invariant behind a review or a refusal', async () => {
+      const { sessionId } = await j.submitted();
+      const reviewed = await j.result(sessionId, SANCTIONS_HIT);
+      expect(reviewed).toMatchObject({ status: 'pending_review' });
+      const res = await api.get<{
+        summary: string;
+        evaluations: { reasonCodes: { code: string; invariant?: { id: string } }[] }[];
+      }>('auditor', `/v1/verifications/${sessionId}/explanation`, after(reviewed.position));
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(res.body.evaluations.at(-1)?.reasonCodes).toContainEqual(
+        expect.objectContaining({ code: 'SANCTIONS_HIT', invariant: expect.objectContaining({ id: 'I7' }) }),
+      );
+      expect(res.body.summary).toContain('SANCTIONS_HIT (I7)');
+      const refused = await j.decision('reviewer', sessionId, { outcome: 'approve', reasonCodes: [] });
+      expectProblem(refused, 403, 'compliance_clearance_required');
+      expect(refused.body).toMatchObject({ invariant: 'I9' });
+    });
+
     it('9 the explanation of an embargo says no checks were run', async () => {
       const { sessionId, position } = await j.start({ jurisdiction: 'KP' });
       const res = await api.get<{ summary: string }>(

@@ -91,6 +91,7 @@ export class ProcessingRestrictedError extends DomainError {
       {
         subjectId,
         requestId,
+        invariant: 'I1',
       },
     );
   }

@@ -9,7 +9,7 @@ import { DomainError } from '../shared/domain-error';
 export class ConsentRequiredError extends DomainError {
   readonly code = 'consent_required';
   constructor(subjectId: string, scope: string) {
-    super(`subject ${subjectId} has no consent in force for ${scope}`, { subjectId, scope });
+    super(`subject ${subjectId} has no consent in force for ${scope}`, { subjectId, scope, invariant: 'I1' });
   }
 }
 
@@ -28,7 +28,7 @@ export class PolicyMismatchError extends DomainError {
 export class SessionExpiredError extends DomainError {
   readonly code = 'verification_expired';
   constructor(expiresAt: string) {
-    super(`the verification expired at ${expiresAt}`, { expiresAt });
+    super(`the verification expired at ${expiresAt}`, { expiresAt, invariant: 'I2' });
   }
 }
 
@@ -137,6 +137,7 @@ export class EvidenceRequiredError extends DomainError {
   constructor(missing: readonly string[]) {
     super(`an approval needs evidence that was not submitted: ${missing.join(', ')}`, {
       missing: [...missing],
+      invariant: 'I3',
     });
   }
 }
@@ -145,7 +146,7 @@ export class EvidenceRequiredError extends DomainError {
 export class ComplianceClearanceRequiredError extends DomainError {
   readonly code = 'compliance_clearance_required';
   constructor(role: string, hits: readonly string[]) {
-    super(`clearing ${hits.join(', ')} needs the ${role} role`, { role, hits: [...hits] });
+    super(`clearing ${hits.join(', ')} needs the ${role} role`, { role, hits: [...hits], invariant: 'I9' });
   }
 }
 
@@ -153,6 +154,6 @@ export class ComplianceClearanceRequiredError extends DomainError {
 export class NoteRequiredError extends DomainError {
   readonly code = 'note_required';
   constructor(what: string) {
-    super(`${what} needs a note`, { what });
+    super(`${what} needs a note`, { what, invariant: 'I9' });
   }
 }
