@@ -17,6 +17,8 @@ interface PublisherProcess {
   readonly checkpoints: number[];
   readonly stderr: string[];
   readonly exited: Promise<NodeJS.Signals | number | null>;
+  /** Settles when the publisher reports its first checkpoint. */
+  readonly firstCheckpoint: Promise<void>;
   ready: boolean;
 }
 
@@ -24,8 +26,12 @@ function spawnPublisher(args: string[]): PublisherProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', CHILD, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let checkpointed: () => void = () => undefined;
   const run: PublisherProcess = {
     child,
+    firstCheckpoint: new Promise<void>((resolve) => {
+      checkpointed = resolve;
+    }),
     checkpoints: [],
     stderr: [],
     ready: false,
@@ -44,7 +50,10 @@ function spawnPublisher(args: string[]): PublisherProcess {
     for (const line of lines) {
       if (line === 'READY') run.ready = true;
       const [kind, value] = line.split(' ');
-      if (kind === 'CHECKPOINT' && value !== undefined) run.checkpoints.push(Number(value));
+      if (kind === 'CHECKPOINT' && value !== undefined) {
+        run.checkpoints.push(Number(value));
+        checkpointed();
+      }
     }
   });
   child.stderr.on('data', (chunk: Buffer) => {
@@ -84,6 +93,9 @@ describeWithService(
         // From "still starting" to "well into publishing": the kill lands anywhere in the publisher's life.
         const afterMs = Math.round(300 + random() * 2_700);
         await new Promise((resolve) => setTimeout(resolve, afterMs));
+        // The last kill lands after a checkpoint at the latest, so that one kill surely hits a publisher that
+        // has acknowledged work (on a loaded machine every random point could fall in start-up).
+        if (round === 5) await Promise.race([run.firstCheckpoint, run.exited]);
         run.child.kill('SIGKILL');
         expect(await run.exited).toBe('SIGKILL');
         kills.push({ afterMs, checkpointsSeen: run.checkpoints.length });

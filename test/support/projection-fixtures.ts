@@ -270,7 +270,10 @@ async function journey(
 
   const attempt = async (checks: readonly CheckResult[]): Promise<void> => {
     await onSession(
-      { type: 'StartCapture', data: { sessionId, channel: 'web', deviceClass: 'mobile', now: now() } },
+      {
+        type: 'StartCapture',
+        data: { sessionId, channel: 'web', deviceClass: 'mobile', subject: CONSENTING, now: now() },
+      },
       OPERATOR,
     );
     await onSession(
@@ -295,6 +298,7 @@ async function journey(
               }
             : {}),
           policy,
+          subject: CONSENTING,
           now: now(),
         },
       },

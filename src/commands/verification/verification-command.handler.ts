@@ -11,7 +11,6 @@ import {
   type SubjectState,
 } from '../../domain/subject';
 import {
-  ConsentRequiredError,
   decideVerification as decide,
   type SubjectStanding,
   UNDECIDED_STATUSES,
@@ -27,11 +26,8 @@ import { PolicyUnavailableError, TooManyAttemptsError } from '../command.errors'
 import { subjectAggregate } from '../subject/subject.aggregate';
 import { verificationAggregate } from './verification.aggregate';
 
-/** Commands that process personal data anew: refused once consent is withdrawn or erasure was requested. */
-const NEW_PROCESSING = new Set<string>(['StartCapture', 'SubmitEvidence']);
-
 function assertNotRestricted(subjectId: string, state: SubjectState): void {
-  const restriction = processingRestriction(state);
+  const restriction = processingRestriction(state, 'identity_verification');
   if (restriction !== undefined) throw new ProcessingRestrictedError(subjectId, restriction.requestId);
 }
 
@@ -44,12 +40,18 @@ type Generated<T> =
   | (T extends 'RequestOverride' ? 'overrideId' : never);
 
 /** Commands whose decision depends on where the person stands (consent, erasure) at that moment. */
-const NEEDS_STANDING = new Set<string>(['RecordVendorResult', 'CompleteReview', 'ApproveOverride']);
+const NEEDS_STANDING = new Set<string>([
+  'StartCapture',
+  'SubmitEvidence',
+  'RecordVendorResult',
+  'CompleteReview',
+  'ApproveOverride',
+]);
 
 /** Where the subject stands, for the deciders (SubjectStanding). */
 export function standingOf(state: SubjectState): SubjectStanding {
   const consent = consentInForce(state, 'identity_verification');
-  const restriction = processingRestriction(state);
+  const restriction = processingRestriction(state, 'identity_verification');
   const withdrawn = consent === undefined ? lastWithdrawn(state) : undefined;
   return {
     consentInForce: consent !== undefined,
@@ -170,7 +172,6 @@ export class VerificationCommandHandler implements ICommandHandler<
           reused = true;
           return [];
         }
-        if (NEW_PROCESSING.has(input.type)) await this.assertMayProcess(state);
         const subject = NEEDS_STANDING.has(input.type) ? await this.standing(state) : undefined;
         return decide(this.toCommand(input, state, { sessionId, now, consent, overrideId, subject }), state);
       },
@@ -202,21 +203,6 @@ export class VerificationCommandHandler implements ICommandHandler<
       if (state.status === 'none' || (!newAttempt && reusable(state, now))) return sessionId;
     }
     throw new TooManyAttemptsError(MAX_SESSION_SLOTS);
-  }
-
-  /**
-   * New processing of a session's personal data (capture, evidence) needs the consent it started under, or
-   * another covering the scope, still in force (GDPR Art. 7(3)), and no erasure request restricting the subject.
-   * Records of processing already done (vendor results, reviews, decisions) are still accepted.
-   */
-  private async assertMayProcess(session: VerificationState): Promise<void> {
-    if (session.status === 'none') return; // the decider answers for an unknown session
-    const subjectId = session.subjectId;
-    const subject = await this.runner.load(subjectAggregate(subjectId), subjectStream(subjectId));
-    if (consentInForce(subject.state, 'identity_verification') === undefined) {
-      throw new ConsentRequiredError(subjectId, 'identity_verification');
-    }
-    assertNotRestricted(subjectId, subject.state);
   }
 
   /** Where the session's subject stands now (read inside the command loop, so a retry reads it again). */
@@ -252,7 +238,11 @@ export class VerificationCommandHandler implements ICommandHandler<
       }
       case 'SubmitEvidence': {
         const { type, ...data } = input;
-        return { type, data: { ...data, ...base, policy: this.sessionPolicy(state) } };
+        return { type, data: { ...data, ...base, policy: this.sessionPolicy(state), subject } };
+      }
+      case 'StartCapture': {
+        const { type, ...data } = input;
+        return { type, data: { ...data, ...base, subject } };
       }
       case 'EscalateReview': {
         const { type, ...data } = input;
@@ -271,7 +261,6 @@ export class VerificationCommandHandler implements ICommandHandler<
         const { type, ...data } = input;
         return { type, data: { ...data, ...base, overrideId: extra.overrideId ?? randomUUID() } };
       }
-      case 'StartCapture':
       case 'AssignReviewer':
       case 'RejectOverride':
       case 'ExpireVerification':

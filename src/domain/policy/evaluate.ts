@@ -536,8 +536,10 @@ export function evaluate(policy: LoadedPolicy, input: EvaluationInput): Evaluati
   );
   if (hits.length > 0) return decide('review', [...found, ...manualCodes]);
 
+  // Vendors that disagree are a human's question, even when the dissenting one cites a final code: no
+  // automatic rejection then (the contradiction sends the session to review below, after any step-up).
   const finalCodes = found.filter((code) => REASON_CODES[code].remediation === 'final');
-  if (finalCodes.length > 0) return decide('reject', found);
+  if (finalCodes.length > 0 && !found.includes('RESULTS_CONTRADICTORY')) return decide('reject', found);
 
   // A raised risk signal first raises the tier (its checks are collected like at start), then review triggers.
   const currentRank = tierRank(rules, tier.name);

@@ -146,12 +146,15 @@ export function activeLegalHolds(state: SubjectState): LegalHold[] {
  * The erasure request that restricts processing of this subject, if any: the latest request, unless the person
  * consented again after it (a new consent starts new processing; GDPR Art. 18(2)).
  */
-export function processingRestriction(state: SubjectState): ErasureRecord | undefined {
+export function processingRestriction(state: SubjectState, scope?: ConsentScope): ErasureRecord | undefined {
   let latest: ErasureRecord | undefined;
   for (const request of state.erasureRequests.values()) latest = request;
   if (latest === undefined) return undefined;
   const requestedAt = Date.parse(latest.requestedAt);
   for (const consent of state.consents.values()) {
+    // For a given scope, only a new consent to that scope lifts the restriction (consenting to data sharing
+    // does not restart identity verification).
+    if (scope !== undefined && !consent.scopes.includes(scope)) continue;
     if (consent.withdrawnAt === undefined && Date.parse(consent.grantedAt) > requestedAt) return undefined;
   }
   return latest;

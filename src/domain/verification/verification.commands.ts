@@ -44,6 +44,8 @@ export type StartCapture = {
     readonly sessionId: string;
     readonly channel: string;
     readonly deviceClass: string;
+    /** Capture is new processing: it needs the person's standing (I1). */
+    readonly subject: SubjectStanding;
     readonly now: string;
   };
 };
@@ -65,6 +67,8 @@ export type SubmitEvidence = {
     /** The vendor's references to captured media: personal data (document_media_refs or biometric_refs). */
     readonly mediaReferences?: readonly string[];
     readonly policy: LoadedPolicy;
+    /** Evidence is new processing: it needs the person's standing (I1). */
+    readonly subject: SubjectStanding;
     readonly now: string;
   };
 };

@@ -140,6 +140,7 @@ export function startCapture(command: StartCapture, state: VerificationState): C
   const session = existing(command, state);
   const now = requireInstant(command.data.now, 'now');
   notExpired(session, now);
+  stillStanding(session, command.data.subject);
   const channel = requireText(command.data.channel, 'channel', LABEL_MAX);
   const deviceClass = requireText(command.data.deviceClass, 'deviceClass', LABEL_MAX);
   // A retry (a double click, the back button) of the capture this attempt already started records nothing.
@@ -179,6 +180,7 @@ export function submitEvidence(command: SubmitEvidence, state: VerificationState
   const now = requireInstant(input.now, 'now');
   notExpired(session, now);
   allow(command.type, session, OPEN_STATUSES);
+  stillStanding(session, input.subject);
   samePolicy(session, input.policy);
   if (input.documentType !== undefined && input.kind !== 'document') {
     throw new DomainValidationError('documentType applies to document evidence only', {
@@ -250,14 +252,14 @@ export function recordVendorResult(
   if (undeclared.length > 0) {
     throw new UnknownRiskSignalError(undeclared, Object.keys(input.policy.document.riskSignals));
   }
-  const undecided = UNDECIDED_STATUSES.includes(session.status);
+  // Past its time to live the session is expired whether or not the scheduler has run yet (I2); that is what
+  // is already true, so it comes before anything the person did since.
+  const expiring = pastTtl(session, now) ? expiry(session, now) : undefined;
   // The person no longer consents (or asked for erasure): the result is recorded, not counted, and the session
   // closes — no approval is issued to a person who withdrew (I1).
-  const closing = undecided ? closure(session, input.subject, now) : undefined;
-  // Past its time to live the session is expired whether or not the scheduler has run yet (I2).
-  const expiring =
-    closing === undefined && isOpen(session.status) && epochMs(now) >= epochMs(session.expiresAt)
-      ? expiry(session, now)
+  const closing =
+    expiring === undefined && UNDECIDED_STATUSES.includes(session.status)
+      ? closure(session, input.subject, now)
       : undefined;
   // A result created before the current attempt began belongs to the previous attempt.
   const counted =
@@ -295,6 +297,8 @@ export function recordVendorResult(
       ...reviewAfterApproval(next, input.policy, now, {
         decidedBy: session.decidedBy ?? 'policy',
         newChecks: checks,
+        previousSignals: session.riskSignals,
+        newSignals: input.riskSignals ?? {},
       }),
     ];
   }
@@ -338,6 +342,8 @@ export function completeReview(command: CompleteReview, state: VerificationState
   if (note.length > NOTE_MAX) {
     throw new DomainValidationError(`note must be at most ${NOTE_MAX} characters`, { field: 'note' });
   }
+  // A person who withdrew is neither approved nor rejected: the session closes instead (I1).
+  stillStanding(session, input.subject);
   if (input.outcome === 'approve') {
     mayApprove(session, input.policy, input.subject);
     // Clearing a sanctions or PEP hit is a compliance decision: the role the policy names, and a written note.
@@ -491,6 +497,8 @@ export function closeVerification(
   const session = existing(command, state);
   const now = requireInstant(command.data.now, 'now');
   if (!UNDECIDED_STATUSES.includes(session.status)) return [];
+  // A session past its time to live had already ended: it expired, it is not closed (I2).
+  if (pastTtl(session, now)) return [];
   const { reason, consentId, erasureRequestId } = command.data;
   return [
     {
@@ -567,6 +575,10 @@ function notExpired(session: Verification, now: string): void {
   }
 }
 
+function pastTtl(session: Verification, now: string): boolean {
+  return isOpen(session.status) && epochMs(now) >= epochMs(session.expiresAt);
+}
+
 function expiry(session: Verification, now: string): VerificationExpired {
   return {
     type: 'VerificationExpired',
@@ -606,12 +618,17 @@ function closure(
   return undefined;
 }
 
-/** What every human approval needs too (I1, I3): the person still consents, and the evidence is there. */
-function mayApprove(session: Verification, policy: LoadedPolicy, subject: SubjectStanding): void {
+/** The person still consents and asked for no erasure (I1); refused otherwise. */
+function stillStanding(session: Verification, subject: SubjectStanding): void {
   if (subject.erasureRequestId !== undefined) {
     throw new ProcessingRestrictedError(session.subjectId, subject.erasureRequestId);
   }
   if (!subject.consentInForce) throw new ConsentRequiredError(session.subjectId, 'identity_verification');
+}
+
+/** What every human approval needs too (I1, I3): the person still consents, and the evidence is there. */
+function mayApprove(session: Verification, policy: LoadedPolicy, subject: SubjectStanding): void {
+  stillStanding(session, subject);
   const { rules } = rulesFor(policy, session.jurisdiction, session.segment);
   const tier = rules.tiers.find((t) => t.name === session.tier);
   const required = tier === undefined ? [] : requiredEvidenceOf(tier);

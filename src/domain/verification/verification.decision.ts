@@ -1,4 +1,4 @@
-import { evaluate, reviewTicket } from '../policy/evaluate';
+import { evaluate, reviewTicket, rulesFor } from '../policy/evaluate';
 import type {
   CheckResult,
   Evaluation,
@@ -115,22 +115,37 @@ export function reviewAfterApproval(
   state: Verification,
   policy: LoadedPolicy,
   now: string,
-  context: { readonly decidedBy: DecidedBy; readonly newChecks: readonly CheckResult[] },
+  context: {
+    readonly decidedBy: DecidedBy;
+    readonly newChecks: readonly CheckResult[];
+    /** Risk signals raised before this result, and those it reports. */
+    readonly previousSignals: Readonly<Record<string, boolean>>;
+    readonly newSignals: Readonly<Record<string, boolean>>;
+  },
 ): VerificationEvent[] {
   const evaluation = evaluate(policy, { ...evaluationInput(state), stepUpAllowed: false });
   if (evaluation.outcome === 'incomplete') return [];
   const newHits = context.newChecks.flatMap(hitsOf);
+  // A signal newly raised that the policy acts on (a step-up or a review trigger): nobody judged it yet.
+  const { rules } = rulesFor(policy, state.jurisdiction, state.segment);
+  const actedOn = new Set([...rules.stepUp.map((rule) => rule.signal), ...rules.review.triggerRiskSignals]);
+  const newSignal = Object.entries(context.newSignals).some(
+    ([signal, raised]) => raised && context.previousSignals[signal] !== true && actedOn.has(signal),
+  );
+  const signalCodes: ReasonCode[] = newSignal ? ['RISK_SIGNAL_REVIEW'] : [];
   if (context.decidedBy !== 'policy') {
-    if (newHits.length === 0) return [];
-    const reasons = [...new Set(newHits)];
+    if (newHits.length === 0 && !newSignal) return [];
+    const reasons = [...new Set<ReasonCode>([...newHits, ...signalCodes])];
     return [
       decisionEvaluated(state, policy, evaluation, now, 'result_after_approval'),
-      reviewRequested(state, policy, reasons, now, true),
+      reviewRequested(state, policy, reasons, now, newHits.length > 0),
     ];
   }
   if (evaluation.outcome === 'approve' || evaluation.outcome === 'wait') return [];
   const reasons: ReasonCode[] =
-    evaluation.reasonCodes.length > 0 ? [...evaluation.reasonCodes] : ['CHECK_INCONCLUSIVE'];
+    evaluation.reasonCodes.length > 0
+      ? [...new Set<ReasonCode>([...evaluation.reasonCodes, ...signalCodes])]
+      : ['CHECK_INCONCLUSIVE'];
   return [
     decisionEvaluated(state, policy, evaluation, now, 'result_after_approval'),
     reviewRequested(state, policy, reasons, now, newHits.length > 0),

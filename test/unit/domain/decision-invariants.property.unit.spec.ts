@@ -21,12 +21,10 @@ import {
   decideSubject,
   evolveSubject,
   initialSubjectState,
-  ProcessingRestrictedError,
   type SubjectCommand,
   type SubjectState,
 } from '../../../src/domain/subject';
 import {
-  ConsentRequiredError,
   decideVerification,
   type EvidenceRef,
   evolveVerification,
@@ -617,24 +615,12 @@ function simulate(scenario: Scenario, options: { readonly watchMutation: boolean
     const frozen = options.watchMutation ? snapshot(before) : undefined;
     let events: readonly VerificationEvent[] = [];
     let refusal: DomainError | undefined;
-    // What VerificationCommandHandler.assertMayProcess refuses before deciding: new processing of personal data
-    // (capture, evidence) without a consent in force or under an erasure request.
-    const handler =
-      command.type === 'StartCapture' || command.type === 'SubmitEvidence'
-        ? !standing.consentInForce
-          ? new ConsentRequiredError(SUBJECT_ID, 'identity_verification')
-          : standing.erasureRequestId !== undefined
-            ? new ProcessingRestrictedError(SUBJECT_ID, standing.erasureRequestId)
-            : undefined
-        : undefined;
-    if (handler !== undefined) refusal = handler;
-    else {
-      try {
-        events = decideVerification(command, before);
-      } catch (error) {
-        if (!(error instanceof DomainError)) throw error;
-        refusal = error;
-      }
+    // Capture and evidence carry the standing too: the deciders refuse new processing without consent.
+    try {
+      events = decideVerification(command, before);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      refusal = error;
     }
     session = fold(before, events);
     const record: StepRecord = {
@@ -646,7 +632,7 @@ function simulate(scenario: Scenario, options: { readonly watchMutation: boolean
       before,
       events,
       refusal,
-      refusedByHandler: handler !== undefined,
+      refusedByHandler: false,
       after: session,
       untouched: frozen === undefined || snapshot(before) === frozen,
       repeat: extra.repeat ?? false,
@@ -676,9 +662,15 @@ function simulate(scenario: Scenario, options: { readonly watchMutation: boolean
         return;
       case 'capture': {
         const data = { sessionId: SESSION_ID, channel: 'web', deviceClass: 'mobile' };
-        const record = run(index, { type: 'StartCapture', data: { ...data, now } });
+        const record = run(index, {
+          type: 'StartCapture',
+          data: { ...data, subject: standingOf(subject), now },
+        });
         if (record.events.length > 0) {
-          repeatable = (at) => ({ type: 'StartCapture', data: { ...data, now: at } });
+          repeatable = (at, standing) => ({
+            type: 'StartCapture',
+            data: { ...data, subject: standing, now: at },
+          });
         }
         return;
       }
@@ -719,10 +711,14 @@ function simulate(scenario: Scenario, options: { readonly watchMutation: boolean
           ...(step.kind === 'proof_of_address' ? { attributes: { address: PERSON.address } } : {}),
           ...(step.kind === 'selfie' ? { mediaReferences: [`media_${evidenceId}`] } : {}),
           policy,
+          subject: standingOf(subject),
           now,
         };
         // A retry sends the earlier evidence again, fields and all; a conflict keeps only its id.
-        const data = step.reuse === 'same' && earlier !== undefined ? { ...earlier, now } : fresh;
+        const data =
+          step.reuse === 'same' && earlier !== undefined
+            ? { ...earlier, subject: standingOf(subject), now }
+            : fresh;
         const record = run(
           index,
           { type: 'SubmitEvidence', data },
@@ -730,7 +726,10 @@ function simulate(scenario: Scenario, options: { readonly watchMutation: boolean
         );
         if (data === fresh) evidence.push(fresh);
         if (record.events.length > 0) {
-          repeatable = (at) => ({ type: 'SubmitEvidence', data: { ...data, now: at } });
+          repeatable = (at, standing) => ({
+            type: 'SubmitEvidence',
+            data: { ...data, subject: standing, now: at },
+          });
         }
         return;
       }

@@ -287,7 +287,7 @@ export const COMMANDS: {
   },
   StartCapture: {
     type: 'StartCapture',
-    data: { sessionId: SESSION, channel: 'web', deviceClass: 'mobile', now: at(20) },
+    data: { sessionId: SESSION, channel: 'web', deviceClass: 'mobile', subject: STANDING, now: at(20) },
   },
   SubmitEvidence: {
     type: 'SubmitEvidence',
@@ -305,6 +305,7 @@ export const COMMANDS: {
         documentNumber: PII.documentNumber,
       },
       policy: POLICY,
+      subject: STANDING,
       now: at(20),
     },
   },
