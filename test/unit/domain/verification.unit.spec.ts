@@ -64,6 +64,7 @@ import {
   rejectedBy,
   resubmissionRequested,
   resultReceived,
+  scoreReview,
   SESSION,
   SUBJECT,
   T0,
@@ -756,22 +757,7 @@ describe('verification aggregate', () => {
 
   describe('CompleteReview', () => {
     /** A review of an ambiguous score: no compliance hit to clear. */
-    const ambiguousReview: readonly VerificationEvent[] = [
-      ...HISTORY.submitted,
-      resultReceived('evt_1', [{ kind: 'document', result: 'clear', score: 0.87 }, ...ALL_CLEAR.slice(1)]),
-      evaluated('review', ['SCORE_AMBIGUOUS']),
-      {
-        type: 'ReviewRequested',
-        data: {
-          priority: 4,
-          reasons: ['SCORE_AMBIGUOUS'],
-          queue: 'test-review',
-          slaDueAt: at(60 * 24),
-          attempt: 1,
-          requestedAt: at(3),
-        },
-      },
-    ];
+    const ambiguousReview = scoreReview(at(60 * 24));
 
     it('approves, citing REVIEW_APPROVED when the reviewer gave no code', () => {
       given(ambiguousReview)
@@ -1122,22 +1108,7 @@ describe('verification aggregate', () => {
 
   describe('EscalateReview', () => {
     it('escalates a review still open when its SLA ran out, once, one priority up', () => {
-      const review = [
-        ...HISTORY.submitted,
-        resultReceived('evt_1', [{ kind: 'document', result: 'clear', score: 0.87 }, ...ALL_CLEAR.slice(1)]),
-        evaluated('review', ['SCORE_AMBIGUOUS']),
-        {
-          type: 'ReviewRequested',
-          data: {
-            priority: 4,
-            reasons: ['SCORE_AMBIGUOUS'],
-            queue: 'test-review',
-            slaDueAt: at(60),
-            attempt: 1,
-            requestedAt: at(3),
-          },
-        } as VerificationEvent,
-      ];
+      const review = scoreReview(at(60));
       given(review)
         .when(command('EscalateReview', { now: at(59) }))
         .thenNothing();

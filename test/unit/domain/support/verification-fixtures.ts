@@ -213,6 +213,26 @@ export const overrideRequested = (
 
 const submitted = [initiated(), captureStarted(), evidenceSubmitted()];
 
+/** A session in review for an ambiguous document score (no compliance hit), its SLA due at `slaDueAt`. */
+export function scoreReview(slaDueAt: string): VerificationEvent[] {
+  return [
+    ...submitted,
+    resultReceived('evt_1', [{ kind: 'document', result: 'clear', score: 0.87 }, ...ALL_CLEAR.slice(1)]),
+    evaluated('review', ['SCORE_AMBIGUOUS']),
+    {
+      type: 'ReviewRequested',
+      data: {
+        priority: 4,
+        reasons: ['SCORE_AMBIGUOUS'],
+        queue: 'test-review',
+        slaDueAt,
+        attempt: 1,
+        requestedAt: at(3),
+      },
+    },
+  ];
+}
+
 /** A history that leaves the session in each status. */
 export const HISTORY: Readonly<Record<VerificationStatus, readonly VerificationEvent[]>> = {
   initiated: [initiated()],
