@@ -17,6 +17,9 @@ const CLEAR = [
  * vendor result → approved (5 commands). The app is the compiled one (`dist/`), as `npm start` runs it, because
  * Nest's dependency injection needs the decorator metadata that the TypeScript compiler emits.
  */
+/** Earlier attempts of one subject that the start-slot figure walks past. */
+const PRIOR_ATTEMPTS = 50;
+
 export async function benchJourney(): Promise<void> {
   const bench = await startCompiledApp('journey');
   const latencies: number[] = [];
@@ -86,6 +89,29 @@ export async function benchJourney(): Promise<void> {
       report(`journey.http.c${concurrency}.journeys`, count / seconds, 'journeys/s');
       report(`journey.http.c${concurrency}.command_p50`, percentile(latencies, 50), 'ms');
       report(`journey.http.c${concurrency}.command_p99`, percentile(latencies, 99), 'ms');
+    }
+
+    // A start looks through the subject's earlier attempts for this jurisdiction and segment (one stream read
+    // each) so that a retry never creates a second session. Its peer: the start of a subject with none.
+    for (const earlier of [0, PRIOR_ATTEMPTS]) {
+      const starts: number[] = [];
+      for (let s = 0; s < 20; s += 1) {
+        const subjectId = `bench_slots_${randomUUID().slice(0, 12)}`;
+        await bench.post(
+          `/v1/subjects/${subjectId}/consents`,
+          { scopes: ['identity_verification'], noticeVersion: '2026-01', locale: 'de-DE', channel: 'web' },
+          201,
+        );
+        // Embargoed starts are decided at once: each fills a slot the next start walks past.
+        for (let k = 0; k < earlier; k += 1) {
+          await bench.post('/v1/verifications', { subjectId, jurisdiction: 'KP', segment: 'retail' }, 201);
+        }
+        const t0 = performance.now();
+        await bench.post('/v1/verifications', { subjectId, jurisdiction: 'KP', segment: 'retail' }, 201);
+        starts.push(performance.now() - t0);
+      }
+      starts.sort((a, b) => a - b);
+      report(`journey.start.after_${earlier}_attempts.p50`, percentile(starts, 50), 'ms');
     }
   } finally {
     await bench.close();
