@@ -1,4 +1,4 @@
-import type { CheckKind, CheckResultValue } from '../domain/policy/policy.types';
+import { type CheckKind, type CheckResultValue, vendorLabelList } from '../domain/policy/policy.types';
 import type { ReasonCode } from '../domain/reason-codes';
 import type { CheckResultData } from '../domain/verification';
 
@@ -41,19 +41,33 @@ export interface NormalisedDelivery {
   readonly outcome: DeliveryOutcome;
 }
 
-/** A check as a vendor mapping builds it: one kind, one result, the codes that explain it. */
+/**
+ * A check as a vendor mapping builds it: one kind, one result, the codes that explain it, and what the vendor
+ * itself said (its labels, bounded and never personal data).
+ */
 export function check(
   kind: CheckKind,
   result: CheckResultValue,
   reasonCodes: readonly ReasonCode[] = [],
   score?: number,
+  vendorLabels: readonly string[] = [],
 ): CheckResultData {
+  const labels = vendorLabelList(vendorLabels);
   return {
     kind,
     result,
     ...(score === undefined ? {} : { score }),
     ...(reasonCodes.length > 0 ? { reasonCodes: [...new Set(reasonCodes)] } : {}),
+    ...(labels.length > 0 ? { vendorLabels: labels } : {}),
   };
+}
+
+/** The same check with the vendor's labels added (labels say where a finding came from, not what it means). */
+export function labelled(found: CheckResultData, labels: readonly string[]): CheckResultData {
+  return check(found.kind, found.result, found.reasonCodes ?? [], found.score, [
+    ...(found.vendorLabels ?? []),
+    ...labels,
+  ]);
 }
 
 /** The most severe result first: what a kind reports when several parts of one delivery speak about it. */
@@ -80,7 +94,8 @@ export function mergeChecks(checks: readonly CheckResultData[]): CheckResultData
         : worse.result === 'clear'
           ? (current.score ?? next.score)
           : undefined;
-    byKind.set(next.kind, check(next.kind, worse.result, codes, score));
+    const labels = [...(current.vendorLabels ?? []), ...(next.vendorLabels ?? [])];
+    byKind.set(next.kind, check(next.kind, worse.result, codes, score, labels));
   }
   return [...byKind.values()];
 }

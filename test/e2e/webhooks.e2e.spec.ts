@@ -488,7 +488,7 @@ describe(WebhooksController.name, () => {
         (found) => found.some((e) => e.data.vendor === 'persona'),
       );
       expect(replayed.filter((e) => e.data.vendor === 'persona')).toHaveLength(1);
-      expect(await status(sessionId)).toBe('needs_resubmission');
+      expect(await status(sessionId)).toBe('pending_review');
       const dataSource = t.app.get(DataSource);
       const [row] = await dataSource.query<{ status: string; resolved_session_id: string }[]>(
         'SELECT status, resolved_session_id FROM webhook_parked_deliveries WHERE vendor_reference = ?',

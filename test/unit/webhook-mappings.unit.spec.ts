@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { REASON_CODES } from '../../src/domain/reason-codes';
-import { mergeChecks } from '../../src/webhooks/delivery';
+import { check, mergeChecks } from '../../src/webhooks/delivery';
 import { OnfidoAdapter, reportChecks } from '../../src/webhooks/vendors/onfido';
 import { PersonaAdapter, personaDecisionChecks } from '../../src/webhooks/vendors/persona';
-import { SumsubAdapter, sumsubReviewChecks } from '../../src/webhooks/vendors/sumsub';
+import { SumsubAdapter, sumsubReviewChecks, sumsubTime } from '../../src/webhooks/vendors/sumsub';
 import { UnrecognisedPayload } from '../../src/webhooks/vendors/vendor-adapter';
 import { VeriffAdapter, veriffDecisionChecks } from '../../src/webhooks/vendors/veriff';
 import { fixture, WEBHOOK_SECRETS } from '../support/webhook-signing';
@@ -37,6 +37,9 @@ function normalise(adapter: { normalise(payload: unknown, raw: Buffer): unknown 
 }
 
 const clear = (...kinds: string[]) => kinds.map((kind) => ({ kind, result: 'clear' }));
+/** Clear checks carrying the vendor's own labels. */
+const clearSaid = (labels: string[], ...kinds: string[]) =>
+  kinds.map((kind) => ({ kind, result: 'clear', vendorLabels: labels }));
 
 describe('Onfido payload mapping', () => {
   it('parks the documented check.completed, which announces a result without carrying it', () => {
@@ -82,9 +85,16 @@ describe('Onfido payload mapping', () => {
   it('maps report results and sub-results to results and reason codes', () => {
     const doc = (extra: Record<string, unknown>) =>
       reportChecks({ name: 'document', status: 'complete', ...extra });
-    expect(doc({ result: 'clear', sub_result: 'clear' })).toEqual(clear('document'));
+    expect(doc({ result: 'clear', sub_result: 'clear' })).toEqual(
+      clearSaid(['document', 'clear', 'sub_result:clear'], 'document'),
+    );
     expect(doc({ result: 'consider', sub_result: 'rejected' })).toEqual([
-      { kind: 'document', result: 'fail', reasonCodes: ['DOC_IMAGE_QUALITY'] },
+      {
+        kind: 'document',
+        result: 'fail',
+        reasonCodes: ['DOC_IMAGE_QUALITY'],
+        vendorLabels: ['document', 'consider', 'sub_result:rejected'],
+      },
     ]);
     expect(
       doc({
@@ -92,13 +102,17 @@ describe('Onfido payload mapping', () => {
         sub_result: 'caution',
         breakdown: { data_validation: { breakdown: { document_expiration: { result: 'consider' } } } },
       }),
-    ).toEqual([{ kind: 'document', result: 'consider', reasonCodes: ['DOC_EXPIRED'] }]);
-    expect(doc({ result: 'consider', breakdown: { age_validation: { result: 'consider' } } })).toEqual([
-      { kind: 'document', result: 'consider' },
-      { kind: 'age', result: 'fail', reasonCodes: ['AGE_BELOW_THRESHOLD'] },
+    ).toMatchObject([
+      { kind: 'document', result: 'consider', reasonCodes: ['DOC_EXPIRED', 'CHECK_INCONCLUSIVE'] },
     ]);
-    expect(doc({ result: 'unidentified' })).toEqual([{ kind: 'document', result: 'consider' }]);
-    expect(reportChecks({ name: 'watchlist_enhanced', result: 'consider' })).toEqual([
+    expect(doc({ result: 'consider', breakdown: { age_validation: { result: 'consider' } } })).toMatchObject([
+      { kind: 'document', result: 'consider' },
+      { kind: 'age', result: 'consider', reasonCodes: ['CHECK_INCONCLUSIVE'] },
+    ]);
+    expect(doc({ result: 'unidentified' })).toEqual([
+      { kind: 'document', result: 'consider', vendorLabels: ['document', 'unidentified'] },
+    ]);
+    expect(reportChecks({ name: 'watchlist_enhanced', result: 'consider' })).toMatchObject([
       { kind: 'sanctions', result: 'consider', reasonCodes: ['SANCTIONS_HIT'] },
       { kind: 'pep', result: 'consider', reasonCodes: ['PEP_MATCH'] },
     ]);
@@ -108,12 +122,12 @@ describe('Onfido payload mapping', () => {
         result: 'consider',
         breakdown: { visual_authenticity: { result: 'consider' } },
       }),
-    ).toEqual([
-      { kind: 'face_match', result: 'consider' },
-      { kind: 'liveness', result: 'consider', reasonCodes: ['LIVENESS_FAILED'] },
+    ).toMatchObject([
+      { kind: 'face_match', result: 'consider', reasonCodes: ['CHECK_INCONCLUSIVE'] },
+      { kind: 'liveness', result: 'consider', reasonCodes: ['LIVENESS_FAILED', 'CHECK_INCONCLUSIVE'] },
     ]);
     expect(reportChecks({ name: 'known_faces', result: 'clear' })).toEqual([]);
-    expect(reportChecks({ name: 'known_faces', result: 'consider' })).toEqual([
+    expect(reportChecks({ name: 'known_faces', result: 'consider' })).toMatchObject([
       { kind: 'face_match', result: 'consider', reasonCodes: ['DUPLICATE_IDENTITY'] },
     ]);
     expect(reportChecks({ name: 'document', status: 'awaiting_approval', result: 'clear' })).toEqual([]);
@@ -155,18 +169,26 @@ describe('Veriff payload mapping', () => {
       occurredAt: AT,
       vendorReference: values.vendorReference,
       sessionHint: 'ses_1',
-      outcome: { kind: 'checks', checks: clear('document', 'face_match', 'liveness') },
+      outcome: {
+        kind: 'checks',
+        checks: clearSaid(['approved', '9001'], 'document', 'face_match', 'liveness'),
+      },
     });
   });
 
-  it('maps a decline (9102) by its reason code to the check it names', () => {
+  it('maps a decline (9102) by its reason code to the check it names; an impersonation (103) goes to review', () => {
     expect(normalise(veriff, fixture('veriff/decision-declined.json', values))).toMatchObject({
       eventType: 'decision.declined',
       outcome: {
         kind: 'checks',
         checks: [
-          { kind: 'face_match', result: 'fail', reasonCodes: ['FACE_MISMATCH'] },
-          ...clear('document', 'liveness'),
+          {
+            kind: 'face_match',
+            result: 'consider',
+            reasonCodes: ['FACE_MISMATCH', 'CHECK_INCONCLUSIVE'],
+            vendorLabels: ['declined', '9102', '103'],
+          },
+          ...clearSaid(['declined', '9102'], 'document', 'liveness'),
         ],
       },
     });
@@ -194,17 +216,24 @@ describe('Veriff payload mapping', () => {
       kind: 'document',
       result: 'fail',
       reasonCodes: ['DOC_SUSPECTED_TAMPERING'],
+      vendorLabels: ['declined', '102'],
     });
     expect(veriffDecisionChecks('declined', 126)).toContainEqual({
       kind: 'pep',
       result: 'consider',
       reasonCodes: ['PEP_MATCH'],
+      vendorLabels: ['declined', '126'],
     });
-    expect(veriffDecisionChecks('declined', 539)?.[0]).toEqual({ kind: 'document', result: 'consider' });
-    expect(veriffDecisionChecks('resubmission_requested', 207)?.[0]).toEqual({
+    expect(veriffDecisionChecks('declined', 539)?.[0]).toEqual({
+      kind: 'document',
+      result: 'consider',
+      vendorLabels: ['declined', '539'],
+    });
+    expect(veriffDecisionChecks('resubmission_requested', 207, 9103)?.[0]).toEqual({
       kind: 'document',
       result: 'fail',
       reasonCodes: ['DOC_EXPIRED'],
+      vendorLabels: ['resubmission_requested', '9103', '207'],
     });
     expect(veriffDecisionChecks('resubmission_requested', 206)?.[0]).toMatchObject({
       reasonCodes: ['DOC_TYPE_NOT_ALLOWED'],
@@ -249,7 +278,7 @@ describe('Sumsub payload mapping', () => {
       occurredAt: '2026-11-26T10:05:00.123Z',
       vendorReference: values.vendorReference,
       sessionHint: 'ses_2',
-      outcome: { kind: 'checks', checks: clear('document', 'face_match', 'liveness') },
+      outcome: { kind: 'checks', checks: clearSaid(['GREEN'], 'document', 'face_match', 'liveness') },
     });
   });
 
@@ -279,15 +308,28 @@ describe('Sumsub payload mapping', () => {
       kind: 'document',
       result: 'fail',
       reasonCodes: ['DOC_IMAGE_QUALITY', 'CHECK_INCONCLUSIVE'],
+      vendorLabels: ['RED', 'FINAL', 'LOW_QUALITY'],
     });
     expect(sumsubReviewChecks('RED', 'RETRY', ['SANCTIONS', 'SELFIE_MISMATCH'])).toEqual([
-      { kind: 'sanctions', result: 'consider', reasonCodes: ['SANCTIONS_HIT'] },
-      { kind: 'face_match', result: 'fail', reasonCodes: ['FACE_MISMATCH'] },
-      ...clear('document', 'liveness'),
+      {
+        kind: 'sanctions',
+        result: 'consider',
+        reasonCodes: ['SANCTIONS_HIT'],
+        vendorLabels: ['RED', 'RETRY', 'SANCTIONS'],
+      },
+      {
+        kind: 'face_match',
+        result: 'fail',
+        reasonCodes: ['FACE_MISMATCH'],
+        vendorLabels: ['RED', 'RETRY', 'SELFIE_MISMATCH'],
+      },
+      ...clearSaid(['RED', 'RETRY'], 'document', 'liveness'),
     ]);
+    // An unknown label goes to review, kept so a reviewer sees what Sumsub said.
     expect(sumsubReviewChecks('RED', 'RETRY', ['SOMETHING_NEW'])?.[0]).toEqual({
       kind: 'document',
       result: 'consider',
+      vendorLabels: ['RED', 'RETRY', 'SOMETHING_NEW'],
     });
     expect(sumsubReviewChecks('RED', 'FINAL', [])?.[0]).toMatchObject({
       kind: 'document',
@@ -323,17 +365,25 @@ describe('Persona payload mapping', () => {
       occurredAt: AT,
       vendorReference: values.vendorReference,
       sessionHint: 'ses_3',
-      outcome: { kind: 'checks', checks: clear('document', 'face_match', 'liveness') },
+      outcome: {
+        kind: 'checks',
+        checks: clearSaid(['inquiry.approved'], 'document', 'face_match', 'liveness'),
+      },
     });
   });
 
-  it('maps inquiry.declined by the failed checks of its verifications', () => {
+  it('maps inquiry.declined by the failed checks of its verifications; a declined face match goes to review', () => {
     expect(normalise(persona, fixture('persona/inquiry-declined.json', values))).toMatchObject({
       outcome: {
         checks: [
-          ...clear('document'),
-          { kind: 'face_match', result: 'fail', reasonCodes: ['FACE_MISMATCH'] },
-          ...clear('liveness'),
+          ...clearSaid(['inquiry.declined'], 'document'),
+          {
+            kind: 'face_match',
+            result: 'consider',
+            reasonCodes: ['FACE_MISMATCH', 'CHECK_INCONCLUSIVE'],
+            vendorLabels: ['inquiry.declined', 'selfie_id_comparison'],
+          },
+          ...clearSaid(['inquiry.declined'], 'liveness'),
         ],
       },
     });
@@ -346,18 +396,24 @@ describe('Persona payload mapping', () => {
     };
     const passedSelfie = { type: 'verification/selfie', attributes: { status: 'passed' } };
     expect(personaDecisionChecks('approved', [failedId, passedSelfie])).toEqual([
-      { kind: 'document', result: 'consider', reasonCodes: ['DOC_EXPIRED'] },
-      ...clear('face_match', 'liveness'),
+      {
+        kind: 'document',
+        result: 'consider',
+        reasonCodes: ['DOC_EXPIRED'],
+        vendorLabels: ['inquiry.approved', 'id_expired_detection'],
+      },
+      ...clearSaid(['inquiry.approved'], 'face_match', 'liveness'),
     ]);
     expect(personaDecisionChecks('declined', [passedSelfie])).toEqual([
-      { kind: 'face_match', result: 'consider' },
-      { kind: 'liveness', result: 'consider' },
+      { kind: 'face_match', result: 'consider', vendorLabels: ['inquiry.declined'] },
+      { kind: 'liveness', result: 'consider', vendorLabels: ['inquiry.declined'] },
     ]);
     expect(personaDecisionChecks('review', [])).toEqual(
-      ['document', 'face_match', 'liveness'].map((kind) => ({ kind, result: 'consider' })),
-    );
-    expect(personaDecisionChecks('declined', [])).toEqual(
-      ['document', 'face_match', 'liveness'].map((kind) => ({ kind, result: 'fail' })),
+      ['document', 'face_match', 'liveness'].map((kind) => ({
+        kind,
+        result: 'consider',
+        vendorLabels: ['inquiry.review'],
+      })),
     );
   });
 
@@ -402,5 +458,157 @@ describe(mergeChecks.name, () => {
     ];
     for (const found of all)
       for (const code of found.reasonCodes ?? []) expect(REASON_CODES).toHaveProperty(code);
+  });
+});
+
+describe('Vendor results: the vendor informs, the policy decides', () => {
+  const inconclusive = (kind: string, vendorLabels: string[]) => ({
+    kind,
+    result: 'consider',
+    reasonCodes: ['CHECK_INCONCLUSIVE'],
+    vendorLabels,
+  });
+
+  it('records the vendor’s own age rule as inconclusive, never as below the policy’s minimum age', () => {
+    const delivery = normalise(
+      sumsub,
+      fixture('sumsub/applicant-reviewed-red-age.json', {
+        vendorReference: '5cb56e8e0a975a35f333cb84',
+        sessionId: 'ses_4',
+        createdAt: '2023-03-14 12:50:27+0000',
+      }),
+    );
+    expect(delivery).toMatchObject({
+      occurredAt: '2023-03-14T12:50:27.000Z',
+      outcome: {
+        kind: 'checks',
+        checks: [
+          inconclusive('age', ['RED', 'FINAL', 'AGE_REQUIREMENT_MISMATCH']),
+          ...clearSaid(['RED', 'FINAL'], 'document', 'face_match', 'liveness'),
+        ],
+      },
+    });
+    expect(JSON.stringify(delivery)).not.toContain('AGE_BELOW_THRESHOLD');
+    const ageRange = {
+      type: 'verification/government-id',
+      attributes: { status: 'failed', checks: [{ name: 'id_age_comparison', status: 'failed' }] },
+    };
+    expect(personaDecisionChecks('declined', [ageRange])).toEqual([
+      { kind: 'document', result: 'consider', vendorLabels: ['inquiry.declined'] },
+      inconclusive('age', ['inquiry.declined', 'id_age_comparison']),
+    ]);
+    expect(
+      reportChecks({
+        name: 'document',
+        result: 'consider',
+        breakdown: { age_validation: { result: 'consider' } },
+      }),
+    ).toContainEqual(inconclusive('age', ['age_validation', 'document', 'consider']));
+  });
+
+  it('sends a decline that states no cause to review, without inventing one', () => {
+    const delivery = normalise(
+      persona,
+      fixture('persona/inquiry-failed.json', {
+        eventId: 'evt_failed_1',
+        vendorReference: 'inq_failed_1',
+        sessionId: 'ses_5',
+        occurredAt: AT,
+      }),
+    );
+    expect(delivery).toMatchObject({
+      eventType: 'inquiry.failed',
+      outcome: {
+        kind: 'checks',
+        checks: ['document', 'face_match', 'liveness'].map((kind) => inconclusive(kind, ['inquiry.failed'])),
+      },
+    });
+    expect(personaDecisionChecks('declined', [])).toEqual(
+      ['document', 'face_match', 'liveness'].map((kind) => inconclusive(kind, ['inquiry.declined'])),
+    );
+    // A failed verification whose checks this mapping does not know: review, with Persona's check name kept.
+    const unknownCheck = {
+      type: 'verification/government-id',
+      attributes: { status: 'failed', checks: [{ name: 'id_new_kind_of_check', status: 'failed' }] },
+    };
+    expect(personaDecisionChecks('failed', [unknownCheck])).toEqual([
+      inconclusive('document', ['inquiry.failed', 'id_new_kind_of_check']),
+    ]);
+  });
+
+  it('sends final declines and “consider” results to review, never to an automatic resubmission', () => {
+    const review = (checks: readonly { reasonCodes?: readonly string[] }[] | undefined) =>
+      (checks ?? []).flatMap((c) => c.reasonCodes ?? []);
+    expect(review(veriffDecisionChecks('declined', 103))).toEqual(['FACE_MISMATCH', 'CHECK_INCONCLUSIVE']);
+    expect(review(veriffDecisionChecks('declined', 120))).toEqual(['FACE_MISMATCH', 'CHECK_INCONCLUSIVE']);
+    const selfie = {
+      type: 'verification/selfie',
+      attributes: { status: 'failed', checks: [{ name: 'selfie_id_comparison', status: 'failed' }] },
+    };
+    expect(personaDecisionChecks('declined', [selfie])[0]).toEqual({
+      kind: 'face_match',
+      result: 'consider',
+      reasonCodes: ['FACE_MISMATCH', 'CHECK_INCONCLUSIVE'],
+      vendorLabels: ['inquiry.declined', 'selfie_id_comparison'],
+    });
+    expect(
+      reportChecks({
+        name: 'facial_similarity_photo',
+        result: 'consider',
+        breakdown: { face_comparison: { result: 'consider' } },
+      }),
+    ).toEqual([
+      {
+        kind: 'face_match',
+        result: 'consider',
+        reasonCodes: ['FACE_MISMATCH', 'CHECK_INCONCLUSIVE'],
+        vendorLabels: ['facial_similarity_photo', 'consider'],
+      },
+    ]);
+    expect(reportChecks({ name: 'document', result: 'consider', sub_result: 'caution' })).toEqual([
+      {
+        kind: 'document',
+        result: 'consider',
+        reasonCodes: ['CHECK_INCONCLUSIVE'],
+        vendorLabels: ['document', 'consider', 'sub_result:caution'],
+      },
+    ]);
+  });
+
+  it('reads Sumsub’s createdAt with a zone offset as the vendor’s time', () => {
+    expect(sumsubTime('2023-03-14 12:50:27+0000')).toBe('2023-03-14T12:50:27.000Z');
+    expect(sumsubTime('2023-03-14 14:50:27+02:00')).toBe('2023-03-14T12:50:27.000Z');
+    expect(sumsubTime('2026-11-26 10:05:00.123')).toBe('2026-11-26T10:05:00.123Z');
+    expect(sumsubTime('14.03.2023 12:50')).toBeUndefined();
+  });
+
+  it('bounds the labels a check keeps, and merges them when a delivery speaks about a kind twice', () => {
+    expect(check('document', 'clear', [], undefined, ['ok', 'not a label', 'ok', '-x'])).toEqual({
+      kind: 'document',
+      result: 'clear',
+      vendorLabels: ['ok'],
+    });
+    expect(
+      check(
+        'document',
+        'clear',
+        [],
+        undefined,
+        Array.from({ length: 30 }, (_, n) => `L${n}`),
+      ).vendorLabels,
+    ).toHaveLength(16);
+    expect(
+      mergeChecks([
+        check('face_match', 'clear', [], undefined, ['facial_similarity_photo']),
+        check('face_match', 'consider', ['DUPLICATE_IDENTITY'], undefined, ['known_faces']),
+      ]),
+    ).toEqual([
+      {
+        kind: 'face_match',
+        result: 'consider',
+        reasonCodes: ['DUPLICATE_IDENTITY'],
+        vendorLabels: ['facial_similarity_photo', 'known_faces'],
+      },
+    ]);
   });
 });

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
+  IsArray,
   IsBoolean,
   IsIn,
   IsISO8601,
@@ -16,7 +17,13 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { CHECK_KINDS, CHECK_RESULTS, DOCUMENT_TYPES } from '../../domain/policy/policy.types';
+import {
+  CHECK_KINDS,
+  CHECK_RESULTS,
+  DOCUMENT_TYPES,
+  MAX_VENDOR_LABELS,
+  VENDOR_LABEL_PATTERN,
+} from '../../domain/policy/policy.types';
 import { REASON_CODE_LIST } from '../../domain/reason-codes';
 import { IsFlagMap } from '../validators';
 
@@ -152,6 +159,19 @@ export class CheckDto {
   @ArrayMaxSize(10)
   @IsIn(REASON_CODE_LIST, { each: true })
   reasonCodes?: (typeof REASON_CODE_LIST)[number][];
+
+  @ApiPropertyOptional({
+    type: [String],
+    maxItems: MAX_VENDOR_LABELS,
+    example: ['RED', 'FINAL', 'FORGERY'],
+    description: 'The vendor’s own labels or codes for the check (never personal data)',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_VENDOR_LABELS)
+  @IsString({ each: true })
+  @Matches(VENDOR_LABEL_PATTERN, { each: true })
+  vendorLabels?: string[];
 }
 
 export class VendorResultDto {

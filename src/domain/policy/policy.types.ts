@@ -163,6 +163,24 @@ export interface CheckResult {
   readonly result: CheckResultValue;
   readonly score?: number;
   readonly reasonCodes?: readonly ReasonCode[];
+  /**
+   * What the vendor itself said about this check, in its own words (Sumsub rejection labels, Veriff decision and
+   * reason codes, Onfido report name/result/sub_result, Persona check names): kept beside our reason codes so a
+   * reviewer sees the source. Never personal data; bounded by `vendorLabelList`. Inputs only: no rule reads them.
+   */
+  readonly vendorLabels?: readonly string[];
+}
+
+/** A vendor label: a code or name of the vendor's own vocabulary, never free text. */
+export const VENDOR_LABEL_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
+export const MAX_VENDOR_LABELS = 16;
+
+/** The labels worth keeping: well-formed, distinct, at most `MAX_VENDOR_LABELS`; anything else is dropped. */
+export function vendorLabelList(labels: readonly unknown[]): string[] {
+  const kept = labels.filter(
+    (label): label is string => typeof label === 'string' && VENDOR_LABEL_PATTERN.test(label),
+  );
+  return [...new Set(kept)].slice(0, MAX_VENDOR_LABELS);
 }
 
 /** A piece of evidence of the current attempt, as the policy judges it (no personal data). */

@@ -2,7 +2,7 @@ import { isPlainObject, type JsonObject } from '../../shared/json';
 import { requiredEvidenceOf, resolveSession, rulesFor } from '../policy/evaluate';
 import { isIso3166Alpha2 } from '../policy/iso3166';
 import { UnknownRiskSignalError } from '../policy/policy.errors';
-import type { CheckResult, LoadedPolicy } from '../policy/policy.types';
+import { type CheckResult, type LoadedPolicy, vendorLabelList } from '../policy/policy.types';
 import type { ReasonCode } from '../reason-codes';
 import { DomainValidationError, IllegalTransitionError, NotFoundError } from '../shared/domain-error';
 import { epochMs, requireInstant, requireText } from '../subject/command-input';
@@ -788,7 +788,14 @@ function checkData(check: CheckResult): CheckResultData {
     result: check.result,
     ...(check.score === undefined ? {} : { score: check.score }),
     ...(check.reasonCodes === undefined ? {} : { reasonCodes: [...check.reasonCodes] }),
+    ...labelsOf(check),
   };
+}
+
+/** The vendor's labels, bounded; none at all rather than an empty list. */
+function labelsOf(check: CheckResult): { vendorLabels?: string[] } {
+  const labels = vendorLabelList(check.vendorLabels ?? []);
+  return labels.length > 0 ? { vendorLabels: labels } : {};
 }
 
 function unique<T>(values: readonly T[]): T[] {

@@ -53,6 +53,8 @@ export type CheckResultData = {
   readonly result: CheckResultValue;
   readonly score?: number;
   readonly reasonCodes?: ReasonCode[];
+  /** The vendor's own labels or codes for the check (see `CheckResult.vendorLabels`). */
+  readonly vendorLabels?: string[];
 };
 
 export type VerificationInitiated = {

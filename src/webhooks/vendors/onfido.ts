@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { CheckKind } from '../../domain/policy/policy.types';
 import type { ReasonCode } from '../../domain/reason-codes';
 import type { CheckResultData } from '../../domain/verification';
-import { check, mergeChecks, type NormalisedDelivery } from '../delivery';
+import { check, labelled, mergeChecks, type NormalisedDelivery } from '../delivery';
 import { at, instant, list, record, text, vendorId } from '../json-reader';
 import { hexMatches, hmac, requireHeader, SignatureCheckFailed } from '../signature';
 import { eventId, sha256Hex, UnrecognisedPayload, type VendorAdapter } from './vendor-adapter';
@@ -59,8 +59,9 @@ const DOCUMENT_SUB_RESULTS: Readonly<Record<string, (report: unknown) => CheckRe
   // The document could not be processed (quality, unsupported type): a new capture can fix it.
   rejected: (report) => check('document', 'fail', ['DOC_IMAGE_QUALITY', ...documentCodes(report)]),
   suspected: (report) => check('document', 'consider', ['DOC_SUSPECTED_TAMPERING', ...documentCodes(report)]),
-  // Not every verification completed (an expired document, for one): a human looks.
-  caution: (report) => check('document', 'consider', documentCodes(report)),
+  // Not every verification completed (an expired document, for one): a human looks, whatever the breakdown
+  // names ("Document report: suggested client actions").
+  caution: (report) => check('document', 'consider', [...documentCodes(report), 'CHECK_INCONCLUSIVE']),
 };
 
 function documentCheck(report: unknown, result: 'clear' | 'consider'): CheckResultData[] {
@@ -70,12 +71,31 @@ function documentCheck(report: unknown, result: 'clear' | 'consider'): CheckResu
       ? check('document', result, result === 'clear' ? [] : documentCodes(report))
       : bySubResult(report),
   ];
-  if (considered(report, 'age_validation')) checks.push(check('age', 'fail', ['AGE_BELOW_THRESHOLD']));
+  // Onfido compares the age with the minimum accepted age configured on the Onfido account: a vendor setting,
+  // not the policy's `minimumAge` (which the policy compares itself). A human looks.
+  if (considered(report, 'age_validation')) {
+    checks.push(check('age', 'consider', ['CHECK_INCONCLUSIVE'], undefined, ['age_validation']));
+  }
   return checks;
+}
+
+/** What Onfido said about a report: its name, result and sub-result, as labels. */
+function reportLabels(report: unknown): string[] {
+  const sub = text(report, 'sub_result');
+  return [
+    text(report, 'name') ?? '',
+    text(report, 'result') ?? '',
+    sub === undefined ? '' : `sub_result:${sub}`,
+  ];
 }
 
 /** The checks one Report resource stands for; none for a report that is not complete or not mapped. */
 export function reportChecks(report: unknown): CheckResultData[] {
+  const labels = reportLabels(report);
+  return reportFindings(report).map((found) => labelled(found, labels));
+}
+
+function reportFindings(report: unknown): CheckResultData[] {
   const name = text(report, 'name');
   const status = text(report, 'status');
   const raw = text(report, 'result');
@@ -93,10 +113,17 @@ export function reportChecks(report: unknown): CheckResultData[] {
   if (result === 'clear') return kinds.map((kind) => check(kind, 'clear'));
   return kinds.map((kind): CheckResultData => {
     switch (kind) {
+      // A facial similarity `consider` is Onfido asking for a human, not for a new selfie.
       case 'face_match':
-        return check(kind, 'consider', considered(report, 'face_comparison') ? ['FACE_MISMATCH'] : []);
+        return check(kind, 'consider', [
+          ...(considered(report, 'face_comparison') ? (['FACE_MISMATCH'] as const) : []),
+          'CHECK_INCONCLUSIVE',
+        ]);
       case 'liveness':
-        return check(kind, 'consider', considered(report, 'visual_authenticity') ? ['LIVENESS_FAILED'] : []);
+        return check(kind, 'consider', [
+          ...(considered(report, 'visual_authenticity') ? (['LIVENESS_FAILED'] as const) : []),
+          'CHECK_INCONCLUSIVE',
+        ]);
       case 'sanctions':
         return check(kind, 'consider', ['SANCTIONS_HIT']);
       case 'pep':

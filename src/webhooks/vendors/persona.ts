@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { CheckKind, CheckResultValue } from '../../domain/policy/policy.types';
-import type { ReasonCode } from '../../domain/reason-codes';
+import { REASON_CODES, type ReasonCode } from '../../domain/reason-codes';
 import type { CheckResultData } from '../../domain/verification';
 import { check, mergeChecks, type NormalisedDelivery } from '../delivery';
 import { at, instant, list, text, vendorId } from '../json-reader';
@@ -44,7 +44,8 @@ export function parsePersonaSignature(header: string): SignatureSet[] {
   return sets;
 }
 
-type Finding = readonly [CheckKind, CheckResultValue, readonly ReasonCode[]];
+/** A check kind's finding, with the vendor labels (Persona check names) it came from. */
+type Finding = readonly [CheckKind, CheckResultValue, readonly ReasonCode[], readonly string[]];
 
 /** Failed government-id checks that name a reason of their own (Persona check names). */
 const GOVERNMENT_ID_CHECKS: Readonly<Record<string, readonly [CheckKind, ReasonCode]>> = {
@@ -70,8 +71,13 @@ const GOVERNMENT_ID_CHECKS: Readonly<Record<string, readonly [CheckKind, ReasonC
   id_disallowed_type_detection: ['document', 'DOC_TYPE_NOT_ALLOWED'],
   id_repeat_detection: ['document', 'DUPLICATE_IDENTITY'],
   id_inconsistent_repeat_detection: ['document', 'DUPLICATE_IDENTITY'],
-  id_age_comparison: ['age', 'AGE_BELOW_THRESHOLD'],
+  // The age range of the Persona template: a vendor setting, not the policy's `minimumAge`, which the policy
+  // compares against the birth date itself. A human looks (see REVIEW_ONLY).
+  id_age_comparison: ['age', 'CHECK_INCONCLUSIVE'],
 };
+
+/** Failed checks that are a vendor setting's verdict, never a finding of their own: `consider`, not `fail`. */
+const REVIEW_ONLY = new Set(['id_age_comparison']);
 
 /** Failed selfie checks: the comparison with the ID is the face match, the rest speak about liveness. */
 const SELFIE_CHECKS: Readonly<Record<string, readonly [CheckKind, ReasonCode]>> = {
@@ -103,45 +109,74 @@ function verificationFindings(verification: unknown): Finding[] | undefined {
   const kinds = type === undefined ? undefined : VERIFICATION_KINDS[type];
   const status = text(verification, 'attributes', 'status');
   if (kinds === undefined) return undefined;
-  if (status === 'passed') return kinds.map((kind) => [kind, 'clear', []]);
+  if (status === 'passed') return kinds.map((kind) => [kind, 'clear', [], []]);
   if (status !== 'failed' && status !== 'requires_retry') return undefined;
   const table = type === 'verification/selfie' ? SELFIE_CHECKS : GOVERNMENT_ID_CHECKS;
-  const failed = list(verification, 'attributes', 'checks')
+  const failedNames = list(verification, 'attributes', 'checks')
     .filter((c) => text(c, 'status') === 'failed')
-    .flatMap((c) => {
-      const entry = table[text(c, 'name') ?? ''];
-      return entry === undefined ? [] : [entry];
-    });
-  if (failed.length === 0) return kinds.map((kind) => [kind, 'fail', []]);
+    .flatMap((c) => text(c, 'name') ?? []);
+  const failed = failedNames.flatMap((name): Finding[] => {
+    const entry = table[name];
+    if (entry === undefined) return [];
+    const [kind, code] = entry;
+    return [[kind, REVIEW_ONLY.has(name) ? 'consider' : 'fail', [code], [name]]];
+  });
+  // A failed check this mapping does not know still says what Persona saw: kept as a label on the verification.
+  const unknown = failedNames.filter((name) => table[name] === undefined);
+  if (failed.length === 0) return kinds.map((kind) => [kind, 'fail', [], unknown]);
   return kinds
     .map((kind): Finding => {
-      const codes = failed.filter(([k]) => k === kind).map(([, code]) => code);
-      return [kind, codes.length > 0 ? 'fail' : 'clear', codes];
+      const own = failed.filter(([k]) => k === kind);
+      const result = own.some(([, r]) => r === 'fail') ? 'fail' : own.length > 0 ? 'consider' : 'clear';
+      return [
+        kind,
+        result,
+        own.flatMap(([, , codes]) => codes),
+        [...own.flatMap(([, , , l]) => l), ...unknown],
+      ];
     })
-    .concat(failed.filter(([k]) => !kinds.includes(k)).map(([k, code]): Finding => [k, 'fail', [code]]));
+    .concat(failed.filter(([k]) => !kinds.includes(k)));
 }
 
 /**
  * The inquiry decision, refined by its verifications: an approval over a failed verification (a reviewer at
  * Persona overruled it) is for our review too; a decline over passed verifications (a Persona rule declined) as
- * well. Without included verifications the decision stands for the identity verification as a whole.
+ * well. A decline is final at Persona: what a new capture could fix (a face that did not match, a blurred
+ * photo) goes to a human rather than back to the person. A failure with no stated cause is never given one: it
+ * goes to review. Every check keeps the event name and the Persona check names that implicated it.
  */
-export function personaDecisionChecks(decision: Decision, included: readonly unknown[]): CheckResultData[] {
+export function personaDecisionChecks(
+  decision: Decision,
+  included: readonly unknown[],
+  event = `inquiry.${decision}`,
+): CheckResultData[] {
   const findings = included.flatMap((item) => verificationFindings(item) ?? []);
   if (findings.length === 0) {
-    const result: CheckResultValue =
-      decision === 'approved' ? 'clear' : decision === 'review' ? 'consider' : 'fail';
-    return IDV_COVERAGE.map((kind) => check(kind, result));
+    // Without included verifications a decline or failure states no cause: review, never an invented one.
+    if (decision === 'approved')
+      return IDV_COVERAGE.map((kind) => check(kind, 'clear', [], undefined, [event]));
+    const codes: ReasonCode[] = decision === 'review' ? [] : ['CHECK_INCONCLUSIVE'];
+    return IDV_COVERAGE.map((kind) => check(kind, 'consider', codes, undefined, [event]));
   }
   const anyFailed = findings.some(([, result]) => result === 'fail');
   return mergeChecks(
-    findings.map(([kind, result, codes]) => {
-      if (decision === 'review') return check(kind, result === 'clear' ? 'consider' : result, codes);
-      if (decision === 'approved' && result === 'fail') return check(kind, 'consider', codes);
-      if (decision === 'declined' && !anyFailed) return check(kind, 'consider', codes);
-      return check(kind, result, codes);
+    findings.map(([kind, result, codes, labels]) => {
+      const said = [event, ...labels];
+      if (decision === 'review')
+        return check(kind, result === 'clear' ? 'consider' : result, codes, undefined, said);
+      if (decision === 'approved' && result === 'fail')
+        return check(kind, 'consider', codes, undefined, said);
+      if (decision === 'declined' && !anyFailed) return check(kind, 'consider', codes, undefined, said);
+      if (result === 'fail' && (codes.length === 0 || (decision === 'declined' && onlyRetryable(codes)))) {
+        return check(kind, 'consider', [...codes, 'CHECK_INCONCLUSIVE'], undefined, said);
+      }
+      return check(kind, result, codes, undefined, said);
     }),
   );
+}
+
+function onlyRetryable(codes: readonly ReasonCode[]): boolean {
+  return codes.every((code) => REASON_CODES[code].remediation === 'resubmit');
 }
 
 export class PersonaAdapter implements VendorAdapter {
@@ -197,7 +232,7 @@ export class PersonaAdapter implements VendorAdapter {
     if (inquiryId === undefined || occurredAt === undefined) {
       throw new UnrecognisedPayload('persona: an inquiry decision needs the inquiry and created-at');
     }
-    const checks = personaDecisionChecks(decision, list(event, 'attributes', 'payload', 'included'));
+    const checks = personaDecisionChecks(decision, list(event, 'attributes', 'payload', 'included'), name);
     return { ...base, outcome: { kind: 'checks', checks } };
   }
 }

@@ -69,7 +69,9 @@ const LABELS: Readonly<Record<string, Finding>> = {
   SELFIE_WITH_PAPER: ['liveness', 'fail', ['LIVENESS_FAILED']],
   SANCTIONS: ['sanctions', 'consider', ['SANCTIONS_HIT']],
   PEP: ['pep', 'consider', ['PEP_MATCH']],
-  AGE_REQUIREMENT_MISMATCH: ['age', 'fail', ['AGE_BELOW_THRESHOLD']],
+  // The client's own age rule configured at Sumsub (e.g. 25 to rent a car), not the policy's minimum age: the
+  // policy compares the birth date against its `minimumAge` itself; the vendor's verdict is for a human.
+  AGE_REQUIREMENT_MISMATCH: ['age', 'consider', ['CHECK_INCONCLUSIVE']],
   BAD_PROOF_OF_ADDRESS: ['address', 'fail', ['ADDRESS_MISMATCH']],
   WRONG_ADDRESS: ['address', 'fail', ['ADDRESS_MISMATCH']],
 };
@@ -79,28 +81,44 @@ export function sumsubReviewChecks(
   rejectType: string | undefined,
   labels: readonly string[],
 ): CheckResultData[] | undefined {
-  if (answer === 'GREEN') return IDV_COVERAGE.map((kind) => check(kind, 'clear'));
+  // What Sumsub said, kept with every check: its answer, the rejection type, and on the implicated checks the
+  // rejection labels that implicate them.
+  const said = rejectType === undefined ? [answer] : [answer, rejectType];
+  if (answer === 'GREEN') return IDV_COVERAGE.map((kind) => check(kind, 'clear', [], undefined, said));
   if (answer !== 'RED') return undefined;
-  const findings = labels.length > 0 ? labels.map((label) => LABELS[label] ?? FOR_REVIEW) : [FOR_REVIEW];
+  const findings: (readonly [Finding, readonly string[]])[] =
+    labels.length > 0 ? labels.map((label) => [LABELS[label] ?? FOR_REVIEW, [label]]) : [[FOR_REVIEW, []]];
   const final = rejectType === 'FINAL';
-  const onlyRetryable = findings.every(([, , codes]) =>
+  const onlyRetryable = findings.every(([[, , codes]]) =>
     codes.every((code) => REASON_CODES[code].remediation === 'resubmit'),
   );
-  const implicated = findings.map(([kind, result, codes]) =>
-    check(kind, result, final && onlyRetryable ? [...codes, 'CHECK_INCONCLUSIVE'] : codes),
+  const implicated = findings.map(([[kind, result, codes], label]) =>
+    check(kind, result, final && onlyRetryable ? [...codes, 'CHECK_INCONCLUSIVE'] : codes, undefined, [
+      ...said,
+      ...label,
+    ]),
   );
   const named = new Set(implicated.map((c) => c.kind));
   return mergeChecks([
     ...implicated,
-    ...IDV_COVERAGE.filter((kind) => !named.has(kind)).map((kind) => check(kind, 'clear')),
+    ...IDV_COVERAGE.filter((kind) => !named.has(kind)).map((kind) =>
+      check(kind, 'clear', [], undefined, said),
+    ),
   ]);
 }
 
-/** Sumsub's `createdAtMs` is "yyyy-MM-dd HH:mm:ss.SSS" in UTC; `createdAt` the same without milliseconds. */
-function sumsubTime(value: string | undefined): string | undefined {
-  if (value === undefined || !/^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z?$/.test(value))
-    return undefined;
-  return instant(`${value.replace(' ', 'T').replace(/Z$/, '')}Z`);
+/**
+ * Sumsub's `createdAtMs` is "yyyy-MM-dd HH:mm:ss.SSS" in UTC; `createdAt` the same without milliseconds, in some
+ * of Sumsub's examples with a zone offset ("2023-03-14 12:50:27+0000").
+ */
+const SUMSUB_TIME = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?)(Z|[+-]\d{2}:?\d{2})?$/;
+
+export function sumsubTime(value: string | undefined): string | undefined {
+  const match = value === undefined ? null : SUMSUB_TIME.exec(value);
+  if (match === null) return undefined;
+  const [, date, time, zone] = match;
+  const offset = zone === undefined || zone === 'Z' ? 'Z' : `${zone.slice(0, 3)}:${zone.slice(-2)}`;
+  return instant(`${date ?? ''}T${time ?? ''}${offset}`);
 }
 
 export class SumsubAdapter implements VendorAdapter {

@@ -33,7 +33,9 @@ type Finding = readonly [CheckKind, CheckResultValue, readonly ReasonCode[]];
 const DECLINED: Readonly<Record<number, Finding>> = {
   101: ['document', 'fail', ['DOC_SUSPECTED_TAMPERING']], // physical document not used
   102: ['document', 'fail', ['DOC_SUSPECTED_TAMPERING']], // suspected document tampering
-  103: ['face_match', 'fail', ['FACE_MISMATCH']], // person does not match document photo
+  // A final decline for impersonation (the person is not the one on the document): a human looks, never an
+  // automatic new capture.
+  103: ['face_match', 'consider', ['FACE_MISMATCH', 'CHECK_INCONCLUSIVE']], // person does not match document photo
   104: ['document', 'consider', []], // name entered does not match the document
   105: ['document', 'consider', ['DOC_SUSPECTED_TAMPERING']], // suspicious behaviour
   106: ['document', 'fail', ['DOC_SUSPECTED_TAMPERING']], // known fraud
@@ -44,7 +46,7 @@ const DECLINED: Readonly<Record<number, Finding>> = {
   111: ['document', 'consider', ['DOC_SUSPECTED_TAMPERING']], // session fraudulently accessed
   112: ['document', 'consider', []], // restricted IP location
   113: ['document', 'consider', ['DUPLICATE_IDENTITY']], // identity farming
-  120: ['face_match', 'fail', ['FACE_MISMATCH']], // portrait does not match reference photo
+  120: ['face_match', 'consider', ['FACE_MISMATCH', 'CHECK_INCONCLUSIVE']], // portrait does not match reference
   124: ['face_match', 'consider', ['DUPLICATE_IDENTITY']], // face already in the face collection
   126: ['pep', 'consider', ['PEP_MATCH']], // potential PEP match
   127: ['face_match', 'consider', ['DUPLICATE_IDENTITY']], // face match with blocklist
@@ -72,28 +74,43 @@ const STATUS_BY_CODE: Readonly<Record<number, string>> = {
   9121: 'review',
 };
 
-/** The named check with its finding, the other checks of the verification clear. */
-function implicate(finding: Finding): CheckResultData[] {
+/** The named check with its finding and the vendor's reason code, the other checks of the verification clear. */
+function implicate(
+  finding: Finding,
+  said: readonly string[],
+  reasonCode: number | undefined,
+): CheckResultData[] {
   const [kind, result, codes] = finding;
+  const reason = reasonCode === undefined ? [] : [String(reasonCode)];
   return mergeChecks([
-    check(kind, result, codes),
-    ...IDV_COVERAGE.filter((other) => other !== kind).map((other) => check(other, 'clear')),
+    check(kind, result, codes, undefined, [...said, ...reason]),
+    ...IDV_COVERAGE.filter((other) => other !== kind).map((other) =>
+      check(other, 'clear', [], undefined, said),
+    ),
   ]);
 }
 
+/**
+ * The checks a decision stands for. Every check keeps what Veriff said: the decision (`status`, its `code`) and,
+ * on the check it names, the reason code.
+ */
 export function veriffDecisionChecks(
   status: string,
   reasonCode: number | undefined,
+  code?: number,
 ): CheckResultData[] | undefined {
+  const said = code === undefined ? [status] : [status, String(code)];
   switch (status) {
     case 'approved':
-      return IDV_COVERAGE.map((kind) => check(kind, 'clear'));
+      return IDV_COVERAGE.map((kind) => check(kind, 'clear', [], undefined, said));
     case 'review':
-      return IDV_COVERAGE.map((kind) => check(kind, 'consider'));
+      return IDV_COVERAGE.map((kind) => check(kind, 'consider', [], undefined, said));
     case 'declined':
       // An unlisted decline (e.g. 539, resubmission limit exceeded) is for a human to judge.
       return implicate(
         (reasonCode === undefined ? undefined : DECLINED[reasonCode]) ?? ['document', 'consider', []],
+        said,
+        reasonCode,
       );
     case 'resubmission_requested':
       return implicate(
@@ -102,6 +119,8 @@ export function veriffDecisionChecks(
           'fail',
           ['DOC_IMAGE_QUALITY'],
         ],
+        said,
+        reasonCode,
       );
     default:
       return undefined;
@@ -151,7 +170,7 @@ export class VeriffAdapter implements VendorAdapter {
     if (status === 'expired' || status === 'abandoned') {
       return { ...base, outcome: { kind: 'none', reason: 'no_decision' } };
     }
-    const checks = veriffDecisionChecks(status, integer(verification, 'reasonCode'));
+    const checks = veriffDecisionChecks(status, integer(verification, 'reasonCode'), code);
     if (checks === undefined) throw new UnrecognisedPayload('veriff: unknown verification.status');
     return { ...base, outcome: { kind: 'checks', checks } };
   }

@@ -377,6 +377,19 @@ describe('verification aggregate', () => {
   });
 
   describe('RecordVendorResult', () => {
+    it('keeps what the vendor said with each check: well-formed labels, at most 16, others dropped', () => {
+      const many = Array.from({ length: 20 }, (_, n) => `LABEL_${n}`);
+      const checks = [
+        { ...ALL_CLEAR[0]!, vendorLabels: ['GREEN', 'Erika Mustermann', '', 'x'.repeat(65), ...many] },
+        ...ALL_CLEAR.slice(1),
+      ];
+      const [event] = given(HISTORY.submitted).when(vendorResult('evt_9', checks)).events();
+      expect(event?.type === 'VendorResultReceived' && event.data.checks).toEqual([
+        { ...ALL_CLEAR[0]!, vendorLabels: ['GREEN', ...many.slice(0, 15)] },
+        ...ALL_CLEAR.slice(1),
+      ]);
+    });
+
     it('approves when every required check is clear above its threshold', () => {
       given(HISTORY.submitted)
         .when(vendorResult('evt_9', ALL_CLEAR))
