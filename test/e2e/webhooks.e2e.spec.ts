@@ -465,6 +465,63 @@ describe(WebhooksController.name, () => {
     });
   });
 
+  describe('what the vendor said', () => {
+    it('sends a vendor’s own age rule to review and shows its label in the explanation', async () => {
+      const ref = randomUUID().replaceAll('-', '').slice(0, 24);
+      const sessionId = await session('sumsub', ref);
+      const body = fixture('sumsub/applicant-reviewed-red-age.json', {
+        vendorReference: ref,
+        sessionId,
+        createdAt: '2026-11-26 10:03:00+0000',
+      });
+      expect((await send('sumsub', body)).body).toEqual({ status: 'recorded' });
+      expect(await status(sessionId)).toBe('pending_review');
+      const recorded = (await results(sessionId)).find((e) => e.data.vendor === 'sumsub');
+      expect(recorded?.data).toMatchObject({ vendorCreatedAt: '2026-11-26T10:03:00.000Z' });
+      const explanation = await api.get('auditor', `/v1/verifications/${sessionId}/explanation`);
+      expect(explanation.status).toBe(200);
+      const vendorResults = explanation.body.vendorResults as { vendor: string; checks: unknown[] }[];
+      expect(vendorResults.find((r) => r.vendor === 'sumsub')?.checks).toContainEqual({
+        kind: 'age',
+        result: 'consider',
+        reasonCodes: ['CHECK_INCONCLUSIVE'],
+        vendorLabels: ['RED', 'FINAL', 'AGE_REQUIREMENT_MISMATCH'],
+      });
+      expect(JSON.stringify(explanation.body)).not.toContain('AGE_BELOW_THRESHOLD');
+    });
+
+    it('takes vendor labels on a posted result as the webhooks record them, and refuses free text', async () => {
+      const sessionId = await session('acme', `acme_${randomUUID().slice(0, 8)}`);
+      const post = (vendorLabels: string[]) =>
+        api.post('operator', `/v1/verifications/${sessionId}/vendor-results`, {
+          vendor: 'acme',
+          vendorEventId: `evt_${randomUUID()}`,
+          vendorCreatedAt: at(2),
+          checks: [{ kind: 'document', result: 'clear', score: 0.97, vendorLabels }],
+        });
+      expect((await post(['Erika Mustermann'])).status).toBe(400);
+      expect((await post(Array.from({ length: 17 }, (_, n) => `L${n}`))).status).toBe(400);
+      expect((await post(['approved', '9001'])).status).toBe(200);
+      const recorded = (await results(sessionId)).find((e) => e.data.vendor === 'acme');
+      expect(recorded?.data.checks).toEqual([
+        { kind: 'document', result: 'clear', score: 0.97, vendorLabels: ['approved', '9001'] },
+      ]);
+    });
+
+    it('sends a Persona failure without a stated cause to review, never to a resubmission', async () => {
+      const ref = `inq_${randomUUID().slice(0, 12)}`;
+      const sessionId = await session('persona', ref);
+      const body = fixture('persona/inquiry-failed.json', {
+        eventId: `evt_${randomUUID()}`,
+        vendorReference: ref,
+        sessionId,
+        occurredAt: at(3),
+      });
+      expect((await send('persona', body)).body).toEqual({ status: 'recorded' });
+      expect(await status(sessionId)).toBe('pending_review');
+    });
+  });
+
   describe('parking', () => {
     it('parks a result for an unknown session and replays it once evidence names its reference', async () => {
       const reference = `inq_${randomUUID().slice(0, 12)}`;

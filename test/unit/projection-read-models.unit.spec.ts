@@ -177,6 +177,35 @@ describe('projection read models', () => {
 });
 
 describe('timeline details', () => {
+  it('show what the vendor said next to each check of a vendor result', () => {
+    expect(
+      timelineDetails('VendorResultReceived', {
+        vendor: 'sumsub',
+        vendorEventId: 'applicantReviewed:a1:2026-11-26 10:05:00.123',
+        vendorCreatedAt: '2026-11-26T10:05:00.123Z',
+        attempt: 1,
+        counted: true,
+        receivedAt: '2026-11-26T10:05:01.000Z',
+        checks: [
+          {
+            kind: 'age',
+            result: 'consider',
+            reasonCodes: ['CHECK_INCONCLUSIVE'],
+            vendorLabels: ['RED', 'FINAL', 'AGE_REQUIREMENT_MISMATCH'],
+          },
+        ],
+      }),
+    ).toMatchObject({
+      checks: [
+        {
+          kind: 'age',
+          reasonCodes: ['CHECK_INCONCLUSIVE'],
+          vendorLabels: ['RED', 'FINAL', 'AGE_REQUIREMENT_MISMATCH'],
+        },
+      ],
+    });
+  });
+
   it('keep references and outcomes but never free text', () => {
     expect(
       timelineDetails('OverrideRequested', {

@@ -162,6 +162,19 @@ describe('toIntegrationEvent', () => {
     expect(JSON.stringify(result)).not.toContain('vendorEventId');
   });
 
+  it('publishes vendor results without the vendor’s own labels (the public contract does not carry them)', () => {
+    const { events, snapshots } = session();
+    const original = events[3]!;
+    const checks = (original.data.checks as Record<string, unknown>[]).map((c) => ({
+      ...c,
+      vendorLabels: ['RED', 'FINAL', 'FORGERY'],
+    }));
+    const labelled = ledgerEvent(original.stream, 3, 'VendorResultReceived', { ...original.data, checks });
+    const result = mapped(labelled, snapshots[3]).data;
+    expect(result).toEqual(mapped(original, snapshots[3]).data);
+    expect(JSON.stringify(result)).not.toContain('FORGERY');
+  });
+
   it('never reads free text or the encrypted section: justifications, reasons, reviewers, pii', () => {
     const { snapshots } = session();
     const stream = `kyc-verification-${SESSION}`;
