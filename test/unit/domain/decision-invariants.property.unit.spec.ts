@@ -148,6 +148,7 @@ type Step =
       readonly decision: 'approve' | 'reject';
     }
   | { readonly t: 'close'; readonly dt: number }
+  | { readonly t: 'escalate'; readonly dt: number }
   | { readonly t: 'repeat'; readonly dt: number };
 
 interface Scenario {
@@ -370,6 +371,8 @@ function step(privacy: boolean): fc.Arbitrary<Step> {
         .map((s): Step => ({ t: 'override', ...s })),
     },
     { weight: 2, arbitrary: dt.map((d): Step => ({ t: 'repeat', dt: d })) },
+    // What the scheduler sends when a review's SLA runs out (often too early, to prove it then does nothing).
+    { weight: 2, arbitrary: dt.map((d): Step => ({ t: 'escalate', dt: d })) },
   ];
   if (privacy) {
     steps.push(
@@ -887,6 +890,9 @@ function simulate(scenario: Scenario, options: { readonly watchMutation: boolean
       }
       case 'repeat':
         if (repeatable !== undefined) run(index, repeatable(now, standingOf(subject)), { repeat: true });
+        return;
+      case 'escalate':
+        run(index, { type: 'EscalateReview', data: { sessionId: SESSION_ID, policy, now } });
         return;
       default: {
         const unexpected: never = step;
@@ -2231,5 +2237,40 @@ describe('decision invariants (generated histories through the real deciders, sh
     });
     expect(reach.embargoed).toBeGreaterThan(5);
     expect(reach.approvedByOverride).toBeGreaterThan(0);
+  });
+
+  it('SLA an escalation decides nothing: only a review still open past its SLA, once, one priority up (never past 1)', () => {
+    let escalations = 0;
+    hunt((trace) => {
+      for (const record of trace.records) {
+        const { before, after, events, now } = record;
+        const breaches = events.filter((e) => e.type === 'ReviewSlaBreached');
+        if (record.command.type === 'EscalateReview' && events.length !== breaches.length) {
+          violated(trace, record, 'an escalation recorded something besides the breach');
+        }
+        for (const breach of breaches) {
+          escalations += 1;
+          const review = before.review;
+          if (before.status !== 'pending_review' || review === undefined) {
+            violated(trace, record, `a breach recorded while ${before.status}`);
+            continue;
+          }
+          if (review.escalatedAt !== undefined) violated(trace, record, 'a review escalated twice');
+          if (Date.parse(now) < Date.parse(review.slaDueAt))
+            violated(trace, record, 'escalated before its SLA');
+          if (breach.data.escalatedPriority !== Math.max(1, review.priority - 1)) {
+            violated(
+              trace,
+              record,
+              `priority ${review.priority} escalated to ${breach.data.escalatedPriority}`,
+            );
+          }
+          if (after.status !== before.status || after.decidedBy !== before.decidedBy) {
+            violated(trace, record, 'an escalation changed the status or the decision');
+          }
+        }
+      }
+    });
+    expect(escalations).toBeGreaterThan(5);
   });
 });
