@@ -17,7 +17,8 @@ import {
 } from '../../eventstore/stream-names';
 import { AggregateRunner } from '../aggregate-runner';
 import { subjectAggregate } from '../subject/subject.aggregate';
-import { standingOf, VerificationCommandCommand } from './verification-command.handler';
+import { standingOf } from '../../domain/subject';
+import { VerificationCommandCommand } from './verification-command.handler';
 
 /** Events after which a session has a decision (or an end) and needs no closing. */
 const ENDING_EVENTS = new Set([

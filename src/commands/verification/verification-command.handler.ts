@@ -9,6 +9,7 @@ import {
   ProcessingRestrictedError,
   processingRestriction,
   type SubjectState,
+  standingOf,
 } from '../../domain/subject';
 import {
   decideVerification as decide,
@@ -48,27 +49,6 @@ const NEEDS_STANDING = new Set<string>([
   'ApproveOverride',
 ]);
 
-/** Where the subject stands, for the deciders (SubjectStanding). */
-export function standingOf(state: SubjectState): SubjectStanding {
-  const consent = consentInForce(state, 'identity_verification');
-  const restriction = processingRestriction(state, 'identity_verification');
-  const withdrawn = consent === undefined ? lastWithdrawn(state) : undefined;
-  return {
-    consentInForce: consent !== undefined,
-    ...(withdrawn === undefined ? {} : { withdrawnConsentId: withdrawn }),
-    ...(restriction === undefined ? {} : { erasureRequestId: restriction.requestId }),
-  };
-}
-
-function lastWithdrawn(state: SubjectState): string | undefined {
-  let last: string | undefined;
-  for (const consent of state.consents.values()) {
-    if (consent.withdrawnAt !== undefined && consent.scopes.includes('identity_verification')) {
-      last = consent.consentId;
-    }
-  }
-  return last;
-}
 type WithoutContext<C extends VerificationCommand> = C extends { type: infer T; data: infer D }
   ? { type: T } & Omit<D, Generated<T>>
   : never;

@@ -23,3 +23,4 @@ export {
   restrictionOf,
 } from './subject.state';
 export type { ConsentRecord, ConsentSnapshot, ErasureRecord, LegalHold, SubjectState } from './subject.state';
+export { standingOf, type SubjectStanding } from './standing';

@@ -193,9 +193,9 @@ export function repeatedConsent(
   for (const consent of state.consents.values()) latest = consent;
   if (latest === undefined || latest.withdrawnAt !== undefined) return undefined;
   if (processingRestriction(state) !== undefined) return undefined;
+  const granted = new Set<string>(latest.scopes);
   const sameScopes =
-    latest.scopes.length === new Set(terms.scopes).size &&
-    terms.scopes.every((s) => latest.scopes.includes(s as never));
+    granted.size === new Set(terms.scopes).size && terms.scopes.every((scope) => granted.has(scope));
   const same =
     sameScopes &&
     latest.noticeVersion === terms.noticeVersion &&

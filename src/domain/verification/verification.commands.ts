@@ -1,6 +1,7 @@
 import type { JsonObject } from '../../shared/json';
 import type { CheckResult, DocumentType, LoadedPolicy } from '../policy/policy.types';
 import type { ReasonCode } from '../reason-codes';
+import type { SubjectStanding } from '../subject/standing';
 import type { ConsentSnapshot } from '../subject/subject.state';
 import type { CloseReason, EvidenceKind, ManualOutcome } from './verification.events';
 
@@ -11,17 +12,7 @@ import type { CloseReason, EvidenceKind, ManualOutcome } from './verification.ev
  * looks it up by the session's policy hash; another policy is refused with `policy_mismatch`).
  */
 
-/**
- * Where the person stands at the moment of the command, read from the subject's stream by the handler: whether a
- * consent covering `identity_verification` is in force, and the erasure request that restricts processing, if
- * any. A decision that could approve needs both to allow it (docs/decision-invariants.md, I1).
- */
-export interface SubjectStanding {
-  readonly consentInForce: boolean;
-  /** The consent withdrawn last, when none is in force (for the closing event). */
-  readonly withdrawnConsentId?: string;
-  readonly erasureRequestId?: string;
-}
+export type { SubjectStanding } from '../subject/standing';
 
 export type StartVerification = {
   readonly type: 'StartVerification';

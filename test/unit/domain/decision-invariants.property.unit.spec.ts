@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { standingOf } from '../../../src/commands/verification/verification-command.handler';
+import { standingOf } from '../../../src/domain/subject';
 import { DATA_CLASSES, type DataClass } from '../../../src/crypto/data-classes';
 import {
   CHECK_KINDS,
