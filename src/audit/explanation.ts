@@ -391,7 +391,12 @@ function summarise(x: Explanation): string {
     }
     case 'expiry':
       return `Expired on ${d.at} after the time-to-live of ${policy}.${codes(d)}`;
-    case 'subject':
-      return `Closed without a decision on ${d.at}: the person withdrew consent or asked for erasure.${codes(d)}`;
+    case 'subject': {
+      // Says only what the closing event records: its reason code.
+      const why = d.reasonCodes.some((c) => c.code === 'ERASURE_REQUESTED')
+        ? 'the person asked for erasure'
+        : 'the person withdrew consent';
+      return `Closed without a decision on ${d.at}: ${why}.${codes(d)}`;
+    }
   }
 }

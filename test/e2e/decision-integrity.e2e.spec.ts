@@ -565,7 +565,17 @@ describe('decision integrity over HTTP (issue 12, embedded profile)', () => {
           return { status: view.status, reasonCodes: view.reasonCodes };
         }, SIGNAL)
         .toEqual({ status: 'closed', reasonCodes: ['ERASURE_REQUESTED'] });
-      expect((await j.result(sessionId, CLEAR)).status).toBe('closed');
+      const late = await j.result(sessionId, CLEAR);
+      expect(late.status).toBe('closed');
+      // The explanation says why it closed, as the closing event records it — no more.
+      const explained = await api.get<{ decision: Body; summary: string }>(
+        'auditor',
+        `/v1/verifications/${sessionId}/explanation`,
+        after(late.position),
+      );
+      expect(explained.body.decision).toMatchObject({ outcome: 'closed', decidedBy: 'subject' });
+      expect(explained.body.summary).toContain('the person asked for erasure');
+      expect(explained.body.summary).not.toContain('withdrew');
     });
   });
 
