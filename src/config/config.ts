@@ -69,6 +69,11 @@ export interface AppConfig {
     persona: readonly string[];
     /** Persona signatures older or newer than this many seconds are refused (replay protection). */
     personaToleranceSeconds: number;
+    /**
+     * The deployment runs against the vendors' sandboxes (`LEDGER_VENDOR_SANDBOX=true`): results the vendor marks
+     * as sandbox count. Otherwise (the default) they are parked as `sandbox_result` and never touch a session.
+     */
+    sandbox: boolean;
   };
   readonly policyDir: string;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
@@ -232,6 +237,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       veriff: get('VERIFF_WEBHOOK_SECRET'),
       sumsub: get('SUMSUB_WEBHOOK_SECRET'),
       personaToleranceSeconds: integer('PERSONA_WEBHOOK_TOLERANCE_SECONDS', 300, 1, 86_400),
+      sandbox: oneOf('LEDGER_VENDOR_SANDBOX', ['true', 'false'] as const, 'false') === 'true',
       persona: (get('PERSONA_WEBHOOK_SECRETS') ?? '')
         .split(',')
         .map((s) => s.trim())

@@ -81,6 +81,24 @@ export const REASON_CODES = {
     remediation: 'review',
     description: 'A politically exposed person screening returned a possible match.',
   },
+  ADVERSE_MEDIA_HIT: {
+    category: 'compliance',
+    remediation: 'review',
+    description: 'An adverse media screening returned a possible match.',
+  },
+  WATCHLIST_HIT: {
+    category: 'compliance',
+    remediation: 'review',
+    description:
+      'A screening list other than sanctions and PEP (criminal records, compromised persons, a blocklist, a ' +
+      'monitored or regulatory list) returned a possible match.',
+  },
+  FRAUD_SUSPECTED: {
+    category: 'identity',
+    remediation: 'review',
+    description:
+      'The vendor reported a sign of fraud (spoofing, a deceit attempt, a link to known fraud): a human looks.',
+  },
   AGE_BELOW_THRESHOLD: {
     category: 'policy',
     remediation: 'final',
@@ -178,6 +196,21 @@ export const REASON_CODES = {
 } as const satisfies Record<string, ReasonCodeInfo>;
 
 export type ReasonCode = keyof typeof REASON_CODES;
+
+/**
+ * Possible matches on a screening list: for a human to judge whatever else the session shows (never an automatic
+ * rejection), on the compliance SLA, cleared only as the policy's `complianceClearance` says (I7, I9).
+ */
+export const SCREENING_HITS: ReadonlySet<ReasonCode> = new Set<ReasonCode>([
+  'SANCTIONS_HIT',
+  'PEP_MATCH',
+  'ADVERSE_MEDIA_HIT',
+  'WATCHLIST_HIT',
+]);
+
+export function isScreeningHit(code: ReasonCode): boolean {
+  return SCREENING_HITS.has(code);
+}
 
 export const REASON_CODE_LIST = Object.keys(REASON_CODES) as ReasonCode[];
 

@@ -110,6 +110,7 @@ const CHECK_KIND: Record<CheckKind, PublicCheckKind> = {
   pep: 'pep',
   address: 'address',
   age: 'age',
+  watchlist: 'watchlist',
 };
 const CHECK_RESULT: Record<CheckResultValue, PublicCheckResult> = {
   clear: 'clear',

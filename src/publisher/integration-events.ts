@@ -35,7 +35,7 @@ export const PUBLIC_VERIFICATION_STATUSES = [
 export type PublicVerificationStatus = (typeof PUBLIC_VERIFICATION_STATUSES)[number];
 
 export type PublicCheckKind =
-  'document' | 'face_match' | 'liveness' | 'sanctions' | 'pep' | 'address' | 'age';
+  'document' | 'face_match' | 'liveness' | 'sanctions' | 'pep' | 'address' | 'age' | 'watchlist';
 export type PublicCheckResult = 'clear' | 'consider' | 'fail' | 'error';
 export type PublicSessionPath = 'automatic' | 'manual_review' | 'embargoed';
 export type PublicEvidenceKind = 'document' | 'selfie' | 'proof_of_address';

@@ -39,7 +39,27 @@ export interface NormalisedDelivery {
   /** Our session id, from the vendor's pass-through field. */
   readonly sessionHint?: string;
   readonly outcome: DeliveryOutcome;
+  /**
+   * The vendor marks the event as its sandbox's (Sumsub `sandboxMode`, Onfido check `sandbox`): it never counts
+   * for a session unless the deployment is configured as a sandbox (`LEDGER_VENDOR_SANDBOX=true`).
+   */
+  readonly sandbox?: true;
+  /**
+   * Risk signals the vendor's own risk labels raise (see `VENDOR_RISK_SIGNALS`): they count where the session's
+   * policy declares them, so the policy decides what a vendor's risk label does.
+   */
+  readonly riskSignals?: readonly string[];
 }
+
+/**
+ * The risk signals a vendor mapping may raise. A policy that declares one (in `riskSignals`, and acts on it in
+ * `review.triggerRiskSignals` or `stepUp`) decides what it does; under a policy that does not, the vendor's label
+ * is kept on the check for a reviewer and nothing else happens.
+ */
+export const VENDOR_RISK_SIGNALS = {
+  vendorRiskLabel: 'The vendor attached a risk label to its result (a device, network or session anomaly).',
+} as const;
+export type VendorRiskSignal = keyof typeof VENDOR_RISK_SIGNALS;
 
 /**
  * A check as a vendor mapping builds it: one kind, one result, the codes that explain it, and what the vendor
@@ -60,14 +80,6 @@ export function check(
     ...(reasonCodes.length > 0 ? { reasonCodes: [...new Set(reasonCodes)] } : {}),
     ...(labels.length > 0 ? { vendorLabels: labels } : {}),
   };
-}
-
-/** The same check with the vendor's labels added (labels say where a finding came from, not what it means). */
-export function labelled(found: CheckResultData, labels: readonly string[]): CheckResultData {
-  return check(found.kind, found.result, found.reasonCodes ?? [], found.score, [
-    ...(found.vendorLabels ?? []),
-    ...labels,
-  ]);
 }
 
 /** The most severe result first: what a kind reports when several parts of one delivery speak about it. */

@@ -4,7 +4,12 @@ import { isPlainObject } from '../shared/json';
 import type { NormalisedDelivery } from './delivery';
 import { ParkedDeliveryEntity } from './webhook.entities';
 
-export type ParkReason = 'unknown_session' | 'result_not_in_payload' | 'unrecognised_payload';
+export type ParkReason =
+  | 'unknown_session'
+  | 'result_not_in_payload'
+  | 'unrecognised_payload'
+  /** A result the vendor marks as its sandbox's, in a deployment that is not a sandbox: kept, never counted. */
+  | 'sandbox_result';
 
 export interface ParkedDelivery {
   readonly vendor: string;
@@ -86,6 +91,7 @@ export class ParkedDeliveryRepository {
       unknown_session: 0,
       result_not_in_payload: 0,
       unrecognised_payload: 0,
+      sandbox_result: 0,
     };
     for (const row of rows) {
       if (Object.hasOwn(counts, row.reason)) counts[row.reason as ParkReason] = Number(row.count);

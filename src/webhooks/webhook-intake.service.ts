@@ -42,6 +42,7 @@ export interface DeliveryContext {
 export class WebhookIntake implements OnModuleInit {
   private readonly logger = new Logger('WebhookIntake');
   private readonly adapters: VendorAdapters;
+  private readonly sandboxDeployment: boolean;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -55,6 +56,7 @@ export class WebhookIntake implements OnModuleInit {
     private readonly metrics: WebhookMetrics,
   ) {
     this.adapters = vendorAdapters(config.webhookSecrets);
+    this.sandboxDeployment = config.webhookSecrets.sandbox;
   }
 
   onModuleInit(): void {
@@ -111,6 +113,11 @@ export class WebhookIntake implements OnModuleInit {
       }
       this.metrics.delivered(vendor, 'ignored');
       return { status: 'ignored' };
+    }
+
+    // A vendor's sandbox result never changes a production session: it is kept (parked) for whoever tests.
+    if (delivery.sandbox === true && !this.sandboxDeployment) {
+      return this.park(vendor, delivery.eventId, delivery.eventType, 'sandbox_result', delivery, raw);
     }
 
     const sessionId = await this.sessionOf(delivery);
@@ -170,6 +177,7 @@ export class WebhookIntake implements OnModuleInit {
           vendorEventId: eventId,
           vendorCreatedAt: occurredAt,
           checks: outcome.checks,
+          ...(delivery.riskSignals === undefined ? {} : { vendorSignals: delivery.riskSignals }),
         },
         command,
       ),

@@ -60,7 +60,7 @@ export class ParkedDeliveryEntity {
   @Column({ name: 'event_type', type: 'varchar', length: 128 })
   eventType!: string;
 
-  /** `unknown_session` | `result_not_in_payload` | `unrecognised_payload`. */
+  /** `unknown_session` | `result_not_in_payload` | `unrecognised_payload` | `sandbox_result`. */
   @Column({ name: 'reason', type: 'varchar', length: 32 })
   reason!: string;
 

@@ -62,7 +62,11 @@ describe('Onfido payload mapping', () => {
     expect(normalise(onfido, raw)).toMatchObject({
       vendorReference: 'chk_2',
       occurredAt: AT,
-      outcome: { kind: 'checks', checks: clear('document', 'face_match', 'liveness', 'sanctions') },
+      // watchlist_standard covers sanctions, PEP and the other lists: its clear clears all three.
+      outcome: {
+        kind: 'checks',
+        checks: clear('document', 'face_match', 'liveness', 'sanctions', 'pep', 'watchlist'),
+      },
     });
   });
 
@@ -115,6 +119,7 @@ describe('Onfido payload mapping', () => {
     expect(reportChecks({ name: 'watchlist_enhanced', result: 'consider' })).toMatchObject([
       { kind: 'sanctions', result: 'consider', reasonCodes: ['SANCTIONS_HIT'] },
       { kind: 'pep', result: 'consider', reasonCodes: ['PEP_MATCH'] },
+      { kind: 'watchlist', result: 'consider', reasonCodes: ['WATCHLIST_HIT'] },
     ]);
     expect(
       reportChecks({
@@ -122,9 +127,15 @@ describe('Onfido payload mapping', () => {
         result: 'consider',
         breakdown: { visual_authenticity: { result: 'consider' } },
       }),
-    ).toMatchObject([
-      { kind: 'face_match', result: 'consider', reasonCodes: ['CHECK_INCONCLUSIVE'] },
-      { kind: 'liveness', result: 'consider', reasonCodes: ['LIVENESS_FAILED', 'CHECK_INCONCLUSIVE'] },
+    ).toEqual([
+      {
+        kind: 'liveness',
+        result: 'consider',
+        reasonCodes: ['LIVENESS_FAILED', 'CHECK_INCONCLUSIVE'],
+        vendorLabels: ['facial_similarity_video', 'consider', 'liveness_detected'],
+      },
+      // The report's consider is explained by visual authenticity alone: the face comparison passed.
+      { kind: 'face_match', result: 'clear', vendorLabels: ['facial_similarity_video', 'consider'] },
     ]);
     expect(reportChecks({ name: 'known_faces', result: 'clear' })).toEqual([]);
     expect(reportChecks({ name: 'known_faces', result: 'consider' })).toMatchObject([
@@ -212,9 +223,10 @@ describe('Veriff payload mapping', () => {
   });
 
   it('maps the decision and reason code tables', () => {
+    // A decline is final at Veriff: suspected tampering is for a human, never a new capture.
     expect(veriffDecisionChecks('declined', 102)?.[0]).toEqual({
       kind: 'document',
-      result: 'fail',
+      result: 'consider',
       reasonCodes: ['DOC_SUSPECTED_TAMPERING'],
       vendorLabels: ['declined', '102'],
     });
@@ -503,7 +515,7 @@ describe('Vendor results: the vendor informs, the policy decides', () => {
         result: 'consider',
         breakdown: { age_validation: { result: 'consider' } },
       }),
-    ).toContainEqual(inconclusive('age', ['age_validation', 'document', 'consider']));
+    ).toContainEqual(inconclusive('age', ['document', 'consider', 'age_validation']));
   });
 
   it('sends a decline that states no cause to review, without inventing one', () => {
@@ -562,7 +574,7 @@ describe('Vendor results: the vendor informs, the policy decides', () => {
         kind: 'face_match',
         result: 'consider',
         reasonCodes: ['FACE_MISMATCH', 'CHECK_INCONCLUSIVE'],
-        vendorLabels: ['facial_similarity_photo', 'consider'],
+        vendorLabels: ['facial_similarity_photo', 'consider', 'face_comparison'],
       },
     ]);
     expect(reportChecks({ name: 'document', result: 'consider', sub_result: 'caution' })).toEqual([

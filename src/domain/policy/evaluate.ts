@@ -1,5 +1,5 @@
 import type { JsonObject, JsonValue } from '../../shared/json';
-import { REASON_CODES, type ReasonCode } from '../reason-codes';
+import { REASON_CODES, type ReasonCode, SCREENING_HITS } from '../reason-codes';
 import { durationToMs } from './duration';
 import { isIso3166Alpha2 } from './iso3166';
 import {
@@ -40,7 +40,7 @@ export interface SessionRequest {
   readonly riskSignals: Readonly<Record<string, boolean>>;
 }
 
-const COMPLIANCE_HITS: ReadonlySet<ReasonCode> = new Set<ReasonCode>(['SANCTIONS_HIT', 'PEP_MATCH']);
+const COMPLIANCE_HITS: ReadonlySet<ReasonCode> = SCREENING_HITS;
 
 /** The reason a `fail` without vendor codes stands for. */
 const FAIL_CODE: Readonly<Record<CheckKind, ReasonCode>> = {
@@ -51,6 +51,7 @@ const FAIL_CODE: Readonly<Record<CheckKind, ReasonCode>> = {
   age: 'AGE_BELOW_THRESHOLD',
   sanctions: 'SANCTIONS_HIT',
   pep: 'PEP_MATCH',
+  watchlist: 'WATCHLIST_HIT',
 };
 
 /**
@@ -65,6 +66,7 @@ const LOW_SCORE_CODE: Readonly<Record<CheckKind, ReasonCode>> = {
   age: 'SCORE_AMBIGUOUS',
   sanctions: 'SCORE_AMBIGUOUS',
   pep: 'SCORE_AMBIGUOUS',
+  watchlist: 'SCORE_AMBIGUOUS',
 };
 
 /**
@@ -92,6 +94,12 @@ const DECISION_CODES: ReadonlySet<ReasonCode> = new Set<ReasonCode>([
 const HIT_CODE: Readonly<Partial<Record<CheckKind, ReasonCode>>> = {
   sanctions: 'SANCTIONS_HIT',
   pep: 'PEP_MATCH',
+  watchlist: 'WATCHLIST_HIT',
+};
+
+/** Hits that already name what a kind's screening found (an adverse media hit is the watchlist's hit). */
+const HIT_FAMILY: Readonly<Partial<Record<CheckKind, readonly ReasonCode[]>>> = {
+  watchlist: ['WATCHLIST_HIT', 'ADVERSE_MEDIA_HIT'],
 };
 
 function own<V>(map: Readonly<Record<string, V>>, key: string): V | undefined {
@@ -274,7 +282,8 @@ function judgeCheck(
       codes = [...(evidenceCodes.length > 0 ? evidenceCodes : [fallbackCode]), ...misplaced];
       // A screening that did not come back clear is a possible hit whatever codes came with it.
       const hit = HIT_CODE[check.kind];
-      if (hit !== undefined && !codes.includes(hit)) codes = [hit, ...codes];
+      const family = HIT_FAMILY[check.kind] ?? (hit === undefined ? [] : [hit]);
+      if (hit !== undefined && !codes.some((code) => family.includes(code))) codes = [hit, ...codes];
       break;
     }
     case 'clear': {
@@ -667,7 +676,17 @@ export function reviewTicket(
 
   let priority: number;
   if (input.urgent === true || has('SANCTIONS_HIT')) priority = 1;
-  else if (has('PEP_MATCH', 'DOC_SUSPECTED_TAMPERING', 'DUPLICATE_IDENTITY', 'DOC_ISSUER_EMBARGOED'))
+  else if (
+    has(
+      'PEP_MATCH',
+      'ADVERSE_MEDIA_HIT',
+      'WATCHLIST_HIT',
+      'FRAUD_SUSPECTED',
+      'DOC_SUSPECTED_TAMPERING',
+      'DUPLICATE_IDENTITY',
+      'DOC_ISSUER_EMBARGOED',
+    )
+  )
     priority = 2;
   else if (tierRank(rules, input.tier) > 0 || triggerSignal) priority = 3;
   else if (otherReasons || !has('JURISDICTION_REVIEW_REQUIRED')) priority = 4;

@@ -16,6 +16,9 @@ export const CHECK_KINDS = [
   'pep',
   'address',
   'age',
+  // Screenings other than sanctions and PEP: adverse media, criminal records, compromised persons, blocklists
+  // and other monitored lists. Last, so that the trace order of the other kinds stays what it was.
+  'watchlist',
 ] as const;
 export type CheckKind = (typeof CHECK_KINDS)[number];
 
@@ -56,7 +59,7 @@ export interface ReviewRules {
   readonly slaHours: number;
   /** Shorter SLA for compliance hits (sanctions, PEP). */
   readonly complianceSlaHours: number;
-  /** Reason codes that send a session to review in addition to those that always do (SANCTIONS_HIT, PEP_MATCH). */
+  /** Reason codes that send a session to review in addition to those that always do (screening hits). */
   readonly triggerReasonCodes: readonly ReasonCode[];
   /** Risk signals that send a session to review even when every check is clear. */
   readonly triggerRiskSignals: readonly string[];
@@ -65,7 +68,8 @@ export interface ReviewRules {
   /** A vendor `error` on a required check: `wait` (default) for the vendor's retry, or `review`. */
   readonly onVendorError?: VendorErrorHandling;
   /**
-   * Who may clear a sanctions or PEP hit (approve a review that cites SANCTIONS_HIT or PEP_MATCH). Default:
+   * Who may clear a screening hit (approve a review that cites SANCTIONS_HIT, PEP_MATCH, ADVERSE_MEDIA_HIT or
+   * WATCHLIST_HIT). Default:
    * `senior_reviewer`, with a note.
    */
   readonly complianceClearance?: { readonly role: string; readonly noteRequired: boolean };

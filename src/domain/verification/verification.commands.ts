@@ -73,6 +73,11 @@ export type RecordVendorResult = {
     readonly vendorCreatedAt: string;
     readonly checks: readonly CheckResult[];
     readonly riskSignals?: Readonly<Record<string, boolean>>;
+    /**
+     * Risk signals a vendor's own risk labels raise (webhook intake): those the policy declares count as raised;
+     * the others are not the caller's mistake and are left out (the labels stay on the checks).
+     */
+    readonly vendorSignals?: readonly string[];
     readonly policy: LoadedPolicy;
     readonly subject: SubjectStanding;
     readonly now: string;

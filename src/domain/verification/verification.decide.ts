@@ -3,7 +3,7 @@ import { requiredEvidenceOf, resolveSession, rulesFor } from '../policy/evaluate
 import { isIso3166Alpha2 } from '../policy/iso3166';
 import { UnknownRiskSignalError } from '../policy/policy.errors';
 import { type CheckResult, type LoadedPolicy, vendorLabelList } from '../policy/policy.types';
-import type { ReasonCode } from '../reason-codes';
+import { isScreeningHit, type ReasonCode } from '../reason-codes';
 import { DomainValidationError, IllegalTransitionError, NotFoundError } from '../shared/domain-error';
 import { epochMs, requireInstant, requireText } from '../subject/command-input';
 import { ProcessingRestrictedError } from '../subject/subject.errors';
@@ -230,6 +230,17 @@ export function submitEvidence(command: SubmitEvidence, state: VerificationState
  * approval sends the session back to review. Deliveries are ordered by the vendor's own clock: a result created
  * before the one of the same vendor that the session already holds for a check kind is recorded and ignored.
  */
+/** The caller's risk signals with those a vendor raised that the policy declares; undefined when none. */
+function withVendorSignals(
+  riskSignals: Readonly<Record<string, boolean>> | undefined,
+  vendorSignals: readonly string[] | undefined,
+  policy: LoadedPolicy,
+): Readonly<Record<string, boolean>> | undefined {
+  const declared = (vendorSignals ?? []).filter((signal) => Object.hasOwn(policy.document.riskSignals, signal));
+  if (declared.length === 0) return riskSignals;
+  return { ...riskSignals, ...Object.fromEntries(declared.map((signal) => [signal, true])) };
+}
+
 export function recordVendorResult(
   command: RecordVendorResult,
   state: VerificationState,
@@ -242,7 +253,8 @@ export function recordVendorResult(
   samePolicy(session, input.policy);
   const vendorCreatedAt = requireInstant(input.vendorCreatedAt, 'vendorCreatedAt');
   const now = requireInstant(input.now, 'now');
-  if (input.checks.length === 0 && input.riskSignals === undefined) {
+  const riskSignals = withVendorSignals(input.riskSignals, input.vendorSignals, input.policy);
+  if (input.checks.length === 0 && riskSignals === undefined) {
     throw new DomainValidationError('a vendor result needs checks or risk signals', { field: 'checks' });
   }
   const checks = input.checks.map(checkData);
@@ -275,7 +287,7 @@ export function recordVendorResult(
       vendorEventId,
       vendorCreatedAt,
       checks,
-      ...(input.riskSignals === undefined ? {} : { riskSignals: { ...input.riskSignals } }),
+      ...(riskSignals === undefined ? {} : { riskSignals: { ...riskSignals } }),
       attempt: session.attempt,
       counted,
       receivedAt: now,
@@ -286,7 +298,7 @@ export function recordVendorResult(
   if (!counted) return [received];
   // A late delivery whose every check a newer result of the same vendor already replaced changes nothing.
   const source = { vendor, vendorCreatedAt };
-  if (input.riskSignals === undefined && checks.every((check) => isSuperseded(session, check.kind, source))) {
+  if (riskSignals === undefined && checks.every((check) => isSuperseded(session, check.kind, source))) {
     return [received];
   }
   const next = evolveSession(session, received);
@@ -298,7 +310,7 @@ export function recordVendorResult(
         decidedBy: session.decidedBy ?? 'policy',
         newChecks: checks,
         previousSignals: session.riskSignals,
-        newSignals: input.riskSignals ?? {},
+        newSignals: riskSignals ?? {},
       }),
     ];
   }
@@ -637,11 +649,11 @@ function mayApprove(session: Verification, policy: LoadedPolicy, subject: Subjec
   if (missing.length > 0) throw new EvidenceRequiredError(missing);
 }
 
-/** Who clears a sanctions or PEP hit when the policy does not say. */
+/** Who clears a screening hit (sanctions, PEP, adverse media, other lists) when the policy does not say. */
 const COMPLIANCE_CLEARANCE = { role: OVERRIDE_APPROVER_ROLE, noteRequired: true } as const;
 
 function complianceHits(codes: readonly ReasonCode[]): ReasonCode[] {
-  return unique(codes.filter((code) => code === 'SANCTIONS_HIT' || code === 'PEP_MATCH'));
+  return unique(codes.filter(isScreeningHit));
 }
 
 const DAY_MS = 86_400_000;

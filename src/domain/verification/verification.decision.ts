@@ -6,7 +6,7 @@ import type {
   EvidenceInput,
   LoadedPolicy,
 } from '../policy/policy.types';
-import type { ReasonCode } from '../reason-codes';
+import { isScreeningHit, type ReasonCode } from '../reason-codes';
 import { epochMs } from '../subject/command-input';
 import type {
   DecidedBy,
@@ -152,12 +152,13 @@ export function reviewAfterApproval(
   ];
 }
 
-/** The compliance hit a vendor check reports: a screening that did not come back clear, or a cited hit code. */
+/** The screening hit a vendor check reports: a screening that did not come back clear, or a cited hit code. */
 function hitsOf(check: CheckResult): ReasonCode[] {
-  const codes = (check.reasonCodes ?? []).filter((code) => code === 'SANCTIONS_HIT' || code === 'PEP_MATCH');
-  if (check.result === 'fail' || check.result === 'consider') {
+  const codes = (check.reasonCodes ?? []).filter(isScreeningHit);
+  if ((check.result === 'fail' || check.result === 'consider') && codes.length === 0) {
     if (check.kind === 'sanctions') codes.push('SANCTIONS_HIT');
     if (check.kind === 'pep') codes.push('PEP_MATCH');
+    if (check.kind === 'watchlist') codes.push('WATCHLIST_HIT');
   }
   return codes;
 }

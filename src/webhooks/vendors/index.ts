@@ -9,7 +9,7 @@ import type { VendorAdapter } from './vendor-adapter';
 export type VendorAdapters = Readonly<Record<WebhookVendor, VendorAdapter>>;
 
 /** Every vendor's adapter with its configured secret (an unconfigured vendor refuses every delivery). */
-export function vendorAdapters(secrets: AppConfig['webhookSecrets']): VendorAdapters {
+export function vendorAdapters(secrets: Omit<AppConfig['webhookSecrets'], 'sandbox'>): VendorAdapters {
   return {
     onfido: new OnfidoAdapter(secrets.onfido),
     veriff: new VeriffAdapter(secrets.veriff),

@@ -1,11 +1,19 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { CheckKind } from '../../domain/policy/policy.types';
 import type { ReasonCode } from '../../domain/reason-codes';
+import { type Finding, findingsOf, type MappingRow, type MappingTable } from './mapping-table';
 import type { CheckResultData } from '../../domain/verification';
-import { check, labelled, mergeChecks, type NormalisedDelivery } from '../delivery';
-import { at, instant, list, record, text, vendorId } from '../json-reader';
+import { check, mergeChecks, type NormalisedDelivery } from '../delivery';
+import { at, instant, list, record, text, textList, vendorId } from '../json-reader';
 import { hexMatches, hmac, requireHeader, SignatureCheckFailed } from '../signature';
-import { eventId, sha256Hex, UnrecognisedPayload, type VendorAdapter } from './vendor-adapter';
+import {
+  eventId,
+  IDV_COVERAGE,
+  sessionHint,
+  sha256Hex,
+  UnrecognisedPayload,
+  type VendorAdapter,
+} from './vendor-adapter';
 
 /*
  * Onfido (API v3.x webhooks). Signature: `X-SHA2-Signature` = hex HMAC-SHA256 of the raw body under the webhook
@@ -17,6 +25,14 @@ import { eventId, sha256Hex, UnrecognisedPayload, type VendorAdapter } from './v
  * resource shape, as a fetcher or an enriching relay delivers it), they are mapped here.
  */
 
+const SPEC = 'https://github.com/onfido/onfido-openapi-spec/blob/master/schemas';
+const WATCHLIST_PAGE = 'https://developers.onfido.com/guide/watchlist-reports/';
+const FACIAL_PAGE = `${SPEC}/reports/facial_similarity_photo_breakdown.yaml`;
+const MOTION_PAGE = `${SPEC}/reports/facial_similarity_motion_breakdown.yaml`;
+const DOCUMENT_PAGE = `${SPEC}/reports/document_breakdown.yaml`;
+const REPORT_PAGE = `${SPEC}/reports/definitions.yaml`;
+const STUDIO_PAGE = `${SPEC}/workflow_runs/definitions.yaml`;
+
 /** Report name → the checks it speaks for. Reports not listed (device intelligence, India PAN…) are not mapped. */
 const REPORT_KINDS: Readonly<Record<string, readonly CheckKind[]>> = {
   document: ['document'],
@@ -25,18 +41,189 @@ const REPORT_KINDS: Readonly<Record<string, readonly CheckKind[]>> = {
   document_video_with_address_information: ['document'],
   document_with_driving_licence_information: ['document'],
   document_with_driver_verification: ['document'],
+  // A photo compares faces; only motion and video capture a live person (liveness).
   facial_similarity_photo: ['face_match'],
   facial_similarity_photo_fully_auto: ['face_match'],
   facial_similarity_video: ['face_match', 'liveness'],
   facial_similarity_motion: ['face_match', 'liveness'],
   known_faces: ['face_match'],
-  watchlist_standard: ['sanctions'],
+  // Watchlist reports speak for the screenings they cover; a breakdown names which one matched.
+  watchlist_standard: ['sanctions', 'pep', 'watchlist'],
   watchlist_sanctions_only: ['sanctions'],
   watchlist_peps_only: ['pep'],
-  watchlist_enhanced: ['sanctions', 'pep'],
-  watchlist_aml: ['sanctions', 'pep'],
+  watchlist_enhanced: ['sanctions', 'pep', 'watchlist'],
+  watchlist_aml: ['sanctions', 'pep', 'watchlist'],
   proof_of_address: ['address'],
 };
+
+/** A watchlist report's breakdown → the screening it names. */
+export const ONFIDO_WATCHLIST_ROWS: readonly MappingRow[] = [
+  {
+    says: 'sanction',
+    meaning: 'a sanctions list match',
+    finding: ['sanctions', 'consider', ['SANCTIONS_HIT']],
+    source: WATCHLIST_PAGE,
+  },
+  {
+    says: 'politically_exposed_person',
+    meaning: 'a PEP match',
+    finding: ['pep', 'consider', ['PEP_MATCH']],
+    source: WATCHLIST_PAGE,
+  },
+  {
+    says: 'adverse_media',
+    meaning: 'adverse media',
+    finding: ['watchlist', 'consider', ['ADVERSE_MEDIA_HIT']],
+    source: WATCHLIST_PAGE,
+  },
+  {
+    says: 'monitored_lists',
+    meaning: 'a monitored list (law enforcement, regulators)',
+    finding: ['watchlist', 'consider', ['WATCHLIST_HIT']],
+    source: WATCHLIST_PAGE,
+  },
+  {
+    says: 'legal_and_regulatory_warnings',
+    meaning: 'a legal or regulatory warning',
+    finding: ['watchlist', 'consider', ['WATCHLIST_HIT']],
+    source: WATCHLIST_PAGE,
+  },
+];
+
+/** A facial similarity report's breakdown → what it says (face match, liveness, fraud). */
+export const ONFIDO_FACIAL_ROWS: readonly MappingRow[] = [
+  {
+    says: 'face_comparison',
+    meaning: 'the faces do not match',
+    finding: ['face_match', 'consider', ['FACE_MISMATCH', 'CHECK_INCONCLUSIVE']],
+    source: FACIAL_PAGE,
+  },
+  {
+    says: 'image_integrity',
+    meaning: 'the selfie could not be used',
+    finding: ['face_match', 'consider', ['CHECK_INCONCLUSIVE']],
+    source: FACIAL_PAGE,
+  },
+  {
+    says: 'visual_authenticity.liveness_detected',
+    meaning: 'no live person detected (motion, video)',
+    finding: ['liveness', 'consider', ['LIVENESS_FAILED', 'CHECK_INCONCLUSIVE']],
+    source: MOTION_PAGE,
+  },
+  {
+    says: 'visual_authenticity.spoofing_detection',
+    meaning: 'a spoofing attempt (photo of a photo, screen, mask)',
+    finding: ['liveness', 'consider', ['FRAUD_SUSPECTED']],
+    source: FACIAL_PAGE,
+  },
+  {
+    says: 'known_faces',
+    meaning: 'the face belongs to another applicant',
+    finding: ['face_match', 'consider', ['DUPLICATE_IDENTITY']],
+    source: FACIAL_PAGE,
+  },
+];
+
+/** A document report's `sub_result` and breakdowns. */
+export const ONFIDO_DOCUMENT_ROWS: readonly MappingRow[] = [
+  {
+    says: 'sub_result: clear',
+    meaning: 'every document check passed',
+    finding: ['document', 'clear', []],
+    source: REPORT_PAGE,
+  },
+  {
+    says: 'sub_result: rejected',
+    meaning: 'the document could not be processed (quality, type)',
+    finding: ['document', 'fail', ['DOC_IMAGE_QUALITY']],
+    source: REPORT_PAGE,
+  },
+  {
+    says: 'sub_result: suspected',
+    meaning: 'the document may be fraudulent',
+    finding: ['document', 'consider', ['DOC_SUSPECTED_TAMPERING']],
+    source: REPORT_PAGE,
+  },
+  {
+    says: 'sub_result: caution',
+    meaning: 'not every check completed (e.g. expired): a human looks',
+    finding: ['document', 'consider', ['CHECK_INCONCLUSIVE']],
+    source: REPORT_PAGE,
+  },
+  {
+    says: 'result: unidentified',
+    meaning: 'the document could not be identified',
+    finding: ['document', 'consider', ['CHECK_INCONCLUSIVE']],
+    source: REPORT_PAGE,
+  },
+  {
+    says: 'data_validation.document_expiration',
+    meaning: 'the document has expired',
+    finding: ['document', 'consider', ['DOC_EXPIRED']],
+    source: DOCUMENT_PAGE,
+  },
+  {
+    says: 'image_integrity',
+    meaning: 'the image is not good enough',
+    finding: ['document', 'consider', ['DOC_IMAGE_QUALITY']],
+    source: DOCUMENT_PAGE,
+  },
+  {
+    says: 'visual_authenticity',
+    meaning: 'signs of tampering',
+    finding: ['document', 'consider', ['DOC_SUSPECTED_TAMPERING']],
+    source: DOCUMENT_PAGE,
+  },
+  {
+    says: 'age_validation',
+    meaning: 'below the minimum age set on the Onfido account (a vendor setting)',
+    finding: ['age', 'consider', ['CHECK_INCONCLUSIVE']],
+    source: DOCUMENT_PAGE,
+  },
+];
+
+/** Onfido Studio: a workflow run's final `status` (the run's own decision). */
+export const ONFIDO_WORKFLOW_ROWS: readonly MappingRow[] = [
+  {
+    says: 'approved',
+    meaning: 'the workflow approved: document, face match and liveness clear',
+    finding: ['document', 'clear', []],
+    source: STUDIO_PAGE,
+  },
+  {
+    says: 'declined',
+    meaning: 'the workflow declined without stating a cause here',
+    finding: ['document', 'consider', ['CHECK_INCONCLUSIVE']],
+    source: STUDIO_PAGE,
+  },
+  {
+    says: 'review',
+    meaning: 'the workflow asks for a manual review',
+    finding: ['document', 'consider', []],
+    source: STUDIO_PAGE,
+  },
+  {
+    says: 'error',
+    meaning: 'the workflow failed: the vendor could not answer',
+    finding: ['document', 'error', []],
+    source: STUDIO_PAGE,
+  },
+  {
+    says: 'abandoned',
+    meaning: 'the applicant left: no decision (our time to live governs)',
+    source: STUDIO_PAGE,
+  },
+];
+
+export const ONFIDO_TABLES: readonly MappingTable[] = [
+  { vendor: 'onfido', name: 'document', heading: 'document report', rows: ONFIDO_DOCUMENT_ROWS },
+  { vendor: 'onfido', name: 'facial', heading: 'facial similarity breakdown', rows: ONFIDO_FACIAL_ROWS },
+  { vendor: 'onfido', name: 'watchlist', heading: 'watchlist breakdown', rows: ONFIDO_WATCHLIST_ROWS },
+  { vendor: 'onfido', name: 'workflow', heading: 'workflow run status', rows: ONFIDO_WORKFLOW_ROWS },
+];
+
+const WATCHLIST = findingsOf(ONFIDO_WATCHLIST_ROWS);
+const FACIAL = findingsOf(ONFIDO_FACIAL_ROWS);
 
 const EVENTS_WITHOUT_DECISION = new Set(['check.withdrawn', 'report.withdrawn', 'report.cancelled']);
 
@@ -92,7 +279,89 @@ function reportLabels(report: unknown): string[] {
 /** The checks one Report resource stands for; none for a report that is not complete or not mapped. */
 export function reportChecks(report: unknown): CheckResultData[] {
   const labels = reportLabels(report);
-  return reportFindings(report).map((found) => labelled(found, labels));
+  // The report's own labels first, then the breakdown that produced the finding.
+  return reportFindings(report).map((found) =>
+    check(found.kind, found.result, found.reasonCodes ?? [], found.score, [
+      ...labels,
+      ...(found.vendorLabels ?? []),
+    ]),
+  );
+}
+
+/** A finding from a mapping row, labelled with the breakdown that produced it. */
+function fromRow(finding: Finding, label: string): CheckResultData {
+  const [kind, result, codes] = finding;
+  return check(kind, result, codes, undefined, [label]);
+}
+
+/** The hit a screening kind stands for when the report does not say which list matched. */
+const SCREENING_HIT: Readonly<Partial<Record<CheckKind, ReasonCode>>> = {
+  sanctions: 'SANCTIONS_HIT',
+  pep: 'PEP_MATCH',
+  watchlist: 'WATCHLIST_HIT',
+};
+
+/**
+ * A watchlist report: each screening it covers is clear, unless a breakdown names a match (Onfido's report
+ * result is the worst of its breakdowns, so the breakdowns that say `consider` explain it). A `consider` whose
+ * breakdowns name nothing is a possible hit on every screening the report covers (a human looks).
+ */
+function watchlistChecks(
+  report: unknown,
+  kinds: readonly CheckKind[],
+  result: 'clear' | 'consider',
+): CheckResultData[] {
+  const named = [...WATCHLIST].filter(([breakdown]) => considered(report, breakdown));
+  if (result === 'consider' && named.length === 0) {
+    return kinds.map((kind) => check(kind, 'consider', [SCREENING_HIT[kind] ?? 'CHECK_INCONCLUSIVE']));
+  }
+  const hits = named.map(([breakdown, finding]) => fromRow(finding, breakdown));
+  const hitKinds = new Set(hits.map((hit) => hit.kind));
+  return [...hits, ...kinds.filter((kind) => !hitKinds.has(kind)).map((kind) => check(kind, 'clear'))];
+}
+
+/**
+ * A facial similarity report: the face comparison speaks for the face match, visual authenticity for liveness
+ * (a spoofing attempt is a fraud concern, never a face mismatch). A photo report captures no live person: it
+ * never clears liveness, but its spoofing finding is still recorded. A `consider` whose breakdowns name
+ * nothing asks a human about every kind the report covers.
+ */
+function facialChecks(
+  report: unknown,
+  kinds: readonly CheckKind[],
+  result: 'clear' | 'consider',
+): CheckResultData[] {
+  if (result === 'clear') return kinds.map((kind) => check(kind, 'clear'));
+  const named: CheckResultData[] = [];
+  for (const breakdown of ['face_comparison', 'image_integrity']) {
+    const finding = FACIAL.get(breakdown);
+    if (finding !== undefined && considered(report, breakdown)) named.push(fromRow(finding, breakdown));
+  }
+  const spoofing = considered(report, 'visual_authenticity', 'breakdown', 'spoofing_detection');
+  const liveness = considered(report, 'visual_authenticity', 'breakdown', 'liveness_detected');
+  const authenticity = considered(report, 'visual_authenticity');
+  if (spoofing)
+    named.push(
+      fromRow(
+        FACIAL.get('visual_authenticity.spoofing_detection') ?? ['liveness', 'consider', ['FRAUD_SUSPECTED']],
+        'spoofing_detection',
+      ),
+    );
+  if (liveness || (authenticity && !spoofing && kinds.includes('liveness'))) {
+    named.push(
+      fromRow(
+        FACIAL.get('visual_authenticity.liveness_detected') ?? ['liveness', 'consider', ['LIVENESS_FAILED']],
+        'liveness_detected',
+      ),
+    );
+  }
+  if (authenticity && !spoofing && !liveness && !kinds.includes('liveness')) {
+    // A photo report's authenticity concern without a named cause: the photo may not be genuine.
+    named.push(check('face_match', 'consider', ['FRAUD_SUSPECTED'], undefined, ['visual_authenticity']));
+  }
+  if (named.length === 0) return kinds.map((kind) => check(kind, 'consider', ['CHECK_INCONCLUSIVE']));
+  const namedKinds = new Set(named.map((found) => found.kind));
+  return [...named, ...kinds.filter((kind) => !namedKinds.has(kind)).map((kind) => check(kind, 'clear'))];
 }
 
 function reportFindings(report: unknown): CheckResultData[] {
@@ -108,34 +377,34 @@ function reportFindings(report: unknown): CheckResultData[] {
   if (kinds.includes('document')) return documentCheck(report, result);
   if (name === 'known_faces') {
     // Known faces looks for the face among other applicants; a clear says nothing about the face match itself.
-    return result === 'clear' ? [] : [check('face_match', 'consider', ['DUPLICATE_IDENTITY'])];
+    const finding = FACIAL.get('known_faces');
+    return result === 'clear' || finding === undefined ? [] : [fromRow(finding, 'known_faces')];
   }
+  if (name.startsWith('watchlist_')) return watchlistChecks(report, kinds, result);
+  if (name.startsWith('facial_similarity_')) return facialChecks(report, kinds, result);
   if (result === 'clear') return kinds.map((kind) => check(kind, 'clear'));
-  return kinds.map((kind): CheckResultData => {
-    switch (kind) {
-      // A facial similarity `consider` is Onfido asking for a human, not for a new selfie.
-      case 'face_match':
-        return check(kind, 'consider', [
-          ...(considered(report, 'face_comparison') ? (['FACE_MISMATCH'] as const) : []),
-          'CHECK_INCONCLUSIVE',
-        ]);
-      case 'liveness':
-        return check(kind, 'consider', [
-          ...(considered(report, 'visual_authenticity') ? (['LIVENESS_FAILED'] as const) : []),
-          'CHECK_INCONCLUSIVE',
-        ]);
-      case 'sanctions':
-        return check(kind, 'consider', ['SANCTIONS_HIT']);
-      case 'pep':
-        return check(kind, 'consider', ['PEP_MATCH']);
-      case 'address':
-        return check(kind, 'consider', ['ADDRESS_MISMATCH']);
-      case 'document':
-      case 'age':
-        return check(kind, 'consider');
-    }
-  });
+  return kinds.map((kind) => check(kind, 'consider', kind === 'address' ? ['ADDRESS_MISMATCH'] : []));
 }
+
+/** The identity verification a Studio workflow run's final status stands for; undefined: no decision. */
+function workflowChecks(
+  status: string | undefined,
+  reasons: readonly string[],
+): CheckResultData[] | undefined {
+  const row = ONFIDO_WORKFLOW_ROWS.find((candidate) => candidate.says === status);
+  if (row?.finding === undefined || status === undefined) return undefined;
+  const [, result, codes] = row.finding;
+  // The run's `reasons` (why the outcome was reached) are the workflow's own words: kept as labels.
+  return IDV_COVERAGE.map((kind) =>
+    check(kind, result, codes, undefined, ['workflow_run', status, ...reasons]),
+  );
+}
+
+/**
+ * Studio task → the report its output is (Onfido's Node SDK fixture: a `document_check` task whose output is the
+ * Document report). Tasks not listed carry no report.
+ */
+const TASK_REPORTS: Readonly<Record<string, string>> = { document_check: 'document' };
 
 export class OnfidoAdapter implements VendorAdapter {
   readonly vendor = 'onfido' as const;
@@ -164,6 +433,8 @@ export class OnfidoAdapter implements VendorAdapter {
       eventId: eventId(action, id, completedAt ?? sha256Hex(raw)),
       eventType: action,
       ...(occurredAt === undefined ? {} : { occurredAt }),
+      // A check run in Onfido's sandbox says so (`sandbox` on the Check resource).
+      ...(at(object, 'sandbox') === true ? { sandbox: true as const } : {}),
     };
 
     if (action === 'check.completed') {
@@ -185,6 +456,42 @@ export class OnfidoAdapter implements VendorAdapter {
           checks.length > 0 && checkId !== undefined
             ? { kind: 'checks', checks }
             : { kind: 'none', reason: 'result_not_in_payload' },
+      };
+    }
+    if (action === 'workflow_run.completed') {
+      // Onfido Studio: the run's own decision is its final status; the reference is the workflow run id.
+      const resource = at(body, 'resource');
+      const checks = workflowChecks(
+        text(object, 'status') ?? text(resource, 'status'),
+        textList(resource, 'reasons'),
+      );
+      const hint = sessionHint(text(resource, 'customer_user_id'));
+      return {
+        ...base,
+        vendorReference: id,
+        ...(hint === undefined ? {} : { sessionHint: hint }),
+        outcome:
+          checks === undefined || occurredAt === undefined
+            ? { kind: 'none', reason: 'no_decision' }
+            : { kind: 'checks', checks },
+      };
+    }
+    if (action === 'workflow_task.completed') {
+      // A task whose output carries Report resources (a document or face task) speaks for those reports.
+      const resource = at(body, 'resource');
+      const runId = vendorId(object, 'workflow_run_id') ?? vendorId(resource, 'workflow_run_id');
+      const output = record(at(resource, 'output') ?? at(object, 'output'));
+      const taskReport = TASK_REPORTS[text(object, 'task_def_id') ?? text(resource, 'task_def_id') ?? ''];
+      const report =
+        output === undefined || taskReport === undefined ? undefined : { name: taskReport, ...output };
+      const checks = mergeChecks(report === undefined ? [] : reportChecks(report));
+      return {
+        ...base,
+        ...(runId === undefined ? {} : { vendorReference: runId }),
+        outcome:
+          checks.length > 0 && runId !== undefined && occurredAt !== undefined
+            ? { kind: 'checks', checks }
+            : { kind: 'none', reason: 'not_a_result' },
       };
     }
     return {

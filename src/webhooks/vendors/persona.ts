@@ -5,6 +5,7 @@ import type { CheckResultData } from '../../domain/verification';
 import { check, mergeChecks, type NormalisedDelivery } from '../delivery';
 import { at, instant, list, text, vendorId } from '../json-reader';
 import { hexMatches, hmac, requireHeader, SignatureCheckFailed } from '../signature';
+import { findingsOf, type MappingRow, type MappingTable } from './mapping-table';
 import { IDV_COVERAGE, sessionHint, UnrecognisedPayload, type VendorAdapter } from './vendor-adapter';
 
 /*
@@ -45,66 +46,220 @@ export function parsePersonaSignature(header: string): SignatureSet[] {
 }
 
 /** A check kind's finding, with the vendor labels (Persona check names) it came from. */
-type Finding = readonly [CheckKind, CheckResultValue, readonly ReasonCode[], readonly string[]];
+type LabelledFinding = readonly [CheckKind, CheckResultValue, readonly ReasonCode[], readonly string[]];
 
-/** Failed government-id checks that name a reason of their own (Persona check names). */
-const GOVERNMENT_ID_CHECKS: Readonly<Record<string, readonly [CheckKind, ReasonCode]>> = {
-  id_expired_detection: ['document', 'DOC_EXPIRED'],
-  id_tamper_detection: ['document', 'DOC_SUSPECTED_TAMPERING'],
-  id_fabrication_detection: ['document', 'DOC_SUSPECTED_TAMPERING'],
-  id_electronic_replica_detection: ['document', 'DOC_SUSPECTED_TAMPERING'],
-  id_paper_detection: ['document', 'DOC_SUSPECTED_TAMPERING'],
-  id_compromised_detection: ['document', 'DOC_SUSPECTED_TAMPERING'],
-  id_public_figure_detection: ['document', 'DOC_SUSPECTED_TAMPERING'],
-  id_mrz_inconsistency_detection: ['document', 'DOC_SUSPECTED_TAMPERING'],
-  id_barcode_inconsistency_detection: ['document', 'DOC_SUSPECTED_TAMPERING'],
-  id_color_inconsistency_detection: ['document', 'DOC_SUSPECTED_TAMPERING'],
-  id_blur_detection: ['document', 'DOC_IMAGE_QUALITY'],
-  id_glare_detection: ['document', 'DOC_IMAGE_QUALITY'],
-  id_portrait_clarity_detection: ['document', 'DOC_IMAGE_QUALITY'],
-  id_unprocessable_submission_detection: ['document', 'DOC_IMAGE_QUALITY'],
-  id_double_side_detection: ['document', 'DOC_IMAGE_QUALITY'],
-  id_video_quality_detection: ['document', 'DOC_IMAGE_QUALITY'],
-  id_allowed_country_detection: ['document', 'DOC_TYPE_NOT_ALLOWED'],
-  id_disallowed_country_detection: ['document', 'DOC_TYPE_NOT_ALLOWED'],
-  id_allowed_id_type_detection: ['document', 'DOC_TYPE_NOT_ALLOWED'],
-  id_disallowed_type_detection: ['document', 'DOC_TYPE_NOT_ALLOWED'],
-  id_repeat_detection: ['document', 'DUPLICATE_IDENTITY'],
-  id_inconsistent_repeat_detection: ['document', 'DUPLICATE_IDENTITY'],
+const ID_CHECKS_PAGE = 'https://docs.withpersona.com/docs/government-id-verification-checks';
+const SELFIE_CHECKS_PAGE = 'https://docs.withpersona.com/docs/selfie-verification-checks';
+const WEBHOOK_EVENTS_PAGE = 'https://docs.withpersona.com/docs/webhook-events';
+
+const idCheck = (says: string, meaning: string, kind: CheckKind, code: ReasonCode): MappingRow => ({
+  says,
+  meaning,
+  finding: [kind, 'fail', [code]],
+  source: ID_CHECKS_PAGE,
+});
+
+/** Failed government-id (and driver-license) checks that name a reason of their own (Persona check names). */
+export const PERSONA_ID_CHECK_ROWS: readonly MappingRow[] = [
+  idCheck('id_expired_detection', 'the ID has expired', 'document', 'DOC_EXPIRED'),
+  idCheck('id_tamper_detection', 'signs of tampering', 'document', 'DOC_SUSPECTED_TAMPERING'),
+  idCheck('id_fabrication_detection', 'a fabricated ID', 'document', 'DOC_SUSPECTED_TAMPERING'),
+  idCheck(
+    'id_electronic_replica_detection',
+    'a screen or electronic replica',
+    'document',
+    'DOC_SUSPECTED_TAMPERING',
+  ),
+  idCheck('id_paper_detection', 'a paper copy', 'document', 'DOC_SUSPECTED_TAMPERING'),
+  idCheck('id_compromised_detection', 'a compromised (published) ID', 'document', 'DOC_SUSPECTED_TAMPERING'),
+  idCheck('id_public_figure_detection', 'the ID of a public figure', 'document', 'DOC_SUSPECTED_TAMPERING'),
+  idCheck(
+    'id_mrz_inconsistency_detection',
+    'the MRZ disagrees with the ID',
+    'document',
+    'DOC_SUSPECTED_TAMPERING',
+  ),
+  idCheck(
+    'id_barcode_inconsistency_detection',
+    'the barcode disagrees with the ID',
+    'document',
+    'DOC_SUSPECTED_TAMPERING',
+  ),
+  idCheck(
+    'id_color_inconsistency_detection',
+    'colours inconsistent with the ID type',
+    'document',
+    'DOC_SUSPECTED_TAMPERING',
+  ),
+  idCheck('id_blur_detection', 'blurred', 'document', 'DOC_IMAGE_QUALITY'),
+  idCheck('id_glare_detection', 'glare', 'document', 'DOC_IMAGE_QUALITY'),
+  idCheck('id_portrait_clarity_detection', 'the portrait is unclear', 'document', 'DOC_IMAGE_QUALITY'),
+  idCheck(
+    'id_unprocessable_submission_detection',
+    'the submission could not be processed',
+    'document',
+    'DOC_IMAGE_QUALITY',
+  ),
+  idCheck('id_double_side_detection', 'a side is missing', 'document', 'DOC_IMAGE_QUALITY'),
+  idCheck('id_video_quality_detection', 'the video is unusable', 'document', 'DOC_IMAGE_QUALITY'),
+  idCheck(
+    'id_allowed_country_detection',
+    'a country the template does not allow',
+    'document',
+    'DOC_TYPE_NOT_ALLOWED',
+  ),
+  idCheck(
+    'id_disallowed_country_detection',
+    'a country the template refuses',
+    'document',
+    'DOC_TYPE_NOT_ALLOWED',
+  ),
+  idCheck(
+    'id_allowed_id_type_detection',
+    'an ID type the template does not allow',
+    'document',
+    'DOC_TYPE_NOT_ALLOWED',
+  ),
+  idCheck(
+    'id_disallowed_type_detection',
+    'an ID type the template refuses',
+    'document',
+    'DOC_TYPE_NOT_ALLOWED',
+  ),
+  {
+    says: 'id_repeat_detection',
+    meaning: 'the ID was seen in another inquiry',
+    finding: ['document', 'consider', ['DUPLICATE_IDENTITY']],
+    source: ID_CHECKS_PAGE,
+  },
+  {
+    says: 'id_inconsistent_repeat_detection',
+    meaning: 'the ID was seen with other details',
+    finding: ['document', 'consider', ['DUPLICATE_IDENTITY']],
+    source: ID_CHECKS_PAGE,
+  },
   // The age range of the Persona template: a vendor setting, not the policy's `minimumAge`, which the policy
-  // compares against the birth date itself. A human looks (see REVIEW_ONLY).
-  id_age_comparison: ['age', 'CHECK_INCONCLUSIVE'],
-};
-
-/** Failed checks that are a vendor setting's verdict, never a finding of their own: `consider`, not `fail`. */
-const REVIEW_ONLY = new Set(['id_age_comparison']);
+  // compares against the birth date itself. A human looks.
+  {
+    says: 'id_age_comparison',
+    meaning: 'outside the template’s age range (a vendor setting)',
+    finding: ['age', 'consider', ['CHECK_INCONCLUSIVE']],
+    source: ID_CHECKS_PAGE,
+  },
+];
 
 /** Failed selfie checks: the comparison with the ID is the face match, the rest speak about liveness. */
-const SELFIE_CHECKS: Readonly<Record<string, readonly [CheckKind, ReasonCode]>> = {
-  selfie_id_comparison: ['face_match', 'FACE_MISMATCH'],
-  selfie_repeat_detection: ['face_match', 'DUPLICATE_IDENTITY'],
-  selfie_liveness_detection: ['liveness', 'LIVENESS_FAILED'],
-  selfie_suspicious_entity_detection: ['liveness', 'LIVENESS_FAILED'],
-  selfie_pose_detection: ['liveness', 'LIVENESS_FAILED'],
-  selfie_multiple_faces_detection: ['liveness', 'LIVENESS_FAILED'],
-};
+export const PERSONA_SELFIE_CHECK_ROWS: readonly MappingRow[] = [
+  {
+    says: 'selfie_id_comparison',
+    meaning: 'the selfie does not match the ID',
+    finding: ['face_match', 'fail', ['FACE_MISMATCH']],
+    source: SELFIE_CHECKS_PAGE,
+  },
+  {
+    says: 'selfie_repeat_detection',
+    meaning: 'the face was seen in another inquiry',
+    finding: ['face_match', 'consider', ['DUPLICATE_IDENTITY']],
+    source: SELFIE_CHECKS_PAGE,
+  },
+  {
+    says: 'selfie_liveness_detection',
+    meaning: 'no live person',
+    finding: ['liveness', 'fail', ['LIVENESS_FAILED']],
+    source: SELFIE_CHECKS_PAGE,
+  },
+  {
+    says: 'selfie_suspicious_entity_detection',
+    meaning: 'a suspicious entity (mask, screen)',
+    finding: ['liveness', 'consider', ['FRAUD_SUSPECTED']],
+    source: SELFIE_CHECKS_PAGE,
+  },
+  {
+    says: 'selfie_pose_detection',
+    meaning: 'the requested poses were not shown',
+    finding: ['liveness', 'fail', ['LIVENESS_FAILED']],
+    source: SELFIE_CHECKS_PAGE,
+  },
+  {
+    says: 'selfie_multiple_faces_detection',
+    meaning: 'several faces',
+    finding: ['liveness', 'fail', ['LIVENESS_FAILED']],
+    source: SELFIE_CHECKS_PAGE,
+  },
+];
+
+/** Inquiry events: the inquiry's decision (its verifications refine it, see `personaDecisionChecks`). */
+export const PERSONA_EVENT_ROWS: readonly MappingRow[] = [
+  {
+    says: 'inquiry.approved',
+    meaning: 'approved: the checks of its verifications (clear without them)',
+    finding: ['document', 'clear', []],
+    source: WEBHOOK_EVENTS_PAGE,
+  },
+  {
+    says: 'inquiry.declined',
+    meaning: 'declined: what its verifications name; without them no stated cause (review)',
+    finding: ['document', 'consider', ['CHECK_INCONCLUSIVE']],
+    source: WEBHOOK_EVENTS_PAGE,
+  },
+  {
+    says: 'inquiry.failed',
+    meaning: 'failed: what its verifications name; without them no stated cause (review)',
+    finding: ['document', 'consider', ['CHECK_INCONCLUSIVE']],
+    source: WEBHOOK_EVENTS_PAGE,
+  },
+  {
+    says: 'inquiry.marked-for-review',
+    meaning: 'Persona asks for a review',
+    finding: ['document', 'consider', []],
+    source: WEBHOOK_EVENTS_PAGE,
+  },
+  {
+    says: 'inquiry.completed',
+    meaning: 'the person finished: what its verifications say (no verifications: parked until fetched)',
+    source: WEBHOOK_EVENTS_PAGE,
+  },
+  {
+    says: 'inquiry.expired',
+    meaning: 'no decision: our session’s time to live governs',
+    source: WEBHOOK_EVENTS_PAGE,
+  },
+];
+
+export const PERSONA_TABLES: readonly MappingTable[] = [
+  { vendor: 'persona', name: 'events', heading: 'event', rows: PERSONA_EVENT_ROWS },
+  {
+    vendor: 'persona',
+    name: 'id-checks',
+    heading: 'government-id / driver-license check',
+    rows: PERSONA_ID_CHECK_ROWS,
+  },
+  { vendor: 'persona', name: 'selfie-checks', heading: 'selfie check', rows: PERSONA_SELFIE_CHECK_ROWS },
+];
+
+const GOVERNMENT_ID_CHECKS = findingsOf(PERSONA_ID_CHECK_ROWS);
+const SELFIE_CHECKS = findingsOf(PERSONA_SELFIE_CHECK_ROWS);
 
 const VERIFICATION_KINDS: Readonly<Record<string, readonly CheckKind[]>> = {
   'verification/government-id': ['document'],
+  // A driver licence verified on its own (as in Persona's own webhook example): a document verification.
+  'verification/driver-license': ['document'],
   'verification/selfie': ['face_match', 'liveness'],
 };
 
-type Decision = 'approved' | 'declined' | 'review' | 'failed';
+type Decision = 'approved' | 'declined' | 'review' | 'failed' | 'completed';
 
 const DECISIONS: Readonly<Record<string, Decision>> = {
   'inquiry.approved': 'approved',
   'inquiry.declined': 'declined',
   'inquiry.marked-for-review': 'review',
   'inquiry.failed': 'failed',
+  // The person finished; Persona has not decided. Its verifications are the vendor's findings.
+  'inquiry.completed': 'completed',
 };
 
 /** What one included verification says, check kind by check kind; undefined while it has no outcome. */
-function verificationFindings(verification: unknown): Finding[] | undefined {
+function verificationFindings(verification: unknown): LabelledFinding[] | undefined {
   const type = text(verification, 'type');
   const kinds = type === undefined ? undefined : VERIFICATION_KINDS[type];
   const status = text(verification, 'attributes', 'status');
@@ -115,17 +270,17 @@ function verificationFindings(verification: unknown): Finding[] | undefined {
   const failedNames = list(verification, 'attributes', 'checks')
     .filter((c) => text(c, 'status') === 'failed')
     .flatMap((c) => text(c, 'name') ?? []);
-  const failed = failedNames.flatMap((name): Finding[] => {
-    const entry = table[name];
+  const failed = failedNames.flatMap((name): LabelledFinding[] => {
+    const entry = table.get(name);
     if (entry === undefined) return [];
-    const [kind, code] = entry;
-    return [[kind, REVIEW_ONLY.has(name) ? 'consider' : 'fail', [code], [name]]];
+    const [kind, result, codes] = entry;
+    return [[kind, result, codes, [name]]];
   });
   // A failed check this mapping does not know still says what Persona saw: kept as a label on the verification.
-  const unknown = failedNames.filter((name) => table[name] === undefined);
+  const unknown = failedNames.filter((name) => !table.has(name));
   if (failed.length === 0) return kinds.map((kind) => [kind, 'fail', [], unknown]);
   return kinds
-    .map((kind): Finding => {
+    .map((kind): LabelledFinding => {
       const own = failed.filter(([k]) => k === kind);
       const result = own.some(([, r]) => r === 'fail') ? 'fail' : own.length > 0 ? 'consider' : 'clear';
       return [
@@ -152,6 +307,8 @@ export function personaDecisionChecks(
 ): CheckResultData[] {
   const findings = included.flatMap((item) => verificationFindings(item) ?? []);
   if (findings.length === 0) {
+    // A completed inquiry without its verifications says nothing yet: the result must be fetched.
+    if (decision === 'completed') return [];
     // Without included verifications a decline or failure states no cause: review, never an invented one.
     if (decision === 'approved')
       return IDV_COVERAGE.map((kind) => check(kind, 'clear', [], undefined, [event]));
@@ -233,6 +390,7 @@ export class PersonaAdapter implements VendorAdapter {
       throw new UnrecognisedPayload('persona: an inquiry decision needs the inquiry and created-at');
     }
     const checks = personaDecisionChecks(decision, list(event, 'attributes', 'payload', 'included'), name);
+    if (checks.length === 0) return { ...base, outcome: { kind: 'none', reason: 'result_not_in_payload' } };
     return { ...base, outcome: { kind: 'checks', checks } };
   }
 }

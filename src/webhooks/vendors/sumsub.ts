@@ -1,10 +1,10 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { CheckKind, CheckResultValue } from '../../domain/policy/policy.types';
-import { REASON_CODES, type ReasonCode } from '../../domain/reason-codes';
+import { REASON_CODES } from '../../domain/reason-codes';
 import type { CheckResultData } from '../../domain/verification';
 import { check, mergeChecks, type NormalisedDelivery } from '../delivery';
-import { instant, text, textList, vendorId } from '../json-reader';
+import { at, instant, text, textList, vendorId } from '../json-reader';
 import { hexMatches, hmac, type HmacAlgorithm, requireHeader, SignatureCheckFailed } from '../signature';
+import { type Finding, findingsOf, type MappingRow, type MappingTable } from './mapping-table';
 import {
   eventId,
   IDV_COVERAGE,
@@ -32,49 +32,155 @@ const ALGORITHMS: Readonly<Record<string, HmacAlgorithm>> = {
   HMAC_SHA512_HEX: 'sha512',
 };
 
-type Finding = readonly [CheckKind, CheckResultValue, readonly ReasonCode[]];
+const LABELS_PAGE = 'https://docs.sumsub.com/docs/rejection-labels';
+const FINAL_PAGE = 'https://docs.sumsub.com/reference/final-rejection';
+const TEMPORARY_PAGE = 'https://docs.sumsub.com/reference/temporary-rejection';
+const WEBHOOKS_PAGE = 'https://docs.sumsub.com/docs/user-verification-webhooks';
 
 const TAMPERING: Finding = ['document', 'fail', ['DOC_SUSPECTED_TAMPERING']];
 const IMAGE_QUALITY: Finding = ['document', 'fail', ['DOC_IMAGE_QUALITY']];
 const NOT_ALLOWED: Finding = ['document', 'fail', ['DOC_TYPE_NOT_ALLOWED']];
 const FOR_REVIEW: Finding = ['document', 'consider', []];
+const VENDOR_SETTING: Finding = ['document', 'consider', ['CHECK_INCONCLUSIVE']];
+const WATCHLIST: Finding = ['watchlist', 'consider', ['WATCHLIST_HIT']];
+
+const row = (says: string, meaning: string, finding: Finding, source = LABELS_PAGE): MappingRow => ({
+  says,
+  meaning,
+  finding,
+  source,
+});
 
 /** Rejection label → the check it implicates (Sumsub "Rejection labels"). Unlisted labels go to review. */
-const LABELS: Readonly<Record<string, Finding>> = {
-  FORGERY: TAMPERING,
-  DOCUMENT_TEMPLATE: TAMPERING,
-  GRAPHIC_EDITOR: TAMPERING,
-  SCREENSHOTS: TAMPERING,
-  FRAUDULENT_PATTERNS: TAMPERING,
-  LOW_QUALITY: IMAGE_QUALITY,
-  UNSATISFACTORY_PHOTOS: IMAGE_QUALITY,
-  BLACK_AND_WHITE: IMAGE_QUALITY,
-  INCOMPLETE_DOCUMENT: IMAGE_QUALITY,
-  DOCUMENT_PAGE_MISSING: IMAGE_QUALITY,
-  FRONT_SIDE_MISSING: IMAGE_QUALITY,
-  BACK_SIDE_MISSING: IMAGE_QUALITY,
-  DOCUMENT_DAMAGED: IMAGE_QUALITY,
-  UNFILLED_ID: IMAGE_QUALITY,
-  ID_INVALID: NOT_ALLOWED,
-  NOT_DOCUMENT: NOT_ALLOWED,
-  INCOMPATIBLE_LANGUAGE: NOT_ALLOWED,
-  ADDITIONAL_DOCUMENT_REQUIRED: NOT_ALLOWED,
-  EXPIRATION_DATE: ['document', 'fail', ['DOC_EXPIRED']],
-  DUPLICATE: ['document', 'consider', ['DUPLICATE_IDENTITY']],
-  SELFIE_MISMATCH: ['face_match', 'fail', ['FACE_MISMATCH']],
-  BAD_FACE_MATCHING: ['face_match', 'fail', ['FACE_MISMATCH']],
-  BAD_SELFIE: ['liveness', 'fail', ['LIVENESS_FAILED']],
-  BAD_VIDEO_SELFIE: ['liveness', 'fail', ['LIVENESS_FAILED']],
-  FRAUDULENT_LIVENESS: ['liveness', 'fail', ['LIVENESS_FAILED']],
-  SELFIE_WITH_PAPER: ['liveness', 'fail', ['LIVENESS_FAILED']],
-  SANCTIONS: ['sanctions', 'consider', ['SANCTIONS_HIT']],
-  PEP: ['pep', 'consider', ['PEP_MATCH']],
-  // The client's own age rule configured at Sumsub (e.g. 25 to rent a car), not the policy's minimum age: the
-  // policy compares the birth date against its `minimumAge` itself; the vendor's verdict is for a human.
-  AGE_REQUIREMENT_MISMATCH: ['age', 'consider', ['CHECK_INCONCLUSIVE']],
-  BAD_PROOF_OF_ADDRESS: ['address', 'fail', ['ADDRESS_MISMATCH']],
-  WRONG_ADDRESS: ['address', 'fail', ['ADDRESS_MISMATCH']],
-};
+export const SUMSUB_LABEL_ROWS: readonly MappingRow[] = [
+  row('FORGERY', 'forgery attempt', TAMPERING),
+  row('DOCUMENT_TEMPLATE', 'a template downloaded from the internet', TAMPERING),
+  row('GRAPHIC_EDITOR', 'edited in a graphic editor', TAMPERING),
+  row('FRAUDULENT_PATTERNS', 'fraudulent behaviour patterns', ['document', 'consider', ['FRAUD_SUSPECTED']]),
+  // "Upload an original photo": a screenshot is a capture to redo, not a forgery.
+  row('SCREENSHOTS', 'screenshots instead of original photos', IMAGE_QUALITY, TEMPORARY_PAGE),
+  row('THIRD_PARTY_INVOLVED', 'verification done by a third party for a fee', [
+    'document',
+    'consider',
+    ['FRAUD_SUSPECTED'],
+  ]),
+  row('SUSPICIOUS_PATTERNS', 'suspicious patterns (obsolete label)', [
+    'document',
+    'consider',
+    ['FRAUD_SUSPECTED'],
+  ]),
+  row('DIGITAL_DOCUMENT', 'a digital version instead of the document', NOT_ALLOWED),
+  row('BAD_PROOF_OF_IDENTITY', 'the identity document is unusable', NOT_ALLOWED),
+  row('LOW_QUALITY', 'the document could not be read', IMAGE_QUALITY),
+  row('UNSATISFACTORY_PHOTOS', 'photos of the document unusable', IMAGE_QUALITY, TEMPORARY_PAGE),
+  row('BLACK_AND_WHITE', 'black-and-white images', IMAGE_QUALITY),
+  row('INCOMPLETE_DOCUMENT', 'pages or parts of the document missing', IMAGE_QUALITY),
+  row('DOCUMENT_PAGE_MISSING', 'a page of the document missing', IMAGE_QUALITY),
+  row('FRONT_SIDE_MISSING', 'front side missing', IMAGE_QUALITY),
+  row('BACK_SIDE_MISSING', 'back side missing', IMAGE_QUALITY),
+  row('DOCUMENT_DAMAGED', 'the document is damaged', IMAGE_QUALITY),
+  row('UNFILLED_ID', 'the document has unfilled fields', IMAGE_QUALITY),
+  row('DOCUMENT_MISSING', 'a required document was not uploaded', IMAGE_QUALITY),
+  row('ID_INVALID', 'the document is not valid for identification', NOT_ALLOWED),
+  row('NOT_DOCUMENT', 'the upload is not a document', NOT_ALLOWED),
+  row('SPAM', 'irrelevant files uploaded', NOT_ALLOWED),
+  row('INCOMPATIBLE_LANGUAGE', 'a translation is needed', NOT_ALLOWED),
+  row('ADDITIONAL_DOCUMENT_REQUIRED', 'another document is needed', NOT_ALLOWED),
+  row('EXPIRATION_DATE', 'the document has expired', ['document', 'fail', ['DOC_EXPIRED']]),
+  row('DUPLICATE', 'the applicant already exists', ['document', 'consider', ['DUPLICATE_IDENTITY']]),
+  row('SELFIE_MISMATCH', 'the selfie does not match the document', ['face_match', 'fail', ['FACE_MISMATCH']]),
+  row('BAD_FACE_MATCHING', 'the face could not be matched', ['face_match', 'fail', ['FACE_MISMATCH']]),
+  row('BAD_SELFIE', 'the selfie is unusable', ['liveness', 'fail', ['LIVENESS_FAILED']]),
+  row('BAD_VIDEO_SELFIE', 'the video selfie is unusable', ['liveness', 'fail', ['LIVENESS_FAILED']]),
+  row('SELFIE_WITH_PAPER', 'a selfie with a handwritten note was required', [
+    'liveness',
+    'fail',
+    ['LIVENESS_FAILED'],
+  ]),
+  row('FRAUDULENT_LIVENESS', 'a liveness spoofing attempt', ['liveness', 'consider', ['FRAUD_SUSPECTED']]),
+  row('SANCTIONS', 'a sanctions list match', ['sanctions', 'consider', ['SANCTIONS_HIT']], FINAL_PAGE),
+  row('PEP', 'a politically exposed person', ['pep', 'consider', ['PEP_MATCH']], FINAL_PAGE),
+  row(
+    'ADVERSE_MEDIA',
+    'mentioned in adverse media',
+    ['watchlist', 'consider', ['ADVERSE_MEDIA_HIT']],
+    FINAL_PAGE,
+  ),
+  row('CRIMINAL', 'a convicted criminal', WATCHLIST, FINAL_PAGE),
+  row('COMPROMISED_PERSONS', 'on fitness and probity, most-wanted or warning lists', WATCHLIST, FINAL_PAGE),
+  row('BLOCKLIST', 'on the client’s blocklist', WATCHLIST),
+  row('BLACKLIST', 'on the client’s blocklist (earlier name)', WATCHLIST),
+  // The client's own rules configured at Sumsub (an age of 25 to rent a car, a region, experience): inputs for
+  // a human, never the policy's verdict. The policy compares the birth date against its `minimumAge` itself.
+  row('AGE_REQUIREMENT_MISMATCH', 'the client’s age rule at Sumsub', [
+    'age',
+    'consider',
+    ['CHECK_INCONCLUSIVE'],
+  ]),
+  row('WRONG_USER_REGION', 'a region the client does not serve', VENDOR_SETTING),
+  row('FOREIGNER', 'foreigners are not accepted by the client', VENDOR_SETTING),
+  row('EXPERIENCE_REQUIREMENT_MISMATCH', 'the client’s experience rule', VENDOR_SETTING),
+  row('REGULATIONS_VIOLATIONS', 'the client’s regulations', VENDOR_SETTING),
+  row('INCONSISTENT_PROFILE', 'data or documents of different persons', FOR_REVIEW),
+  row('PROBLEMATIC_APPLICANT_DATA', 'the applicant data does not match', FOR_REVIEW),
+  row('REQUESTED_DATA_MISMATCH', 'the data does not match what was requested', FOR_REVIEW),
+  row('NOT_ALL_CHECKS_COMPLETED', 'not every check was completed', FOR_REVIEW),
+  row('DB_DATA_MISMATCH', 'the data disagrees with a database', FOR_REVIEW),
+  row('DB_DATA_NOT_FOUND', 'the data was not found in a database', FOR_REVIEW),
+  // Sumsub's database check could not run: the vendor could not answer, never the person's failure.
+  row('CHECK_UNAVAILABLE', 'a database check was unavailable', ['document', 'error', []]),
+  row('APPLICANT_INTERRUPTED_INTERVIEW', 'the video interview was interrupted', [
+    'liveness',
+    'fail',
+    ['LIVENESS_FAILED'],
+  ]),
+  row('CONNECTION_INTERRUPTED', 'the video connection was interrupted', [
+    'liveness',
+    'fail',
+    ['LIVENESS_FAILED'],
+  ]),
+  row('UNSUITABLE_ENV', 'the video environment was unsuitable', ['liveness', 'fail', ['LIVENESS_FAILED']]),
+  row('BAD_PROOF_OF_ADDRESS', 'the proof of address is unusable', ['address', 'fail', ['ADDRESS_MISMATCH']]),
+  row('WRONG_ADDRESS', 'the address does not match', ['address', 'fail', ['ADDRESS_MISMATCH']]),
+];
+
+/** The review answers, as `reviewResult.reviewAnswer` / `reviewRejectType` carry them. */
+export const SUMSUB_ANSWER_ROWS: readonly MappingRow[] = [
+  {
+    says: 'GREEN',
+    meaning: 'approved: document, face match and liveness clear',
+    finding: ['document', 'clear', []],
+    source: WEBHOOKS_PAGE,
+  },
+  {
+    says: 'RED / RETRY',
+    meaning: 'rejected, a new upload may fix it: the checks its labels name',
+    source: WEBHOOKS_PAGE,
+  },
+  {
+    says: 'RED / FINAL',
+    meaning: 'rejected for good: capture-only labels add CHECK_INCONCLUSIVE (review)',
+    source: WEBHOOKS_PAGE,
+  },
+  {
+    says: 'RED (no labels)',
+    meaning: 'rejected without a stated cause',
+    finding: FOR_REVIEW,
+    source: WEBHOOKS_PAGE,
+  },
+  {
+    says: 'sandboxMode: true',
+    meaning: 'a sandbox applicant: parked, never counted in production',
+    source: WEBHOOKS_PAGE,
+  },
+];
+
+export const SUMSUB_TABLES: readonly MappingTable[] = [
+  { vendor: 'sumsub', name: 'answers', heading: 'review answer', rows: SUMSUB_ANSWER_ROWS },
+  { vendor: 'sumsub', name: 'labels', heading: 'rejection label', rows: SUMSUB_LABEL_ROWS },
+];
+
+const LABELS = findingsOf(SUMSUB_LABEL_ROWS);
 
 export function sumsubReviewChecks(
   answer: string,
@@ -87,7 +193,9 @@ export function sumsubReviewChecks(
   if (answer === 'GREEN') return IDV_COVERAGE.map((kind) => check(kind, 'clear', [], undefined, said));
   if (answer !== 'RED') return undefined;
   const findings: (readonly [Finding, readonly string[]])[] =
-    labels.length > 0 ? labels.map((label) => [LABELS[label] ?? FOR_REVIEW, [label]]) : [[FOR_REVIEW, []]];
+    labels.length > 0
+      ? labels.map((label) => [LABELS.get(label) ?? FOR_REVIEW, [label]])
+      : [[FOR_REVIEW, []]];
   const final = rejectType === 'FINAL';
   const onlyRetryable = findings.every(([[, , codes]]) =>
     codes.every((code) => REASON_CODES[code].remediation === 'resubmit'),
@@ -151,6 +259,8 @@ export class SumsubAdapter implements VendorAdapter {
       ...(occurredAt === undefined ? {} : { occurredAt }),
       vendorReference: applicantId,
       ...(hint === undefined ? {} : { sessionHint: hint }),
+      // Sumsub marks applicants of its sandbox (`sandboxMode`, user-verification webhooks).
+      ...(at(payload, 'sandboxMode') === true ? { sandbox: true as const } : {}),
     };
     if (type !== 'applicantReviewed') return { ...base, outcome: { kind: 'none', reason: 'not_a_result' } };
     const answer = text(payload, 'reviewResult', 'reviewAnswer');

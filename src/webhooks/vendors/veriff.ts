@@ -1,10 +1,10 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { CheckKind, CheckResultValue } from '../../domain/policy/policy.types';
-import type { ReasonCode } from '../../domain/reason-codes';
 import type { CheckResultData } from '../../domain/verification';
 import { check, mergeChecks, type NormalisedDelivery } from '../delivery';
-import { at, instant, integer, record, text, vendorId } from '../json-reader';
+import { at, instant, integer, list, record, text, vendorId } from '../json-reader';
 import { hexMatches, hmac, requireHeader, SignatureCheckFailed } from '../signature';
+import type { ReasonCode } from '../../domain/reason-codes';
+import { type Finding, findingsOf, type MappingRow, type MappingTable } from './mapping-table';
 import {
   eventId,
   IDV_COVERAGE,
@@ -27,43 +27,145 @@ import {
  * names the check that failed; the other checks of the identity verification are recorded as clear.
  */
 
-type Finding = readonly [CheckKind, CheckResultValue, readonly ReasonCode[]];
+const CODES_PAGE = 'https://devdocs.veriff.com/docs/verification-session-decision-codes-table';
+const GRANULAR_PAGE = 'https://devdocs.veriff.com/docs/granular-reason-codes';
+const DECISION_PAGE = 'https://devdocs.veriff.com/docs/decision-webhook';
 
-/** Decline reasons (1xx, 5xx). */
-const DECLINED: Readonly<Record<number, Finding>> = {
-  101: ['document', 'fail', ['DOC_SUSPECTED_TAMPERING']], // physical document not used
-  102: ['document', 'fail', ['DOC_SUSPECTED_TAMPERING']], // suspected document tampering
-  // A final decline for impersonation (the person is not the one on the document): a human looks, never an
-  // automatic new capture.
-  103: ['face_match', 'consider', ['FACE_MISMATCH', 'CHECK_INCONCLUSIVE']], // person does not match document photo
-  104: ['document', 'consider', []], // name entered does not match the document
-  105: ['document', 'consider', ['DOC_SUSPECTED_TAMPERING']], // suspicious behaviour
-  106: ['document', 'fail', ['DOC_SUSPECTED_TAMPERING']], // known fraud
-  107: ['document', 'consider', ['DUPLICATE_IDENTITY']], // velocity/abuse
-  108: ['document', 'consider', ['DUPLICATE_IDENTITY']], // duplicated end-user
-  109: ['document', 'consider', ['DUPLICATE_IDENTITY']], // duplicated device
-  110: ['document', 'consider', ['DUPLICATE_IDENTITY']], // duplicated ID
-  111: ['document', 'consider', ['DOC_SUSPECTED_TAMPERING']], // session fraudulently accessed
-  112: ['document', 'consider', []], // restricted IP location
-  113: ['document', 'consider', ['DUPLICATE_IDENTITY']], // identity farming
-  120: ['face_match', 'consider', ['FACE_MISMATCH', 'CHECK_INCONCLUSIVE']], // portrait does not match reference
-  124: ['face_match', 'consider', ['DUPLICATE_IDENTITY']], // face already in the face collection
-  126: ['pep', 'consider', ['PEP_MATCH']], // potential PEP match
-  127: ['face_match', 'consider', ['DUPLICATE_IDENTITY']], // face match with blocklist
-};
+const decline = (code: number, meaning: string, finding: Finding, source = CODES_PAGE): MappingRow => ({
+  says: String(code),
+  meaning,
+  finding,
+  source,
+});
 
-/** Resubmission reasons (2xx): captures the person can redo. */
-const RESUBMISSION: Readonly<Record<number, Finding>> = {
-  201: ['document', 'fail', ['DOC_IMAGE_QUALITY']], // video and/or photos missing
-  202: ['liveness', 'fail', ['LIVENESS_FAILED']], // face not clearly visible
-  203: ['document', 'fail', ['DOC_IMAGE_QUALITY']], // full document not visible
-  204: ['document', 'fail', ['DOC_IMAGE_QUALITY']], // poor image quality
-  205: ['document', 'fail', ['DOC_IMAGE_QUALITY']], // document damaged
-  206: ['document', 'fail', ['DOC_TYPE_NOT_ALLOWED']], // document type not supported
-  207: ['document', 'fail', ['DOC_EXPIRED']], // document expired
-  208: ['liveness', 'fail', ['LIVENESS_FAILED']], // selfie missing
-  209: ['document', 'fail', ['DOC_IMAGE_QUALITY']], // document photo missing
-};
+const TAMPERED: Finding = ['document', 'consider', ['DOC_SUSPECTED_TAMPERING']];
+const DUPLICATE: Finding = ['document', 'consider', ['DUPLICATE_IDENTITY']];
+const DECEIT: Finding = ['document', 'consider', ['FRAUD_SUSPECTED']];
+const DECEIT_FACE: Finding = ['liveness', 'consider', ['FRAUD_SUSPECTED']];
+// The person's age against the age configured at Veriff: the policy compares the birth date with its own
+// `minimumAge`; the vendor's verdict is for a human.
+const AGE_SETTING: Finding = ['age', 'consider', ['CHECK_INCONCLUSIVE']];
+/** A final decline for what a capture could otherwise fix: Veriff takes no new capture, so a human looks. */
+const FINAL_CAPTURE = (kind: 'document' | 'address', code: ReasonCode): Finding => [
+  kind,
+  'consider',
+  [code, 'CHECK_INCONCLUSIVE'],
+];
+const IMPERSONATION: Finding = ['face_match', 'consider', ['FACE_MISMATCH', 'CHECK_INCONCLUSIVE']];
+
+/**
+ * Decline reasons: the session decision codes (1xx) and the granular reason codes (5xx). A decline is final at
+ * Veriff: what it names goes to a human (tampering, fraud, impersonation, duplicates), never back to the person
+ * as a new capture. An unlisted decline (e.g. 539, resubmission limit exceeded) is for a human too.
+ */
+export const VERIFF_DECLINE_ROWS: readonly MappingRow[] = [
+  decline(101, 'physical document not used', TAMPERED),
+  decline(102, 'suspected document tampering', TAMPERED),
+  decline(103, 'person does not match the document photo (impersonation)', IMPERSONATION),
+  decline(104, 'name entered does not match the document', ['document', 'consider', []]),
+  decline(105, 'suspicious behaviour', ['document', 'consider', ['FRAUD_SUSPECTED']]),
+  decline(106, 'known fraud', ['document', 'consider', ['FRAUD_SUSPECTED']]),
+  decline(107, 'velocity/abuse', DUPLICATE),
+  decline(108, 'velocity/abuse: duplicated end-user', DUPLICATE),
+  decline(109, 'velocity/abuse: duplicated device', DUPLICATE),
+  decline(110, 'velocity/abuse: duplicated ID', DUPLICATE),
+  decline(111, 'session fraudulently accessed', ['document', 'consider', ['FRAUD_SUSPECTED']]),
+  decline(112, 'restricted IP location', ['document', 'consider', []]),
+  decline(113, 'suspicious behaviour: identity farming', ['document', 'consider', ['FRAUD_SUSPECTED']]),
+  decline(120, 'portrait does not match the reference', IMPERSONATION),
+  decline(124, 'face already in the face collection', ['face_match', 'consider', ['DUPLICATE_IDENTITY']]),
+  decline(126, 'potential PEP match', ['pep', 'consider', ['PEP_MATCH']]),
+  decline(127, 'face matches the blocklist', ['watchlist', 'consider', ['WATCHLIST_HIT']]),
+  decline(501, 'high probability of a fraudulent attempt', DECEIT, GRANULAR_PAGE),
+  decline(502, 'multiple parties present in the session', DECEIT, GRANULAR_PAGE),
+  decline(503, 'attempted deceit', DECEIT, GRANULAR_PAGE),
+  decline(504, 'attempted deceit: device screen used', DECEIT, GRANULAR_PAGE),
+  decline(505, 'attempted deceit: printout used', DECEIT, GRANULAR_PAGE),
+  decline(506, 'presented document tampered', TAMPERED, GRANULAR_PAGE),
+  decline(507, 'presented document tampered: data cross reference', TAMPERED, GRANULAR_PAGE),
+  decline(508, 'presented document tampered: similarity to specimen', TAMPERED, GRANULAR_PAGE),
+  decline(509, 'person does not match the document photo', IMPERSONATION, GRANULAR_PAGE),
+  decline(
+    510,
+    'presented document type not supported',
+    FINAL_CAPTURE('document', 'DOC_TYPE_NOT_ALLOWED'),
+    GRANULAR_PAGE,
+  ),
+  decline(511, 'presented document expired', FINAL_CAPTURE('document', 'DOC_EXPIRED'), GRANULAR_PAGE),
+  decline(515, 'attempted deceit: device screen used for the face image', DECEIT_FACE, GRANULAR_PAGE),
+  decline(526, 'attempted deceit: photos streamed', DECEIT_FACE, GRANULAR_PAGE),
+  decline(
+    527,
+    'unable to collect proof of address data',
+    FINAL_CAPTURE('address', 'ADDRESS_MISMATCH'),
+    GRANULAR_PAGE,
+  ),
+  decline(
+    528,
+    'proof of address issue date too old',
+    FINAL_CAPTURE('address', 'ADDRESS_MISMATCH'),
+    GRANULAR_PAGE,
+  ),
+  ...[530, 531, 532, 533, 534, 535, 536].map((code) =>
+    decline(code, 'under the age set for the integration (a vendor setting)', AGE_SETTING, GRANULAR_PAGE),
+  ),
+  decline(
+    537,
+    'the document portrait could not be cropped',
+    ['document', 'consider', ['CHECK_INCONCLUSIVE']],
+    GRANULAR_PAGE,
+  ),
+];
+
+const resubmit = (code: number, meaning: string, finding: Finding): MappingRow => ({
+  says: String(code),
+  meaning,
+  finding,
+  source: CODES_PAGE,
+});
+
+/** Resubmission reasons (2xx): captures the person can redo. Unlisted 2xx codes ask for a new document capture. */
+export const VERIFF_RESUBMISSION_ROWS: readonly MappingRow[] = [
+  resubmit(201, 'video and/or photos missing', ['document', 'fail', ['DOC_IMAGE_QUALITY']]),
+  resubmit(202, 'face not clearly visible', ['liveness', 'fail', ['LIVENESS_FAILED']]),
+  resubmit(203, 'full document not visible', ['document', 'fail', ['DOC_IMAGE_QUALITY']]),
+  resubmit(204, 'poor image quality', ['document', 'fail', ['DOC_IMAGE_QUALITY']]),
+  resubmit(205, 'document damaged', ['document', 'fail', ['DOC_IMAGE_QUALITY']]),
+  resubmit(206, 'document type not supported', ['document', 'fail', ['DOC_TYPE_NOT_ALLOWED']]),
+  resubmit(207, 'document expired', ['document', 'fail', ['DOC_EXPIRED']]),
+  resubmit(208, 'selfie missing', ['liveness', 'fail', ['LIVENESS_FAILED']]),
+  resubmit(209, 'document photo missing', ['document', 'fail', ['DOC_IMAGE_QUALITY']]),
+];
+
+/** `verification.riskLabels[].label` (decision webhook): a label that names fraud is a fraud concern. */
+export const VERIFF_RISK_LABEL_ROWS: readonly MappingRow[] = [
+  {
+    says: '…fraud… (e.g. document_integration_level_crosslinked_with_fraud)',
+    meaning: 'linked to a session or document known for fraud',
+    finding: ['document', 'consider', ['FRAUD_SUSPECTED']],
+    source: DECISION_PAGE,
+  },
+  {
+    says: 'any other risk label',
+    meaning:
+      'a device, network or session anomaly: kept, and raises `vendorRiskLabel` where the policy declares it',
+    source: DECISION_PAGE,
+  },
+];
+
+export const VERIFF_TABLES: readonly MappingTable[] = [
+  { vendor: 'veriff', name: 'declines', heading: 'decline reasonCode', rows: VERIFF_DECLINE_ROWS },
+  {
+    vendor: 'veriff',
+    name: 'resubmissions',
+    heading: 'resubmission reasonCode',
+    rows: VERIFF_RESUBMISSION_ROWS,
+  },
+  { vendor: 'veriff', name: 'risk-labels', heading: 'risk label', rows: VERIFF_RISK_LABEL_ROWS },
+];
+
+const DECLINED = findingsOf(VERIFF_DECLINE_ROWS);
+const RESUBMISSION = findingsOf(VERIFF_RESUBMISSION_ROWS);
 
 /** Status code → decision, for payloads that carry only the code. */
 const STATUS_BY_CODE: Readonly<Record<number, string>> = {
@@ -108,13 +210,17 @@ export function veriffDecisionChecks(
     case 'declined':
       // An unlisted decline (e.g. 539, resubmission limit exceeded) is for a human to judge.
       return implicate(
-        (reasonCode === undefined ? undefined : DECLINED[reasonCode]) ?? ['document', 'consider', []],
+        (reasonCode === undefined ? undefined : DECLINED.get(String(reasonCode))) ?? [
+          'document',
+          'consider',
+          [],
+        ],
         said,
         reasonCode,
       );
     case 'resubmission_requested':
       return implicate(
-        (reasonCode === undefined ? undefined : RESUBMISSION[reasonCode]) ?? [
+        (reasonCode === undefined ? undefined : RESUBMISSION.get(String(reasonCode))) ?? [
           'document',
           'fail',
           ['DOC_IMAGE_QUALITY'],
@@ -125,6 +231,29 @@ export function veriffDecisionChecks(
     default:
       return undefined;
   }
+}
+
+/**
+ * What the decision's risk labels add (`verification.riskLabels[]`: `{label, category, sessionIds}`). A label
+ * that names fraud is a fraud concern for a human, whatever the decision; any other label is kept on the
+ * document check and raises `vendorRiskLabel`, which the policy acts on where it declares it.
+ */
+export function veriffRiskLabels(verification: unknown): { checks: CheckResultData[]; others: boolean } {
+  const labels = list(verification, 'riskLabels').flatMap((item) => text(item, 'label') ?? []);
+  const fraud = labels.filter((label) => /fraud/i.test(label));
+  const others = labels.filter((label) => !/fraud/i.test(label));
+  const [kind, result, codes] = VERIFF_RISK_LABEL_ROWS[0]?.finding ?? [
+    'document',
+    'consider',
+    ['FRAUD_SUSPECTED'],
+  ];
+  return {
+    checks: [
+      ...(fraud.length > 0 ? [check(kind, result, codes, undefined, fraud)] : []),
+      ...(others.length > 0 ? [check('document', 'clear', [], undefined, others)] : []),
+    ],
+    others: others.length > 0,
+  };
 }
 
 export class VeriffAdapter implements VendorAdapter {
@@ -170,9 +299,15 @@ export class VeriffAdapter implements VendorAdapter {
     if (status === 'expired' || status === 'abandoned') {
       return { ...base, outcome: { kind: 'none', reason: 'no_decision' } };
     }
-    const checks = veriffDecisionChecks(status, integer(verification, 'reasonCode'), code);
-    if (checks === undefined) throw new UnrecognisedPayload('veriff: unknown verification.status');
-    return { ...base, outcome: { kind: 'checks', checks } };
+    const decided = veriffDecisionChecks(status, integer(verification, 'reasonCode'), code);
+    if (decided === undefined) throw new UnrecognisedPayload('veriff: unknown verification.status');
+    const risk = veriffRiskLabels(verification);
+    const checks = mergeChecks([...decided, ...risk.checks]);
+    return {
+      ...base,
+      ...(risk.others ? { riskSignals: ['vendorRiskLabel'] } : {}),
+      outcome: { kind: 'checks', checks },
+    };
   }
 
   /** The optional event webhook (`started`, `submitted`): progress, not a result. */

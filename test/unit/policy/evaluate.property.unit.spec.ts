@@ -10,7 +10,7 @@ import {
   type EvaluationInput,
   type EvidenceInput,
 } from '../../../src/domain/policy/policy.types';
-import { REASON_CODE_LIST, REASON_CODES } from '../../../src/domain/reason-codes';
+import { isScreeningHit, REASON_CODE_LIST, REASON_CODES } from '../../../src/domain/reason-codes';
 import { shippedPolicy } from './policy-fixtures';
 
 const policy = shippedPolicy();
@@ -189,7 +189,7 @@ describe(`${evaluate.name} (properties)`, () => {
         const result = evaluate(policy, input);
         expect(result.outcome).toBe('review');
         if (result.outcome === 'review') {
-          expect(result.reasonCodes.some((c) => c === 'SANCTIONS_HIT' || c === 'PEP_MATCH')).toBe(true);
+          expect(result.reasonCodes.some(isScreeningHit)).toBe(true);
         }
       }),
       { numRuns: 1000 },
@@ -218,7 +218,7 @@ describe(`${evaluate.name} (properties)`, () => {
         if (result.outcome === 'incomplete') return;
         expect(new Set(result.reasonCodes).size).toBe(result.reasonCodes.length);
         const hasFinal = result.reasonCodes.some((c) => REASON_CODES[c].remediation === 'final');
-        const hasHit = result.reasonCodes.some((c) => c === 'SANCTIONS_HIT' || c === 'PEP_MATCH');
+        const hasHit = result.reasonCodes.some(isScreeningHit);
         expect(result.outcome === 'reject').toBe(hasFinal && !hasHit);
         expect(result.ruleTrace.at(-1)?.ruleId).toBe('outcome');
       }),

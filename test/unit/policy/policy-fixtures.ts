@@ -58,6 +58,7 @@ export const ALL_CLEAR: Readonly<Record<CheckKind, CheckResult>> = {
   pep: clear('pep'),
   address: clear('address', 0.95),
   age: clear('age'),
+  watchlist: clear('watchlist'),
 };
 
 /** Every check of `kinds` clear, with `replace` swapped in by kind. */
