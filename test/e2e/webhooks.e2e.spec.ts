@@ -576,4 +576,137 @@ describe(WebhooksController.name, () => {
       expect(health).toMatchObject({ components: { webhooks: { status: 'degraded', critical: false } } });
     });
   });
+  describe('what vendors mean: screening, fraud and sandbox results', () => {
+    /** The session's pending review as the reviewers' queue shows it. */
+    async function queued(sessionId: string) {
+      const page = await eventually(
+        () => api.get('reviewer', '/v1/review-queue?limit=200'),
+        (res) => (res.body.items as { sessionId: string }[]).some((item) => item.sessionId === sessionId),
+      );
+      return (page.body.items as Record<string, unknown>[]).find((item) => item.sessionId === sessionId);
+    }
+
+    const hours = (from: unknown, to: unknown): number =>
+      (Date.parse(String(to)) - Date.parse(String(from))) / 3_600_000;
+
+    it('sends Sumsub ADVERSE_MEDIA to a compliance review on the compliance SLA, the vendor label kept', async () => {
+      const reference = randomUUID().replaceAll('-', '').slice(0, 24);
+      const sessionId = await session('sumsub', reference);
+      const body = fixture('sumsub/applicant-reviewed-red-final-adverse-media.json', {
+        vendorReference: reference,
+        sessionId,
+        createdAtMs: sumsubAt(5),
+      });
+      expect((await send('sumsub', body)).body).toEqual({ status: 'recorded' });
+      expect(await status(sessionId)).toBe('pending_review');
+      const [recorded] = (await results(sessionId)).filter((e) => e.data.vendor === 'sumsub');
+      expect(recorded?.data.checks).toContainEqual({
+        kind: 'watchlist',
+        result: 'consider',
+        reasonCodes: ['ADVERSE_MEDIA_HIT'],
+        vendorLabels: ['RED', 'FINAL', 'ADVERSE_MEDIA'],
+      });
+      const item = await queued(sessionId);
+      // A compliance concern: priority 2 and the policy's complianceSlaHours (4 h for DE retail), not 24 h.
+      expect(item).toMatchObject({ priority: 2, reasons: expect.arrayContaining(['ADVERSE_MEDIA_HIT']) });
+      expect(hours(item?.requestedAt, item?.slaDueAt)).toBe(4);
+      const explanation = await api.get('auditor', `/v1/verifications/${sessionId}/explanation`);
+      expect(JSON.stringify(explanation.body)).toContain('ADVERSE_MEDIA');
+    });
+
+    it('treats an Onfido PEP-only watchlist match as a PEP match, never a sanctions hit', async () => {
+      const reference = `chk_${randomUUID().slice(0, 12)}`;
+      const sessionId = await session('onfido', reference);
+      // A Watchlist Standard report (sanctions, PEPs, monitored lists) whose only match is the PEP breakdown.
+      const report = JSON.parse(
+        fixture('onfido/report-completed-watchlist-peps-only-consider.json', {
+          vendorReference: reference,
+          reportId: `rep_${randomUUID().slice(0, 12)}`,
+          occurredAt: at(6),
+        }).toString('utf8'),
+      ) as { payload: { object: Record<string, unknown> } };
+      report.payload.object.name = 'watchlist_standard';
+      report.payload.object.breakdown = {
+        sanction: { result: 'clear' },
+        politically_exposed_person: { result: 'consider' },
+        legal_and_regulatory_warnings: { result: 'clear' },
+      };
+      const body = Buffer.from(JSON.stringify(report));
+      expect((await send('onfido', body)).body).toEqual({ status: 'recorded' });
+      // The screening alone does not complete the tier: the identity checks come from another vendor.
+      const identity = await api.post('operator', `/v1/verifications/${sessionId}/vendor-results`, {
+        vendor: 'idv',
+        vendorEventId: `idv_${randomUUID()}`,
+        vendorCreatedAt: at(6),
+        checks: ['document', 'face_match', 'liveness'].map((kind) => ({ kind, result: 'clear' })),
+      });
+      expect(identity.status, JSON.stringify(identity.body)).toBe(200);
+      expect(await status(sessionId)).toBe('pending_review');
+      const item = await queued(sessionId);
+      expect(item?.reasons).toContain('PEP_MATCH');
+      expect(item?.reasons).not.toContain('SANCTIONS_HIT');
+      expect(item).toMatchObject({ priority: 2 });
+    });
+
+    it('sends a Veriff approval that carries a fraud risk label to review, with the label kept', async () => {
+      const reference = randomUUID();
+      const sessionId = await session('veriff', reference);
+      const body = fixture('veriff/decision-approved-risk-label-crosslinked-with-fraud.json', {
+        vendorReference: reference,
+        sessionId,
+        occurredAt: at(7),
+      });
+      expect((await send('veriff', body)).body).toEqual({ status: 'recorded' });
+      expect(await status(sessionId)).toBe('pending_review');
+      const [recorded] = (await results(sessionId)).filter((e) => e.data.vendor === 'veriff');
+      expect(recorded?.data.checks).toContainEqual(
+        expect.objectContaining({
+          kind: 'document',
+          result: 'consider',
+          reasonCodes: ['FRAUD_SUSPECTED'],
+          vendorLabels: expect.arrayContaining(['document_integration_level_crosslinked_with_fraud']),
+        }),
+      );
+      expect((await queued(sessionId))?.reasons).toContain('FRAUD_SUSPECTED');
+    });
+
+    it('takes a Sumsub RETRY for screenshots as a capture to redo, not as tampering', async () => {
+      const reference = randomUUID().replaceAll('-', '').slice(0, 24);
+      const sessionId = await session('sumsub', reference);
+      const body = fixture('sumsub/applicant-reviewed-red-retry-screenshots.json', {
+        vendorReference: reference,
+        sessionId,
+        createdAtMs: sumsubAt(8),
+      });
+      expect((await send('sumsub', body)).body).toEqual({ status: 'recorded' });
+      expect(await status(sessionId)).toBe('needs_resubmission');
+      const stored = JSON.stringify(await results(sessionId));
+      expect(stored).toContain('DOC_IMAGE_QUALITY');
+      expect(stored).not.toContain('DOC_SUSPECTED_TAMPERING');
+    });
+
+    it('parks a Sumsub sandbox result: a production session never counts it', async () => {
+      const reference = randomUUID().replaceAll('-', '').slice(0, 24);
+      const sessionId = await session('sumsub', reference);
+      const before = await status(sessionId);
+      const head = await store.headPosition();
+      const body = fixture('sumsub/applicant-reviewed-green-sandbox.json', {
+        vendorReference: reference,
+        sessionId,
+        createdAtMs: sumsubAt(9),
+      });
+      const res = await send('sumsub', body);
+      expect(res.status).toBe(202);
+      expect(res.body).toEqual({ status: 'parked' });
+      expect(await store.headPosition()).toBe(head);
+      expect(await status(sessionId)).toBe(before);
+      const [row] = await t.app
+        .get(DataSource)
+        .query<{ reason: string }[]>(
+          'SELECT reason FROM webhook_parked_deliveries WHERE vendor_reference = ?',
+          [reference],
+        );
+      expect(row).toEqual({ reason: 'sandbox_result' });
+    });
+  });
 });
