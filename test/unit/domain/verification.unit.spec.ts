@@ -583,6 +583,25 @@ describe('verification aggregate', () => {
         ]);
     });
 
+    it('counts a vendor-raised signal the policy declares, and leaves out one it does not (never refused)', () => {
+      // A vendor's risk label raises its signal through the webhook mapping: the policy decides what it does.
+      given(HISTORY.submitted)
+        .when(vendorResult('evt_9', ALL_CLEAR, { vendorSignals: ['ipCountryMismatch'] }))
+        .thenMatches([
+          received('evt_9', ALL_CLEAR, { riskSignals: { ipCountryMismatch: true } }),
+          decision('step_up', [], { stepUp: { tier: 'enhanced' } }),
+        ]);
+      const spec = given(HISTORY.submitted).when(
+        vendorResult('evt_9', ALL_CLEAR, { vendorSignals: ['vendorRiskLabel'] }),
+      );
+      spec.thenMatches([
+        { type: 'VendorResultReceived' },
+        decision('approve', []),
+        { type: 'VerificationApproved' },
+      ]);
+      expect(spec.events()[0]?.data).not.toHaveProperty('riskSignals');
+    });
+
     it('refuses risk signals the policy does not declare', () => {
       given(HISTORY.submitted)
         .when(vendorResult('evt_9', ALL_CLEAR, { riskSignals: { usesVpn: true } }))
@@ -823,6 +842,24 @@ describe('verification aggregate', () => {
       given(HISTORY.pending_review)
         .when(command('CompleteReview', { outcome: 'reject', reasonCodes: ['SANCTIONS_HIT'] }))
         .thenMatches([{ type: 'ReviewCompleted' }, { type: 'VerificationRejected' }]);
+    });
+
+    it('treats adverse media and other watchlist matches as screening hits: review, then senior clearance (I7, I9)', () => {
+      for (const code of ['ADVERSE_MEDIA_HIT', 'WATCHLIST_HIT'] as const) {
+        const hit = [
+          ...ALL_CLEAR,
+          { kind: 'watchlist' as const, result: 'consider' as const, reasonCodes: [code] },
+        ];
+        const reviewed = given(HISTORY.submitted).when(vendorResult('evt_w', hit));
+        reviewed.thenMatches([
+          { type: 'VendorResultReceived' },
+          decision('review', [code]),
+          { type: 'ReviewRequested', data: { priority: 2 } },
+        ]);
+        given([...HISTORY.submitted, ...reviewed.events()])
+          .when(COMMANDS.CompleteReview)
+          .thenThrows(ComplianceClearanceRequiredError, { details: { hits: [code] } });
+      }
     });
 
     it('approves nobody who withdrew consent or asked for erasure, or whose evidence is missing (I1, I3)', () => {
