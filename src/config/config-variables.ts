@@ -1,40 +1,8 @@
-/**
- * Every environment variable the service reads (DESIGN §1). The README table, docker-compose.yml and
- * the config loader are checked against this list by tests.
- */
-export const CONFIG_VARIABLES = [
-  'PORT',
-  'HOST',
-  'LEDGER_DATA_DIR',
-  'LEDGER_SQLITE_SYNCHRONOUS',
-  'LEDGER_MAX_EVENT_BYTES',
-  'EVENTSTORE_CONNECTION_STRING',
-  'DATABASE_URL',
-  'KAFKA_BROKERS',
-  'KAFKA_TOPIC_PREFIX',
-  'KAFKA_TOPIC_PARTITIONS',
-  'KAFKA_TOPIC_REPLICATION',
-  'LEDGER_READ_WAIT_MS',
-  'LEDGER_API_KEYS',
-  'LEDGER_JWKS_URL',
-  'LEDGER_JWT_ISSUER',
-  'LEDGER_JWT_AUDIENCE',
-  'LEDGER_JWT_ROLES_CLAIM',
-  'LEDGER_JWT_ALGORITHMS',
-  'LEDGER_RATE_LIMIT_PER_MINUTE',
-  'LEDGER_KEK',
-  'LEDGER_SIGNING_KEY',
-  'LEDGER_CHECKPOINT_EVERY_EVENTS',
-  'LEDGER_CHECKPOINT_INTERVAL_MS',
-  'LEDGER_RETENTION_INTERVAL_MS',
-  'ONFIDO_WEBHOOK_TOKEN',
-  'VERIFF_WEBHOOK_SECRET',
-  'SUMSUB_WEBHOOK_SECRET',
-  'PERSONA_WEBHOOK_SECRETS',
-  'PERSONA_WEBHOOK_TOLERANCE_SECONDS',
-  'LEDGER_VENDOR_SANDBOX',
-  'POLICY_DIR',
-  'LOG_LEVEL',
-] as const;
+import { CONFIG_SCHEMA } from './config';
 
-export type ConfigVariable = (typeof CONFIG_VARIABLES)[number];
+/**
+ * Every environment variable the service reads: the keys of the configuration schema (config-schema.ts), from
+ * which docs/configuration.md is generated and against which docker-compose.yml is checked.
+ */
+export type ConfigVariable = keyof typeof CONFIG_SCHEMA;
+export const CONFIG_VARIABLES = Object.keys(CONFIG_SCHEMA) as readonly ConfigVariable[];

@@ -4,7 +4,7 @@ import { Kek } from '../crypto/kek';
 import type { SqliteSynchronous } from '../eventstore/sqlite/sqlite-event-store';
 import { DEFAULT_MAX_EVENT_BYTES } from '../eventstore/append-validation';
 import { LedgerError } from '../shared/ledger-error';
-import type { ConfigVariable } from './config-variables';
+import { type ConfigSchema, configSchema, parseEnvironment } from './config-schema';
 
 export const ROLES = [
   'operator',
@@ -87,164 +87,93 @@ export class ConfigError extends LedgerError {
   }
 }
 
-type Env = Partial<Record<ConfigVariable, string>> & Record<string, string | undefined>;
+type Env = Partial<Record<keyof ConfigSchema, string>> & Record<string, string | undefined>;
 
-const SECRET_REQUIRED_IN_PRODUCTION: readonly ConfigVariable[] = [
+/** The configuration schema of this service (see config-schema.ts), with the parsers of its keys. */
+export const CONFIG_SCHEMA = configSchema<Kek, ApiKey>(
+  {
+    kek: (raw) => {
+      try {
+        return Kek.fromBase64(raw);
+      } catch {
+        return 'must be exactly 32 bytes, base64-encoded';
+      }
+    },
+    signingKey: (raw) => parseSigningKey(raw) ?? 'must be an Ed25519 private key in PEM form',
+    apiKeys: parseApiKeys,
+  },
+  DEFAULT_MAX_EVENT_BYTES,
+);
+
+const SECRET_REQUIRED_IN_PRODUCTION = [
   'DATABASE_URL',
   'LEDGER_KEK',
   'LEDGER_SIGNING_KEY',
   'LEDGER_API_KEYS',
-];
+] as const satisfies readonly (keyof ConfigSchema)[];
 
 export function loadConfig(env: Env = process.env): AppConfig {
-  const problems: string[] = [];
-  const get = (name: ConfigVariable): string | undefined => {
-    const value = env[name]?.trim();
-    return value === '' ? undefined : value;
-  };
-  const integer = (name: ConfigVariable, fallback: number, min: number, max: number): number => {
-    const raw = get(name);
-    if (raw === undefined) return fallback;
-    const value = Number(raw);
-    if (!/^\d+$/.test(raw) || value < min || value > max) {
-      problems.push(`${name} must be an integer from ${min} to ${max}`);
-      return fallback;
-    }
-    return value;
-  };
-  const oneOf = <T extends string>(name: ConfigVariable, allowed: readonly T[], fallback: T): T => {
-    const raw = get(name)?.toLowerCase();
-    if (raw === undefined) return fallback;
-    if (!(allowed as readonly string[]).includes(raw)) {
-      problems.push(`${name} must be one of ${allowed.join(', ')}`);
-      return fallback;
-    }
-    return raw as T;
-  };
-
-  const eventStoreConnectionString = get('EVENTSTORE_CONNECTION_STRING');
-  const profile: Profile = eventStoreConnectionString ? 'production' : 'embedded';
-  if (
-    eventStoreConnectionString &&
-    !/^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover|kdb|kdb\+discover):\/\//.test(
-      eventStoreConnectionString,
-    )
-  ) {
-    problems.push('EVENTSTORE_CONNECTION_STRING must start with esdb:// (or esdb+discover://)');
-  }
-  const databaseUrl = get('DATABASE_URL');
-  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    problems.push('DATABASE_URL must be a postgres:// URL');
-  }
+  const { values: v, problems } = parseEnvironment(CONFIG_SCHEMA, env);
+  const profile: Profile = v.EVENTSTORE_CONNECTION_STRING === undefined ? 'embedded' : 'production';
   if (profile === 'production') {
     for (const name of SECRET_REQUIRED_IN_PRODUCTION) {
-      if (!get(name))
+      if (v[name] === undefined && !problems.some((problem) => problem.startsWith(`${name} `))) {
         problems.push(`${name} is required when EVENTSTORE_CONNECTION_STRING is set (production profile)`);
-    }
-  }
-
-  const kafkaRaw = get('KAFKA_BROKERS');
-  const kafkaBrokers = kafkaRaw?.split(',').map((b) => b.trim());
-  if (kafkaBrokers?.some((b) => !/^[A-Za-z0-9.-]+:\d{1,5}$/.test(b))) {
-    problems.push('KAFKA_BROKERS must be a comma-separated list of host:port');
-  }
-  const kafkaTopicPrefix = get('KAFKA_TOPIC_PREFIX') ?? '';
-  if (!/^[A-Za-z0-9._-]{0,100}$/.test(kafkaTopicPrefix)) {
-    problems.push('KAFKA_TOPIC_PREFIX may only hold letters, digits, ".", "_" and "-"');
-  }
-
-  let kek: Kek | undefined;
-  const kekRaw = get('LEDGER_KEK');
-  if (kekRaw) {
-    try {
-      kek = Kek.fromBase64(kekRaw);
-    } catch {
-      problems.push('LEDGER_KEK must be exactly 32 bytes, base64-encoded');
-    }
-  }
-
-  let signingKey: KeyObject | undefined;
-  const signingRaw = get('LEDGER_SIGNING_KEY');
-  if (signingRaw) {
-    signingKey = parseSigningKey(signingRaw);
-    if (!signingKey) problems.push('LEDGER_SIGNING_KEY must be an Ed25519 private key in PEM form');
-  }
-
-  let apiKeys: ApiKey[] | undefined;
-  const apiKeysRaw = get('LEDGER_API_KEYS');
-  if (apiKeysRaw) {
-    const parsed = parseApiKeys(apiKeysRaw);
-    if (typeof parsed === 'string') problems.push(`LEDGER_API_KEYS ${parsed}`);
-    else apiKeys = parsed;
-  }
-
-  const jwksUrl = get('LEDGER_JWKS_URL');
-  const issuer = get('LEDGER_JWT_ISSUER');
-  const audience = get('LEDGER_JWT_AUDIENCE');
-  let jwt: AppConfig['jwt'];
-  if (jwksUrl || issuer || audience) {
-    if (!jwksUrl || !issuer || !audience) {
-      problems.push('LEDGER_JWKS_URL, LEDGER_JWT_ISSUER and LEDGER_JWT_AUDIENCE must be set together');
-    } else if (!/^https?:\/\//.test(jwksUrl)) {
-      problems.push('LEDGER_JWKS_URL must be an http(s) URL');
-    } else {
-      const algorithms = (get('LEDGER_JWT_ALGORITHMS') ?? 'RS256,ES256,EdDSA')
-        .split(',')
-        .map((a) => a.trim());
-      const allowed = [
-        'RS256',
-        'RS384',
-        'RS512',
-        'PS256',
-        'PS384',
-        'PS512',
-        'ES256',
-        'ES384',
-        'ES512',
-        'EdDSA',
-      ];
-      if (algorithms.some((a) => !allowed.includes(a))) {
-        problems.push(`LEDGER_JWT_ALGORITHMS may only list ${allowed.join(', ')}`);
       }
-      jwt = { jwksUrl, issuer, audience, rolesClaim: get('LEDGER_JWT_ROLES_CLAIM') ?? 'roles', algorithms };
     }
+  }
+
+  let jwt: AppConfig['jwt'];
+  const { LEDGER_JWKS_URL: jwksUrl, LEDGER_JWT_ISSUER: issuer, LEDGER_JWT_AUDIENCE: audience } = v;
+  const jwtNamed = ['LEDGER_JWKS_URL', 'LEDGER_JWT_ISSUER', 'LEDGER_JWT_AUDIENCE'].some((name) =>
+    env[name]?.trim(),
+  );
+  if (jwtNamed && (jwksUrl === undefined || issuer === undefined || audience === undefined)) {
+    if (!problems.some((problem) => problem.startsWith('LEDGER_JWKS_URL '))) {
+      problems.push('LEDGER_JWKS_URL, LEDGER_JWT_ISSUER and LEDGER_JWT_AUDIENCE must be set together');
+    }
+  } else if (jwksUrl !== undefined && issuer !== undefined && audience !== undefined) {
+    jwt = {
+      jwksUrl,
+      issuer,
+      audience,
+      rolesClaim: v.LEDGER_JWT_ROLES_CLAIM ?? 'roles',
+      algorithms: v.LEDGER_JWT_ALGORITHMS,
+    };
   }
 
   const config: AppConfig = {
     profile,
-    port: integer('PORT', 3000, 0, 65535),
-    host: get('HOST') ?? '0.0.0.0',
-    dataDir: resolve(get('LEDGER_DATA_DIR') ?? './data'),
-    sqliteSynchronous: oneOf<SqliteSynchronous>('LEDGER_SQLITE_SYNCHRONOUS', ['full', 'normal'], 'full'),
-    maxEventBytes: integer('LEDGER_MAX_EVENT_BYTES', DEFAULT_MAX_EVENT_BYTES, 1024, 16 * 1024 * 1024),
-    eventStoreConnectionString,
-    databaseUrl,
-    kafkaBrokers,
-    kafkaTopicPrefix,
-    kafkaTopicPartitions: integer('KAFKA_TOPIC_PARTITIONS', 6, 1, 1000),
-    kafkaTopicReplication: integer('KAFKA_TOPIC_REPLICATION', 1, 1, 10),
-    readWaitMs: integer('LEDGER_READ_WAIT_MS', 5000, 0, 60_000),
-    rateLimitPerMinute: integer('LEDGER_RATE_LIMIT_PER_MINUTE', 60_000, 1, 10_000_000),
-    kek,
-    signingKey,
-    checkpointEveryEvents: integer('LEDGER_CHECKPOINT_EVERY_EVENTS', 1000, 1, 1_000_000),
-    checkpointIntervalMs: integer('LEDGER_CHECKPOINT_INTERVAL_MS', 60_000, 100, 86_400_000),
-    retentionIntervalMs: integer('LEDGER_RETENTION_INTERVAL_MS', 60_000, 100, 86_400_000),
-    apiKeys,
+    port: v.PORT,
+    host: v.HOST ?? '0.0.0.0',
+    dataDir: resolve(v.LEDGER_DATA_DIR ?? './data'),
+    sqliteSynchronous: v.LEDGER_SQLITE_SYNCHRONOUS,
+    maxEventBytes: v.LEDGER_MAX_EVENT_BYTES,
+    eventStoreConnectionString: v.EVENTSTORE_CONNECTION_STRING,
+    databaseUrl: v.DATABASE_URL,
+    kafkaBrokers: v.KAFKA_BROKERS,
+    kafkaTopicPrefix: v.KAFKA_TOPIC_PREFIX ?? '',
+    kafkaTopicPartitions: v.KAFKA_TOPIC_PARTITIONS,
+    kafkaTopicReplication: v.KAFKA_TOPIC_REPLICATION,
+    readWaitMs: v.LEDGER_READ_WAIT_MS,
+    rateLimitPerMinute: v.LEDGER_RATE_LIMIT_PER_MINUTE,
+    kek: v.LEDGER_KEK,
+    signingKey: v.LEDGER_SIGNING_KEY,
+    checkpointEveryEvents: v.LEDGER_CHECKPOINT_EVERY_EVENTS,
+    checkpointIntervalMs: v.LEDGER_CHECKPOINT_INTERVAL_MS,
+    retentionIntervalMs: v.LEDGER_RETENTION_INTERVAL_MS,
+    apiKeys: v.LEDGER_API_KEYS,
     jwt,
     webhookSecrets: {
-      onfido: get('ONFIDO_WEBHOOK_TOKEN'),
-      veriff: get('VERIFF_WEBHOOK_SECRET'),
-      sumsub: get('SUMSUB_WEBHOOK_SECRET'),
-      personaToleranceSeconds: integer('PERSONA_WEBHOOK_TOLERANCE_SECONDS', 300, 1, 86_400),
-      sandbox: oneOf('LEDGER_VENDOR_SANDBOX', ['true', 'false'] as const, 'false') === 'true',
-      persona: (get('PERSONA_WEBHOOK_SECRETS') ?? '')
-        .split(',')
-        .map((s) => s.trim())
-        .filter((s) => s !== ''),
+      onfido: v.ONFIDO_WEBHOOK_TOKEN,
+      veriff: v.VERIFF_WEBHOOK_SECRET,
+      sumsub: v.SUMSUB_WEBHOOK_SECRET,
+      personaToleranceSeconds: v.PERSONA_WEBHOOK_TOLERANCE_SECONDS,
+      sandbox: v.LEDGER_VENDOR_SANDBOX === 'true',
+      persona: v.PERSONA_WEBHOOK_SECRETS,
     },
-    policyDir: resolve(get('POLICY_DIR') ?? './policies'),
-    logLevel: oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
+    policyDir: resolve(v.POLICY_DIR ?? './policies'),
+    logLevel: v.LOG_LEVEL,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -1,0 +1,376 @@
+import type { KeyObject } from 'node:crypto';
+import { z } from 'zod';
+
+/*
+ * The configuration schema: every environment variable the service reads, its type and range, its default and
+ * what it means, in one declaration (zod). `loadConfig` parses the environment with it, `docs/configuration.md`
+ * is generated from it (`npm run docs:config`, checked by a unit test), and the list of variable names that
+ * docker-compose.yml is checked against is its keys. Problems name the variable and never echo its value.
+ */
+
+export type ConfigGroup =
+  | 'HTTP'
+  | 'Storage'
+  | 'Kafka'
+  | 'Authentication'
+  | 'Audit and keys'
+  | 'Privacy'
+  | 'Vendor webhooks'
+  | 'Policy and logging';
+
+export interface VariableDoc {
+  readonly group: ConfigGroup;
+  /** The default as documented (`—`: unset). */
+  readonly default: string;
+  readonly meaning: string;
+  /** A secret: never logged, never echoed, marked in the documentation. */
+  readonly secret?: boolean;
+}
+
+export interface ConfigVariableSpec<T> {
+  /** Parses the trimmed value (undefined when unset or empty). */
+  readonly schema: z.ZodType<T, string | undefined>;
+  /** What the variable must be, said after its name when the value is refused. */
+  readonly problem: string;
+  readonly doc: VariableDoc;
+}
+
+const optionalText = z.string().optional();
+
+function variable<T>(
+  schema: z.ZodType<T, string | undefined>,
+  problem: string,
+  doc: VariableDoc,
+): ConfigVariableSpec<T> {
+  return { schema, problem, doc };
+}
+
+function integer(fallback: number, min: number, max: number, doc: Omit<VariableDoc, 'default'>) {
+  return variable(
+    z
+      .string()
+      .regex(/^\d+$/)
+      .transform(Number)
+      .pipe(z.number().min(min).max(max))
+      .optional()
+      .transform((value) => value ?? fallback),
+    `must be an integer from ${min} to ${max}`,
+    { ...doc, default: `\`${fallback}\`` },
+  );
+}
+
+function oneOf<const T extends readonly [string, ...string[]]>(
+  allowed: T,
+  fallback: T[number],
+  doc: Omit<VariableDoc, 'default'>,
+) {
+  return variable(
+    z
+      .string()
+      .transform((value) => value.toLowerCase())
+      .pipe(z.enum(allowed))
+      .optional()
+      .transform((value): T[number] => value ?? fallback),
+    `must be one of ${allowed.join(', ')}`,
+    { ...doc, default: `\`${fallback}\`` },
+  );
+}
+
+function text(fallback: string | undefined, pattern: RegExp | undefined, problem: string, doc: VariableDoc) {
+  const base = pattern === undefined ? z.string() : z.string().regex(pattern);
+  return variable(
+    base.optional().transform((value) => value ?? fallback),
+    problem,
+    doc,
+  );
+}
+
+/** A value that only a parser can judge (keys, JSON): refused with the parser's message, never the value. */
+function parsed<T>(
+  parse: (raw: string) => T | string,
+  problem: string,
+  doc: VariableDoc,
+): ConfigVariableSpec<T | undefined> {
+  return variable(
+    optionalText.transform((raw, ctx): T | undefined => {
+      if (raw === undefined) return undefined;
+      const result = parse(raw);
+      if (typeof result !== 'string') return result;
+      ctx.addIssue({ code: 'custom', message: result, params: { parser: true } });
+      return z.NEVER;
+    }),
+    problem,
+    doc,
+  );
+}
+
+const list = (raw: string): string[] =>
+  raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+
+/** The parsers `loadConfig` plugs in (they live with the types they produce). */
+export interface ConfigParsers<Kek, ApiKey> {
+  readonly kek: (raw: string) => Kek | string;
+  readonly signingKey: (raw: string) => KeyObject | string;
+  readonly apiKeys: (raw: string) => ApiKey[] | string;
+}
+
+export const JWT_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+] as const;
+
+/** The schema, given the parsers of the values only a parser can judge. */
+export function configSchema<Kek, ApiKey>(parsers: ConfigParsers<Kek, ApiKey>, defaultMaxEventBytes: number) {
+  return {
+    PORT: integer(3000, 0, 65535, { group: 'HTTP', meaning: 'HTTP port' }),
+    HOST: text('0.0.0.0', undefined, '', {
+      group: 'HTTP',
+      default: '`0.0.0.0`',
+      meaning: 'HTTP listen address',
+    }),
+    LEDGER_RATE_LIMIT_PER_MINUTE: integer(60_000, 1, 10_000_000, {
+      group: 'HTTP',
+      meaning:
+        'requests per minute per principal (and per client address for public routes and failed logins); a flood ' +
+        'brake, not a quota',
+    }),
+    LEDGER_READ_WAIT_MS: integer(5000, 0, 60_000, {
+      group: 'HTTP',
+      meaning:
+        'how long a query with `X-Min-Position`, or an erasure request, waits for the read models before a 503 ' +
+        'with `Retry-After`',
+    }),
+    LEDGER_DATA_DIR: text('./data', undefined, '', {
+      group: 'Storage',
+      default: '`./data`',
+      meaning: 'embedded profile files (events, read models, generated secrets)',
+    }),
+    LEDGER_SQLITE_SYNCHRONOUS: oneOf(['full', 'normal'] as const, 'full', {
+      group: 'Storage',
+      meaning:
+        '`full`: an acknowledged append survives a power loss. `normal`: faster; survives a crash of the ' +
+        'process, but a power loss or OS crash can lose the last acknowledged appends. Opt-in for throwaway ' +
+        'environments only.',
+    }),
+    LEDGER_MAX_EVENT_BYTES: integer(defaultMaxEventBytes, 1024, 16 * 1024 * 1024, {
+      group: 'Storage',
+      meaning: 'largest event (type + data + metadata as canonical JSON); 1 KiB – 16 MiB',
+    }),
+    EVENTSTORE_CONNECTION_STRING: text(
+      undefined,
+      /^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover|kdb|kdb\+discover):\/\//,
+      'must start with esdb:// (or esdb+discover://)',
+      {
+        group: 'Storage',
+        default: '—',
+        meaning: '`esdb://…`: use EventStoreDB / KurrentDB (production profile)',
+        secret: true,
+      },
+    ),
+    DATABASE_URL: text(undefined, /^postgres(ql)?:\/\//, 'must be a postgres:// URL', {
+      group: 'Storage',
+      default: '—',
+      meaning: '`postgres://…`: read models and key store in PostgreSQL (else SQLite in the data dir)',
+      secret: true,
+    }),
+    KAFKA_BROKERS: variable(
+      optionalText
+        .transform((raw) => (raw === undefined ? undefined : raw.split(',').map((b) => b.trim())))
+        .refine((brokers) => brokers?.every((b) => /^[A-Za-z0-9.-]+:\d{1,5}$/.test(b)) ?? true),
+      'must be a comma-separated list of host:port',
+      { group: 'Kafka', default: '—', meaning: 'comma-separated `host:port`; publisher on' },
+    ),
+    KAFKA_TOPIC_PREFIX: text(
+      '',
+      /^[A-Za-z0-9._-]{0,100}$/,
+      'may only hold letters, digits, ".", "_" and "-"',
+      {
+        group: 'Kafka',
+        default: '—',
+        meaning: 'prefix for topic names',
+      },
+    ),
+    KAFKA_TOPIC_PARTITIONS: integer(6, 1, 1000, {
+      group: 'Kafka',
+      meaning: 'partitions of topics the publisher creates when missing',
+    }),
+    KAFKA_TOPIC_REPLICATION: integer(1, 1, 10, {
+      group: 'Kafka',
+      meaning: 'replication factor of topics the publisher creates (use 3 on a production cluster)',
+    }),
+    LEDGER_API_KEYS: parsed(parsers.apiKeys, 'is invalid', {
+      group: 'Authentication',
+      default: 'generated (embedded)',
+      meaning: 'JSON array `[{"key":"…","principal":"alice","roles":["operator"]}]`, keys of 16+ characters',
+      secret: true,
+    }),
+    LEDGER_JWKS_URL: text(undefined, /^https?:\/\//, 'must be an http(s) URL', {
+      group: 'Authentication',
+      default: '—',
+      meaning:
+        'optional JWT bearer auth: the issuer’s JWKS; set with `LEDGER_JWT_ISSUER` and `LEDGER_JWT_AUDIENCE`',
+    }),
+    LEDGER_JWT_ISSUER: text(undefined, undefined, '', {
+      group: 'Authentication',
+      default: '—',
+      meaning: 'expected `iss` of JWT bearer tokens (with `LEDGER_JWKS_URL`)',
+    }),
+    LEDGER_JWT_AUDIENCE: text(undefined, undefined, '', {
+      group: 'Authentication',
+      default: '—',
+      meaning: 'expected `aud` of JWT bearer tokens (with `LEDGER_JWKS_URL`)',
+    }),
+    LEDGER_JWT_ROLES_CLAIM: text('roles', undefined, '', {
+      group: 'Authentication',
+      default: '`roles`',
+      meaning: 'JWT claim holding the role names',
+    }),
+    LEDGER_JWT_ALGORITHMS: variable(
+      optionalText
+        .transform((raw) => list(raw ?? 'RS256,ES256,EdDSA'))
+        .refine((algorithms) => algorithms.every((a) => (JWT_ALGORITHMS as readonly string[]).includes(a))),
+      `may only list ${JWT_ALGORITHMS.join(', ')}`,
+      {
+        group: 'Authentication',
+        default: '`RS256,ES256,EdDSA`',
+        meaning: 'accepted JWS algorithms (asymmetric only)',
+      },
+    ),
+    LEDGER_KEK: parsed(parsers.kek, 'must be exactly 32 bytes, base64-encoded', {
+      group: 'Audit and keys',
+      default: 'generated (embedded)',
+      meaning: 'base64 of 32 bytes: the key-encryption key of the key store',
+      secret: true,
+    }),
+    LEDGER_SIGNING_KEY: parsed(parsers.signingKey, 'must be an Ed25519 private key in PEM form', {
+      group: 'Audit and keys',
+      default: 'generated (embedded)',
+      meaning: 'Ed25519 private key (PEM) that signs ledger checkpoints',
+      secret: true,
+    }),
+    LEDGER_CHECKPOINT_EVERY_EVENTS: integer(1000, 1, 1_000_000, {
+      group: 'Audit and keys',
+      meaning: 'a signed checkpoint covers at most this many events; one is due as soon as this many wait',
+    }),
+    LEDGER_CHECKPOINT_INTERVAL_MS: integer(60_000, 100, 86_400_000, {
+      group: 'Audit and keys',
+      meaning: 'an event waits at most this long to be covered by a signed checkpoint',
+    }),
+    LEDGER_RETENTION_INTERVAL_MS: integer(60_000, 100, 86_400_000, {
+      group: 'Privacy',
+      meaning:
+        'how often the retention scheduler shreds personal data whose retention ended (or that an erasure ' +
+        'request released)',
+    }),
+    ONFIDO_WEBHOOK_TOKEN: text(undefined, undefined, '', {
+      group: 'Vendor webhooks',
+      default: '—',
+      meaning: 'Onfido: the webhook’s token (returned when the webhook is registered)',
+      secret: true,
+    }),
+    VERIFF_WEBHOOK_SECRET: text(undefined, undefined, '', {
+      group: 'Vendor webhooks',
+      default: '—',
+      meaning: 'Veriff: the integration’s shared secret key',
+      secret: true,
+    }),
+    SUMSUB_WEBHOOK_SECRET: text(undefined, undefined, '', {
+      group: 'Vendor webhooks',
+      default: '—',
+      meaning: 'Sumsub: the webhook’s secret key',
+      secret: true,
+    }),
+    PERSONA_WEBHOOK_SECRETS: variable(
+      optionalText.transform((raw) => list(raw ?? '')),
+      '',
+      {
+        group: 'Vendor webhooks',
+        default: '—',
+        meaning:
+          'Persona: comma-separated; during a rotation list the new and the old secret, remove the old after',
+        secret: true,
+      },
+    ),
+    PERSONA_WEBHOOK_TOLERANCE_SECONDS: integer(300, 1, 86_400, {
+      group: 'Vendor webhooks',
+      meaning: 'Persona signature timestamps further off than this are refused (replay protection)',
+    }),
+    LEDGER_VENDOR_SANDBOX: oneOf(['true', 'false'] as const, 'false', {
+      group: 'Vendor webhooks',
+      meaning:
+        '`true` when the deployment runs against the vendors’ sandboxes: results a vendor marks as sandbox ' +
+        '(Sumsub `sandboxMode`, Onfido check `sandbox`) then count; otherwise they are parked as ' +
+        '`sandbox_result` and never touch a session',
+    }),
+    POLICY_DIR: text('./policies', undefined, '', {
+      group: 'Policy and logging',
+      default: '`./policies`',
+      meaning: 'versioned policy documents',
+    }),
+    LOG_LEVEL: oneOf(['debug', 'info', 'warn', 'error'] as const, 'info', {
+      group: 'Policy and logging',
+      meaning: '`debug`, `info`, `warn`, `error`',
+    }),
+  };
+}
+
+export type ConfigSchema = ReturnType<typeof configSchema>;
+
+/** Parses `env` with the schema: values by name, and the problems (`NAME must …`) of the values refused. */
+export function parseEnvironment<S extends Record<string, ConfigVariableSpec<unknown>>>(
+  schema: S,
+  env: Readonly<Record<string, string | undefined>>,
+): { values: { [K in keyof S]: S[K] extends ConfigVariableSpec<infer T> ? T : never }; problems: string[] } {
+  const problems: string[] = [];
+  const values: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(schema)) {
+    const raw = env[name]?.trim();
+    const result = spec.schema.safeParse(raw === '' ? undefined : raw);
+    if (result.success) {
+      values[name] = result.data;
+      continue;
+    }
+    // The parser's own message where it wrote one (it never holds the value); else the variable's rule.
+    const custom = result.error.issues.find(
+      (issue) =>
+        issue.code === 'custom' && (issue.params as { parser?: boolean } | undefined)?.parser === true,
+    );
+    problems.push(`${name} ${custom?.message ?? spec.problem}`);
+    values[name] = spec.schema.safeParse(undefined).data;
+  }
+  return { values: values as never, problems };
+}
+
+/** The documentation of the schema, as the Markdown table docs/configuration.md holds. */
+export function configurationTable(schema: Record<string, ConfigVariableSpec<unknown>>): string {
+  const rows = Object.entries(schema).map(
+    ([name, { doc }]) =>
+      `| \`${name}\` | ${doc.group} | ${doc.default} | ${doc.meaning.replace(/\|/g, '\\|')}${doc.secret === true ? ' _(secret)_' : ''} |`,
+  );
+  return ['| variable | group | default | meaning |', '| --- | --- | --- | --- |', ...rows].join('\n');
+}
+
+const START = '<!-- configuration:start (generated by npm run docs:config) -->';
+const END = '<!-- configuration:end (generated by npm run docs:config) -->';
+
+/** The document with its generated table replaced by the table of `schema`. */
+export function applyConfigurationTable(
+  markdown: string,
+  schema: Record<string, ConfigVariableSpec<unknown>>,
+): string {
+  const start = markdown.indexOf(START);
+  const end = markdown.indexOf(END, start);
+  if (start < 0 || end < 0) throw new Error('docs: no configuration section');
+  return `${markdown.slice(0, start)}${START}\n\n${configurationTable(schema)}\n\n${markdown.slice(end)}`;
+}
