@@ -11,7 +11,15 @@ export default defineConfig({
     }),
   ],
   test: {
-    include: ['test/**/*.spec.ts'],
+    // One project per tier, so that `vitest run --project unit` (npm run test:unit) runs the fast tier alone.
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.spec.ts'] } },
+      {
+        extends: true,
+        test: { name: 'int', include: ['test/int/**/*.spec.ts', 'test/contract/**/*.spec.ts'] },
+      },
+      { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.spec.ts'] } },
+    ],
     environment: 'node',
     env: { TZ: 'UTC' },
     testTimeout: 30_000,
