@@ -1289,6 +1289,9 @@ function tally(trace: Trace, reach: Reach): void {
  * Runs every generated history through the deciders and `check` on its trace; returns how far the histories got.
  * Seeds are fast-check's own; a failure prints the seed, the shrunk history and the story of its steps.
  */
+/** Refusals that say the subject's standing forbids the command (I1), whatever else it is. */
+const STANDING_REFUSALS: ReadonlySet<string> = new Set(['processing_restricted', 'consent_required']);
+
 function hunt(
   check: (trace: Trace, annotated: Annotated[]) => void,
   options: {
@@ -1400,6 +1403,18 @@ const AGE_DISPUTED: Scenario = {
 };
 
 /** A reviewer clears a hit; then the vendor reports an IP-country mismatch, which steps DE retail up to enhanced. */
+/** I11: a capture repeated after the person asked for erasure is refused (processing restricted), truthfully. */
+const CAPTURE_REPEATED_AFTER_ERASURE: Scenario = {
+  jurisdiction: 'DE',
+  segment: 'business',
+  riskSignals: {},
+  steps: [
+    { t: 'capture', dt: 0 },
+    { t: 'erase', dt: 0 },
+    { t: 'capture', dt: 0 },
+  ],
+};
+
 const SIGNAL_AFTER_REVIEWER_APPROVAL: Scenario = {
   jurisdiction: 'DE',
   segment: 'retail',
@@ -2141,45 +2156,51 @@ describe('decision invariants (generated histories through the real deciders, sh
   });
 
   it('I11 a repeated vendor event, evidence with the same id and fields, or a capture already in progress records nothing', () => {
-    const reach = hunt((trace) => {
-      for (const record of trace.records) {
-        const { command, before } = record;
-        let repeated = false;
-        if (command.type === 'RecordVendorResult') {
-          repeated = before.vendorEventIds.has(
-            JSON.stringify([command.data.vendor, command.data.vendorEventId]),
-          );
-          if (!repeated && record.refusal === undefined && record.events.length === 0) {
+    const reach = hunt(
+      (trace) => {
+        for (const record of trace.records) {
+          const { command, before } = record;
+          let repeated = false;
+          if (command.type === 'RecordVendorResult') {
+            repeated = before.vendorEventIds.has(
+              JSON.stringify([command.data.vendor, command.data.vendorEventId]),
+            );
+            if (!repeated && record.refusal === undefined && record.events.length === 0) {
+              violated(
+                trace,
+                record,
+                'a new vendor event (another vendor may use the same id) recorded nothing',
+              );
+            }
+          }
+          if (command.type === 'SubmitEvidence' && !record.refusedByHandler) {
+            repeated = before.evidence.some(
+              (ref) =>
+                ref.evidenceId === command.data.evidenceId &&
+                ref.kind === command.data.kind &&
+                ref.documentType === command.data.documentType &&
+                ref.issuingCountry === command.data.issuingCountry &&
+                ref.vendor === command.data.vendor &&
+                ref.vendorReference === command.data.vendorReference,
+            );
+          }
+          if (command.type === 'StartCapture' && !record.refusedByHandler) {
+            repeated = before.status === 'capture_in_progress' && ms(record.now) < ms(before.expiresAt);
+          }
+          // A repeat after the subject's standing changed (withdrawal, erasure) is refused as such (I1): that
+          // refusal records nothing and tells the truth; any other refusal of a repeat would not.
+          const standingRefusal = record.refusal !== undefined && STANDING_REFUSALS.has(record.refusal.code);
+          if (repeated && ((record.refusal !== undefined && !standingRefusal) || record.events.length > 0)) {
             violated(
               trace,
               record,
-              'a new vendor event (another vendor may use the same id) recorded nothing',
+              `a repeated ${command.type} ${record.refusal === undefined ? `recorded ${record.events.map((e) => e.type).join(', ')}` : `was refused (${record.refusal.code})`}`,
             );
           }
         }
-        if (command.type === 'SubmitEvidence' && !record.refusedByHandler) {
-          repeated = before.evidence.some(
-            (ref) =>
-              ref.evidenceId === command.data.evidenceId &&
-              ref.kind === command.data.kind &&
-              ref.documentType === command.data.documentType &&
-              ref.issuingCountry === command.data.issuingCountry &&
-              ref.vendor === command.data.vendor &&
-              ref.vendorReference === command.data.vendorReference,
-          );
-        }
-        if (command.type === 'StartCapture' && !record.refusedByHandler) {
-          repeated = before.status === 'capture_in_progress' && ms(record.now) < ms(before.expiresAt);
-        }
-        if (repeated && (record.refusal !== undefined || record.events.length > 0)) {
-          violated(
-            trace,
-            record,
-            `a repeated ${command.type} ${record.refusal === undefined ? `recorded ${record.events.map((e) => e.type).join(', ')}` : `was refused (${record.refusal.code})`}`,
-          );
-        }
-      }
-    });
+      },
+      { examples: [CAPTURE_REPEATED_AFTER_ERASURE] },
+    );
     expect(reach.repeatsIgnored).toBeGreaterThan(10);
   });
 
