@@ -21,6 +21,7 @@ import { APP_CONFIG } from '../config/tokens';
 import type { AppConfig } from '../config/config';
 import { CLOCK, type Clock } from '../shared/clock';
 import { uuidV5 } from '../shared/deterministic-uuid';
+import { obligationEndsAt } from './retention';
 import { RETENTION } from './retention.projection';
 import { RetentionService } from './retention.service';
 
@@ -102,7 +103,9 @@ export class RequestErasureHandler implements ICommandHandler<RequestErasureComm
         const entry: DeciderRetention = {
           legalObligation: item.legalObligation,
           legalBasis: item.legalBasis,
-          retainUntil: item.legalObligation ? item.dueAt : null,
+          // Not before the shred grace period is over: a relationship end just recorded (perhaps dated too
+          // early) must not let an erasure request shred what AML keeps.
+          retainUntil: item.legalObligation ? obligationEndsAt(item) : null,
         };
         return [item.dataClass, entry];
       }),

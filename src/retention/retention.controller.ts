@@ -97,8 +97,9 @@ export class RetentionController {
     return {
       subjectId,
       asOf: assessed.asOf,
-      policy: assessed.policy,
+      policy: { ...assessed.policy, safeguards: { ...assessed.policy.safeguards } },
       relationshipEndedAt: subject.relationshipEndedAt,
+      relationshipEndRecordedAt: subject.relationshipEndRecordedAt,
       legalHolds: [...subject.activeHolds],
       erasureRequest:
         subject.erasureRequestId === null || subject.erasureRequestedAt === null

@@ -65,12 +65,26 @@ export class ClassRetentionView {
   @ApiProperty({ example: 'P5Y' }) period!: string;
   @ApiProperty({ enum: ['relationship_end', 'collection', 'decision'] }) runsFrom!: string;
   @ApiProperty({ type: String, nullable: true }) periodStartedAt!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'When the retention period ends' })
+  retentionEndsAt!: string | null;
   @ApiProperty({
     type: String,
     nullable: true,
-    description: 'When it is to be shredded (null: not yet known)',
+    description:
+      'Periods running from the relationship end: nothing is shredded before this (the end was recorded plus ' +
+      "the policy's shredGrace), so a wrong end can be corrected first",
+  })
+  graceUntil!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'When it is to be shredded: the later of retentionEndsAt and graceUntil, or the erasure request time. ' +
+      'Null when not yet known (period not started) or when due but kept by a legal hold (see waitingFor)',
   })
   dueAt!: string | null;
+  @ApiProperty({ type: String, nullable: true, enum: ['legal_hold_release'] })
+  waitingFor!: 'legal_hold_release' | null;
   @ApiProperty({ description: 'Due and not held: shredded on the next scheduler run' }) shreddable!: boolean;
   @ApiProperty({ type: [String] }) holds!: string[];
   @ApiPropertyOptional({ description: 'Why it is kept after an erasure request' })
@@ -84,9 +98,18 @@ export class ClassRetentionView {
 export class SubjectRetentionView {
   @ApiProperty() subjectId!: string;
   @ApiProperty() asOf!: string;
-  @ApiProperty({ description: 'The policy whose retention rules apply' })
-  policy!: { policyId: string; version: string; hash: string };
+  @ApiProperty({
+    description: 'The policy whose retention rules apply, with its relationship-end safeguards',
+  })
+  policy!: {
+    policyId: string;
+    version: string;
+    hash: string;
+    safeguards: { maxBackdate: string; shredGrace: string };
+  };
   @ApiProperty({ type: String, nullable: true }) relationshipEndedAt!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'When that end was recorded' })
+  relationshipEndRecordedAt!: string | null;
   @ApiProperty({ type: [String] }) legalHolds!: string[];
   @ApiProperty({ nullable: true }) erasureRequest!: { requestId: string; requestedAt: string } | null;
   @ApiProperty({ type: [ClassRetentionView] }) classes!: ClassRetentionView[];

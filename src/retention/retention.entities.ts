@@ -72,6 +72,10 @@ export class RetentionSubjectEntity {
   @Column({ name: 'relationship_ended_at', type: 'varchar', length: 30, nullable: true })
   relationshipEndedAt!: string | null;
 
+  /** When the (latest) relationship end was recorded; the shred grace period runs from here. */
+  @Column({ name: 'relationship_end_recorded_at', type: 'varchar', length: 30, nullable: true })
+  relationshipEndRecordedAt!: string | null;
+
   /** Ids of the legal holds in force. */
   @Column({ name: 'active_holds', type: 'text', transformer: jsonColumn })
   activeHolds!: string[];

@@ -34,6 +34,7 @@ function emptySubject(subjectId: string, position: number): Readonly<RetentionSu
   return {
     subjectId,
     relationshipEndedAt: null,
+    relationshipEndRecordedAt: null,
     activeHolds: [],
     holdCount: 0,
     erasureRequestId: null,
@@ -114,7 +115,9 @@ export const retentionProjection: Projection = {
         changes.push(
           put(RetentionSubjectEntity, {
             ...subject(),
+            // A correction supersedes the earlier end, and its grace period runs from the correction.
             relationshipEndedAt: body.instant('endedAt'),
+            relationshipEndRecordedAt: body.instant('recordedAt'),
             updatedPosition: event.position,
           }),
         );

@@ -2,6 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import { DATA_CLASSES, type DataClass } from '../crypto/data-classes';
 import type { RetentionRule } from '../domain/policy/policy.types';
+import {
+  type ResolvedRetentionSafeguards,
+  retentionSafeguardsOf,
+} from '../domain/policy/retention-safeguards';
 import { PolicyRegistry } from '../policy/policy-registry';
 import { numberPlaceholders } from '../projections/core/sql-program';
 import { CLOCK, type Clock } from '../shared/clock';
@@ -18,7 +22,13 @@ import { RetentionClassEntity, RetentionSessionEntity, RetentionSubjectEntity } 
 export interface SubjectRetention {
   readonly subjectId: string;
   readonly asOf: string;
-  readonly policy: { readonly policyId: string; readonly version: string; readonly hash: string };
+  readonly policy: {
+    readonly policyId: string;
+    readonly version: string;
+    readonly hash: string;
+    /** The relationship-end safeguards of that policy, defaults filled in. */
+    readonly safeguards: ResolvedRetentionSafeguards;
+  };
   readonly known: boolean;
   readonly subject: SubjectFacts;
   readonly classes: readonly ClassRetention[];
@@ -76,7 +86,12 @@ export class RetentionService {
     const active = this.policies.active(now);
     return {
       rules: active.document.retention,
-      policy: { policyId: active.document.policyId, version: active.document.version, hash: active.hash },
+      policy: {
+        policyId: active.document.policyId,
+        version: active.document.version,
+        hash: active.hash,
+        safeguards: retentionSafeguardsOf(active.document),
+      },
     };
   }
 
@@ -110,6 +125,7 @@ export class RetentionService {
       known.add(subject.subjectId);
       facts.set(subject.subjectId, {
         relationshipEndedAt: subject.relationshipEndedAt,
+        relationshipEndRecordedAt: subject.relationshipEndRecordedAt,
         activeHolds: subject.activeHolds,
         erasureRequestId: subject.erasureRequestId,
         erasureRequestedAt: subject.erasureRequestedAt,
@@ -134,7 +150,14 @@ export class RetentionService {
       known: known || rows.length > 0,
       subject,
       classes: DATA_CLASSES.map((dataClass) =>
-        assessClass(dataClass, rules[dataClass], byClass.get(dataClass), subject, now),
+        assessClass(
+          dataClass,
+          rules[dataClass],
+          byClass.get(dataClass),
+          subject,
+          now,
+          policy.safeguards.shredGrace,
+        ),
       ),
     };
   }
@@ -147,7 +170,7 @@ export class RetentionService {
    */
   async due(limit: number, cursor: DueCursor = new Map()): Promise<DueShred[]> {
     const now = this.clock.now();
-    const { rules } = this.rules(now);
+    const { rules, policy } = this.rules(now);
     const bySubject = new Map<
       string,
       {
@@ -183,7 +206,14 @@ export class RetentionService {
           const { subjectId } = candidate;
           const row = rows.get(subjectId);
           if (row === undefined) continue;
-          const assessed = assessClass(dataClass, rule, row, facts.get(subjectId) ?? NO_SUBJECT_FACTS, now);
+          const assessed = assessClass(
+            dataClass,
+            rule,
+            row,
+            facts.get(subjectId) ?? NO_SUBJECT_FACTS,
+            now,
+            policy.safeguards.shredGrace,
+          );
           if (!assessed.shreddable) continue;
           const reason = assessed.erasureRequestId === null ? 'retention_expired' : 'erasure_request';
           const group = `${subjectId}\n${reason}`;

@@ -20,6 +20,8 @@ export interface ClassFacts {
 
 export interface SubjectFacts {
   readonly relationshipEndedAt: string | null;
+  /** When that end was recorded: the shred grace period runs from here. */
+  readonly relationshipEndRecordedAt: string | null;
   readonly activeHolds: readonly string[];
   readonly erasureRequestId: string | null;
   readonly erasureRequestedAt: string | null;
@@ -30,6 +32,7 @@ export interface SubjectFacts {
 
 export const NO_SUBJECT_FACTS: SubjectFacts = {
   relationshipEndedAt: null,
+  relationshipEndRecordedAt: null,
   activeHolds: [],
   erasureRequestId: null,
   erasureRequestedAt: null,
@@ -55,8 +58,22 @@ export interface ClassRetention {
   readonly runsFrom: RetentionRule['from'];
   /** When the period started (null: the event it runs from has not happened, e.g. the relationship goes on). */
   readonly periodStartedAt: string | null;
-  /** When the data is to be shredded (null: not yet known). Holds postpone it; they do not move it. */
+  /** When the retention period ends (null: it has not started). */
+  readonly retentionEndsAt: string | null;
+  /**
+   * For periods that run from the relationship end: nothing is shredded before this instant (the end's recording
+   * plus the policy's `shredGrace`), so that a wrong end can be corrected first. Null for other periods, or
+   * while the relationship goes on.
+   */
+  readonly graceUntil: string | null;
+  /**
+   * When the data will be shredded: the later of `retentionEndsAt` and `graceUntil`, or the erasure request's
+   * time for a class no obligation keeps. Null when it cannot be known: the period has not started, or it is
+   * over but a legal hold keeps the data until a release nobody can date (`waitingFor` says so).
+   */
   readonly dueAt: string | null;
+  /** What the shred waits for when no date can be given for it. */
+  readonly waitingFor: 'legal_hold_release' | null;
   /** Due and no legal hold in force: the scheduler shreds it on its next run. */
   readonly shreddable: boolean;
   /** Legal holds in force (they keep every class of the subject). */
@@ -107,16 +124,27 @@ export function erasureCovers(facts: ClassFacts | undefined): boolean {
   );
 }
 
+const later = (a: string, b: string | null): string =>
+  b === null || Date.parse(a) >= Date.parse(b) ? a : b;
+
 export function assessClass(
   dataClass: DataClass,
   rule: RetentionRule,
   facts: ClassFacts | undefined,
   subject: SubjectFacts,
   now: Date,
+  shredGrace: string,
 ): ClassRetention {
   const held = isHeld(facts);
   const started = periodStart(rule, facts, subject);
-  let dueAt = started === null ? null : addDuration(started, rule.period);
+  const retentionEndsAt = started === null ? null : addDuration(started, rule.period);
+  // The relationship end is typed in by a person: give them time to correct it before it shreds anything.
+  const graceFrom =
+    rule.from === 'relationship_end'
+      ? (subject.relationshipEndRecordedAt ?? subject.relationshipEndedAt)
+      : null;
+  const graceUntil = graceFrom === null ? null : addDuration(graceFrom, shredGrace);
+  let dueAt = retentionEndsAt === null ? null : later(retentionEndsAt, graceUntil);
   let erasureRequestId: string | null = null;
   if (held && !rule.legalObligation && erasureCovers(facts) && subject.erasureRequestedAt !== null) {
     // No obligation keeps it: the erasure request makes it due at once (only a legal hold can postpone it).
@@ -131,6 +159,7 @@ export function assessClass(
       ? { basis: restrictedBy.basis, requestId: subject.erasureRequestId }
       : null;
   const due = held && dueAt !== null && Date.parse(dueAt) <= now.getTime();
+  const onHold = subject.activeHolds.length > 0;
   const status: ClassStatus = held
     ? restriction === null
       ? 'held'
@@ -146,8 +175,12 @@ export function assessClass(
     period: rule.period,
     runsFrom: rule.from,
     periodStartedAt: started,
-    dueAt,
-    shreddable: due && subject.activeHolds.length === 0,
+    retentionEndsAt,
+    graceUntil,
+    // Due but held: it goes when the holds are released, which nobody can date.
+    dueAt: due && onHold ? null : dueAt,
+    waitingFor: due && onHold ? 'legal_hold_release' : null,
+    shreddable: due && !onHold,
     holds: [...subject.activeHolds],
     restriction,
     erasureRequestId,
@@ -156,6 +189,14 @@ export function assessClass(
     shreddedAt: facts?.shreddedAt ?? null,
     shredReason: facts?.shredReason ?? null,
   };
+}
+
+/**
+ * Until when a legal obligation keeps the class, for an erasure request's assessment: the end of its period,
+ * but never before the shred grace period is over (null: the period has not started).
+ */
+export function obligationEndsAt(assessed: ClassRetention): string | null {
+  return assessed.retentionEndsAt === null ? null : later(assessed.retentionEndsAt, assessed.graceUntil);
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -34,10 +34,15 @@ const AML_CLASSES: DataClass[] = [
   'review_notes',
 ];
 const NON_AML_CLASSES: DataClass[] = ['contact_address', 'consent_evidence'];
-const NOW = new Date('2026-11-26T10:00:00.000Z');
-/** More than five years before NOW: AML data of these subjects is due on 2026-06-30. */
-const ENDED = '2021-06-30T00:00:00.000Z';
-const AML_DUE = '2026-06-30T00:00:00.000Z';
+/**
+ * The subjects are enrolled and their relationships end at ENDED (the first app's clock stands there: an end is
+ * never dated before the subject's first record, nor far back); the tests run five years and a month later, when
+ * their AML data is due. The policy is the shipped one with contact data and consent evidence kept ten years
+ * from collection, so that only the AML classes are due here.
+ */
+const ENDED = '2026-12-01T10:00:00.000Z';
+const AML_DUE = '2031-12-01T10:00:00.000Z';
+const NOW = new Date('2031-12-31T10:00:00.000Z');
 /** What each shredded subject's stream must hold: one shred of its AML classes, however often it is retried. */
 const ONE_AML_SHRED = [{ reason: 'retention_expired', dataClasses: [...AML_CLASSES].sort() }];
 const JUSTIFICATION = { 'x-justification': 'Retention restart test: verify shredding' };
@@ -59,6 +64,16 @@ describeWithService(
     const kek = randomBytes(32).toString('base64');
     /** Outlives each app (TestApp.close() removes only its own temp dir): removed in afterAll. */
     let dataDir: string | undefined;
+    /** The shipped policy with non-AML classes kept ten years (see ENDED). */
+    const policyDir = mkdtempSync(join(tmpdir(), 'kyc-ledger-retention-policy-'));
+    mkdirSync(join(policyDir, 'kyc-default'));
+    writeFileSync(
+      join(policyDir, 'kyc-default', '2026-12-01.yaml'),
+      readFileSync(join(__dirname, '../../policies/kyc-default/2026-12-01.yaml'), 'utf8').replace(
+        /period: P[23]Y\n(\s+)from: collection/g,
+        'period: P10Y\n$1from: collection',
+      ),
+    );
     let db: { url: string; drop(): Promise<void> } | undefined;
     let t: TestApp | undefined;
     let api: Api;
@@ -77,8 +92,8 @@ describeWithService(
       return t;
     };
 
-    /** The same data dir, KEK and database every time; a fresh clock at the same instant. */
-    const start = async (): Promise<void> => {
+    /** The same data dir, KEK and database every time; a fresh clock at the same instant unless one is given. */
+    const start = async (clock = new ManualClock(NOW)): Promise<void> => {
       if (db === undefined || dataDir === undefined) throw new Error('no database or data dir');
       t = await startTestApp(
         {
@@ -86,8 +101,9 @@ describeWithService(
           LEDGER_KEK: kek,
           DATABASE_URL: db.url,
           LEDGER_RETENTION_INTERVAL_MS: '86400000',
+          POLICY_DIR: policyDir,
         },
-        { clock: new ManualClock(NOW) },
+        { clock },
       );
       api = client(t);
     };
@@ -153,7 +169,8 @@ describeWithService(
     beforeAll(async () => {
       dataDir = mkdtempSync(join(tmpdir(), 'kyc-ledger-retention-restart-'));
       db = await freshDatabase(databaseUrl);
-      await start();
+      const clock = new ManualClock(new Date(ENDED));
+      await start(clock);
       [crashed, ended, held, ongoing] = [
         await enrol(api, 'crashed'),
         await enrol(api, 'ended'),
@@ -171,12 +188,15 @@ describeWithService(
       });
       expect(hold.status, JSON.stringify(hold.body)).toBe(201);
       holdId = hold.body.holdId as string;
+      // Five years and more on.
+      clock.set(NOW);
     });
 
     afterAll(async () => {
       await t?.close();
       await db?.drop();
       if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
+      rmSync(policyDir, { recursive: true, force: true });
     });
 
     it('a shred interrupted after the keys were destroyed is recorded exactly once by the next run', async () => {
@@ -263,9 +283,12 @@ describeWithService(
     it('a subject under legal hold is kept across the restart, and shredded once the hold is released', async () => {
       const view = await retention(held.subjectId, await head());
       for (const dataClass of AML_CLASSES) {
+        // The period is over; the hold keeps the data until a release nobody can date.
         expect(view[dataClass]).toMatchObject({
           status: 'held',
-          dueAt: AML_DUE,
+          retentionEndsAt: AML_DUE,
+          dueAt: null,
+          waitingFor: 'legal_hold_release',
           shreddable: false,
           holds: [holdId],
         });

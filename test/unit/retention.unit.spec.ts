@@ -56,7 +56,8 @@ const assess = (
   facts: ClassFacts | undefined,
   subjectFacts: SubjectFacts,
   now: Date = NOW,
-) => assessClass(dataClass, rule, facts, subjectFacts, now);
+  shredGrace = 'P30D',
+) => assessClass(dataClass, rule, facts, subjectFacts, now, shredGrace);
 
 describe(assessClass.name, () => {
   describe('when the period starts', () => {
@@ -144,9 +145,34 @@ describe(assessClass.name, () => {
         collected('2010-01-01T00:00:00.000Z', 1),
         subject({ relationshipEndedAt: endedAt }),
         new Date(dueAt),
+        // The arithmetic of the period alone: no shred grace after the end was recorded.
+        'PT0S',
       );
       expect(assessed.dueAt).toBe(dueAt);
       expect(assessed.dueAt).toBe(addDuration(endedAt, period));
+    });
+
+    it('shreds nothing a relationship end made due before its grace period is over (time to correct it)', () => {
+      // Ended (as typed in) long ago, recorded just now: the AML period is over, but the end could be wrong.
+      const facts = subject({
+        relationshipEndedAt: '2020-02-29T00:00:00.000Z',
+        relationshipEndRecordedAt: '2026-12-01T00:00:00.000Z',
+      });
+      const data = collected('2019-01-01T00:00:00.000Z', 1);
+      const inGrace = assess('identity_attributes', AML, data, facts, new Date('2026-12-30T23:59:59.999Z'));
+      expect(inGrace).toMatchObject({
+        retentionEndsAt: '2025-02-28T00:00:00.000Z',
+        graceUntil: '2026-12-31T00:00:00.000Z',
+        dueAt: '2026-12-31T00:00:00.000Z',
+        shreddable: false,
+      });
+      expect(
+        assess('identity_attributes', AML, data, facts, new Date('2026-12-31T00:00:00.000Z')).shreddable,
+      ).toBe(true);
+      // Periods that do not run from the relationship end have no grace period.
+      expect(
+        assess('identity_attributes', { ...AML, from: 'collection' }, data, facts).graceUntil,
+      ).toBeNull();
     });
 
     it('is shreddable from the due instant on, not a millisecond before', () => {
@@ -219,7 +245,7 @@ describe(assessClass.name, () => {
   });
 
   describe('legal holds', () => {
-    it('postpone the shred without moving the due date', () => {
+    it('postpone the shred: the period still ends when it ends, but no date can be given for the shred', () => {
       const facts = subject({
         relationshipEndedAt: '2020-01-01T00:00:00.000Z',
         activeHolds: ['hold-1', 'hold-2'],
@@ -227,7 +253,9 @@ describe(assessClass.name, () => {
       const assessed = assess('identity_attributes', AML, collected('2019-01-01T00:00:00.000Z', 1), facts);
       expect(assessed).toMatchObject({
         status: 'held',
-        dueAt: '2025-01-01T00:00:00.000Z',
+        retentionEndsAt: '2025-01-01T00:00:00.000Z',
+        dueAt: null,
+        waitingFor: 'legal_hold_release',
         shreddable: false,
         holds: ['hold-1', 'hold-2'],
       });
@@ -328,13 +356,14 @@ describe(assessClass.name, () => {
       });
     });
 
-    it('wait for a legal hold: due at the request time, but not shreddable', () => {
+    it('wait for a legal hold: not shreddable, and no due date until the hold is released', () => {
       const assessed = assess('contact_address', CONTACT, covered('2026-01-01T00:00:00.000Z'), {
         ...requested,
         activeHolds: ['hold-9'],
       });
       expect(assessed).toMatchObject({
-        dueAt: '2026-03-01T00:00:00.000Z',
+        dueAt: null,
+        waitingFor: 'legal_hold_release',
         erasureRequestId: 'req-1',
         shreddable: false,
         holds: ['hold-9'],

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   ArrayMinSize,
+  IsBoolean,
   IsIn,
   IsISO8601,
   IsObject,
@@ -65,10 +66,23 @@ export class GrantConsentDto {
 }
 
 export class EndRelationshipDto {
-  @ApiPropertyOptional({ description: 'When the business relationship ended (default: now)' })
+  @ApiPropertyOptional({
+    description:
+      'When the business relationship ended (default: now). Not in the future, not before the subject\'s first ' +
+      'record, and at most the policy\'s retentionSafeguards.maxBackdate (default P30D) back.',
+  })
   @IsOptional()
   @IsISO8601({ strict: true })
   endedAt?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'True to correct the end already recorded: the new end supersedes it (docs/privacy.md). Without it, a ' +
+      'second end is refused (409 relationship_already_ended).',
+  })
+  @IsOptional()
+  @IsBoolean()
+  correction?: boolean;
 }
 
 export class PlaceLegalHoldDto {

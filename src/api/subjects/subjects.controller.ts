@@ -78,7 +78,12 @@ export class SubjectsController {
   @Post('relationship-end')
   @HttpCode(HttpStatus.OK)
   @Roles('privacy_officer')
-  @ApiOperation({ summary: 'Record the end of the business relationship (AML retention runs from here)' })
+  @ApiOperation({
+    summary: 'Record (or, with correction: true, correct) the end of the business relationship',
+    description:
+      'AML retention runs from here. 404 subject_not_found for a subject the ledger knows nothing of; 422 ' +
+      'relationship_end_before_start or relationship_end_backdated_too_far for an end dated too far back.',
+  })
   endRelationship(
     @Param('subjectId', new ParseIdPipe('subjectId')) subjectId: string,
     @Body() body: EndRelationshipDto,
@@ -86,7 +91,11 @@ export class SubjectsController {
   ): Promise<SubjectCommandResponse> {
     return this.run(
       subjectId,
-      { kind: 'EndRelationship', ...(body.endedAt === undefined ? {} : { endedAt: body.endedAt }) },
+      {
+        kind: 'EndRelationship',
+        ...(body.endedAt === undefined ? {} : { endedAt: body.endedAt }),
+        ...(body.correction === true ? { correction: true } : {}),
+      },
       context,
     );
   }

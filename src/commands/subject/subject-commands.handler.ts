@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { CommandContext } from '../../api/request-context';
+import { retentionSafeguardsOf } from '../../domain/policy/retention-safeguards';
 import { decideSubject as decide, type SubjectCommand } from '../../domain/subject';
 import { subjectStream } from '../../eventstore/stream-names';
+import { PolicyRegistry } from '../../policy/policy-registry';
 import { CLOCK, type Clock } from '../../shared/clock';
 import { uuidV5 } from '../../shared/deterministic-uuid';
 import { AggregateRunner } from '../aggregate-runner';
@@ -12,7 +14,7 @@ import { subjectAggregate } from './subject.aggregate';
 /** Subject commands that need nothing beyond the subject's own stream. */
 export type SimpleSubjectCommand =
   | { kind: 'WithdrawConsent'; consentId: string }
-  | { kind: 'EndRelationship'; endedAt?: string }
+  | { kind: 'EndRelationship'; endedAt?: string; correction?: boolean }
   | { kind: 'PlaceLegalHold'; reason: string }
   | { kind: 'ReleaseLegalHold'; holdId: string };
 
@@ -35,6 +37,7 @@ export interface SubjectCommandResult {
 export class SubjectCommandHandler implements ICommandHandler<SubjectCommandCommand, SubjectCommandResult> {
   constructor(
     private readonly runner: AggregateRunner,
+    private readonly policies: PolicyRegistry,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -47,7 +50,16 @@ export class SubjectCommandHandler implements ICommandHandler<SubjectCommandComm
         domainCommand = { type: 'WithdrawConsent', data: { consentId: command.consentId, now } };
         break;
       case 'EndRelationship':
-        domainCommand = { type: 'EndRelationship', data: { endedAt: command.endedAt ?? now, now } };
+        domainCommand = {
+          type: 'EndRelationship',
+          data: {
+            endedAt: command.endedAt ?? now,
+            now,
+            // How far back the end may be dated is the policy in force's to say.
+            maxBackdate: retentionSafeguardsOf(this.policies.active(new Date(now)).document).maxBackdate,
+            ...(command.correction === true ? { correction: true } : {}),
+          },
+        };
         break;
       case 'PlaceLegalHold':
         holdId =

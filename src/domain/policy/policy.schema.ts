@@ -169,6 +169,11 @@ export const POLICY_SCHEMA = {
       required: [...DATA_CLASSES],
       properties: Object.fromEntries(DATA_CLASSES.map((dataClass) => [dataClass, RETENTION_RULE])),
     },
+    retentionSafeguards: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { maxBackdate: { type: 'string' }, shredGrace: { type: 'string' } },
+    },
     jurisdictions: { type: 'object', additionalProperties: SEGMENT_MAP },
     fallback: SEGMENT_MAP,
   },
@@ -320,6 +325,15 @@ function semanticProblems(doc: PolicyDocument, shapeOk: boolean): string[] {
         }
       });
       if (problem !== undefined) report(pointer('retention', dataClass, 'period'), problem);
+    });
+  }
+  for (const name of ['maxBackdate', 'shredGrace'] as const) {
+    part(() => {
+      // Fixed lengths only: "30 days back" must mean the same on every day of the year.
+      const problem = durationProblem(doc.retentionSafeguards?.[name], (value) => {
+        durationToMs(value);
+      });
+      if (problem !== undefined) report(pointer('retentionSafeguards', name), problem);
     });
   }
   return problems;

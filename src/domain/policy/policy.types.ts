@@ -113,6 +113,20 @@ export interface RetentionRule {
   readonly legalObligation: boolean;
 }
 
+/**
+ * Safeguards on the relationship end, from which AML retention runs (docs/privacy.md). Fixed-length ISO 8601
+ * durations (days, hours); defaults in `retention-safeguards.ts` where a version does not set them.
+ */
+export interface RetentionSafeguards {
+  /** How far back a relationship end may be dated, measured from when it is recorded (e.g. "P30D"). */
+  readonly maxBackdate?: string;
+  /**
+   * How long after a relationship end is recorded nothing it makes due is shredded, so that a wrong end can be
+   * corrected first (e.g. "P30D").
+   */
+  readonly shredGrace?: string;
+}
+
 export interface PolicyDocument {
   readonly policyId: string;
   /** Free-form but ordered version label, e.g. "2026-11-01". */
@@ -125,6 +139,7 @@ export interface PolicyDocument {
   /** Declared risk signals; any other signal in a request is refused. */
   readonly riskSignals: Readonly<Record<string, { readonly description: string }>>;
   readonly retention: Readonly<Record<DataClass, RetentionRule>>;
+  readonly retentionSafeguards?: RetentionSafeguards;
   /** ISO 3166-1 alpha-2 → segment → rules. */
   readonly jurisdictions: Readonly<Record<string, Readonly<Record<string, JurisdictionRules>>>>;
   /** Segment → rules for every valid country not listed and not embargoed. */

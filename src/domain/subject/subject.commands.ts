@@ -29,7 +29,14 @@ export type WithdrawConsent = {
 
 export type EndRelationship = {
   readonly type: 'EndRelationship';
-  readonly data: { readonly endedAt: string; readonly now: string };
+  readonly data: {
+    readonly endedAt: string;
+    readonly now: string;
+    /** From the policy in force: how far before `now` the end may be dated (fixed-length ISO 8601 duration). */
+    readonly maxBackdate: string;
+    /** True to correct the end already recorded (the new one supersedes it); refused when none was. */
+    readonly correction?: boolean;
+  };
 };
 
 export type PlaceLegalHold = {

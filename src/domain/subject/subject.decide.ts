@@ -1,5 +1,6 @@
 import { DATA_CLASSES, type DataClass, isDataClass } from '../../crypto/data-classes';
 import { isPlainObject } from '../../shared/json';
+import { durationToMs } from '../policy/duration';
 import { DomainValidationError } from '../shared/domain-error';
 import { epochMs, requireInstant, requireText } from './command-input';
 import type {
@@ -22,6 +23,10 @@ import {
   LegalHoldAlreadyReleasedError,
   LegalHoldNotFoundError,
   RelationshipAlreadyEndedError,
+  RelationshipEndBackdatedTooFarError,
+  RelationshipEndBeforeStartError,
+  RelationshipNotEndedError,
+  SubjectNotFoundError,
   UnknownConsentScopeError,
   UnknownErasureGroundError,
 } from './subject.errors';
@@ -103,16 +108,34 @@ export function withdrawConsent(command: WithdrawConsent, state: SubjectState): 
   return [{ type: 'ConsentWithdrawn', data: { consentId, scopes: [...consent.scopes], withdrawnAt } }];
 }
 
-/** Records the end of the business relationship, from which AML retention runs. Once only, never in the future. */
+/**
+ * Records the end of the business relationship, from which AML retention runs. Only for a subject the ledger
+ * knows, never in the future, never before the subject's first record, and at most `maxBackdate` (policy) back.
+ * Once only, unless it is a correction: then the new end supersedes the one recorded (the same end again is a
+ * retry and records nothing). A correction cannot bring back data already shredded; the shred grace period
+ * (retention) exists so that there is time to correct before anything the end made due is shredded.
+ */
 export function endRelationship(command: EndRelationship, state: SubjectState): RelationshipEnded[] {
   const endedAt = requireInstant(command.data.endedAt, 'endedAt');
   const recordedAt = requireInstant(command.data.now, 'now');
-  if (state.relationshipEndedAt !== undefined)
-    throw new RelationshipAlreadyEndedError(state.relationshipEndedAt);
+  const { maxBackdate, correction = false } = command.data;
+  if (state.openedAt === undefined) throw new SubjectNotFoundError();
+  const previous = state.relationshipEndedAt;
+  if (!correction && previous !== undefined) throw new RelationshipAlreadyEndedError(previous);
+  if (correction && previous === undefined) throw new RelationshipNotEndedError();
   if (epochMs(endedAt) > epochMs(recordedAt)) {
     throw new DomainValidationError('endedAt must not be in the future', { field: 'endedAt' });
   }
-  return [{ type: 'RelationshipEnded', data: { endedAt, recordedAt } }];
+  if (epochMs(endedAt) < epochMs(state.openedAt)) throw new RelationshipEndBeforeStartError(state.openedAt);
+  const earliest = new Date(epochMs(recordedAt) - durationToMs(maxBackdate)).toISOString();
+  if (epochMs(endedAt) < epochMs(earliest)) throw new RelationshipEndBackdatedTooFarError(maxBackdate, earliest);
+  if (previous !== undefined && epochMs(previous) === epochMs(endedAt)) return [];
+  return [
+    {
+      type: 'RelationshipEnded',
+      data: { endedAt, recordedAt, ...(previous === undefined ? {} : { corrects: previous }) },
+    },
+  ];
 }
 
 export function placeLegalHold(command: PlaceLegalHold, state: SubjectState): LegalHoldPlaced[] {

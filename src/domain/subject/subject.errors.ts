@@ -41,6 +41,48 @@ export class RelationshipAlreadyEndedError extends DomainError {
   }
 }
 
+/** The ledger holds nothing about this subject: there is no relationship to end (or personal data to read). */
+export class SubjectNotFoundError extends DomainError {
+  readonly code = 'subject_not_found';
+  constructor() {
+    super('the ledger holds no records of this subject', {});
+  }
+}
+
+/** A relationship cannot end before the first thing the ledger recorded about it. The input is not echoed. */
+export class RelationshipEndBeforeStartError extends DomainError {
+  readonly code = 'relationship_end_before_start';
+  constructor(openedAt: string) {
+    super(`the relationship end must not be dated before the subject's first record (${openedAt})`, {
+      field: 'endedAt',
+      earliest: openedAt,
+    });
+  }
+}
+
+/**
+ * The end is dated further back than the policy allows: AML retention would run from a date nobody can vouch
+ * for, and could make records due at once. The input is not echoed.
+ */
+export class RelationshipEndBackdatedTooFarError extends DomainError {
+  readonly code = 'relationship_end_backdated_too_far';
+  constructor(maxBackdate: string, earliest: string) {
+    super(`the relationship end may be dated at most ${maxBackdate} back (not before ${earliest})`, {
+      field: 'endedAt',
+      maxBackdate,
+      earliest,
+    });
+  }
+}
+
+/** A correction of the relationship end when none was recorded. */
+export class RelationshipNotEndedError extends DomainError {
+  readonly code = 'relationship_not_ended';
+  constructor() {
+    super('no relationship end is recorded, so there is none to correct', {});
+  }
+}
+
 export class LegalHoldAlreadyExistsError extends DomainError {
   readonly code = 'legal_hold_already_exists';
   constructor(holdId: string) {

@@ -54,6 +54,11 @@ export type RelationshipEnded = {
     /** When the business relationship ended; AML retention periods run from here. */
     readonly endedAt: string;
     readonly recordedAt: string;
+    /**
+     * Set on a correction: the end recorded before, which this one supersedes (docs/privacy.md). Absent on the
+     * first end of a relationship.
+     */
+    readonly corrects?: string;
   };
 };
 

@@ -34,9 +34,17 @@ export interface ErasureRecord {
 
 /** Everything about a subject that its deciders and handlers need. No personal data. */
 export interface SubjectState {
+  /**
+   * When the subject's records begin: the instant of its first event other than a read of its personal data.
+   * Undefined: the ledger knows nothing of this subject. No relationship end may be dated before it.
+   */
+  readonly openedAt?: string;
   /** By consent id, in the order granted. */
   readonly consents: ReadonlyMap<string, ConsentRecord>;
+  /** When the relationship ended, as last recorded (a correction supersedes an earlier end). */
   readonly relationshipEndedAt?: string;
+  /** When that end was recorded. */
+  readonly relationshipEndRecordedAt?: string;
   /** By hold id, in the order placed (released holds stay, with `releasedAt`). */
   readonly legalHolds: ReadonlyMap<string, LegalHold>;
   /** By request id, in the order requested. */
@@ -61,6 +69,13 @@ export const initialState: SubjectState = {
  * unknown (it changes nothing), because a recorded event is a fact and must never make a stream unreadable.
  */
 export function evolve(state: SubjectState, event: SubjectEvent): SubjectState {
+  const next = apply(state, event);
+  // A read of personal data is not part of the relationship: it neither opens nor changes it.
+  if (next === state || state.openedAt !== undefined || next.updatedAt === undefined) return next;
+  return { ...next, openedAt: next.updatedAt };
+}
+
+function apply(state: SubjectState, event: SubjectEvent): SubjectState {
   switch (event.type) {
     case 'ConsentGranted': {
       const { consentId, scopes, noticeVersion, policyHash, locale, channel, grantedAt } = event.data;
@@ -77,7 +92,12 @@ export function evolve(state: SubjectState, event: SubjectEvent): SubjectState {
       return { ...state, consents, updatedAt: withdrawnAt };
     }
     case 'RelationshipEnded':
-      return { ...state, relationshipEndedAt: event.data.endedAt, updatedAt: event.data.recordedAt };
+      return {
+        ...state,
+        relationshipEndedAt: event.data.endedAt,
+        relationshipEndRecordedAt: event.data.recordedAt,
+        updatedAt: event.data.recordedAt,
+      };
     case 'LegalHoldPlaced': {
       const { holdId, reason, placedAt } = event.data;
       const legalHolds = new Map(state.legalHolds);

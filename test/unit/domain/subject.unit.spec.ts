@@ -18,6 +18,10 @@ import {
   LegalHoldAlreadyReleasedError,
   LegalHoldNotFoundError,
   RelationshipAlreadyEndedError,
+  RelationshipEndBackdatedTooFarError,
+  RelationshipEndBeforeStartError,
+  RelationshipNotEndedError,
+  SubjectNotFoundError,
   SUBJECT_EVENT_TYPES,
   type SubjectCommand,
   type SubjectEvent,
@@ -179,9 +183,13 @@ describe('subject aggregate', () => {
   });
 
   describe('EndRelationship', () => {
-    const end = (endedAt: string, now = T1): SubjectCommand => ({
+    const end = (
+      endedAt: string,
+      now = T1,
+      more: { maxBackdate?: string; correction?: boolean } = {},
+    ): SubjectCommand => ({
       type: 'EndRelationship',
-      data: { endedAt, now },
+      data: { endedAt, now, maxBackdate: 'P30D', ...more },
     });
 
     it('records when the relationship ended', () => {
@@ -199,8 +207,50 @@ describe('subject aggregate', () => {
         });
     });
 
+    it('refuses a subject the ledger knows nothing of', () => {
+      given([]).when(end(T0)).thenThrows(SubjectNotFoundError, { code: 'subject_not_found' });
+    });
+
+    it('refuses an end before the first record of the subject, never echoing the value', () => {
+      const before = '2026-11-26T09:59:59.999Z';
+      given([granted()])
+        .when(end(before))
+        .thenThrows(RelationshipEndBeforeStartError, {
+          code: 'relationship_end_before_start',
+          details: { field: 'endedAt', earliest: T0 },
+        });
+    });
+
+    it('refuses an end dated further back than the policy allows (no early shredding of AML records)', () => {
+      // A subject known since 2020; an end dated 2020-02-29, recorded today, would make five-year classes due
+      // at once.
+      const known = granted({ grantedAt: '2019-06-01T00:00:00.000Z' });
+      given([known])
+        .when(end('2020-02-29T00:00:00.000Z', T1))
+        .thenThrows(RelationshipEndBackdatedTooFarError, {
+          code: 'relationship_end_backdated_too_far',
+          details: { maxBackdate: 'P30D', earliest: '2026-10-27T11:00:00.000Z' },
+        });
+      given([known])
+        .when(end('2026-10-27T11:00:00.000Z', T1))
+        .then([{ type: 'RelationshipEnded', data: { endedAt: '2026-10-27T11:00:00.000Z', recordedAt: T1 } }]);
+    });
+
+    it('is corrected by a later end that says so; the same end again records nothing', () => {
+      const ended = { type: 'RelationshipEnded', data: { endedAt: T0, recordedAt: T1 } } as const;
+      given([granted(), ended])
+        .when(end(T1, T2, { correction: true }))
+        .then([{ type: 'RelationshipEnded', data: { endedAt: T1, recordedAt: T2, corrects: T0 } }]);
+      given([granted(), ended])
+        .when(end(T0, T2, { correction: true }))
+        .then([]);
+      given([granted()])
+        .when(end(T0, T1, { correction: true }))
+        .thenThrows(RelationshipNotEndedError, { code: 'relationship_not_ended' });
+    });
+
     it('refuses an end in the future', () => {
-      given([])
+      given([granted()])
         .when(end(T2, T1))
         .thenThrows(DomainValidationError, { details: { field: 'endedAt' } });
     });
