@@ -121,6 +121,11 @@ export class PublisherMetrics implements PublisherObserver {
       registers: [registry],
       async collect() {
         const value = await lag();
+        // Publishing off by configuration: nothing lags (kyc_ledger_publisher_enabled is 0).
+        if (source()?.enabled() !== true) {
+          this.set(0);
+          return;
+        }
         if (value !== undefined) this.set(value.positions);
       },
     });
@@ -130,6 +135,11 @@ export class PublisherMetrics implements PublisherObserver {
       registers: [registry],
       async collect() {
         const value = await lag();
+        // Publishing off by configuration: nothing lags (kyc_ledger_publisher_enabled is 0).
+        if (source()?.enabled() !== true) {
+          this.set(0);
+          return;
+        }
         if (value !== undefined) this.set(value.seconds);
       },
     });

@@ -89,3 +89,48 @@ describe(`${PublisherService.name} when Kafka is unreachable`, () => {
     expect(metrics).toMatch(/kyc_ledger_publisher_checkpoint_position 0\n/);
   });
 });
+
+describe(`${PublisherService.name} when Kafka is off by configuration`, () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({}, {}, { captureLogs: true });
+    const consent = await client(t).post('operator', '/v1/subjects/sub_kafka_off/consents', {
+      scopes: ['identity_verification'],
+      noticeVersion: '2026-01',
+      locale: 'de-DE',
+      channel: 'web',
+    });
+    expect(consent.status).toBe(201);
+  }, 60_000);
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('says it is disabled, with no lag figures, although events wait in the ledger', async () => {
+    const health = await client(t).get(null, '/health');
+    expect(health.status).toBe(200);
+    const publisher = (health.body.components as Record<string, { status: string; details: object }>)
+      .publisher;
+    expect(publisher).toMatchObject({
+      status: 'up',
+      details: { enabled: false, state: 'disabled', lagPositions: null, lagSeconds: null },
+    });
+  });
+
+  it('exports no growing lag a lag alert could fire on: the enabled gauge is 0 and so is the lag', async () => {
+    const metrics = await (await fetch(`${t.baseUrl}/metrics`)).text();
+    expect(metrics).toMatch(/^kyc_ledger_publisher_enabled 0$/m);
+    expect(metrics).toMatch(/^kyc_ledger_publisher_lag_positions 0$/m);
+    expect(metrics).toMatch(/^kyc_ledger_publisher_lag_seconds 0$/m);
+    // The events are there all the same: the head moved.
+    expect(metrics).toMatch(/^kyc_ledger_publisher_head_position [1-9]\d*$/m);
+  });
+
+  it('says once, at start, that publishing is off', () => {
+    const said = t.logLines().filter((line) => line.includes('Kafka publishing is off'));
+    expect(said).toHaveLength(1);
+    expect(said[0]).toContain('"level":"info"');
+  });
+});
