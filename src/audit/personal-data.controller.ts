@@ -9,6 +9,7 @@ import { AggregateRunner } from '../commands/aggregate-runner';
 import { subjectAggregate } from '../commands/subject/subject.aggregate';
 import { type DataClass, isDataClass } from '../crypto/data-classes';
 import { PiiCipher } from '../crypto/pii-cipher';
+import { KeyStore } from '../crypto/key-store';
 import { decideSubject, restrictionOf } from '../domain/subject';
 import type { LedgerEvent } from '../eventstore/envelope';
 import { EVENT_STORE, type EventStore } from '../eventstore/event-store.port';
@@ -72,6 +73,7 @@ export class PersonalDataController {
     private readonly ledger: Ledger,
     private readonly runner: AggregateRunner,
     private readonly cipher: PiiCipher,
+    private readonly keys: KeyStore,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -118,10 +120,13 @@ export class PersonalDataController {
         : [{ ...itemOf(event, dataClass), state: 'restricted' as const, value: null, restriction }],
     );
     const disclosed = entries.filter((entry) => entry.restriction === undefined);
-    const classes = [...new Set(disclosed.map((entry) => entry.dataClass))];
-    if (classes.length === 0) {
-      return { subjectId, accessEventPosition: null, items: restrictedItems.map(withoutPosition) };
-    }
+    // A subject the ledger knows nothing of has nothing to read, and no stream to record a read in.
+    if (events.length === 0) return { subjectId, accessEventPosition: null, items: [] };
+    // The record names exactly the classes this read discloses: not those restricted by an erasure request, not
+    // those whose keys are destroyed (shredded data discloses nothing). A read that discloses nothing is recorded
+    // all the same, first, with no classes.
+    const live = new Set(await this.keys.liveClasses(subjectId));
+    const classes = [...new Set(disclosed.map((entry) => entry.dataClass))].filter((c) => live.has(c));
 
     const recorded = await this.runner.run(
       subjectAggregate(subjectId),

@@ -153,6 +153,17 @@ describeWithService(
         const disclosed = JSON.stringify(read);
         for (const values of Object.values(person.pii))
           for (const v of values) expect(disclosed).not.toContain(v);
+        // Nothing was disclosed, and the read is recorded all the same, first, naming no class.
+        expect(read.accessEventPosition).toEqual(expect.any(Number));
+        const accesses = (
+          await t.app.get<EventStore>(EVENT_STORE).readStream(`kyc-subject-${person.subjectId}`)
+        )
+          .filter((e) => e.type === 'PersonalDataAccessed')
+          .map((e) => ({ position: e.position, dataClasses: e.data.dataClasses }));
+        expect(accesses.at(-1)).toEqual({ position: read.accessEventPosition, dataClasses: [] });
+        expect([...((accesses[0]?.dataClasses as string[] | undefined) ?? [])].sort()).toEqual(
+          [...clearClasses].sort(),
+        );
 
         const view = await retention(person.subjectId, res.body.position as number);
         for (const dataClass of AML_CLASSES) {

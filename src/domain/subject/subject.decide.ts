@@ -128,7 +128,8 @@ export function endRelationship(command: EndRelationship, state: SubjectState): 
   }
   if (epochMs(endedAt) < epochMs(state.openedAt)) throw new RelationshipEndBeforeStartError(state.openedAt);
   const earliest = new Date(epochMs(recordedAt) - durationToMs(maxBackdate)).toISOString();
-  if (epochMs(endedAt) < epochMs(earliest)) throw new RelationshipEndBackdatedTooFarError(maxBackdate, earliest);
+  if (epochMs(endedAt) < epochMs(earliest))
+    throw new RelationshipEndBackdatedTooFarError(maxBackdate, earliest);
   if (previous !== undefined && epochMs(previous) === epochMs(endedAt)) return [];
   return [
     {
@@ -166,7 +167,8 @@ export function recordPersonalDataAccess(
   const justification = requireText(input.justification, 'justification', 500, 10);
   const accessedAt = requireInstant(input.now, 'now');
   const dataClasses = [...new Set(input.dataClasses)];
-  if (dataClasses.length === 0 || !dataClasses.every(isDataClass)) {
+  // Empty: the read disclosed nothing (all restricted or shredded); it is recorded all the same.
+  if (!dataClasses.every(isDataClass)) {
     throw new DomainValidationError('dataClasses must name known data classes', { field: 'dataClasses' });
   }
   return [
@@ -258,7 +260,8 @@ export function shredPersonalData(command: ShredPersonalData, state: SubjectStat
   const shredId = requireText(input.shredId, 'shredId', ID_MAX);
   const shreddedAt = requireInstant(input.now, 'now');
   const dataClasses = [...new Set(input.dataClasses)];
-  if (dataClasses.length === 0 || !dataClasses.every(isDataClass)) {
+  // Empty: the read disclosed nothing (all restricted or shredded); it is recorded all the same.
+  if (!dataClasses.every(isDataClass)) {
     throw new DomainValidationError('dataClasses must name known data classes', { field: 'dataClasses' });
   }
   if (!(SHRED_REASONS as readonly string[]).includes(input.reason)) {
