@@ -124,8 +124,7 @@ export function erasureCovers(facts: ClassFacts | undefined): boolean {
   );
 }
 
-const later = (a: string, b: string | null): string =>
-  b === null || Date.parse(a) >= Date.parse(b) ? a : b;
+const later = (a: string, b: string | null): string => (b === null || Date.parse(a) >= Date.parse(b) ? a : b);
 
 export function assessClass(
   dataClass: DataClass,

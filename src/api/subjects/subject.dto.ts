@@ -68,8 +68,8 @@ export class GrantConsentDto {
 export class EndRelationshipDto {
   @ApiPropertyOptional({
     description:
-      'When the business relationship ended (default: now). Not in the future, not before the subject\'s first ' +
-      'record, and at most the policy\'s retentionSafeguards.maxBackdate (default P30D) back.',
+      "When the business relationship ended (default: now). Not in the future, not before the subject's first " +
+      "record, and at most the policy's retentionSafeguards.maxBackdate (default P30D) back.",
   })
   @IsOptional()
   @IsISO8601({ strict: true })

@@ -260,8 +260,7 @@ export function shredPersonalData(command: ShredPersonalData, state: SubjectStat
   const shredId = requireText(input.shredId, 'shredId', ID_MAX);
   const shreddedAt = requireInstant(input.now, 'now');
   const dataClasses = [...new Set(input.dataClasses)];
-  // Empty: the read disclosed nothing (all restricted or shredded); it is recorded all the same.
-  if (!dataClasses.every(isDataClass)) {
+  if (dataClasses.length === 0 || !dataClasses.every(isDataClass)) {
     throw new DomainValidationError('dataClasses must name known data classes', { field: 'dataClasses' });
   }
   if (!(SHRED_REASONS as readonly string[]).includes(input.reason)) {

@@ -236,7 +236,9 @@ function withVendorSignals(
   vendorSignals: readonly string[] | undefined,
   policy: LoadedPolicy,
 ): Readonly<Record<string, boolean>> | undefined {
-  const declared = (vendorSignals ?? []).filter((signal) => Object.hasOwn(policy.document.riskSignals, signal));
+  const declared = (vendorSignals ?? []).filter((signal) =>
+    Object.hasOwn(policy.document.riskSignals, signal),
+  );
   if (declared.length === 0) return riskSignals;
   return { ...riskSignals, ...Object.fromEntries(declared.map((signal) => [signal, true])) };
 }

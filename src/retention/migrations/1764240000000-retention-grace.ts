@@ -11,7 +11,12 @@ export class RetentionGrace1764240000000 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.addColumn(
       'retention_subjects',
-      new TableColumn({ name: 'relationship_end_recorded_at', type: 'varchar', length: '30', isNullable: true }),
+      new TableColumn({
+        name: 'relationship_end_recorded_at',
+        type: 'varchar',
+        length: '30',
+        isNullable: true,
+      }),
     );
     const postgres = queryRunner.connection.options.type === 'postgres';
     await queryRunner.query(
