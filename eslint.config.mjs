@@ -3,6 +3,34 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
+/**
+ * Config blocks that keep `folder` (under src/) from importing anything outside itself and the `allowed` top
+ * folders of src/, nor the `packages` named: one block per nesting depth, since a relative path leaves the folder
+ * with one more `../` per level.
+ */
+function boundary(folder, allowed, packages) {
+  const allow = allowed.length === 0 ? '' : `(?!(${allowed.join('|')})(/|$))`;
+  return [1, 2, 3, 4].map((depth) => ({
+    files: [`${folder}/${'*/'.repeat(depth - 1)}*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...(packages.length === 0
+              ? []
+              : [{ group: packages, message: `${folder} does not use this package.` }]),
+            {
+              regex: `^(\\.\\./){${depth}}${allow}`,
+              message: `${folder} may only import ${['itself', ...allowed.map((a) => `src/${a}`)].join(', ')}.`,
+            },
+          ],
+        },
+      ],
+    },
+  }));
+}
+
 export default tseslint.config(
   { ignores: ['dist/**', 'data/**', 'coverage/**', 'node_modules/**', '.kafka/**', 'eslint.config.mjs'] },
   eslint.configs.recommended,
@@ -23,14 +51,19 @@ export default tseslint.config(
       eqeqeq: ['error', 'always'],
     },
   },
+  // Import direction (docs/architecture.md): src/shared (product-free building blocks) imports nothing else of
+  // src/; the domain only itself and src/shared. test/unit/import-boundaries.unit.spec.ts shows a wrong-way import
+  // failing.
+  ...boundary('src/shared', [], []),
+  ...boundary(
+    'src/domain',
+    ['shared'],
+    ['@nestjs/*', 'typeorm', 'kafkajs', 'better-sqlite3', 'pg', '@eventstore/*'],
+  ),
   {
-    // The domain is pure: no framework, database, broker or clock.
+    // The domain is pure: no clock of its own.
     files: ['src/domain/**/*.ts'],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: ['@nestjs/*', 'typeorm', 'kafkajs', 'better-sqlite3', 'pg', '@eventstore/*'] },
-      ],
       'no-restricted-syntax': [
         'error',
         {

@@ -7,7 +7,7 @@ import { type CommandContext, Ctx } from '../api/request-context';
 import { RequestValidationError } from '../api/validation';
 import { AggregateRunner } from '../commands/aggregate-runner';
 import { subjectAggregate } from '../commands/subject/subject.aggregate';
-import { type DataClass, isDataClass } from '../crypto/data-classes';
+import { type DataClass, isDataClass } from '../shared/data-classes';
 import { PiiCipher } from '../crypto/pii-cipher';
 import { KeyStore } from '../crypto/key-store';
 import { decideSubject, restrictionOf } from '../domain/subject';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { CommandContext } from '../api/request-context';
-import type { DataClass } from '../crypto/data-classes';
+import type { DataClass } from '../shared/data-classes';
 import type { LedgerEvent } from '../eventstore/envelope';
 import { WrongExpectedRevisionError } from '../eventstore/event-store.errors';
 import { type EventDraft, Ledger } from '../eventstore/ledger';

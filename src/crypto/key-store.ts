@@ -4,7 +4,7 @@ import { In, IsNull, LessThanOrEqual, Not, type DataSource, type Repository } fr
 import type { Sealed } from './aes-gcm';
 import { InvalidKekError } from './crypto.errors';
 import { DataKeyEntity, KekCheckEntity } from './data-key.entity';
-import { DATA_CLASSES, type DataClass } from './data-classes';
+import { DATA_CLASSES, type DataClass } from '../shared/data-classes';
 import type { Kek } from './kek';
 
 interface LiveKeyRow {

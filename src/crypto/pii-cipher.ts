@@ -2,7 +2,7 @@ import { canonicalJson } from '../shared/canonical-json';
 import { isPlainObject, type JsonObject, type JsonValue } from '../shared/json';
 import { open, seal } from './aes-gcm';
 import { DecryptionFailedError, InvalidPiiError } from './crypto.errors';
-import { type DataClass, isDataClass } from './data-classes';
+import { type DataClass, isDataClass } from '../shared/data-classes';
 import type { KeyStore } from './key-store';
 
 /** Plaintext personal data of one event, grouped by data class. Never stored, logged or returned as is. */

@@ -1,4 +1,4 @@
-import type { DataClass } from '../crypto/data-classes';
+import type { DataClass } from '../shared/data-classes';
 import type {
   ConsentScope,
   ErasureGround,

@@ -4,7 +4,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { CommandContext } from '../api/request-context';
 import { AggregateRunner } from '../commands/aggregate-runner';
 import { subjectAggregate } from '../commands/subject/subject.aggregate';
-import { DATA_CLASSES, type DataClass } from '../crypto/data-classes';
+import { DATA_CLASSES, type DataClass } from '../shared/data-classes';
 import { KeyStore } from '../crypto/key-store';
 import {
   type ClassRetention as DeciderRetention,

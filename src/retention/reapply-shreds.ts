@@ -1,4 +1,4 @@
-import { isDataClass } from '../crypto/data-classes';
+import { isDataClass } from '../shared/data-classes';
 import type { KeyStore } from '../crypto/key-store';
 import type { EventStore } from '../eventstore/event-store.port';
 import { parseStreamName, SUBJECT_STREAM_PREFIX } from '../eventstore/stream-names';

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
-import { DATA_CLASSES } from '../crypto/data-classes';
+import { DATA_CLASSES } from '../shared/data-classes';
 import { ERASURE_GROUNDS } from '../domain/subject';
 
 export class ErasureRequestDto {

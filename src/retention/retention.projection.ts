@@ -1,4 +1,4 @@
-import { isDataClass } from '../crypto/data-classes';
+import { isDataClass } from '../shared/data-classes';
 import type { Projection, ProjectedEvent, RowChange, RowKey, RowView } from '../projections/core/projection';
 import { put, rowKey } from '../projections/core/projection';
 import { ProjectionEventError } from '../projections/projection.errors';

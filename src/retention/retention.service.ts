@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
-import { DATA_CLASSES, type DataClass } from '../crypto/data-classes';
+import { DATA_CLASSES, type DataClass } from '../shared/data-classes';
 import type { RetentionRule } from '../domain/policy/policy.types';
 import {
   type ResolvedRetentionSafeguards,

@@ -1,4 +1,4 @@
-import type { DataClass } from '../crypto/data-classes';
+import type { DataClass } from '../shared/data-classes';
 import { addDuration, parseDuration } from '../domain/policy/duration';
 import type { RetentionRule } from '../domain/policy/policy.types';
 

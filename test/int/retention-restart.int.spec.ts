@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { PersonalDataResponse } from '../../src/audit/personal-data.controller';
-import type { DataClass } from '../../src/crypto/data-classes';
+import type { DataClass } from '../../src/shared/data-classes';
 import { KeyStore } from '../../src/crypto/key-store';
 import { EVENT_STORE, type EventStore } from '../../src/eventstore/event-store.port';
 import type { ProjectionRunner } from '../../src/projections/core/projection-runner';

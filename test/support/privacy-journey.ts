@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
-import type { DataClass } from '../../src/crypto/data-classes';
+import type { DataClass } from '../../src/shared/data-classes';
 import type { client } from './http';
 import { newSubjectId, SANCTIONS_HIT, vendorResult } from './journey';
 

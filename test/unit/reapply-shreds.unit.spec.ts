@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DataClass } from '../../src/crypto/data-classes';
+import type { DataClass } from '../../src/shared/data-classes';
 import { DataKeyEntity } from '../../src/crypto/data-key.entity';
 import type { Ledger } from '../../src/eventstore/ledger';
 import { reapplyShreds } from '../../src/retention/reapply-shreds';

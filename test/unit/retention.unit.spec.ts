@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { DataClass } from '../../src/crypto/data-classes';
+import type { DataClass } from '../../src/shared/data-classes';
 import { addDuration } from '../../src/domain/policy/duration';
 import type { RetentionRule } from '../../src/domain/policy/policy.types';
 import {

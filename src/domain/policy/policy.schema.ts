@@ -1,5 +1,5 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import { DATA_CLASSES } from '../../crypto/data-classes';
+import { DATA_CLASSES } from '../../shared/data-classes';
 import { isPlainObject } from '../../shared/json';
 import { REASON_CODE_LIST } from '../reason-codes';
 import { durationToMs, parseDuration, parseInstant } from './duration';

@@ -1,4 +1,4 @@
-import type { DataClass } from '../../crypto/data-classes';
+import type { DataClass } from '../../shared/data-classes';
 import type { JsonObject, JsonValue } from '../../shared/json';
 import type { ReasonCode } from '../reason-codes';
 

@@ -1,4 +1,4 @@
-import { DATA_CLASSES, type DataClass, isDataClass } from '../../crypto/data-classes';
+import { DATA_CLASSES, type DataClass, isDataClass } from '../../shared/data-classes';
 import { isPlainObject } from '../../shared/json';
 import { durationToMs } from '../policy/duration';
 import { DomainValidationError } from '../shared/domain-error';

@@ -1,4 +1,4 @@
-import type { DataClass } from '../../crypto/data-classes';
+import type { DataClass } from '../../shared/data-classes';
 import type { ConsentScope, RestrictedClass, SubjectEvent } from './subject.events';
 
 /** The terms of one consent as granted. What a verification records as "the consent in force". */

@@ -1,4 +1,4 @@
-import { isDataClass } from '../../crypto/data-classes';
+import { isDataClass } from '../../shared/data-classes';
 import type { PiiSection } from '../../crypto/pii-cipher';
 import type { JsonObject, JsonValue } from '../../shared/json';
 import type { Projection, ProjectedEvent, RowChange } from '../core/projection';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { standingOf } from '../../../src/domain/subject';
-import { DATA_CLASSES, type DataClass } from '../../../src/crypto/data-classes';
+import { DATA_CLASSES, type DataClass } from '../../../src/shared/data-classes';
 import {
   CHECK_KINDS,
   DOCUMENT_TYPES,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { DATA_CLASSES } from '../../../src/crypto/data-classes';
+import { DATA_CLASSES } from '../../../src/shared/data-classes';
 import { PolicyLoadError } from '../../../src/domain/policy/policy.errors';
 import { policyHash } from '../../../src/domain/policy/policy-hash';
 import { validatePolicyDocument } from '../../../src/domain/policy/policy.schema';
