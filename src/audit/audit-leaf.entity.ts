@@ -25,4 +25,8 @@ export class AuditLeafEntity {
 
   @Column({ name: 'checkpoint_sequence', type: 'integer' })
   checkpointSequence!: number;
+
+  /** The store's write time, which leaves of version-2 checkpoints sign; null for rows indexed before it. */
+  @Column({ name: 'created', type: 'varchar', length: 40, nullable: true })
+  created!: string | null;
 }

@@ -2,9 +2,9 @@ import type { EventStore, RecordedEvent } from '../eventstore/event-store.port';
 import { toLedgerEvent } from '../eventstore/ledger';
 import { subjectStream, VERIFICATION_STREAM_PREFIX, verificationStream } from '../eventstore/stream-names';
 import { LedgerError } from '../shared/ledger-error';
-import { type AuditBundle, BUNDLE_FORMAT } from './bundle';
+import { type AuditBundle, BUNDLE_FORMAT, type EventInclusion } from './bundle';
 import type { SignedCheckpoint } from './checkpoint-statement';
-import type { Checkpointer } from './checkpointer';
+import type { Checkpointer, StoredCheckpoint } from './checkpointer';
 import { type Explanation, explain } from './explanation';
 import type { ProofService } from './proof.service';
 
@@ -16,10 +16,19 @@ export class NothingToExportError extends LedgerError {
   }
 }
 
+/** No version-2 checkpoint could be signed to cover the export (e.g. no signing key); nothing is exported. */
+export class CheckpointUnavailableError extends LedgerError {
+  readonly code = 'checkpoint_unavailable';
+  override readonly httpStatus = 503;
+  constructor() {
+    super('no signed checkpoint covers the requested records yet; retry after the next checkpoint');
+  }
+}
+
 /**
- * Builds audit bundles: the complete streams of a session (and its subject) or of a subject (and all its
- * sessions), signed checkpoints covering every event — signing one first if needed — an inclusion proof per
- * event, and the explanations.
+ * Builds audit bundles: the streams of a session (and its subject) or of a subject (and all its sessions), each
+ * from revision 0 up to its head as of one signed version-2 checkpoint — signing one first if needed — with an
+ * inclusion proof per event, the signed heads with their proofs, and the explanations.
  */
 export class BundleBuilder {
   constructor(
@@ -55,16 +64,25 @@ export class BundleBuilder {
         streams.set(verificationStream(id), await this.store.readStream(verificationStream(id)));
     }
 
-    const all = [...streams.values()].flat();
-    const newest = Math.max(0, ...all.map((e) => e.position));
-    for (let guard = 0; guard < 10_000; guard += 1) {
-      const latest = await this.checkpointer.latest();
-      if ((latest?.checkpoint.statement.toPosition ?? 0) >= newest) break;
-      if (!(await this.checkpointer.tick(true))) break;
+    const newest = Math.max(0, ...[...streams.values()].flat().map((e) => e.position));
+    const signed = await this.checkpointCovering(newest);
+    const through = signed.checkpoint.statement.toPosition;
+    // Each stream as it stood at the checkpoint: what was appended while it was signed is added, what came
+    // after it is left for the next export.
+    for (const [name, events] of streams) {
+      const later = await this.store.readStream(name, { fromRevision: events.length });
+      streams.set(
+        name,
+        [...events, ...later].filter((e) => e.position <= through),
+      );
     }
+    const heads = await this.proofs.headsFor(signed, [...streams.keys()]);
 
-    const proofs: Record<string, AuditBundle['proofs'][string]> = {};
-    const checkpoints = new Map<number, SignedCheckpoint>();
+    const all = [...streams.values()].flat();
+    const proofs: Record<string, EventInclusion> = {};
+    const checkpoints = new Map<number, SignedCheckpoint>([
+      [signed.checkpoint.statement.sequence, signed.checkpoint],
+    ]);
     for (const event of all) {
       const proof = await this.proofs.proofFor(event.eventId);
       checkpoints.set(proof.checkpoint.statement.sequence, proof.checkpoint);
@@ -93,7 +111,42 @@ export class BundleBuilder {
       streams: Object.fromEntries(streams),
       checkpoints: [...checkpoints.values()].sort((a, b) => a.statement.sequence - b.statement.sequence),
       proofs,
+      heads: {
+        checkpointSequence: signed.checkpoint.statement.sequence,
+        streams: Object.fromEntries(
+          Object.entries(heads).map(([name, h]) => [
+            name,
+            {
+              revision: h.revision,
+              position: h.position,
+              hash: h.hash,
+              leafIndex: h.leafIndex,
+              auditPath: h.auditPath,
+            },
+          ]),
+        ),
+      },
       explanations,
     };
+  }
+
+  /**
+   * The newest checkpoint, once it is version 2 (it signs the streams' heads) and covers `position`; signs
+   * checkpoints until one does. Its leaves are indexed before it is returned, so proofs can be built at once.
+   */
+  private async checkpointCovering(position: number): Promise<StoredCheckpoint> {
+    let idle = 0;
+    for (let guard = 0; guard < 10_000 && idle < 3; guard += 1) {
+      const latest = await this.checkpointer.latest();
+      const statement = latest?.checkpoint.statement;
+      if (latest && statement?.v === 2 && statement.toPosition >= position) {
+        await this.checkpointer.indexSigned();
+        return latest;
+      }
+      // A round already running (the timer's, not forced) answers for this one; another instance may sign
+      // meanwhile. Only rounds that repeatedly sign nothing mean there is nothing to export against.
+      idle = (await this.checkpointer.tick(true, true)) ? 0 : idle + 1;
+    }
+    throw new CheckpointUnavailableError();
   }
 }

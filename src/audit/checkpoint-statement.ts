@@ -6,12 +6,18 @@ import { isPlainObject } from '../shared/json';
 export const CHECKPOINT_EVENT_TYPE = 'LedgerCheckpointSigned';
 
 /**
- * What a checkpoint signs: the Merkle root over the hashes of every event with a global position in
+ * What a checkpoint signs: the Merkle root over the leaves of every event with a global position in
  * (fromPosition, toPosition], in position order, chained to the previous checkpoint's root. Signed as canonical
  * JSON with Ed25519, so anyone holding the public key can check it offline.
+ *
+ * Version 1 leaves are the events' chain hashes alone. Version 2 (docs/ledger-format.md) leaves also sign each
+ * event's global position and store time, and the statement commits to the head of every stream as of
+ * `toPosition` (`headsRoot` over `headsCount` leaves), so a bundle can prove that it reaches each stream's end.
+ * Checkpoints already in the ledger keep their version; new ones are version 2.
  */
-export interface CheckpointStatement {
-  v: 1;
+export type CheckpointStatement = CheckpointStatementV1 | CheckpointStatementV2;
+
+interface CheckpointStatementBase {
   ledger: 'kyc-ledger';
   sequence: number;
   fromPosition: number;
@@ -21,6 +27,18 @@ export interface CheckpointStatement {
   previousRootHash: string | null;
   signedAt: string;
   keyId: string;
+}
+
+export interface CheckpointStatementV1 extends CheckpointStatementBase {
+  v: 1;
+}
+
+export interface CheckpointStatementV2 extends CheckpointStatementBase {
+  v: 2;
+  /** Merkle root over the head of every stream as of `toPosition`, in stream-name order. */
+  headsRoot: string;
+  /** How many streams (leaves) the heads tree holds. */
+  headsCount: number;
 }
 
 export interface SignedCheckpoint {
@@ -69,14 +87,18 @@ export function isSignedCheckpoint(value: unknown): value is SignedCheckpoint {
   const s = value.statement;
   return (
     isPlainObject(s) &&
-    s.v === 1 &&
-    typeof s.sequence === 'number' &&
-    typeof s.fromPosition === 'number' &&
-    typeof s.toPosition === 'number' &&
-    typeof s.treeSize === 'number' &&
+    (s.v === 1 || (s.v === 2 && typeof s.headsRoot === 'string' && isCount(s.headsCount))) &&
+    isCount(s.sequence) &&
+    isCount(s.fromPosition) &&
+    isCount(s.toPosition) &&
+    isCount(s.treeSize) &&
     typeof s.rootHash === 'string' &&
     (s.previousRootHash === null || typeof s.previousRootHash === 'string') &&
     typeof s.signedAt === 'string' &&
     typeof s.keyId === 'string'
   );
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }

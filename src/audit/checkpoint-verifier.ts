@@ -2,7 +2,8 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { EventStore } from '../eventstore/event-store.port';
 import { CHECKPOINT_STREAM } from '../eventstore/stream-names';
 import { verifySignedCheckpoint } from './checkpoint-statement';
-import { leafOf, toStored } from './checkpointer';
+import { advanceHeads, HeadsTree, type StreamHead } from './checkpoint-leaves';
+import { hashOf, leafOf, toStored } from './checkpointer';
 import { merkleRoot } from './merkle';
 
 export type CheckpointFailureReason =
@@ -13,7 +14,8 @@ export type CheckpointFailureReason =
   | 'range_gap'
   | 'previous_root_mismatch'
   | 'root_mismatch'
-  | 'size_mismatch';
+  | 'size_mismatch'
+  | 'heads_mismatch';
 
 export interface CheckpointFailure {
   readonly sequence: number;
@@ -33,7 +35,8 @@ export interface CheckpointReport {
 
 /**
  * Checks every signed checkpoint against the log: signature and key, contiguous sequences and ranges, the link
- * to the previous root, and the Merkle root recomputed from the events' hashes. Stops at the first failure.
+ * to the previous root, the Merkle root recomputed from the events (leaves of the checkpoint's version) and, from
+ * version 2, the heads root recomputed from every stream's last event. Stops at the first failure.
  */
 export async function verifyCheckpoints(
   store: EventStore,
@@ -43,6 +46,7 @@ export async function verifyCheckpoints(
   const events = await store.readStream(CHECKPOINT_STREAM);
   let previous: { sequence: number; toPosition: number; rootHash: string } | undefined;
   let checked = 0;
+  const heads = new Map<string, StreamHead>();
   const fail = (failure: CheckpointFailure): CheckpointReport => ({
     ok: false,
     checkpointsChecked: checked,
@@ -108,9 +112,19 @@ export async function verifyCheckpoints(
         actual: `${inRange.length} events through ${last?.position ?? 'none'}`,
       });
     }
-    const root = merkleRoot(inRange.map(leafOf)).toString('hex');
+    const root = merkleRoot(inRange.map((e) => leafOf(e, statement.v))).toString('hex');
     if (root !== statement.rootHash) {
       return fail({ ...at, reason: 'root_mismatch', expected: statement.rootHash, actual: root });
+    }
+    advanceHeads(
+      heads,
+      inRange.map((e) => ({ stream: e.stream, revision: e.revision, position: e.position, hash: hashOf(e) })),
+    );
+    if (statement.v === 2) {
+      const tree = new HeadsTree(heads.values());
+      const actual = `${tree.count} streams, root ${tree.root()}`;
+      const expected = `${statement.headsCount} streams, root ${statement.headsRoot}`;
+      if (actual !== expected) return fail({ ...at, reason: 'heads_mismatch', expected, actual });
     }
     previous = { sequence, toPosition: statement.toPosition, rootHash: statement.rootHash };
     checked += 1;

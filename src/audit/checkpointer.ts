@@ -28,7 +28,8 @@ import {
   type SignedCheckpoint,
   signStatement,
 } from './checkpoint-statement';
-import { leafHash, merkleRoot } from './merkle';
+import { advanceHeads, eventLeaf, HeadsTree, type LeafVersion, type StreamHead } from './checkpoint-leaves';
+import { merkleRoot } from './merkle';
 
 export interface StoredCheckpoint {
   readonly checkpoint: SignedCheckpoint;
@@ -40,10 +41,41 @@ export interface StoredCheckpoint {
 
 const TICK_MS = 1000;
 
-/** The leaf of an event: the domain-separated hash of its chain hash. */
-export function leafOf(event: RecordedEvent): Buffer {
-  const hash = event.metadata.hash;
-  return leafHash(Buffer.from(typeof hash === 'string' ? hash : '', 'hex'));
+/** The chain hash of a stored event ('' when its envelope has none; such an event fails chain verification). */
+export function hashOf(event: RecordedEvent): string {
+  return typeof event.metadata.hash === 'string' ? event.metadata.hash : '';
+}
+
+/** The leaf of an event in a checkpoint of the given version (checkpoint-leaves.ts). */
+export function leafOf(event: RecordedEvent, version: LeafVersion): Buffer {
+  return eventLeaf(version, { hash: hashOf(event), position: event.position, created: event.created });
+}
+
+/** Heads of every stream as of the checkpoint `sequence`, from the leaf index (every checkpoint up to it). */
+export async function headsAsOf(
+  leaves: Repository<AuditLeafEntity>,
+  sequence: number,
+): Promise<Map<string, StreamHead>> {
+  const rows = await leaves
+    .createQueryBuilder('l')
+    .select(['l.stream AS stream', 'l.revision AS revision', 'l.position AS position', 'l.eventHash AS hash'])
+    .innerJoin(
+      (q) =>
+        q
+          .select(['m.stream AS stream', 'MAX(m.revision) AS revision'])
+          .from(AuditLeafEntity, 'm')
+          .where('m.checkpointSequence <= :sequence', { sequence })
+          .groupBy('m.stream'),
+      'h',
+      'h.stream = l.stream AND h.revision = l.revision',
+    )
+    .getRawMany<{ stream: string; revision: number | string; position: number | string; hash: string }>();
+  return new Map(
+    rows.map((r) => [
+      r.stream,
+      { stream: r.stream, revision: Number(r.revision), position: Number(r.position), hash: r.hash },
+    ]),
+  );
 }
 
 export function toStored(event: RecordedEvent): StoredCheckpoint | undefined {
@@ -71,6 +103,8 @@ export class Checkpointer implements OnApplicationBootstrap, OnApplicationShutdo
   private running: Promise<SignedCheckpoint | undefined> | undefined;
   private lastError: string | undefined;
   private readonly uncovered: Gauge;
+  /** Every stream's head as of the checkpoint `sequence`, kept between rounds so a round need not rebuild it. */
+  private heads: { sequence: number; heads: Map<string, StreamHead> } | undefined;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -111,15 +145,24 @@ export class Checkpointer implements OnApplicationBootstrap, OnApplicationShutdo
     return last ? toStored(last) : undefined;
   }
 
-  /** Runs one checkpoint round (one at a time); `force` signs whatever waits, even if not yet due. */
-  tick(force = false): Promise<SignedCheckpoint | undefined> {
-    this.running ??= this.round(force).finally(() => {
+  /** Indexes the leaves of every signed checkpoint (a crash between signing and indexing leaves a gap). */
+  async indexSigned(): Promise<void> {
+    await this.indexUpTo(await this.latest());
+  }
+
+  /**
+   * Runs one checkpoint round (one at a time). `force` signs whatever waits, even if not yet due, as long as a
+   * real event waits; `evenCheckpointsOnly` also signs when only checkpoint events wait, so an export can always
+   * get a current version-2 statement of the streams' heads.
+   */
+  tick(force = false, evenCheckpointsOnly = false): Promise<SignedCheckpoint | undefined> {
+    this.running ??= this.round(force, evenCheckpointsOnly).finally(() => {
       this.running = undefined;
     });
     return this.running;
   }
 
-  private async round(force: boolean): Promise<SignedCheckpoint | undefined> {
+  private async round(force: boolean, evenCheckpointsOnly: boolean): Promise<SignedCheckpoint | undefined> {
     try {
       const last = await this.latest();
       await this.indexUpTo(last);
@@ -128,17 +171,22 @@ export class Checkpointer implements OnApplicationBootstrap, OnApplicationShutdo
       this.uncovered.set(events.length);
       // Checkpoint events alone never make a checkpoint due, or an idle ledger would sign itself forever; they
       // are covered by the next checkpoint that real events make due.
+      if (events.length === 0) return undefined;
       const first = events.find((e) => e.stream !== CHECKPOINT_STREAM);
-      if (!first) return undefined;
-      const recordedAt =
-        typeof first.metadata.recordedAt === 'string' ? first.metadata.recordedAt : first.created;
-      const waited = this.clock.now().getTime() - Date.parse(recordedAt);
+      if (!first && !evenCheckpointsOnly) return undefined;
+      const recordedAt = !first
+        ? undefined
+        : typeof first.metadata.recordedAt === 'string'
+          ? first.metadata.recordedAt
+          : first.created;
+      const waited = recordedAt === undefined ? 0 : this.clock.now().getTime() - Date.parse(recordedAt);
       const due =
         force ||
         events.length >= this.config.checkpointEveryEvents ||
         waited >= this.config.checkpointIntervalMs;
       if (!due) return undefined;
-      const signed = this.sign(last, events);
+      const heads = await this.headsAfter(last, events);
+      const signed = this.sign(last, events, new HeadsTree(heads.values()));
       try {
         await this.ledger.append(
           CHECKPOINT_STREAM,
@@ -154,6 +202,7 @@ export class Checkpointer implements OnApplicationBootstrap, OnApplicationShutdo
         throw error;
       }
       await this.index(signed.statement.sequence, events);
+      this.heads = { sequence: signed.statement.sequence, heads };
       this.lastError = undefined;
       return signed;
     } catch (error) {
@@ -163,19 +212,45 @@ export class Checkpointer implements OnApplicationBootstrap, OnApplicationShutdo
     }
   }
 
-  private sign(last: StoredCheckpoint | undefined, events: readonly RecordedEvent[]): SignedCheckpoint {
+  /** Every stream's head once `events` (the range after `last`) are added. */
+  private async headsAfter(
+    last: StoredCheckpoint | undefined,
+    events: readonly RecordedEvent[],
+  ): Promise<Map<string, StreamHead>> {
+    const sequence = last?.checkpoint.statement.sequence ?? 0;
+    const before =
+      this.heads?.sequence === sequence
+        ? this.heads.heads
+        : sequence === 0
+          ? new Map<string, StreamHead>()
+          : await headsAsOf(this.leaves, sequence);
+    const heads = new Map(before);
+    advanceHeads(
+      heads,
+      events.map((e) => ({ stream: e.stream, revision: e.revision, position: e.position, hash: hashOf(e) })),
+    );
+    return heads;
+  }
+
+  private sign(
+    last: StoredCheckpoint | undefined,
+    events: readonly RecordedEvent[],
+    heads: HeadsTree,
+  ): SignedCheckpoint {
     const key = this.config.signingKey;
     if (!key) throw new Error('no signing key configured');
     const lastEvent = events[events.length - 1];
     const statement: CheckpointStatement = {
-      v: 1,
+      v: 2,
       ledger: 'kyc-ledger',
       sequence: (last?.checkpoint.statement.sequence ?? 0) + 1,
       fromPosition: last?.checkpoint.statement.toPosition ?? 0,
       toPosition: lastEvent?.position ?? 0,
       treeSize: events.length,
-      rootHash: merkleRoot(events.map(leafOf)).toString('hex'),
+      rootHash: merkleRoot(events.map((e) => leafOf(e, 2))).toString('hex'),
       previousRootHash: last?.checkpoint.statement.rootHash ?? null,
+      headsRoot: heads.root(),
+      headsCount: heads.count,
       signedAt: this.clock.now().toISOString(),
       keyId: keyIdOf(createPublicKey(key)),
     };
@@ -203,8 +278,9 @@ export class Checkpointer implements OnApplicationBootstrap, OnApplicationShutdo
       position: e.position,
       stream: e.stream,
       revision: e.revision,
-      eventHash: typeof e.metadata.hash === 'string' ? e.metadata.hash : '',
+      eventHash: hashOf(e),
       checkpointSequence: sequence,
+      created: e.created,
     }));
     for (let i = 0; i < rows.length; i += 200) {
       await this.leaves.upsert(rows.slice(i, i + 200), ['eventId']);

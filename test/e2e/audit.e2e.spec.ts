@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SignedCheckpoint, verifySignedCheckpoint } from '../../src/audit/checkpoint-statement';
+import { eventLeaf } from '../../src/audit/checkpoint-leaves';
 import { Checkpointer } from '../../src/audit/checkpointer';
-import { leafHash, verifyInclusion } from '../../src/audit/merkle';
+import { verifyInclusion } from '../../src/audit/merkle';
 import { EVENT_STORE, type EventStore } from '../../src/eventstore/event-store.port';
 import { startTestApp, type TestApp } from '../support/app';
 import { CLEAR, consentAndStart, vendorResult } from '../support/journey';
@@ -13,6 +14,9 @@ import { client } from '../support/http';
 interface Proof {
   eventId: string;
   eventHash: string;
+  position: number;
+  created: string;
+  leafVersion: 1 | 2;
   leafIndex: number;
   treeSize: number;
   auditPath: string[];
@@ -48,7 +52,7 @@ describe('signed checkpoints, inclusion proofs and verification', () => {
     );
     expect(res.status).toBe(200);
     expect(res.body.statement).toMatchObject({
-      v: 1,
+      v: 2,
       ledger: 'kyc-ledger',
       keyId: expect.stringMatching(/^[0-9a-f]{16}$/),
     });
@@ -72,17 +76,19 @@ describe('signed checkpoints, inclusion proofs and verification', () => {
       const proof = res.body;
       const root = Buffer.from(proof.checkpoint.statement.rootHash, 'hex');
       const path = proof.auditPath.map((h) => Buffer.from(h, 'hex'));
-      const leaf = leafHash(Buffer.from(proof.eventHash, 'hex'));
+      const signed = { hash: proof.eventHash, position: proof.position, created: proof.created };
+      const leaf = eventLeaf(proof.leafVersion, signed);
+      expect(proof).toMatchObject({ leafVersion: 2, position: event.position, created: event.created });
       expect(proof.eventHash).toBe(event.metadata.hash);
       expect(verifySignedCheckpoint(proof.checkpoint)).toBe(true);
       expect(verifyInclusion(leaf, proof.leafIndex, proof.treeSize, path, root)).toBe(true);
-      const altered = leafHash(
-        Buffer.from(
-          proof.eventHash.replace(/^./, (c) => (c === '0' ? '1' : '0')),
-          'hex',
-        ),
-      );
+      const altered = eventLeaf(2, {
+        ...signed,
+        hash: proof.eventHash.replace(/^./, (c) => (c === '0' ? '1' : '0')),
+      });
       expect(verifyInclusion(altered, proof.leafIndex, proof.treeSize, path, root)).toBe(false);
+      const moved = eventLeaf(2, { ...signed, position: signed.position + 1 });
+      expect(verifyInclusion(moved, proof.leafIndex, proof.treeSize, path, root)).toBe(false);
     }
   });
 

@@ -6,6 +6,7 @@ import { KeyStore1764180000000 } from './1764180000000-key-store';
 import { Idempotency1764190000000 } from './1764190000000-idempotency';
 import { AuditLeaves1764195000000 } from './1764195000000-audit-leaves';
 import { KeyEpochs1764226000000 } from './1764226000000-key-epochs';
+import { AuditLeafCreated1764230000000 } from './1764230000000-audit-leaf-created';
 
 /**
  * Every migration. TypeORM runs them in the order of the timestamp in their class name, so features keep their
@@ -20,4 +21,5 @@ export const MIGRATIONS = [
   ...WEBHOOK_MIGRATIONS,
   ...RETENTION_MIGRATIONS,
   KeyEpochs1764226000000,
+  AuditLeafCreated1764230000000,
 ];
