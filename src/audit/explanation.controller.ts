@@ -31,7 +31,8 @@ export class ExplanationController {
     @Query('asOf') asOf?: string,
     @Query('atPosition') atPosition?: string,
   ): Promise<Explanation> {
-    const counts = stoodAt(parsePointInTime(asOf, atPosition));
+    const point = parsePointInTime(asOf, atPosition);
+    const counts = stoodAt(point);
     // Point-in-time reconstruction reads the ledger itself (DESIGN §2), not a read model.
     const session = (await this.ledger.readStream(verificationStream(sessionId))).filter(counts);
     const subjectId = session.find((e) => e.type === 'VerificationInitiated')?.data.subjectId;
@@ -39,7 +40,7 @@ export class ExplanationController {
       typeof subjectId === 'string'
         ? (await this.ledger.readStream(subjectStream(subjectId))).filter(counts)
         : [];
-    const result = explain(session, subject);
+    const result = explain(session, subject, point?.throughPosition);
     if (!result) throw new NotFoundError('verification', sessionId);
     return result;
   }

@@ -19,7 +19,7 @@ import {
   type VerificationState,
 } from '../domain/verification';
 import type { Actor, LedgerEvent } from '../eventstore/envelope';
-import type { JsonObject } from '../shared/json';
+import { isPlainObject, type JsonObject } from '../shared/json';
 
 /** The event that proves a statement: anyone can check it against the chain and a signed checkpoint. */
 export interface Citation {
@@ -117,6 +117,8 @@ export interface Explanation {
     readonly noticeVersion: string;
     readonly grantedAt: string;
     readonly proof: Citation;
+    /** Set when the person withdrew this consent (at or before `asOf`): when, and the event that records it. */
+    readonly withdrawn: { readonly at: string; readonly proof: Citation } | null;
   } | null;
   readonly timeline: readonly {
     readonly type: string;
@@ -156,6 +158,8 @@ const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
 export function explain(
   sessionEvents: readonly LedgerEvent[],
   subjectEvents: readonly LedgerEvent[],
+  /** The global position asked for (`?atPosition=`); otherwise the session's last event counted. */
+  atPosition?: number,
 ): Explanation | undefined {
   const initiated = sessionEvents.find((e) => e.type === 'VerificationInitiated');
   if (!initiated) return undefined;
@@ -164,14 +168,21 @@ export function explain(
   const decisions: Decision[] = [];
   const overrides = new Map<string, Explanation['overrides'][number]>();
   let lastDecisionPosition = Number.POSITIVE_INFINITY;
+  // The event that set the tier in force: the start, or a step-up that raised it.
+  let tierEvent: LedgerEvent = initiated;
+  // A decision that a later review request reopened (a sanctions hit after an automatic approval).
+  let reopened: Decision | null = null;
 
   for (const e of sessionEvents) {
     if (!isVerificationEventType(e.type)) continue;
+    const before = state.status;
     state = evolveVerification(state, { type: e.type, data: e.data } as VerificationEvent);
+    if (e.type === 'DecisionEvaluated' && isPlainObject(e.data.stepUp)) tierEvent = e;
+    if (e.type === 'ReviewRequested' && isDecided(before)) reopened = decisions.at(-1) ?? null;
     timeline.push({
       type: e.type,
       at: e.metadata.recordedAt,
-      actor: e.metadata.actor,
+      actor: presentedActor(e, state),
       statusAfter: state.status,
       proof: cite(e),
     });
@@ -204,7 +215,7 @@ export function explain(
             ? decidedBy
             : 'policy',
         at: e.metadata.recordedAt,
-        actor: e.metadata.actor,
+        actor: presentedActor(e, state),
         // An expiry recorded before its code existed ended for the same reason.
         reasonCodes: explainCodes(
           e.type === 'VerificationExpired' ? (e.data.reasonCodes ?? ['SESSION_EXPIRED']) : e.data.reasonCodes,
@@ -241,26 +252,38 @@ export function explain(
   }
   if (state.status === 'none') return undefined;
 
-  const decision = decisions[decisions.length - 1] ?? null;
+  // A decision stands only while the status says so: a reopened approval is no longer the decision.
+  const decision = isDecided(state.status) ? (decisions.at(-1) ?? null) : null;
+  if (decision === null) lastDecisionPosition = Number.POSITIVE_INFINITY;
+  const previous = decision === null ? (decisions.at(-1) ?? null) : (decisions.at(-2) ?? null);
+  // The decision replaced: by an override, or the one a review request reopened.
   const originalDecision =
-    decision?.decidedBy === 'override' ? (decisions[decisions.length - 2] ?? null) : null;
+    decision?.decidedBy === 'override' || (reopened !== null && previous === reopened) ? previous : null;
 
   let subject = initialSubjectState;
   for (const e of subjectEvents) {
     if (e.position > lastDecisionPosition || !isSubjectEventType(e.type)) continue;
     subject = evolveSubject(subject, { type: e.type, data: e.data } as SubjectEvent);
   }
-  const consent = consentInForce(subject, 'identity_verification');
-  const consentEvent = consent
-    ? subjectEvents.find((e) => e.type === 'ConsentGranted' && e.data.consentId === consent.consentId)
-    : undefined;
+  // The consent in force at the decision; failing that, the one the session started under.
+  const consentId =
+    consentInForce(subject, 'identity_verification')?.consentId ?? str(initiated.data.consentId);
+  const consentEvent = subjectEvents.find(
+    (e) => e.type === 'ConsentGranted' && e.data.consentId === consentId,
+  );
+  const withdrawal = subjectEvents.find(
+    (e) => e.type === 'ConsentWithdrawn' && e.data.consentId === consentId,
+  );
 
   const last = sessionEvents[sessionEvents.length - 1];
   const explanation: Explanation = {
     sessionId: state.sessionId,
     subjectId: state.subjectId,
     status: state.status,
-    asOf: { position: last?.position ?? 0, recordedAt: last?.metadata.recordedAt ?? null },
+    asOf: {
+      position: atPosition ?? last?.position ?? 0,
+      recordedAt: last?.metadata.recordedAt ?? null,
+    },
     summary: '',
     decision,
     originalDecision,
@@ -274,7 +297,7 @@ export function explain(
       path: state.path,
       tier: state.tier,
       requiredChecks: [...state.requiredChecks],
-      proof: cite(initiated),
+      proof: cite(tierEvent),
     },
     evaluations: sessionEvents
       .filter((e) => e.type === 'DecisionEvaluated')
@@ -309,20 +332,52 @@ export function explain(
         proof: cite(e),
       })),
     overrides: [...overrides.values()],
-    consent:
-      consent && consentEvent
-        ? {
-            consentId: consent.consentId,
-            scopes: [...consent.scopes],
-            noticeVersion: consent.noticeVersion,
-            grantedAt: consent.grantedAt,
-            proof: cite(consentEvent),
-          }
-        : null,
+    consent: consentEvent
+      ? {
+          consentId,
+          scopes: Array.isArray(consentEvent.data.scopes) ? consentEvent.data.scopes.map(String) : [],
+          noticeVersion: str(consentEvent.data.noticeVersion),
+          grantedAt: str(consentEvent.data.grantedAt) || consentEvent.metadata.recordedAt,
+          proof: cite(consentEvent),
+          withdrawn: withdrawal
+            ? {
+                at: str(withdrawal.data.withdrawnAt) || withdrawal.metadata.recordedAt,
+                proof: cite(withdrawal),
+              }
+            : null,
+        }
+      : null,
     timeline,
   };
   return { ...explanation, summary: summarise(explanation) };
 }
+
+const DECIDED: readonly string[] = ['approved', 'rejected', 'expired', 'closed'];
+const isDecided = (status: string): boolean => DECIDED.includes(status);
+
+/**
+ * Who made the statement an event records, as an explanation shows it. An automatic decision is the policy's,
+ * though the event carries whoever triggered the evaluation (e.g. the operator who posted a vendor result); the
+ * stored event keeps that actor, this only presents it.
+ */
+export function presentedActor(e: LedgerEvent, state: VerificationState): Actor {
+  if (state.status === 'none') return e.metadata.actor;
+  return automaticDecision(e.type, e.data)
+    ? policyActor(state.policyId, state.policyVersion)
+    : e.metadata.actor;
+}
+
+/** An evaluation, or an approval or rejection the policy made. */
+export function automaticDecision(type: string, data: { readonly decidedBy?: unknown }): boolean {
+  if (type === 'DecisionEvaluated') return true;
+  return (type === 'VerificationApproved' || type === 'VerificationRejected') && data.decidedBy === 'policy';
+}
+
+export const policyActor = (policyId: string, version: string): Actor => ({
+  kind: 'system',
+  id: `policy:${policyId}@${version}`,
+  roles: [],
+});
 
 function waitingFor(state: Exclude<VerificationState, { status: 'none' }>): string {
   switch (state.status) {
@@ -354,11 +409,16 @@ function summarise(x: Explanation): string {
   const codes = (d: Decision): string =>
     d.reasonCodes.length > 0 ? ` Reasons: ${list(d.reasonCodes)}.` : '';
   const d = x.decision;
+  const earlier = x.originalDecision;
+  const reopenedNote =
+    earlier !== null && d?.decidedBy !== 'override'
+      ? ` The earlier decision (${earlier.outcome} by ${earlier.decidedBy} on ${earlier.at}) was reopened for review.`
+      : '';
   if (!d) {
     const last = x.evaluations.at(-1);
     const why =
       last !== undefined && last.reasonCodes.length > 0 ? ` Reasons: ${list(last.reasonCodes)}.` : '';
-    return `Not decided: waiting for ${x.waitingFor ?? 'nothing'}. Runs under ${policy}.${why}`;
+    return `Not decided: waiting for ${x.waitingFor ?? 'nothing'}. Runs under ${policy}.${reopenedNote}${why}`;
   }
   const verb =
     d.outcome === 'approved'
@@ -372,16 +432,32 @@ function summarise(x: Explanation): string {
     case 'policy': {
       const evaluation = x.evaluations[x.evaluations.length - 1];
       // An embargo is decided at start, before any check exists: say so rather than count checks never run.
+      // Counts the checks the evaluation had (results of its attempt recorded before it), not those required.
+      const evaluated =
+        evaluation === undefined
+          ? 0
+          : new Set(
+              x.vendorResults
+                .filter(
+                  (v) =>
+                    v.counted &&
+                    v.attempt === evaluation.attempt &&
+                    v.proof.position < evaluation.proof.position,
+                )
+                .flatMap((v) => v.checks.map((c) => c.kind)),
+            ).size;
       const checks =
         evaluation === undefined
           ? ''
-          : evaluation.trigger === 'embargo'
+          : evaluation.trigger === 'embargo' || x.policy.path === 'embargoed'
             ? ' because the jurisdiction is embargoed, before any check was run'
-            : ` after evaluating ${x.policy.requiredChecks.length} required checks at tier ${evaluation.tier}`;
-      return `${verb} automatically by ${policy}${checks} on ${d.at}.${codes(d)}`;
+            : evaluated === 0
+              ? ` before any check was run, at tier ${evaluation.tier}`
+              : ` after evaluating ${evaluated} checks at tier ${evaluation.tier}`;
+      return `${verb} automatically by ${policy}${checks} on ${d.at}.${reopenedNote}${codes(d)}`;
     }
     case 'reviewer':
-      return `${verb} by reviewer ${d.actor.id} on ${d.at}, after the policy sent the session to review.${codes(d)}`;
+      return `${verb} by reviewer ${d.actor.id} on ${d.at}, after the policy sent the session to review.${reopenedNote}${codes(d)}`;
     case 'override': {
       const o = [...x.overrides].reverse().find((v) => v.status === 'approved');
       const original = x.originalDecision

@@ -17,7 +17,10 @@ import {
   TimelineRepository,
   VerificationStatusRepository,
 } from './read-model.repositories';
-import { statusView, timelineEntryView } from './views';
+import { statusView, timelineEntryViewAs } from './views';
+import { automaticDecision, policyActor } from '../../audit/explanation';
+
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 const SessionId = (): ParameterDecorator => Param('sessionId', new ParseIdPipe('sessionId'));
 
@@ -93,12 +96,22 @@ export class VerificationQueriesController {
     const session = await this.timeline.session(sessionId);
     if (session === null) throw new NotFoundError('verification', sessionId);
     const page = timelinePage(query);
+    // The session's start, from the ledger: before it the session did not exist, as status and explanation say.
+    const initiated = (await this.ledger.readStream(verificationStream(sessionId))).find(
+      (e) => e.type === 'VerificationInitiated',
+    );
+    if (initiated === undefined || !stoodAt(page)(initiated))
+      throw new NotFoundError('verification', sessionId);
+    const policy = policyActor(str(initiated.data.policyId), str(initiated.data.policyVersion));
     const entries = await this.timeline.forSession(sessionId, session.subjectId, page);
     const last = entries.at(-1);
     return {
       sessionId,
       subjectId: session.subjectId,
-      entries: entries.map(timelineEntryView),
+      // An automatic decision is presented as the policy's, not as whoever triggered the evaluation.
+      entries: entries.map((row) =>
+        timelineEntryViewAs(row, automaticDecision(row.type, row.details) ? policy : row.actor),
+      ),
       ...(last !== undefined && entries.length === page.limit ? { nextAfter: last.position } : {}),
     };
   }

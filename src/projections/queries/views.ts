@@ -27,6 +27,14 @@ export function statusView(row: VerificationStatusEntity): VerificationStatusVie
 }
 
 export function timelineEntryView(row: TimelineEntryEntity): TimelineEntryView {
+  return timelineEntryViewAs(row, row.actor);
+}
+
+/** The entry presented as made by `actor` (an automatic decision is the policy's, whoever triggered it). */
+export function timelineEntryViewAs(
+  row: TimelineEntryEntity,
+  actor: TimelineEntryEntity['actor'],
+): TimelineEntryView {
   return {
     position: row.position,
     eventId: row.eventId,
@@ -36,7 +44,7 @@ export function timelineEntryView(row: TimelineEntryEntity): TimelineEntryView {
     ...(row.sessionId === null ? {} : { sessionId: row.sessionId }),
     occurredAt: row.occurredAt,
     recordedAt: row.recordedAt,
-    actor: row.actor,
+    actor,
     reasonCodes: row.reasonCodes,
     ...(row.policyHash === null ? {} : { policyHash: row.policyHash }),
     details: row.details,
