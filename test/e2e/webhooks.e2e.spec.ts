@@ -17,6 +17,7 @@ import {
   signedHeaders,
   WEBHOOK_ENV,
   WEBHOOK_SECRETS,
+  FIXTURE_PII,
 } from '../support/webhook-signing';
 
 const T0 = new Date('2026-11-26T10:00:00.000Z');
@@ -27,16 +28,7 @@ const sumsubAt = (minutes: number): string => at(minutes).replace('T', ' ').repl
 const SDK_VECTOR = JSON.parse(
   readFileSync(join(__dirname, '../fixtures/webhooks/onfido/sdk-test-vector.json'), 'utf8'),
 ) as { token: string; signature: string; body: string };
-const PII = [
-  'Erika',
-  'ERIKA',
-  'Mustermann',
-  'MUSTERMANN',
-  '1964-08-12',
-  'T22000129',
-  'Heidestrasse',
-  '203.0.113.7',
-];
+const PII = FIXTURE_PII;
 
 describe(WebhooksController.name, () => {
   let t: TestApp;

@@ -5,6 +5,18 @@ import type { WebhookVendor } from '../../src/webhooks/delivery';
 import type { TestApp } from './app';
 
 /** Vendor secrets of the test apps (Persona with two: the new one first, as during a rotation). */
+/** The personal data the webhook fixtures carry (made up): none of it may survive normalisation or be stored. */
+export const FIXTURE_PII: readonly string[] = [
+  'Erika',
+  'ERIKA',
+  'Mustermann',
+  'MUSTERMANN',
+  '1964-08-12',
+  'T22000129',
+  'Heidestrasse',
+  '203.0.113.7',
+];
+
 export const WEBHOOK_SECRETS = {
   onfido: 'onfido_webhook_token_for_tests_0001',
   veriff: 'veriff-shared-secret-for-tests-0002',

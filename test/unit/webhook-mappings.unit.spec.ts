@@ -6,18 +6,9 @@ import { PersonaAdapter, personaDecisionChecks } from '../../src/webhooks/vendor
 import { SumsubAdapter, sumsubReviewChecks, sumsubTime } from '../../src/webhooks/vendors/sumsub';
 import { UnrecognisedPayload } from '../../src/webhooks/vendors/vendor-adapter';
 import { VeriffAdapter, veriffDecisionChecks } from '../../src/webhooks/vendors/veriff';
-import { fixture, WEBHOOK_SECRETS } from '../support/webhook-signing';
+import { fixture, WEBHOOK_SECRETS, FIXTURE_PII } from '../support/webhook-signing';
 
-const PII = [
-  'Erika',
-  'ERIKA',
-  'Mustermann',
-  'MUSTERMANN',
-  '1964-08-12',
-  'T22000129',
-  'Heidestrasse',
-  '203.0.113.7',
-];
+const PII = FIXTURE_PII;
 const AT = '2026-11-26T10:05:00.000Z';
 const onfido = new OnfidoAdapter(WEBHOOK_SECRETS.onfido);
 const veriff = new VeriffAdapter(WEBHOOK_SECRETS.veriff);
