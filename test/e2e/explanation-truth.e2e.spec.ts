@@ -77,7 +77,8 @@ describe('Explanation truth', () => {
     const granted = events
       .filter((e) => e.type === 'ConsentGranted' && e.data.consentId !== undefined)
       .at(-1);
-    const consentId = String(granted?.data.consentId);
+    const consentId = typeof granted?.data.consentId === 'string' ? granted.data.consentId : '';
+    expect(consentId).not.toBe('');
     const withdrawn = await api.post(
       'operator',
       `/v1/subjects/${subjectId}/consents/${consentId}/withdrawal`,
