@@ -362,9 +362,7 @@ const isDecided = (status: string): boolean => DECIDED.includes(status);
  */
 export function presentedActor(e: LedgerEvent, state: VerificationState): Actor {
   if (state.status === 'none') return e.metadata.actor;
-  return automaticDecision(e.type, e.data)
-    ? policyActor(state.policyId, state.policyVersion)
-    : e.metadata.actor;
+  return automaticDecision(e.type, e.data) ? POLICY_ACTOR : e.metadata.actor;
 }
 
 /** An evaluation, or an approval or rejection the policy made. */
@@ -373,11 +371,8 @@ export function automaticDecision(type: string, data: { readonly decidedBy?: unk
   return (type === 'VerificationApproved' || type === 'VerificationRejected') && data.decidedBy === 'policy';
 }
 
-export const policyActor = (policyId: string, version: string): Actor => ({
-  kind: 'system',
-  id: `policy:${policyId}@${version}`,
-  roles: [],
-});
+/** The policy as an actor; which policy and version is in the explanation's `policy` block. */
+export const POLICY_ACTOR: Actor = { kind: 'system', id: 'policy', roles: [] };
 
 function waitingFor(state: Exclude<VerificationState, { status: 'none' }>): string {
   switch (state.status) {

@@ -17,10 +17,7 @@ import {
   TimelineRepository,
   VerificationStatusRepository,
 } from './read-model.repositories';
-import { statusView, timelineEntryViewAs } from './views';
-import { automaticDecision, policyActor } from '../../audit/explanation';
-
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+import { statusView, timelineEntryView } from './views';
 
 const SessionId = (): ParameterDecorator => Param('sessionId', new ParseIdPipe('sessionId'));
 
@@ -102,16 +99,12 @@ export class VerificationQueriesController {
     );
     if (initiated === undefined || !stoodAt(page)(initiated))
       throw new NotFoundError('verification', sessionId);
-    const policy = policyActor(str(initiated.data.policyId), str(initiated.data.policyVersion));
     const entries = await this.timeline.forSession(sessionId, session.subjectId, page);
     const last = entries.at(-1);
     return {
       sessionId,
       subjectId: session.subjectId,
-      // An automatic decision is presented as the policy's, not as whoever triggered the evaluation.
-      entries: entries.map((row) =>
-        timelineEntryViewAs(row, automaticDecision(row.type, row.details) ? policy : row.actor),
-      ),
+      entries: entries.map(timelineEntryView),
       ...(last !== undefined && entries.length === page.limit ? { nextAfter: last.position } : {}),
     };
   }

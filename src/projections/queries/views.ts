@@ -1,3 +1,4 @@
+import { automaticDecision, POLICY_ACTOR } from '../../audit/explanation';
 import type { ReviewQueueItemEntity } from '../read-models/review-queue-item.entity';
 import type { TimelineEntryEntity } from '../read-models/timeline-entry.entity';
 import type { VerificationStatusEntity } from '../read-models/verification-status.entity';
@@ -27,14 +28,9 @@ export function statusView(row: VerificationStatusEntity): VerificationStatusVie
 }
 
 export function timelineEntryView(row: TimelineEntryEntity): TimelineEntryView {
-  return timelineEntryViewAs(row, row.actor);
-}
-
-/** The entry presented as made by `actor` (an automatic decision is the policy's, whoever triggered it). */
-export function timelineEntryViewAs(
-  row: TimelineEntryEntity,
-  actor: TimelineEntryEntity['actor'],
-): TimelineEntryView {
+  // An automatic decision is the policy's, not that of whoever triggered the evaluation (the stored event and
+  // its row keep that actor; this is presentation only).
+  const actor = automaticDecision(row.type, row.details) ? POLICY_ACTOR : row.actor;
   return {
     position: row.position,
     eventId: row.eventId,
