@@ -3,12 +3,15 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
+/** The product's features: each holds its HTTP surface, handlers, read models and queries. */
+const FEATURES = ['verification', 'subjects', 'review', 'audit', 'privacy', 'webhooks', 'publisher'];
+
 /**
  * Config blocks that keep `folder` (under src/) from importing anything outside itself and the `allowed` top
  * folders of src/, nor the `packages` named: one block per nesting depth, since a relative path leaves the folder
- * with one more `../` per level.
+ * with one more `../` per level. Of the `throughIndex` folders only the index may be imported (their public face).
  */
-function boundary(folder, allowed, packages) {
+function boundary(folder, allowed, packages, throughIndex = []) {
   const allow = allowed.length === 0 ? '' : `(?!(${allowed.join('|')})(/|$))`;
   return [1, 2, 3, 4].map((depth) => ({
     files: [`${folder}/${'*/'.repeat(depth - 1)}*.ts`],
@@ -24,11 +27,42 @@ function boundary(folder, allowed, packages) {
               regex: `^(\\.\\./){${depth}}${allow}`,
               message: `${folder} may only import ${['itself', ...allowed.map((a) => `src/${a}`)].join(', ')}.`,
             },
+            ...(throughIndex.length === 0
+              ? []
+              : [
+                  {
+                    regex: `^(\\.\\./){${depth}}(${throughIndex.join('|')})/`,
+                    message: `${folder} may use another feature only through its index (src/<feature>/index.ts).`,
+                  },
+                ]),
           ],
         },
       ],
     },
   }));
+}
+
+/** The import direction of every folder of src/ (docs/architecture.md); app and cli compose them all. */
+function importDirection() {
+  const base = ['shared', 'domain', 'ledger', 'platform'];
+  const engines = [...base, 'commands', 'projections', 'policies'];
+  return [
+    ...boundary('src/shared', [], []),
+    ...boundary(
+      'src/domain',
+      ['shared'],
+      ['@nestjs/*', 'typeorm', 'kafkajs', 'better-sqlite3', 'pg', '@eventstore/*'],
+    ),
+    ...boundary('src/ledger', ['shared'], ['@nestjs/*']),
+    ...boundary('src/platform', ['shared', 'domain', 'ledger', 'commands'], []),
+    ...boundary('src/commands', base, []),
+    ...boundary('src/projections', base, []),
+    ...boundary('src/policies', base, []),
+    ...FEATURES.map((feature) => {
+      const others = FEATURES.filter((f) => f !== feature);
+      return boundary(`src/${feature}`, [...engines, ...others], [], others);
+    }).flat(),
+  ];
 }
 
 export default tseslint.config(
@@ -51,15 +85,10 @@ export default tseslint.config(
       eqeqeq: ['error', 'always'],
     },
   },
-  // Import direction (docs/architecture.md): src/shared (product-free building blocks) imports nothing else of
-  // src/; the domain only itself and src/shared. test/unit/import-boundaries.unit.spec.ts shows a wrong-way import
-  // failing.
-  ...boundary('src/shared', [], []),
-  ...boundary(
-    'src/domain',
-    ['shared'],
-    ['@nestjs/*', 'typeorm', 'kafkajs', 'better-sqlite3', 'pg', '@eventstore/*'],
-  ),
+  // Import direction (docs/architecture.md): shared ← domain ← ledger ← platform ← command loop, projection engine,
+  // policies ← features (each other only through their index) ← app, cli. test/unit/import-boundaries.unit.spec.ts
+  // shows wrong-way imports failing.
+  ...importDirection(),
   {
     // The domain is pure: no clock of its own.
     files: ['src/domain/**/*.ts'],
@@ -79,7 +108,7 @@ export default tseslint.config(
   },
   {
     // Request DTOs are plain data classes validated by class-validator; spreading them into commands is intended.
-    files: ['src/api/**/*.ts'],
+    files: ['src/**/*.dto.ts', 'src/**/*.controller.ts'],
     rules: { '@typescript-eslint/no-misused-spread': 'off' },
   },
   {

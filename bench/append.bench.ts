@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { EventStore, NewEvent } from '../src/eventstore/event-store.port';
-import { SqliteEventStore } from '../src/eventstore/sqlite/sqlite-event-store';
+import type { EventStore, NewEvent } from '../src/ledger/event-store.port';
+import { SqliteEventStore } from '../src/ledger/sqlite/sqlite-event-store';
 import { canonicalJson } from '../src/shared/canonical-json';
 import { measure, report, reportRun } from './lib';
 
@@ -125,8 +125,7 @@ export async function benchAppend(): Promise<void> {
     report('append.sqlite_vs_raw.c1.ratio', adapterC1 / raw, 'x');
 
     const { startEsdbStandIn } = await import('../test/support/esdb-standin/esdb-standin');
-    const { EventStoreDbEventStore } =
-      await import('../src/eventstore/eventstoredb/eventstoredb-event-store');
+    const { EventStoreDbEventStore } = await import('../src/ledger/eventstoredb/eventstoredb-event-store');
     const standIn = await startEsdbStandIn();
     const esdb = new EventStoreDbEventStore(standIn.connectionString);
     try {

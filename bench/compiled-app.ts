@@ -4,9 +4,9 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import type * as AppFactory from '../src/app.factory';
-import type * as Config from '../src/config/config';
-import type * as Secrets from '../src/config/embedded-secrets';
+import type * as AppFactory from '../src/app/app.factory';
+import type * as Config from '../src/platform/config/config';
+import type * as Secrets from '../src/platform/config/embedded-secrets';
 
 export interface BenchApp {
   readonly app: INestApplication;
@@ -24,9 +24,9 @@ export interface BenchApp {
  */
 export async function startCompiledApp(name: string, env: Record<string, string> = {}): Promise<BenchApp> {
   /* eslint-disable @typescript-eslint/no-require-imports -- the compiled app, loaded at run time */
-  const { createApp } = require('../dist/app.factory') as typeof AppFactory;
-  const { loadConfig } = require('../dist/config/config') as typeof Config;
-  const { withEmbeddedSecrets } = require('../dist/config/embedded-secrets') as typeof Secrets;
+  const { createApp } = require('../dist/app/app.factory') as typeof AppFactory;
+  const { loadConfig } = require('../dist/platform/config/config') as typeof Config;
+  const { withEmbeddedSecrets } = require('../dist/platform/config/embedded-secrets') as typeof Secrets;
   /* eslint-enable @typescript-eslint/no-require-imports */
 
   const dataDir = mkdtempSync(join(tmpdir(), `kyc-ledger-bench-${name}-`));

@@ -2,16 +2,16 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type * as KekModule from '../src/crypto/kek';
-import type * as KeyStoreModule from '../src/crypto/key-store';
-import type * as PiiCipherModule from '../src/crypto/pii-cipher';
-import type * as LedgerModule from '../src/eventstore/ledger';
-import type * as PortModule from '../src/eventstore/event-store.port';
-import type * as SqliteModule from '../src/eventstore/sqlite/sqlite-event-store';
-import type * as DataSourceModule from '../src/persistence/data-source';
+import type * as KekModule from '../src/ledger/crypto/kek';
+import type * as KeyStoreModule from '../src/ledger/crypto/key-store';
+import type * as PiiCipherModule from '../src/ledger/crypto/pii-cipher';
+import type * as LedgerModule from '../src/ledger/ledger';
+import type * as PortModule from '../src/ledger/event-store.port';
+import type * as SqliteModule from '../src/ledger/sqlite/sqlite-event-store';
+import type * as DataSourceModule from '../src/app/persistence/data-source';
 import type * as ProgressModule from '../src/projections/core/projection-progress';
-import type * as RetentionProjectionModule from '../src/retention/retention.projection';
-import type * as SchedulerModule from '../src/retention/retention.scheduler';
+import type * as RetentionProjectionModule from '../src/privacy/retention.projection';
+import type * as SchedulerModule from '../src/privacy/retention.scheduler';
 import { startCompiledApp } from './compiled-app';
 import { measure, report, reportRun } from './lib';
 
@@ -22,21 +22,21 @@ import { measure, report, reportRun } from './lib';
 
 /* eslint-disable @typescript-eslint/no-require-imports -- the compiled service, loaded at run time */
 const dist = {
-  kek: (): typeof KekModule => require('../dist/crypto/kek') as typeof KekModule,
-  keyStore: (): typeof KeyStoreModule => require('../dist/crypto/key-store') as typeof KeyStoreModule,
-  cipher: (): typeof PiiCipherModule => require('../dist/crypto/pii-cipher') as typeof PiiCipherModule,
-  ledger: (): typeof LedgerModule => require('../dist/eventstore/ledger') as typeof LedgerModule,
-  port: (): typeof PortModule => require('../dist/eventstore/event-store.port') as typeof PortModule,
+  kek: (): typeof KekModule => require('../dist/ledger/crypto/kek') as typeof KekModule,
+  keyStore: (): typeof KeyStoreModule => require('../dist/ledger/crypto/key-store') as typeof KeyStoreModule,
+  cipher: (): typeof PiiCipherModule => require('../dist/ledger/crypto/pii-cipher') as typeof PiiCipherModule,
+  ledger: (): typeof LedgerModule => require('../dist/ledger/ledger') as typeof LedgerModule,
+  port: (): typeof PortModule => require('../dist/ledger/event-store.port') as typeof PortModule,
   sqlite: (): typeof SqliteModule =>
-    require('../dist/eventstore/sqlite/sqlite-event-store') as typeof SqliteModule,
+    require('../dist/ledger/sqlite/sqlite-event-store') as typeof SqliteModule,
   dataSource: (): typeof DataSourceModule =>
-    require('../dist/persistence/data-source') as typeof DataSourceModule,
+    require('../dist/app/persistence/data-source') as typeof DataSourceModule,
   progress: (): typeof ProgressModule =>
     require('../dist/projections/core/projection-progress') as typeof ProgressModule,
   retention: (): typeof RetentionProjectionModule =>
-    require('../dist/retention/retention.projection') as typeof RetentionProjectionModule,
+    require('../dist/privacy/retention.projection') as typeof RetentionProjectionModule,
   scheduler: (): typeof SchedulerModule =>
-    require('../dist/retention/retention.scheduler') as typeof SchedulerModule,
+    require('../dist/privacy/retention.scheduler') as typeof SchedulerModule,
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 

@@ -4,19 +4,19 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { Ledger } from '../src/eventstore/ledger';
-import { SqliteEventStore } from '../src/eventstore/sqlite/sqlite-event-store';
-import type * as AppFactory from '../src/app.factory';
-import type * as Config from '../src/config/config';
-import type * as Secrets from '../src/config/embedded-secrets';
-import type * as SqliteStore from '../src/eventstore/sqlite/sqlite-event-store';
-import type * as DataSources from '../src/persistence/data-source';
+import { Ledger } from '../src/ledger/ledger';
+import { SqliteEventStore } from '../src/ledger/sqlite/sqlite-event-store';
+import type * as AppFactory from '../src/app/app.factory';
+import type * as Config from '../src/platform/config/config';
+import type * as Secrets from '../src/platform/config/embedded-secrets';
+import type * as SqliteStore from '../src/ledger/sqlite/sqlite-event-store';
+import type * as DataSources from '../src/app/persistence/data-source';
 import type * as Leases from '../src/projections/core/lease';
 import type * as Progress from '../src/projections/core/projection-progress';
 import type * as Runners from '../src/projections/core/projection-runner';
 import type * as Stores from '../src/projections/core/projection-store';
 import type * as Rebuilds from '../src/projections/core/rebuild';
-import type * as ReadModels from '../src/projections/read-models';
+import type * as ReadModels from '../src/app/read-models';
 import { writeHistory } from '../test/support/projection-fixtures';
 import { percentile, report } from './lib';
 
@@ -37,18 +37,18 @@ const JOURNEYS_PER_SECOND = 20;
 
 /* eslint-disable @typescript-eslint/no-require-imports -- the compiled service, loaded at run time */
 const compiled = {
-  dataSource: (): typeof DataSources => require('../dist/persistence/data-source') as typeof DataSources,
+  dataSource: (): typeof DataSources => require('../dist/app/persistence/data-source') as typeof DataSources,
   leases: (): typeof Leases => require('../dist/projections/core/lease') as typeof Leases,
   progress: (): typeof Progress => require('../dist/projections/core/projection-progress') as typeof Progress,
   runner: (): typeof Runners => require('../dist/projections/core/projection-runner') as typeof Runners,
   store: (): typeof Stores => require('../dist/projections/core/projection-store') as typeof Stores,
   rebuild: (): typeof Rebuilds => require('../dist/projections/core/rebuild') as typeof Rebuilds,
-  readModels: (): typeof ReadModels => require('../dist/projections/read-models') as typeof ReadModels,
-  app: (): typeof AppFactory => require('../dist/app.factory') as typeof AppFactory,
-  config: (): typeof Config => require('../dist/config/config') as typeof Config,
-  secrets: (): typeof Secrets => require('../dist/config/embedded-secrets') as typeof Secrets,
+  readModels: (): typeof ReadModels => require('../dist/app/read-models') as typeof ReadModels,
+  app: (): typeof AppFactory => require('../dist/app/app.factory') as typeof AppFactory,
+  config: (): typeof Config => require('../dist/platform/config/config') as typeof Config,
+  secrets: (): typeof Secrets => require('../dist/platform/config/embedded-secrets') as typeof Secrets,
   eventStore: (): typeof SqliteStore =>
-    require('../dist/eventstore/sqlite/sqlite-event-store') as typeof SqliteStore,
+    require('../dist/ledger/sqlite/sqlite-event-store') as typeof SqliteStore,
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 

@@ -5,8 +5,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { format, resolveConfig } from 'prettier';
-import { CONFIG_SCHEMA } from '../src/config/config';
-import { applyConfigurationTable } from '../src/config/config-schema';
+import { CONFIG_SCHEMA } from '../src/platform/config/config';
+import { applyConfigurationTable } from '../src/platform/config/config-schema';
 
 async function main(): Promise<void> {
   const path = join(__dirname, '..', 'docs', 'configuration.md');

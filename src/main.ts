@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { createApp } from './app.factory';
-import { ConfigError, loadConfig } from './config/config';
-import { withEmbeddedSecrets } from './config/embedded-secrets';
-import { LedgerLogger } from './observability/logger';
+import { createApp } from './app/app.factory';
+import { ConfigError, loadConfig } from './platform/config/config';
+import { withEmbeddedSecrets } from './platform/config/embedded-secrets';
+import { LedgerLogger } from './platform/observability/logger';
 
 async function bootstrap(): Promise<void> {
   const { config, notice } = withEmbeddedSecrets(loadConfig());

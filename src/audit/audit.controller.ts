@@ -1,10 +1,10 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../api/auth/auth.decorators';
-import { ParseIdPipe } from '../api/id.pipe';
-import { RequestValidationError } from '../api/validation';
-import { EVENT_STORE, type EventStore } from '../eventstore/event-store.port';
-import { isValidStreamName } from '../eventstore/stream-names';
+import { Roles } from '../platform/auth/auth.decorators';
+import { ParseIdPipe } from '../platform/http/id.pipe';
+import { RequestValidationError } from '../platform/http/validation';
+import { EVENT_STORE, type EventStore } from '../ledger/event-store.port';
+import { isValidStreamName } from '../ledger/stream-names';
 import { LedgerError } from '../shared/ledger-error';
 import { type ChainReport, verifyLedger } from './chain-verifier';
 import type { SignedCheckpoint } from './checkpoint-statement';

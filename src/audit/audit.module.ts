@@ -3,12 +3,11 @@ import { CommandsModule } from '../commands/commands.module';
 import { AuditController } from './audit.controller';
 import { Checkpointer } from './checkpointer';
 import { ExplanationController } from './explanation.controller';
-import { PersonalDataController } from './personal-data.controller';
 import { ProofService } from './proof.service';
 
 @Module({
   imports: [CommandsModule],
-  controllers: [AuditController, ExplanationController, PersonalDataController],
+  controllers: [AuditController, ExplanationController],
   providers: [Checkpointer, ProofService],
   exports: [Checkpointer, ProofService],
 })

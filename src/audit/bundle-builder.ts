@@ -1,6 +1,6 @@
-import type { EventStore, RecordedEvent } from '../eventstore/event-store.port';
-import { toLedgerEvent } from '../eventstore/ledger';
-import { subjectStream, VERIFICATION_STREAM_PREFIX, verificationStream } from '../eventstore/stream-names';
+import type { EventStore, RecordedEvent } from '../ledger/event-store.port';
+import { toLedgerEvent } from '../ledger/ledger';
+import { subjectStream, VERIFICATION_STREAM_PREFIX, verificationStream } from '../ledger/stream-names';
 import { LedgerError } from '../shared/ledger-error';
 import { type AuditBundle, BUNDLE_FORMAT, type EventInclusion } from './bundle';
 import type { SignedCheckpoint } from './checkpoint-statement';

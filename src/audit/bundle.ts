@@ -1,10 +1,10 @@
 import { createPublicKey } from 'node:crypto';
 import { canonicalJson } from '../shared/canonical-json';
 import { isPlainObject } from '../shared/json';
-import type { RecordedEvent } from '../eventstore/event-store.port';
-import { toLedgerEvent } from '../eventstore/ledger';
+import type { RecordedEvent } from '../ledger/event-store.port';
+import { toLedgerEvent } from '../ledger/ledger';
 import { ChainVerifier, type ChainFailure } from './chain-verifier';
-import { subjectStream, VERIFICATION_STREAM_PREFIX } from '../eventstore/stream-names';
+import { subjectStream, VERIFICATION_STREAM_PREFIX } from '../ledger/stream-names';
 import { eventLeaf, verifyHeadInclusion } from './checkpoint-leaves';
 import {
   type CheckpointStatement,

@@ -1,7 +1,7 @@
-import type { EventStore, RecordedEvent } from '../eventstore/event-store.port';
-import { isEventMetadata } from '../eventstore/envelope';
+import type { EventStore, RecordedEvent } from '../ledger/event-store.port';
+import { isEventMetadata } from '../ledger/envelope';
 import { NotCanonicalJsonError } from '../shared/canonical-json';
-import { computeEventHash, GENESIS_HASH } from './hash-chain';
+import { computeEventHash, GENESIS_HASH } from '../ledger/hash-chain';
 
 export type ChainFailureReason =
   'malformed_envelope' | 'revision_gap' | 'prev_hash_mismatch' | 'hash_mismatch';

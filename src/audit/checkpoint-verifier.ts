@@ -1,6 +1,6 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import type { EventStore } from '../eventstore/event-store.port';
-import { CHECKPOINT_STREAM } from '../eventstore/stream-names';
+import type { EventStore } from '../ledger/event-store.port';
+import { CHECKPOINT_STREAM } from '../ledger/stream-names';
 import { verifySignedCheckpoint } from './checkpoint-statement';
 import { advanceHeads, HeadsTree, type StreamHead } from './checkpoint-leaves';
 import { hashOf, leafOf, toStored } from './checkpointer';

@@ -1,11 +1,11 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../api/auth/auth.decorators';
-import { ParseIdPipe } from '../api/id.pipe';
-import { parsePointInTime, stoodAt } from '../api/point-in-time';
+import { Roles } from '../platform/auth/auth.decorators';
+import { ParseIdPipe } from '../platform/http/id.pipe';
+import { parsePointInTime, stoodAt } from '../platform/http/point-in-time';
 import { NotFoundError } from '../domain/shared/domain-error';
-import { Ledger } from '../eventstore/ledger';
-import { subjectStream, verificationStream } from '../eventstore/stream-names';
+import { Ledger } from '../ledger/ledger';
+import { subjectStream, verificationStream } from '../ledger/stream-names';
 import { type Explanation, explain } from './explanation';
 
 @ApiTags('audit')

@@ -18,7 +18,7 @@ import {
   type VerificationEvent,
   type VerificationState,
 } from '../domain/verification';
-import type { Actor, LedgerEvent } from '../eventstore/envelope';
+import type { Actor, LedgerEvent } from '../ledger/envelope';
 import { isPlainObject, type JsonObject } from '../shared/json';
 
 /** The event that proves a statement: anyone can check it against the chain and a signed checkpoint. */

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type Repository } from 'typeorm';
-import { EVENT_STORE, type EventStore } from '../eventstore/event-store.port';
-import { CHECKPOINT_STREAM } from '../eventstore/stream-names';
+import { EVENT_STORE, type EventStore } from '../ledger/event-store.port';
+import { CHECKPOINT_STREAM } from '../ledger/stream-names';
 import { LedgerError } from '../shared/ledger-error';
 import { AuditLeafEntity } from './audit-leaf.entity';
 import { eventLeaf, HeadsTree, type StreamHead } from './checkpoint-leaves';

@@ -7,16 +7,16 @@ import { verifyLedger } from '../audit/chain-verifier';
 import { verifyCheckpoints } from '../audit/checkpoint-verifier';
 import { Checkpointer } from '../audit/checkpointer';
 import { ProofService } from '../audit/proof.service';
-import { loadConfig } from '../config/config';
-import { withEmbeddedSecrets } from '../config/embedded-secrets';
-import { Kek } from '../crypto/kek';
-import { KeyStore } from '../crypto/key-store';
-import { createEventStore } from '../eventstore/event-store.factory';
-import { Ledger } from '../eventstore/ledger';
-import { HealthRegistry } from '../observability/health-registry';
-import { MetricsRegistry } from '../observability/metrics';
-import { openDataSource, readModelDatabase } from '../persistence/data-source';
-import { reapplyShreds } from '../retention/reapply-shreds';
+import { loadConfig } from '../platform/config/config';
+import { withEmbeddedSecrets } from '../platform/config/embedded-secrets';
+import { Kek } from '../ledger/crypto/kek';
+import { KeyStore } from '../ledger/crypto/key-store';
+import { createEventStore } from '../ledger/event-store.factory';
+import { Ledger } from '../ledger/ledger';
+import { HealthRegistry } from '../platform/observability/health-registry';
+import { MetricsRegistry } from '../platform/observability/metrics';
+import { openDataSource, readModelDatabase } from '../app/persistence/data-source';
+import { reapplyShreds } from '../privacy/reapply-shreds';
 import { systemClock } from '../shared/clock';
 
 /** A command-line mistake: printed with the usage text, exit code 2. */

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-import { ConfigError, loadConfig } from '../config/config';
-import { REBUILD_USAGE, rebuildCommand } from '../projections/rebuild.command';
+import { ConfigError, loadConfig } from '../platform/config/config';
+import { REBUILD_USAGE, rebuildCommand } from './rebuild-command';
 import {
   exportCommand,
   publicKeyCommand,

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { CommandContext } from '../api/request-context';
+import type { CommandContext } from './command-context';
 import type { DataClass } from '../shared/data-classes';
-import type { LedgerEvent } from '../eventstore/envelope';
-import { WrongExpectedRevisionError } from '../eventstore/event-store.errors';
-import { type EventDraft, Ledger } from '../eventstore/ledger';
+import type { LedgerEvent } from '../ledger/envelope';
+import { WrongExpectedRevisionError } from '../ledger/event-store.errors';
+import { type EventDraft, Ledger } from '../ledger/ledger';
 import type { JsonObject } from '../shared/json';
 import { uuidV5 } from '../shared/deterministic-uuid';
 import { PersistentConflictError } from './command.errors';

@@ -1,10 +1,9 @@
 import { Module } from '@nestjs/common';
 import { AggregateRunner } from './aggregate-runner';
-import { SUBJECT_COMMAND_HANDLERS } from './subject';
-import { VERIFICATION_COMMAND_HANDLERS } from './verification';
 
+/** The command loop every feature's handlers run through. */
 @Module({
-  providers: [AggregateRunner, ...SUBJECT_COMMAND_HANDLERS, ...VERIFICATION_COMMAND_HANDLERS],
+  providers: [AggregateRunner],
   exports: [AggregateRunner],
 })
 export class CommandsModule {}

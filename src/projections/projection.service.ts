@@ -5,18 +5,21 @@ import {
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
-import { EVENT_STORE, type EventStore } from '../eventstore/event-store.port';
-import { type ComponentHealth, HealthRegistry } from '../observability/health-registry';
+import { EVENT_STORE, type EventStore } from '../ledger/event-store.port';
+import { type ComponentHealth, HealthRegistry } from '../platform/observability/health-registry';
 import { CLOCK, type Clock } from '../shared/clock';
 import type { Leases } from './core/lease';
 import { ProjectionMetrics } from './core/projection-metrics';
 import { ProjectionProgress } from './core/projection-progress';
 import { ProjectionRunner } from './core/projection-runner';
 import { ProjectionStore } from './core/projection-store';
-import { PROJECTIONS } from './read-models';
+import type { Projection } from './core/projection';
 
 /** DI token of the lease provider: PostgreSQL advisory locks, or in-process leases on SQLite. */
 export const PROJECTION_LEASES = Symbol('ProjectionLeases');
+
+/** DI token of the projections to run (the application lists its features' read models). */
+export const PROJECTION_LIST = Symbol('ProjectionList');
 
 /** A projection that has failed for this long is `down` (and the service unready) rather than `degraded`. */
 const DOWN_AFTER_MS = 30_000;
@@ -38,8 +41,9 @@ export class ProjectionService implements OnApplicationBootstrap, OnModuleDestro
     metrics: ProjectionMetrics,
     private readonly health: HealthRegistry,
     @Inject(CLOCK) clock: Clock,
+    @Inject(PROJECTION_LIST) projections: readonly Projection[],
   ) {
-    this.runners = PROJECTIONS.map(
+    this.runners = projections.map(
       (projection) =>
         new ProjectionRunner({
           store,

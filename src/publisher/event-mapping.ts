@@ -24,8 +24,8 @@ import type {
   VerificationStatus,
 } from '../domain/verification/verification.events';
 import { isVerificationEventType } from '../domain/verification/verification.events';
-import type { LedgerEvent } from '../eventstore/envelope';
-import { ID_PATTERN, parseStreamName } from '../eventstore/stream-names';
+import type { LedgerEvent } from '../ledger/envelope';
+import { ID_PATTERN, parseStreamName } from '../ledger/stream-names';
 import type { JsonValue } from '../shared/json';
 import {
   type IntegrationEvent,

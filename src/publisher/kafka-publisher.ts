@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
-import type { EventStore, RecordedEvent, Subscription } from '../eventstore/event-store.port';
-import type { LedgerEvent } from '../eventstore/envelope';
-import { toLedgerEvent } from '../eventstore/ledger';
-import { parseStreamName } from '../eventstore/stream-names';
+import type { EventStore, RecordedEvent, Subscription } from '../ledger/event-store.port';
+import type { LedgerEvent } from '../ledger/envelope';
+import { toLedgerEvent } from '../ledger/ledger';
+import { parseStreamName } from '../ledger/stream-names';
 import type { Clock } from '../shared/clock';
 import { type KafkaRecord, toBinaryKafkaRecord } from './cloudevents-kafka';
 import { EventBuffer } from './event-buffer';

@@ -1,5 +1,5 @@
-import type { EventFilter, EventStore } from '../eventstore/event-store.port';
-import { SUBJECT_STREAM_PREFIX, VERIFICATION_STREAM_PREFIX } from '../eventstore/stream-names';
+import type { EventFilter, EventStore } from '../ledger/event-store.port';
+import { SUBJECT_STREAM_PREFIX, VERIFICATION_STREAM_PREFIX } from '../ledger/stream-names';
 
 /** The streams the publisher follows: subjects and verifications (not the audit checkpoints). */
 export const PUBLISHED_STREAMS: EventFilter = {

@@ -7,11 +7,11 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { AppConfig } from '../config/config';
-import { APP_CONFIG } from '../config/tokens';
-import { EVENT_STORE, type EventStore } from '../eventstore/event-store.port';
-import { type ComponentHealth, HealthRegistry } from '../observability/health-registry';
-import { MetricsRegistry } from '../observability/metrics';
+import type { AppConfig } from '../platform/config/config';
+import { APP_CONFIG } from '../platform/config/tokens';
+import { EVENT_STORE, type EventStore } from '../ledger/event-store.port';
+import { type ComponentHealth, HealthRegistry } from '../platform/observability/health-registry';
+import { MetricsRegistry } from '../platform/observability/metrics';
 import { CLOCK, type Clock } from '../shared/clock';
 import { TOPICS } from './integration-events';
 import { KafkaPublisher } from './kafka-publisher';

@@ -3,7 +3,7 @@ import { Webhooks1764208000000 } from './migrations/1764208000000-webhooks';
 import { ParkedDeliveryEntity, WebhookCheckpointEntity, WebhookReferenceEntity } from './webhook.entities';
 
 /**
- * TypeORM entities and migrations of this feature; the central lists in src/persistence include them.
+ * TypeORM entities and migrations of this feature; the central lists in src/app/persistence include them.
  *
  * The reference index (`webhook_session_references` + `webhook_checkpoints`) is a small read model that this
  * feature keeps itself, following the global log from its own checkpoint. Once the projection runner exists it

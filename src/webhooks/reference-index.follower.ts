@@ -10,8 +10,8 @@ import {
   type EventStore,
   type RecordedEvent,
   type Subscription,
-} from '../eventstore/event-store.port';
-import { parseStreamName, VERIFICATION_STREAM_PREFIX } from '../eventstore/stream-names';
+} from '../ledger/event-store.port';
+import { parseStreamName, VERIFICATION_STREAM_PREFIX } from '../ledger/stream-names';
 import { CLOCK, type Clock } from '../shared/clock';
 import { ReferenceIndexRepository, type SessionReference } from './reference-index.repository';
 

@@ -2,18 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import type { CommandContext } from '../api/request-context';
+import type { CommandContext } from '../commands/command-context';
 import { AggregateRunner } from '../commands/aggregate-runner';
-import { verificationAggregate } from '../commands/verification/verification.aggregate';
-import {
-  VerificationCommandCommand,
-  type VerificationCommandResult,
-} from '../commands/verification/verification-command.handler';
-import type { AppConfig } from '../config/config';
-import { APP_CONFIG } from '../config/tokens';
+import { verificationAggregate } from '../commands/aggregates';
+import { VerificationCommandCommand, type VerificationCommandResult } from '../verification';
+import type { AppConfig } from '../platform/config/config';
+import { APP_CONFIG } from '../platform/config/tokens';
 import { vendorEventKey } from '../domain/verification';
-import { EVENT_STORE, type EventStore } from '../eventstore/event-store.port';
-import { verificationStream } from '../eventstore/stream-names';
+import { EVENT_STORE, type EventStore } from '../ledger/event-store.port';
+import { verificationStream } from '../ledger/stream-names';
 import { CLOCK, type Clock } from '../shared/clock';
 import { isWebhookVendor, type NormalisedDelivery, type WebhookVendor } from './delivery';
 import { ParkedDeliveryRepository, type ParkReason } from './parked-delivery.repository';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Counter } from 'prom-client';
-import { MetricsRegistry } from '../observability/metrics';
+import { MetricsRegistry } from '../platform/observability/metrics';
 import type { WebhookVendor } from './delivery';
 import type { SignatureFailure } from './signature';
 

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Controller, HttpStatus, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Public } from '../api/auth/auth.decorators';
-import type { ContextualRequest } from '../api/request-context';
+import { Public } from '../platform/auth/auth.decorators';
+import type { ContextualRequest } from '../platform/http/request-context';
 import { WEBHOOK_VENDORS } from './delivery';
 import { WebhookIntake, type WebhookReceipt } from './webhook-intake.service';
 

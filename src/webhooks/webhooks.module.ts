@@ -1,6 +1,6 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { CommandsModule } from '../commands/commands.module';
-import { HealthRegistry } from '../observability/health-registry';
+import { HealthRegistry } from '../platform/observability/health-registry';
 import { ParkedDeliveryRepository } from './parked-delivery.repository';
 import { ReferenceIndexFollower } from './reference-index.follower';
 import { ReferenceIndexRepository } from './reference-index.repository';

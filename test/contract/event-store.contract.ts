@@ -6,15 +6,15 @@ import {
   InvalidExpectedRevisionError,
   InvalidStreamNameError,
   WrongExpectedRevisionError,
-} from '../../src/eventstore/event-store.errors';
+} from '../../src/ledger/event-store.errors';
 import type {
   EventStore,
   ExpectedRevision,
   NewEvent,
   RecordedEvent,
   SubscriptionMessage,
-} from '../../src/eventstore/event-store.port';
-import { subjectStream, verificationStream } from '../../src/eventstore/stream-names';
+} from '../../src/ledger/event-store.port';
+import { subjectStream, verificationStream } from '../../src/ledger/stream-names';
 import { newEventId, uniqueId } from '../support/ids';
 
 export interface ContractTarget {

@@ -1,4 +1,4 @@
-import { EventStoreDbEventStore } from '../../src/eventstore/eventstoredb/eventstoredb-event-store';
+import { EventStoreDbEventStore } from '../../src/ledger/eventstoredb/eventstoredb-event-store';
 import { type EsdbStandInOptions, startEsdbStandIn } from '../support/esdb-standin/esdb-standin';
 import { describeWithService } from '../support/services';
 import { type ContractTarget, eventStoreContract } from './event-store.contract';

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteEventStore } from '../../src/eventstore/sqlite/sqlite-event-store';
+import { SqliteEventStore } from '../../src/ledger/sqlite/sqlite-event-store';
 import { eventStoreContract } from './event-store.contract';
 
 eventStoreContract('SQLite', () => {

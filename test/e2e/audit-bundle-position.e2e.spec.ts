@@ -4,9 +4,9 @@ import { type AuditBundle, serialiseBundle, verifyBundle } from '../../src/audit
 import { BundleBuilder } from '../../src/audit/bundle-builder';
 import { Checkpointer } from '../../src/audit/checkpointer';
 import { ProofService } from '../../src/audit/proof.service';
-import type { AppConfig } from '../../src/config/config';
-import { APP_CONFIG } from '../../src/config/tokens';
-import { EVENT_STORE, type EventStore } from '../../src/eventstore/event-store.port';
+import type { AppConfig } from '../../src/platform/config/config';
+import { APP_CONFIG } from '../../src/platform/config/tokens';
+import { EVENT_STORE, type EventStore } from '../../src/ledger/event-store.port';
 import { startTestApp, type TestApp } from '../support/app';
 import { client } from '../support/http';
 import { CLEAR, consentAndStart, vendorResult } from '../support/journey';

@@ -6,7 +6,7 @@ import { type SignedCheckpoint, verifySignedCheckpoint } from '../../src/audit/c
 import { eventLeaf } from '../../src/audit/checkpoint-leaves';
 import { Checkpointer } from '../../src/audit/checkpointer';
 import { verifyInclusion } from '../../src/audit/merkle';
-import { EVENT_STORE, type EventStore } from '../../src/eventstore/event-store.port';
+import { EVENT_STORE, type EventStore } from '../../src/ledger/event-store.port';
 import { startTestApp, type TestApp } from '../support/app';
 import { CLEAR, consentAndStart, vendorResult } from '../support/journey';
 import { client } from '../support/http';

@@ -1,9 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JwtAuthenticator, rolesFrom } from '../../src/api/auth/jwt.authenticator';
-import { EVENT_STORE, type EventStore } from '../../src/eventstore/event-store.port';
-import { toLedgerEvent } from '../../src/eventstore/ledger';
-import { subjectStream } from '../../src/eventstore/stream-names';
+import { JwtAuthenticator, rolesFrom } from '../../src/platform/auth/jwt.authenticator';
+import { EVENT_STORE, type EventStore } from '../../src/ledger/event-store.port';
+import { toLedgerEvent } from '../../src/ledger/ledger';
+import { subjectStream } from '../../src/ledger/stream-names';
 import { ManualClock } from '../../src/shared/clock';
 import { startTestApp, type TestApp } from '../support/app';
 import { TestIdentityProvider } from '../support/auth-jwks-server';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { admits, AUTHORIZATION_MATRIX, type MatrixEntry } from '../../src/api/auth/authorization-matrix';
-import type { Principal } from '../../src/api/auth/principal';
-import { registeredRoutes } from '../../src/api/auth/route-inventory';
+import { admits, AUTHORIZATION_MATRIX, type MatrixEntry } from '../../src/platform/auth/authorization-matrix';
+import type { Principal } from '../../src/platform/auth/principal';
+import { registeredRoutes } from '../../src/platform/auth/route-inventory';
 import { PRINCIPALS, type PrincipalName, startTestApp, type TestApp } from '../support/app';
 import { WEBHOOK_ENV } from '../support/webhook-signing';
 
@@ -33,7 +33,7 @@ describe('authorization matrix', () => {
     const registered = registeredRoutes(t.app);
     const declared = new Map(AUTHORIZATION_MATRIX.map((entry) => [label(entry), entry]));
     const unlisted = registered.filter((route) => !declared.has(`${route.method} ${route.path}`));
-    expect(unlisted, 'routes missing from src/api/auth/authorization-matrix.ts').toEqual([]);
+    expect(unlisted, 'routes missing from src/platform/auth/authorization-matrix.ts').toEqual([]);
     for (const route of registered) {
       const entry = declared.get(`${route.method} ${route.path}`);
       const access = entry?.access;

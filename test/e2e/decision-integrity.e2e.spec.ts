@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ExpiryScheduler } from '../../src/commands/verification/expiry.scheduler';
+import { ExpiryScheduler } from '../../src/verification/expiry.scheduler';
 import { ManualClock } from '../../src/shared/clock';
 import { startTestApp, type TestApp } from '../support/app';
 import { type ApiResponse, client } from '../support/http';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Explanation } from '../../src/audit/explanation';
-import { EVENT_STORE, type EventStore } from '../../src/eventstore/event-store.port';
+import { EVENT_STORE, type EventStore } from '../../src/ledger/event-store.port';
 import { startTestApp, type TestApp } from '../support/app';
 import { client } from '../support/http';
 import { CLEAR, consentAndStart, SANCTIONS_HIT, submitDocument, vendorResult } from '../support/journey';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Explanation } from '../../src/audit/explanation';
-import { EVENT_STORE, type EventStore } from '../../src/eventstore/event-store.port';
+import { EVENT_STORE, type EventStore } from '../../src/ledger/event-store.port';
 import { startTestApp, type TestApp } from '../support/app';
 import { CLEAR, consentAndStart, SANCTIONS_HIT, submitDocument, vendorResult } from '../support/journey';
 import { client } from '../support/http';

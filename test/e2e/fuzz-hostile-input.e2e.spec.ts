@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AUTHORIZATION_MATRIX, type MatrixEntry } from '../../src/api/auth/authorization-matrix';
-import { MAX_JSON_DEPTH } from '../../src/api/auth/hostile-input';
-import { MAX_BODY_BYTES } from '../../src/app.factory';
-import { EVENT_STORE, type EventStore } from '../../src/eventstore/event-store.port';
-import { toLedgerEvent } from '../../src/eventstore/ledger';
-import { CHECKPOINT_STREAM } from '../../src/eventstore/stream-names';
+import { AUTHORIZATION_MATRIX, type MatrixEntry } from '../../src/platform/auth/authorization-matrix';
+import { MAX_JSON_DEPTH } from '../../src/platform/auth/hostile-input';
+import { MAX_BODY_BYTES } from '../../src/app/app.factory';
+import { EVENT_STORE, type EventStore } from '../../src/ledger/event-store.port';
+import { toLedgerEvent } from '../../src/ledger/ledger';
+import { CHECKPOINT_STREAM } from '../../src/ledger/stream-names';
 import { ManualClock } from '../../src/shared/clock';
 import { PRINCIPALS, type PrincipalName, startTestApp, type TestApp } from '../support/app';
 import { TestIdentityProvider } from '../support/auth-jwks-server';

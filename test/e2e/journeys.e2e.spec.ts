@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ExpiryScheduler } from '../../src/commands/verification/expiry.scheduler';
-import { EVENT_STORE, type EventStore } from '../../src/eventstore/event-store.port';
-import { verificationStream } from '../../src/eventstore/stream-names';
+import { ExpiryScheduler } from '../../src/verification/expiry.scheduler';
+import { EVENT_STORE, type EventStore } from '../../src/ledger/event-store.port';
+import { verificationStream } from '../../src/ledger/stream-names';
 import { ManualClock } from '../../src/shared/clock';
 import { startTestApp, type TestApp } from '../support/app';
 import { client } from '../support/http';

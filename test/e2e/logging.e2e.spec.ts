@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { subjectStream } from '../../src/eventstore/stream-names';
-import { Ledger } from '../../src/eventstore/ledger';
+import { subjectStream } from '../../src/ledger/stream-names';
+import { Ledger } from '../../src/ledger/ledger';
 import { startTestApp, type TestApp } from '../support/app';
 import { type ApiResponse, client } from '../support/http';
 import { consentAndStart, newSubjectId } from '../support/journey';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PersonalDataResponse } from '../../src/audit/personal-data.controller';
-import { EVENT_STORE, type EventStore } from '../../src/eventstore/event-store.port';
+import type { PersonalDataResponse } from '../../src/privacy/personal-data.controller';
+import { EVENT_STORE, type EventStore } from '../../src/ledger/event-store.port';
 import { startTestApp, type TestApp } from '../support/app';
 import { consentAndStart } from '../support/journey';
 import { client } from '../support/http';

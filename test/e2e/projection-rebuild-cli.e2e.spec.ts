@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Ledger } from '../../src/eventstore/ledger';
-import { SqliteEventStore } from '../../src/eventstore/sqlite/sqlite-event-store';
-import { openDataSource } from '../../src/persistence/data-source';
-import { VerificationStatusEntity } from '../../src/projections/read-models/verification-status.entity';
+import { Ledger } from '../../src/ledger/ledger';
+import { SqliteEventStore } from '../../src/ledger/sqlite/sqlite-event-store';
+import { openDataSource } from '../../src/app/persistence/data-source';
+import { VerificationStatusEntity } from '../../src/verification/verification-status.entity';
 import { writeHistory } from '../support/projection-fixtures';
 import { checkpoints } from '../support/projection-harness';
 

@@ -1,9 +1,9 @@
 import { type CloudEvent, Kafka as CloudEventsKafka, type KafkaMessage } from 'cloudevents';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ExpiryScheduler } from '../../src/commands/verification/expiry.scheduler';
-import { EVENT_STORE, type EventStore, type RecordedEvent } from '../../src/eventstore/event-store.port';
-import { parseStreamName } from '../../src/eventstore/stream-names';
+import { ExpiryScheduler } from '../../src/verification/expiry.scheduler';
+import { EVENT_STORE, type EventStore, type RecordedEvent } from '../../src/ledger/event-store.port';
+import { parseStreamName } from '../../src/ledger/stream-names';
 import { INTERNAL_EVENT_TYPES } from '../../src/publisher/event-mapping';
 import { PUBLIC_EVENT_TYPES } from '../../src/publisher/integration-events';
 import { KafkaPublisher } from '../../src/publisher/kafka-publisher';

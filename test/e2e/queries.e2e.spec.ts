@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EVENT_STORE, type EventStore } from '../../src/eventstore/event-store.port';
-import { verificationStream } from '../../src/eventstore/stream-names';
+import { EVENT_STORE, type EventStore } from '../../src/ledger/event-store.port';
+import { verificationStream } from '../../src/ledger/stream-names';
 import { ManualClock } from '../../src/shared/clock';
 import { startTestApp, type TestApp } from '../support/app';
 import { client } from '../support/http';

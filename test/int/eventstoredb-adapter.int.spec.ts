@@ -8,15 +8,12 @@ import {
   WrongExpectedVersionError,
 } from '@eventstore/db-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  EventStoreUnavailableError,
-  WrongExpectedRevisionError,
-} from '../../src/eventstore/event-store.errors';
-import type { NewEvent, SubscriptionMessage } from '../../src/eventstore/event-store.port';
-import { AppendTooLargeError } from '../../src/eventstore/eventstoredb/eventstoredb.errors';
-import { EventStoreDbEventStore } from '../../src/eventstore/eventstoredb/eventstoredb-event-store';
-import { SUBSCRIPTION_HIGH_WATER } from '../../src/eventstore/eventstoredb/eventstoredb-subscription';
-import { subjectStream, verificationStream } from '../../src/eventstore/stream-names';
+import { EventStoreUnavailableError, WrongExpectedRevisionError } from '../../src/ledger/event-store.errors';
+import type { NewEvent, SubscriptionMessage } from '../../src/ledger/event-store.port';
+import { AppendTooLargeError } from '../../src/ledger/eventstoredb/eventstoredb.errors';
+import { EventStoreDbEventStore } from '../../src/ledger/eventstoredb/eventstoredb-event-store';
+import { SUBSCRIPTION_HIGH_WATER } from '../../src/ledger/eventstoredb/eventstoredb-subscription';
+import { subjectStream, verificationStream } from '../../src/ledger/stream-names';
 import {
   type EsdbStandIn,
   type EsdbStandInOptions,

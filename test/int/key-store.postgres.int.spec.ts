@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DecryptionFailedError, InvalidKekError } from '../../src/crypto/crypto.errors';
-import { Kek } from '../../src/crypto/kek';
-import { KeyStore } from '../../src/crypto/key-store';
-import { PiiCipher } from '../../src/crypto/pii-cipher';
+import { DecryptionFailedError, InvalidKekError } from '../../src/ledger/crypto/crypto.errors';
+import { Kek } from '../../src/ledger/crypto/kek';
+import { KeyStore } from '../../src/ledger/crypto/key-store';
+import { PiiCipher } from '../../src/ledger/crypto/pii-cipher';
 import { newEventId } from '../support/ids';
 import { postgresSchema } from '../support/postgres';
 import { describeWithService } from '../support/services';

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { verificationStream } from '../../src/eventstore/stream-names';
+import { verificationStream } from '../../src/ledger/stream-names';
 import { PostgresLeases } from '../../src/projections/core/lease';
 import { ParkedEventEntity } from '../../src/projections/core/parked-event.entity';
 import { ProjectionRunner } from '../../src/projections/core/projection-runner';
 import { ProjectionStore } from '../../src/projections/core/projection-store';
 import { rebuildProjection } from '../../src/projections/core/rebuild';
-import { PROJECTIONS } from '../../src/projections/read-models';
-import { verificationStatusProjection } from '../../src/projections/read-models/verification-status.projection';
-import { VerificationStatusEntity } from '../../src/projections/read-models/verification-status.entity';
+import { PROJECTIONS } from '../../src/app/read-models';
+import { verificationStatusProjection } from '../../src/verification/verification-status.projection';
+import { VerificationStatusEntity } from '../../src/verification/verification-status.entity';
 import { postgresSchema } from '../support/postgres';
 import { writeHistory } from '../support/projection-fixtures';
 import { dumpAll, dumpProjection, projectAll, schemaDrift } from '../support/projection-harness';

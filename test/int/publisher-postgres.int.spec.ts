@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
-import { openDataSource } from '../../src/persistence/data-source';
+import { openDataSource } from '../../src/app/persistence/data-source';
 import { KafkaPublisher, type PublisherState } from '../../src/publisher/kafka-publisher';
 import { KafkajsTransport } from '../../src/publisher/kafka-transport';
 import { PublisherCheckpointRepository } from '../../src/publisher/publisher-checkpoint.repository';

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { EVENT_STORE, type EventStore, type RecordedEvent } from '../../src/eventstore/event-store.port';
-import { parseStreamName } from '../../src/eventstore/stream-names';
+import { EVENT_STORE, type EventStore, type RecordedEvent } from '../../src/ledger/event-store.port';
+import { parseStreamName } from '../../src/ledger/stream-names';
 import { INTERNAL_EVENT_TYPES } from '../../src/publisher/event-mapping';
 import { PUBLISHED_STREAMS } from '../../src/publisher/publisher-lag';
 import { StatusStore } from '../../examples/kafka-consumer/status-store';
@@ -90,8 +90,14 @@ describeWithService('KAFKA_BROKERS', 'KafkaPublisher in the service (real broker
   });
 
   it(`waits in the ledger while KAFKA_BROKERS is unset (seed ${seed})`, () => {
-    expect(offlineHealth).toMatchObject({ status: 'up', critical: false, details: { enabled: false } });
-    expect((offlineHealth.details as Record<string, number>).lagPositions).toBeGreaterThan(0);
+    // Publishing off is a choice, not a failure: no lag to alert on while events wait in the ledger; the tests
+    // below show every one of them published once brokers are configured.
+    expect(offlineHealth).toMatchObject({
+      status: 'up',
+      critical: false,
+      details: { enabled: false, state: 'disabled', lagPositions: null, lagSeconds: null },
+    });
+    expect(ledger.length).toBeGreaterThan(0);
   });
 
   it('creates both topics with the configured partitions', async () => {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SqliteEventStore } from '../../src/eventstore/sqlite/sqlite-event-store';
+import { SqliteEventStore } from '../../src/ledger/sqlite/sqlite-event-store';
 
 const CHILD = join(__dirname, '../support/children/append-child.ts');
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { EVENT_STORE, type EventStore } from '../../src/eventstore/event-store.port';
-import { verificationStream } from '../../src/eventstore/stream-names';
+import { EVENT_STORE, type EventStore } from '../../src/ledger/event-store.port';
+import { verificationStream } from '../../src/ledger/stream-names';
 import { ParkedDeliveryRepository } from '../../src/webhooks/parked-delivery.repository';
 import { ReferenceIndexRepository } from '../../src/webhooks/reference-index.repository';
 import { startTestApp, type TestApp } from '../support/app';

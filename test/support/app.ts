@@ -4,10 +4,10 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { createApp, type CreateAppOptions } from '../../src/app.factory';
-import type { AppOverrides } from '../../src/app.module';
-import { loadConfig, type Role } from '../../src/config/config';
-import { withEmbeddedSecrets } from '../../src/config/embedded-secrets';
+import { createApp, type CreateAppOptions } from '../../src/app/app.factory';
+import type { AppOverrides } from '../../src/app/app.module';
+import { loadConfig, type Role } from '../../src/platform/config/config';
+import { withEmbeddedSecrets } from '../../src/platform/config/embedded-secrets';
 
 /** Principals every test app knows, each with its own API key. */
 export const PRINCIPALS = {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { openDataSource } from '../../src/persistence/data-source';
+import { openDataSource } from '../../src/app/persistence/data-source';
 
 /** A migrated PostgreSQL data source in a schema of its own, dropped again by `drop()`. */
 export async function postgresSchema(

@@ -16,10 +16,10 @@ import {
   type VerificationCommand,
   type VerificationState,
 } from '../../src/domain/verification';
-import type { Actor } from '../../src/eventstore/envelope';
-import type { EventDraft, Ledger } from '../../src/eventstore/ledger';
-import { subjectStream, verificationStream } from '../../src/eventstore/stream-names';
-import { PolicyRegistry } from '../../src/policy/policy-registry';
+import type { Actor } from '../../src/ledger/envelope';
+import type { EventDraft, Ledger } from '../../src/ledger/ledger';
+import { subjectStream, verificationStream } from '../../src/ledger/stream-names';
+import { PolicyRegistry } from '../../src/policies/policy-registry';
 import type { JsonObject } from '../../src/shared/json';
 
 /*

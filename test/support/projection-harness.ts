@@ -1,12 +1,12 @@
 import type { DataSource } from 'typeorm';
-import type { EventStore } from '../../src/eventstore/event-store.port';
+import type { EventStore } from '../../src/ledger/event-store.port';
 import { LocalLeases } from '../../src/projections/core/lease';
 import type { EntityClass, Projection } from '../../src/projections/core/projection';
 import { ProjectionRunner, type RunnerOptions } from '../../src/projections/core/projection-runner';
 import { ProjectionStore } from '../../src/projections/core/projection-store';
 import { quote } from '../../src/projections/core/table-info';
 import { ENTITIES } from '../../src/projections/persistence';
-import { PROJECTIONS } from '../../src/projections/read-models';
+import { PROJECTIONS } from '../../src/app/read-models';
 
 /** Runs every projection (or the given ones) from its checkpoint to the head of the log, once. */
 export async function projectAll(

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { SubjectEvent } from '../../src/domain/subject/subject.events';
 import type { VerificationEvent } from '../../src/domain/verification/verification.events';
-import type { Actor } from '../../src/eventstore/envelope';
-import type { EventDraft, Ledger } from '../../src/eventstore/ledger';
-import { subjectStream, verificationStream } from '../../src/eventstore/stream-names';
+import type { Actor } from '../../src/ledger/envelope';
+import type { EventDraft, Ledger } from '../../src/ledger/ledger';
+import { subjectStream, verificationStream } from '../../src/ledger/stream-names';
 
 /**
  * Domain-shaped events for publisher tests and benchmarks that append through the Ledger directly (no HTTP):

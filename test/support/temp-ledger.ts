@@ -3,13 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
-import { Kek } from '../../src/crypto/kek';
-import { KeyStore } from '../../src/crypto/key-store';
-import { PiiCipher } from '../../src/crypto/pii-cipher';
-import type { Actor } from '../../src/eventstore/envelope';
-import { Ledger } from '../../src/eventstore/ledger';
-import { SqliteEventStore } from '../../src/eventstore/sqlite/sqlite-event-store';
-import { openDataSource } from '../../src/persistence/data-source';
+import { Kek } from '../../src/ledger/crypto/kek';
+import { KeyStore } from '../../src/ledger/crypto/key-store';
+import { PiiCipher } from '../../src/ledger/crypto/pii-cipher';
+import type { Actor } from '../../src/ledger/envelope';
+import { Ledger } from '../../src/ledger/ledger';
+import { SqliteEventStore } from '../../src/ledger/sqlite/sqlite-event-store';
+import { openDataSource } from '../../src/app/persistence/data-source';
 
 export const testActor: Actor = { kind: 'user', id: 'operator-1', roles: ['operator'] };
 

@@ -1,5 +1,5 @@
 import { explain } from '../../src/audit/explanation';
-import type { LedgerEvent } from '../../src/eventstore/envelope';
+import type { LedgerEvent } from '../../src/ledger/envelope';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { standingOf } from '../../src/domain/subject';

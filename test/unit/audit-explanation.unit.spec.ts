@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { explain } from '../../src/audit/explanation';
-import type { EventMetadata, LedgerEvent } from '../../src/eventstore/envelope';
+import type { EventMetadata, LedgerEvent } from '../../src/ledger/envelope';
 import type { JsonObject } from '../../src/shared/json';
 
 const AT = '2026-12-07T09:00:00.000Z';

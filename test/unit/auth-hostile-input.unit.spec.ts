@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jsonDepthExceeds } from '../../src/api/auth/hostile-input';
+import { jsonDepthExceeds } from '../../src/platform/auth/hostile-input';
 
 /** Reference: the nesting depth of a parsed JSON value (arrays and objects count one level each). */
 function depth(value: unknown): number {

@@ -3,11 +3,11 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Checkpointer } from '../../src/audit/checkpointer';
 import { verifyCheckpoints } from '../../src/audit/checkpoint-verifier';
-import type { AppConfig } from '../../src/config/config';
-import { Ledger } from '../../src/eventstore/ledger';
-import { subjectStream } from '../../src/eventstore/stream-names';
-import { HealthRegistry } from '../../src/observability/health-registry';
-import { MetricsRegistry } from '../../src/observability/metrics';
+import type { AppConfig } from '../../src/platform/config/config';
+import { Ledger } from '../../src/ledger/ledger';
+import { subjectStream } from '../../src/ledger/stream-names';
+import { HealthRegistry } from '../../src/platform/observability/health-registry';
+import { MetricsRegistry } from '../../src/platform/observability/metrics';
 import { ManualClock } from '../../src/shared/clock';
 import { tempLedger, testActor, type TempLedger } from '../support/temp-ledger';
 

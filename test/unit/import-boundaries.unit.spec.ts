@@ -51,4 +51,46 @@ describe('import boundaries (eslint.config.mjs)', () => {
     ).toEqual([]);
     expect(await lint('src/webhooks/ok.ts', "import { x } from '../domain/reason-codes';\n")).toEqual([]);
   });
+  it('keeps the ledger core, the engines and the features in their direction', async () => {
+    expect(
+      await lint('src/ledger/sqlite/wrong.ts', "import { x } from '../../platform/config/config';\n"),
+    ).toEqual([expect.stringMatching(/src\/ledger may only import itself, src\/shared/)]);
+    expect(
+      await lint(
+        'src/projections/core/wrong.ts',
+        "import { x } from '../../verification/verification-status.entity';\n",
+      ),
+    ).toHaveLength(1);
+    expect(
+      await lint('src/commands/wrong.ts', "import { x } from '../subjects/subjects.module';\n"),
+    ).toHaveLength(1);
+    expect(
+      await lint('src/platform/http/wrong.ts', "import { x } from '../../audit/explanation';\n"),
+    ).toHaveLength(1);
+    expect(await lint('src/verification/wrong.ts', "import { x } from '../app/read-models';\n")).toHaveLength(
+      1,
+    );
+  });
+
+  it('lets a feature use another only through its index', async () => {
+    expect(
+      await lint(
+        'src/webhooks/wrong.ts',
+        "import { x } from '../verification/verification-command.handler';\n",
+      ),
+    ).toEqual([expect.stringMatching(/only through its index/)]);
+    expect(
+      await lint('src/audit/timeline/wrong.ts', "import { x } from '../../privacy/retention.service';\n"),
+    ).toHaveLength(1);
+    expect(await lint('src/webhooks/ok.ts', "import { x } from '../verification';\n")).toEqual([]);
+    expect(
+      await lint(
+        'src/subjects/ok.ts',
+        "import { x } from '../audit';\nimport { y } from '../commands/aggregates';\n",
+      ),
+    ).toEqual([]);
+    expect(await lint('src/app/ok.ts', "import { x } from '../verification/verification.module';\n")).toEqual(
+      [],
+    );
+  });
 });

@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ChainVerifier, verifyLedger } from '../../src/audit/chain-verifier';
-import { computeEventHash, GENESIS_HASH } from '../../src/audit/hash-chain';
-import { WrongExpectedRevisionError, InvalidEventError } from '../../src/eventstore/event-store.errors';
-import { isEventMetadata } from '../../src/eventstore/envelope';
-import { Ledger, toLedgerEvent } from '../../src/eventstore/ledger';
-import { subjectStream, verificationStream } from '../../src/eventstore/stream-names';
+import { computeEventHash, GENESIS_HASH } from '../../src/ledger/hash-chain';
+import { WrongExpectedRevisionError, InvalidEventError } from '../../src/ledger/event-store.errors';
+import { isEventMetadata } from '../../src/ledger/envelope';
+import { Ledger, toLedgerEvent } from '../../src/ledger/ledger';
+import { subjectStream, verificationStream } from '../../src/ledger/stream-names';
 import { newEventId, uniqueId } from '../support/ids';
 import { tempLedger, testActor, type TempLedger } from '../support/temp-ledger';
 

@@ -7,8 +7,8 @@ import {
   type LogLevelName,
   REDACTED,
   scrubText,
-} from '../../src/observability/logger';
-import { RouteTemplates } from '../../src/observability/request-logging';
+} from '../../src/platform/observability/logger';
+import { RouteTemplates } from '../../src/platform/observability/request-logging';
 
 type Entry = Record<string, unknown>;
 

@@ -3,7 +3,7 @@ import { LocalLeases } from '../../src/projections/core/lease';
 import { ProjectionProgress } from '../../src/projections/core/projection-progress';
 import { ProjectionRunner } from '../../src/projections/core/projection-runner';
 import { ProjectionStore } from '../../src/projections/core/projection-store';
-import { verificationStatusProjection } from '../../src/projections/read-models/verification-status.projection';
+import { verificationStatusProjection } from '../../src/verification/verification-status.projection';
 import { writeHistory } from '../support/projection-fixtures';
 import { type TempLedger, tempLedger } from '../support/temp-ledger';
 

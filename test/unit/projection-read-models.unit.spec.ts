@@ -13,15 +13,12 @@ import {
   type VerificationEvent,
   type VerificationState,
 } from '../../src/domain/verification';
-import { parseStreamName } from '../../src/eventstore/stream-names';
-import { ReviewQueueItemEntity } from '../../src/projections/read-models/review-queue-item.entity';
-import {
-  ConsentHistoryEntity,
-  SubjectConsentEntity,
-} from '../../src/projections/read-models/subject-consent.entity';
-import { TimelineEntryEntity } from '../../src/projections/read-models/timeline-entry.entity';
-import { actionOf, timelineDetails } from '../../src/projections/read-models/timeline.projection';
-import { VerificationStatusEntity } from '../../src/projections/read-models/verification-status.entity';
+import { parseStreamName } from '../../src/ledger/stream-names';
+import { ReviewQueueItemEntity } from '../../src/review/review-queue-item.entity';
+import { ConsentHistoryEntity, SubjectConsentEntity } from '../../src/subjects/subject-consent.entity';
+import { TimelineEntryEntity } from '../../src/audit/timeline/timeline-entry.entity';
+import { actionOf, timelineDetails } from '../../src/audit/timeline/timeline.projection';
+import { VerificationStatusEntity } from '../../src/verification/verification-status.entity';
 import { FIXTURE_PII, type History, writeHistory } from '../support/projection-fixtures';
 import { dumpAll, projectAll } from '../support/projection-harness';
 import { type TempLedger, tempLedger } from '../support/temp-ledger';

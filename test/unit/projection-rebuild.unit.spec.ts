@@ -1,14 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { verificationStream } from '../../src/eventstore/stream-names';
+import { verificationStream } from '../../src/ledger/stream-names';
 import { LocalLeases } from '../../src/projections/core/lease';
 import { ParkedEventEntity } from '../../src/projections/core/parked-event.entity';
 import { ProjectionRunner } from '../../src/projections/core/projection-runner';
 import { ProjectionStore } from '../../src/projections/core/projection-store';
 import { rebuildProjection } from '../../src/projections/core/rebuild';
 import { RebuildInProgressError } from '../../src/projections/projection.errors';
-import { PROJECTIONS } from '../../src/projections/read-models';
-import { verificationStatusProjection } from '../../src/projections/read-models/verification-status.projection';
-import { VerificationStatusEntity } from '../../src/projections/read-models/verification-status.entity';
+import { PROJECTIONS } from '../../src/app/read-models';
+import { verificationStatusProjection } from '../../src/verification/verification-status.projection';
+import { VerificationStatusEntity } from '../../src/verification/verification-status.entity';
 import { writeHistory } from '../support/projection-fixtures';
 import { checkpoints, dumpAll, dumpProjection, projectAll, schemaDrift } from '../support/projection-harness';
 import { type TempLedger, tempLedger, testActor } from '../support/temp-ledger';

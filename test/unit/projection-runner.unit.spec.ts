@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { verificationStream } from '../../src/eventstore/stream-names';
+import { verificationStream } from '../../src/ledger/stream-names';
 import { ParkedEventEntity } from '../../src/projections/core/parked-event.entity';
 import { LocalLeases } from '../../src/projections/core/lease';
 import { insert, type Projection } from '../../src/projections/core/projection';
@@ -8,10 +8,10 @@ import { ProjectionProgress } from '../../src/projections/core/projection-progre
 import { ProjectionRunner, type RunnerOptions } from '../../src/projections/core/projection-runner';
 import { ProjectionStore } from '../../src/projections/core/projection-store';
 import { CheckpointMovedError } from '../../src/projections/projection.errors';
-import { PROJECTIONS } from '../../src/projections/read-models';
-import { TimelineSessionEntity } from '../../src/projections/read-models/timeline-entry.entity';
-import { verificationStatusProjection } from '../../src/projections/read-models/verification-status.projection';
-import { VerificationStatusEntity } from '../../src/projections/read-models/verification-status.entity';
+import { PROJECTIONS } from '../../src/app/read-models';
+import { TimelineSessionEntity } from '../../src/audit/timeline/timeline-entry.entity';
+import { verificationStatusProjection } from '../../src/verification/verification-status.projection';
+import { VerificationStatusEntity } from '../../src/verification/verification-status.entity';
 import { writeHistory } from '../support/projection-fixtures';
 import { checkpoints, dumpAll, projectAll } from '../support/projection-harness';
 import { type TempLedger, tempLedger, testActor } from '../support/temp-ledger';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openDataSource } from '../../src/persistence/data-source';
+import { openDataSource } from '../../src/app/persistence/data-source';
 import { Projections1764210000000 } from '../../src/projections/migrations/1764210000000-projections';
 import { schemaDrift } from '../support/projection-harness';
 

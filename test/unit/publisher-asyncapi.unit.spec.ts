@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { LedgerEvent } from '../../src/eventstore/envelope';
+import type { LedgerEvent } from '../../src/ledger/envelope';
 import { toBinaryKafkaRecord } from '../../src/publisher/cloudevents-kafka';
 import {
   nextSessionSnapshot,

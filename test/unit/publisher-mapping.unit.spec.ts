@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EventMetadata, LedgerEvent } from '../../src/eventstore/envelope';
+import type { EventMetadata, LedgerEvent } from '../../src/ledger/envelope';
 import type { JsonObject } from '../../src/shared/json';
 import { toBinaryKafkaRecord } from '../../src/publisher/cloudevents-kafka';
 import {

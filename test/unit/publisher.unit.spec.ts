@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { subjectStream } from '../../src/eventstore/stream-names';
+import { subjectStream } from '../../src/ledger/stream-names';
 import { EventBuffer } from '../../src/publisher/event-buffer';
 import { KafkaPublisher, type KafkaPublisherOptions } from '../../src/publisher/kafka-publisher';
 import { PublisherCheckpointRepository } from '../../src/publisher/publisher-checkpoint.repository';

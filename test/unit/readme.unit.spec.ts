@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CONFIG_VARIABLES } from '../../src/config/config-variables';
+import { CONFIG_VARIABLES } from '../../src/platform/config/config-variables';
 
 const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
 const pkg = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as {

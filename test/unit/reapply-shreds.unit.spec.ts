@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DataClass } from '../../src/shared/data-classes';
-import { DataKeyEntity } from '../../src/crypto/data-key.entity';
-import type { Ledger } from '../../src/eventstore/ledger';
-import { reapplyShreds } from '../../src/retention/reapply-shreds';
+import { DataKeyEntity } from '../../src/ledger/crypto/data-key.entity';
+import type { Ledger } from '../../src/ledger/ledger';
+import { reapplyShreds } from '../../src/privacy/reapply-shreds';
 import { tempLedger, testActor, type TempLedger } from '../support/temp-ledger';
 
 /*

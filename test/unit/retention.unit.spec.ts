@@ -10,7 +10,7 @@ import {
   latestDueStart,
   NO_SUBJECT_FACTS,
   type SubjectFacts,
-} from '../../src/retention/retention';
+} from '../../src/privacy/retention';
 
 /* Rules shaped like policies/kyc-default/2026-11-01.yaml, plus a decision-anchored one the policy may use. */
 const AML: RetentionRule = {

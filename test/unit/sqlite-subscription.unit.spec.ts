@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { NewEvent, SubscriptionMessage } from '../../src/eventstore/event-store.port';
-import { SqliteEventStore } from '../../src/eventstore/sqlite/sqlite-event-store';
+import type { NewEvent, SubscriptionMessage } from '../../src/ledger/event-store.port';
+import { SqliteEventStore } from '../../src/ledger/sqlite/sqlite-event-store';
 
 function event(): NewEvent {
   return {

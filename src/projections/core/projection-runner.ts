@@ -3,9 +3,9 @@ import type {
   RecordedEvent,
   Subscription,
   SubscriptionMessage,
-} from '../../eventstore/event-store.port';
-import { toLedgerEvent } from '../../eventstore/ledger';
-import { parseStreamName } from '../../eventstore/stream-names';
+} from '../../ledger/event-store.port';
+import { toLedgerEvent } from '../../ledger/ledger';
+import { parseStreamName } from '../../ledger/stream-names';
 import { CheckpointMovedError, LeaseLostError } from '../projection.errors';
 import { type BatchItem, type BatchOutcome, batchProgram, type ParkedEvent } from './batch';
 import { EventData } from './event-data';

@@ -1,4 +1,4 @@
-import type { LedgerEvent } from '../../eventstore/envelope';
+import type { LedgerEvent } from '../../ledger/envelope';
 import type { EventData } from './event-data';
 
 /** The two kinds of streams projections follow. */

@@ -1,5 +1,5 @@
 import { Table } from 'typeorm';
-import type { EventStore } from '../../eventstore/event-store.port';
+import type { EventStore } from '../../ledger/event-store.port';
 import { RebuildInProgressError } from '../projection.errors';
 import type { Leases } from './lease';
 import type { EntityClass, Projection } from './projection';

@@ -8,7 +8,7 @@ import {
   type TableWithIndices,
   text,
   varchar,
-} from '../../persistence/migration-tables';
+} from '../../platform/persistence/migration-tables';
 
 /*
  * The read models of the projections, their checkpoints and parked events. Written out (not derived from the

@@ -12,9 +12,9 @@ import { Reflector } from '@nestjs/core';
 import { ApiHeader, ApiResponse } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Observable } from 'rxjs';
-import { RequestValidationError } from '../../api/validation';
-import type { AppConfig } from '../../config/config';
-import { APP_CONFIG } from '../../config/tokens';
+import { RequestValidationError } from '../../platform/http/validation';
+import type { AppConfig } from '../../platform/config/config';
+import { APP_CONFIG } from '../../platform/config/tokens';
 import { ProjectionProgress } from '../core/projection-progress';
 import { ReadModelBehindError } from '../projection.errors';
 

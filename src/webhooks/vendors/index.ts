@@ -1,4 +1,4 @@
-import type { AppConfig } from '../../config/config';
+import type { AppConfig } from '../../platform/config/config';
 import type { WebhookVendor } from '../delivery';
 import { OnfidoAdapter } from './onfido';
 import { PersonaAdapter } from './persona';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { CheckKind } from '../../domain/policy/policy.types';
-import { ID_PATTERN } from '../../eventstore/stream-names';
+import { ID_PATTERN } from '../../ledger/stream-names';
 import type { NormalisedDelivery, WebhookVendor } from '../delivery';
 
 /**

@@ -5,7 +5,7 @@
  * argv: <file> <mode: own-streams | shared-stream> <count> <concurrency> <tag>
  */
 import { randomUUID } from 'node:crypto';
-import { SqliteEventStore } from '../../../src/eventstore/sqlite/sqlite-event-store';
+import { SqliteEventStore } from '../../../src/ledger/sqlite/sqlite-event-store';
 
 const [file, mode, countArg, concurrencyArg, tagArg] = process.argv.slice(2);
 if (!file || !mode || !countArg || !concurrencyArg || !tagArg) {

@@ -8,13 +8,13 @@
  * argv: <events file> <database url> <schema> <max batch size>
  */
 import 'reflect-metadata';
-import { SqliteEventStore } from '../../../src/eventstore/sqlite/sqlite-event-store';
-import { openDataSource } from '../../../src/persistence/data-source';
+import { SqliteEventStore } from '../../../src/ledger/sqlite/sqlite-event-store';
+import { openDataSource } from '../../../src/app/persistence/data-source';
 import { PostgresLeases } from '../../../src/projections/core/lease';
 import { ProjectionProgress } from '../../../src/projections/core/projection-progress';
 import { ProjectionRunner } from '../../../src/projections/core/projection-runner';
 import { ProjectionStore } from '../../../src/projections/core/projection-store';
-import { PROJECTIONS } from '../../../src/projections/read-models';
+import { PROJECTIONS } from '../../../src/app/read-models';
 
 const [file, url, schema, maxBatchArg] = process.argv.slice(2);
 if (!file || !url || !schema || !maxBatchArg) {

@@ -6,7 +6,7 @@
  * argv: <events file> <checkpoint file> <brokers> <topic prefix>
  */
 import { DataSource } from 'typeorm';
-import { SqliteEventStore } from '../../../src/eventstore/sqlite/sqlite-event-store';
+import { SqliteEventStore } from '../../../src/ledger/sqlite/sqlite-event-store';
 import { KafkaPublisher } from '../../../src/publisher/kafka-publisher';
 import { KafkajsTransport } from '../../../src/publisher/kafka-transport';
 import { ENTITIES, MIGRATIONS } from '../../../src/publisher/persistence';

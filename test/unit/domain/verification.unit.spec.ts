@@ -41,7 +41,7 @@ import {
   type VerificationStatus,
   vendorEventKey,
 } from '../../../src/domain/verification';
-import { loadPolicies } from '../../../src/policy/policy-loader';
+import { loadPolicies } from '../../../src/policies/policy-loader';
 import type { JsonObject } from '../../../src/shared/json';
 import { specFor } from './support/given';
 import { POLICY, testPolicy, TEST_POLICY_DOCUMENT } from './support/test-policy';

@@ -10,7 +10,7 @@ import type {
   LoadedPolicy,
   PolicyDocument,
 } from '../../../src/domain/policy/policy.types';
-import { loadPolicies } from '../../../src/policy/policy-loader';
+import { loadPolicies } from '../../../src/policies/policy-loader';
 
 export const SHIPPED_POLICY_DIR = join(__dirname, '..', '..', '..', 'policies');
 

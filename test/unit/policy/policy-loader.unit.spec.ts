@@ -7,7 +7,7 @@ import { DATA_CLASSES } from '../../../src/shared/data-classes';
 import { PolicyLoadError } from '../../../src/domain/policy/policy.errors';
 import { policyHash } from '../../../src/domain/policy/policy-hash';
 import { validatePolicyDocument } from '../../../src/domain/policy/policy.schema';
-import { loadPolicies } from '../../../src/policy/policy-loader';
+import { loadPolicies } from '../../../src/policies/policy-loader';
 import { cloneDocument, SHIPPED_POLICY_DIR } from './policy-fixtures';
 
 /** The shipped document as plain mutable JSON, to break in one place. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NoActivePolicyError, PolicyLoadError } from '../../../src/domain/policy/policy.errors';
 import type { LoadedPolicy } from '../../../src/domain/policy/policy.types';
-import { PolicyRegistry } from '../../../src/policy/policy-registry';
+import { PolicyRegistry } from '../../../src/policies/policy-registry';
 import { cloneDocument, loaded, SHIPPED_POLICY_DIR } from './policy-fixtures';
 
 function version(label: string, effectiveFrom: string): LoadedPolicy {

@@ -1,0 +1,84 @@
+import type { INestApplication, LoggerService, NestApplicationOptions } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { DestinationStream } from 'pino';
+import { jsonDepthLimit, securityHeaders, strictJsonContentType } from '../platform/auth/hostile-input';
+import { registeredRoutes } from '../platform/auth/route-inventory';
+import { ProblemDetailsFilter } from '../platform/http/problem-details.filter';
+import { correlationMiddleware } from '../platform/http/request-context';
+import { createValidationPipe } from '../platform/http/validation';
+import { AppModule, type AppOverrides } from './app.module';
+import type { AppConfig } from '../platform/config/config';
+import { LedgerLogger } from '../platform/observability/logger';
+import { requestLogging, RouteTemplates } from '../platform/observability/request-logging';
+
+/** Largest JSON request body. Commands are small; evidence carries references, never images. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export interface CreateAppOptions {
+  /** `false`: no logs at all; a LoggerService: that one; default: JSON lines through pino at `LOG_LEVEL`. */
+  readonly logger?: LoggerService | false;
+  /** Where the default JSON logger writes instead of stdout (tests capture the lines with it). */
+  readonly logDestination?: DestinationStream;
+  readonly overrides?: AppOverrides;
+}
+
+/** Builds the Nest application for a resolved configuration (used by main and by end-to-end tests). */
+export async function createApp(
+  config: AppConfig,
+  options: CreateAppOptions = {},
+): Promise<INestApplication> {
+  const logger =
+    options.logger ?? new LedgerLogger({ level: config.logLevel, destination: options.logDestination });
+  const nestOptions: NestApplicationOptions = {
+    logger,
+    // Logs of building the module graph are held until it stands (or fails), then written through the logger.
+    bufferLogs: logger !== false,
+    abortOnError: false,
+    bodyParser: false,
+    // The JSON parser keeps the exact bytes as `req.rawBody`: vendor webhook signatures cover those.
+    rawBody: true,
+  };
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot(config, options.overrides),
+    nestOptions,
+  );
+  app.flushLogs();
+  app.disable('x-powered-by');
+  // First, so that every request gets its line, also those refused by the middleware below.
+  app.use(requestLogging(new RouteTemplates(registeredRoutes(app))));
+  app.use(securityHeaders());
+  app.use(correlationMiddleware);
+  // Hostile input: bodies are JSON only, at most MAX_BODY_BYTES, nested at most MAX_JSON_DEPTH deep.
+  app.use(strictJsonContentType);
+  // Vendors' webhook routes read the raw body for signature checks; the JSON parser keeps it.
+  app.useBodyParser('json', { limit: MAX_BODY_BYTES, strict: true });
+  app.use(jsonDepthLimit);
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ProblemDetailsFilter());
+  app.enableShutdownHooks();
+  setupOpenApi(app);
+  return app;
+}
+
+function setupOpenApi(app: INestApplication): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('kyc-ledger')
+      .setDescription(
+        'Event-sourced KYC compliance ledger. Errors are RFC 9457 problem documents (application/problem+json) ' +
+          'with a stable `code`. Commands return the new stream revision and the global `position`; queries ' +
+          'accept `X-Min-Position`.',
+      )
+      .setVersion('1')
+      .addBearerAuth({
+        type: 'http',
+        scheme: 'bearer',
+        description: 'API key (LEDGER_API_KEYS) or JWT (LEDGER_JWKS_URL)',
+      })
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', raw: ['json'] });
+}

@@ -1,0 +1,238 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Database, Statement } from 'better-sqlite3';
+import { In, IsNull, LessThanOrEqual, Not, type DataSource, type Repository } from 'typeorm';
+import type { Sealed } from './aes-gcm';
+import { InvalidKekError } from './crypto.errors';
+import { DataKeyEntity, KekCheckEntity } from './data-key.entity';
+import { DATA_CLASSES, type DataClass } from '../../shared/data-classes';
+import type { Kek } from './kek';
+
+interface LiveKeyRow {
+  readonly key_id: string;
+  readonly data_class: string;
+  readonly wrapped_key: string | null;
+}
+
+export interface DataKey {
+  readonly keyId: string;
+  readonly key: Buffer;
+}
+
+export type KeyLookup =
+  { state: 'active'; key: Buffer } | { state: 'destroyed'; destroyedAt: string } | { state: 'unknown' };
+
+const KEK_CHECK_PLAINTEXT = Buffer.from('kyc-ledger kek check v1', 'utf8');
+
+function encode(sealed: Sealed): string {
+  return Buffer.concat([sealed.iv, sealed.tag, sealed.ciphertext]).toString('base64');
+}
+
+function decode(value: string): Sealed {
+  const bytes = Buffer.from(value, 'base64');
+  return { iv: bytes.subarray(0, 12), tag: bytes.subarray(12, 28), ciphertext: bytes.subarray(28) };
+}
+
+const context = (subjectId: string, dataClass: string, keyId: string): string =>
+  `${subjectId}|${dataClass}|${keyId}`;
+
+/**
+ * Data-encryption keys per (subject, data class), wrapped by the KEK, in the read-model database (never in
+ * the event store, so shredding a key does not touch the immutable log).
+ */
+export class KeyStore {
+  private readonly keys: Repository<DataKeyEntity>;
+  private readonly checks: Repository<KekCheckEntity>;
+
+  private readonly liveKeysSql: string;
+  private liveKeysStatement: Statement | undefined;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly kek: Kek,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.keys = dataSource.getRepository(DataKeyEntity);
+    this.checks = dataSource.getRepository(KekCheckEntity);
+    const param = dataSource.options.type === 'postgres' ? '$1' : '?';
+    this.liveKeysSql = `SELECT key_id, data_class, wrapped_key FROM data_keys WHERE subject_id = ${param} AND destroyed_at IS NULL AND retired_at IS NULL`;
+  }
+
+  /**
+   * Refuses a KEK that is not the one the stored keys were wrapped with. On a new database, records the
+   * check value for this KEK.
+   */
+  async assertKek(): Promise<void> {
+    const existing = await this.checks.find();
+    if (existing.length === 0) {
+      const sealed = this.kek.wrap(KEK_CHECK_PLAINTEXT, 'kek-check');
+      await this.checks.insert({
+        kekId: this.kek.id,
+        sealed: encode(sealed),
+        createdAt: this.now().toISOString(),
+      });
+      return;
+    }
+    const mine = existing.find((row) => row.kekId === this.kek.id);
+    if (!mine) throw new InvalidKekError('LEDGER_KEK is not the key this key store was created with');
+    const plain = this.kek.unwrap(decode(mine.sealed), 'kek-check');
+    if (!plain.equals(KEK_CHECK_PLAINTEXT)) throw new InvalidKekError('key check value does not match');
+  }
+
+  /**
+   * KEK rotation: re-wraps every live data key under `next` in one transaction and replaces the check value, so
+   * the store never holds keys under two KEKs. Events are untouched (they hold ciphertext under the data keys,
+   * which do not change). After it returns, only `next` opens the store. Returns how many keys were re-wrapped.
+   */
+  async rotateKek(next: Kek): Promise<number> {
+    await this.assertKek();
+    if (next.id === this.kek.id) return 0;
+    return this.dataSource.transaction(async (manager) => {
+      const keys = manager.getRepository(DataKeyEntity);
+      const live = await keys.find({ where: { destroyedAt: IsNull() } });
+      let count = 0;
+      for (const row of live) {
+        if (!row.wrappedKey) continue;
+        const ctx = context(row.subjectId, row.dataClass, row.keyId);
+        const dek = this.kek.unwrap(decode(row.wrappedKey), ctx);
+        await keys.update({ keyId: row.keyId }, { wrappedKey: encode(next.wrap(dek, ctx)), kekId: next.id });
+        count += 1;
+      }
+      const checks = manager.getRepository(KekCheckEntity);
+      await checks.clear();
+      await checks.insert({
+        kekId: next.id,
+        sealed: encode(next.wrap(KEK_CHECK_PLAINTEXT, 'kek-check')),
+        createdAt: this.now().toISOString(),
+      });
+      return count;
+    });
+  }
+
+  /**
+   * The active keys of several classes of one subject: one query, and the missing keys created together in one
+   * statement (one commit on the append path, not one per class).
+   */
+  async activeKeys(subjectId: string, dataClasses: readonly DataClass[]): Promise<Map<DataClass, DataKey>> {
+    const wanted = [...new Set(dataClasses)];
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const found = new Map<DataClass, DataKey>();
+      // A plain statement: this is on every append that carries personal data, and the ORM's query building
+      // costs more than the lookup itself.
+      const rows = await this.liveKeyRows(subjectId);
+      for (const row of rows) {
+        const dataClass = row.data_class as DataClass;
+        if (!row.wrapped_key || !wanted.includes(dataClass)) continue;
+        found.set(dataClass, {
+          keyId: row.key_id,
+          key: this.kek.unwrap(decode(row.wrapped_key), context(subjectId, dataClass, row.key_id)),
+        });
+      }
+      const missing = wanted.filter((dataClass) => !found.has(dataClass));
+      if (missing.length === 0) return found;
+      const created = missing.map((dataClass) => {
+        const keyId = randomUUID();
+        const key = randomBytes(32);
+        return { dataClass, keyId, key };
+      });
+      try {
+        await this.keys.insert(
+          created.map(({ dataClass, keyId, key }) => ({
+            keyId,
+            subjectId,
+            dataClass,
+            wrappedKey: encode(this.kek.wrap(key, context(subjectId, dataClass, keyId))),
+            kekId: this.kek.id,
+            createdAt: this.now().toISOString(),
+            destroyedAt: null,
+            retiredAt: null,
+          })),
+        );
+        for (const { dataClass, keyId, key } of created) found.set(dataClass, { keyId, key });
+        return found;
+      } catch (error) {
+        // Another request created one of the keys at the same moment: read again and use theirs.
+        if (attempt === 2) throw error;
+      }
+    }
+    throw new Error('unreachable');
+  }
+
+  private liveKeyRows(subjectId: string): Promise<LiveKeyRow[]> | LiveKeyRow[] {
+    if (this.dataSource.options.type === 'better-sqlite3') {
+      // On SQLite, one prepared statement on the driver's connection (the ORM would prepare it on every call).
+      this.liveKeysStatement ??= (
+        this.dataSource.driver as unknown as { databaseConnection: Database }
+      ).databaseConnection.prepare(this.liveKeysSql);
+      return this.liveKeysStatement.all(subjectId) as LiveKeyRow[];
+    }
+    return this.dataSource.query<LiveKeyRow[]>(this.liveKeysSql, [subjectId]);
+  }
+
+  /** The active key of (subject, class), created on first use. */
+  async activeKey(subjectId: string, dataClass: DataClass): Promise<DataKey> {
+    const key = (await this.activeKeys(subjectId, [dataClass])).get(dataClass);
+    if (key === undefined) throw new Error(`no key for ${dataClass}`);
+    return key;
+  }
+
+  async lookup(subjectId: string, dataClass: string, keyId: string): Promise<KeyLookup> {
+    const row = await this.keys.findOneBy({ keyId });
+    if (!row || row.subjectId !== subjectId || row.dataClass !== dataClass) return { state: 'unknown' };
+    if (!row.wrappedKey) return { state: 'destroyed', destroyedAt: row.destroyedAt ?? '' };
+    return {
+      state: 'active',
+      key: this.kek.unwrap(decode(row.wrappedKey), context(subjectId, dataClass, keyId)),
+    };
+  }
+
+  /** The classes of which the subject has a live key: the personal data the ledger can still read. */
+  async liveClasses(subjectId: string): Promise<DataClass[]> {
+    const rows = await this.keys.find({
+      select: { dataClass: true },
+      where: { subjectId, destroyedAt: IsNull() },
+    });
+    return DATA_CLASSES.filter((dataClass) => rows.some((row) => row.dataClass === dataClass));
+  }
+
+  /**
+   * Stops the subject's active keys of these classes from encrypting new data (they still decrypt): what is
+   * collected from now on gets new keys, so destroying the retired ones later shreds exactly the data held now.
+   * Idempotent; returns how many keys were retired now.
+   */
+  async retireClasses(subjectId: string, dataClasses: readonly DataClass[]): Promise<number> {
+    if (dataClasses.length === 0) return 0;
+    const result = await this.keys.update(
+      { subjectId, dataClass: In([...dataClasses]), destroyedAt: IsNull(), retiredAt: IsNull() },
+      { retiredAt: this.now().toISOString() },
+    );
+    return result.affected ?? 0;
+  }
+
+  /**
+   * Crypto-shreds the subject's live keys of these classes in one statement: all of them, or only the retired
+   * ones (what an erasure request covered), or only those created up to an instant (a recorded shred applied
+   * again after a key-store restore). Idempotent; returns how many keys were destroyed now.
+   */
+  async destroyKeys(
+    subjectId: string,
+    dataClasses: readonly DataClass[],
+    scope: { readonly retiredOnly?: boolean; readonly createdUpTo?: string } = {},
+  ): Promise<number> {
+    if (dataClasses.length === 0) return 0;
+    const result = await this.keys.update(
+      {
+        subjectId,
+        dataClass: In([...dataClasses]),
+        destroyedAt: IsNull(),
+        ...(scope.retiredOnly === true ? { retiredAt: Not(IsNull()) } : {}),
+        ...(scope.createdUpTo === undefined ? {} : { createdAt: LessThanOrEqual(scope.createdUpTo) }),
+      },
+      { wrappedKey: null, destroyedAt: this.now().toISOString() },
+    );
+    return result.affected ?? 0;
+  }
+
+  async ping(): Promise<void> {
+    await this.dataSource.query('SELECT 1');
+  }
+}

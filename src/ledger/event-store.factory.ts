@@ -1,0 +1,25 @@
+import { join } from 'node:path';
+import type { EventStore } from './event-store.port';
+import { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store';
+import { SqliteEventStore, type SqliteSynchronous } from './sqlite/sqlite-event-store';
+
+/** What choosing and opening the event store needs (a subset of the application's configuration). */
+export interface EventStoreSettings {
+  readonly eventStoreConnectionString?: string | undefined;
+  readonly dataDir: string;
+  readonly sqliteSynchronous: SqliteSynchronous;
+  readonly maxEventBytes: number;
+}
+
+/** The adapter the configuration asks for: EventStoreDB when a connection string is set, SQLite otherwise. */
+export function createEventStore(config: EventStoreSettings): EventStore {
+  if (config.eventStoreConnectionString) {
+    return new EventStoreDbEventStore(config.eventStoreConnectionString, {
+      maxEventBytes: config.maxEventBytes,
+    });
+  }
+  return new SqliteEventStore(join(config.dataDir, 'events.sqlite'), {
+    synchronous: config.sqliteSynchronous,
+    maxEventBytes: config.maxEventBytes,
+  });
+}

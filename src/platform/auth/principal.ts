@@ -1,0 +1,13 @@
+import type { Role } from '../config/config';
+
+/** Who is calling: the authenticated principal and its roles. Attached to the request by the auth guard. */
+export interface Principal {
+  readonly id: string;
+  readonly roles: readonly Role[];
+  readonly via: 'api_key' | 'jwt';
+}
+
+export function hasRole(principal: Principal, role: Role): boolean {
+  // admin may do everything an operator, reviewer, auditor or privacy officer may.
+  return principal.roles.includes(role) || principal.roles.includes('admin');
+}

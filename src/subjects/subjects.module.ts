@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { TimelineRepository } from '../audit';
+import { CommandsModule } from '../commands/commands.module';
+import { ConsentRepository } from './consents.queries';
+import { GrantConsentHandler } from './grant-consent.handler';
+import { SubjectCommandHandler } from './subject-commands.handler';
+import { SubjectQueriesController } from './subject-queries.controller';
+import { SubjectsController } from './subjects.controller';
+
+/** Subjects: consent, relationship, holds and their queries (consents, subject timeline). */
+@Module({
+  imports: [CommandsModule],
+  controllers: [SubjectsController, SubjectQueriesController],
+  providers: [GrantConsentHandler, SubjectCommandHandler, ConsentRepository, TimelineRepository],
+})
+export class SubjectsModule {}

@@ -1,0 +1,152 @@
+import { isVerificationEventType, type VerificationEventType } from '../domain/verification';
+import type { Projection, ProjectedEvent } from '../projections/core/projection';
+import { put, rowKey } from '../projections/core/projection';
+import { ProjectionEventError } from '../projections/projection.errors';
+import { VerificationStatusEntity } from './verification-status.entity';
+
+export const VERIFICATION_STATUS = 'verification_status';
+
+/** Status of each verification session, as the domain folds it (status, tier, reason codes, attempts…). */
+export const verificationStatusProjection: Projection = {
+  name: VERIFICATION_STATUS,
+  streams: ['verification'],
+  entities: [VerificationStatusEntity],
+  keysOf: (event) => [rowKey(VerificationStatusEntity, { sessionId: event.streamId })],
+  apply(event, rows) {
+    const row = rows.get(VerificationStatusEntity, { sessionId: event.streamId });
+    return [put(VerificationStatusEntity, evolveStatus(row ?? null, event))];
+  },
+};
+
+/**
+ * The status row after one event. Mirrors the domain's `evolve` field by field (a test holds them together). An
+ * event of a session whose start the projection never saw, or of a type it does not know, is refused: parked,
+ * rather than leaving a row that silently misses a step.
+ */
+export function evolveStatus(
+  row: Readonly<VerificationStatusEntity> | null,
+  event: ProjectedEvent,
+): VerificationStatusEntity {
+  const { type, body: data } = event;
+  if (!isVerificationEventType(type)) {
+    throw new ProjectionEventError('unknown_event_type', `${type} is not a verification event`);
+  }
+  if (type === 'VerificationInitiated') {
+    if (row !== null) return { ...row, ...applied(row, event) };
+    const initiatedAt = data.instant('initiatedAt');
+    return {
+      sessionId: event.streamId,
+      subjectId: data.string('subjectId'),
+      status: 'initiated',
+      tier: data.string('tier'),
+      jurisdiction: data.string('jurisdiction'),
+      segment: data.string('segment'),
+      path: data.string('path'),
+      policyId: data.string('policyId'),
+      policyVersion: data.string('policyVersion'),
+      policyHash: data.string('policyHash'),
+      requiredChecks: data.strings('requiredChecks'),
+      reasonCodes: [],
+      decidedBy: null,
+      attempts: 1,
+      expiresAt: data.instant('expiresAt'),
+      createdAt: initiatedAt,
+      updatedAt: initiatedAt,
+      revision: event.revision,
+      eventCount: 1,
+      position: event.position,
+    };
+  }
+  if (row === null) {
+    throw new ProjectionEventError(
+      'orphan_event',
+      `${type}: the session's VerificationInitiated was not applied`,
+    );
+  }
+  return { ...row, ...change(type, event), ...applied(row, event) };
+}
+
+function applied(
+  row: Readonly<VerificationStatusEntity>,
+  event: ProjectedEvent,
+): Partial<VerificationStatusEntity> {
+  return { revision: event.revision, position: event.position, eventCount: row.eventCount + 1 };
+}
+
+function change(
+  type: Exclude<VerificationEventType, 'VerificationInitiated'>,
+  { body: data }: ProjectedEvent,
+): Partial<VerificationStatusEntity> {
+  switch (type) {
+    case 'CaptureStarted':
+      return { status: 'capture_in_progress', updatedAt: data.instant('startedAt') };
+    case 'EvidenceSubmitted':
+      return { status: 'submitted', updatedAt: data.instant('submittedAt') };
+    case 'VendorResultReceived':
+      return { updatedAt: data.instant('receivedAt') };
+    case 'DecisionEvaluated': {
+      const stepUp = data.optionalObject('stepUp');
+      return {
+        reasonCodes: data.strings('reasonCodes'),
+        ...(stepUp === undefined
+          ? {}
+          : { tier: stepUp.string('tier'), requiredChecks: stepUp.strings('requiredChecks') }),
+        updatedAt: data.instant('evaluatedAt'),
+      };
+    }
+    case 'ReviewRequested':
+      return { status: 'pending_review', decidedBy: null, updatedAt: data.instant('requestedAt') };
+    case 'ReviewSlaBreached':
+      return { updatedAt: data.instant('breachedAt') };
+    case 'ReviewerAssigned':
+      return { updatedAt: data.instant('assignedAt') };
+    case 'ReviewCompleted':
+      // The status moves with the VerificationApproved/Rejected that follows.
+      return { updatedAt: data.instant('completedAt') };
+    case 'OverrideRequested':
+      return { updatedAt: data.instant('requestedAt') };
+    case 'OverrideApproved':
+      return { updatedAt: data.instant('approvedAt') };
+    case 'OverrideRejected':
+      return { updatedAt: data.instant('rejectedAt') };
+    case 'ResubmissionRequested':
+      return {
+        status: 'needs_resubmission',
+        attempts: data.integer('attempt'),
+        reasonCodes: data.strings('reasonCodes'),
+        updatedAt: data.instant('requestedAt'),
+      };
+    case 'VerificationApproved':
+      return {
+        status: 'approved',
+        reasonCodes: data.strings('reasonCodes'),
+        decidedBy: data.string('decidedBy'),
+        updatedAt: data.instant('decidedAt'),
+      };
+    case 'VerificationRejected':
+      return {
+        status: 'rejected',
+        reasonCodes: data.strings('reasonCodes'),
+        decidedBy: data.string('decidedBy'),
+        updatedAt: data.instant('decidedAt'),
+      };
+    case 'VerificationExpired':
+      return {
+        status: 'expired',
+        reasonCodes: data.optionalStrings('reasonCodes') ?? ['SESSION_EXPIRED'],
+        decidedBy: null,
+        updatedAt: data.instant('expiredAt'),
+      };
+    case 'VerificationClosed':
+      return {
+        status: 'closed',
+        reasonCodes: data.strings('reasonCodes'),
+        decidedBy: null,
+        updatedAt: data.instant('closedAt'),
+      };
+    default: {
+      const unexpected: never = type;
+      return unexpected;
+    }
+  }
+}

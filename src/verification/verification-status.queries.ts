@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { DataSource, type Repository } from 'typeorm';
+import { VerificationStatusEntity } from './verification-status.entity';
+
+/* The read side of verification status: the API view, the repository and the row-to-view mapping. */
+
+/** `GET /v1/verifications/{id}` (DESIGN §7), with a few optional extras. */
+export class VerificationStatusView {
+  @ApiProperty() sessionId!: string;
+  @ApiProperty() subjectId!: string;
+  @ApiProperty() status!: string;
+  @ApiProperty() tier!: string;
+  @ApiProperty() jurisdiction!: string;
+  @ApiProperty() segment!: string;
+  @ApiProperty({ isArray: true, type: String }) reasonCodes!: string[];
+  @ApiProperty() policyHash!: string;
+  @ApiProperty({ description: 'Current attempt (1-based)' }) attempts!: number;
+  @ApiProperty() updatedAt!: string;
+  @ApiProperty({ description: 'Global position of the last event of the session' }) position!: number;
+  @ApiPropertyOptional({ isArray: true, type: String }) requiredChecks?: string[];
+  @ApiPropertyOptional({ description: 'policy, reviewer or override, while a final decision stands' })
+  decidedBy?: string;
+  @ApiPropertyOptional() policyVersion?: string;
+  @ApiPropertyOptional() createdAt?: string;
+  @ApiPropertyOptional() expiresAt?: string;
+}
+
+/** Reads of the verification status read model. */
+@Injectable()
+export class VerificationStatusRepository {
+  private readonly rows: Repository<VerificationStatusEntity>;
+
+  constructor(dataSource: DataSource) {
+    this.rows = dataSource.getRepository(VerificationStatusEntity);
+  }
+
+  find(sessionId: string): Promise<VerificationStatusEntity | null> {
+    return this.rows.findOneBy({ sessionId });
+  }
+}
+
+export function statusView(row: VerificationStatusEntity): VerificationStatusView {
+  return {
+    sessionId: row.sessionId,
+    subjectId: row.subjectId,
+    status: row.status,
+    tier: row.tier,
+    jurisdiction: row.jurisdiction,
+    segment: row.segment,
+    reasonCodes: row.reasonCodes,
+    policyHash: row.policyHash,
+    attempts: row.attempts,
+    updatedAt: row.updatedAt,
+    position: row.position,
+    requiredChecks: row.requiredChecks,
+    ...(row.decidedBy === null ? {} : { decidedBy: row.decidedBy }),
+    policyVersion: row.policyVersion,
+    createdAt: row.createdAt,
+    expiresAt: row.expiresAt,
+  };
+}
