@@ -8,7 +8,6 @@ import { TimelineEntryEntity, TimelineSessionEntity } from './timeline-entry.ent
 
 /* The read side of the audit timeline: API views, page query, the repository and the row-to-view mapping. */
 
-
 export class TimelineActorView {
   @ApiProperty({ enum: ['user', 'service', 'vendor', 'system'] }) kind!: string;
   @ApiProperty() id!: string;
