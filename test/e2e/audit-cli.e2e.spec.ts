@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { until } from '../support/poll';
 
 const ROOT = join(__dirname, '../..');
 const CLI = join(ROOT, 'dist/cli/main.js');
@@ -37,14 +38,15 @@ describe('audit command line: verify, export, verify-bundle offline', () => {
       stdio: 'ignore',
     });
     const base = `http://127.0.0.1:${port}`;
-    for (let i = 0; ; i += 1) {
-      try {
-        if ((await fetch(`${base}/health`)).ok) break;
-      } catch {
-        if (i > 200) throw new Error('service did not start');
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
+    await until(
+      () =>
+        fetch(`${base}/health`).then(
+          (res) => res.ok,
+          () => false,
+        ),
+      'the service to answer /health',
+      { timeoutMs: 20_000, intervalMs: 100 },
+    );
     const keys = JSON.parse(readFileSync(join(dir, 'data/dev-api-key.json'), 'utf8')) as { key: string }[];
     const key = keys[0]?.key ?? '';
     const post = async (path: string, body: unknown): Promise<Record<string, unknown>> => {

@@ -7,6 +7,7 @@ import { ManualClock } from '../../src/shared/clock';
 import { startTestApp, type TestApp } from '../support/app';
 import { client } from '../support/http';
 import { BLURRED, CLEAR, SANCTIONS_HIT } from '../support/journey';
+import { until } from '../support/poll';
 
 const PII = { fullName: 'Journey Testperson-Xq', dateOfBirth: '1990-01-31', documentNumber: 'JX0000777' };
 
@@ -197,7 +198,7 @@ describe('verification journeys over HTTP (embedded profile)', () => {
   it('expires a session after the policy’s time-to-live', async () => {
     const { sessionId } = await start('DE');
     const scheduler = t.app.get(ExpiryScheduler);
-    await waitFor(() => Promise.resolve(scheduler.pending > 0));
+    await until(() => scheduler.pending > 0, 'the expiry scheduler to hold a pending session');
     expect(await scheduler.tick()).toBe(0);
     clock.advance(3 * 24 * 3_600_000 + 1000);
     try {
@@ -252,12 +253,4 @@ describe('verification journeys over HTTP (embedded profile)', () => {
 /** Read-your-writes: queries wait until the read models include the position a command returned. */
 function readAfter(written: Record<string, unknown>): Record<string, string> {
   return { 'X-Min-Position': String(written.position) };
-}
-
-async function waitFor(predicate: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }

@@ -15,6 +15,7 @@ import { enrol } from '../support/privacy-journey';
 import { freshDatabase } from '../support/postgres';
 import { brokersOf, type ConsumedRecord, deleteTopics, readTopics } from '../support/publisher-kafka';
 import { describeWithService } from '../support/services';
+import { eventually } from '../support/poll';
 
 /*
  * Privacy end to end on PostgreSQL and a real Kafka broker (DESIGN §6): erasure requests during AML retention,
@@ -498,20 +499,19 @@ describeWithService(
         expect(t.logLines().length).toBeGreaterThan(0);
 
         const topics = [`${prefix}kyc.verification.v1`, `${prefix}kyc.subject.v1`];
-        let records: ConsumedRecord[] = [];
-        const deadline = Date.now() + 30_000;
-        // Wait until the publisher has announced every shred of these subjects.
-        for (;;) {
-          records = await readTopics(brokersOf(brokers), topics);
-          const shreds = records.filter(
-            (r) =>
-              r.headers.ce_type === 'kyc.subject.personal_data_shredded.v1' &&
-              subjectIds.includes(r.key ?? ''),
-          );
-          // Everything of a subject due in the same run goes in one shred: at least one each.
-          if (shreds.length >= subjectIds.length || Date.now() > deadline) break;
-          await new Promise((resolve) => setTimeout(resolve, 250));
-        }
+        // Wait until the publisher has announced every shred of these subjects (everything of a subject due in
+        // the same run goes in one shred: at least one each).
+        const records: ConsumedRecord[] = await eventually(
+          () => readTopics(brokersOf(brokers), topics),
+          (read) =>
+            read.filter(
+              (r) =>
+                r.headers.ce_type === 'kyc.subject.personal_data_shredded.v1' &&
+                subjectIds.includes(r.key ?? ''),
+            ).length >= subjectIds.length,
+          'a shred announced on Kafka for every subject',
+          { timeoutMs: 30_000, intervalMs: 250 },
+        );
         const announced = records.filter(
           (r) =>
             r.headers.ce_type === 'kyc.subject.personal_data_shredded.v1' && subjectIds.includes(r.key ?? ''),

@@ -3,14 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PublisherService } from '../../src/publisher/publisher.service';
 import { startTestApp, type TestApp } from '../support/app';
 import { client } from '../support/http';
-
-async function waitUntil(condition: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+import { until } from '../support/poll';
 
 /** A port that accepts connections and closes them at once: a Kafka broker that is not there. */
 async function deadBroker(): Promise<{ server: Server; port: number }> {
@@ -34,11 +27,16 @@ describe(`${PublisherService.name} when Kafka is unreachable`, () => {
       channel: 'web',
     });
     expect(consent.status).toBe(201);
-    await waitUntil(async () => {
-      const health = await api.get(null, '/health');
-      const publisher = (health.body.components as Record<string, { details: { broker: string } }>).publisher;
-      return publisher?.details.broker === 'disconnected';
-    }, 'the publisher to report the broker');
+    await until(
+      async () => {
+        const health = await api.get(null, '/health');
+        const publisher = (health.body.components as Record<string, { details: { broker: string } }>)
+          .publisher;
+        return publisher?.details.broker === 'disconnected';
+      },
+      'the publisher to report the broker',
+      { timeoutMs: 20_000, intervalMs: 100 },
+    );
   }, 60_000);
 
   afterAll(async () => {

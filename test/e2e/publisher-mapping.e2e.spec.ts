@@ -17,6 +17,7 @@ import { SANCTIONS_HIT } from '../support/journey';
 import { AsyncApiContract } from '../support/publisher-asyncapi';
 import { FakeBroker } from '../support/publisher-fake-transport';
 import { FORBIDDEN_STRINGS, JOURNEY_KINDS, runJourneys } from '../support/publisher-journeys';
+import { until } from '../support/poll';
 
 const quietLogger = {
   log: () => undefined,
@@ -102,10 +103,9 @@ describe('KafkaPublisher on real journeys (mapping, CloudEvents, AsyncAPI)', () 
     );
     publisher.start();
     const expected = (await publicEvents()).length;
-    const deadline = Date.now() + 20_000;
-    while (broker.records.length < expected && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await until(() => broker.records.length >= expected, `${expected} records at the broker`, {
+      timeoutMs: 20_000,
+    });
   }, 120_000);
 
   /** The ledger events that have a public type (all but INTERNAL_EVENT_TYPES). */

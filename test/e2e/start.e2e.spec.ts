@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../support/poll';
 
 const ROOT = join(__dirname, '../..');
 
@@ -40,15 +41,12 @@ function startService(env: Record<string, string>): Run {
 }
 
 async function waitForHealth(url: string, run: Run, timeoutMs = 20_000): Promise<Response> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await fetch(url);
-    } catch {
-      if (Date.now() > deadline) throw new Error(`service did not answer; output:\n${run.output()}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+  return eventually(
+    () => fetch(url).catch(() => undefined),
+    (res) => res !== undefined,
+    `the service to answer (output: ${run.output().slice(-500)})`,
+    { timeoutMs, intervalMs: 100 },
+  ) as Promise<Response>;
 }
 
 const port = (): string => String(20_000 + Math.floor(Math.random() * 20_000));

@@ -19,6 +19,7 @@ import {
   WEBHOOK_SECRETS,
   FIXTURE_PII,
 } from '../support/webhook-signing';
+import { eventually } from '../support/poll';
 
 const T0 = new Date('2026-11-26T10:00:00.000Z');
 const T0_S = Math.floor(T0.getTime() / 1000);
@@ -123,15 +124,6 @@ describe(WebhooksController.name, () => {
       if (label.get('vendor') === vendor && result !== undefined) counts[result] = Number(value);
     }
     return counts;
-  }
-
-  async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-    const deadline = Date.now() + 5000;
-    for (;;) {
-      const value = await probe();
-      if (done(value) || Date.now() > deadline) return value;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
   }
 
   describe('signatures', () => {
@@ -535,6 +527,7 @@ describe(WebhooksController.name, () => {
       const replayed = await eventually(
         () => results(sessionId),
         (found) => found.some((e) => e.data.vendor === 'persona'),
+        'the replayed Persona result',
       );
       expect(replayed.filter((e) => e.data.vendor === 'persona')).toHaveLength(1);
       expect(await status(sessionId)).toBe('pending_review');
@@ -574,6 +567,7 @@ describe(WebhooksController.name, () => {
       const page = await eventually(
         () => api.get('reviewer', '/v1/review-queue?limit=200'),
         (res) => (res.body.items as { sessionId: string }[]).some((item) => item.sessionId === sessionId),
+        'the session in the review queue',
       );
       return (page.body.items as Record<string, unknown>[]).find((item) => item.sessionId === sessionId);
     }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Admin, type Consumer, type IHeaders, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithService } from '../support/services';
+import { until } from '../support/poll';
 
 /**
  * A round trip through a real broker with the client the app uses (kafkajs): admin, an idempotent producer
@@ -31,14 +32,6 @@ function headersToStrings(headers: IHeaders | undefined): Record<string, string>
     out[name] = (Array.isArray(value) ? value : [value]).map((part) => part.toString()).join(',');
   }
   return out;
-}
-
-async function waitUntil(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 describeWithService('KAFKA_BROKERS', 'Kafka round trip (kafkajs, real broker)', (brokerList) => {
@@ -145,7 +138,7 @@ describeWithService('KAFKA_BROKERS', 'Kafka round trip (kafkajs, real broker)', 
         return Promise.resolve();
       },
     });
-    await waitUntil(() => received.length >= sent.length, 45_000, `${sent.length} messages`);
+    await until(() => received.length >= sent.length, `${sent.length} messages`, { timeoutMs: 45_000 });
     // Anything beyond the expected count would be a duplicate; give it a moment to show up.
     await new Promise((resolve) => setTimeout(resolve, 300));
 

@@ -12,6 +12,7 @@ import { postgresSchema } from '../support/postgres';
 import { writeHistory } from '../support/projection-fixtures';
 import { checkpoints, dumpAll, projectAll } from '../support/projection-harness';
 import { describeWithService } from '../support/services';
+import { until } from '../support/poll';
 
 const CHILD = join(__dirname, '../support/children/projection-runner-child.ts');
 const NAMES = PROJECTIONS.map((p) => p.name);
@@ -57,14 +58,6 @@ function spawnRunner(file: string, url: string, schema: string, maxBatch: number
     }),
   );
   return { process: child, positions, states, applied, stderr, exited };
-}
-
-async function until(predicate: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`${what}: not reached within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 async function kill(child: Child): Promise<void> {
@@ -122,7 +115,10 @@ describeWithService('DATABASE_URL', 'projections on PostgreSQL across process cr
       // At least 20 kills, and more until 10 of them hit a runner mid-work (a loaded machine idles more often).
       for (let round = 0; round < 20 || (interrupted < 10 && round < 60); round += 1) {
         const child = spawnRunner(file, url, target.schema, 20);
-        await until(() => NAMES.some((n) => child.states.get(n) === 'active'), 20_000, 'a runner active');
+        await until(() => NAMES.some((n) => child.states.get(n) === 'active'), 'a runner active', {
+          timeoutMs: 20_000,
+          intervalMs: 10,
+        });
         const before = NAMES.map((n) => child.positions.get(n) ?? 0);
         // In odd rounds the log grows while the child runs: it is killed catching up or following live.
         const growing =
@@ -145,11 +141,10 @@ describeWithService('DATABASE_URL', 'projections on PostgreSQL across process cr
 
       const last = spawnRunner(file, url, target.schema, 40);
       const head = await store.headPosition();
-      await until(
-        () => NAMES.every((n) => last.positions.get(n) === head),
-        60_000,
-        'every projection at the head',
-      );
+      await until(() => NAMES.every((n) => last.positions.get(n) === head), 'every projection at the head', {
+        timeoutMs: 60_000,
+        intervalMs: 10,
+      });
       await kill(last);
       await expectIdenticalToCleanBuild(target.dataSource);
     } finally {
@@ -165,13 +160,16 @@ describeWithService('DATABASE_URL', 'projections on PostgreSQL across process cr
       const settled = (): boolean =>
         NAMES.every((n) => [a, b].filter((c) => c.states.get(n) === 'active').length === 1) &&
         NAMES.every((n) => [a, b].some((c) => c.states.get(n) === 'standby'));
-      await until(settled, 20_000, 'one active and one standby runner per projection');
+      await until(settled, 'one active and one standby runner per projection', {
+        timeoutMs: 20_000,
+        intervalMs: 10,
+      });
       const holderOf = (n: (typeof NAMES)[number]): typeof a => (a.states.get(n) === 'active' ? a : b);
       const headNow = await store.headPosition();
       await until(
         () => NAMES.every((n) => holderOf(n).applied.has(n) || holderOf(n).positions.get(n) === headNow),
-        30_000,
         'each holder applied its projection',
+        { timeoutMs: 30_000, intervalMs: 10 },
       );
       // Only the holder of a projection's lease has committed batches of it.
       for (const n of NAMES) {
@@ -189,12 +187,14 @@ describeWithService('DATABASE_URL', 'projections on PostgreSQL across process cr
       await kill(victim);
       await writeHistory(ledger, { subjects: 20, seed: 41, prefix: 'takeover' });
       const head = await store.headPosition();
-      await until(() => NAMES.every((n) => survivor.states.get(n) === 'active'), 20_000, 'survivor active');
-      await until(
-        () => NAMES.every((n) => survivor.positions.get(n) === head),
-        60_000,
-        'survivor at the head',
-      );
+      await until(() => NAMES.every((n) => survivor.states.get(n) === 'active'), 'survivor active', {
+        timeoutMs: 20_000,
+        intervalMs: 10,
+      });
+      await until(() => NAMES.every((n) => survivor.positions.get(n) === head), 'survivor at the head', {
+        timeoutMs: 60_000,
+        intervalMs: 10,
+      });
       for (const n of victimOwned) expect(survivor.applied.has(n), n).toBe(true);
       await kill(survivor);
       await expectIdenticalToCleanBuild(target.dataSource);

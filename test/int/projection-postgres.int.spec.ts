@@ -13,6 +13,7 @@ import { writeHistory } from '../support/projection-fixtures';
 import { dumpAll, dumpProjection, projectAll, schemaDrift } from '../support/projection-harness';
 import { describeWithService } from '../support/services';
 import { type TempLedger, tempLedger, testActor } from '../support/temp-ledger';
+import { until } from '../support/poll';
 
 describeWithService('DATABASE_URL', 'projections on PostgreSQL', (url) => {
   let t: TempLedger;
@@ -111,9 +112,7 @@ describeWithService('DATABASE_URL', 'projections on PostgreSQL', (url) => {
       expect(report.generation).toBe(1);
       await writeHistory(t.ledger, { subjects: 2, seed: 54, prefix: 'post_rebuild' });
       const head = await t.store.headPosition();
-      const deadline = Date.now() + 10_000;
-      while (live.status().position < head && Date.now() < deadline)
-        await new Promise((r) => setTimeout(r, 10));
+      await until(() => live.status().position >= head, 'the live runner at the head');
       expect(live.status().position).toBe(head);
     } finally {
       await live.stop();

@@ -9,6 +9,7 @@ import { contractProblems, forbiddenStringsIn } from '../support/publisher-async
 import { seededRandom } from '../support/publisher-journeys';
 import { describeWithService } from '../support/services';
 import { tempLedger, type TempLedger } from '../support/temp-ledger';
+import { until } from '../support/poll';
 
 const CHILD = join(__dirname, '../support/children/publisher-child.ts');
 
@@ -104,13 +105,12 @@ describeWithService(
       await appender.stop();
       finalRun = spawnPublisher(args);
       const target = appender.lastPosition;
-      const deadline = Date.now() + 120_000;
-      while ((finalRun.checkpoints.at(-1) ?? 0) < target) {
-        if (Date.now() > deadline) {
-          throw new Error(`publisher did not reach ${target}: ${finalRun.stderr.join('').slice(-2000)}`);
-        }
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      const last = finalRun;
+      await until(
+        () => (last.checkpoints.at(-1) ?? 0) >= target,
+        `the publisher at ${target} (stderr: ${last.stderr.join('').slice(-500)})`,
+        { timeoutMs: 120_000, intervalMs: 50 },
+      );
       records = await readTopics(brokersOf(brokerList), topics);
       report = deliveryReport(appender.appended, records);
     }, 300_000);

@@ -10,6 +10,7 @@ import { contractProblems, forbiddenStringsIn } from '../support/publisher-async
 import { type ConsumedRecord, OwnBroker, readTopics } from '../support/publisher-kafka';
 import { describeWithService } from '../support/services';
 import { tempLedger, type TempLedger } from '../support/temp-ledger';
+import { until } from '../support/poll';
 
 const quietLogger = {
   log: () => undefined,
@@ -19,18 +20,6 @@ const quietLogger = {
 };
 const PREFIX = 'outage.';
 const NAME = 'kafka:outage.';
-
-async function waitUntil(
-  condition: () => boolean | Promise<boolean>,
-  what: string,
-  timeoutMs: number,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /**
  * A broker outage in the middle of a steady stream: a broker of the test's own (scripts/kafka.sh, own port and
@@ -88,23 +77,23 @@ describeWithService('KAFKA_BROKERS', 'KafkaPublisher through a broker outage (ow
     appender.start();
 
     // Steady state first.
-    await waitUntil(() => appender.appended.length >= 200, 'appends before the outage', 60_000);
-    await waitUntil(
+    await until(() => appender.appended.length >= 200, 'appends before the outage', { timeoutMs: 60_000 });
+    await until(
       async () => (await checkpoints.load(NAME)) >= appender.appended[150]!.position,
       'publishing before the outage',
-      60_000,
+      { timeoutMs: 60_000 },
     );
     checkpointBeforeOutage = await checkpoints.load(NAME);
 
     // The outage: the broker stops (controlled shutdown), appends go on.
     await broker.stop();
     const appendedAtStop = appender.appended.length;
-    await waitUntil(() => publisher.status().broker === 'disconnected', 'the publisher to notice', 60_000);
-    await waitUntil(
-      () => appender.appended.length >= appendedAtStop + 300,
-      'appends during the outage',
-      60_000,
-    );
+    await until(() => publisher.status().broker === 'disconnected', 'the publisher to notice', {
+      timeoutMs: 60_000,
+    });
+    await until(() => appender.appended.length >= appendedAtStop + 300, 'appends during the outage', {
+      timeoutMs: 60_000,
+    });
     const checkpointInOutage = await checkpoints.load(NAME);
     await new Promise((resolve) => setTimeout(resolve, 500));
     const status = publisher.status();
@@ -118,16 +107,14 @@ describeWithService('KAFKA_BROKERS', 'KafkaPublisher through a broker outage (ow
     // Recovery: the broker comes back with its data; appends go on a little, then stop.
     headAtRestart = appender.lastPosition;
     await broker.restart();
-    await waitUntil(
-      () => appender.appended.length >= appendedAtStop + 450,
-      'appends after the outage',
-      60_000,
-    );
+    await until(() => appender.appended.length >= appendedAtStop + 450, 'appends after the outage', {
+      timeoutMs: 60_000,
+    });
     await appender.stop();
-    await waitUntil(
+    await until(
       async () => (await checkpoints.load(NAME)) >= appender.lastPosition,
       'the publisher to catch up',
-      120_000,
+      { timeoutMs: 120_000 },
     );
     records = await readTopics(broker.brokers, [`${PREFIX}kyc.verification.v1`, `${PREFIX}kyc.subject.v1`]);
     report = deliveryReport(appender.appended, records);

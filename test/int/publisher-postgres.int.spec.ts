@@ -14,6 +14,7 @@ import { brokersOf, deleteTopics, readTopics } from '../support/publisher-kafka'
 import { postgresSchema } from '../support/postgres';
 import { describeWithService } from '../support/services';
 import { tempLedger, type TempLedger } from '../support/temp-ledger';
+import { until } from '../support/poll';
 
 const quietLogger = {
   log: () => undefined,
@@ -21,18 +22,6 @@ const quietLogger = {
   error: () => undefined,
   debug: () => undefined,
 };
-
-async function waitUntil(
-  condition: () => boolean | Promise<boolean>,
-  what: string,
-  timeoutMs = 30_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 /**
  * Two service instances on one PostgreSQL read-model database: a session advisory lock lets one publish while
@@ -104,21 +93,23 @@ describeWithService('DATABASE_URL', 'KafkaPublisher instances on PostgreSQL', (d
       const a = instance(schema.dataSource, 'instance-a');
       const b = instance(second, 'instance-b');
       a.start();
-      await waitUntil(() => a.status().state === 'active', 'instance a to lead');
+      await until(() => a.status().state === 'active', 'instance a to lead', { timeoutMs: 30_000 });
       b.start();
-      await waitUntil(() => b.status().state === 'standby', 'instance b to stand by');
+      await until(() => b.status().state === 'standby', 'instance b to stand by', { timeoutMs: 30_000 });
       appender.start();
 
       const states: [PublisherState, PublisherState][] = [];
       const sampler = setInterval(() => {
         states.push([a.status().state, b.status().state]);
       }, 10);
-      await waitUntil(() => (a.status().checkpoint ?? 0) >= 100, 'a to publish');
+      await until(() => (a.status().checkpoint ?? 0) >= 100, 'a to publish', { timeoutMs: 30_000 });
       await a.stop();
-      await waitUntil(() => b.status().state === 'active', 'b to take over');
-      await waitUntil(() => appender.appended.length >= 400, 'more events');
+      await until(() => b.status().state === 'active', 'b to take over', { timeoutMs: 30_000 });
+      await until(() => appender.appended.length >= 400, 'more events', { timeoutMs: 30_000 });
       await appender.stop();
-      await waitUntil(() => (b.status().checkpoint ?? 0) >= appender.lastPosition, 'b to catch up');
+      await until(() => (b.status().checkpoint ?? 0) >= appender.lastPosition, 'b to catch up', {
+        timeoutMs: 30_000,
+      });
       clearInterval(sampler);
 
       expect(states.filter(([x, y]) => x === 'active' && y === 'active')).toEqual([]);
@@ -137,29 +128,31 @@ describeWithService('DATABASE_URL', 'KafkaPublisher instances on PostgreSQL', (d
       const a = instance(schema.dataSource, 'instance-a');
       const b = instance(second, 'instance-b');
       a.start();
-      await waitUntil(() => a.status().state === 'active', 'instance a to lead');
+      await until(() => a.status().state === 'active', 'instance a to lead', { timeoutMs: 30_000 });
       b.start();
-      await waitUntil(() => b.status().state === 'standby', 'instance b to stand by');
+      await until(() => b.status().state === 'standby', 'instance b to stand by', { timeoutMs: 30_000 });
       appender.start();
-      await waitUntil(() => (a.status().checkpoint ?? 0) >= 100, 'a to publish');
+      await until(() => (a.status().checkpoint ?? 0) >= 100, 'a to publish', { timeoutMs: 30_000 });
 
       // As if instance a's process died: the server ends its lock session (and only that one).
       const [session] = (await locks.get(a)!.runner!.query('SELECT pg_backend_pid() AS pid')) as {
         pid: number;
       }[];
       await second.query('SELECT pg_terminate_backend($1)', [session!.pid]);
-      await waitUntil(() => a.status().lastError !== undefined, 'a to notice');
+      await until(() => a.status().lastError !== undefined, 'a to notice', { timeoutMs: 30_000 });
       // Whichever instance takes the lock first continues from the shared checkpoint; never both.
-      await waitUntil(
+      await until(
         () =>
           [a, b].filter((p) => p.status().state === 'active').length === 1 && b.status().state !== 'retrying',
         'one instance to lead again',
+        { timeoutMs: 30_000 },
       );
-      await waitUntil(() => appender.appended.length >= 400, 'more events');
+      await until(() => appender.appended.length >= 400, 'more events', { timeoutMs: 30_000 });
       await appender.stop();
-      await waitUntil(
+      await until(
         () => Math.max(a.status().checkpoint ?? 0, b.status().checkpoint ?? 0) >= appender.lastPosition,
         'the active instance to catch up',
+        { timeoutMs: 30_000 },
       );
 
       const records = await readTopics(brokersOf(brokerList), topics);

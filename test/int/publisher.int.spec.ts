@@ -25,6 +25,7 @@ import {
   topicPartitions,
 } from '../support/publisher-kafka';
 import { describeWithService } from '../support/services';
+import { until } from '../support/poll';
 
 /**
  * The service with KAFKA_BROKERS on the shared broker: generated journeys over HTTP, first with the publisher
@@ -72,14 +73,15 @@ describeWithService('KAFKA_BROKERS', 'KafkaPublisher in the service (real broker
       (event) => !INTERNAL_EVENT_TYPES.includes(event.type),
     );
     const head = ledger.at(-1)!.position;
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const details = (await publisherHealth(t)).details as Record<string, unknown> | undefined;
-      if (typeof details?.checkpoint === 'number' && details.checkpoint >= head) break;
-      if (Date.now() > deadline)
-        throw new Error(`publisher did not reach ${head}: ${JSON.stringify(details)}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    const app = t;
+    await until(
+      async () => {
+        const details = (await publisherHealth(app)).details as Record<string, unknown> | undefined;
+        return typeof details?.checkpoint === 'number' && details.checkpoint >= head;
+      },
+      `the publisher's checkpoint at ${head}`,
+      { timeoutMs: 60_000, intervalMs: 100 },
+    );
     records = await readTopics(brokersOf(brokerList), topics);
   }, 240_000);
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteEventStore } from '../../src/ledger/sqlite/sqlite-event-store';
+import { until } from '../support/poll';
 
 const CHILD = join(__dirname, '../support/children/append-child.ts');
 
@@ -43,14 +44,6 @@ function runChild(args: string[]): ChildRun {
   return { child, acks, errors, done };
 }
 
-async function waitFor(predicate: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 describe('SQLite event store across processes', () => {
   let dir: string;
   afterEach(() => {
@@ -64,7 +57,10 @@ describe('SQLite event store across processes', () => {
     for (let round = 0; round < 5; round += 1) {
       const run = runChild([file, 'own-streams', '100000', '8', `r${round}`]);
       const target = 50 + Math.floor(Math.random() * 400);
-      await waitFor(() => run.acks.length >= target, 20_000);
+      await until(() => run.acks.length >= target, `${target} acknowledged appends`, {
+        timeoutMs: 20_000,
+        intervalMs: 10,
+      });
       run.child.kill('SIGKILL');
       await run.done;
       acknowledged.push(...run.acks);

@@ -10,6 +10,7 @@ import { client } from '../support/http';
 import { freshDatabase } from '../support/postgres';
 import { describeWithService } from '../support/services';
 import { deliver, fixture, signedHeaders, WEBHOOK_ENV } from '../support/webhook-signing';
+import { eventually } from '../support/poll';
 
 describeWithService('DATABASE_URL', 'webhook intake on PostgreSQL', (url) => {
   let db: { url: string; drop(): Promise<void> };
@@ -58,13 +59,11 @@ describeWithService('DATABASE_URL', 'webhook intake on PostgreSQL', (url) => {
     expect(evidence.status).toBe(201);
 
     const store = t.app.get<EventStore>(EVENT_STORE);
-    const deadline = Date.now() + 10_000;
-    let types: string[] = [];
-    while (Date.now() < deadline) {
-      types = (await store.readStream(verificationStream(sessionId))).map((e) => e.type);
-      if (types.includes('VendorResultReceived')) break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    const types = await eventually(
+      async () => (await store.readStream(verificationStream(sessionId))).map((e) => e.type),
+      (seen) => seen.includes('VendorResultReceived'),
+      'the vendor result in the session stream',
+    );
     expect(types).toContain('VendorResultReceived');
     const references = t.app.get(ReferenceIndexRepository);
     expect(await references.sessionFor('sumsub', applicant)).toBe(sessionId);

@@ -10,6 +10,7 @@ import type { Actor } from '../../src/ledger/envelope';
 import { Ledger } from '../../src/ledger/ledger';
 import { SqliteEventStore } from '../../src/ledger/sqlite/sqlite-event-store';
 import { openDataSource } from '../../src/app/persistence/data-source';
+import { type Clock, systemClock } from '../../src/shared/clock';
 
 export const testActor: Actor = { kind: 'user', id: 'operator-1', roles: ['operator'] };
 
@@ -25,14 +26,17 @@ export interface TempLedger {
   cleanup(): Promise<void>;
 }
 
-/** An embedded-profile ledger in a temporary directory: SQLite events file, SQLite key store. */
-export async function tempLedger(kekBase64 = randomBytes(32).toString('base64')): Promise<TempLedger> {
+/** An embedded-profile ledger in a temporary directory: SQLite events file, SQLite key store (keys timed by `clock`). */
+export async function tempLedger(
+  kekBase64 = randomBytes(32).toString('base64'),
+  clock: Clock = systemClock,
+): Promise<TempLedger> {
   const dir = mkdtempSync(join(tmpdir(), 'kyc-ledger-test-'));
   const eventsFile = join(dir, 'events.sqlite');
   const store = new SqliteEventStore(eventsFile);
   const dataSource = await openDataSource({ kind: 'sqlite', file: join(dir, 'readmodels.sqlite') });
   const kek = Kek.fromBase64(kekBase64);
-  const keys = new KeyStore(dataSource, kek);
+  const keys = new KeyStore(dataSource, kek, () => clock.now());
   await keys.assertKek();
   const cipher = new PiiCipher(keys);
   return {

@@ -6,6 +6,7 @@ import { ProjectionStore } from '../../src/projections/core/projection-store';
 import { verificationStatusProjection } from '../../src/verification/verification-status.projection';
 import { writeHistory } from '../support/projection-fixtures';
 import { type TempLedger, tempLedger } from '../support/temp-ledger';
+import { until } from '../support/poll';
 
 describe(ProjectionProgress.name, () => {
   let t: TempLedger;
@@ -24,7 +25,8 @@ describe(ProjectionProgress.name, () => {
     const progress = new ProjectionProgress(db, 20);
     // Many readers wait; the runner (with no link to this progress: "elsewhere") commits later.
     const waiting = Array.from({ length: 50 }, () => progress.waitFor('verification_status', head, 5000));
-    await new Promise((r) => setTimeout(r, 100));
+    // The waiters are polling (a positive signal, not a pause) before the runner commits.
+    await until(() => reads.mock.calls.length >= 3, 'the waiters polling the checkpoint row');
     await new ProjectionRunner({
       store: t.store,
       db: new ProjectionStore(t.dataSource),
@@ -34,7 +36,7 @@ describe(ProjectionProgress.name, () => {
     }).catchUp();
     const results = await Promise.all(waiting);
     expect(results.every((r) => r.reached && r.position === head)).toBe(true);
-    // Polled about every 20 ms for ~100 ms: a handful of reads, not one per waiter and tick.
+    // Polled about every 20 ms for a few ticks: a handful of reads, not one per waiter and tick.
     expect(reads.mock.calls.length).toBeLessThan(20);
   });
 

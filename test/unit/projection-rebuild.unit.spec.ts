@@ -12,6 +12,7 @@ import { VerificationStatusEntity } from '../../src/verification/verification-st
 import { writeHistory } from '../support/projection-fixtures';
 import { checkpoints, dumpAll, dumpProjection, projectAll, schemaDrift } from '../support/projection-harness';
 import { type TempLedger, tempLedger, testActor } from '../support/temp-ledger';
+import { until } from '../support/poll';
 
 describe(rebuildProjection.name, () => {
   let t: TempLedger;
@@ -92,13 +93,8 @@ describe(rebuildProjection.name, () => {
     });
     live.start();
     const rows = t.dataSource.getRepository(VerificationStatusEntity);
-    const waitLive = async (position: number): Promise<void> => {
-      const deadline = Date.now() + 10_000;
-      while (live.status().position < position) {
-        if (Date.now() > deadline) throw new Error('live runner did not catch up');
-        await new Promise((r) => setTimeout(r, 5));
-      }
-    };
+    const waitLive = (position: number): Promise<void> =>
+      until(() => live.status().position >= position, `the live runner at ${position}`, { intervalMs: 5 });
     try {
       await waitLive(await t.store.headPosition());
       const report = await rebuildProjection({

@@ -15,6 +15,7 @@ import { VerificationStatusEntity } from '../../src/verification/verification-st
 import { writeHistory } from '../support/projection-fixtures';
 import { checkpoints, dumpAll, projectAll } from '../support/projection-harness';
 import { type TempLedger, tempLedger, testActor } from '../support/temp-ledger';
+import { until } from '../support/poll';
 
 function runner(
   t: TempLedger,
@@ -30,14 +31,6 @@ function runner(
     now: () => new Date(),
     options: { leaseRetryMs: 20, backoffMs: { initial: 10, max: 50 }, ...options },
   });
-}
-
-async function until(predicate: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 describe(ProjectionRunner.name, () => {
@@ -174,10 +167,14 @@ describe(ProjectionRunner.name, () => {
     const states: string[] = [];
     live.start();
     const head = await t.store.headPosition();
-    await until(() => {
-      states.push(live.state);
-      return live.status().position === head;
-    });
+    await until(
+      () => {
+        states.push(live.state);
+        return live.status().position === head;
+      },
+      'the runner',
+      { intervalMs: 10 },
+    );
     await live.stop();
     expect(states).toContain('failing');
     expect(live.status()).toMatchObject({ parked: 0, failingSinceMs: undefined });
@@ -241,14 +238,20 @@ describe(ProjectionRunner.name, () => {
     };
     live.start();
     try {
-      await until(async () => live.status().position === (await t.store.headPosition()));
+      await until(
+        async () => live.status().position === (await t.store.headPosition()),
+        'the live runner at the head',
+        { intervalMs: 10 },
+      );
       interfere = true;
       await writeHistory(t.ledger, { subjects: 4, seed: 11, prefix: 'late' });
       const head = await t.store.headPosition();
-      await until(() => live.status().position === head);
+      await until(() => live.status().position === head, 'the live runner at the head', { intervalMs: 10 });
       await writeHistory(t.ledger, { subjects: 2, seed: 12, prefix: 'later' });
       const last = await t.store.headPosition();
-      await until(() => live.status().position === last);
+      await until(() => live.status().position === last, 'the live runner at the last event', {
+        intervalMs: 10,
+      });
     } finally {
       await live.stop();
     }

@@ -4,6 +4,7 @@ import { DataKeyEntity } from '../../src/ledger/crypto/data-key.entity';
 import type { Ledger } from '../../src/ledger/ledger';
 import { reapplyShreds } from '../../src/privacy/reapply-shreds';
 import { tempLedger, testActor, type TempLedger } from '../support/temp-ledger';
+import { ManualClock } from '../../src/shared/clock';
 
 /*
  * A key store restored from a backup taken before a shred brings shredded keys back to life. The ledger
@@ -68,7 +69,8 @@ describe(reapplyShreds.name, () => {
   });
 
   it('destroys again the keys a restored backup brought back, and nothing created after the shred', async () => {
-    t = await tempLedger();
+    const clock = new ManualClock(new Date('2026-03-01T09:00:00.000Z'));
+    t = await tempLedger(undefined, clock);
     const { ledger, keys, cipher, store } = t;
     const old = await collect(ledger, 'sub_r', 'kyc-verification-r1', [
       'identity_attributes',
@@ -77,8 +79,8 @@ describe(reapplyShreds.name, () => {
     if (old?.pii === undefined || old.pii === null) throw new Error('no personal data recorded');
 
     const backup = await snapshot(t); // the nightly backup of the key store
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    const shreddedAt = new Date().toISOString();
+    clock.advance(60_000);
+    const shreddedAt = clock.now().toISOString();
     expect(await keys.destroyKeys('sub_r', ['identity_attributes'])).toBe(1);
     await recordShred(ledger, 'sub_r', ['identity_attributes'], shreddedAt);
     expect((await cipher.decrypt(old.eventId, old.pii)).identity_attributes).toEqual({ state: 'shredded' });
@@ -95,7 +97,7 @@ describe(reapplyShreds.name, () => {
     expect(after.contact_address).toMatchObject({ state: 'clear' });
 
     // Newer data of the shredded class, under a key created after the shred, is not touched by a second run.
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    clock.advance(60_000);
     const newer = await collect(ledger, 'sub_r', 'kyc-verification-r2', ['identity_attributes']);
     if (newer?.pii === undefined || newer.pii === null) throw new Error('no personal data recorded');
     expect(await reapplyShreds(store, keys)).toEqual({ shreds: 1, keysDestroyed: 0 });
@@ -106,7 +108,8 @@ describe(reapplyShreds.name, () => {
   });
 
   it('for a shred of erasure-covered data, destroys only the retired keys', async () => {
-    t = await tempLedger();
+    const clock = new ManualClock(new Date('2026-03-01T09:00:00.000Z'));
+    t = await tempLedger(undefined, clock);
     const { ledger, keys, cipher, store } = t;
     const covered = await collect(ledger, 'sub_e', 'kyc-verification-e1', ['consent_evidence']);
     if (covered?.pii === undefined || covered.pii === null) throw new Error('no personal data recorded');
@@ -114,8 +117,8 @@ describe(reapplyShreds.name, () => {
     const since = await collect(ledger, 'sub_e', 'kyc-verification-e2', ['consent_evidence']);
     if (since?.pii === undefined || since.pii === null) throw new Error('no personal data recorded');
     const backup = await snapshot(t);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    const shreddedAt = new Date().toISOString();
+    clock.advance(60_000);
+    const shreddedAt = clock.now().toISOString();
     expect(await keys.destroyKeys('sub_e', ['consent_evidence'], { retiredOnly: true })).toBe(1);
     await recordShred(ledger, 'sub_e', ['consent_evidence'], shreddedAt, 'erasure_covered');
 
