@@ -139,8 +139,21 @@ describeWithService('KAFKA_BROKERS', 'Kafka round trip (kafkajs, real broker)', 
       },
     });
     await until(() => received.length >= sent.length, `${sent.length} messages`, { timeoutMs: 45_000 });
-    // Anything beyond the expected count would be a duplicate; give it a moment to show up.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Anything beyond the expected count would be a duplicate, and would sit in the log before its end: read up to
+    // every partition's end offset before counting.
+    const logEnds = await admin!.fetchTopicOffsets(topic);
+    await until(
+      () =>
+        logEnds.every(
+          ({ partition, high }) =>
+            high === '0' ||
+            received.some(
+              (message) => message.partition === partition && message.offset + 1n >= BigInt(high),
+            ),
+        ),
+      'the consumer at the end of every partition',
+      { timeoutMs: 15_000 },
+    );
 
     // Every message exactly once, byte for byte.
     expect(received).toHaveLength(sent.length);
