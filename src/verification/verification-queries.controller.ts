@@ -19,6 +19,7 @@ import { evolveStatus } from './verification-status.projection';
 import type { VerificationStatusEntity } from './verification-status.entity';
 import { VERIFICATION_STATUS } from './verification-status.projection';
 import { ReadsProjection } from '../projections/queries/read-your-writes';
+import { listFilter, VerificationListPage, VerificationListQuery } from './verification-list';
 import {
   statusView,
   VerificationStatusRepository,
@@ -36,6 +37,18 @@ export class VerificationQueriesController {
     private readonly timeline: TimelineRepository,
     private readonly ledger: Ledger,
   ) {}
+
+  @Get()
+  @Roles('operator', 'reviewer', 'auditor')
+  @ReadsProjection(VERIFICATION_STATUS)
+  @ApiOperation({
+    summary: 'List verifications by subject, status, jurisdiction, policy and creation time (newest first)',
+    operationId: 'listVerifications',
+  })
+  async list(@Query() query: VerificationListQuery): Promise<VerificationListPage> {
+    const page = await this.statuses.list(listFilter(query));
+    return { items: page.rows.map(statusView), nextCursor: page.nextCursor };
+  }
 
   @Get(':sessionId')
   @Roles('operator', 'reviewer', 'auditor')

@@ -4,6 +4,9 @@ import { jsonColumn, positionColumn } from '../projections/core/column-transform
 /** One row per verification session: what `GET /v1/verifications/{id}` answers. No personal data. */
 @Entity({ name: 'verification_status' })
 @Index('idx_verification_status_subject', ['subjectId'])
+@Index('idx_verification_status_created', ['createdAt', 'sessionId'])
+@Index('idx_verification_status_status_created', ['status', 'createdAt'])
+@Index('idx_verification_status_jurisdiction_created', ['jurisdiction', 'createdAt'])
 export class VerificationStatusEntity {
   @PrimaryColumn({
     name: 'session_id',

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { DataSource, type Repository } from 'typeorm';
 import { VerificationStatusEntity } from './verification-status.entity';
+import { listSessions, type VerificationListFilter } from './verification-list';
 
 /* The read side of verification status: the API view, the repository and the row-to-view mapping. */
 
@@ -37,6 +38,13 @@ export class VerificationStatusRepository {
 
   find(sessionId: string): Promise<VerificationStatusEntity | null> {
     return this.rows.findOneBy({ sessionId });
+  }
+
+  /** Sessions matching the filter, newest first, in keyset pages. */
+  list(
+    filter: VerificationListFilter,
+  ): Promise<{ rows: VerificationStatusEntity[]; nextCursor: string | null }> {
+    return listSessions(this.rows, filter);
   }
 }
 

@@ -65,6 +65,7 @@ export const AUTHORIZATION_MATRIX: readonly MatrixEntry[] = [
   { method: 'GET', path: '/v1/subjects/:subjectId/timeline', access: roles('auditor', 'privacy_officer') },
 
   { method: 'POST', path: '/v1/verifications', access: roles('operator') },
+  { method: 'GET', path: '/v1/verifications', access: roles('operator', 'reviewer', 'auditor') },
   { method: 'GET', path: '/v1/verifications/:sessionId', access: roles('operator', 'reviewer', 'auditor') },
   { method: 'POST', path: '/v1/verifications/:sessionId/capture', access: roles('operator') },
   { method: 'POST', path: '/v1/verifications/:sessionId/evidence', access: roles('operator') },

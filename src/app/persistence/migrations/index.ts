@@ -1,6 +1,7 @@
 import { MIGRATIONS as PROJECTION_MIGRATIONS } from '../../../projections/persistence';
 import { MIGRATIONS as PUBLISHER_MIGRATIONS } from '../../../publisher/persistence';
 import { MIGRATIONS as RETENTION_MIGRATIONS } from '../../../privacy/persistence';
+import { MIGRATIONS as VERIFICATION_MIGRATIONS } from '../../../verification/persistence';
 import { MIGRATIONS as WEBHOOK_MIGRATIONS } from '../../../webhooks/persistence';
 import { KeyStore1764180000000 } from './1764180000000-key-store';
 import { Idempotency1764190000000 } from './1764190000000-idempotency';
@@ -22,4 +23,5 @@ export const MIGRATIONS = [
   ...RETENTION_MIGRATIONS,
   KeyEpochs1764226000000,
   AuditLeafCreated1764230000000,
+  ...VERIFICATION_MIGRATIONS,
 ];
