@@ -1,6 +1,7 @@
 import { benchAppend } from './append.bench';
 import { benchAudit } from './audit.bench';
 import { benchJourney } from './journey.bench';
+import { benchList } from './list.bench';
 import { benchPrivacy } from './privacy.bench';
 import { benchProjection } from './projection.bench';
 import { benchPublish } from './publish.bench';
@@ -12,6 +13,7 @@ async function main(): Promise<void> {
   const benches: Record<string, () => Promise<void>> = {
     append: benchAppend,
     journey: benchJourney,
+    list: benchList,
     projection: benchProjection,
     audit: benchAudit,
     publish: benchPublish,
