@@ -18,6 +18,27 @@ export interface ParkedDelivery {
   readonly delivery: NormalisedDelivery | undefined;
 }
 
+/** A parked delivery as an operator may see it: what, when and why, never the payload's values. */
+export interface ParkedDeliveryRow {
+  readonly vendor: string;
+  readonly eventId: string;
+  readonly eventType: string;
+  readonly reason: ParkReason;
+  readonly status: string;
+  readonly receivedAt: string;
+  readonly occurredAt: string | null;
+  readonly resolvedSessionId: string | null;
+  readonly resolvedAt: string | null;
+}
+
+export interface ParkedListFilter {
+  readonly status?: string;
+  readonly vendor?: string;
+  readonly reason?: string;
+  readonly after?: { readonly receivedAt: string; readonly vendor: string; readonly eventId: string };
+  readonly limit: number;
+}
+
 /** Deliveries kept for investigation, and their replay once the session is known. */
 @Injectable()
 export class ParkedDeliveryRepository {
@@ -97,6 +118,42 @@ export class ParkedDeliveryRepository {
       if (Object.hasOwn(counts, row.reason)) counts[row.reason as ParkReason] = Number(row.count);
     }
     return counts;
+  }
+
+  /** A page of parked deliveries, newest first (keyset on receipt time and key); no payload values. */
+  async list(filter: ParkedListFilter): Promise<{ rows: ParkedDeliveryRow[]; more: boolean }> {
+    const query = this.rows.createQueryBuilder('p');
+    if (filter.status !== undefined) query.andWhere('p.status = :status', { status: filter.status });
+    if (filter.vendor !== undefined) query.andWhere('p.vendor = :vendor', { vendor: filter.vendor });
+    if (filter.reason !== undefined) query.andWhere('p.reason = :reason', { reason: filter.reason });
+    const after = filter.after;
+    if (after !== undefined) {
+      query.andWhere(
+        '(p.received_at < :receivedAt OR (p.received_at = :receivedAt AND (p.vendor < :vendorKey OR ' +
+          '(p.vendor = :vendorKey AND p.event_id < :eventKey))))',
+        { receivedAt: after.receivedAt, vendorKey: after.vendor, eventKey: after.eventId },
+      );
+    }
+    const found = await query
+      .orderBy('p.received_at', 'DESC')
+      .addOrderBy('p.vendor', 'DESC')
+      .addOrderBy('p.event_id', 'DESC')
+      .limit(filter.limit + 1)
+      .getMany();
+    return {
+      rows: found.slice(0, filter.limit).map((row) => ({
+        vendor: row.vendor,
+        eventId: row.eventId,
+        eventType: row.eventType,
+        reason: row.reason as ParkReason,
+        status: row.status,
+        receivedAt: row.receivedAt,
+        occurredAt: row.occurredAt,
+        resolvedSessionId: row.resolvedSessionId,
+        resolvedAt: row.resolvedAt,
+      })),
+      more: found.length > filter.limit,
+    };
   }
 
   async find(vendor: string, eventId: string): Promise<(ParkedDelivery & { status: string }) | undefined> {

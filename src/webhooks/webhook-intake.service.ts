@@ -35,6 +35,12 @@ export interface DeliveryContext {
  * the result recorded through the verification command, whose decider ignores a vendor event it has seen and
  * orders results by the vendor's clock. What cannot be recorded is parked, never dropped.
  */
+/** What replaying one parked delivery did. */
+export type ParkedReplay =
+  | { readonly outcome: 'replayed'; readonly sessionId: string; readonly recorded: boolean }
+  | { readonly outcome: 'not_found' | 'already_resolved' | 'session_still_unknown' }
+  | { readonly outcome: 'not_replayable'; readonly reason: string };
+
 @Injectable()
 export class WebhookIntake implements OnModuleInit {
   private readonly logger = new Logger('WebhookIntake');
@@ -202,6 +208,28 @@ export class WebhookIntake implements OnModuleInit {
     );
     this.metrics.delivered(vendor, 'parked');
     return { status: 'parked' };
+  }
+
+  /**
+   * Replays one parked delivery on an operator's request (`POST /v1/webhooks/parked/{id}/replay`): a delivery
+   * that waited for an unknown session is recorded once the session is known. Other reasons cannot be replayed
+   * from what was kept (the raw body is not stored: it may hold personal data).
+   */
+  async replayParked(vendor: string, eventId: string): Promise<ParkedReplay> {
+    const entry = await this.parked.find(vendor, eventId);
+    if (entry === undefined) return { outcome: 'not_found' };
+    if (entry.status !== 'parked') return { outcome: 'already_resolved' };
+    if (entry.reason !== 'unknown_session' || entry.delivery === undefined || !isWebhookVendor(vendor)) {
+      return { outcome: 'not_replayable', reason: entry.reason };
+    }
+    const sessionId = await this.sessionOf(entry.delivery);
+    if (sessionId === undefined) return { outcome: 'session_still_unknown' };
+    const result = await this.record(entry.delivery, sessionId, { correlationId: randomUUID() });
+    if (result === 'unknown_session') return { outcome: 'session_still_unknown' };
+    if (await this.parked.resolve(vendor, eventId, sessionId, this.clock.now())) {
+      this.metrics.delivered(vendor, 'replayed');
+    }
+    return { outcome: 'replayed', sessionId, recorded: result === 'recorded' };
   }
 
   private async replayReference(reference: SessionReference): Promise<void> {

@@ -1,6 +1,7 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { CommandsModule } from '../commands/commands.module';
 import { HealthRegistry } from '../platform/observability/health-registry';
+import { ParkedDeliveriesController } from './parked-deliveries.controller';
 import { ParkedDeliveryRepository } from './parked-delivery.repository';
 import { ReferenceIndexFollower } from './reference-index.follower';
 import { ReferenceIndexRepository } from './reference-index.repository';
@@ -11,7 +12,7 @@ import { WebhooksController } from './webhooks.controller';
 /** Vendor webhooks (Onfido, Veriff, Sumsub, Persona). */
 @Module({
   imports: [CommandsModule],
-  controllers: [WebhooksController],
+  controllers: [WebhooksController, ParkedDeliveriesController],
   providers: [
     WebhookIntake,
     WebhookMetrics,

@@ -32,6 +32,8 @@ export const AUTHORIZATION_MATRIX: readonly MatrixEntry[] = [
   { method: 'GET', path: '/metrics', access: PUBLIC },
 
   { method: 'POST', path: '/v1/webhooks/:vendor', access: { kind: 'vendor_signature' } },
+  { method: 'GET', path: '/v1/webhooks/parked', access: roles('admin') },
+  { method: 'POST', path: '/v1/webhooks/parked/:id/replay', access: roles('admin') },
 
   {
     method: 'GET',
