@@ -33,6 +33,7 @@ export const AUTHORIZATION_MATRIX: readonly MatrixEntry[] = [
 
   { method: 'POST', path: '/v1/webhooks/:vendor', access: { kind: 'vendor_signature' } },
   { method: 'GET', path: '/v1/webhooks/parked', access: roles('admin') },
+  { method: 'GET', path: '/v1/projections/parked', access: roles('admin') },
   { method: 'POST', path: '/v1/webhooks/parked/:id/replay', access: roles('admin') },
 
   {
