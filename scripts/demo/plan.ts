@@ -42,23 +42,8 @@ const WEIGHTS: Record<DemoKind, number> = {
 const POLICY_COUNTRIES = ['DE', 'GB', 'US'] as const;
 const FALLBACK_COUNTRIES = ['FR', 'ES', 'IT', 'NL', 'PL', 'SE', 'BR', 'IN', 'JP', 'MX'] as const;
 const EMBARGOED = ['KP', 'IR'] as const;
-const LOCALES: Record<string, string> = {
-  DE: 'de-DE',
-  GB: 'en-GB',
-  US: 'en-US',
-  FR: 'fr-FR',
-  ES: 'es-ES',
-  IT: 'it-IT',
-  NL: 'nl-NL',
-  PL: 'pl-PL',
-  SE: 'sv-SE',
-  BR: 'pt-BR',
-  IN: 'en-IN',
-  JP: 'ja-JP',
-  MX: 'es-MX',
-  KP: 'ko-KP',
-  IR: 'fa-IR',
-};
+/** Locales of the privacy notices the service ships (policies/notices); other countries read the English one. */
+const LOCALES: Record<string, string> = { DE: 'de-DE', GB: 'en-GB', US: 'en-US', FR: 'fr-FR' };
 export const VENDORS = ['onfido', 'veriff', 'sumsub', 'persona'] as const;
 const DEVICES = [
   { deviceClass: 'mobile', channel: 'mobile', weight: 6 },

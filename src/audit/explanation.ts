@@ -115,6 +115,8 @@ export interface Explanation {
     readonly consentId: string;
     readonly scopes: readonly string[];
     readonly noticeVersion: string;
+    /** SHA-256 of the exact notice text agreed to (consents recorded since notices are held). */
+    readonly noticeHash?: string;
     readonly grantedAt: string;
     readonly proof: Citation;
     /** Set when the person withdrew this consent (at or before `asOf`): when, and the event that records it. */
@@ -337,6 +339,9 @@ export function explain(
           consentId,
           scopes: Array.isArray(consentEvent.data.scopes) ? consentEvent.data.scopes.map(String) : [],
           noticeVersion: str(consentEvent.data.noticeVersion),
+          ...(typeof consentEvent.data.noticeHash === 'string'
+            ? { noticeHash: consentEvent.data.noticeHash }
+            : {}),
           grantedAt: str(consentEvent.data.grantedAt) || consentEvent.metadata.recordedAt,
           proof: cite(consentEvent),
           withdrawn: withdrawal

@@ -5,6 +5,7 @@ import type { CommandContext } from '../commands/command-context';
 import { decideSubject as decide, repeatedConsent } from '../domain/subject';
 import { subjectStream } from '../ledger/stream-names';
 import { PolicyRegistry } from '../policies/policy-registry';
+import { NoticeRegistry } from './notices';
 import { CLOCK, type Clock } from '../shared/clock';
 import { uuidV5 } from '../shared/deterministic-uuid';
 import { AggregateRunner } from '../commands/aggregate-runner';
@@ -36,11 +37,14 @@ export class GrantConsentHandler implements ICommandHandler<GrantConsentCommand,
   constructor(
     private readonly runner: AggregateRunner,
     private readonly policies: PolicyRegistry,
+    private readonly notices: NoticeRegistry,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async execute({ subjectId, input, context }: GrantConsentCommand): Promise<GrantConsentResult> {
     const now = this.clock.now();
+    // The exact text the person agreed to: refused unless this service holds that notice.
+    const notice = this.notices.require(input.noticeVersion, input.locale);
     let consentId =
       context.idempotencyScope === undefined ? randomUUID() : uuidV5(`${context.idempotencyScope}\nconsent`);
     const outcome = await this.runner.run(
@@ -56,7 +60,13 @@ export class GrantConsentHandler implements ICommandHandler<GrantConsentCommand,
         return decide(
           {
             type: 'GrantConsent',
-            data: { consentId, ...input, policyHash: this.policies.active(now).hash, now: now.toISOString() },
+            data: {
+              consentId,
+              ...input,
+              noticeHash: notice.hash,
+              policyHash: this.policies.active(now).hash,
+              now: now.toISOString(),
+            },
           },
           state,
         );

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ExpiryScheduler } from '../../src/verification/expiry.scheduler';
 import { ManualClock } from '../../src/shared/clock';
 import { startTestApp, type TestApp } from '../support/app';
+import { policyDirWithNotices } from '../support/policy-dir';
 import { type ApiResponse, client } from '../support/http';
 import { BLURRED, CLEAR, newSubjectId, SANCTIONS_HIT } from '../support/journey';
 
@@ -217,7 +218,11 @@ describe('decision integrity over HTTP (issue 12, embedded profile)', () => {
 
   beforeAll(async () => {
     // The expiry scheduler runs only when a test ticks it.
-    t = await startTestApp({}, { clock, expiryIntervalMs: 3_600_000 });
+    // A newer privacy notice (2026-06) beside the shipped one, for consent versioning (6).
+    t = await startTestApp(
+      { POLICY_DIR: policyDirWithNotices(['2026-06']) },
+      { clock, expiryIntervalMs: 3_600_000 },
+    );
     api = client(t);
     j = journeys(api, clock);
   });

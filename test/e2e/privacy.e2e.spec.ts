@@ -9,6 +9,7 @@ import { RetentionScheduler } from '../../src/privacy/retention.scheduler';
 import { ManualClock } from '../../src/shared/clock';
 import { addDuration } from '../../src/domain/policy/duration';
 import { startTestApp, type TestApp } from '../support/app';
+import { policyDirWithNotices } from '../support/policy-dir';
 import { client } from '../support/http';
 import { CLEAR, newSubjectId, vendorResult } from '../support/journey';
 import { enrol } from '../support/privacy-journey';
@@ -105,6 +106,8 @@ describeWithService(
             KAFKA_BROKERS: brokers,
             KAFKA_TOPIC_PREFIX: prefix,
             LEDGER_RETENTION_INTERVAL_MS: '86400000',
+            // A newer privacy notice (2026-02) beside the shipped one, for a consent given again.
+            POLICY_DIR: policyDirWithNotices(['2026-02']),
           },
           { clock },
           { captureLogs: true },

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -18,6 +18,7 @@ import { client } from '../support/http';
 import { enrol, type EnrolledPerson } from '../support/privacy-journey';
 import { freshDatabase } from '../support/postgres';
 import { describeWithService } from '../support/services';
+import { POLICIES } from '../support/policy-dir';
 
 /*
  * Shredding is restart-safe and idempotent (DESIGN §6): a crash between destroying the keys and appending
@@ -67,6 +68,7 @@ describeWithService(
     /** The shipped policy with non-AML classes kept ten years (see ENDED). */
     const policyDir = mkdtempSync(join(tmpdir(), 'kyc-ledger-retention-policy-'));
     mkdirSync(join(policyDir, 'kyc-default'));
+    cpSync(join(POLICIES, 'notices'), join(policyDir, 'notices'), { recursive: true });
     writeFileSync(
       join(policyDir, 'kyc-default', '2026-12-01.yaml'),
       readFileSync(join(__dirname, '../../policies/kyc-default/2026-12-01.yaml'), 'utf8').replace(

@@ -13,7 +13,7 @@ export const AUDIT_TIMELINE = 'audit_timeline';
  * the ledger. An event type not listed keeps no details (its entry still records who, when, codes and hashes).
  */
 const DETAIL_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  ConsentGranted: ['consentId', 'scopes', 'noticeVersion', 'locale', 'channel'],
+  ConsentGranted: ['consentId', 'scopes', 'noticeVersion', 'noticeHash', 'locale', 'channel'],
   ConsentWithdrawn: ['consentId', 'scopes'],
   RelationshipEnded: ['endedAt'],
   LegalHoldPlaced: ['holdId'],

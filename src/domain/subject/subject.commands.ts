@@ -13,6 +13,8 @@ export type GrantConsent = {
     /** Checked against the closed scope list by the decider (unknown → `unknown_consent_scope`). */
     readonly scopes: readonly string[];
     readonly noticeVersion: string;
+    /** SHA-256 of the notice text the person saw (the service holds the notices); absent before notices. */
+    readonly noticeHash?: string;
     readonly policyHash: string;
     readonly locale: string;
     readonly channel: string;

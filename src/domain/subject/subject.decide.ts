@@ -67,6 +67,9 @@ export function grantConsent(command: GrantConsent, state: SubjectState): Consen
   const scopes = consentScopes(input.scopes);
   const noticeVersion = requireText(input.noticeVersion, 'noticeVersion', LABEL_MAX);
   const policyHash = requireText(input.policyHash, 'policyHash', 128);
+  if (input.noticeHash !== undefined && !/^[0-9a-f]{64}$/.test(input.noticeHash)) {
+    throw new DomainValidationError('noticeHash must be a SHA-256 in hex', { field: 'noticeHash' });
+  }
   const locale = requireText(input.locale, 'locale', 35);
   if (!LOCALE.test(locale))
     throw new DomainValidationError('locale must be a BCP 47 tag', { field: 'locale' });
@@ -92,7 +95,16 @@ export function grantConsent(command: GrantConsent, state: SubjectState): Consen
   return [
     {
       type: 'ConsentGranted',
-      data: { consentId, scopes, noticeVersion, policyHash, locale, channel, grantedAt },
+      data: {
+        consentId,
+        scopes,
+        noticeVersion,
+        ...(input.noticeHash === undefined ? {} : { noticeHash: input.noticeHash }),
+        policyHash,
+        locale,
+        channel,
+        grantedAt,
+      },
       ...(input.evidence === undefined ? {} : { pii: { consent_evidence: input.evidence } }),
     },
   ];

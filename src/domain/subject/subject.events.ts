@@ -29,6 +29,8 @@ export type ConsentGranted = {
     readonly consentId: string;
     readonly scopes: ConsentScope[];
     readonly noticeVersion: string;
+    /** SHA-256 of the exact notice text agreed to; absent in consents recorded before notices were held. */
+    readonly noticeHash?: string;
     readonly policyHash: string;
     readonly locale: string;
     readonly channel: string;

@@ -105,6 +105,11 @@ export const AUTHORIZATION_MATRIX: readonly MatrixEntry[] = [
     access: roles('reviewer', 'senior_reviewer', 'auditor'),
   },
   { method: 'GET', path: '/v1/review-queue', access: roles('reviewer', 'senior_reviewer') },
+  {
+    method: 'GET',
+    path: '/v1/notices',
+    access: roles('operator', 'reviewer', 'senior_reviewer', 'auditor', 'privacy_officer'),
+  },
 
   { method: 'GET', path: '/v1/audit/verification', access: roles('auditor') },
   { method: 'GET', path: '/v1/audit/checkpoints/latest', access: roles('auditor') },
