@@ -37,9 +37,10 @@ function demoKeys(): DemoKeys {
   }
   const entries = JSON.parse(readFileSync(file, 'utf8')) as KeyEntry[];
   const holders = (role: string): KeyEntry[] => {
-    const exact = entries.filter((e) => e.roles.includes(role));
-    const admins = entries.filter((e) => e.roles.includes('admin') && !e.roles.includes(role));
-    return [...exact, ...admins];
+    // Principals of that role first, then those holding every role (admin).
+    const dedicated = entries.filter((e) => e.roles.includes(role) && !e.roles.includes('admin'));
+    const admins = entries.filter((e) => e.roles.includes('admin'));
+    return [...dedicated, ...admins];
   };
   const first = (role: string): string => {
     const entry = holders(role)[0];

@@ -16,7 +16,9 @@ async function bootstrap(): Promise<void> {
   }
   if (notice.devApiKeyFile) {
     logger.warn(
-      `LEDGER_API_KEYS is not set: local development key (every role) is in ${notice.devApiKeyFile}`,
+      `LEDGER_API_KEYS is not set: local development keys are in ${notice.devApiKeyFile} ` +
+        '(local-developer holds every role; operator, reviewer, senior-reviewer, second-senior-reviewer, ' +
+        'auditor and privacy-officer one each)',
     );
   }
   const app = await createApp(config, { logger: appLogger });

@@ -96,6 +96,22 @@ describe(loadConfig.name, () => {
     ]);
     expect(statSync(join(dir, 'kek.base64')).mode & 0o777).toBe(0o600);
     expect(first.config.apiKeys?.[0]?.roles).toContain('admin');
+    // One principal per role besides, and two senior reviewers: four eyes can be tried locally.
+    const principals = first.config.apiKeys?.map((k) => k.principal) ?? [];
+    expect(principals).toEqual([
+      'local-developer',
+      'operator',
+      'reviewer',
+      'senior-reviewer',
+      'second-senior-reviewer',
+      'auditor',
+      'privacy-officer',
+    ]);
+    expect(new Set(first.config.apiKeys?.map((k) => k.key)).size).toBe(principals.length);
+    const seniors = first.config.apiKeys?.filter(
+      (k) => k.roles.includes('senior_reviewer') && !k.roles.includes('admin'),
+    );
+    expect(seniors).toHaveLength(2);
     const second = withEmbeddedSecrets(loadConfig({ LEDGER_DATA_DIR: dir }));
     expect(second.notice.generated).toEqual([]);
     expect(second.config.kek?.id).toBe(first.config.kek?.id);

@@ -12,6 +12,20 @@ export interface EmbeddedSecretsNotice {
 }
 
 /**
+ * The local development principals: the first holds every role (quick trials); the others hold one role each,
+ * with two senior reviewers, so that four eyes (a senior approving another's override) can be tried.
+ */
+const DEV_PRINCIPALS: readonly (readonly [string, readonly string[]])[] = [
+  ['local-developer', ROLES],
+  ['operator', ['operator']],
+  ['reviewer', ['reviewer']],
+  ['senior-reviewer', ['senior_reviewer', 'reviewer']],
+  ['second-senior-reviewer', ['senior_reviewer', 'reviewer']],
+  ['auditor', ['auditor']],
+  ['privacy-officer', ['privacy_officer']],
+];
+
+/**
  * In the embedded profile, fills in missing secrets from files in the data dir, generating them once
  * (mode 0600) so a newcomer can start the service with no environment. Production never gets here.
  */
@@ -47,13 +61,11 @@ export function withEmbeddedSecrets(config: AppConfig): { config: AppConfig; not
     const parsed = parseApiKeys(
       readOrCreate('dev-api-key.json', () =>
         JSON.stringify(
-          [
-            {
-              key: `dev_${randomBytes(24).toString('base64url')}`,
-              principal: 'local-developer',
-              roles: [...ROLES],
-            },
-          ],
+          DEV_PRINCIPALS.map(([principal, roles]) => ({
+            key: `dev_${randomBytes(24).toString('base64url')}`,
+            principal,
+            roles,
+          })),
           null,
           2,
         ),
