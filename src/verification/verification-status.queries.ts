@@ -6,7 +6,7 @@ import { listSessions, type VerificationListFilter } from './verification-list';
 
 /* The read side of verification status: the API view, the repository and the row-to-view mapping. */
 
-/** `GET /v1/verifications/{id}` (DESIGN §7), with a few optional extras. */
+/** `GET /v1/verifications/{id}` (docs/api.md), with a few optional extras. */
 export class VerificationStatusView {
   @ApiProperty() sessionId!: string;
   @ApiProperty() subjectId!: string;

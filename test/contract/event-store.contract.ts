@@ -62,7 +62,7 @@ const ownedBy =
     streams.includes(e.stream);
 
 /**
- * The event store contract (DESIGN §2): every adapter runs these same cases. Streams get unique ids so the
+ * The event store contract (docs/architecture.md): every adapter runs these same cases. Streams get unique ids so the
  * suite also runs against a shared, long-lived server.
  */
 export function eventStoreContract(name: string, create: () => Promise<ContractTarget>): void {

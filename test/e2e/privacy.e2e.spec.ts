@@ -19,7 +19,7 @@ import { describeWithService } from '../support/services';
 import { eventually } from '../support/poll';
 
 /*
- * Privacy end to end on PostgreSQL and a real Kafka broker (DESIGN §6): erasure requests during AML retention,
+ * Privacy end to end on PostgreSQL and a real Kafka broker (docs/privacy.md): erasure requests during AML retention,
  * retention driven by an injected clock, legal holds, and a search of everything the service wrote — the event
  * store file, every read-model table, the captured logs, every Kafka record — for the personal data of subjects
  * whose classes were shredded.

@@ -119,7 +119,7 @@ describe('query API over the read models', () => {
     await expectStatus(done, 'approved');
 
     const view = await api.get('auditor', `/v1/verifications/${sessionId}`, after(done));
-    // DESIGN §7: these fields, with these meanings (more optional fields are allowed).
+    // docs/api.md: these fields, with these meanings (more optional fields are allowed).
     expect(view.body).toMatchObject({
       sessionId,
       subjectId,

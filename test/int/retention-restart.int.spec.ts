@@ -21,7 +21,7 @@ import { describeWithService } from '../support/services';
 import { POLICIES } from '../support/policy-dir';
 
 /*
- * Shredding is restart-safe and idempotent (DESIGN §6): a crash between destroying the keys and appending
+ * Shredding is restart-safe and idempotent (docs/privacy.md): a crash between destroying the keys and appending
  * PersonalDataShredded is completed by the next run, a repeated run records nothing, and a new process on the same
  * data dir, KEK and database finds nothing left to do — while a legal hold keeps its subject across all of it.
  */

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { CONFIG_VARIABLES } from '../../src/platform/config/config-variables';
 
 /**
- * No container engine runs here, so docker-compose.yml is checked statically (DESIGN §9): against the Compose
+ * No container engine runs here, so docker-compose.yml is checked statically (docs/operations.md): against the Compose
  * specification's JSON schema, and against the app's configuration (service names, ports, env). Every check
  * is a function returning problems; each is shown to find the problem it is for in a deliberately broken copy.
  */

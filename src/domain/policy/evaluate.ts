@@ -29,7 +29,7 @@ import {
 } from './policy.types';
 
 /*
- * The policy engine (DESIGN §4): pure functions of a loaded policy and their inputs. Every rule that is applied
+ * The policy engine (policies/README.md): pure functions of a loaded policy and their inputs. Every rule that is applied
  * leaves a trace entry with its inputs (check kinds, results, scores, counts, codes — never personal data), the
  * threshold it compared against and its result, so a decision can be explained from the ledger alone.
  */
@@ -426,7 +426,7 @@ function judgeDocument(
 }
 
 /**
- * Pure evaluation of the current attempt (DESIGN §4, docs/decision-invariants.md). In order: embargo (final);
+ * Pure evaluation of the current attempt (policies/README.md, docs/decision-invariants.md). In order: embargo (final);
  * completeness of the required checks (a vendor `error` counts as an answer here); the evidence — every document
  * of the attempt against type, issuer, expiry and age; each check, combined across vendors; then the aggregate:
  * compliance hits → review; a final code → reject; a risk signal whose tier ranks above the session's → step_up

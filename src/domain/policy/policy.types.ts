@@ -3,7 +3,7 @@ import type { JsonObject, JsonValue } from '../../shared/json';
 import type { ReasonCode } from '../reason-codes';
 
 /*
- * The policy contract (DESIGN §4). A policy document is versioned, validated against a JSON schema at start-up
+ * The policy contract (policies/README.md). A policy document is versioned, validated against a JSON schema at start-up
  * and identified by its hash: SHA-256 of its canonical JSON (after parsing YAML/JSON, before any defaults).
  * Everything here is pure data; evaluation is in `evaluate.ts`.
  */

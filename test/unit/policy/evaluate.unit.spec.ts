@@ -87,7 +87,7 @@ describe(evaluate.name, () => {
       },
     );
 
-    it('approves the example vendor result of DESIGN §7 in DE retail', () => {
+    it('approves the example vendor result of docs/api.md in DE retail', () => {
       const checks: CheckResult[] = [
         clear('document', 0.97),
         clear('face_match', 0.93),
