@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CONFIG_VARIABLES } from '../../src/platform/config/config-variables';
 
@@ -22,6 +22,34 @@ describe('README', () => {
     expect(pkg.scripts.start).toBeDefined();
     expect(pkg.scripts.test).toContain('vitest run');
     expect(pkg.scripts.bench).toBeDefined();
+  });
+
+  it('stays a short entry point that links to the documents holding the rest', () => {
+    expect(Buffer.byteLength(readme)).toBeLessThanOrEqual(10 * 1024);
+    for (const doc of ['docs/api.md', 'docs/operations.md', 'docs/architecture.md', 'docs/benchmarks.md']) {
+      expect(readme).toContain(`(${doc})`);
+    }
+  });
+
+  it('links only to files that exist, as do the documents in docs/', () => {
+    const root = join(__dirname, '../..');
+    const documents = [
+      'README.md',
+      'SECURITY.md',
+      ...readdirSync(join(root, 'docs'))
+        .filter((f) => f.endsWith('.md'))
+        .map((f) => `docs/${f}`),
+    ];
+    const broken: string[] = [];
+    for (const doc of documents) {
+      const text = readFileSync(join(root, doc), 'utf8');
+      for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+        if (/^(https?:|mailto:|#)/.test(target!)) continue;
+        const file = target!.split('#')[0]!;
+        if (!existsSync(resolve(dirname(join(root, doc)), file))) broken.push(`${doc} → ${target!}`);
+      }
+    }
+    expect(broken).toEqual([]);
   });
 
   it('is what .ci/run calls', () => {
