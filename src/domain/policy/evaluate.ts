@@ -1,14 +1,15 @@
-import type { JsonObject, JsonValue } from '../../shared/json';
+import type { JsonValue } from '../../shared/json';
 import { REASON_CODES, type ReasonCode, SCREENING_HITS } from '../reason-codes';
-import { durationToMs } from './duration';
-import { isIso3166Alpha2 } from './iso3166';
 import {
-  PolicyLoadError,
-  UnknownJurisdictionError,
-  UnknownRiskSignalError,
-  UnknownSegmentError,
-  UnknownTierError,
-} from './policy.errors';
+  assertDeclaredSignals,
+  dedupe,
+  pathEntry,
+  requiredEvidenceOf,
+  rulesFor,
+  tierRank,
+  tierRule,
+  traceEntry,
+} from './jurisdiction-rules';
 import {
   CHECK_KINDS,
   type CheckKind,
@@ -17,14 +18,11 @@ import {
   type Evaluation,
   type EvaluationInput,
   type EvidenceInput,
-  type EvidenceKind,
   type JurisdictionRules,
   type LoadedPolicy,
   type Outcome,
   type RuleResult,
   type RuleTraceEntry,
-  type SessionPath,
-  type SessionRules,
   type TierRule,
 } from './policy.types';
 
@@ -33,12 +31,6 @@ import {
  * leaves a trace entry with its inputs (check kinds, results, scores, counts, codes — never personal data), the
  * threshold it compared against and its result, so a decision can be explained from the ledger alone.
  */
-
-export interface SessionRequest {
-  readonly jurisdiction: string;
-  readonly segment: string;
-  readonly riskSignals: Readonly<Record<string, boolean>>;
-}
 
 const COMPLIANCE_HITS: ReadonlySet<ReasonCode> = SCREENING_HITS;
 
@@ -102,140 +94,12 @@ const HIT_FAMILY: Readonly<Partial<Record<CheckKind, readonly ReasonCode[]>>> = 
   watchlist: ['WATCHLIST_HIT', 'ADVERSE_MEDIA_HIT'],
 };
 
-function own<V>(map: Readonly<Record<string, V>>, key: string): V | undefined {
-  return Object.hasOwn(map, key) ? map[key] : undefined;
-}
-
-function entry(
-  ruleId: string,
-  inputs: JsonObject,
-  threshold: JsonValue,
-  result: RuleResult,
-  reasonCodes: readonly ReasonCode[] = [],
-): RuleTraceEntry {
-  return { ruleId, inputs, threshold, result, reasonCodes: [...reasonCodes] };
-}
-
-function dedupe(codes: readonly ReasonCode[]): ReasonCode[] {
-  return [...new Set(codes)];
-}
-
 function remediationOf(codes: readonly ReasonCode[]): RuleResult {
   if (codes.some((code) => COMPLIANCE_HITS.has(code))) return 'review';
   if (codes.some((code) => REASON_CODES[code].remediation === 'final')) return 'fail';
   if (codes.some((code) => REASON_CODES[code].remediation === 'review')) return 'review';
   if (codes.length > 0) return 'resubmit';
   return 'pass';
-}
-
-/**
- * The rules for a jurisdiction and segment and the path a session takes there: `embargoed`, `manual_review` (the
- * fallback, for any valid country not listed) or `automatic`. Throws a `DomainError` otherwise, with code
- * `unknown_jurisdiction` for a code that is not ISO 3166-1 alpha-2 (upper case) or `unknown_segment`.
- */
-export function rulesFor(
-  policy: LoadedPolicy,
-  jurisdiction: string,
-  segment: string,
-): { path: SessionPath; rules: JurisdictionRules } {
-  const doc = policy.document;
-  if (!isIso3166Alpha2(jurisdiction)) throw new UnknownJurisdictionError(jurisdiction);
-  if (!doc.segments.includes(segment)) throw new UnknownSegmentError(segment, doc.segments);
-  const listed = own(doc.jurisdictions, jurisdiction);
-  // An embargoed country has no rules of its own (validation forbids it); the fallback gives it a shape only.
-  const rules = (listed === undefined ? undefined : own(listed, segment)) ?? own(doc.fallback, segment);
-  if (rules === undefined) {
-    // Validation guarantees fallback rules for every segment; reaching this means an unvalidated document.
-    throw new PolicyLoadError([`${policy.source}: /fallback/${segment}: no rules for segment`]);
-  }
-  const path: SessionPath = doc.embargoedJurisdictions.includes(jurisdiction)
-    ? 'embargoed'
-    : rules.manualReview
-      ? 'manual_review'
-      : 'automatic';
-  return { path, rules };
-}
-
-function pathEntry(
-  policy: LoadedPolicy,
-  jurisdiction: string,
-  segment: string,
-  path: SessionPath,
-): RuleTraceEntry {
-  const doc = policy.document;
-  const listed = own(doc.jurisdictions, jurisdiction) !== undefined;
-  const inputs = { jurisdiction, segment, listed, path };
-  const threshold = { embargoed: [...doc.embargoedJurisdictions], listed: Object.keys(doc.jurisdictions) };
-  switch (path) {
-    case 'embargoed':
-      return entry('jurisdiction.path', inputs, threshold, 'fail', ['UNSUPPORTED_JURISDICTION']);
-    case 'manual_review':
-      return entry('jurisdiction.path', inputs, threshold, 'review', ['JURISDICTION_REVIEW_REQUIRED']);
-    case 'automatic':
-      return entry('jurisdiction.path', inputs, threshold, 'pass');
-  }
-}
-
-function assertDeclaredSignals(policy: LoadedPolicy, signals: Readonly<Record<string, boolean>>): void {
-  const declared = Object.keys(policy.document.riskSignals);
-  const unknown = Object.keys(signals).filter((signal) => !declared.includes(signal));
-  if (unknown.length > 0) throw new UnknownRiskSignalError(unknown, declared);
-}
-
-function tierRank(rules: JurisdictionRules, tier: string): number {
-  const rank = rules.tiers.findIndex((t) => t.name === tier);
-  if (rank < 0) {
-    throw new UnknownTierError(
-      tier,
-      rules.tiers.map((t) => t.name),
-    );
-  }
-  return rank;
-}
-
-function tierRule(rules: JurisdictionRules, tier: string): TierRule {
-  const rule = rules.tiers[tierRank(rules, tier)];
-  if (rule === undefined) throw new UnknownTierError(tier, []);
-  return rule;
-}
-
-/** Tier, required checks, TTL and path for a new session. Unknown risk signals are refused. */
-export function resolveSession(policy: LoadedPolicy, request: SessionRequest): SessionRules {
-  const { path, rules } = rulesFor(policy, request.jurisdiction, request.segment);
-  assertDeclaredSignals(policy, request.riskSignals);
-  const trace: RuleTraceEntry[] = [pathEntry(policy, request.jurisdiction, request.segment, path)];
-
-  let tier = tierRule(rules, rules.defaultTier);
-  trace.push(entry('tier.default', { segment: request.segment }, { tier: rules.defaultTier }, 'pass'));
-  for (const rule of rules.stepUp) {
-    if (request.riskSignals[rule.signal] !== true) continue;
-    const before = tier.name;
-    if (tierRank(rules, rule.tier) > tierRank(rules, tier.name)) tier = tierRule(rules, rule.tier);
-    trace.push(
-      entry(
-        'risk.step_up',
-        { signal: rule.signal, observed: true, tierBefore: before, tierAfter: tier.name },
-        {
-          tier: rule.tier,
-        },
-        'pass',
-      ),
-    );
-  }
-
-  return {
-    policyId: policy.document.policyId,
-    policyVersion: policy.document.version,
-    policyHash: policy.hash,
-    jurisdiction: request.jurisdiction,
-    segment: request.segment,
-    path,
-    tier: tier.name,
-    requiredChecks: [...tier.requiredChecks],
-    ttlMs: durationToMs(rules.sessionTtl),
-    maxResubmissions: rules.maxResubmissions,
-    trace,
-  };
 }
 
 interface CheckJudgement {
@@ -302,7 +166,7 @@ function judgeCheck(
     check.result === 'error' ? (required ? 'wait' : 'not_applicable') : remediationOf(codes);
   return {
     judgement: { kind: check.kind, result, codes },
-    trace: entry(ruleId, inputs, thresholdValue, result, codes),
+    trace: traceEntry(ruleId, inputs, thresholdValue, result, codes),
   };
 }
 
@@ -374,12 +238,6 @@ const OUTCOME_RESULT: Readonly<Record<Outcome, RuleResult>> = {
   wait: 'wait',
 };
 
-/** The evidence kinds a tier needs (see TierRule.requiredEvidence). */
-export function requiredEvidenceOf(tier: TierRule): readonly EvidenceKind[] {
-  if (tier.requiredEvidence !== undefined) return tier.requiredEvidence;
-  return tier.requiredChecks.includes('document') ? ['document'] : [];
-}
-
 /** Judges one piece of document evidence against the rules: type, issuer, expiry and the holder's age. */
 function judgeDocument(
   policy: LoadedPolicy,
@@ -404,7 +262,7 @@ function judgeDocument(
   }
   if (evidence.documentExpired === true) codes.push('DOC_EXPIRED');
   if (evidence.belowMinimumAge === true) codes.push('AGE_BELOW_THRESHOLD');
-  return entry(
+  return traceEntry(
     'evidence.document',
     {
       evidenceId: evidence.evidenceId,
@@ -448,7 +306,7 @@ export function evaluate(policy: LoadedPolicy, input: EvaluationInput): Evaluati
   ): Evaluation => {
     const codes = dedupe(reasonCodes);
     trace.push(
-      entry(
+      traceEntry(
         'outcome',
         { path, tier: input.tier, resubmissions: input.resubmissions, codeCount: codes.length },
         { maxResubmissions: rules.maxResubmissions },
@@ -469,7 +327,7 @@ export function evaluate(policy: LoadedPolicy, input: EvaluationInput): Evaluati
   const present = combined.map((item) => item.check.kind);
   const missingChecks = tier.requiredChecks.filter((kind) => !present.includes(kind));
   trace.push(
-    entry(
+    traceEntry(
       'checks.complete',
       { tier: tier.name, present },
       { requiredChecks: [...tier.requiredChecks] },
@@ -485,7 +343,7 @@ export function evaluate(policy: LoadedPolicy, input: EvaluationInput): Evaluati
   const submittedKinds = [...new Set(input.evidence.map((item) => item.kind))];
   const missingEvidence = requiredEvidence.filter((kind) => !submittedKinds.includes(kind));
   trace.push(
-    entry(
+    traceEntry(
       'evidence.required',
       { tier: tier.name, submitted: submittedKinds },
       { requiredEvidence: [...requiredEvidence] },
@@ -506,7 +364,7 @@ export function evaluate(policy: LoadedPolicy, input: EvaluationInput): Evaluati
     const required = tier.requiredChecks.includes(item.check.kind);
     if (item.vendors !== undefined) {
       trace.push(
-        entry(
+        traceEntry(
           `check.${item.check.kind}.vendors`,
           { vendors: item.vendors.map((v) => ({ vendor: v.vendor, result: v.result })) },
           { agreement: 'every vendor that answered' },
@@ -535,7 +393,7 @@ export function evaluate(policy: LoadedPolicy, input: EvaluationInput): Evaluati
   // Sanctions and PEP hits are for a human to judge, whatever else failed: never an automatic rejection.
   const hits = found.filter((code) => COMPLIANCE_HITS.has(code));
   trace.push(
-    entry(
+    traceEntry(
       'compliance.hits',
       { hits },
       { alwaysReview: [...COMPLIANCE_HITS] },
@@ -561,7 +419,7 @@ export function evaluate(policy: LoadedPolicy, input: EvaluationInput): Evaluati
     const satisfied = candidate.requiredChecks.every((kind) => passed.has(kind));
     const needed = rank > currentRank && !satisfied;
     trace.push(
-      entry(
+      traceEntry(
         'risk.step_up',
         {
           signal: rule.signal,
@@ -591,7 +449,7 @@ export function evaluate(policy: LoadedPolicy, input: EvaluationInput): Evaluati
   if (triggerSignals.length > 0) signalCodes.push('RISK_SIGNAL_REVIEW');
   if (rules.review.triggerReasonCodes.length > 0 || rules.review.triggerRiskSignals.length > 0) {
     trace.push(
-      entry(
+      traceEntry(
         'review.triggers',
         { reasonCodes: found, riskSignals: triggerSignals },
         {
@@ -617,7 +475,7 @@ export function evaluate(policy: LoadedPolicy, input: EvaluationInput): Evaluati
     // Only resubmit codes are left at this point.
     const canRetry = input.resubmissions < rules.maxResubmissions;
     trace.push(
-      entry(
+      traceEntry(
         'attempts.limit',
         { resubmissions: input.resubmissions },
         { maxResubmissions: rules.maxResubmissions },
@@ -632,7 +490,7 @@ export function evaluate(policy: LoadedPolicy, input: EvaluationInput): Evaluati
   if (vendorErrors.length > 0) {
     const handling = rules.review.onVendorError ?? 'wait';
     trace.push(
-      entry(
+      traceEntry(
         'vendor.errors',
         { checks: vendorErrors },
         { onVendorError: handling },
@@ -644,58 +502,4 @@ export function evaluate(policy: LoadedPolicy, input: EvaluationInput): Evaluati
   }
   if (missingEvidence.length > 0) return decide('wait', ['EVIDENCE_MISSING']);
   return decide('approve', []);
-}
-
-export interface ReviewTicket {
-  /** 1 (most urgent) .. 5. */
-  readonly priority: number;
-  readonly queue: string;
-  readonly slaDueAt: string;
-}
-
-const HOUR_MS = 3_600_000;
-
-/** Priority (from risk, reason and tier) and SLA due time of a review requested at `now`. */
-export function reviewTicket(
-  policy: LoadedPolicy,
-  input: {
-    jurisdiction: string;
-    segment: string;
-    tier: string;
-    reasonCodes: readonly ReasonCode[];
-    riskSignals: Readonly<Record<string, boolean>>;
-    /** A review reopened after an approval by a sanctions or PEP hit: the most urgent there is. */
-    urgent?: boolean;
-  },
-  now: Date,
-): ReviewTicket {
-  const { rules } = rulesFor(policy, input.jurisdiction, input.segment);
-  const has = (...codes: ReasonCode[]): boolean => codes.some((code) => input.reasonCodes.includes(code));
-  const triggerSignal = rules.review.triggerRiskSignals.some((signal) => input.riskSignals[signal] === true);
-  const otherReasons = input.reasonCodes.some((code) => code !== 'JURISDICTION_REVIEW_REQUIRED');
-
-  let priority: number;
-  if (input.urgent === true || has('SANCTIONS_HIT')) priority = 1;
-  else if (
-    has(
-      'PEP_MATCH',
-      'ADVERSE_MEDIA_HIT',
-      'WATCHLIST_HIT',
-      'FRAUD_SUSPECTED',
-      'DOC_SUSPECTED_TAMPERING',
-      'DUPLICATE_IDENTITY',
-      'DOC_ISSUER_EMBARGOED',
-    )
-  )
-    priority = 2;
-  else if (tierRank(rules, input.tier) > 0 || triggerSignal) priority = 3;
-  else if (otherReasons || !has('JURISDICTION_REVIEW_REQUIRED')) priority = 4;
-  else priority = 5;
-
-  const hours = priority <= 2 ? rules.review.complianceSlaHours : rules.review.slaHours;
-  return {
-    priority,
-    queue: rules.review.queue,
-    slaDueAt: new Date(now.getTime() + hours * HOUR_MS).toISOString(),
-  };
 }

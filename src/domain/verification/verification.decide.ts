@@ -1,5 +1,6 @@
 import { isPlainObject, type JsonObject } from '../../shared/json';
-import { requiredEvidenceOf, resolveSession, rulesFor } from '../policy/evaluate';
+import { requiredEvidenceOf, rulesFor } from '../policy/jurisdiction-rules';
+import { resolveSession } from '../policy/resolve-session';
 import { isIso3166Alpha2 } from '../policy/iso3166';
 import { UnknownRiskSignalError } from '../policy/policy.errors';
 import { type CheckResult, type LoadedPolicy, vendorLabelList } from '../policy/policy.types';

@@ -1,4 +1,6 @@
-import { evaluate, reviewTicket, rulesFor } from '../policy/evaluate';
+import { evaluate } from '../policy/evaluate';
+import { rulesFor } from '../policy/jurisdiction-rules';
+import { reviewTicket } from '../policy/review-ticket';
 import type {
   CheckResult,
   Evaluation,

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { evaluate, rulesFor } from '../../../src/domain/policy/evaluate';
+import { evaluate } from '../../../src/domain/policy/evaluate';
+import { rulesFor } from '../../../src/domain/policy/jurisdiction-rules';
 import {
   CHECK_KINDS,
   CHECK_RESULTS,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { resolveSession, rulesFor } from '../../../src/domain/policy/evaluate';
+import { rulesFor } from '../../../src/domain/policy/jurisdiction-rules';
+import { resolveSession } from '../../../src/domain/policy/resolve-session';
 import {
   UnknownJurisdictionError,
   UnknownRiskSignalError,

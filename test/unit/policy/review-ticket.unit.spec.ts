@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { reviewTicket } from '../../../src/domain/policy/evaluate';
+import { reviewTicket } from '../../../src/domain/policy/review-ticket';
 import type { ReasonCode } from '../../../src/domain/reason-codes';
 import { shippedPolicy } from './policy-fixtures';
 
