@@ -89,7 +89,7 @@ export function toStored(event: RecordedEvent): StoredCheckpoint | undefined {
 }
 
 /**
- * Signs the ledger periodically (docs/ledger-format.md): a Merkle root over the hashes of every event since the last
+ * Signs the ledger periodically (docs/ledger-format.md, "Signed checkpoints"): a Merkle root over the hashes of every event since the last
  * checkpoint, in global order, signed with Ed25519 and appended to `kyc-ledger-checkpoints`. Due when
  * `checkpointEveryEvents` events wait, or when the oldest uncovered event has waited `checkpointIntervalMs`.
  * The append uses the checkpoint stream's expected revision, so two instances never sign overlapping ranges.

@@ -33,7 +33,7 @@ export class ExplanationController {
   ): Promise<Explanation> {
     const point = parsePointInTime(asOf, atPosition);
     const counts = stoodAt(point);
-    // Point-in-time reconstruction reads the ledger itself (docs/architecture.md), not a read model.
+    // Point-in-time reconstruction reads the ledger itself (docs/architecture.md, "The data path"), not a read model.
     const session = (await this.ledger.readStream(verificationStream(sessionId))).filter(counts);
     const subjectId = session.find((e) => e.type === 'VerificationInitiated')?.data.subjectId;
     const subject =

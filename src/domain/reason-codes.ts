@@ -1,5 +1,5 @@
 /**
- * The closed taxonomy of reason codes (docs/ledger-format.md). Every decision, review and override cites codes from this
+ * The closed taxonomy of reason codes (docs/decision-invariants.md). Every decision, review and override cites codes from this
  * list only; an unknown code is refused at the API. Each code has a category, a remediation and a short
  * description that is safe to show to a reviewer or an auditor (no personal data).
  *

@@ -11,7 +11,7 @@ export interface Actor extends JsonObject {
 }
 
 /**
- * The metadata every ledger event carries (docs/ledger-format.md). `prevHash` and `hash` form the per-stream chain;
+ * The metadata every ledger event carries (docs/ledger-format.md, "An event as stored"). `prevHash` and `hash` form the per-stream chain;
  * everything else is covered by `hash`.
  */
 export interface UnsealedMetadata extends JsonObject {

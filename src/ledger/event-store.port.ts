@@ -73,7 +73,7 @@ export interface Subscription extends AsyncIterable<SubscriptionMessage> {
 }
 
 /**
- * The event store port (docs/architecture.md). Every adapter passes the same contract suite
+ * The event store port (docs/operations.md, "Guarantees and limits of the event store"). Every adapter passes the same contract suite
  * (test/contract/event-store.contract.ts).
  */
 export interface EventStore {

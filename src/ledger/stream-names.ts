@@ -1,4 +1,4 @@
-/** Stream naming scheme (docs/ledger-format.md). Ids are pseudonymous identifiers from the caller or generated UUIDs. */
+/** Stream naming scheme (docs/ledger-format.md, "Streams"). Ids are pseudonymous identifiers from the caller or generated UUIDs. */
 export const SUBJECT_STREAM_PREFIX = 'kyc-subject-';
 export const VERIFICATION_STREAM_PREFIX = 'kyc-verification-';
 export const CHECKPOINT_STREAM = 'kyc-ledger-checkpoints';

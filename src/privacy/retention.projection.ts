@@ -45,7 +45,7 @@ function emptySubject(subjectId: string, position: number): Readonly<RetentionSu
 }
 
 /**
- * Retention facts per subject and data class (docs/privacy.md): when each class was collected and shredded, when the
+ * Retention facts per subject and data class (docs/privacy.md, "Retention"): when each class was collected and shredded, when the
  * relationship ended, the legal holds in force, the latest erasure request and what it restricted, and when each
  * session was decided. Follows both kinds of streams; personal data is only ever seen as the class names of an
  * encrypted section.

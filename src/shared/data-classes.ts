@@ -1,4 +1,4 @@
-/** Classes of personal data (docs/privacy.md). Each (subject, class) has its own data-encryption key. */
+/** Classes of personal data (docs/privacy.md, "Data classes"). Each (subject, class) has its own data-encryption key. */
 export const DATA_CLASSES = [
   'identity_attributes',
   'contact_address',

@@ -74,7 +74,7 @@ export class VerificationQueriesController {
 
   /**
    * Point-in-time status: the read model's own pure `evolveStatus`, folded over the session's events up to the
-   * point (reconstruction reads the ledger, docs/architecture.md), so "then" and "now" are computed the same way.
+   * point (reconstruction reads the ledger, docs/architecture.md, "The data path"), so "then" and "now" are computed the same way.
    */
   private async statusAt(sessionId: string, point: PointInTime): Promise<VerificationStatusEntity | null> {
     const events = (await this.ledger.readStream(verificationStream(sessionId))).filter(stoodAt(point));

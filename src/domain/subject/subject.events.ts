@@ -2,7 +2,7 @@ import type { DataClass } from '../../shared/data-classes';
 import type { JsonObject } from '../../shared/json';
 
 /*
- * Events of the subject stream `kyc-subject-{subjectId}` (docs/ledger-format.md). `data` is plain JSON without personal
+ * Events of the subject stream `kyc-subject-{subjectId}` (docs/ledger-format.md, "Streams"). `data` is plain JSON without personal
  * data; personal data (consent evidence) sits in `pii`, grouped by data class, for the command handler to
  * encrypt. Timestamps are ISO 8601 strings in UTC.
  */
@@ -83,7 +83,7 @@ export type LegalHoldReleased = {
 };
 
 /**
- * Someone read the subject's personal data in clear (docs/ledger-format.md: reading personal data is itself audited).
+ * Someone read the subject's personal data in clear (docs/privacy.md, "Data classes": reading personal data is itself audited).
  * Recorded before the data is disclosed.
  */
 export type PersonalDataAccessed = {

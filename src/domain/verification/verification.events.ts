@@ -11,7 +11,7 @@ import type { ReasonCode } from '../reason-codes';
 import type { EventPii } from '../subject/subject.events';
 
 /*
- * Events of the verification stream `kyc-verification-{sessionId}` (docs/ledger-format.md). `data` is plain JSON without
+ * Events of the verification stream `kyc-verification-{sessionId}` (docs/ledger-format.md, "Streams"). `data` is plain JSON without
  * personal data; extracted document attributes and review notes sit in `pii`, by data class, for the command
  * handler to encrypt. Timestamps are ISO 8601 strings in UTC.
  */

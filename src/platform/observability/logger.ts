@@ -9,7 +9,7 @@ export const REDACTED = '[redacted]';
  * regard to case, `-` or `_` (`documentNumber`, `document_number` and `Document-Number` are one key).
  */
 export const SENSITIVE_KEYS: readonly string[] = [
-  // Personal data (docs/privacy.md data classes) and the request members that carry it.
+  // Personal data (docs/privacy.md, "Data classes") and the request members that carry it.
   'attributes',
   'pii',
   'evidence',
