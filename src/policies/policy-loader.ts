@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, isAbsolute, join, relative } from 'node:path';
 import { parseDocument } from 'yaml';
-import { parseInstant } from '../domain/policy/duration';
+import { parseInstant } from '../domain/policy/instant';
 import { PolicyLoadError } from '../domain/policy/policy.errors';
 import { policyHash } from '../domain/policy/policy-hash';
-import { validatePolicyDocument } from '../domain/policy/policy.schema';
+import { validatePolicyDocument } from './policy-validation';
 import type { LoadedPolicy } from '../domain/policy/policy.types';
 
 const POLICY_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);

@@ -1,4 +1,4 @@
-import { parseInstant } from '../domain/policy/duration';
+import { parseInstant } from '../domain/policy/instant';
 import { NoActivePolicyError, PolicyLoadError } from '../domain/policy/policy.errors';
 import type { LoadedPolicy } from '../domain/policy/policy.types';
 import { loadPolicies } from './policy-loader';

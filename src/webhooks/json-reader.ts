@@ -1,4 +1,4 @@
-import { parseInstant } from '../domain/policy/duration';
+import { parseInstant } from '../domain/policy/instant';
 import { isPlainObject } from '../shared/json';
 
 /*

@@ -1,4 +1,4 @@
-import { parseInstant } from '../policy/duration';
+import { parseInstant } from '../policy/instant';
 import { DomainValidationError } from '../shared/domain-error';
 
 /*

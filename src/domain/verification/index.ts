@@ -16,7 +16,7 @@ export {
   startVerification,
   submitEvidence,
 } from './verification.decide';
-export { evaluationInput } from './verification.decision';
+export { evaluationInput } from './verification.evaluation';
 export * from './verification.errors';
 export * from './verification.events';
 export {

@@ -26,7 +26,7 @@ import type {
   VerificationCommand,
   VerificationCommandType,
 } from './verification.commands';
-import { approved, decideAttempt, rejected, reviewAfterApproval } from './verification.decision';
+import { approved, decideAttempt, rejected, reviewAfterApproval } from './verification.evaluation';
 import {
   ComplianceClearanceRequiredError,
   ConsentRequiredError,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addDuration, durationToMs, parseDuration, parseInstant } from '../../../src/domain/policy/duration';
+import { addDuration, durationToMs, parseDuration } from '../../../src/domain/policy/duration';
+import { parseInstant } from '../../../src/domain/policy/instant';
 import { InvalidDurationError } from '../../../src/domain/policy/policy.errors';
 
 const HOUR = 3_600_000;

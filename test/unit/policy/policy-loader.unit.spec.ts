@@ -6,7 +6,7 @@ import { stringify } from 'yaml';
 import { DATA_CLASSES } from '../../../src/shared/data-classes';
 import { PolicyLoadError } from '../../../src/domain/policy/policy.errors';
 import { policyHash } from '../../../src/domain/policy/policy-hash';
-import { validatePolicyDocument } from '../../../src/domain/policy/policy.schema';
+import { validatePolicyDocument } from '../../../src/policies/policy-validation';
 import { loadPolicies } from '../../../src/policies/policy-loader';
 import { cloneDocument, SHIPPED_POLICY_DIR } from './policy-fixtures';
 

@@ -1,5 +1,5 @@
 import { policyHash } from '../../../../src/domain/policy/policy-hash';
-import { validatePolicyDocument } from '../../../../src/domain/policy/policy.schema';
+import { validatePolicyDocument } from '../../../../src/policies/policy-validation';
 import type {
   JurisdictionRules,
   LoadedPolicy,

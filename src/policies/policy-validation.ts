@@ -1,17 +1,18 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import { DATA_CLASSES } from '../../shared/data-classes';
-import { isPlainObject } from '../../shared/json';
-import { REASON_CODE_LIST } from '../reason-codes';
-import { durationToMs, parseDuration, parseInstant } from './duration';
-import { isIso3166Alpha2 } from './iso3166';
-import { InvalidDurationError } from './policy.errors';
+import { DATA_CLASSES } from '../shared/data-classes';
+import { isPlainObject } from '../shared/json';
+import { REASON_CODE_LIST } from '../domain/reason-codes';
+import { durationToMs, parseDuration } from '../domain/policy/duration';
+import { parseInstant } from '../domain/policy/instant';
+import { isIso3166Alpha2 } from '../domain/policy/iso3166';
+import { InvalidDurationError } from '../domain/policy/policy.errors';
 import {
   CHECK_KINDS,
   DOCUMENT_TYPES,
   EVIDENCE_KINDS,
   type JurisdictionRules,
   type PolicyDocument,
-} from './policy.types';
+} from '../domain/policy/policy.types';
 
 /*
  * The shape of a policy document (JSON Schema draft-07, checked with ajv) and the rules the schema cannot
