@@ -12,12 +12,12 @@ import { vendorEventKey } from '../domain/verification';
 import { EVENT_STORE, type EventStore } from '../ledger/event-store.port';
 import { verificationStream } from '../ledger/stream-names';
 import { CLOCK, type Clock } from '../shared/clock';
-import { isWebhookVendor, type NormalisedDelivery, type WebhookVendor } from './delivery';
+import { isWebhookVendor, type NormalisedDelivery, WEBHOOK_VENDORS, type WebhookVendor } from './delivery';
 import { ParkedDeliveryRepository, type ParkReason } from './parked-delivery.repository';
 import { ReferenceIndexFollower } from './reference-index.follower';
 import { ReferenceIndexRepository, type SessionReference } from './reference-index.repository';
 import { SignatureCheckFailed } from './signature';
-import { UnknownWebhookVendorError, WebhookSignatureError } from './webhook.errors';
+import { UnknownWebhookVendorError, VendorNotConfiguredError, WebhookSignatureError } from './webhook.errors';
 import { WebhookMetrics } from './webhook.metrics';
 import { vendorAdapters, type VendorAdapters } from './vendors';
 import { sha256Hex, UnrecognisedPayload } from './vendors/vendor-adapter';
@@ -46,6 +46,8 @@ export class WebhookIntake implements OnModuleInit {
   private readonly logger = new Logger('WebhookIntake');
   private readonly adapters: VendorAdapters;
   private readonly sandboxDeployment: boolean;
+  /** Vendors whose webhook secret is set: only these can be verified. */
+  private readonly configured: ReadonlySet<WebhookVendor>;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -60,9 +62,20 @@ export class WebhookIntake implements OnModuleInit {
   ) {
     this.adapters = vendorAdapters(config.webhookSecrets);
     this.sandboxDeployment = config.webhookSecrets.sandbox;
+    const { onfido, veriff, sumsub, persona } = config.webhookSecrets;
+    const set = { onfido: onfido !== undefined, veriff: veriff !== undefined, sumsub: sumsub !== undefined };
+    this.configured = new Set(WEBHOOK_VENDORS.filter((v) => (v === 'persona' ? persona.length > 0 : set[v])));
   }
 
   onModuleInit(): void {
+    // Names only, never a secret.
+    const missing = WEBHOOK_VENDORS.filter((v) => !this.configured.has(v));
+    this.logger.log(
+      `vendor webhooks configured: ${[...this.configured].join(', ') || 'none'}` +
+        (missing.length > 0
+          ? `; not configured (answer 404 vendor_not_configured): ${missing.join(', ')}`
+          : ''),
+    );
     this.follower.listen({
       referenceIndexed: (reference) => this.replayReference(reference),
       sessionStarted: (sessionId) => this.replayHint(sessionId),
@@ -78,6 +91,7 @@ export class WebhookIntake implements OnModuleInit {
   ): Promise<WebhookReceipt> {
     if (!isWebhookVendor(vendorName)) throw new UnknownWebhookVendorError();
     const vendor: WebhookVendor = vendorName;
+    if (!this.configured.has(vendor)) throw new VendorNotConfiguredError(vendor);
     const adapter = this.adapters[vendor];
     try {
       adapter.verify(raw, headers, this.clock.now());

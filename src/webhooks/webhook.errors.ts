@@ -1,8 +1,8 @@
 import { LedgerError } from '../shared/ledger-error';
 
 /**
- * A delivery whose signature did not verify (or a vendor without a configured secret). Deliberately says
- * nothing else: not which header, not what was expected.
+ * A delivery whose signature did not verify. Deliberately says nothing else: not which header, not what was
+ * expected.
  */
 export class WebhookSignatureError extends LedgerError {
   readonly code = 'invalid_webhook_signature';
@@ -17,5 +17,14 @@ export class UnknownWebhookVendorError extends LedgerError {
   override readonly httpStatus = 404;
   constructor() {
     super('no webhook endpoint for this vendor');
+  }
+}
+
+/** A vendor this product knows whose webhook secret this deployment has not set: nothing could verify it. */
+export class VendorNotConfiguredError extends LedgerError {
+  readonly code = 'vendor_not_configured';
+  override readonly httpStatus = 404;
+  constructor(vendor: string) {
+    super(`webhooks of ${vendor} are not configured on this deployment (its secret is not set)`, { vendor });
   }
 }

@@ -6,12 +6,18 @@ import { DomainError } from '../shared/domain-error';
  * and an operator can tell a refused request from a broken policy. Messages carry codes and names only.
  */
 
+/** Codes people often use that ISO 3166-1 spells otherwise, mapped to the assigned code. */
+const COMMON_MISTAKES: Readonly<Record<string, string>> = { UK: 'GB', EL: 'GR', EN: 'GB' };
+
 /** A jurisdiction that is not an officially assigned ISO 3166-1 alpha-2 code (upper case). */
 export class UnknownJurisdictionError extends DomainError {
   readonly code = 'unknown_jurisdiction';
   constructor(jurisdiction: string) {
-    super(`jurisdiction ${JSON.stringify(jurisdiction)} is not an ISO 3166-1 alpha-2 country code`, {
-      jurisdiction,
+    // The value is not echoed (what a user typed may be personal data); a common mistake gets a hint.
+    const hint = `use an ISO 3166-1 alpha-2 code such as ${COMMON_MISTAKES[jurisdiction.toUpperCase()] ?? 'DE'}`;
+    super(`jurisdiction must be an ISO 3166-1 alpha-2 country code (upper case); ${hint}`, {
+      field: 'jurisdiction',
+      hint,
     });
   }
 }
@@ -19,11 +25,8 @@ export class UnknownJurisdictionError extends DomainError {
 /** A segment the policy does not declare. */
 export class UnknownSegmentError extends DomainError {
   readonly code = 'unknown_segment';
-  constructor(segment: string, known: readonly string[]) {
-    super(`segment ${JSON.stringify(segment)} is not one of ${known.join(', ')}`, {
-      segment,
-      known: [...known],
-    });
+  constructor(_segment: string, known: readonly string[]) {
+    super(`segment must be one of ${known.join(', ')}`, { field: 'segment', known: [...known] });
   }
 }
 

@@ -4,11 +4,8 @@ import { DomainError } from '../shared/domain-error';
 
 export class UnknownConsentScopeError extends DomainError {
   readonly code = 'unknown_consent_scope';
-  constructor(scope: string, known: readonly string[]) {
-    super(`consent scope ${JSON.stringify(scope.slice(0, 64))} is not one of ${known.join(', ')}`, {
-      scope: scope.slice(0, 64),
-      known: [...known],
-    });
+  constructor(_scope: string, known: readonly string[]) {
+    super(`consent scope must be one of ${known.join(', ')}`, { field: 'scope', known: [...known] });
   }
 }
 
@@ -116,11 +113,8 @@ export class LegalHoldActiveError extends DomainError {
 
 export class UnknownErasureGroundError extends DomainError {
   readonly code = 'unknown_erasure_ground';
-  constructor(ground: string, known: readonly string[]) {
-    super(`erasure ground ${JSON.stringify(ground.slice(0, 64))} is not one of ${known.join(', ')}`, {
-      ground: ground.slice(0, 64),
-      known: [...known],
-    });
+  constructor(_ground: string, known: readonly string[]) {
+    super(`erasure ground must be one of ${known.join(', ')}`, { field: 'ground', known: [...known] });
   }
 }
 

@@ -110,8 +110,15 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const response = http.getResponse<Response>();
     const request = http.getRequest<Request>();
     const problem = this.toProblem(exception);
-    problem.instance = request.path;
-    if (problem.status === 401) response.setHeader('WWW-Authenticate', 'Bearer');
+    // The route's template, never the path itself: a path can carry a value the route then refused, and an
+    // unknown route's path is all input. No route matched: no instance.
+    const instance = routeTemplate(request);
+    if (instance === undefined) delete problem.instance;
+    else problem.instance = instance;
+    // Webhook senders sign their bodies; a bearer challenge would send them the wrong way.
+    if (problem.status === 401 && !request.path.startsWith('/v1/webhooks/')) {
+      response.setHeader('WWW-Authenticate', 'Bearer');
+    }
     // Errors that know when a retry can succeed (a read model behind) say so.
     const retryAfter = (exception as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds;
     if (exception instanceof LedgerError && typeof retryAfter === 'number') {
@@ -150,20 +157,21 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       // The application throws LedgerErrors only; HttpExceptions come from the framework. Their messages can
-      // quote the request (a JSON syntax error quotes the body), so only route-level messages pass through.
+      // quote the request (a JSON syntax error quotes the body, a 404 the path and query): none passes through.
       const body = exception.getResponse();
       const message = typeof body === 'object' && 'message' in body ? body.message : body;
       const jsonSyntax = status === 400 && typeof message === 'string' && /JSON/.test(message);
       const code = jsonSyntax
         ? 'malformed_json'
         : (CODE_BY_STATUS[status] ?? (status >= 500 ? 'internal_error' : 'bad_request'));
+      // Route-level messages ("Cannot GET /path?query") quote the request: a fixed sentence instead.
       const detail = jsonSyntax
         ? 'the request body is not valid JSON'
-        : status === 404 || status === 405
-          ? typeof message === 'string'
-            ? message
-            : undefined
-          : undefined;
+        : status === 404
+          ? 'no route matches this method and path; see /docs for the API'
+          : status === 405
+            ? 'the route does not allow this method'
+            : undefined;
       return {
         type: `${PROBLEM_TYPE_BASE}${code}`,
         title: code.replaceAll('_', ' '),
@@ -179,6 +187,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       code: 'internal_error',
     };
   }
+}
+
+/** `/v1/verifications/{sessionId}` for the route that matched (its parameters named, not filled in). */
+function routeTemplate(request: Request): string | undefined {
+  const route = (request as { route?: { path?: unknown } }).route;
+  if (typeof route?.path !== 'string') return undefined;
+  return route.path.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, '{$1}');
 }
 
 /** Errors of Express's body parser (too large, not JSON, bad charset): they carry `type` and `status`. */

@@ -15,6 +15,8 @@ import type { Observable } from 'rxjs';
 import { RequestValidationError } from '../../platform/http/validation';
 import type { AppConfig } from '../../platform/config/config';
 import { APP_CONFIG } from '../../platform/config/tokens';
+import { EVENT_STORE, type EventStore } from '../../ledger/event-store.port';
+import { LedgerError } from '../../shared/ledger-error';
 import { ProjectionProgress } from '../core/projection-progress';
 import { ReadModelBehindError } from '../projection.errors';
 
@@ -24,9 +26,25 @@ const POSITION = /^\d{1,15}$/;
 const RETRY_AFTER_SECONDS = 1;
 
 /**
+ * `X-Min-Position` names a position the ledger has not written: no wait could reach it (a position from another
+ * deployment, or a typo). Answered at once; the header's value is not echoed, the head is given.
+ */
+export class PositionBeyondHeadError extends LedgerError {
+  readonly code = 'position_beyond_head';
+  override readonly httpStatus = 422;
+  constructor(head: number) {
+    super(
+      `X-Min-Position is beyond the ledger's last position (${head}); send the position a command response gave`,
+      { field: 'X-Min-Position', headPosition: head },
+    );
+  }
+}
+
+/**
  * Read-your-writes for a query of `projection`: with `X-Min-Position: <position from a command>`, the query
  * waits (at most `LEDGER_READ_WAIT_MS`) until the projection has committed that position, then answers with
- * `X-Read-Position`; past the bound it answers 503 `read_model_behind` with `Retry-After`.
+ * `X-Read-Position`; past the bound it answers 503 `read_model_behind` with `Retry-After`. A position the ledger
+ * has not written yet answers 422 `position_beyond_head` at once.
  */
 export function ReadsProjection(projection: string): MethodDecorator {
   return applyDecorators(
@@ -37,6 +55,10 @@ export function ReadsProjection(projection: string): MethodDecorator {
       required: false,
       description:
         'Global position (from a command response) the answer must include; waits, bounded, for it',
+    }),
+    ApiResponse({
+      status: 422,
+      description: "position_beyond_head: X-Min-Position is beyond the ledger's last position",
     }),
     ApiResponse({
       status: 503,
@@ -51,6 +73,7 @@ export class ReadYourWritesInterceptor implements NestInterceptor {
     private readonly reflector: Reflector,
     private readonly progress: ProjectionProgress,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
@@ -65,6 +88,10 @@ export class ReadYourWritesInterceptor implements NestInterceptor {
     }
     const response = http.getResponse<Response>();
     const wanted = Number(header);
+    if (this.progress.known(projection) < wanted) {
+      const head = await this.store.headPosition();
+      if (wanted > head) throw new PositionBeyondHeadError(head);
+    }
     const result = await this.progress.waitFor(projection, wanted, this.config.readWaitMs);
     if (!result.reached) {
       throw new ReadModelBehindError(projection, wanted, result.position, RETRY_AFTER_SECONDS);

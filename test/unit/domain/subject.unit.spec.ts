@@ -120,7 +120,7 @@ describe('subject aggregate', () => {
         .when(grant({ scopes: ['identity_verification', 'marketing'] }))
         .thenThrows(UnknownConsentScopeError, {
           code: 'unknown_consent_scope',
-          details: { scope: 'marketing' },
+          details: { field: 'scope' },
         });
     });
 
