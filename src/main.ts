@@ -2,11 +2,17 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app/app.factory';
 import { ConfigError, loadConfig } from './platform/config/config';
-import { withEmbeddedSecrets } from './platform/config/embedded-secrets';
+import {
+  devApiKeyNotice,
+  withEmbeddedSecrets,
+  withLocalWebhookSecrets,
+} from './platform/config/embedded-secrets';
 import { LedgerLogger } from './platform/observability/logger';
 
 async function bootstrap(): Promise<void> {
-  const { config, notice } = withEmbeddedSecrets(loadConfig());
+  const embedded = withEmbeddedSecrets(loadConfig());
+  const { notice } = embedded;
+  const { config, localVendors } = withLocalWebhookSecrets(embedded.config);
   // JSON lines from here on, for these start-up notices too; configuration errors before it go to stderr.
   const appLogger = new LedgerLogger({ level: config.logLevel });
   Logger.overrideLogger(appLogger);
@@ -14,11 +20,11 @@ async function bootstrap(): Promise<void> {
   for (const file of notice.generated) {
     logger.warn(`generated ${file} for the embedded profile; production must set its variable instead`);
   }
-  if (notice.devApiKeyFile) {
+  if (notice.devApiKeyFile) logger.warn(devApiKeyNotice(notice.devApiKeyFile, config));
+  if (localVendors.length > 0) {
     logger.warn(
-      `LEDGER_API_KEYS is not set: local development keys are in ${notice.devApiKeyFile} ` +
-        '(local-developer holds every role; operator, reviewer, senior-reviewer, second-senior-reviewer, ' +
-        'auditor and privacy-officer one each)',
+      `webhooks of ${localVendors.join(', ')} use the documented local secrets (embedded profile only); ` +
+        'set their variables (e.g. VERIFF_WEBHOOK_SECRET) to use your own',
     );
   }
   const app = await createApp(config, { logger: appLogger });

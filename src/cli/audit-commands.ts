@@ -34,6 +34,30 @@ const print = (value: unknown): void => {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 };
 
+/** Whether `--json` was given: the full report as one JSON document on stdout, for scripts. */
+export function wantsJson(args: readonly string[]): boolean {
+  return args.includes('--json');
+}
+
+/** Lines for people on stdout; with `--json`, the report alone (nothing else is ever written to stdout). */
+function report(args: readonly string[], value: unknown, lines: () => readonly string[]): void {
+  if (wantsJson(args)) print(value);
+  else process.stdout.write(`${lines().join('\n')}\n`);
+}
+
+/** One failure per line: its kind or reason, then where (stream, revision, position, sequence) and detail. */
+function failureLines(failures: readonly object[]): string[] {
+  return failures.map((failure) => {
+    const f = failure as Record<string, unknown>;
+    const where = ['stream', 'revision', 'position', 'sequence', 'eventId']
+      .filter((k) => typeof f[k] === 'string' || typeof f[k] === 'number')
+      .map((k) => `${k} ${String(f[k])}`)
+      .join(', ');
+    const what = [f.kind, f.reason, f.detail].filter((x) => typeof x === 'string').join(': ');
+    return `  - ${what}${where ? ` (${where})` : ''}`;
+  });
+}
+
 /** `verify [--stream s] [--public-key file]`: hash chains and every signed checkpoint; exit 1 on a failure. */
 export async function verifyCommand(args: readonly string[]): Promise<number> {
   const stream = flag(args, '--stream');
@@ -46,7 +70,16 @@ export async function verifyCommand(args: readonly string[]): Promise<number> {
       keyFile === undefined ? undefined : readFileSync(keyFile, 'utf8'),
     );
     const ok = chain.ok && checkpoints.ok;
-    print({ ok, chain, checkpoints });
+    report(args, { ok, chain, checkpoints }, () => [
+      ok ? 'ledger verified: hash chains and signed checkpoints hold' : 'ledger verification FAILED',
+      `hash chains: ${chain.ok ? 'ok' : 'FAILED'} (${chain.streamsChecked} streams, ` +
+        `${chain.eventsChecked} events, through position ${chain.throughPosition})`,
+      ...failureLines(chain.failures),
+      `checkpoints: ${checkpoints.ok ? 'ok' : 'FAILED'} (${checkpoints.checkpointsChecked} checked, ` +
+        `covering through position ${checkpoints.coveredThrough})`,
+      ...failureLines(checkpoints.failure ? [checkpoints.failure] : []),
+      '(--json for the full report)',
+    ]);
     return ok ? 0 : 1;
   } finally {
     await store.close();
@@ -80,11 +113,14 @@ export async function exportCommand(args: readonly string[]): Promise<number> {
       session !== undefined ? { kind: 'session', id: session } : { kind: 'subject', id: subject ?? '' },
     );
     writeFileSync(out, serialiseBundle(bundle), { mode: 0o600 });
-    print({
+    const summary = {
       out,
       events: Object.values(bundle.streams).flat().length,
       checkpoints: bundle.checkpoints.length,
-    });
+    };
+    report(args, summary, () => [
+      `wrote ${out}: ${summary.events} events, ${summary.checkpoints} signed checkpoints`,
+    ]);
     return 0;
   } finally {
     await store.close();
@@ -103,12 +139,21 @@ export function verifyBundleCommand(args: readonly string[]): number {
   try {
     bundle = JSON.parse(readFileSync(file, 'utf8'));
   } catch {
-    print({ ok: false, failures: [{ kind: 'format', detail: 'the file is not JSON' }] });
+    const failed = { ok: false, failures: [{ kind: 'format', detail: 'the file is not JSON' }] };
+    report(args, failed, () => ['bundle verification FAILED', ...failureLines(failed.failures)]);
     return 1;
   }
-  const report = verifyBundle(bundle, readFileSync(keyFile, 'utf8'));
-  print(report);
-  return report.ok ? 0 : 1;
+  const result = verifyBundle(bundle, readFileSync(keyFile, 'utf8'));
+  report(args, result, () => [
+    result.ok
+      ? 'bundle verified: chains, checkpoint signatures and proofs hold'
+      : 'bundle verification FAILED',
+    `${result.eventsChecked} events, ${result.checkpointsChecked} checkpoints checked`,
+    ...result.warnings.map((w) => `  warning: ${w}`),
+    ...failureLines(result.failures),
+    '(--json for the full report)',
+  ]);
+  return result.ok ? 0 : 1;
 }
 
 /** `public-key`: the ledger's checkpoint verification key (SPKI PEM), for auditors. */
@@ -123,23 +168,30 @@ export function publicKeyCommand(): number {
 export async function rotateKekCommand(args: readonly string[]): Promise<number> {
   const file = flag(args, '--new-kek-file');
   if (file === undefined) throw new UsageError('--new-kek-file <file with the base64 KEK> is required');
-  const { config } = withEmbeddedSecrets(loadConfig());
+  const loaded = loadConfig();
+  const { config } = withEmbeddedSecrets(loaded);
   if (!config.kek) throw new UsageError('no current KEK configured');
   const next = Kek.fromBase64(readFileSync(file, 'utf8').trim());
   // Embedded profile without LEDGER_KEK: the KEK lives in the data dir and is replaced there. The new key is
   // written beside it first, so a crash in between leaves both on disk rather than neither.
   const kekFile =
-    config.profile === 'embedded' && !process.env.LEDGER_KEK ? join(config.dataDir, 'kek.base64') : undefined;
+    config.profile === 'embedded' && loaded.kek === undefined
+      ? join(config.dataDir, 'kek.base64')
+      : undefined;
   if (kekFile) writeFileSync(`${kekFile}.next`, `${readFileSync(file, 'utf8').trim()}\n`, { mode: 0o600 });
   const dataSource = await openDataSource(readModelDatabase(config));
   try {
     const rewrapped = await new KeyStore(dataSource, config.kek).rotateKek(next);
     if (kekFile) renameSync(`${kekFile}.next`, kekFile);
-    print({
+    const summary = {
       rewrapped,
       newKekId: next.id,
       ...(kekFile ? { kekFile } : { next: 'set LEDGER_KEK to the new key and restart' }),
-    });
+    };
+    report(args, summary, () => [
+      `re-wrapped ${rewrapped} data keys under KEK ${next.id}`,
+      kekFile ? `the new KEK replaced ${kekFile}` : 'next: set LEDGER_KEK to the new key and restart',
+    ]);
     return 0;
   } finally {
     await dataSource.destroy();
@@ -150,7 +202,7 @@ export async function rotateKekCommand(args: readonly string[]): Promise<number>
  * After restoring the key store (read-model database) from a backup: destroys again every key the ledger says
  * was shredded since. Run before the service serves traffic again.
  */
-export async function reapplyShredsCommand(): Promise<number> {
+export async function reapplyShredsCommand(args: readonly string[] = []): Promise<number> {
   const { config } = withEmbeddedSecrets(loadConfig());
   if (!config.kek) throw new UsageError('no KEK configured');
   const store = createEventStore(config);
@@ -158,7 +210,10 @@ export async function reapplyShredsCommand(): Promise<number> {
   try {
     const keys = new KeyStore(dataSource, config.kek);
     await keys.assertKek();
-    print(await reapplyShreds(store, keys));
+    const result = await reapplyShreds(store, keys);
+    report(args, result, () => [
+      `shreds in the ledger: ${result.shreds}; keys destroyed again now: ${result.keysDestroyed}`,
+    ]);
     return 0;
   } finally {
     await dataSource.destroy();

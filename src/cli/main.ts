@@ -14,21 +14,23 @@ import {
 const USAGE = `usage: kyc-ledger <command>
 
 commands:
-  verify [--stream <name>] [--public-key <pem>]
+  verify [--stream <name>] [--public-key <pem>] [--json]
                              check hash chains (one stream or all) and every signed checkpoint; exit 1 on a failure
-  export (--session <id> | --subject <id>) --out <file>
+  export (--session <id> | --subject <id>) --out <file> [--json]
                              write an audit bundle: complete streams, signed checkpoints, inclusion proofs, explanations
-  verify-bundle <file> --public-key <pem>
+  verify-bundle <file> --public-key <pem> [--json]
                              verify a bundle offline: no database, no network, only the public key
   public-key                 print the checkpoint verification key (SPKI PEM) for auditors
-  rotate-kek --new-kek-file <file>
+  rotate-kek --new-kek-file <file> [--json]
                              re-wrap every data key under a new key-encryption key
-  reapply-shreds             after restoring the key store from a backup: destroy again every key the
+  reapply-shreds [--json]    after restoring the key store from a backup: destroy again every key the
                              ledger says was shredded since
   ${REBUILD_USAGE}
   help                       this text
 
-The CLI reads the same environment as the service (EVENTSTORE_CONNECTION_STRING, LEDGER_DATA_DIR, ...).`;
+The CLI reads the same environment as the service (EVENTSTORE_CONNECTION_STRING, LEDGER_DATA_DIR, ...).
+stdout carries the result alone (a PEM, a report; --json: one JSON document); messages go to stderr. Through
+npm, add -s so that npm's own banner stays out of it: npm run -s cli -- public-key > key.pem`;
 
 async function main(argv: readonly string[]): Promise<number> {
   const [command, ...args] = argv;
@@ -44,7 +46,7 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'rotate-kek':
       return rotateKekCommand(args);
     case 'reapply-shreds':
-      return reapplyShredsCommand();
+      return reapplyShredsCommand(args);
     case 'rebuild':
       await rebuildCommand(loadConfig(), args, (line) => process.stdout.write(`${line}\n`));
       return 0;

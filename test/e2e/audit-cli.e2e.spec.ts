@@ -110,7 +110,7 @@ describe('audit command line: verify, export, verify-bundle offline', () => {
     // Offline: an empty environment, another working directory, the data dir out of reach.
     const offline = mkdtempSync(join(tmpdir(), 'kyc-ledger-offline-'));
     try {
-      const ok = cli(['verify-bundle', bundleFile, '--public-key', keyFile], {}, offline);
+      const ok = cli(['verify-bundle', bundleFile, '--public-key', keyFile, '--json'], {}, offline);
       expect(ok.code, ok.stdout + ok.stderr).toBe(0);
       expect(JSON.parse(ok.stdout)).toMatchObject({ ok: true, failures: [] });
 
@@ -120,7 +120,7 @@ describe('audit command line: verify, export, verify-bundle offline', () => {
         text.replaceAll('"evt_cli"', '"evt_clj"'),
       ]) {
         writeFileSync(bundleFile, edited);
-        const bad = cli(['verify-bundle', bundleFile, '--public-key', keyFile], {}, offline);
+        const bad = cli(['verify-bundle', bundleFile, '--public-key', keyFile, '--json'], {}, offline);
         expect(bad.code).toBe(1);
         expect(JSON.parse(bad.stdout)).toMatchObject({ ok: false });
       }
@@ -130,7 +130,7 @@ describe('audit command line: verify, export, verify-bundle offline', () => {
   });
 
   it('verifies chains and checkpoints of the whole ledger, and explains usage mistakes', () => {
-    const verified = cli(['verify'], env);
+    const verified = cli(['verify', '--json'], env);
     expect(verified.code, verified.stdout + verified.stderr).toBe(0);
     expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true, checkpoints: { ok: true } });
     const usage = cli(['export', '--session', sessionId], env);
@@ -139,7 +139,7 @@ describe('audit command line: verify, export, verify-bundle offline', () => {
   });
 
   it('reapply-shreds finds the recorded shred and, with the key store intact, nothing live to destroy', () => {
-    const run = cli(['reapply-shreds'], env);
+    const run = cli(['reapply-shreds', '--json'], env);
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual({ shreds: 1, keysDestroyed: 0 });
   });

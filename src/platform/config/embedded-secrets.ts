@@ -76,3 +76,54 @@ export function withEmbeddedSecrets(config: AppConfig): { config: AppConfig; not
   }
   return { config: { ...config, kek, signingKey, apiKeys }, notice: { generated, devApiKeyFile } };
 }
+
+/**
+ * Webhook secrets for local trials, the same on every machine and published in the docs so that a newcomer can
+ * sign a test callback. Used in the embedded profile only, for vendors whose variable is unset; the production
+ * profile never gets them.
+ */
+export const LOCAL_WEBHOOK_SECRETS = {
+  onfido: 'local-onfido-webhook-token',
+  veriff: 'local-veriff-webhook-secret',
+  sumsub: 'local-sumsub-webhook-secret',
+  persona: 'local-persona-webhook-secret',
+} as const;
+
+/**
+ * The embedded profile's vendor webhooks: each vendor whose secret is unset gets its documented local secret.
+ * Returns the vendors that did (for a start-up warning, by name).
+ */
+export function withLocalWebhookSecrets(config: AppConfig): { config: AppConfig; localVendors: string[] } {
+  if (config.profile !== 'embedded') return { config, localVendors: [] };
+  const secrets = config.webhookSecrets;
+  const localVendors: string[] = [];
+  const pick = (vendor: 'onfido' | 'veriff' | 'sumsub', own: string | undefined): string => {
+    if (own !== undefined) return own;
+    localVendors.push(vendor);
+    return LOCAL_WEBHOOK_SECRETS[vendor];
+  };
+  const onfido = pick('onfido', secrets.onfido);
+  const veriff = pick('veriff', secrets.veriff);
+  const sumsub = pick('sumsub', secrets.sumsub);
+  let persona = secrets.persona;
+  if (persona.length === 0) {
+    localVendors.push('persona');
+    persona = [LOCAL_WEBHOOK_SECRETS.persona];
+  }
+  return {
+    config: { ...config, webhookSecrets: { ...secrets, onfido, veriff, sumsub, persona } },
+    localVendors,
+  };
+}
+
+/** The start-up lines that say where the development keys are and how to use them: principal names, no key. */
+export function devApiKeyNotice(file: string, config: AppConfig): string {
+  const principals = (config.apiKeys ?? []).map((k) => `${k.principal} (${k.roles.join(', ')})`);
+  return (
+    `LEDGER_API_KEYS is not set: local development keys are in ${file}, one per principal: ` +
+    `${principals.join('; ')}. Send one as "Authorization: Bearer <key>", e.g. ` +
+    `KEY=$(jq -r '.[] | select(.principal=="operator") | .key' ${file}). ` +
+    'An override requested by senior-reviewer is approved by second-senior-reviewer (four eyes). ' +
+    'Setting LEDGER_API_KEYS replaces these keys.'
+  );
+}
