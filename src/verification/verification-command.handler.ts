@@ -13,6 +13,7 @@ import {
 } from '../domain/subject';
 import {
   decideVerification as decide,
+  verificationCommand,
   type SubjectStanding,
   UNDECIDED_STATUSES,
   type VerificationCommand,
@@ -153,7 +154,11 @@ export class VerificationCommandHandler implements ICommandHandler<
           return [];
         }
         const subject = NEEDS_STANDING.has(input.type) ? await this.standing(state) : undefined;
-        return decide(this.toCommand(input, state, { sessionId, now, consent, overrideId, subject }), state);
+        // Built, then decided: a malformed input is refused here, before the decider looks at the session.
+        const command = verificationCommand(
+          this.toCommand(input, state, { sessionId, now, consent, overrideId, subject }),
+        );
+        return decide(command, state);
       },
       context,
     );

@@ -1,3 +1,4 @@
+export { calendarDate, verificationCommand } from './command-input';
 export * from './verification.commands';
 export {
   approveOverride,

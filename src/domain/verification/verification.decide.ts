@@ -1,12 +1,12 @@
-import { isPlainObject, type JsonObject } from '../../shared/json';
+import type { JsonObject } from '../../shared/json';
 import { requiredEvidenceOf, rulesFor } from '../policy/jurisdiction-rules';
 import { resolveSession } from '../policy/resolve-session';
-import { isIso3166Alpha2 } from '../policy/iso3166';
 import { UnknownRiskSignalError } from '../policy/policy.errors';
 import { type CheckResult, type LoadedPolicy, vendorLabelList } from '../policy/policy.types';
 import { isScreeningHit, type ReasonCode } from '../reason-codes';
 import { DomainValidationError, IllegalTransitionError, NotFoundError } from '../shared/domain-error';
-import { epochMs, requireInstant, requireText } from '../subject/command-input';
+import { epochMs } from '../subject/command-input';
+import { calendarDate, startOfDay } from './command-input';
 import { ProcessingRestrictedError } from '../subject/subject.errors';
 import type { EventPii } from '../subject/subject.events';
 import type {
@@ -42,8 +42,6 @@ import {
   OverrideOutcomeUnchangedError,
   OverridePendingError,
   PolicyMismatchError,
-  ReasonCodeNotAllowedError,
-  ReasonCodeRequiredError,
   ReviewAssignedToOtherError,
   SeniorReviewerRequiredError,
   SessionExpiredError,
@@ -80,12 +78,10 @@ import {
   vendorEventKey,
 } from './verification.state';
 
-const ID_MAX = 128;
-const LABEL_MAX = 64;
-const REFERENCE_MAX = 256;
-const JUSTIFICATION_MIN = 10;
-const JUSTIFICATION_MAX = 2000;
-const NOTE_MAX = 10_000;
+/*
+ * The deciders of the verification aggregate: a command built by `verificationCommand` (command-input.ts), whose
+ * input is already checked and normalised, against the session's state and the policy it runs under.
+ */
 
 /** Attribute keys that are an address: they go to the `contact_address` data class, the rest to identity. */
 export const CONTACT_ADDRESS_ATTRIBUTES: readonly string[] = ['address'];
@@ -96,9 +92,7 @@ export const OVERRIDE_APPROVER_ROLE = 'senior_reviewer';
 export function startVerification(command: StartVerification, state: VerificationState): VerificationEvent[] {
   const input = command.data;
   if (state.status !== 'none') throw new IllegalTransitionError(command.type, state.status);
-  const sessionId = requireText(input.sessionId, 'sessionId', ID_MAX);
-  const subjectId = requireText(input.subjectId, 'subjectId', ID_MAX);
-  const now = requireInstant(input.now, 'now');
+  const { sessionId, subjectId, now } = input;
   if (input.consent?.scopes.includes('identity_verification') !== true) {
     throw new ConsentRequiredError(subjectId, 'identity_verification');
   }
@@ -139,11 +133,9 @@ export function startVerification(command: StartVerification, state: Verificatio
 /** Capture of the first attempt, or of the next one after a resubmission request. */
 export function startCapture(command: StartCapture, state: VerificationState): CaptureStarted[] {
   const session = existing(command, state);
-  const now = requireInstant(command.data.now, 'now');
+  const { now, channel, deviceClass } = command.data;
   notExpired(session, now);
   stillStanding(session, command.data.subject);
-  const channel = requireText(command.data.channel, 'channel', LABEL_MAX);
-  const deviceClass = requireText(command.data.deviceClass, 'deviceClass', LABEL_MAX);
   // A retry (a double click, the back button) of the capture this attempt already started records nothing.
   if (session.status === 'capture_in_progress') return [];
   allow(command.type, session, ['initiated', 'needs_resubmission']);
@@ -161,9 +153,7 @@ export function startCapture(command: StartCapture, state: VerificationState): C
 export function submitEvidence(command: SubmitEvidence, state: VerificationState): VerificationEvent[] {
   const session = existing(command, state);
   const input = command.data;
-  const evidenceId = requireText(input.evidenceId, 'evidenceId', ID_MAX);
-  const vendor = requireText(input.vendor, 'vendor', LABEL_MAX);
-  const vendorReference = requireText(input.vendorReference, 'vendorReference', REFERENCE_MAX);
+  const { evidenceId, vendor, vendorReference, now } = input;
   const fields = {
     kind: input.kind,
     documentType: input.documentType,
@@ -178,32 +168,10 @@ export function submitEvidence(command: SubmitEvidence, state: VerificationState
   }
   // The same capture sent again under another id (a retry without an Idempotency-Key) is the same evidence.
   if (currentEvidence(session).some((ref) => sameEvidence(ref, fields))) return [];
-  const now = requireInstant(input.now, 'now');
   notExpired(session, now);
   allow(command.type, session, OPEN_STATUSES);
   stillStanding(session, input.subject);
   samePolicy(session, input.policy);
-  if (input.documentType !== undefined && input.kind !== 'document') {
-    throw new DomainValidationError('documentType applies to document evidence only', {
-      field: 'documentType',
-    });
-  }
-  if (input.kind === 'document' && input.documentType === undefined) {
-    throw new DomainValidationError('document evidence needs its documentType', { field: 'documentType' });
-  }
-  if (input.kind === 'document' && input.issuingCountry === undefined) {
-    throw new DomainValidationError('document evidence needs its issuingCountry', {
-      field: 'issuingCountry',
-    });
-  }
-  if (input.issuingCountry !== undefined && !isIso3166Alpha2(input.issuingCountry)) {
-    throw new DomainValidationError('issuingCountry must be an ISO 3166-1 alpha-2 country code', {
-      field: 'issuingCountry',
-    });
-  }
-  if (input.attributes !== undefined && !isPlainObject(input.attributes)) {
-    throw new DomainValidationError('attributes must be a JSON object', { field: 'attributes' });
-  }
   const facts = input.kind === 'document' ? attributeFacts(input.attributes, session, input.policy, now) : {};
   const pii = mediaPii(input.kind, input.mediaReferences, attributePii(input.attributes));
   const submitted: EvidenceSubmitted = {
@@ -250,12 +218,9 @@ export function recordVendorResult(
 ): VerificationEvent[] {
   const session = existing(command, state);
   const input = command.data;
-  const vendor = requireText(input.vendor, 'vendor', LABEL_MAX);
-  const vendorEventId = requireText(input.vendorEventId, 'vendorEventId', REFERENCE_MAX);
+  const { vendor, vendorEventId, vendorCreatedAt, now } = input;
   if (session.vendorEventIds.has(vendorEventKey(vendor, vendorEventId))) return [];
   samePolicy(session, input.policy);
-  const vendorCreatedAt = requireInstant(input.vendorCreatedAt, 'vendorCreatedAt');
-  const now = requireInstant(input.now, 'now');
   const riskSignals = withVendorSignals(input.riskSignals, input.vendorSignals, input.policy);
   if (input.checks.length === 0 && riskSignals === undefined) {
     throw new DomainValidationError('a vendor result needs checks or risk signals', { field: 'checks' });
@@ -324,8 +289,7 @@ export function recordVendorResult(
 export function assignReviewer(command: AssignReviewer, state: VerificationState): ReviewerAssigned[] {
   const session = existing(command, state);
   allow(command.type, session, ['pending_review']);
-  const reviewerId = requireText(command.data.reviewerId, 'reviewerId', ID_MAX);
-  const now = requireInstant(command.data.now, 'now');
+  const { reviewerId, now } = command.data;
   if (session.assignee === reviewerId) return [];
   return [
     {
@@ -347,16 +311,12 @@ export function completeReview(command: CompleteReview, state: VerificationState
   const session = existing(command, state);
   allow(command.type, session, ['pending_review']);
   const input = command.data;
-  const reviewerId = requireText(input.reviewerId, 'reviewerId', ID_MAX);
-  const now = requireInstant(input.now, 'now');
+  const { reviewerId, now } = input;
   if (session.assignee !== undefined && session.assignee !== reviewerId) {
     throw new ReviewAssignedToOtherError(session.assignee);
   }
-  const reasonCodes = reviewReasonCodes(input.outcome, input.reasonCodes);
-  const note = input.note?.trim() ?? '';
-  if (note.length > NOTE_MAX) {
-    throw new DomainValidationError(`note must be at most ${NOTE_MAX} characters`, { field: 'note' });
-  }
+  const reasonCodes = [...input.reasonCodes];
+  const note = input.note ?? '';
   // A person who withdrew is neither approved nor rejected: the session closes instead (I1).
   stillStanding(session, input.subject);
   if (input.outcome === 'approve') {
@@ -397,9 +357,7 @@ export function requestOverride(command: RequestOverride, state: VerificationSta
   const session = existing(command, state);
   allow(command.type, session, ['approved', 'rejected']);
   const input = command.data;
-  const overrideId = requireText(input.overrideId, 'overrideId', ID_MAX);
-  const requestedBy = requireText(input.requestedBy, 'requestedBy', ID_MAX);
-  const now = requireInstant(input.now, 'now');
+  const { overrideId, requestedBy, now, justification } = input;
   if (session.overrides.has(overrideId)) throw new OverrideAlreadyExistsError(overrideId);
   if (session.pendingOverride !== undefined)
     throw new OverridePendingError(session.pendingOverride.overrideId);
@@ -408,13 +366,7 @@ export function requestOverride(command: RequestOverride, state: VerificationSta
   }
   // An embargo is a legal prohibition, not a judgement a reviewer can reverse.
   if (session.path === 'embargoed') throw new OverrideNotPermittedError('UNSUPPORTED_JURISDICTION');
-  const justification = requireText(
-    input.justification,
-    'justification',
-    JUSTIFICATION_MAX,
-    JUSTIFICATION_MIN,
-  );
-  const reasonCodes = unique(input.reasonCodes ?? []);
+  const reasonCodes = [...(input.reasonCodes ?? [])];
   return [
     {
       type: 'OverrideRequested',
@@ -426,7 +378,7 @@ export function requestOverride(command: RequestOverride, state: VerificationSta
 export function approveOverride(command: ApproveOverride, state: VerificationState): VerificationEvent[] {
   const session = existing(command, state);
   const { request, approverId, approverRoles } = decidableOverride(command, session);
-  const now = requireInstant(command.data.now, 'now');
+  const { now } = command.data;
   if (outcomeOf(session.status) === request.outcome) {
     throw new OverrideOutcomeUnchangedError(request.outcome, session.status);
   }
@@ -453,8 +405,7 @@ export function approveOverride(command: ApproveOverride, state: VerificationSta
 export function rejectOverride(command: RejectOverride, state: VerificationState): OverrideRejected[] {
   const session = existing(command, state);
   const { request, approverId, approverRoles } = decidableOverride(command, session);
-  const reason = requireText(command.data.reason, 'reason', JUSTIFICATION_MAX);
-  const now = requireInstant(command.data.now, 'now');
+  const { reason, now } = command.data;
   return [
     {
       type: 'OverrideRejected',
@@ -470,7 +421,7 @@ export function expireVerification(
 ): VerificationExpired[] {
   const session = existing(command, state);
   allow(command.type, session, OPEN_STATUSES);
-  const now = requireInstant(command.data.now, 'now');
+  const { now } = command.data;
   if (epochMs(now) < epochMs(session.expiresAt)) throw new NotYetDueError(session.expiresAt);
   return [expiry(session, now)];
 }
@@ -481,7 +432,7 @@ export function expireVerification(
  */
 export function escalateReview(command: EscalateReview, state: VerificationState): ReviewSlaBreached[] {
   const session = existing(command, state);
-  const now = requireInstant(command.data.now, 'now');
+  const { now } = command.data;
   const review = session.review;
   if (session.status !== 'pending_review' || review === undefined || review.escalatedAt !== undefined)
     return [];
@@ -511,7 +462,7 @@ export function closeVerification(
   state: VerificationState,
 ): VerificationClosed[] {
   const session = existing(command, state);
-  const now = requireInstant(command.data.now, 'now');
+  const { now } = command.data;
   if (!UNDECIDED_STATUSES.includes(session.status)) return [];
   // A session past its time to live had already ended: it expired, it is not closed (I2).
   if (pastTtl(session, now)) return [];
@@ -660,8 +611,6 @@ function complianceHits(codes: readonly ReasonCode[]): ReasonCode[] {
   return unique(codes.filter(isScreeningHit));
 }
 
-const DAY_MS = 86_400_000;
-
 /**
  * What the document's extracted attributes say about the policy, as booleans (I3): the document had expired
  * (its expiry date is before today), the holder is below the policy's minimum age. A date that is not a real
@@ -674,7 +623,7 @@ function attributeFacts(
   now: string,
 ): { documentExpired?: boolean; belowMinimumAge?: boolean } {
   if (attributes === undefined) return {};
-  const today = epochMs(now.slice(0, 10) + 'T00:00:00.000Z');
+  const today = startOfDay(now);
   const facts: { documentExpired?: boolean; belowMinimumAge?: boolean } = {};
   const expiryDate = calendarDate(attributes.expiryDate, 'attributes.expiryDate');
   if (expiryDate !== undefined) facts.documentExpired = Date.UTC(...expiryDate) < today;
@@ -684,30 +633,9 @@ function attributeFacts(
     const [year, month, day] = birth;
     // The birthday of the minimum age; a 29 February birthday falls on 1 March in other years.
     const comesOfAge = Date.UTC(year + rules.minimumAge, month, day);
-    if (Date.UTC(year, month, day) > today + DAY_MS) {
-      throw new DomainValidationError('attributes.dateOfBirth is in the future', {
-        field: 'attributes.dateOfBirth',
-      });
-    }
     facts.belowMinimumAge = comesOfAge > today;
   }
   return facts;
-}
-
-function calendarDate(value: unknown, field: string): [number, number, number] | undefined {
-  if (value === undefined || value === null) return undefined;
-  const match = typeof value === 'string' ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(value) : null;
-  const [year, month, day] = match === null ? [NaN, NaN, NaN] : match.slice(1).map(Number);
-  const valid =
-    year !== undefined &&
-    month !== undefined &&
-    day !== undefined &&
-    Number.isInteger(year) &&
-    new Date(Date.UTC(year, month - 1, day)).getUTCDate() === day &&
-    month >= 1 &&
-    month <= 12;
-  if (!valid) throw new DomainValidationError(`${field} must be a calendar date (YYYY-MM-DD)`, { field });
-  return [year, month - 1, day];
 }
 
 function outcomeOf(status: VerificationStatus): ManualOutcome | undefined {
@@ -722,8 +650,7 @@ function decidableOverride(
   session: Verification,
 ): { request: OverrideState; approverId: string; approverRoles: string[] } {
   allow(command.type, session, ['approved', 'rejected']);
-  const { overrideId } = command.data;
-  const approverId = requireText(command.data.approverId, 'approverId', ID_MAX);
+  const { overrideId, approverId } = command.data;
   const request = session.overrides.get(overrideId);
   if (request === undefined) throw new OverrideNotFoundError(overrideId);
   if (request.status !== 'pending') throw new OverrideAlreadyDecidedError(overrideId, request.status);
@@ -732,16 +659,6 @@ function decidableOverride(
     throw new SeniorReviewerRequiredError(overrideId);
   }
   return { request, approverId, approverRoles: [...command.data.approverRoles] };
-}
-
-function reviewReasonCodes(outcome: ManualOutcome, given: readonly ReasonCode[]): ReasonCode[] {
-  const codes = unique(given);
-  if (codes.includes('OVERRIDE_APPLIED')) throw new ReasonCodeNotAllowedError('OVERRIDE_APPLIED', 'a review');
-  if (outcome === 'approve') return codes.length > 0 ? codes : ['REVIEW_APPROVED'];
-  if (codes.length === 0) throw new ReasonCodeRequiredError('a rejection');
-  if (codes.includes('REVIEW_APPROVED'))
-    throw new ReasonCodeNotAllowedError('REVIEW_APPROVED', 'a rejection');
-  return codes;
 }
 
 function sameEvidence(
@@ -763,14 +680,7 @@ function mediaPii(
   references: readonly string[] | undefined,
   pii: EventPii | undefined,
 ): EventPii | undefined {
-  if (references === undefined) return pii;
-  const list: unknown = references;
-  if (!Array.isArray(list) || !list.every((ref) => typeof ref === 'string' && ref.length > 0)) {
-    throw new DomainValidationError('mediaReferences must be non-empty strings', {
-      field: 'mediaReferences',
-    });
-  }
-  if (references.length === 0) return pii;
+  if (references === undefined || references.length === 0) return pii;
   const dataClass = kind === 'selfie' ? 'biometric_refs' : 'document_media_refs';
   return { ...pii, [dataClass]: { references: references.slice() } };
 }
@@ -793,12 +703,6 @@ function attributePii(attributes: JsonObject | undefined): EventPii | undefined 
 }
 
 function checkData(check: CheckResult): CheckResultData {
-  if (check.score !== undefined && !(Number.isFinite(check.score) && check.score >= 0 && check.score <= 1)) {
-    throw new DomainValidationError('a check score must be between 0 and 1', {
-      field: 'checks',
-      kind: check.kind,
-    });
-  }
   return {
     kind: check.kind,
     result: check.result,

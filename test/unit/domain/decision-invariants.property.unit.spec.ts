@@ -38,6 +38,7 @@ import {
   type VerificationEvent,
   type VerificationState,
   type VerificationStatus,
+  verificationCommand,
 } from '../../../src/domain/verification';
 import { canonicalJson } from '../../../src/shared/canonical-json';
 import { shippedPolicy } from '../policy/policy-fixtures';
@@ -620,7 +621,7 @@ function simulate(scenario: Scenario, options: { readonly watchMutation: boolean
     let refusal: DomainError | undefined;
     // Capture and evidence carry the standing too: the deciders refuse new processing without consent.
     try {
-      events = decideVerification(command, before);
+      events = decideVerification(verificationCommand(command), before);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       refusal = error;

@@ -40,6 +40,7 @@ import {
   type VerificationState,
   type VerificationStatus,
   vendorEventKey,
+  verificationCommand,
 } from '../../../src/domain/verification';
 import { loadPolicies } from '../../../src/policies/policy-loader';
 import type { JsonObject } from '../../../src/shared/json';
@@ -71,7 +72,12 @@ import {
 } from './support/verification-fixtures';
 
 const given = specFor<VerificationCommand, VerificationEvent, VerificationState>(
-  { decide: decideVerification, evolve: evolveVerification, initialState: initialVerificationState },
+  {
+    // As the command handler does: the command is built (its input checked), then decided.
+    decide: (command, state) => decideVerification(verificationCommand(command), state),
+    evolve: evolveVerification,
+    initialState: initialVerificationState,
+  },
   { personalData: PII_STRINGS },
 );
 
