@@ -1,10 +1,11 @@
 import type { INestApplication, LoggerService, NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { DestinationStream } from 'pino';
 import { jsonDepthLimit, securityHeaders, strictJsonContentType } from '../platform/auth/hostile-input';
 import { registeredRoutes } from '../platform/auth/route-inventory';
+import { FieldProblemView, ProblemView, withAuthProblems } from '../platform/http/openapi';
 import { ProblemDetailsFilter } from '../platform/http/problem-details.filter';
 import { correlationMiddleware } from '../platform/http/request-context';
 import { createValidationPipe } from '../platform/http/validation';
@@ -62,23 +63,50 @@ export async function createApp(
   return app;
 }
 
+/** Tags of the document, each with what its operations are for. */
+const OPENAPI_TAGS: readonly (readonly [string, string])[] = [
+  [
+    'verifications',
+    'Verification sessions: commands (start, capture, evidence, results, review, overrides) and reads',
+  ],
+  ['subjects', 'Subjects: consents, end of the business relationship, legal holds, and their reads'],
+  ['reviews', 'The manual review queue'],
+  ['audit', 'Explanations, checkpoints, inclusion proofs and audit bundles'],
+  ['privacy', 'Data-subject requests: access, erasure, restriction, retention'],
+  ['projections', 'Read models: parked events'],
+  ['webhooks', 'Vendor webhooks and parked deliveries'],
+  ['health', 'Liveness and readiness'],
+  ['metrics', 'Prometheus metrics'],
+];
+
+/** The OpenAPI 3 document of the application's routes (served at /docs-json, linted in CI). */
+export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
+  const builder = new DocumentBuilder()
+    .setTitle('kyc-ledger')
+    .setDescription(
+      'Event-sourced KYC compliance ledger. Errors are RFC 9457 problem documents (application/problem+json) ' +
+        'with a stable `code`. Commands return the new stream revision and the global `position`; queries ' +
+        'accept `X-Min-Position`.',
+    )
+    .setVersion('1')
+    .setLicense('UNLICENSED (proprietary)', 'https://kyc-ledger.dev/license')
+    .addServer('/', 'This service')
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      description: 'API key (LEDGER_API_KEYS) or JWT (LEDGER_JWKS_URL)',
+    });
+  for (const [name, description] of OPENAPI_TAGS) builder.addTag(name, description);
+  const document = SwaggerModule.createDocument(app, builder.build(), {
+    // ProblemView is referenced by every operation's error answers, also those filled in below.
+    extraModels: [ProblemView, FieldProblemView],
+  });
+  return withAuthProblems(document);
+}
+
 function setupOpenApi(app: INestApplication): void {
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('kyc-ledger')
-      .setDescription(
-        'Event-sourced KYC compliance ledger. Errors are RFC 9457 problem documents (application/problem+json) ' +
-          'with a stable `code`. Commands return the new stream revision and the global `position`; queries ' +
-          'accept `X-Min-Position`.',
-      )
-      .setVersion('1')
-      .addBearerAuth({
-        type: 'http',
-        scheme: 'bearer',
-        description: 'API key (LEDGER_API_KEYS) or JWT (LEDGER_JWKS_URL)',
-      })
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', raw: ['json'] });
+  SwaggerModule.setup('docs', app, createOpenApiDocument(app), {
+    jsonDocumentUrl: 'docs-json',
+    raw: ['json'],
+  });
 }

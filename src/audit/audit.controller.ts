@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiEndpoint } from '../platform/http/openapi';
 import { Roles } from '../platform/auth/auth.decorators';
 import { ParseIdPipe } from '../platform/http/id.pipe';
 import { RequestValidationError } from '../platform/http/validation';
@@ -31,8 +32,73 @@ export interface VerificationReport {
   readonly checkpoints: CheckpointReport;
 }
 
+export class CheckpointStatementView {
+  @ApiProperty({ enum: [1, 2] }) v!: number;
+  @ApiProperty({ enum: ['kyc-ledger'] }) ledger!: string;
+  @ApiProperty() sequence!: number;
+  @ApiProperty() fromPosition!: number;
+  @ApiProperty() toPosition!: number;
+  @ApiProperty() treeSize!: number;
+  @ApiProperty() rootHash!: string;
+  @ApiProperty({ type: String, nullable: true }) previousRootHash!: string | null;
+  @ApiProperty() signedAt!: string;
+  @ApiProperty() keyId!: string;
+  @ApiPropertyOptional({ description: 'Version 2: Merkle root over every stream head' }) headsRoot?: string;
+  @ApiPropertyOptional() headsCount?: number;
+}
+
+export class SignedCheckpointView {
+  @ApiProperty({ type: CheckpointStatementView }) statement!: CheckpointStatementView;
+  @ApiProperty({ description: 'base64 Ed25519 signature over the canonical JSON of the statement' })
+  signature!: string;
+  @ApiProperty({ description: 'SPKI PEM of the signing key' }) publicKey!: string;
+}
+
+export class LatestCheckpointView extends SignedCheckpointView {
+  @ApiProperty({ description: 'The CheckpointSigned event' }) eventId!: string;
+  @ApiProperty() position!: number;
+}
+
+export class InclusionProofView {
+  @ApiProperty() eventId!: string;
+  @ApiProperty() stream!: string;
+  @ApiProperty() revision!: number;
+  @ApiProperty() position!: number;
+  @ApiProperty({ description: 'The event’s chain hash' }) eventHash!: string;
+  @ApiProperty({ type: String, nullable: true }) created!: string | null;
+  @ApiProperty({ enum: [1, 2] }) leafVersion!: number;
+  @ApiProperty() leafIndex!: number;
+  @ApiProperty() treeSize!: number;
+  @ApiProperty({ type: [String], description: 'Sibling hashes from the leaf up (RFC 9162), hex' })
+  auditPath!: string[];
+  @ApiProperty({ type: SignedCheckpointView }) checkpoint!: SignedCheckpointView;
+}
+
+export class ChainReportView {
+  @ApiProperty() ok!: boolean;
+  @ApiProperty() streamsChecked!: number;
+  @ApiProperty() eventsChecked!: number;
+  @ApiProperty() throughPosition!: number;
+  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } }) failures!: Record<
+    string,
+    unknown
+  >[];
+}
+
+export class CheckpointReportView {
+  @ApiProperty() ok!: boolean;
+  @ApiProperty() checkpointsChecked!: number;
+  @ApiProperty() coveredThrough!: number;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true }) failure?: Record<string, unknown>;
+}
+
+export class VerificationReportView {
+  @ApiProperty() ok!: boolean;
+  @ApiProperty({ type: ChainReportView }) chain!: ChainReportView;
+  @ApiProperty({ type: CheckpointReportView }) checkpoints!: CheckpointReportView;
+}
+
 @ApiTags('audit')
-@ApiBearerAuth()
 @Roles('auditor')
 @Controller('v1/audit')
 export class AuditController {
@@ -43,7 +109,12 @@ export class AuditController {
   ) {}
 
   @Get('checkpoints/latest')
-  @ApiOperation({ summary: 'The latest signed checkpoint: Merkle root, range, signature and public key' })
+  @ApiEndpoint({
+    summary: 'The latest signed checkpoint: Merkle root, range, signature and public key',
+    operationId: 'getLatestCheckpoint',
+    response: LatestCheckpointView,
+    problems: ['no_checkpoint', 'event_store_unavailable'],
+  })
   async latest(): Promise<LatestCheckpoint> {
     const latest = await this.checkpointer.latest();
     if (!latest) throw new NoCheckpointError();
@@ -51,13 +122,23 @@ export class AuditController {
   }
 
   @Get('proofs/:eventId')
-  @ApiOperation({ summary: 'Inclusion proof of one event in a signed checkpoint (RFC 9162 audit path)' })
+  @ApiEndpoint({
+    summary: 'Inclusion proof of one event in a signed checkpoint (RFC 9162 audit path)',
+    operationId: 'getInclusionProof',
+    response: InclusionProofView,
+    problems: ['validation_failed', 'not_found', 'not_yet_checkpointed', 'event_store_unavailable'],
+  })
   proof(@Param('eventId', new ParseIdPipe('eventId')) eventId: string): Promise<InclusionProof> {
     return this.proofs.proofFor(eventId);
   }
 
   @Get('verification')
-  @ApiOperation({ summary: 'Verify hash chains (one stream or all) and every signed checkpoint' })
+  @ApiEndpoint({
+    summary: 'Verify hash chains (one stream or all) and every signed checkpoint',
+    operationId: 'verifyLedger',
+    response: VerificationReportView,
+    problems: ['validation_failed', 'event_store_unavailable'],
+  })
   @ApiQuery({ name: 'stream', required: false })
   async verification(@Query('stream') stream?: string): Promise<VerificationReport> {
     if (stream !== undefined && !isValidStreamName(stream)) {

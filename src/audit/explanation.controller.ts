@@ -1,5 +1,8 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { REASON_CODE_LIST } from '../domain/reason-codes';
+import { VERIFICATION_STATUSES } from '../domain/verification/verification.events';
+import { ApiEndpoint } from '../platform/http/openapi';
 import { Roles } from '../platform/auth/auth.decorators';
 import { ParseIdPipe } from '../platform/http/id.pipe';
 import { parsePointInTime, stoodAt } from '../platform/http/point-in-time';
@@ -8,17 +11,110 @@ import { Ledger } from '../ledger/ledger';
 import { subjectStream, verificationStream } from '../ledger/stream-names';
 import { type Explanation, explain } from './explanation';
 
+/** The event that proves a statement. */
+export class CitationView {
+  @ApiProperty() eventId!: string;
+  @ApiProperty() position!: number;
+  @ApiProperty({ description: 'Chain hash of the event' }) hash!: string;
+}
+
+export class ActorView {
+  @ApiProperty({ enum: ['user', 'service', 'vendor', 'system'] }) kind!: string;
+  @ApiProperty() id!: string;
+  @ApiProperty({ type: [String] }) roles!: string[];
+}
+
+export class ExplainedCodeView {
+  @ApiProperty({ enum: REASON_CODE_LIST }) code!: string;
+  @ApiProperty() category!: string;
+  @ApiProperty() remediation!: string;
+  @ApiProperty() description!: string;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'The decision invariant the code stands for',
+  })
+  invariant?: Record<string, unknown>;
+}
+
+export class DecisionView {
+  @ApiProperty({ enum: ['approved', 'rejected', 'expired', 'closed'] }) outcome!: string;
+  @ApiProperty({ enum: ['policy', 'reviewer', 'override', 'expiry', 'subject'] }) decidedBy!: string;
+  @ApiProperty() at!: string;
+  @ApiProperty({ type: ActorView }) actor!: ActorView;
+  @ApiProperty({ type: [ExplainedCodeView] }) reasonCodes!: ExplainedCodeView[];
+  @ApiProperty({ type: CitationView }) proof!: CitationView;
+}
+
+export class ExplanationAsOfView {
+  @ApiProperty() position!: number;
+  @ApiProperty({ type: String, nullable: true }) recordedAt!: string | null;
+}
+
+/** `GET /v1/verifications/{sessionId}/explanation`: every statement cites the event that proves it. */
+export class ExplanationView {
+  @ApiProperty() sessionId!: string;
+  @ApiProperty() subjectId!: string;
+  @ApiProperty({ enum: VERIFICATION_STATUSES, description: 'Status as the ledger stood at asOf' })
+  status!: string;
+  @ApiProperty({ type: ExplanationAsOfView }) asOf!: ExplanationAsOfView;
+  @ApiProperty({ description: 'One sentence for people; the structured fields are the authority' })
+  summary!: string;
+  @ApiProperty({ type: DecisionView, nullable: true }) decision!: DecisionView | null;
+  @ApiProperty({ type: DecisionView, nullable: true, description: 'The decision an override replaced' })
+  originalDecision!: DecisionView | null;
+  @ApiProperty({ type: String, nullable: true, description: 'For an undecided session: what it waits for' })
+  waitingFor!: string | null;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'Policy version, path, tier and required checks, with proof',
+  })
+  policy!: Record<string, unknown>;
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
+    description: 'Every policy evaluation with its rule trace',
+  })
+  evaluations!: Record<string, unknown>[];
+  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } })
+  vendorResults!: Record<string, unknown>[];
+  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } }) reviews!: Record<
+    string,
+    unknown
+  >[];
+  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } }) overrides!: Record<
+    string,
+    unknown
+  >[];
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    description: 'The consent in force for identity_verification when decided (or at asOf)',
+  })
+  consent!: Record<string, unknown> | null;
+  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } }) timeline!: Record<
+    string,
+    unknown
+  >[];
+}
+
 @ApiTags('audit')
-@ApiBearerAuth()
 @Controller('v1/verifications')
 export class ExplanationController {
   constructor(private readonly ledger: Ledger) {}
 
   @Get(':sessionId/explanation')
   @Roles('reviewer', 'senior_reviewer', 'auditor')
-  @ApiOperation({
-    summary:
-      'Why approved / rejected: decision, policy and rule trace, vendor results, reviews, overrides, consent — each citing the event that proves it',
+  @ApiEndpoint({
+    summary: 'Why approved or rejected, each statement citing the event that proves it',
+    description:
+      'Decision, policy and rule trace, vendor results, reviews, overrides and consent, each with the ' +
+      'ledger event that proves it (checkable against the chain and a signed checkpoint).',
+    operationId: 'explainVerification',
+    response: ExplanationView,
+    problems: ['validation_failed', 'not_found', 'event_store_unavailable'],
   })
   @ApiQuery({ name: 'asOf', required: false, description: 'ISO time: the answer as the ledger stood then' })
   @ApiQuery({

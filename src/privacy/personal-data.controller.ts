@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Controller, Get, Headers, Inject, Param } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiEndpoint } from '../platform/http/openapi';
 import { Roles } from '../platform/auth/auth.decorators';
 import { ParseIdPipe } from '../platform/http/id.pipe';
 import type { CommandContext } from '../commands/command-context';
@@ -8,7 +9,7 @@ import { Ctx } from '../platform/http/request-context';
 import { RequestValidationError } from '../platform/http/validation';
 import { AggregateRunner } from '../commands/aggregate-runner';
 import { subjectAggregate } from '../commands/aggregates';
-import { type DataClass, isDataClass } from '../shared/data-classes';
+import { DATA_CLASSES, type DataClass, isDataClass } from '../shared/data-classes';
 import { PiiCipher } from '../ledger/crypto/pii-cipher';
 import { KeyStore } from '../ledger/crypto/key-store';
 import { decideSubject, restrictionOf } from '../domain/subject';
@@ -65,8 +66,44 @@ function itemOf(event: LedgerEvent, dataClass: DataClass): Positioned {
  * and only after a `PersonalDataAccessed` event (who, roles, why, which classes) is durably in the subject's
  * stream — so every read shows in the subject's timeline.
  */
+export class PersonalDataItemView {
+  @ApiProperty() eventId!: string;
+  @ApiProperty() stream!: string;
+  @ApiProperty() type!: string;
+  @ApiProperty() recordedAt!: string;
+  @ApiProperty({ enum: DATA_CLASSES }) dataClass!: string;
+  @ApiProperty({
+    enum: ['clear', 'shredded', 'restricted'],
+    description: 'restricted: kept for a legal obligation or hold after an erasure request, not disclosed',
+  })
+  state!: string;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    description: 'The decrypted section (clear state only)',
+  })
+  value!: Record<string, unknown> | null;
+  @ApiPropertyOptional({
+    type: 'object',
+    properties: { requestId: { type: 'string' }, basis: { type: 'string' } },
+  })
+  restriction?: { requestId: string; basis: string };
+}
+
+export class PersonalDataView {
+  @ApiProperty() subjectId!: string;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description:
+      'The PersonalDataAccessed event that recorded this read (null when there was nothing to read)',
+  })
+  accessEventPosition!: number | null;
+  @ApiProperty({ type: [PersonalDataItemView] }) items!: PersonalDataItemView[];
+}
+
 @ApiTags('privacy')
-@ApiBearerAuth()
 @Controller('v1/subjects/:subjectId/personal-data')
 export class PersonalDataController {
   constructor(
@@ -87,7 +124,19 @@ export class PersonalDataController {
       'Why the data is read (10-500 characters), e.g. a case reference. It is the audit record of the read and is ' +
       'shown to auditors in the timeline: state the reason, not personal data.',
   })
-  @ApiOperation({ summary: 'Decrypted personal data of a subject; the read is recorded as an event first' })
+  @ApiEndpoint({
+    summary: 'Decrypted personal data of a subject; the read is recorded as an event first',
+    operationId: 'readPersonalData',
+    response: PersonalDataView,
+    problems: [
+      'validation_failed',
+      'not_found',
+      'subject_not_found',
+      'processing_restricted',
+      'concurrency_conflict',
+      'event_store_unavailable',
+    ],
+  })
   async read(
     @Param('subjectId', new ParseIdPipe('subjectId')) subjectId: string,
     @Headers('x-justification') justification: string | undefined,

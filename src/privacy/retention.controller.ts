@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiEndpoint, BODY_PROBLEMS, IDEMPOTENCY_PROBLEMS, READ_PROBLEMS } from '../platform/http/openapi';
 import { Roles } from '../platform/auth/auth.decorators';
 import { ParseIdPipe } from '../platform/http/id.pipe';
 import { Idempotent } from '../platform/http/idempotency/idempotency.interceptor';
@@ -38,7 +39,6 @@ export function erasureExplanation(outcome: ErasureOutcome): string {
 }
 
 @ApiTags('subjects')
-@ApiBearerAuth()
 @Controller('v1/subjects/:subjectId')
 export class RetentionController {
   constructor(
@@ -54,13 +54,21 @@ export class RetentionController {
     required: false,
     description: 'A repeat with the same key and body returns the first response; another body is a 422',
   })
-  @ApiOperation({
+  @ApiEndpoint({
     summary: 'Erasure request (GDPR Art. 17): erase what no obligation keeps, restrict the rest',
-  })
-  @ApiResponse({
-    status: 503,
     description:
-      'read_model_behind: the retention read model did not catch up in time (Retry-After); nothing changed',
+      '503 read_model_behind: the retention read model did not catch up in time (Retry-After); nothing changed.',
+    operationId: 'requestErasure',
+    response: ErasureResponse,
+    status: 201,
+    problems: [
+      ...BODY_PROBLEMS,
+      ...IDEMPOTENCY_PROBLEMS,
+      'subject_not_found',
+      'unknown_erasure_ground',
+      'concurrency_conflict',
+      ...READ_PROBLEMS,
+    ],
   })
   async requestErasure(
     @SubjectId() subjectId: string,
@@ -89,8 +97,13 @@ export class RetentionController {
 
   @Get('retention')
   @Roles('privacy_officer', 'auditor')
+  @ApiEndpoint({
+    summary: 'Each data class: status, legal basis, due date, holds, restriction',
+    operationId: 'getSubjectRetention',
+    response: SubjectRetentionView,
+    problems: ['validation_failed', 'not_found', ...READ_PROBLEMS],
+  })
   @ReadsProjection(RETENTION)
-  @ApiOperation({ summary: 'Each data class: status, legal basis, due date, holds, restriction' })
   async subjectRetention(@SubjectId() subjectId: string): Promise<SubjectRetentionView> {
     const assessed = await this.retention.assess(subjectId);
     if (!assessed.known) throw new NotFoundError('retention of subject', subjectId);

@@ -87,7 +87,12 @@ export class ClassRetentionView {
   waitingFor!: 'legal_hold_release' | null;
   @ApiProperty({ description: 'Due and not held: shredded on the next scheduler run' }) shreddable!: boolean;
   @ApiProperty({ type: [String] }) holds!: string[];
-  @ApiPropertyOptional({ description: 'Why it is kept after an erasure request' })
+  @ApiProperty({
+    type: 'object',
+    nullable: true,
+    properties: { basis: { type: 'string' }, requestId: { type: 'string' } },
+    description: 'Why it is kept after an erasure request',
+  })
   restriction!: { basis: string; requestId: string } | null;
   @ApiProperty({ type: String, nullable: true }) collectedFirstAt!: string | null;
   @ApiProperty({ type: String, nullable: true }) collectedLastAt!: string | null;
@@ -99,6 +104,16 @@ export class SubjectRetentionView {
   @ApiProperty() subjectId!: string;
   @ApiProperty() asOf!: string;
   @ApiProperty({
+    type: 'object',
+    properties: {
+      policyId: { type: 'string' },
+      version: { type: 'string' },
+      hash: { type: 'string' },
+      safeguards: {
+        type: 'object',
+        properties: { maxBackdate: { type: 'string' }, shredGrace: { type: 'string' } },
+      },
+    },
     description: 'The policy whose retention rules apply, with its relationship-end safeguards',
   })
   policy!: {
@@ -111,6 +126,11 @@ export class SubjectRetentionView {
   @ApiProperty({ type: String, nullable: true, description: 'When that end was recorded' })
   relationshipEndRecordedAt!: string | null;
   @ApiProperty({ type: [String] }) legalHolds!: string[];
-  @ApiProperty({ nullable: true }) erasureRequest!: { requestId: string; requestedAt: string } | null;
+  @ApiProperty({
+    type: 'object',
+    nullable: true,
+    properties: { requestId: { type: 'string' }, requestedAt: { type: 'string' } },
+  })
+  erasureRequest!: { requestId: string; requestedAt: string } | null;
   @ApiProperty({ type: [ClassRetentionView] }) classes!: ClassRetentionView[];
 }

@@ -1,5 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiEndpoint } from '../platform/http/openapi';
 import { IsOptional, IsString, Matches } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { Roles } from '../platform/auth/auth.decorators';
@@ -48,16 +49,17 @@ export class ParkedEventPage {
  * again in ledger order (docs/projections.md).
  */
 @ApiTags('projections')
-@ApiBearerAuth()
 @Controller('v1/projections/parked')
 export class ParkedEventsController {
   constructor(private readonly dataSource: DataSource) {}
 
   @Get()
   @Roles('admin')
-  @ApiOperation({
+  @ApiEndpoint({
     summary: 'Events the projections parked, in ledger order',
     operationId: 'listParkedEvents',
+    response: ParkedEventPage,
+    problems: ['validation_failed'],
   })
   async list(@Query() query: ParkedEventQuery): Promise<ParkedEventPage> {
     const limit = query.limit === undefined ? 100 : Number(query.limit);

@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiEndpoint, READ_PROBLEMS } from '../platform/http/openapi';
 import { Roles } from '../platform/auth/auth.decorators';
 import { RequestValidationError } from '../platform/http/validation';
 import { CLOCK, type Clock } from '../shared/clock';
@@ -14,7 +15,6 @@ import {
 } from './review-queue.queries';
 
 @ApiTags('reviews')
-@ApiBearerAuth()
 @Controller('v1/review-queue')
 export class ReviewQueueController {
   constructor(
@@ -24,10 +24,13 @@ export class ReviewQueueController {
 
   @Get()
   @Roles('reviewer', 'senior_reviewer')
-  @ReadsProjection(REVIEW_QUEUE)
-  @ApiOperation({
+  @ApiEndpoint({
     summary: 'Pending reviews in triage order (priority, SLA due time, age), with assignee and SLA breach',
+    operationId: 'listReviewQueue',
+    response: ReviewQueuePage,
+    problems: ['validation_failed', ...READ_PROBLEMS],
   })
+  @ReadsProjection(REVIEW_QUEUE)
   async list(@Query() query: ReviewQueueQuery): Promise<ReviewQueuePage> {
     const now = this.clock.now();
     const limit = Number(query.limit ?? '50');

@@ -1,17 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { DataSource, type Repository } from 'typeorm';
+import { CONSENT_SCOPES } from '../domain/subject';
+import { CONSENT_CHANNELS } from './subject.dto';
 import { ConsentHistoryEntity, SubjectConsentEntity } from './subject-consent.entity';
 
 /* The read side of consents: API views and the repository of a subject's consents and their history. */
 
 export class ConsentView {
   @ApiProperty() consentId!: string;
-  @ApiProperty({ isArray: true, type: String }) scopes!: string[];
+  @ApiProperty({ enum: CONSENT_SCOPES, isArray: true }) scopes!: string[];
   @ApiProperty() noticeVersion!: string;
   @ApiProperty() policyHash!: string;
   @ApiProperty() locale!: string;
-  @ApiProperty() channel!: string;
+  @ApiProperty({ enum: CONSENT_CHANNELS }) channel!: string;
   @ApiProperty() grantedAt!: string;
   @ApiProperty() position!: number;
 }
@@ -21,7 +23,7 @@ export class ConsentHistoryView {
   @ApiProperty() eventId!: string;
   @ApiProperty() consentId!: string;
   @ApiProperty({ enum: ['granted', 'withdrawn'] }) action!: string;
-  @ApiProperty({ isArray: true, type: String }) scopes!: string[];
+  @ApiProperty({ enum: CONSENT_SCOPES, isArray: true }) scopes!: string[];
   @ApiProperty() at!: string;
 }
 
@@ -29,7 +31,11 @@ export class SubjectConsentsView {
   @ApiProperty() subjectId!: string;
   @ApiProperty({ type: ConsentView, isArray: true, description: 'Granted and not withdrawn' })
   inForce!: ConsentView[];
-  @ApiProperty({ description: 'For each scope, the consent in force that covers it (the latest grant)' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description: 'For each scope, the consent in force that covers it (the latest grant)',
+  })
   scopes!: Record<string, string>;
   @ApiProperty({ type: ConsentHistoryView, isArray: true }) history!: ConsentHistoryView[];
   @ApiProperty({ description: 'Global position of the subject’s last consent event' }) position!: number;

@@ -7,7 +7,8 @@ import {
   TimelinePageQuery,
   TimelineRepository,
 } from '../audit';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiEndpoint, READ_PROBLEMS } from '../platform/http/openapi';
 import { Roles } from '../platform/auth/auth.decorators';
 import { ParseIdPipe } from '../platform/http/id.pipe';
 import { NotFoundError } from '../domain/shared/domain-error';
@@ -18,7 +19,6 @@ import { ConsentRepository, SubjectConsentsView } from './consents.queries';
 const SubjectId = (): ParameterDecorator => Param('subjectId', new ParseIdPipe('subjectId'));
 
 @ApiTags('subjects')
-@ApiBearerAuth()
 @Controller('v1/subjects/:subjectId')
 export class SubjectQueriesController {
   constructor(
@@ -28,8 +28,13 @@ export class SubjectQueriesController {
 
   @Get('consents')
   @Roles('operator', 'privacy_officer', 'auditor')
+  @ApiEndpoint({
+    summary: 'Consents in force, the consent covering each scope, and the consent history',
+    operationId: 'getSubjectConsents',
+    response: SubjectConsentsView,
+    problems: ['validation_failed', 'not_found', ...READ_PROBLEMS],
+  })
   @ReadsProjection(SUBJECT_CONSENTS)
-  @ApiOperation({ summary: 'Consents in force, the consent covering each scope, and the consent history' })
   async subjectConsents(@SubjectId() subjectId: string): Promise<SubjectConsentsView> {
     const { consents, history } = await this.consents.forSubject(subjectId);
     if (history.length === 0) throw new NotFoundError('consents of subject', subjectId);
@@ -69,8 +74,13 @@ export class SubjectQueriesController {
 
   @Get('timeline')
   @Roles('auditor', 'privacy_officer')
+  @ApiEndpoint({
+    summary: 'Audit timeline of a subject: its own events and those of its verifications',
+    operationId: 'getSubjectTimeline',
+    response: SubjectTimelineView,
+    problems: ['validation_failed', 'not_found', ...READ_PROBLEMS],
+  })
   @ReadsProjection(AUDIT_TIMELINE)
-  @ApiOperation({ summary: 'Audit timeline of a subject: its own events and those of its verifications' })
   async subjectTimeline(
     @SubjectId() subjectId: string,
     @Query() query: TimelinePageQuery,

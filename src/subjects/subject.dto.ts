@@ -15,6 +15,9 @@ import {
 import { Type } from 'class-transformer';
 import { CONSENT_SCOPES } from '../domain/subject';
 
+/** Channels a consent can be given through. */
+export const CONSENT_CHANNELS = ['web', 'mobile', 'branch', 'phone', 'api'] as const;
+
 /** Proof of consent as captured: personal data, encrypted as consent_evidence, never logged or published. */
 export class ConsentEvidenceDto {
   @ApiPropertyOptional({ example: '203.0.113.7' })
@@ -53,8 +56,8 @@ export class GrantConsentDto {
   @Matches(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$/)
   locale!: string;
 
-  @ApiProperty({ example: 'web' })
-  @IsIn(['web', 'mobile', 'branch', 'phone', 'api'])
+  @ApiProperty({ enum: CONSENT_CHANNELS, example: 'web' })
+  @IsIn(CONSENT_CHANNELS)
   channel!: string;
 
   @ApiPropertyOptional({ type: ConsentEvidenceDto })

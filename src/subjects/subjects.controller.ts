@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiEndpoint, BODY_PROBLEMS, IDEMPOTENCY_PROBLEMS, type ProblemCode } from '../platform/http/openapi';
 import type { GrantConsentResult } from './grant-consent.handler';
 import { GrantConsentCommand } from './grant-consent.handler';
 import { SubjectCommandCommand, type SubjectCommandResult } from './subject-commands.handler';
@@ -24,6 +25,9 @@ function definedStrings(dto: object): Record<string, string> {
   );
 }
 
+/** What any command on a subject can be refused with. */
+const SUBJECT_PROBLEMS: readonly ProblemCode[] = ['concurrency_conflict', 'event_store_unavailable'];
+
 const IDEMPOTENCY_HEADER = {
   name: 'Idempotency-Key',
   required: false,
@@ -31,7 +35,6 @@ const IDEMPOTENCY_HEADER = {
 };
 
 @ApiTags('subjects')
-@ApiBearerAuth()
 @Controller('v1/subjects/:subjectId')
 export class SubjectsController {
   constructor(private readonly commands: CommandBus) {}
@@ -40,7 +43,35 @@ export class SubjectsController {
   @Roles('operator')
   @Idempotent()
   @ApiHeader(IDEMPOTENCY_HEADER)
-  @ApiOperation({ summary: 'Record a consent (scopes, notice version, locale, channel)' })
+  @ApiBody({
+    type: GrantConsentDto,
+    examples: {
+      web: {
+        summary: 'Consent to identity verification, given on the web',
+        value: {
+          scopes: ['identity_verification'],
+          noticeVersion: '2026-01',
+          locale: 'de-DE',
+          channel: 'web',
+        },
+      },
+    },
+  })
+  @ApiEndpoint({
+    summary: 'Record a consent (scopes, notice version, locale, channel)',
+    operationId: 'grantConsent',
+    response: ConsentResponse,
+    status: 201,
+    problems: [
+      ...BODY_PROBLEMS,
+      ...IDEMPOTENCY_PROBLEMS,
+      ...SUBJECT_PROBLEMS,
+      'unknown_notice',
+      'unknown_consent_scope',
+      'consent_already_exists',
+      'processing_restricted',
+    ],
+  })
   grantConsent(
     @Param('subjectId', new ParseIdPipe('subjectId')) subjectId: string,
     @Body() body: GrantConsentDto,
@@ -64,7 +95,12 @@ export class SubjectsController {
   @Post('consents/:consentId/withdrawal')
   @HttpCode(HttpStatus.OK)
   @Roles('operator')
-  @ApiOperation({ summary: 'Withdraw a consent (as easy as granting it)' })
+  @ApiEndpoint({
+    summary: 'Withdraw a consent (as easy as granting it)',
+    operationId: 'withdrawConsent',
+    response: SubjectCommandResponse,
+    problems: ['validation_failed', ...SUBJECT_PROBLEMS, 'consent_not_found', 'consent_already_withdrawn'],
+  })
   withdrawConsent(
     @Param('subjectId', new ParseIdPipe('subjectId')) subjectId: string,
     @Param('consentId', new ParseIdPipe('consentId')) consentId: string,
@@ -76,8 +112,19 @@ export class SubjectsController {
   @Post('relationship-end')
   @HttpCode(HttpStatus.OK)
   @Roles('privacy_officer')
-  @ApiOperation({
+  @ApiEndpoint({
     summary: 'Record (or, with correction: true, correct) the end of the business relationship',
+    operationId: 'endRelationship',
+    response: SubjectCommandResponse,
+    problems: [
+      ...BODY_PROBLEMS,
+      ...SUBJECT_PROBLEMS,
+      'subject_not_found',
+      'relationship_already_ended',
+      'relationship_not_ended',
+      'relationship_end_before_start',
+      'relationship_end_backdated_too_far',
+    ],
     description:
       'AML retention runs from here. 404 subject_not_found for a subject the ledger knows nothing of; 422 ' +
       'relationship_end_before_start or relationship_end_backdated_too_far for an end dated too far back.',
@@ -102,7 +149,13 @@ export class SubjectsController {
   @Roles('privacy_officer')
   @Idempotent()
   @ApiHeader(IDEMPOTENCY_HEADER)
-  @ApiOperation({ summary: 'Place a legal hold: nothing of the subject is shredded while it holds' })
+  @ApiEndpoint({
+    summary: 'Place a legal hold: nothing of the subject is shredded while it holds',
+    operationId: 'placeLegalHold',
+    response: SubjectCommandResponse,
+    status: 201,
+    problems: [...BODY_PROBLEMS, ...IDEMPOTENCY_PROBLEMS, ...SUBJECT_PROBLEMS, 'legal_hold_already_exists'],
+  })
   placeLegalHold(
     @Param('subjectId', new ParseIdPipe('subjectId')) subjectId: string,
     @Body() body: PlaceLegalHoldDto,
@@ -114,7 +167,17 @@ export class SubjectsController {
   @Post('legal-holds/:holdId/release')
   @HttpCode(HttpStatus.OK)
   @Roles('privacy_officer')
-  @ApiOperation({ summary: 'Release a legal hold' })
+  @ApiEndpoint({
+    summary: 'Release a legal hold',
+    operationId: 'releaseLegalHold',
+    response: SubjectCommandResponse,
+    problems: [
+      'validation_failed',
+      ...SUBJECT_PROBLEMS,
+      'legal_hold_not_found',
+      'legal_hold_already_released',
+    ],
+  })
   releaseLegalHold(
     @Param('subjectId', new ParseIdPipe('subjectId')) subjectId: string,
     @Param('holdId', new ParseIdPipe('holdId')) holdId: string,

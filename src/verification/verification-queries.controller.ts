@@ -7,7 +7,8 @@ import {
   TimelinePageQuery,
   TimelineRepository,
 } from '../audit';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiEndpoint, READ_PROBLEMS } from '../platform/http/openapi';
 import { Roles } from '../platform/auth/auth.decorators';
 import { ParseIdPipe } from '../platform/http/id.pipe';
 import { parsePointInTime, type PointInTime, stoodAt } from '../platform/http/point-in-time';
@@ -29,7 +30,6 @@ import {
 const SessionId = (): ParameterDecorator => Param('sessionId', new ParseIdPipe('sessionId'));
 
 @ApiTags('verifications')
-@ApiBearerAuth()
 @Controller('v1/verifications')
 export class VerificationQueriesController {
   constructor(
@@ -40,11 +40,13 @@ export class VerificationQueriesController {
 
   @Get()
   @Roles('operator', 'reviewer', 'auditor')
-  @ReadsProjection(VERIFICATION_STATUS)
-  @ApiOperation({
+  @ApiEndpoint({
     summary: 'List verifications by subject, status, jurisdiction, policy and creation time (newest first)',
     operationId: 'listVerifications',
+    response: VerificationListPage,
+    problems: ['validation_failed', ...READ_PROBLEMS],
   })
+  @ReadsProjection(VERIFICATION_STATUS)
   async list(@Query() query: VerificationListQuery): Promise<VerificationListPage> {
     const page = await this.statuses.list(listFilter(query));
     return { items: page.rows.map(statusView), nextCursor: page.nextCursor };
@@ -52,14 +54,19 @@ export class VerificationQueriesController {
 
   @Get(':sessionId')
   @Roles('operator', 'reviewer', 'auditor')
-  @ReadsProjection(VERIFICATION_STATUS)
-  @ApiOperation({ summary: 'Status of a verification (read model; X-Min-Position to read your own write)' })
+  @ApiEndpoint({
+    summary: 'Status of a verification (read model; X-Min-Position to read your own write)',
+    operationId: 'getVerification',
+    response: VerificationStatusView,
+    problems: ['validation_failed', 'not_found', ...READ_PROBLEMS],
+  })
   @ApiQuery({ name: 'asOf', required: false, description: 'ISO time: the status as the ledger stood then' })
   @ApiQuery({
     name: 'atPosition',
     required: false,
     description: 'Global position: the status as of that event',
   })
+  @ReadsProjection(VERIFICATION_STATUS)
   async status(
     @SessionId() sessionId: string,
     @Query('asOf') asOf?: string,
@@ -92,11 +99,14 @@ export class VerificationQueriesController {
 
   @Get(':sessionId/timeline')
   @Roles('reviewer', 'auditor')
-  @ReadsProjection(AUDIT_TIMELINE)
-  @ApiOperation({
+  @ApiEndpoint({
     summary:
       'Audit timeline of a verification and its subject: actor, action, reason codes, policy hash, hashes',
+    operationId: 'getVerificationTimeline',
+    response: SessionTimelineView,
+    problems: ['validation_failed', 'not_found', ...READ_PROBLEMS],
   })
+  @ReadsProjection(AUDIT_TIMELINE)
   async sessionTimeline(
     @SessionId() sessionId: string,
     @Query() query: TimelinePageQuery,

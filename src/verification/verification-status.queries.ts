@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { DataSource, type Repository } from 'typeorm';
+import { CHECK_KINDS } from '../domain/policy/policy.types';
+import { REASON_CODE_LIST } from '../domain/reason-codes';
+import { VERIFICATION_STATUSES } from '../domain/verification/verification.events';
 import { VerificationStatusEntity } from './verification-status.entity';
 import { listSessions, type VerificationListFilter } from './verification-list';
 
@@ -10,16 +13,16 @@ import { listSessions, type VerificationListFilter } from './verification-list';
 export class VerificationStatusView {
   @ApiProperty() sessionId!: string;
   @ApiProperty() subjectId!: string;
-  @ApiProperty() status!: string;
+  @ApiProperty({ enum: VERIFICATION_STATUSES }) status!: string;
   @ApiProperty() tier!: string;
   @ApiProperty() jurisdiction!: string;
   @ApiProperty() segment!: string;
-  @ApiProperty({ isArray: true, type: String }) reasonCodes!: string[];
+  @ApiProperty({ enum: REASON_CODE_LIST, isArray: true }) reasonCodes!: string[];
   @ApiProperty() policyHash!: string;
   @ApiProperty({ description: 'Current attempt (1-based)' }) attempts!: number;
   @ApiProperty() updatedAt!: string;
   @ApiProperty({ description: 'Global position of the last event of the session' }) position!: number;
-  @ApiPropertyOptional({ isArray: true, type: String }) requiredChecks?: string[];
+  @ApiPropertyOptional({ enum: CHECK_KINDS, isArray: true }) requiredChecks?: string[];
   @ApiPropertyOptional({ description: 'policy, reviewer or override, while a final decision stands' })
   decidedBy?: string;
   @ApiPropertyOptional() policyVersion?: string;

@@ -25,7 +25,13 @@ import {
   VENDOR_LABEL_PATTERN,
 } from '../domain/policy/policy.types';
 import { REASON_CODE_LIST } from '../domain/reason-codes';
+import { VERIFICATION_STATUSES } from '../domain/verification/verification.events';
 import { IsFlagMap } from '../platform/http/validators';
+
+/** Channels a capture can start from. */
+export const CAPTURE_CHANNELS = ['web', 'mobile', 'branch', 'api'] as const;
+/** Device classes a capture is reported from. */
+export const DEVICE_CLASSES = ['desktop', 'mobile', 'tablet', 'kiosk', 'unknown'] as const;
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
 const REFERENCE = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
@@ -64,12 +70,12 @@ export class StartVerificationDto {
 }
 
 export class StartCaptureDto {
-  @ApiProperty({ example: 'web' })
-  @IsIn(['web', 'mobile', 'branch', 'api'])
+  @ApiProperty({ enum: CAPTURE_CHANNELS, example: 'web' })
+  @IsIn(CAPTURE_CHANNELS)
   channel!: string;
 
-  @ApiProperty({ example: 'desktop' })
-  @IsIn(['desktop', 'mobile', 'tablet', 'kiosk', 'unknown'])
+  @ApiProperty({ enum: DEVICE_CLASSES, example: 'desktop' })
+  @IsIn(DEVICE_CLASSES)
   deviceClass!: string;
 }
 
@@ -90,7 +96,7 @@ export class ExtractedAttributesDto {
 }
 
 export class SubmitEvidenceDto {
-  @ApiProperty({ enum: ['document', 'selfie', 'proof_of_address'] })
+  @ApiProperty({ enum: ['document', 'selfie', 'proof_of_address'], example: 'document' })
   @IsIn(['document', 'selfie', 'proof_of_address'])
   kind!: 'document' | 'selfie' | 'proof_of_address';
 
@@ -254,23 +260,28 @@ export class RejectOverrideDto {
 }
 
 export class CommandResponse {
-  @ApiProperty() sessionId!: string;
-  @ApiProperty({ description: 'Status after the command' }) status!: string;
+  @ApiProperty({ example: 'a3c1f6a2-7a51-4c39-9d0e-2f1f0f4b1c11' }) sessionId!: string;
+  @ApiProperty({ enum: VERIFICATION_STATUSES, description: 'Status after the command' }) status!: string;
   @ApiProperty({ description: 'Stream revision after the command' }) revision!: number;
   @ApiProperty({ description: 'Global position of the last appended event (for X-Min-Position)' })
   position!: number;
-  @ApiPropertyOptional({ isArray: true }) reasonCodes?: string[];
+  @ApiPropertyOptional({ enum: REASON_CODE_LIST, isArray: true }) reasonCodes?: string[];
 }
 
 export class StartVerificationResponse extends CommandResponse {
-  @ApiProperty() tier!: string;
-  @ApiProperty({ isArray: true }) requiredChecks!: string[];
+  @ApiProperty({ example: 'standard' }) tier!: string;
+  @ApiProperty({ enum: CHECK_KINDS, isArray: true }) requiredChecks!: string[];
   @ApiProperty({
     description:
       'True when no session was created because the subject already has an undecided one for this ' +
       'jurisdiction and segment: this is that session (send newAttempt: true to start another).',
   })
   reused!: boolean;
+}
+
+export class EvidenceResponse extends CommandResponse {
+  @ApiProperty({ description: 'Id the evidence is recorded under (the first one, on a retry)' })
+  evidenceId!: string;
 }
 
 export class OverrideResponse extends CommandResponse {
@@ -280,11 +291,11 @@ export class OverrideResponse extends CommandResponse {
 export class VerificationView {
   @ApiProperty() sessionId!: string;
   @ApiProperty() subjectId!: string;
-  @ApiProperty() status!: string;
+  @ApiProperty({ enum: VERIFICATION_STATUSES }) status!: string;
   @ApiProperty() tier!: string;
   @ApiProperty() jurisdiction!: string;
   @ApiProperty() segment!: string;
-  @ApiProperty({ isArray: true }) reasonCodes!: string[];
+  @ApiProperty({ enum: REASON_CODE_LIST, isArray: true }) reasonCodes!: string[];
   @ApiProperty() policyHash!: string;
   @ApiProperty({ description: 'Current attempt (1-based)' }) attempts!: number;
   @ApiProperty() updatedAt!: string;

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiEndpoint, BODY_PROBLEMS, IDEMPOTENCY_PROBLEMS, type ProblemCode } from '../platform/http/openapi';
 import {
   VerificationCommandCommand,
   type VerificationCommandResult,
@@ -16,6 +17,7 @@ import { Ctx } from '../platform/http/request-context';
 import {
   AssignReviewerDto,
   CommandResponse,
+  EvidenceResponse,
   OverrideResponse,
   RejectOverrideDto,
   RequestOverrideDto,
@@ -33,10 +35,18 @@ const IDEMPOTENCY_HEADER = {
   description: 'A repeat with the same key and body returns the first response; another body is a 422',
 };
 
+/** What any command on an existing session can be refused with. */
+const SESSION_PROBLEMS: readonly ProblemCode[] = [
+  'not_found',
+  'illegal_transition',
+  'verification_expired',
+  'concurrency_conflict',
+  'event_store_unavailable',
+];
+
 const SessionId = (): ParameterDecorator => Param('sessionId', new ParseIdPipe('sessionId'));
 
 @ApiTags('verifications')
-@ApiBearerAuth()
 @Controller('v1/verifications')
 export class VerificationsController {
   constructor(private readonly commands: CommandBus) {}
@@ -45,8 +55,33 @@ export class VerificationsController {
   @Roles('operator')
   @Idempotent()
   @ApiHeader(IDEMPOTENCY_HEADER)
-  @ApiOperation({
+  @ApiBody({
+    type: StartVerificationDto,
+    examples: {
+      retail: {
+        summary: 'A retail customer in Germany',
+        value: { subjectId: 'sub_123', jurisdiction: 'DE', segment: 'retail' },
+      },
+    },
+  })
+  @ApiEndpoint({
+    operationId: 'startVerification',
     summary: 'Start a verification session (needs consent in force for identity_verification)',
+    response: StartVerificationResponse,
+    status: 201,
+    problems: [
+      ...BODY_PROBLEMS,
+      ...IDEMPOTENCY_PROBLEMS,
+      'consent_required',
+      'unknown_jurisdiction',
+      'unknown_segment',
+      'unknown_risk_signal',
+      'processing_restricted',
+      'too_many_attempts',
+      'concurrency_conflict',
+      'no_active_policy',
+      'event_store_unavailable',
+    ],
     description:
       'While the subject has an undecided session for the same jurisdiction and segment, that session is ' +
       'returned with `reused: true` instead of a new one being created (retries and back-button navigation ' +
@@ -82,7 +117,12 @@ export class VerificationsController {
   @Post(':sessionId/capture')
   @HttpCode(HttpStatus.OK)
   @Roles('operator')
-  @ApiOperation({ summary: 'Capture started (first attempt, or the next one after a resubmission request)' })
+  @ApiEndpoint({
+    operationId: 'startCapture',
+    summary: 'Capture started (first attempt, or the next one after a resubmission request)',
+    response: CommandResponse,
+    problems: [...BODY_PROBLEMS, ...SESSION_PROBLEMS],
+  })
   async capture(
     @SessionId() sessionId: string,
     @Body() body: StartCaptureDto,
@@ -95,12 +135,18 @@ export class VerificationsController {
   @Roles('operator')
   @Idempotent()
   @ApiHeader(IDEMPOTENCY_HEADER)
-  @ApiOperation({ summary: 'Evidence reference, with extracted attributes (encrypted, never logged)' })
+  @ApiEndpoint({
+    operationId: 'submitEvidence',
+    summary: 'Evidence reference, with extracted attributes (encrypted, never logged)',
+    response: EvidenceResponse,
+    status: 201,
+    problems: [...BODY_PROBLEMS, ...IDEMPOTENCY_PROBLEMS, ...SESSION_PROBLEMS, 'evidence_id_conflict'],
+  })
   async evidence(
     @SessionId() sessionId: string,
     @Body() body: SubmitEvidenceDto,
     @Ctx() context: CommandContext,
-  ): Promise<CommandResponse & { evidenceId: string }> {
+  ): Promise<EvidenceResponse> {
     const generated =
       context.idempotencyScope === undefined ? randomUUID() : uuidV5(`${context.idempotencyScope}\nevidence`);
     const { attributes, mediaReferences, ...rest } = body;
@@ -134,7 +180,31 @@ export class VerificationsController {
   @Post(':sessionId/vendor-results')
   @HttpCode(HttpStatus.OK)
   @Roles('operator')
-  @ApiOperation({ summary: 'A normalised vendor result; a repeated vendorEventId has no effect' })
+  @ApiBody({
+    type: VendorResultDto,
+    examples: {
+      clear: {
+        summary: 'All checks clear',
+        value: {
+          vendor: 'onfido',
+          vendorEventId: 'evt_1',
+          vendorCreatedAt: '2026-11-26T10:00:00Z',
+          checks: [
+            { kind: 'document', result: 'clear', score: 0.97 },
+            { kind: 'face_match', result: 'clear', score: 0.95 },
+            { kind: 'liveness', result: 'clear', score: 0.99 },
+            { kind: 'sanctions', result: 'clear' },
+          ],
+        },
+      },
+    },
+  })
+  @ApiEndpoint({
+    operationId: 'recordVendorResult',
+    summary: 'A normalised vendor result; a repeated vendorEventId has no effect',
+    response: CommandResponse,
+    problems: [...BODY_PROBLEMS, ...SESSION_PROBLEMS, 'evidence_required', 'no_active_policy'],
+  })
   async vendorResult(
     @SessionId() sessionId: string,
     @Body() body: VendorResultDto,
@@ -146,7 +216,12 @@ export class VerificationsController {
   @Post(':sessionId/review/assignment')
   @HttpCode(HttpStatus.OK)
   @Roles('reviewer', 'senior_reviewer')
-  @ApiOperation({ summary: 'Assign a reviewer (default: the caller)' })
+  @ApiEndpoint({
+    operationId: 'assignReviewer',
+    summary: 'Assign a reviewer (default: the caller)',
+    response: CommandResponse,
+    problems: [...BODY_PROBLEMS, ...SESSION_PROBLEMS],
+  })
   async assign(
     @SessionId() sessionId: string,
     @Body() body: AssignReviewerDto,
@@ -159,7 +234,27 @@ export class VerificationsController {
   @Post(':sessionId/review/decision')
   @HttpCode(HttpStatus.OK)
   @Roles('reviewer', 'senior_reviewer')
-  @ApiOperation({ summary: 'Decide a review with reason codes and an optional note (personal data)' })
+  @ApiBody({
+    type: ReviewDecisionDto,
+    examples: {
+      approve: { summary: 'Approve after checking', value: { outcome: 'approve', reasonCodes: [] } },
+    },
+  })
+  @ApiEndpoint({
+    operationId: 'decideReview',
+    summary: 'Decide a review with reason codes and an optional note (personal data)',
+    response: CommandResponse,
+    problems: [
+      ...BODY_PROBLEMS,
+      ...SESSION_PROBLEMS,
+      'review_assigned_to_other',
+      'senior_reviewer_required',
+      'compliance_clearance_required',
+      'note_required',
+      'reason_code_required',
+      'reason_code_not_allowed',
+    ],
+  })
   async decideReview(
     @SessionId() sessionId: string,
     @Body() body: ReviewDecisionDto,
@@ -185,7 +280,23 @@ export class VerificationsController {
   @Roles('reviewer', 'senior_reviewer')
   @Idempotent()
   @ApiHeader(IDEMPOTENCY_HEADER)
-  @ApiOperation({ summary: 'Request an override of a final decision (needs another person’s approval)' })
+  @ApiEndpoint({
+    operationId: 'requestOverride',
+    summary: 'Request an override of a final decision (needs another person’s approval)',
+    response: OverrideResponse,
+    status: 201,
+    problems: [
+      ...BODY_PROBLEMS,
+      ...IDEMPOTENCY_PROBLEMS,
+      ...SESSION_PROBLEMS,
+      'override_already_exists',
+      'override_pending',
+      'override_outcome_unchanged',
+      'override_not_permitted',
+      'reason_code_required',
+      'reason_code_not_allowed',
+    ],
+  })
   async requestOverride(
     @SessionId() sessionId: string,
     @Body() body: RequestOverrideDto,
@@ -208,7 +319,18 @@ export class VerificationsController {
   @Post(':sessionId/overrides/:overrideId/approval')
   @HttpCode(HttpStatus.OK)
   @Roles('senior_reviewer')
-  @ApiOperation({ summary: 'Approve an override: a senior reviewer other than the requester (four-eyes)' })
+  @ApiEndpoint({
+    operationId: 'approveOverride',
+    summary: 'Approve an override: a senior reviewer other than the requester (four-eyes)',
+    response: CommandResponse,
+    problems: [
+      ...SESSION_PROBLEMS,
+      'override_not_found',
+      'override_already_decided',
+      'four_eyes_violation',
+      'senior_reviewer_required',
+    ],
+  })
   async approveOverride(
     @SessionId() sessionId: string,
     @Param('overrideId', new ParseIdPipe('overrideId')) overrideId: string,
@@ -231,7 +353,19 @@ export class VerificationsController {
   @Post(':sessionId/overrides/:overrideId/rejection')
   @HttpCode(HttpStatus.OK)
   @Roles('senior_reviewer')
-  @ApiOperation({ summary: 'Reject an override request (same four-eyes rules)' })
+  @ApiEndpoint({
+    operationId: 'rejectOverride',
+    summary: 'Reject an override request (same four-eyes rules)',
+    response: CommandResponse,
+    problems: [
+      ...BODY_PROBLEMS,
+      ...SESSION_PROBLEMS,
+      'override_not_found',
+      'override_already_decided',
+      'four_eyes_violation',
+      'senior_reviewer_required',
+    ],
+  })
   async rejectOverride(
     @SessionId() sessionId: string,
     @Param('overrideId', new ParseIdPipe('overrideId')) overrideId: string,

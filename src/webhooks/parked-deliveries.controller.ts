@@ -1,5 +1,6 @@
 import { Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiEndpoint } from '../platform/http/openapi';
 import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
 import { Roles } from '../platform/auth/auth.decorators';
 import { RequestValidationError } from '../platform/http/validation';
@@ -137,7 +138,6 @@ function view(row: ParkedDeliveryRow): ParkedDeliveryView {
  * the session is known. Never the payload's values: they may be personal data.
  */
 @ApiTags('webhooks')
-@ApiBearerAuth()
 @Controller('v1/webhooks/parked')
 export class ParkedDeliveriesController {
   constructor(
@@ -147,9 +147,11 @@ export class ParkedDeliveriesController {
 
   @Get()
   @Roles('admin')
-  @ApiOperation({
+  @ApiEndpoint({
     summary: 'Parked webhook deliveries, newest first (no payload values)',
     operationId: 'listParkedDeliveries',
+    response: ParkedDeliveryPage,
+    problems: ['validation_failed', 'event_store_unavailable'],
   })
   async list(@Query() query: ParkedDeliveryQuery): Promise<ParkedDeliveryPage> {
     let after: { receivedAt: string; vendor: string; eventId: string } | undefined;
@@ -183,9 +185,18 @@ export class ParkedDeliveriesController {
   @Post(':id/replay')
   @Roles('admin')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({
+  @ApiEndpoint({
     summary: 'Replay a delivery that waited for its session: recorded once the session is known',
     operationId: 'replayParkedDelivery',
+    response: ParkedReplayResponse,
+    problems: [
+      'parked_delivery_not_found',
+      'parked_delivery_resolved',
+      'session_still_unknown',
+      'parked_delivery_not_replayable',
+      'concurrency_conflict',
+      'event_store_unavailable',
+    ],
   })
   async replay(@Param('id') id: string): Promise<ParkedReplayResponse> {
     const key = /^[A-Za-z0-9_-]{1,800}$/.test(id) ? parseId(id) : undefined;

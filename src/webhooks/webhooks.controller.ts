@@ -1,11 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Controller, HttpStatus, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiParam, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiEndpoint } from '../platform/http/openapi';
 import type { Response } from 'express';
 import { Public } from '../platform/auth/auth.decorators';
 import type { ContextualRequest } from '../platform/http/request-context';
 import { WEBHOOK_VENDORS } from './delivery';
 import { WebhookIntake, type WebhookReceipt } from './webhook-intake.service';
+
+export class WebhookReceiptView {
+  @ApiProperty({ enum: ['recorded', 'duplicate', 'ignored', 'parked'] }) status!: string;
+}
 
 interface RawBodyRequest extends ContextualRequest {
   /** The exact bytes received, kept by the JSON body parser (`rawBody: true`); the signature covers these. */
@@ -28,10 +33,23 @@ export class WebhooksController {
   @ApiHeader({ name: 'X-HMAC-SIGNATURE', required: false, description: 'Veriff (with X-AUTH-CLIENT)' })
   @ApiHeader({ name: 'X-Payload-Digest', required: false, description: 'Sumsub (with X-Payload-Digest-Alg)' })
   @ApiHeader({ name: 'Persona-Signature', required: false, description: 'Persona: t=<unix>,v1=<hex>' })
-  @ApiOperation({
+  @ApiEndpoint({
     summary:
       'A signed vendor callback: 200 when recorded, duplicate or ignored; 202 when parked; 401 unsigned',
+    operationId: 'receiveWebhook',
+    public: true,
+    response: WebhookReceiptView,
+    responseDescription: 'Recorded, a duplicate, or ignored',
+    problems: [
+      'malformed_json',
+      'payload_too_large',
+      'invalid_webhook_signature',
+      'not_found',
+      'vendor_not_configured',
+      'too_many_requests',
+    ],
   })
+  @ApiResponse({ status: 202, description: 'Parked: the session is not known yet', type: WebhookReceiptView })
   async receive(
     @Param('vendor') vendor: string,
     @Req() req: RawBodyRequest,

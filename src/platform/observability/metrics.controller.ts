@@ -1,16 +1,25 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../http/openapi';
 import { Public } from '../auth/auth.decorators';
 import { MetricsRegistry } from './metrics';
 
 @Public()
-@ApiTags('health')
+@ApiTags('metrics')
 @Controller('metrics')
 export class MetricsController {
   constructor(private readonly registry: MetricsRegistry) {}
 
   @Get()
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
+  @ApiOperation({
+    summary: 'Prometheus metrics (text exposition format)',
+    operationId: 'getMetrics',
+    security: [],
+  })
+  @ApiProduces('text/plain')
+  @ApiResponse({ status: 200, description: 'Metrics', schema: { type: 'string' } })
+  @ApiProblems('too_many_requests')
   metrics(): Promise<string> {
     return this.registry.metrics();
   }

@@ -1,0 +1,5570 @@
+/* Generated from the served /docs-json by openapi-typescript: do not edit. Regenerate with OPENAPI_WRITE=1 npm run openapi:lint. */
+export interface paths {
+  '/health': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Readiness and liveness in one answer (200 when every dependency answers, 503 otherwise) */
+    get: operations['getHealth'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/health/live': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Liveness: the process serves HTTP */
+    get: operations['getLiveness'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/health/ready': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Readiness: 200 when every dependency answers, 503 otherwise */
+    get: operations['getReadiness'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/metrics': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Prometheus metrics (text exposition format) */
+    get: operations['getMetrics'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/audit/checkpoints/latest': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The latest signed checkpoint: Merkle root, range, signature and public key */
+    get: operations['getLatestCheckpoint'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/audit/proofs/{eventId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Inclusion proof of one event in a signed checkpoint (RFC 9162 audit path) */
+    get: operations['getInclusionProof'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/audit/verification': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Verify hash chains (one stream or all) and every signed checkpoint */
+    get: operations['verifyLedger'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/notices': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The privacy notices a consent may name, with their hashes */
+    get: operations['listNotices'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/projections/parked': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Events the projections parked, in ledger order */
+    get: operations['listParkedEvents'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/review-queue': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Pending reviews in triage order (priority, SLA due time, age), with assignee and SLA breach */
+    get: operations['listReviewQueue'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/subjects/{subjectId}/consents': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Consents in force, the consent covering each scope, and the consent history */
+    get: operations['getSubjectConsents'];
+    put?: never;
+    /** Record a consent (scopes, notice version, locale, channel) */
+    post: operations['grantConsent'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/subjects/{subjectId}/consents/{consentId}/withdrawal': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Withdraw a consent (as easy as granting it) */
+    post: operations['withdrawConsent'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/subjects/{subjectId}/erasure-requests': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Erasure request (GDPR Art. 17): erase what no obligation keeps, restrict the rest
+     * @description 503 read_model_behind: the retention read model did not catch up in time (Retry-After); nothing changed.
+     */
+    post: operations['requestErasure'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/subjects/{subjectId}/legal-holds': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Place a legal hold: nothing of the subject is shredded while it holds */
+    post: operations['placeLegalHold'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/subjects/{subjectId}/legal-holds/{holdId}/release': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Release a legal hold */
+    post: operations['releaseLegalHold'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/subjects/{subjectId}/personal-data': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Decrypted personal data of a subject; the read is recorded as an event first */
+    get: operations['readPersonalData'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/subjects/{subjectId}/relationship-end': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Record (or, with correction: true, correct) the end of the business relationship
+     * @description AML retention runs from here. 404 subject_not_found for a subject the ledger knows nothing of; 422 relationship_end_before_start or relationship_end_backdated_too_far for an end dated too far back.
+     */
+    post: operations['endRelationship'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/subjects/{subjectId}/retention': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Each data class: status, legal basis, due date, holds, restriction */
+    get: operations['getSubjectRetention'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/subjects/{subjectId}/timeline': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Audit timeline of a subject: its own events and those of its verifications */
+    get: operations['getSubjectTimeline'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/verifications': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List verifications by subject, status, jurisdiction, policy and creation time (newest first) */
+    get: operations['listVerifications'];
+    put?: never;
+    /**
+     * Start a verification session (needs consent in force for identity_verification)
+     * @description While the subject has an undecided session for the same jurisdiction and segment, that session is returned with `reused: true` instead of a new one being created (retries and back-button navigation never create duplicate attempts); send `newAttempt: true` to start another on purpose.
+     */
+    post: operations['startVerification'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/verifications/{sessionId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Status of a verification (read model; X-Min-Position to read your own write) */
+    get: operations['getVerification'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/verifications/{sessionId}/capture': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Capture started (first attempt, or the next one after a resubmission request) */
+    post: operations['startCapture'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/verifications/{sessionId}/evidence': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Evidence reference, with extracted attributes (encrypted, never logged) */
+    post: operations['submitEvidence'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/verifications/{sessionId}/explanation': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Why approved or rejected, each statement citing the event that proves it
+     * @description Decision, policy and rule trace, vendor results, reviews, overrides and consent, each with the ledger event that proves it (checkable against the chain and a signed checkpoint).
+     */
+    get: operations['explainVerification'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/verifications/{sessionId}/overrides': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Request an override of a final decision (needs another person’s approval) */
+    post: operations['requestOverride'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/verifications/{sessionId}/overrides/{overrideId}/approval': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Approve an override: a senior reviewer other than the requester (four-eyes) */
+    post: operations['approveOverride'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/verifications/{sessionId}/overrides/{overrideId}/rejection': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Reject an override request (same four-eyes rules) */
+    post: operations['rejectOverride'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/verifications/{sessionId}/review/assignment': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Assign a reviewer (default: the caller) */
+    post: operations['assignReviewer'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/verifications/{sessionId}/review/decision': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Decide a review with reason codes and an optional note (personal data) */
+    post: operations['decideReview'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/verifications/{sessionId}/timeline': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Audit timeline of a verification and its subject: actor, action, reason codes, policy hash, hashes */
+    get: operations['getVerificationTimeline'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/verifications/{sessionId}/vendor-results': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A normalised vendor result; a repeated vendorEventId has no effect */
+    post: operations['recordVendorResult'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/webhooks/{vendor}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A signed vendor callback: 200 when recorded, duplicate or ignored; 202 when parked; 401 unsigned */
+    post: operations['receiveWebhook'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/webhooks/parked': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Parked webhook deliveries, newest first (no payload values) */
+    get: operations['listParkedDeliveries'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/webhooks/parked/{id}/replay': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Replay a delivery that waited for its session: recorded once the session is known */
+    post: operations['replayParkedDelivery'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+  schemas: {
+    ActorView: {
+      id: string;
+      /** @enum {string} */
+      kind: 'user' | 'service' | 'vendor' | 'system';
+      roles: string[];
+    };
+    AssignReviewerDto: {
+      /** @description Reviewer to assign (default: the caller) */
+      reviewerId?: string;
+    };
+    ChainReportView: {
+      eventsChecked: number;
+      failures: {
+        [key: string]: unknown;
+      }[];
+      ok: boolean;
+      streamsChecked: number;
+      throughPosition: number;
+    };
+    CheckDto: {
+      /** @enum {string} */
+      kind: 'document' | 'face_match' | 'liveness' | 'sanctions' | 'pep' | 'address' | 'age' | 'watchlist';
+      reasonCodes?: (
+        | 'DOC_LOW_CONFIDENCE'
+        | 'DOC_IMAGE_QUALITY'
+        | 'DOC_SUSPECTED_TAMPERING'
+        | 'DOC_EXPIRED'
+        | 'DOC_TYPE_NOT_ALLOWED'
+        | 'FACE_MISMATCH'
+        | 'FACE_LOW_CONFIDENCE'
+        | 'LIVENESS_LOW_CONFIDENCE'
+        | 'ADDRESS_LOW_CONFIDENCE'
+        | 'LIVENESS_FAILED'
+        | 'ADDRESS_MISMATCH'
+        | 'SANCTIONS_HIT'
+        | 'PEP_MATCH'
+        | 'ADVERSE_MEDIA_HIT'
+        | 'WATCHLIST_HIT'
+        | 'FRAUD_SUSPECTED'
+        | 'AGE_BELOW_THRESHOLD'
+        | 'UNSUPPORTED_JURISDICTION'
+        | 'DUPLICATE_IDENTITY'
+        | 'RETRY_LIMIT_REACHED'
+        | 'VENDOR_UNAVAILABLE'
+        | 'EVIDENCE_MISSING'
+        | 'DOC_ISSUER_NOT_ALLOWED'
+        | 'DOC_ISSUER_EMBARGOED'
+        | 'RESULTS_CONTRADICTORY'
+        | 'RISK_SIGNAL_REVIEW'
+        | 'SESSION_EXPIRED'
+        | 'CONSENT_WITHDRAWN'
+        | 'ERASURE_REQUESTED'
+        | 'SCORE_AMBIGUOUS'
+        | 'CHECK_INCONCLUSIVE'
+        | 'JURISDICTION_REVIEW_REQUIRED'
+        | 'REVIEW_APPROVED'
+        | 'OVERRIDE_APPLIED'
+      )[];
+      /** @enum {string} */
+      result: 'clear' | 'consider' | 'fail' | 'error';
+      score?: number;
+      /**
+       * @description The vendor’s own labels or codes for the check (never personal data)
+       * @example [
+       *       "RED",
+       *       "FINAL",
+       *       "FORGERY"
+       *     ]
+       */
+      vendorLabels?: string[];
+    };
+    CheckpointReportView: {
+      checkpointsChecked: number;
+      coveredThrough: number;
+      failure?: {
+        [key: string]: unknown;
+      };
+      ok: boolean;
+    };
+    CheckpointStatementView: {
+      fromPosition: number;
+      headsCount?: number;
+      /** @description Version 2: Merkle root over every stream head */
+      headsRoot?: string;
+      keyId: string;
+      /** @enum {string} */
+      ledger: 'kyc-ledger';
+      previousRootHash: string | null;
+      rootHash: string;
+      sequence: number;
+      signedAt: string;
+      toPosition: number;
+      treeSize: number;
+      /** @enum {number} */
+      v: 1 | 2;
+    };
+    CitationView: {
+      eventId: string;
+      /** @description Chain hash of the event */
+      hash: string;
+      position: number;
+    };
+    ClassRetentionView: {
+      collectedFirstAt: string | null;
+      collectedLastAt: string | null;
+      /** @enum {string} */
+      dataClass:
+        | 'identity_attributes'
+        | 'contact_address'
+        | 'document_media_refs'
+        | 'biometric_refs'
+        | 'review_notes'
+        | 'consent_evidence';
+      /** @description When it is to be shredded: the later of retentionEndsAt and graceUntil, or the erasure request time. Null when not yet known (period not started) or when due but kept by a legal hold (see waitingFor) */
+      dueAt: string | null;
+      /** @description Periods running from the relationship end: nothing is shredded before this (the end was recorded plus the policy's shredGrace), so a wrong end can be corrected first */
+      graceUntil: string | null;
+      holds: string[];
+      legalBasis: string;
+      /** @description Kept despite an erasure request (GDPR Art. 17(3)(b)) */
+      legalObligation: boolean;
+      /** @example P5Y */
+      period: string;
+      periodStartedAt: string | null;
+      /** @description Why it is kept after an erasure request */
+      restriction: {
+        basis?: string;
+        requestId?: string;
+      } | null;
+      /** @description When the retention period ends */
+      retentionEndsAt: string | null;
+      /** @enum {string} */
+      runsFrom: 'relationship_end' | 'collection' | 'decision';
+      /** @description Due and not held: shredded on the next scheduler run */
+      shreddable: boolean;
+      shreddedAt: string | null;
+      shredReason: string | null;
+      /** @enum {string} */
+      status: 'held' | 'restricted' | 'shredded' | 'not_held';
+      /** @enum {string|null} */
+      waitingFor: 'legal_hold_release' | null;
+    };
+    CommandResponse: {
+      /** @description Global position of the last appended event (for X-Min-Position) */
+      position: number;
+      reasonCodes?: (
+        | 'DOC_LOW_CONFIDENCE'
+        | 'DOC_IMAGE_QUALITY'
+        | 'DOC_SUSPECTED_TAMPERING'
+        | 'DOC_EXPIRED'
+        | 'DOC_TYPE_NOT_ALLOWED'
+        | 'FACE_MISMATCH'
+        | 'FACE_LOW_CONFIDENCE'
+        | 'LIVENESS_LOW_CONFIDENCE'
+        | 'ADDRESS_LOW_CONFIDENCE'
+        | 'LIVENESS_FAILED'
+        | 'ADDRESS_MISMATCH'
+        | 'SANCTIONS_HIT'
+        | 'PEP_MATCH'
+        | 'ADVERSE_MEDIA_HIT'
+        | 'WATCHLIST_HIT'
+        | 'FRAUD_SUSPECTED'
+        | 'AGE_BELOW_THRESHOLD'
+        | 'UNSUPPORTED_JURISDICTION'
+        | 'DUPLICATE_IDENTITY'
+        | 'RETRY_LIMIT_REACHED'
+        | 'VENDOR_UNAVAILABLE'
+        | 'EVIDENCE_MISSING'
+        | 'DOC_ISSUER_NOT_ALLOWED'
+        | 'DOC_ISSUER_EMBARGOED'
+        | 'RESULTS_CONTRADICTORY'
+        | 'RISK_SIGNAL_REVIEW'
+        | 'SESSION_EXPIRED'
+        | 'CONSENT_WITHDRAWN'
+        | 'ERASURE_REQUESTED'
+        | 'SCORE_AMBIGUOUS'
+        | 'CHECK_INCONCLUSIVE'
+        | 'JURISDICTION_REVIEW_REQUIRED'
+        | 'REVIEW_APPROVED'
+        | 'OVERRIDE_APPLIED'
+      )[];
+      /** @description Stream revision after the command */
+      revision: number;
+      /** @example a3c1f6a2-7a51-4c39-9d0e-2f1f0f4b1c11 */
+      sessionId: string;
+      /**
+       * @description Status after the command
+       * @enum {string}
+       */
+      status:
+        | 'initiated'
+        | 'capture_in_progress'
+        | 'submitted'
+        | 'pending_review'
+        | 'approved'
+        | 'rejected'
+        | 'expired'
+        | 'needs_resubmission'
+        | 'closed';
+    };
+    ComponentHealthView: {
+      /** @description Whether down makes the service unready */
+      critical: boolean;
+      details?: {
+        [key: string]: unknown;
+      };
+      /** @enum {string} */
+      status: 'up' | 'degraded' | 'down';
+    };
+    ConsentEvidenceDto: {
+      /** @description Reference of the signed form or recording in the document system */
+      formReference?: string;
+      /** @example 203.0.113.7 */
+      ipAddress?: string;
+      userAgent?: string;
+    };
+    ConsentHistoryView: {
+      /** @enum {string} */
+      action: 'granted' | 'withdrawn';
+      at: string;
+      consentId: string;
+      eventId: string;
+      position: number;
+      scopes: (
+        'identity_verification' | 'document_processing' | 'biometric_processing' | 'data_sharing_vendors'
+      )[];
+    };
+    ConsentResponse: {
+      consentId: string;
+      position: number;
+      revision: number;
+    };
+    ConsentView: {
+      /** @enum {string} */
+      channel: 'web' | 'mobile' | 'branch' | 'phone' | 'api';
+      consentId: string;
+      grantedAt: string;
+      locale: string;
+      noticeVersion: string;
+      policyHash: string;
+      position: number;
+      scopes: (
+        'identity_verification' | 'document_processing' | 'biometric_processing' | 'data_sharing_vendors'
+      )[];
+    };
+    DecisionView: {
+      actor: components['schemas']['ActorView'];
+      at: string;
+      /** @enum {string} */
+      decidedBy: 'policy' | 'reviewer' | 'override' | 'expiry' | 'subject';
+      /** @enum {string} */
+      outcome: 'approved' | 'rejected' | 'expired' | 'closed';
+      proof: components['schemas']['CitationView'];
+      reasonCodes: components['schemas']['ExplainedCodeView'][];
+    };
+    EndRelationshipDto: {
+      /** @description True to correct the end already recorded: the new end supersedes it (docs/privacy.md). Without it, a second end is refused (409 relationship_already_ended). */
+      correction?: boolean;
+      /** @description When the business relationship ended (default: now). Not in the future, not before the subject's first record, and at most the policy's retentionSafeguards.maxBackdate (default P30D) back. */
+      endedAt?: string;
+    };
+    ErasureRequestDto: {
+      /**
+       * @description GDPR Art. 17(1) ground: (a) no_longer_necessary … (f) child_information_society
+       * @enum {string}
+       */
+      ground:
+        | 'no_longer_necessary'
+        | 'consent_withdrawn'
+        | 'objection'
+        | 'unlawful_processing'
+        | 'legal_obligation_to_erase'
+        | 'child_information_society';
+      /**
+       * @description Reference of the request in the controller's case system (not personal data)
+       * @example dsr-2026-0042
+       */
+      reference?: string;
+    };
+    ErasureResponse: {
+      /** @description Shredded now: no obligation keeps them */
+      erased: (
+        | 'identity_attributes'
+        | 'contact_address'
+        | 'document_media_refs'
+        | 'biometric_refs'
+        | 'review_notes'
+        | 'consent_evidence'
+      )[];
+      explanation: string;
+      /** @description The ledger held no data of these classes */
+      notHeld: (
+        | 'identity_attributes'
+        | 'contact_address'
+        | 'document_media_refs'
+        | 'biometric_refs'
+        | 'review_notes'
+        | 'consent_evidence'
+      )[];
+      position: number;
+      requestedAt: string;
+      requestId: string;
+      /** @description Kept, restricted, shredded when the obligation ends */
+      restricted: components['schemas']['RestrictedClassView'][];
+      revision: number;
+      subjectId: string;
+    };
+    EventStoreCheckView: {
+      /** @enum {string} */
+      adapter: 'sqlite' | 'eventstoredb';
+      error?: string;
+      headPosition?: number;
+      latencyMs: number;
+      /** @enum {string} */
+      status: 'up' | 'down';
+    };
+    EvidenceResponse: {
+      /** @description Id the evidence is recorded under (the first one, on a retry) */
+      evidenceId: string;
+      /** @description Global position of the last appended event (for X-Min-Position) */
+      position: number;
+      reasonCodes?: (
+        | 'DOC_LOW_CONFIDENCE'
+        | 'DOC_IMAGE_QUALITY'
+        | 'DOC_SUSPECTED_TAMPERING'
+        | 'DOC_EXPIRED'
+        | 'DOC_TYPE_NOT_ALLOWED'
+        | 'FACE_MISMATCH'
+        | 'FACE_LOW_CONFIDENCE'
+        | 'LIVENESS_LOW_CONFIDENCE'
+        | 'ADDRESS_LOW_CONFIDENCE'
+        | 'LIVENESS_FAILED'
+        | 'ADDRESS_MISMATCH'
+        | 'SANCTIONS_HIT'
+        | 'PEP_MATCH'
+        | 'ADVERSE_MEDIA_HIT'
+        | 'WATCHLIST_HIT'
+        | 'FRAUD_SUSPECTED'
+        | 'AGE_BELOW_THRESHOLD'
+        | 'UNSUPPORTED_JURISDICTION'
+        | 'DUPLICATE_IDENTITY'
+        | 'RETRY_LIMIT_REACHED'
+        | 'VENDOR_UNAVAILABLE'
+        | 'EVIDENCE_MISSING'
+        | 'DOC_ISSUER_NOT_ALLOWED'
+        | 'DOC_ISSUER_EMBARGOED'
+        | 'RESULTS_CONTRADICTORY'
+        | 'RISK_SIGNAL_REVIEW'
+        | 'SESSION_EXPIRED'
+        | 'CONSENT_WITHDRAWN'
+        | 'ERASURE_REQUESTED'
+        | 'SCORE_AMBIGUOUS'
+        | 'CHECK_INCONCLUSIVE'
+        | 'JURISDICTION_REVIEW_REQUIRED'
+        | 'REVIEW_APPROVED'
+        | 'OVERRIDE_APPLIED'
+      )[];
+      /** @description Stream revision after the command */
+      revision: number;
+      /** @example a3c1f6a2-7a51-4c39-9d0e-2f1f0f4b1c11 */
+      sessionId: string;
+      /**
+       * @description Status after the command
+       * @enum {string}
+       */
+      status:
+        | 'initiated'
+        | 'capture_in_progress'
+        | 'submitted'
+        | 'pending_review'
+        | 'approved'
+        | 'rejected'
+        | 'expired'
+        | 'needs_resubmission'
+        | 'closed';
+    };
+    ExplainedCodeView: {
+      category: string;
+      /** @enum {string} */
+      code:
+        | 'DOC_LOW_CONFIDENCE'
+        | 'DOC_IMAGE_QUALITY'
+        | 'DOC_SUSPECTED_TAMPERING'
+        | 'DOC_EXPIRED'
+        | 'DOC_TYPE_NOT_ALLOWED'
+        | 'FACE_MISMATCH'
+        | 'FACE_LOW_CONFIDENCE'
+        | 'LIVENESS_LOW_CONFIDENCE'
+        | 'ADDRESS_LOW_CONFIDENCE'
+        | 'LIVENESS_FAILED'
+        | 'ADDRESS_MISMATCH'
+        | 'SANCTIONS_HIT'
+        | 'PEP_MATCH'
+        | 'ADVERSE_MEDIA_HIT'
+        | 'WATCHLIST_HIT'
+        | 'FRAUD_SUSPECTED'
+        | 'AGE_BELOW_THRESHOLD'
+        | 'UNSUPPORTED_JURISDICTION'
+        | 'DUPLICATE_IDENTITY'
+        | 'RETRY_LIMIT_REACHED'
+        | 'VENDOR_UNAVAILABLE'
+        | 'EVIDENCE_MISSING'
+        | 'DOC_ISSUER_NOT_ALLOWED'
+        | 'DOC_ISSUER_EMBARGOED'
+        | 'RESULTS_CONTRADICTORY'
+        | 'RISK_SIGNAL_REVIEW'
+        | 'SESSION_EXPIRED'
+        | 'CONSENT_WITHDRAWN'
+        | 'ERASURE_REQUESTED'
+        | 'SCORE_AMBIGUOUS'
+        | 'CHECK_INCONCLUSIVE'
+        | 'JURISDICTION_REVIEW_REQUIRED'
+        | 'REVIEW_APPROVED'
+        | 'OVERRIDE_APPLIED';
+      description: string;
+      /** @description The decision invariant the code stands for */
+      invariant?: {
+        [key: string]: unknown;
+      };
+      remediation: string;
+    };
+    ExplanationAsOfView: {
+      position: number;
+      recordedAt: string | null;
+    };
+    ExplanationView: {
+      asOf: components['schemas']['ExplanationAsOfView'];
+      /** @description The consent in force for identity_verification when decided (or at asOf) */
+      consent: {
+        [key: string]: unknown;
+      } | null;
+      decision: components['schemas']['DecisionView'] | null;
+      /** @description Every policy evaluation with its rule trace */
+      evaluations: {
+        [key: string]: unknown;
+      }[];
+      /** @description The decision an override replaced */
+      originalDecision: components['schemas']['DecisionView'] | null;
+      overrides: {
+        [key: string]: unknown;
+      }[];
+      /** @description Policy version, path, tier and required checks, with proof */
+      policy: {
+        [key: string]: unknown;
+      };
+      reviews: {
+        [key: string]: unknown;
+      }[];
+      sessionId: string;
+      /**
+       * @description Status as the ledger stood at asOf
+       * @enum {string}
+       */
+      status:
+        | 'initiated'
+        | 'capture_in_progress'
+        | 'submitted'
+        | 'pending_review'
+        | 'approved'
+        | 'rejected'
+        | 'expired'
+        | 'needs_resubmission'
+        | 'closed';
+      subjectId: string;
+      /** @description One sentence for people; the structured fields are the authority */
+      summary: string;
+      timeline: {
+        [key: string]: unknown;
+      }[];
+      vendorResults: {
+        [key: string]: unknown;
+      }[];
+      /** @description For an undecided session: what it waits for */
+      waitingFor: string | null;
+    };
+    ExtractedAttributesDto: {
+      address?: string;
+      /** @example 1990-01-31 */
+      dateOfBirth?: string;
+      documentNumber?: string;
+      /** @example 2031-05-01 */
+      expiryDate?: string;
+      fullName?: string;
+      nationality?: string;
+    };
+    FieldProblemView: {
+      /** @example jurisdiction */
+      field: string;
+      /**
+       * @example [
+       *       "jurisdiction must be an ISO 3166-1 alpha-2 code"
+       *     ]
+       */
+      problems: string[];
+    };
+    GrantConsentDto: {
+      /**
+       * @example web
+       * @enum {string}
+       */
+      channel: 'web' | 'mobile' | 'branch' | 'phone' | 'api';
+      evidence?: components['schemas']['ConsentEvidenceDto'];
+      /**
+       * @description BCP 47 language tag
+       * @example de-DE
+       */
+      locale: string;
+      /**
+       * @description Version of the privacy notice the person saw
+       * @example 2026-01
+       */
+      noticeVersion: string;
+      /**
+       * @example [
+       *       "identity_verification"
+       *     ]
+       */
+      scopes: (
+        'identity_verification' | 'document_processing' | 'biometric_processing' | 'data_sharing_vendors'
+      )[];
+    };
+    HealthChecksView: {
+      eventStore: components['schemas']['EventStoreCheckView'];
+      readModels: components['schemas']['ReadModelsCheckView'];
+    };
+    HealthReportView: {
+      checks: components['schemas']['HealthChecksView'];
+      /** @description Projections, publisher and schedulers */
+      components: {
+        [key: string]: components['schemas']['ComponentHealthView'];
+      };
+      /** @enum {string} */
+      profile: 'embedded' | 'production';
+      /** @enum {string} */
+      status: 'ok' | 'unavailable';
+    };
+    InclusionProofView: {
+      /** @description Sibling hashes from the leaf up (RFC 9162), hex */
+      auditPath: string[];
+      checkpoint: components['schemas']['SignedCheckpointView'];
+      created: string | null;
+      /** @description The event’s chain hash */
+      eventHash: string;
+      eventId: string;
+      leafIndex: number;
+      /** @enum {number} */
+      leafVersion: 1 | 2;
+      position: number;
+      revision: number;
+      stream: string;
+      treeSize: number;
+    };
+    LatestCheckpointView: {
+      /** @description The CheckpointSigned event */
+      eventId: string;
+      position: number;
+      /** @description SPKI PEM of the signing key */
+      publicKey: string;
+      /** @description base64 Ed25519 signature over the canonical JSON of the statement */
+      signature: string;
+      statement: components['schemas']['CheckpointStatementView'];
+    };
+    LivenessView: {
+      /** @enum {string} */
+      status: 'ok';
+    };
+    OverrideResponse: {
+      overrideId: string;
+      /** @description Global position of the last appended event (for X-Min-Position) */
+      position: number;
+      reasonCodes?: (
+        | 'DOC_LOW_CONFIDENCE'
+        | 'DOC_IMAGE_QUALITY'
+        | 'DOC_SUSPECTED_TAMPERING'
+        | 'DOC_EXPIRED'
+        | 'DOC_TYPE_NOT_ALLOWED'
+        | 'FACE_MISMATCH'
+        | 'FACE_LOW_CONFIDENCE'
+        | 'LIVENESS_LOW_CONFIDENCE'
+        | 'ADDRESS_LOW_CONFIDENCE'
+        | 'LIVENESS_FAILED'
+        | 'ADDRESS_MISMATCH'
+        | 'SANCTIONS_HIT'
+        | 'PEP_MATCH'
+        | 'ADVERSE_MEDIA_HIT'
+        | 'WATCHLIST_HIT'
+        | 'FRAUD_SUSPECTED'
+        | 'AGE_BELOW_THRESHOLD'
+        | 'UNSUPPORTED_JURISDICTION'
+        | 'DUPLICATE_IDENTITY'
+        | 'RETRY_LIMIT_REACHED'
+        | 'VENDOR_UNAVAILABLE'
+        | 'EVIDENCE_MISSING'
+        | 'DOC_ISSUER_NOT_ALLOWED'
+        | 'DOC_ISSUER_EMBARGOED'
+        | 'RESULTS_CONTRADICTORY'
+        | 'RISK_SIGNAL_REVIEW'
+        | 'SESSION_EXPIRED'
+        | 'CONSENT_WITHDRAWN'
+        | 'ERASURE_REQUESTED'
+        | 'SCORE_AMBIGUOUS'
+        | 'CHECK_INCONCLUSIVE'
+        | 'JURISDICTION_REVIEW_REQUIRED'
+        | 'REVIEW_APPROVED'
+        | 'OVERRIDE_APPLIED'
+      )[];
+      /** @description Stream revision after the command */
+      revision: number;
+      /** @example a3c1f6a2-7a51-4c39-9d0e-2f1f0f4b1c11 */
+      sessionId: string;
+      /**
+       * @description Status after the command
+       * @enum {string}
+       */
+      status:
+        | 'initiated'
+        | 'capture_in_progress'
+        | 'submitted'
+        | 'pending_review'
+        | 'approved'
+        | 'rejected'
+        | 'expired'
+        | 'needs_resubmission'
+        | 'closed';
+    };
+    ParkedDeliveryPage: {
+      items: components['schemas']['ParkedDeliveryView'][];
+      /** @description Pass as `cursor`; null on the last page */
+      nextCursor: string | null;
+    };
+    ParkedDeliveryView: {
+      /** @description The vendor’s event type (e.g. check.completed) */
+      eventType: string;
+      /** @description Opaque id, for replay */
+      id: string;
+      /** @description When the vendor says it happened */
+      occurredAt?: string;
+      /** @enum {string} */
+      reason: 'unknown_session' | 'result_not_in_payload' | 'unrecognised_payload' | 'sandbox_result';
+      receivedAt: string;
+      /** @description Whether a replay can record it (a delivery that waited for its session) */
+      replayable: boolean;
+      resolvedAt?: string;
+      resolvedSessionId?: string;
+      /** @enum {string} */
+      status: 'parked' | 'resolved';
+      /** @enum {string} */
+      vendor: 'onfido' | 'veriff' | 'sumsub' | 'persona';
+      /** @description The vendor’s event id */
+      vendorEventId: string;
+    };
+    ParkedEventPage: {
+      items: components['schemas']['ParkedEventView'][];
+      /** @description Pass as `after` for the next page; absent on the last page */
+      nextAfter?: string;
+    };
+    ParkedEventView: {
+      /** @description Stable reason: malformed_envelope, malformed_event, unknown_event_type, … */
+      errorCode: string;
+      /** @description What was wrong, naming fields, never values */
+      errorDetail: string;
+      eventId: string;
+      parkedAt: string;
+      /** @description Global position of the event in the ledger */
+      position: number;
+      projection: string;
+      revision: number;
+      stream: string;
+      type: string;
+    };
+    ParkedReplayResponse: {
+      /** @description False when the session already held this vendor event (a duplicate) */
+      recorded: boolean;
+      sessionId: string;
+      /** @enum {string} */
+      status: 'replayed';
+    };
+    PersonalDataItemView: {
+      /** @enum {string} */
+      dataClass:
+        | 'identity_attributes'
+        | 'contact_address'
+        | 'document_media_refs'
+        | 'biometric_refs'
+        | 'review_notes'
+        | 'consent_evidence';
+      eventId: string;
+      recordedAt: string;
+      restriction?: {
+        basis?: string;
+        requestId?: string;
+      };
+      /**
+       * @description restricted: kept for a legal obligation or hold after an erasure request, not disclosed
+       * @enum {string}
+       */
+      state: 'clear' | 'shredded' | 'restricted';
+      stream: string;
+      type: string;
+      /** @description The decrypted section (clear state only) */
+      value: {
+        [key: string]: unknown;
+      } | null;
+    };
+    PersonalDataView: {
+      /** @description The PersonalDataAccessed event that recorded this read (null when there was nothing to read) */
+      accessEventPosition: number | null;
+      items: components['schemas']['PersonalDataItemView'][];
+      subjectId: string;
+    };
+    PlaceLegalHoldDto: {
+      /**
+       * @description Why data must be kept (case reference, not personal data)
+       * @example case-2026-114
+       */
+      reason: string;
+    };
+    ProblemView: {
+      /**
+       * @description Stable machine-readable error code
+       * @example validation_failed
+       */
+      code: string;
+      /** @description Explanation for people (never quotes a value from the request) */
+      detail?: string;
+      /** @description Fields that failed validation */
+      errors?: components['schemas']['FieldProblemView'][];
+      /**
+       * @description Path of the request
+       * @example /v1/verifications
+       */
+      instance?: string;
+      /** @example 400 */
+      status: number;
+      /** @example validation failed */
+      title: string;
+      /**
+       * Format: uri
+       * @example https://kyc-ledger.dev/problems/validation_failed
+       */
+      type: string;
+    };
+    ReadModelsCheckView: {
+      /** @enum {string} */
+      database: 'sqlite' | 'postgres';
+      error?: string;
+      latencyMs: number;
+      /** @enum {string} */
+      status: 'up' | 'down';
+    };
+    RejectOverrideDto: {
+      reason: string;
+    };
+    RequestOverrideDto: {
+      /** @description Why the final decision must change */
+      justification: string;
+      /** @enum {string} */
+      outcome: 'approve' | 'reject';
+      reasonCodes?: (
+        | 'DOC_LOW_CONFIDENCE'
+        | 'DOC_IMAGE_QUALITY'
+        | 'DOC_SUSPECTED_TAMPERING'
+        | 'DOC_EXPIRED'
+        | 'DOC_TYPE_NOT_ALLOWED'
+        | 'FACE_MISMATCH'
+        | 'FACE_LOW_CONFIDENCE'
+        | 'LIVENESS_LOW_CONFIDENCE'
+        | 'ADDRESS_LOW_CONFIDENCE'
+        | 'LIVENESS_FAILED'
+        | 'ADDRESS_MISMATCH'
+        | 'SANCTIONS_HIT'
+        | 'PEP_MATCH'
+        | 'ADVERSE_MEDIA_HIT'
+        | 'WATCHLIST_HIT'
+        | 'FRAUD_SUSPECTED'
+        | 'AGE_BELOW_THRESHOLD'
+        | 'UNSUPPORTED_JURISDICTION'
+        | 'DUPLICATE_IDENTITY'
+        | 'RETRY_LIMIT_REACHED'
+        | 'VENDOR_UNAVAILABLE'
+        | 'EVIDENCE_MISSING'
+        | 'DOC_ISSUER_NOT_ALLOWED'
+        | 'DOC_ISSUER_EMBARGOED'
+        | 'RESULTS_CONTRADICTORY'
+        | 'RISK_SIGNAL_REVIEW'
+        | 'SESSION_EXPIRED'
+        | 'CONSENT_WITHDRAWN'
+        | 'ERASURE_REQUESTED'
+        | 'SCORE_AMBIGUOUS'
+        | 'CHECK_INCONCLUSIVE'
+        | 'JURISDICTION_REVIEW_REQUIRED'
+        | 'REVIEW_APPROVED'
+        | 'OVERRIDE_APPLIED'
+      )[];
+    };
+    RestrictedClassView: {
+      /**
+       * @description GDPR Art. 17(3)(b) legal obligation (AML record keeping) or 17(3)(e) legal claims
+       * @enum {string}
+       */
+      basis: 'legal_obligation' | 'legal_hold';
+      /** @enum {string} */
+      dataClass:
+        | 'identity_attributes'
+        | 'contact_address'
+        | 'document_media_refs'
+        | 'biometric_refs'
+        | 'review_notes'
+        | 'consent_evidence';
+      /** @description Legal holds in force */
+      holdIds: string[];
+      /** @description The legal basis the policy names for keeping it */
+      legalBasis: string;
+      /** @description When it will be shredded; null while the period has not started (relationship goes on) */
+      retainUntil: string | null;
+    };
+    ReviewDecisionDto: {
+      /** @description Reviewer note: personal data, encrypted, shown only to allowed roles */
+      note?: string;
+      /** @enum {string} */
+      outcome: 'approve' | 'reject';
+      reasonCodes: (
+        | 'DOC_LOW_CONFIDENCE'
+        | 'DOC_IMAGE_QUALITY'
+        | 'DOC_SUSPECTED_TAMPERING'
+        | 'DOC_EXPIRED'
+        | 'DOC_TYPE_NOT_ALLOWED'
+        | 'FACE_MISMATCH'
+        | 'FACE_LOW_CONFIDENCE'
+        | 'LIVENESS_LOW_CONFIDENCE'
+        | 'ADDRESS_LOW_CONFIDENCE'
+        | 'LIVENESS_FAILED'
+        | 'ADDRESS_MISMATCH'
+        | 'SANCTIONS_HIT'
+        | 'PEP_MATCH'
+        | 'ADVERSE_MEDIA_HIT'
+        | 'WATCHLIST_HIT'
+        | 'FRAUD_SUSPECTED'
+        | 'AGE_BELOW_THRESHOLD'
+        | 'UNSUPPORTED_JURISDICTION'
+        | 'DUPLICATE_IDENTITY'
+        | 'RETRY_LIMIT_REACHED'
+        | 'VENDOR_UNAVAILABLE'
+        | 'EVIDENCE_MISSING'
+        | 'DOC_ISSUER_NOT_ALLOWED'
+        | 'DOC_ISSUER_EMBARGOED'
+        | 'RESULTS_CONTRADICTORY'
+        | 'RISK_SIGNAL_REVIEW'
+        | 'SESSION_EXPIRED'
+        | 'CONSENT_WITHDRAWN'
+        | 'ERASURE_REQUESTED'
+        | 'SCORE_AMBIGUOUS'
+        | 'CHECK_INCONCLUSIVE'
+        | 'JURISDICTION_REVIEW_REQUIRED'
+        | 'REVIEW_APPROVED'
+        | 'OVERRIDE_APPLIED'
+      )[];
+    };
+    ReviewQueueItemView: {
+      /** @description Seconds since the review was requested */
+      ageSeconds: number;
+      assignedAt?: string;
+      assignee?: string;
+      attempt: number;
+      position: number;
+      /** @description 1 (most urgent) to 5 */
+      priority: number;
+      queue: string;
+      reasons: string[];
+      requestedAt: string;
+      sessionId: string;
+      /** @description Whether the SLA due time has passed (by the service clock) */
+      slaBreached: boolean;
+      slaDueAt: string;
+    };
+    ReviewQueuePage: {
+      /** @description The time SLA breaches were computed against */
+      asOf: string;
+      /** @description Triage order: priority, SLA due, age */
+      items: components['schemas']['ReviewQueueItemView'][];
+      /** @description Pass as `cursor` for the next page; absent on the last page */
+      nextCursor?: string;
+    };
+    SessionTimelineView: {
+      /** @description The session’s events and its subject’s */
+      entries: components['schemas']['TimelineEntryView'][];
+      /** @description Pass as `after` for the next page; absent on the last page */
+      nextAfter?: number;
+      sessionId: string;
+      subjectId: string;
+    };
+    SignedCheckpointView: {
+      /** @description SPKI PEM of the signing key */
+      publicKey: string;
+      /** @description base64 Ed25519 signature over the canonical JSON of the statement */
+      signature: string;
+      statement: components['schemas']['CheckpointStatementView'];
+    };
+    StartCaptureDto: {
+      /**
+       * @example web
+       * @enum {string}
+       */
+      channel: 'web' | 'mobile' | 'branch' | 'api';
+      /**
+       * @example desktop
+       * @enum {string}
+       */
+      deviceClass: 'desktop' | 'mobile' | 'tablet' | 'kiosk' | 'unknown';
+    };
+    StartVerificationDto: {
+      /**
+       * @description ISO 3166-1 alpha-2
+       * @example DE
+       */
+      jurisdiction: string;
+      /** @description Start another attempt even though the subject has an undecided session for this jurisdiction and segment. Without it, such a session is returned (reused: true) instead of a duplicate being created. */
+      newAttempt?: boolean;
+      /**
+       * @example {
+       *       "ipCountryMismatch": true
+       *     }
+       */
+      riskSignals?: Record<string, never>;
+      /** @example retail */
+      segment: string;
+      /**
+       * @description Pseudonymous subject id
+       * @example sub_123
+       */
+      subjectId: string;
+    };
+    StartVerificationResponse: {
+      /** @description Global position of the last appended event (for X-Min-Position) */
+      position: number;
+      reasonCodes?: (
+        | 'DOC_LOW_CONFIDENCE'
+        | 'DOC_IMAGE_QUALITY'
+        | 'DOC_SUSPECTED_TAMPERING'
+        | 'DOC_EXPIRED'
+        | 'DOC_TYPE_NOT_ALLOWED'
+        | 'FACE_MISMATCH'
+        | 'FACE_LOW_CONFIDENCE'
+        | 'LIVENESS_LOW_CONFIDENCE'
+        | 'ADDRESS_LOW_CONFIDENCE'
+        | 'LIVENESS_FAILED'
+        | 'ADDRESS_MISMATCH'
+        | 'SANCTIONS_HIT'
+        | 'PEP_MATCH'
+        | 'ADVERSE_MEDIA_HIT'
+        | 'WATCHLIST_HIT'
+        | 'FRAUD_SUSPECTED'
+        | 'AGE_BELOW_THRESHOLD'
+        | 'UNSUPPORTED_JURISDICTION'
+        | 'DUPLICATE_IDENTITY'
+        | 'RETRY_LIMIT_REACHED'
+        | 'VENDOR_UNAVAILABLE'
+        | 'EVIDENCE_MISSING'
+        | 'DOC_ISSUER_NOT_ALLOWED'
+        | 'DOC_ISSUER_EMBARGOED'
+        | 'RESULTS_CONTRADICTORY'
+        | 'RISK_SIGNAL_REVIEW'
+        | 'SESSION_EXPIRED'
+        | 'CONSENT_WITHDRAWN'
+        | 'ERASURE_REQUESTED'
+        | 'SCORE_AMBIGUOUS'
+        | 'CHECK_INCONCLUSIVE'
+        | 'JURISDICTION_REVIEW_REQUIRED'
+        | 'REVIEW_APPROVED'
+        | 'OVERRIDE_APPLIED'
+      )[];
+      requiredChecks: (
+        'document' | 'face_match' | 'liveness' | 'sanctions' | 'pep' | 'address' | 'age' | 'watchlist'
+      )[];
+      /** @description True when no session was created because the subject already has an undecided one for this jurisdiction and segment: this is that session (send newAttempt: true to start another). */
+      reused: boolean;
+      /** @description Stream revision after the command */
+      revision: number;
+      /** @example a3c1f6a2-7a51-4c39-9d0e-2f1f0f4b1c11 */
+      sessionId: string;
+      /**
+       * @description Status after the command
+       * @enum {string}
+       */
+      status:
+        | 'initiated'
+        | 'capture_in_progress'
+        | 'submitted'
+        | 'pending_review'
+        | 'approved'
+        | 'rejected'
+        | 'expired'
+        | 'needs_resubmission'
+        | 'closed';
+      /** @example standard */
+      tier: string;
+    };
+    SubjectCommandResponse: {
+      holdId?: string;
+      position: number;
+      revision: number;
+      subjectId: string;
+    };
+    SubjectConsentsView: {
+      history: components['schemas']['ConsentHistoryView'][];
+      /** @description Granted and not withdrawn */
+      inForce: components['schemas']['ConsentView'][];
+      /** @description Global position of the subject’s last consent event */
+      position: number;
+      /** @description For each scope, the consent in force that covers it (the latest grant) */
+      scopes: {
+        [key: string]: string;
+      };
+      subjectId: string;
+    };
+    SubjectRetentionView: {
+      asOf: string;
+      classes: components['schemas']['ClassRetentionView'][];
+      erasureRequest: {
+        requestedAt?: string;
+        requestId?: string;
+      } | null;
+      legalHolds: string[];
+      /** @description The policy whose retention rules apply, with its relationship-end safeguards */
+      policy: {
+        hash?: string;
+        policyId?: string;
+        safeguards?: {
+          maxBackdate?: string;
+          shredGrace?: string;
+        };
+        version?: string;
+      };
+      relationshipEndedAt: string | null;
+      /** @description When that end was recorded */
+      relationshipEndRecordedAt: string | null;
+      subjectId: string;
+    };
+    SubjectTimelineView: {
+      entries: components['schemas']['TimelineEntryView'][];
+      nextAfter?: number;
+      subjectId: string;
+    };
+    SubmitEvidenceDto: {
+      attributes?: components['schemas']['ExtractedAttributesDto'];
+      /** @enum {string} */
+      documentType?: 'passport' | 'id_card' | 'driving_licence' | 'residence_permit';
+      /** @example DE */
+      issuingCountry?: string;
+      /**
+       * @example document
+       * @enum {string}
+       */
+      kind: 'document' | 'selfie' | 'proof_of_address';
+      /**
+       * @description The vendor's references to the captured images or video (never the media itself): personal data, encrypted as document_media_refs (document, proof_of_address) or biometric_refs (selfie)
+       * @example [
+       *       "img_front_123",
+       *       "img_back_123"
+       *     ]
+       */
+      mediaReferences?: string[];
+      /** @example onfido */
+      vendor: string;
+      /**
+       * @description The vendor’s id for this evidence (check, inquiry, applicant)
+       * @example doc_abc
+       */
+      vendorReference: string;
+    };
+    TimelineActorView: {
+      id: string;
+      /** @enum {string} */
+      kind: 'user' | 'service' | 'vendor' | 'system';
+      roles: string[];
+    };
+    TimelineEntryView: {
+      /** @description e.g. verification.approved, review.assigned */
+      action: string;
+      actor: components['schemas']['TimelineActorView'];
+      correlationId: string;
+      /** @description References of the event (evidence, vendor, consent, override ids, outcomes) */
+      details: Record<string, never>;
+      eventId: string;
+      hash: string;
+      occurredAt: string;
+      policyHash?: string;
+      position: number;
+      prevHash: string;
+      reasonCodes: string[];
+      recordedAt: string;
+      sessionId?: string;
+      /** @enum {string} */
+      stream: 'subject' | 'verification';
+      type: string;
+    };
+    VendorResultDto: {
+      checks: components['schemas']['CheckDto'][];
+      /**
+       * @example {
+       *       "documentVelocity": true
+       *     }
+       */
+      riskSignals?: Record<string, never>;
+      /** @example acme */
+      vendor: string;
+      /** @example 2026-11-26T10:00:00Z */
+      vendorCreatedAt: string;
+      /**
+       * @description The vendor’s event id: a repeat has no effect
+       * @example evt_1
+       */
+      vendorEventId: string;
+    };
+    VerificationListPage: {
+      items: components['schemas']['VerificationStatusView'][];
+      /** @description Pass as `cursor` for the next page; null on the last page */
+      nextCursor: string | null;
+    };
+    VerificationReportView: {
+      chain: components['schemas']['ChainReportView'];
+      checkpoints: components['schemas']['CheckpointReportView'];
+      ok: boolean;
+    };
+    VerificationStatusView: {
+      /** @description Current attempt (1-based) */
+      attempts: number;
+      createdAt?: string;
+      /** @description policy, reviewer or override, while a final decision stands */
+      decidedBy?: string;
+      expiresAt?: string;
+      jurisdiction: string;
+      policyHash: string;
+      policyVersion?: string;
+      /** @description Global position of the last event of the session */
+      position: number;
+      reasonCodes: (
+        | 'DOC_LOW_CONFIDENCE'
+        | 'DOC_IMAGE_QUALITY'
+        | 'DOC_SUSPECTED_TAMPERING'
+        | 'DOC_EXPIRED'
+        | 'DOC_TYPE_NOT_ALLOWED'
+        | 'FACE_MISMATCH'
+        | 'FACE_LOW_CONFIDENCE'
+        | 'LIVENESS_LOW_CONFIDENCE'
+        | 'ADDRESS_LOW_CONFIDENCE'
+        | 'LIVENESS_FAILED'
+        | 'ADDRESS_MISMATCH'
+        | 'SANCTIONS_HIT'
+        | 'PEP_MATCH'
+        | 'ADVERSE_MEDIA_HIT'
+        | 'WATCHLIST_HIT'
+        | 'FRAUD_SUSPECTED'
+        | 'AGE_BELOW_THRESHOLD'
+        | 'UNSUPPORTED_JURISDICTION'
+        | 'DUPLICATE_IDENTITY'
+        | 'RETRY_LIMIT_REACHED'
+        | 'VENDOR_UNAVAILABLE'
+        | 'EVIDENCE_MISSING'
+        | 'DOC_ISSUER_NOT_ALLOWED'
+        | 'DOC_ISSUER_EMBARGOED'
+        | 'RESULTS_CONTRADICTORY'
+        | 'RISK_SIGNAL_REVIEW'
+        | 'SESSION_EXPIRED'
+        | 'CONSENT_WITHDRAWN'
+        | 'ERASURE_REQUESTED'
+        | 'SCORE_AMBIGUOUS'
+        | 'CHECK_INCONCLUSIVE'
+        | 'JURISDICTION_REVIEW_REQUIRED'
+        | 'REVIEW_APPROVED'
+        | 'OVERRIDE_APPLIED'
+      )[];
+      requiredChecks?: (
+        'document' | 'face_match' | 'liveness' | 'sanctions' | 'pep' | 'address' | 'age' | 'watchlist'
+      )[];
+      segment: string;
+      sessionId: string;
+      /** @enum {string} */
+      status:
+        | 'initiated'
+        | 'capture_in_progress'
+        | 'submitted'
+        | 'pending_review'
+        | 'approved'
+        | 'rejected'
+        | 'expired'
+        | 'needs_resubmission'
+        | 'closed';
+      subjectId: string;
+      tier: string;
+      updatedAt: string;
+    };
+    WebhookReceiptView: {
+      /** @enum {string} */
+      status: 'recorded' | 'duplicate' | 'ignored' | 'parked';
+    };
+  };
+  responses: never;
+  parameters: never;
+  requestBodies: never;
+  headers: never;
+  pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+  getHealth: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HealthReportView'];
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'too_many_requests';
+          };
+        };
+      };
+      /** @description A dependency does not answer */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HealthReportView'];
+        };
+      };
+    };
+  };
+  getLiveness: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LivenessView'];
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'too_many_requests';
+          };
+        };
+      };
+    };
+  };
+  getReadiness: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HealthReportView'];
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'too_many_requests';
+          };
+        };
+      };
+      /** @description A dependency does not answer */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HealthReportView'];
+        };
+      };
+    };
+  };
+  getMetrics: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Metrics */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/plain': string;
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'too_many_requests';
+          };
+        };
+      };
+    };
+  };
+  getLatestCheckpoint: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LatestCheckpointView'];
+        };
+      };
+      /** @description No valid credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'unauthenticated';
+          };
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'forbidden';
+          };
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'no_checkpoint';
+          };
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'too_many_requests';
+          };
+        };
+      };
+      /** @description Temporarily unavailable (retry later) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'event_store_unavailable';
+          };
+        };
+      };
+    };
+  };
+  getInclusionProof: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        eventId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InclusionProofView'];
+        };
+      };
+      /** @description The request is malformed or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'validation_failed';
+          };
+        };
+      };
+      /** @description No valid credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'unauthenticated';
+          };
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'forbidden';
+          };
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'not_found' | 'not_yet_checkpointed';
+          };
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'too_many_requests';
+          };
+        };
+      };
+      /** @description Temporarily unavailable (retry later) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'event_store_unavailable';
+          };
+        };
+      };
+    };
+  };
+  verifyLedger: {
+    parameters: {
+      query?: {
+        stream?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VerificationReportView'];
+        };
+      };
+      /** @description The request is malformed or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'validation_failed';
+          };
+        };
+      };
+      /** @description No valid credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'unauthenticated';
+          };
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'forbidden';
+          };
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'too_many_requests';
+          };
+        };
+      };
+      /** @description Temporarily unavailable (retry later) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'event_store_unavailable';
+          };
+        };
+      };
+    };
+  };
+  listNotices: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No valid credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'unauthenticated';
+          };
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'forbidden';
+          };
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'too_many_requests';
+          };
+        };
+      };
+    };
+  };
+  listParkedEvents: {
+    parameters: {
+      query?: {
+        /** @description The `nextAfter` of the previous page */
+        after?: string;
+        /** @description 1–500 (default 100) */
+        limit?: string;
+        /** @description Only this projection’s parked events */
+        projection?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParkedEventPage'];
+        };
+      };
+      /** @description The request is malformed or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'validation_failed';
+          };
+        };
+      };
+      /** @description No valid credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'unauthenticated';
+          };
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'forbidden';
+          };
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'too_many_requests';
+          };
+        };
+      };
+    };
+  };
+  listReviewQueue: {
+    parameters: {
+      query?: {
+        /** @description Only items assigned to this reviewer */
+        assignee?: string;
+        /** @description true: only items past their SLA; false: within it */
+        breached?: 'true' | 'false';
+        /** @description From the previous page’s nextCursor */
+        cursor?: string;
+        /** @description 1–200 (default 50) */
+        limit?: string;
+        /** @description Only this escalation queue */
+        queue?: string;
+        /** @description true: only items nobody is assigned to */
+        unassigned?: 'true' | 'false';
+      };
+      header?: {
+        /** @description Global position (from a command response) the answer must include; waits, bounded, for it */
+        'X-Min-Position'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ReviewQueuePage'];
+        };
+      };
+      /** @description The request is malformed or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'validation_failed';
+          };
+        };
+      };
+      /** @description No valid credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'unauthenticated';
+          };
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'forbidden';
+          };
+        };
+      };
+      /**
+       * @description position_beyond_head: X-Min-Position is beyond the ledger's last position
+       *
+       *     Well-formed but not acceptable
+       */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'position_beyond_head';
+          };
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'too_many_requests';
+          };
+        };
+      };
+      /**
+       * @description read_model_behind: the position was not reached in time (Retry-After)
+       *
+       *     Temporarily unavailable (retry later)
+       */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'event_store_unavailable' | 'read_model_behind';
+          };
+        };
+      };
+    };
+  };
+  getSubjectConsents: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Global position (from a command response) the answer must include; waits, bounded, for it */
+        'X-Min-Position'?: string;
+      };
+      path: {
+        subjectId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SubjectConsentsView'];
+        };
+      };
+      /** @description The request is malformed or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'validation_failed';
+          };
+        };
+      };
+      /** @description No valid credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'unauthenticated';
+          };
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'forbidden';
+          };
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'not_found';
+          };
+        };
+      };
+      /**
+       * @description position_beyond_head: X-Min-Position is beyond the ledger's last position
+       *
+       *     Well-formed but not acceptable
+       */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'position_beyond_head';
+          };
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'too_many_requests';
+          };
+        };
+      };
+      /**
+       * @description read_model_behind: the position was not reached in time (Retry-After)
+       *
+       *     Temporarily unavailable (retry later)
+       */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'event_store_unavailable' | 'read_model_behind';
+          };
+        };
+      };
+    };
+  };
+  grantConsent: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A repeat with the same key and body returns the first response; another body is a 422 */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        subjectId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['GrantConsentDto'];
+      };
+    };
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ConsentResponse'];
+        };
+      };
+      /** @description The request is malformed or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'invalid_idempotency_key' | 'malformed_json' | 'validation_failed';
+          };
+        };
+      };
+      /** @description No valid credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'unauthenticated';
+          };
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'forbidden';
+          };
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?:
+              | 'concurrency_conflict'
+              | 'consent_already_exists'
+              | 'idempotency_key_in_progress'
+              | 'processing_restricted';
+          };
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'payload_too_large';
+          };
+        };
+      };
+      /** @description Well-formed but not acceptable */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'idempotency_key_reused' | 'unknown_consent_scope' | 'unknown_notice';
+          };
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'too_many_requests';
+          };
+        };
+      };
+      /** @description Temporarily unavailable (retry later) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'event_store_unavailable';
+          };
+        };
+      };
+    };
+  };
+  withdrawConsent: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        consentId: string;
+        subjectId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SubjectCommandResponse'];
+        };
+      };
+      /** @description The request is malformed or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'validation_failed';
+          };
+        };
+      };
+      /** @description No valid credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'unauthenticated';
+          };
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'forbidden';
+          };
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'consent_not_found';
+          };
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'concurrency_conflict' | 'consent_already_withdrawn';
+          };
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'too_many_requests';
+          };
+        };
+      };
+      /** @description Temporarily unavailable (retry later) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'event_store_unavailable';
+          };
+        };
+      };
+    };
+  };
+  requestErasure: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A repeat with the same key and body returns the first response; another body is a 422 */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        subjectId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ErasureRequestDto'];
+      };
+    };
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErasureResponse'];
+        };
+      };
+      /** @description The request is malformed or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'invalid_idempotency_key' | 'malformed_json' | 'validation_failed';
+          };
+        };
+      };
+      /** @description No valid credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'unauthenticated';
+          };
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'forbidden';
+          };
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'subject_not_found';
+          };
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'concurrency_conflict' | 'idempotency_key_in_progress';
+          };
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'payload_too_large';
+          };
+        };
+      };
+      /** @description Well-formed but not acceptable */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'idempotency_key_reused' | 'position_beyond_head' | 'unknown_erasure_ground';
+          };
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'too_many_requests';
+          };
+        };
+      };
+      /** @description Temporarily unavailable (retry later) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'event_store_unavailable' | 'read_model_behind';
+          };
+        };
+      };
+    };
+  };
+  placeLegalHold: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A repeat with the same key and body returns the first response; another body is a 422 */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        subjectId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PlaceLegalHoldDto'];
+      };
+    };
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SubjectCommandResponse'];
+        };
+      };
+      /** @description The request is malformed or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'invalid_idempotency_key' | 'malformed_json' | 'validation_failed';
+          };
+        };
+      };
+      /** @description No valid credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'unauthenticated';
+          };
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'forbidden';
+          };
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'concurrency_conflict' | 'idempotency_key_in_progress' | 'legal_hold_already_exists';
+          };
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'payload_too_large';
+          };
+        };
+      };
+      /** @description Well-formed but not acceptable */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'idempotency_key_reused';
+          };
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'too_many_requests';
+          };
+        };
+      };
+      /** @description Temporarily unavailable (retry later) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'event_store_unavailable';
+          };
+        };
+      };
+    };
+  };
+  releaseLegalHold: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        holdId: string;
+        subjectId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SubjectCommandResponse'];
+        };
+      };
+      /** @description The request is malformed or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'validation_failed';
+          };
+        };
+      };
+      /** @description No valid credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'unauthenticated';
+          };
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'forbidden';
+          };
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'legal_hold_not_found';
+          };
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'concurrency_conflict' | 'legal_hold_already_released';
+          };
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'too_many_requests';
+          };
+        };
+      };
+      /** @description Temporarily unavailable (retry later) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'event_store_unavailable';
+          };
+        };
+      };
+    };
+  };
+  readPersonalData: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Why the data is read (10-500 characters), e.g. a case reference. It is the audit record of the read and is shown to auditors in the timeline: state the reason, not personal data. */
+        'X-Justification': string;
+      };
+      path: {
+        subjectId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PersonalDataView'];
+        };
+      };
+      /** @description The request is malformed or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'validation_failed';
+          };
+        };
+      };
+      /** @description No valid credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'unauthenticated';
+          };
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'forbidden';
+          };
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'not_found' | 'subject_not_found';
+          };
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'concurrency_conflict' | 'processing_restricted';
+          };
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'too_many_requests';
+          };
+        };
+      };
+      /** @description Temporarily unavailable (retry later) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'event_store_unavailable';
+          };
+        };
+      };
+    };
+  };
+  endRelationship: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        subjectId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['EndRelationshipDto'];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SubjectCommandResponse'];
+        };
+      };
+      /** @description The request is malformed or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'malformed_json' | 'validation_failed';
+          };
+        };
+      };
+      /** @description No valid credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'unauthenticated';
+          };
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'forbidden';
+          };
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'subject_not_found';
+          };
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'concurrency_conflict' | 'relationship_already_ended' | 'relationship_not_ended';
+          };
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'payload_too_large';
+          };
+        };
+      };
+      /** @description Well-formed but not acceptable */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'relationship_end_backdated_too_far' | 'relationship_end_before_start';
+          };
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'too_many_requests';
+          };
+        };
+      };
+      /** @description Temporarily unavailable (retry later) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'event_store_unavailable';
+          };
+        };
+      };
+    };
+  };
+  getSubjectRetention: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Global position (from a command response) the answer must include; waits, bounded, for it */
+        'X-Min-Position'?: string;
+      };
+      path: {
+        subjectId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SubjectRetentionView'];
+        };
+      };
+      /** @description The request is malformed or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'validation_failed';
+          };
+        };
+      };
+      /** @description No valid credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'unauthenticated';
+          };
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'forbidden';
+          };
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'not_found';
+          };
+        };
+      };
+      /**
+       * @description position_beyond_head: X-Min-Position is beyond the ledger's last position
+       *
+       *     Well-formed but not acceptable
+       */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'position_beyond_head';
+          };
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'too_many_requests';
+          };
+        };
+      };
+      /**
+       * @description read_model_behind: the position was not reached in time (Retry-After)
+       *
+       *     Temporarily unavailable (retry later)
+       */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'event_store_unavailable' | 'read_model_behind';
+          };
+        };
+      };
+    };
+  };
+  getSubjectTimeline: {
+    parameters: {
+      query?: {
+        /** @description Entries after this global position */
+        after?: string;
+        /** @description Point in time: the timeline as the ledger stood at this ISO time */
+        asOf?: string;
+        /** @description Point in time: the timeline as the ledger stood at this global position */
+        atPosition?: string;
+        /** @description 1–1000 (default 500) */
+        limit?: string;
+      };
+      header?: {
+        /** @description Global position (from a command response) the answer must include; waits, bounded, for it */
+        'X-Min-Position'?: string;
+      };
+      path: {
+        subjectId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SubjectTimelineView'];
+        };
+      };
+      /** @description The request is malformed or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'validation_failed';
+          };
+        };
+      };
+      /** @description No valid credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'unauthenticated';
+          };
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'forbidden';
+          };
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'not_found';
+          };
+        };
+      };
+      /**
+       * @description position_beyond_head: X-Min-Position is beyond the ledger's last position
+       *
+       *     Well-formed but not acceptable
+       */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'position_beyond_head';
+          };
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'too_many_requests';
+          };
+        };
+      };
+      /**
+       * @description read_model_behind: the position was not reached in time (Retry-After)
+       *
+       *     Temporarily unavailable (retry later)
+       */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'event_store_unavailable' | 'read_model_behind';
+          };
+        };
+      };
+    };
+  };
+  listVerifications: {
+    parameters: {
+      query?: {
+        /** @description The `nextCursor` of the previous page */
+        cursor?: string;
+        /** @description Sessions created at or after this ISO 8601 time */
+        from?: string;
+        /** @description ISO 3166-1 alpha-2 code, e.g. GB */
+        jurisdiction?: string;
+        /** @description 1–500 (default 100) */
+        limit?: string;
+        /** @description SHA-256 (hex) of the policy version the session runs under */
+        policyHash?: string;
+        status?:
+          | 'initiated'
+          | 'capture_in_progress'
+          | 'submitted'
+          | 'pending_review'
+          | 'approved'
+          | 'rejected'
+          | 'expired'
+          | 'needs_resubmission'
+          | 'closed';
+        /** @description Only this subject’s sessions */
+        subjectId?: string;
+        /** @description Sessions created before this ISO 8601 time */
+        to?: string;
+      };
+      header?: {
+        /** @description Global position (from a command response) the answer must include; waits, bounded, for it */
+        'X-Min-Position'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VerificationListPage'];
+        };
+      };
+      /** @description The request is malformed or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'validation_failed';
+          };
+        };
+      };
+      /** @description No valid credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'unauthenticated';
+          };
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'forbidden';
+          };
+        };
+      };
+      /**
+       * @description position_beyond_head: X-Min-Position is beyond the ledger's last position
+       *
+       *     Well-formed but not acceptable
+       */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'position_beyond_head';
+          };
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'too_many_requests';
+          };
+        };
+      };
+      /**
+       * @description read_model_behind: the position was not reached in time (Retry-After)
+       *
+       *     Temporarily unavailable (retry later)
+       */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'event_store_unavailable' | 'read_model_behind';
+          };
+        };
+      };
+    };
+  };
+  startVerification: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A repeat with the same key and body returns the first response; another body is a 422 */
+        'Idempotency-Key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['StartVerificationDto'];
+      };
+    };
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StartVerificationResponse'];
+        };
+      };
+      /** @description The request is malformed or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'invalid_idempotency_key' | 'malformed_json' | 'validation_failed';
+          };
+        };
+      };
+      /** @description No valid credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'unauthenticated';
+          };
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'forbidden';
+          };
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?:
+              | 'concurrency_conflict'
+              | 'idempotency_key_in_progress'
+              | 'processing_restricted'
+              | 'too_many_attempts';
+          };
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'payload_too_large';
+          };
+        };
+      };
+      /** @description Well-formed but not acceptable */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?:
+              | 'consent_required'
+              | 'idempotency_key_reused'
+              | 'unknown_jurisdiction'
+              | 'unknown_risk_signal'
+              | 'unknown_segment';
+          };
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'too_many_requests';
+          };
+        };
+      };
+      /** @description Temporarily unavailable (retry later) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'event_store_unavailable' | 'no_active_policy';
+          };
+        };
+      };
+    };
+  };
+  getVerification: {
+    parameters: {
+      query?: {
+        /** @description ISO time: the status as the ledger stood then */
+        asOf?: string;
+        /** @description Global position: the status as of that event */
+        atPosition?: string;
+      };
+      header?: {
+        /** @description Global position (from a command response) the answer must include; waits, bounded, for it */
+        'X-Min-Position'?: string;
+      };
+      path: {
+        sessionId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VerificationStatusView'];
+        };
+      };
+      /** @description The request is malformed or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'validation_failed';
+          };
+        };
+      };
+      /** @description No valid credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'unauthenticated';
+          };
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'forbidden';
+          };
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'not_found';
+          };
+        };
+      };
+      /**
+       * @description position_beyond_head: X-Min-Position is beyond the ledger's last position
+       *
+       *     Well-formed but not acceptable
+       */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'position_beyond_head';
+          };
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'too_many_requests';
+          };
+        };
+      };
+      /**
+       * @description read_model_behind: the position was not reached in time (Retry-After)
+       *
+       *     Temporarily unavailable (retry later)
+       */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'event_store_unavailable' | 'read_model_behind';
+          };
+        };
+      };
+    };
+  };
+  startCapture: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        sessionId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['StartCaptureDto'];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CommandResponse'];
+        };
+      };
+      /** @description The request is malformed or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'malformed_json' | 'validation_failed';
+          };
+        };
+      };
+      /** @description No valid credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'unauthenticated';
+          };
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'forbidden';
+          };
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'not_found';
+          };
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'concurrency_conflict' | 'illegal_transition' | 'verification_expired';
+          };
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'payload_too_large';
+          };
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'too_many_requests';
+          };
+        };
+      };
+      /** @description Temporarily unavailable (retry later) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'event_store_unavailable';
+          };
+        };
+      };
+    };
+  };
+  submitEvidence: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A repeat with the same key and body returns the first response; another body is a 422 */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        sessionId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SubmitEvidenceDto'];
+      };
+    };
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EvidenceResponse'];
+        };
+      };
+      /** @description The request is malformed or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'invalid_idempotency_key' | 'malformed_json' | 'validation_failed';
+          };
+        };
+      };
+      /** @description No valid credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'unauthenticated';
+          };
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'forbidden';
+          };
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'not_found';
+          };
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?:
+              | 'concurrency_conflict'
+              | 'evidence_id_conflict'
+              | 'idempotency_key_in_progress'
+              | 'illegal_transition'
+              | 'verification_expired';
+          };
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'payload_too_large';
+          };
+        };
+      };
+      /** @description Well-formed but not acceptable */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'idempotency_key_reused';
+          };
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'too_many_requests';
+          };
+        };
+      };
+      /** @description Temporarily unavailable (retry later) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'event_store_unavailable';
+          };
+        };
+      };
+    };
+  };
+  explainVerification: {
+    parameters: {
+      query?: {
+        /** @description ISO time: the answer as the ledger stood then */
+        asOf?: string;
+        /** @description Global position: the answer as of that event */
+        atPosition?: string;
+      };
+      header?: never;
+      path: {
+        sessionId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ExplanationView'];
+        };
+      };
+      /** @description The request is malformed or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'validation_failed';
+          };
+        };
+      };
+      /** @description No valid credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'unauthenticated';
+          };
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'forbidden';
+          };
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'not_found';
+          };
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'too_many_requests';
+          };
+        };
+      };
+      /** @description Temporarily unavailable (retry later) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'event_store_unavailable';
+          };
+        };
+      };
+    };
+  };
+  requestOverride: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A repeat with the same key and body returns the first response; another body is a 422 */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        sessionId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RequestOverrideDto'];
+      };
+    };
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OverrideResponse'];
+        };
+      };
+      /** @description The request is malformed or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'invalid_idempotency_key' | 'malformed_json' | 'validation_failed';
+          };
+        };
+      };
+      /** @description No valid credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'unauthenticated';
+          };
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'forbidden';
+          };
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'not_found';
+          };
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?:
+              | 'concurrency_conflict'
+              | 'idempotency_key_in_progress'
+              | 'illegal_transition'
+              | 'override_already_exists'
+              | 'override_not_permitted'
+              | 'override_outcome_unchanged'
+              | 'override_pending'
+              | 'verification_expired';
+          };
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'payload_too_large';
+          };
+        };
+      };
+      /** @description Well-formed but not acceptable */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'idempotency_key_reused' | 'reason_code_not_allowed' | 'reason_code_required';
+          };
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'too_many_requests';
+          };
+        };
+      };
+      /** @description Temporarily unavailable (retry later) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'event_store_unavailable';
+          };
+        };
+      };
+    };
+  };
+  approveOverride: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        overrideId: string;
+        sessionId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CommandResponse'];
+        };
+      };
+      /** @description No valid credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'unauthenticated';
+          };
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'forbidden' | 'four_eyes_violation' | 'senior_reviewer_required';
+          };
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'not_found' | 'override_not_found';
+          };
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?:
+              | 'concurrency_conflict'
+              | 'illegal_transition'
+              | 'override_already_decided'
+              | 'verification_expired';
+          };
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'too_many_requests';
+          };
+        };
+      };
+      /** @description Temporarily unavailable (retry later) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'event_store_unavailable';
+          };
+        };
+      };
+    };
+  };
+  rejectOverride: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        overrideId: string;
+        sessionId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RejectOverrideDto'];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CommandResponse'];
+        };
+      };
+      /** @description The request is malformed or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'malformed_json' | 'validation_failed';
+          };
+        };
+      };
+      /** @description No valid credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'unauthenticated';
+          };
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'forbidden' | 'four_eyes_violation' | 'senior_reviewer_required';
+          };
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'not_found' | 'override_not_found';
+          };
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?:
+              | 'concurrency_conflict'
+              | 'illegal_transition'
+              | 'override_already_decided'
+              | 'verification_expired';
+          };
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'payload_too_large';
+          };
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'too_many_requests';
+          };
+        };
+      };
+      /** @description Temporarily unavailable (retry later) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'event_store_unavailable';
+          };
+        };
+      };
+    };
+  };
+  assignReviewer: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        sessionId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['AssignReviewerDto'];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CommandResponse'];
+        };
+      };
+      /** @description The request is malformed or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'malformed_json' | 'validation_failed';
+          };
+        };
+      };
+      /** @description No valid credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'unauthenticated';
+          };
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'forbidden';
+          };
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'not_found';
+          };
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'concurrency_conflict' | 'illegal_transition' | 'verification_expired';
+          };
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'payload_too_large';
+          };
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'too_many_requests';
+          };
+        };
+      };
+      /** @description Temporarily unavailable (retry later) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'event_store_unavailable';
+          };
+        };
+      };
+    };
+  };
+  decideReview: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        sessionId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ReviewDecisionDto'];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CommandResponse'];
+        };
+      };
+      /** @description The request is malformed or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'malformed_json' | 'validation_failed';
+          };
+        };
+      };
+      /** @description No valid credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'unauthenticated';
+          };
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'compliance_clearance_required' | 'forbidden' | 'senior_reviewer_required';
+          };
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'not_found';
+          };
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?:
+              | 'concurrency_conflict'
+              | 'illegal_transition'
+              | 'review_assigned_to_other'
+              | 'verification_expired';
+          };
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'payload_too_large';
+          };
+        };
+      };
+      /** @description Well-formed but not acceptable */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'note_required' | 'reason_code_not_allowed' | 'reason_code_required';
+          };
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'too_many_requests';
+          };
+        };
+      };
+      /** @description Temporarily unavailable (retry later) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'event_store_unavailable';
+          };
+        };
+      };
+    };
+  };
+  getVerificationTimeline: {
+    parameters: {
+      query?: {
+        /** @description Entries after this global position */
+        after?: string;
+        /** @description Point in time: the timeline as the ledger stood at this ISO time */
+        asOf?: string;
+        /** @description Point in time: the timeline as the ledger stood at this global position */
+        atPosition?: string;
+        /** @description 1–1000 (default 500) */
+        limit?: string;
+      };
+      header?: {
+        /** @description Global position (from a command response) the answer must include; waits, bounded, for it */
+        'X-Min-Position'?: string;
+      };
+      path: {
+        sessionId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SessionTimelineView'];
+        };
+      };
+      /** @description The request is malformed or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'validation_failed';
+          };
+        };
+      };
+      /** @description No valid credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'unauthenticated';
+          };
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'forbidden';
+          };
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'not_found';
+          };
+        };
+      };
+      /**
+       * @description position_beyond_head: X-Min-Position is beyond the ledger's last position
+       *
+       *     Well-formed but not acceptable
+       */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'position_beyond_head';
+          };
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'too_many_requests';
+          };
+        };
+      };
+      /**
+       * @description read_model_behind: the position was not reached in time (Retry-After)
+       *
+       *     Temporarily unavailable (retry later)
+       */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'event_store_unavailable' | 'read_model_behind';
+          };
+        };
+      };
+    };
+  };
+  recordVendorResult: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        sessionId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['VendorResultDto'];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CommandResponse'];
+        };
+      };
+      /** @description The request is malformed or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'malformed_json' | 'validation_failed';
+          };
+        };
+      };
+      /** @description No valid credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'unauthenticated';
+          };
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'forbidden';
+          };
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'not_found';
+          };
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?:
+              'concurrency_conflict' | 'evidence_required' | 'illegal_transition' | 'verification_expired';
+          };
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'payload_too_large';
+          };
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'too_many_requests';
+          };
+        };
+      };
+      /** @description Temporarily unavailable (retry later) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'event_store_unavailable' | 'no_active_policy';
+          };
+        };
+      };
+    };
+  };
+  receiveWebhook: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Persona: t=<unix>,v1=<hex> */
+        'Persona-Signature'?: string;
+        /** @description Veriff (with X-AUTH-CLIENT) */
+        'X-HMAC-SIGNATURE'?: string;
+        /** @description Sumsub (with X-Payload-Digest-Alg) */
+        'X-Payload-Digest'?: string;
+        /** @description Onfido */
+        'X-SHA2-Signature'?: string;
+      };
+      path: {
+        vendor: 'onfido' | 'veriff' | 'sumsub' | 'persona';
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Recorded, a duplicate, or ignored */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookReceiptView'];
+        };
+      };
+      /** @description Parked: the session is not known yet */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookReceiptView'];
+        };
+      };
+      /** @description The request is malformed or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'malformed_json';
+          };
+        };
+      };
+      /** @description No valid credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'invalid_webhook_signature';
+          };
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'not_found' | 'vendor_not_configured';
+          };
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'payload_too_large';
+          };
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'too_many_requests';
+          };
+        };
+      };
+    };
+  };
+  listParkedDeliveries: {
+    parameters: {
+      query?: {
+        /** @description The `nextCursor` of the previous page */
+        cursor?: string;
+        /** @description 1–500 (default 100) */
+        limit?: string;
+        reason?: 'unknown_session' | 'result_not_in_payload' | 'unrecognised_payload' | 'sandbox_result';
+        /** @description Default: all */
+        status?: 'parked' | 'resolved';
+        vendor?: 'onfido' | 'veriff' | 'sumsub' | 'persona';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParkedDeliveryPage'];
+        };
+      };
+      /** @description The request is malformed or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'validation_failed';
+          };
+        };
+      };
+      /** @description No valid credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'unauthenticated';
+          };
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'forbidden';
+          };
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'too_many_requests';
+          };
+        };
+      };
+      /** @description Temporarily unavailable (retry later) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'event_store_unavailable';
+          };
+        };
+      };
+    };
+  };
+  replayParkedDelivery: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParkedReplayResponse'];
+        };
+      };
+      /** @description No valid credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'unauthenticated';
+          };
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'forbidden';
+          };
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'parked_delivery_not_found';
+          };
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?:
+              | 'concurrency_conflict'
+              | 'parked_delivery_not_replayable'
+              | 'parked_delivery_resolved'
+              | 'session_still_unknown';
+          };
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'too_many_requests';
+          };
+        };
+      };
+      /** @description Temporarily unavailable (retry later) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'event_store_unavailable';
+          };
+        };
+      };
+    };
+  };
+}
