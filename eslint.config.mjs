@@ -45,7 +45,9 @@ function boundary(folder, allowed, packages, throughIndex = []) {
 /** The import direction of every folder of src/ (docs/architecture.md); app and cli compose them all. */
 function importDirection() {
   const base = ['shared', 'domain', 'ledger', 'platform'];
-  const engines = [...base, 'commands', 'projections', 'policies'];
+  // src/events: the decoding layer between the ledger and its readers (schemas, upcasters).
+  const decoding = [...base, 'events'];
+  const engines = [...decoding, 'commands', 'projections', 'policies'];
   return [
     ...boundary('src/shared', [], []),
     ...boundary(
@@ -54,10 +56,11 @@ function importDirection() {
       ['@nestjs/*', 'typeorm', 'kafkajs', 'better-sqlite3', 'pg', '@eventstore/*'],
     ),
     ...boundary('src/ledger', ['shared'], ['@nestjs/*']),
+    ...boundary('src/events', ['shared', 'domain', 'ledger'], ['@nestjs/*']),
     ...boundary('src/platform', ['shared', 'domain', 'ledger', 'commands'], []),
-    ...boundary('src/commands', base, []),
-    ...boundary('src/projections', base, []),
-    ...boundary('src/policies', base, []),
+    ...boundary('src/commands', decoding, []),
+    ...boundary('src/projections', decoding, []),
+    ...boundary('src/policies', decoding, []),
     ...FEATURES.map((feature) => {
       const others = FEATURES.filter((f) => f !== feature);
       return boundary(`src/${feature}`, [...engines, ...others], [], others);

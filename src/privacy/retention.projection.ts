@@ -3,6 +3,7 @@ import type { Projection, ProjectedEvent, RowChange, RowKey, RowView } from '../
 import { put, rowKey } from '../projections/core/projection';
 import { ProjectionEventError } from '../projections/projection.errors';
 import { RetentionClassEntity, RetentionSessionEntity, RetentionSubjectEntity } from './retention.entities';
+import { decoding } from '../projections/core/event-data';
 
 export const RETENTION = 'retention';
 
@@ -50,7 +51,7 @@ function emptySubject(subjectId: string, position: number): Readonly<RetentionSu
  * session was decided. Follows both kinds of streams; personal data is only ever seen as the class names of an
  * encrypted section.
  */
-export const retentionProjection: Projection = {
+export const retentionProjection: Projection = decoding({
   name: RETENTION,
   streams: ['subject', 'verification'],
   entities: [RetentionClassEntity, RetentionSubjectEntity, RetentionSessionEntity],
@@ -187,7 +188,7 @@ export const retentionProjection: Projection = {
     }
     return changes;
   },
-};
+});
 
 function collect(rows: RowView, subjectId: string, dataClass: string, event: ProjectedEvent): RowChange {
   const at = event.metadata.recordedAt;

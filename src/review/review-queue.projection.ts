@@ -3,6 +3,7 @@ import type { Projection } from '../projections/core/projection';
 import { put, remove, rowKey } from '../projections/core/projection';
 import { ProjectionEventError } from '../projections/projection.errors';
 import { ReviewQueueItemEntity } from './review-queue-item.entity';
+import { decoding } from '../projections/core/event-data';
 
 export const REVIEW_QUEUE = 'review_queue';
 
@@ -17,7 +18,7 @@ const CLOSING = new Set([
 ]);
 
 /** Pending reviews with their triage fields and assignee. */
-export const reviewQueueProjection: Projection = {
+export const reviewQueueProjection: Projection = decoding({
   name: REVIEW_QUEUE,
   streams: ['verification'],
   entities: [ReviewQueueItemEntity],
@@ -70,4 +71,4 @@ export const reviewQueueProjection: Projection = {
     if (CLOSING.has(type)) return [remove(ReviewQueueItemEntity, { sessionId })];
     return [];
   },
-};
+});

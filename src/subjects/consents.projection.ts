@@ -3,6 +3,7 @@ import type { Projection } from '../projections/core/projection';
 import { insert, put, rowKey } from '../projections/core/projection';
 import { ProjectionEventError } from '../projections/projection.errors';
 import { ConsentHistoryEntity, SubjectConsentEntity } from './subject-consent.entity';
+import { decoding } from '../projections/core/event-data';
 
 export const SUBJECT_CONSENTS = 'subject_consents';
 
@@ -11,7 +12,7 @@ export const SUBJECT_CONSENTS = 'subject_consents';
  * Subject events that do not concern consent (relationship end, legal holds, erasure) change nothing here; a type
  * the domain does not know is parked. No personal data: consent evidence stays encrypted in the ledger.
  */
-export const consentsProjection: Projection = {
+export const consentsProjection: Projection = decoding({
   name: SUBJECT_CONSENTS,
   streams: ['subject'],
   entities: [SubjectConsentEntity, ConsentHistoryEntity],
@@ -76,4 +77,4 @@ export const consentsProjection: Projection = {
     if (isSubjectEventType(type)) return [];
     throw new ProjectionEventError('unknown_event_type', `${type} is not a subject event`);
   },
-};
+});

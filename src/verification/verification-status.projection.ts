@@ -3,11 +3,12 @@ import type { Projection, ProjectedEvent } from '../projections/core/projection'
 import { put, rowKey } from '../projections/core/projection';
 import { ProjectionEventError } from '../projections/projection.errors';
 import { VerificationStatusEntity } from './verification-status.entity';
+import { decoding } from '../projections/core/event-data';
 
 export const VERIFICATION_STATUS = 'verification_status';
 
 /** Status of each verification session, as the domain folds it (status, tier, reason codes, attempts…). */
-export const verificationStatusProjection: Projection = {
+export const verificationStatusProjection: Projection = decoding({
   name: VERIFICATION_STATUS,
   streams: ['verification'],
   entities: [VerificationStatusEntity],
@@ -16,7 +17,7 @@ export const verificationStatusProjection: Projection = {
     const row = rows.get(VerificationStatusEntity, { sessionId: event.streamId });
     return [put(VerificationStatusEntity, evolveStatus(row ?? null, event))];
   },
-};
+});
 
 /**
  * The status row after one event. Mirrors the domain's `evolve` field by field (a test holds them together). An

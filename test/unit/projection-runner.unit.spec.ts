@@ -88,7 +88,7 @@ describe(ProjectionRunner.name, () => {
         { type: 'VerificationInitiated', data: { sessionId: bad, subjectId: 'sub_bad', tier: 42 } },
         {
           type: 'CaptureStarted',
-          data: { attempt: 1, channel: 'web', deviceClass: 'x', startedAt: 'later' },
+          data: { attempt: 1, channel: 'web', deviceClass: 'x', startedAt: '2026-01-01T00:00:00Z' },
         },
         { type: 'VerificationShouldNotExist', data: {} },
       ],

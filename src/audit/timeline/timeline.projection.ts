@@ -4,6 +4,7 @@ import type { JsonObject, JsonValue } from '../../shared/json';
 import type { Projection, ProjectedEvent, RowChange } from '../../projections/core/projection';
 import { insert, put, rowKey } from '../../projections/core/projection';
 import { TimelineEntryEntity, TimelineSessionEntity } from './timeline-entry.entity';
+import { decoding } from '../../projections/core/event-data';
 
 export const AUDIT_TIMELINE = 'audit_timeline';
 
@@ -121,29 +122,34 @@ function reasonCodesOf(data: JsonObject): string[] {
  * and its subject, in log order. Insert-only: an entry written twice would fail the batch, so exactly-once is
  * visible, not assumed.
  */
-export const timelineProjection: Projection = {
-  name: AUDIT_TIMELINE,
-  streams: ['subject', 'verification'],
-  entities: [TimelineEntryEntity, TimelineSessionEntity],
-  keysOf: (event) =>
-    event.streamKind === 'verification' ? [rowKey(TimelineSessionEntity, { sessionId: event.streamId })] : [],
-  apply(event, rows) {
-    const changes: RowChange[] = [];
-    let sessionId: string | null = null;
-    let subjectId: string | null = event.streamId;
-    if (event.streamKind === 'verification') {
-      sessionId = event.streamId;
-      const session = rows.get(TimelineSessionEntity, { sessionId });
-      subjectId = session?.subjectId ?? null;
-      if (session === undefined && event.type === 'VerificationInitiated') {
-        subjectId = event.body.string('subjectId');
-        changes.push(put(TimelineSessionEntity, { sessionId, subjectId }));
+export const timelineProjection: Projection = decoding(
+  {
+    name: AUDIT_TIMELINE,
+    streams: ['subject', 'verification'],
+    entities: [TimelineEntryEntity, TimelineSessionEntity],
+    keysOf: (event) =>
+      event.streamKind === 'verification'
+        ? [rowKey(TimelineSessionEntity, { sessionId: event.streamId })]
+        : [],
+    apply(event, rows) {
+      const changes: RowChange[] = [];
+      let sessionId: string | null = null;
+      let subjectId: string | null = event.streamId;
+      if (event.streamKind === 'verification') {
+        sessionId = event.streamId;
+        const session = rows.get(TimelineSessionEntity, { sessionId });
+        subjectId = session?.subjectId ?? null;
+        if (session === undefined && event.type === 'VerificationInitiated') {
+          subjectId = event.body.string('subjectId');
+          changes.push(put(TimelineSessionEntity, { sessionId, subjectId }));
+        }
       }
-    }
-    changes.push(insert(TimelineEntryEntity, entryOf(event, sessionId, subjectId)));
-    return changes;
+      changes.push(insert(TimelineEntryEntity, entryOf(event, sessionId, subjectId)));
+      return changes;
+    },
   },
-};
+  'lifted',
+);
 
 function entryOf(
   event: ProjectedEvent,

@@ -1,5 +1,7 @@
+import { decodeEvent, MalformedEventError, upcastEvent } from '../../events';
 import { isPlainObject, type JsonObject } from '../../shared/json';
 import { ProjectionEventError } from '../projection.errors';
+import type { ProjectedEvent, Projection } from './projection';
 
 /*
  * Small decoders for the fields a projection reads from event data. A stored event is a fact, but a projection
@@ -91,4 +93,34 @@ export class EventData {
   has(field: string): boolean {
     return this.data[field] !== undefined;
   }
+}
+
+/**
+ * The event as the decoding layer (src/events) reads it: lifted to the current schemaVersion of its type and, in
+ * `checked` mode, checked against its schema. A malformed event is refused as `malformed_event`, which parks it.
+ * `lifted` mode (the audit timeline, which records every sealed event) only lifts the version.
+ */
+export function decodeProjected(event: ProjectedEvent, mode: DecodeMode = 'checked'): ProjectedEvent {
+  let decoded;
+  try {
+    decoded = mode === 'checked' ? decodeEvent(event) : upcastEvent(event);
+  } catch (error) {
+    if (error instanceof MalformedEventError) {
+      throw new ProjectionEventError('malformed_event', `${error.type}.${error.problem}`);
+    }
+    throw error;
+  }
+  if (decoded === event) return event;
+  return { ...event, ...decoded, body: new EventData(decoded.type, decoded.data) };
+}
+
+export type DecodeMode = 'checked' | 'lifted';
+
+/** The projection with every event decoded (decodeProjected) before `keysOf` and `apply` see it. */
+export function decoding(projection: Projection, mode: DecodeMode = 'checked'): Projection {
+  return {
+    ...projection,
+    keysOf: (event) => projection.keysOf(decodeProjected(event, mode)),
+    apply: (event, rows) => projection.apply(decodeProjected(event, mode), rows),
+  };
 }
