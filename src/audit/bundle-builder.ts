@@ -5,7 +5,7 @@ import { LedgerError } from '../shared/ledger-error';
 import { type AuditBundle, BUNDLE_FORMAT, type EventInclusion } from './bundle';
 import type { SignedCheckpoint } from './checkpoint-statement';
 import type { Checkpointer, StoredCheckpoint } from './checkpointer';
-import { type Explanation, explain } from './explanation';
+import { EXPLAINER_VERSION, type Explanation, explain } from './explanation';
 import type { ProofService } from './proof.service';
 
 export class NothingToExportError extends LedgerError {
@@ -126,6 +126,7 @@ export class BundleBuilder {
           ]),
         ),
       },
+      explainerVersion: EXPLAINER_VERSION,
       explanations,
     };
   }

@@ -12,7 +12,7 @@ import {
   type SignedCheckpoint,
   verifySignedCheckpoint,
 } from './checkpoint-statement';
-import { type Explanation, explain } from './explanation';
+import { type Citation, type Decision, EXPLAINER_VERSION, type Explanation, explain } from './explanation';
 import { verifyInclusion } from './merkle';
 
 export const BUNDLE_FORMAT = 'kyc-ledger-audit-bundle/v2';
@@ -53,8 +53,16 @@ export interface AuditBundle {
     readonly checkpointSequence: number;
     readonly streams: Readonly<Record<string, SignedHead>>;
   };
+  /**
+   * The explainer that wrote `explanations` (EXPLAINER_VERSION). Bundles that record none were written by
+   * explainer version 1.
+   */
+  readonly explainerVersion: number;
   readonly explanations: readonly Explanation[];
 }
+
+/** Explainer version of bundles that record none (exported before explanations were versioned). */
+export const UNVERSIONED_EXPLAINER = 1;
 
 export type BundleFailure =
   | { readonly kind: 'format'; readonly detail: string }
@@ -105,6 +113,16 @@ export interface BundleReport {
     readonly toPosition: number;
     readonly signedAt: string;
   } | null;
+  /**
+   * How the explanations were checked. The facts they cite (events, positions, hashes, decisions, status) are
+   * always checked against the bundled events; the wording is compared with a recomputation only when the
+   * bundle's explainer is this verifier's (`compared`), and otherwise left alone (`not_compared`, a warning).
+   */
+  readonly explanations: {
+    readonly comparison: 'compared' | 'not_compared';
+    readonly explainerVersion: number;
+    readonly currentExplainerVersion: number;
+  };
   /** What the bundle cannot prove; never a reason to fail by itself. */
   readonly warnings: readonly string[];
   readonly failures: readonly BundleFailure[];
@@ -157,6 +175,11 @@ const malformed = (detail: string): BundleReport => ({
   checkpointsChecked: 0,
   completeness: 'failed',
   completeAsOf: null,
+  explanations: {
+    comparison: 'not_compared',
+    explainerVersion: UNVERSIONED_EXPLAINER,
+    currentExplainerVersion: EXPLAINER_VERSION,
+  },
   warnings: [],
   failures: [{ kind: 'format', detail }],
 });
@@ -205,6 +228,15 @@ export function verifyBundle(value: unknown, trustedPublicKeyPem: string): Bundl
       !isPlainObject(headsValue.streams))
   ) {
     return malformed(`a ${BUNDLE_FORMAT} document needs its signed stream heads`);
+  }
+  const explainerVersion =
+    value.explainerVersion === undefined ? UNVERSIONED_EXPLAINER : value.explainerVersion;
+  if (
+    typeof explainerVersion !== 'number' ||
+    !Number.isSafeInteger(explainerVersion) ||
+    explainerVersion < 1
+  ) {
+    return malformed('explainerVersion must be a positive integer');
   }
   const bundle = value as unknown as AuditBundle;
   const key = createPublicKey(trustedPublicKeyPem);
@@ -332,6 +364,12 @@ export function verifyBundle(value: unknown, trustedPublicKeyPem: string): Bundl
     );
   }
 
+  const compareWording = explainerVersion === EXPLAINER_VERSION;
+  if (!compareWording && bundle.explanations.length > 0) {
+    warnings.push(
+      `explanations written by explainer version ${explainerVersion} (this verifier's is ${EXPLAINER_VERSION}): the facts they cite were checked against the bundled events, their wording was not compared`,
+    );
+  }
   for (const explanation of bundle.explanations) {
     // An explanation is derived data: it must be exactly what the bundled events explain.
     const session = streams.get(`kyc-verification-${explanation.sessionId}`) ?? [];
@@ -342,19 +380,18 @@ export function verifyBundle(value: unknown, trustedPublicKeyPem: string): Bundl
     } catch {
       recomputed = undefined;
     }
-    if (!recomputed || canonicalJson(recomputed) !== canonicalJson(explanation)) {
-      failures.push({
-        kind: 'explanation',
-        eventId: explanation.policy.proof.eventId,
-        detail: 'does not match what the bundled events explain',
-      });
+    if (compareWording) {
+      if (!recomputed || canonicalJson(recomputed) !== canonicalJson(explanation)) {
+        failures.push({
+          kind: 'explanation',
+          eventId: explanation.policy.proof.eventId,
+          detail: 'does not match what the bundled events explain',
+        });
+      }
+    } else {
+      failures.push(...factFailures(explanation, recomputed));
     }
-    const citations = [
-      explanation.policy.proof,
-      ...explanation.timeline.map((e) => e.proof),
-      ...(explanation.decision ? [explanation.decision.proof] : []),
-    ];
-    for (const c of citations) {
+    for (const c of citations(explanation)) {
       const event = byId.get(c.eventId);
       if (event?.metadata.hash !== c.hash || event.position !== c.position) {
         failures.push({
@@ -386,9 +423,68 @@ export function verifyBundle(value: unknown, trustedPublicKeyPem: string): Bundl
             signedAt: heads.statement.signedAt,
           }
         : null,
+    explanations: {
+      comparison: compareWording ? 'compared' : 'not_compared',
+      explainerVersion,
+      currentExplainerVersion: EXPLAINER_VERSION,
+    },
     warnings,
     failures,
   };
+}
+
+/** Every event an explanation cites, whatever explainer wrote it. */
+function citations(explanation: Explanation): Citation[] {
+  const x = explanation as Partial<Explanation>;
+  const list: (Citation | null | undefined)[] = [
+    x.policy?.proof,
+    x.decision?.proof,
+    x.originalDecision?.proof,
+    ...(x.timeline ?? []).map((e) => e.proof),
+    ...(x.evaluations ?? []).map((e) => e.proof),
+    ...(x.vendorResults ?? []).map((e) => e.proof),
+    ...(x.reviews ?? []).map((e) => e.proof),
+    ...(x.overrides ?? []).flatMap((o) => [o.requestProof, o.decisionProof]),
+    x.consent?.proof,
+    x.consent?.withdrawn?.proof,
+  ];
+  return list.filter((c): c is Citation => isPlainObject(c) && typeof c.eventId === 'string');
+}
+
+/**
+ * What an explanation of another explainer version must still get right, whatever its wording: the status and
+ * the decision (outcome, who decided, the event that proves it) that the bundled events give.
+ */
+function factFailures(claimed: Explanation, recomputed: Explanation | undefined): BundleFailure[] {
+  const at = claimed.policy.proof.eventId;
+  if (!recomputed) {
+    return [{ kind: 'explanation', eventId: at, detail: 'the bundled events explain no such session' }];
+  }
+  const failures: BundleFailure[] = [];
+  const fact = (d: Decision | null | undefined): string =>
+    d ? `${d.outcome} by ${d.decidedBy} (event ${d.proof.eventId} at position ${d.proof.position})` : 'none';
+  if (claimed.sessionId !== recomputed.sessionId || claimed.subjectId !== recomputed.subjectId) {
+    failures.push({ kind: 'explanation', eventId: at, detail: 'names another session or subject' });
+  }
+  if (claimed.status !== recomputed.status) {
+    failures.push({
+      kind: 'explanation',
+      eventId: at,
+      detail: `states status ${claimed.status}; the bundled events give ${recomputed.status}`,
+    });
+  }
+  for (const key of ['decision', 'originalDecision'] as const) {
+    const a = fact(claimed[key]);
+    const b = fact(recomputed[key]);
+    if (a !== b) {
+      failures.push({
+        kind: 'explanation',
+        eventId: claimed[key]?.proof.eventId ?? recomputed[key]?.proof.eventId ?? at,
+        detail: `states ${key} ${a}; the bundled events give ${b}`,
+      });
+    }
+  }
+  return failures;
 }
 
 /**

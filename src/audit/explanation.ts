@@ -21,6 +21,13 @@ import {
 import type { Actor, LedgerEvent } from '../ledger/envelope';
 import { isPlainObject, type JsonObject } from '../shared/json';
 
+/**
+ * The explainer's version, recorded in every audit bundle. Raise it whenever the wording or shape of an
+ * explanation changes: a bundle written by another version is still verified, but its explanations are only
+ * checked for the facts they cite, not compared word for word (docs/ledger-format.md, audit bundles).
+ */
+export const EXPLAINER_VERSION = 2;
+
 /** The event that proves a statement: anyone can check it against the chain and a signed checkpoint. */
 export interface Citation {
   readonly eventId: string;
