@@ -24,6 +24,7 @@ import type {
   VerificationStatus,
 } from '../domain/verification/verification.events';
 import { isVerificationEventType } from '../domain/verification/verification.events';
+import { decodeEvent, MalformedEventError } from '../events';
 import type { LedgerEvent } from '../ledger/envelope';
 import { ID_PATTERN, parseStreamName } from '../ledger/stream-names';
 import type { JsonValue } from '../shared/json';
@@ -308,11 +309,27 @@ export interface SessionSnapshot {
   readonly revision: number;
 }
 
+/**
+ * The event as the decoding layer (src/events) reads it: at the current schemaVersion of its type, its data
+ * checked against the schema. A malformed event is refused like any other that does not fit.
+ */
+function decoded(event: LedgerEvent): LedgerEvent {
+  try {
+    return decodeEvent(event);
+  } catch (error) {
+    if (error instanceof MalformedEventError) {
+      throw new UnpublishableEventError(event.position, event.type, error.problem);
+    }
+    throw error;
+  }
+}
+
 /** Folds one event of a verification stream into the session snapshot. */
 export function nextSessionSnapshot(
   previous: SessionSnapshot | undefined,
-  event: LedgerEvent,
+  stored: LedgerEvent,
 ): SessionSnapshot {
+  const event = decoded(stored);
   if (!isVerificationEventType(event.type)) {
     throw new UnpublishableEventError(event.position, event.type, 'no public mapping for this event type');
   }
@@ -351,9 +368,11 @@ export const INTERNAL_EVENT_TYPES: readonly string[] = ['PersonalDataAccessed'];
  * status and policy hash the event itself may lack.
  */
 export function toIntegrationEvent(
-  event: LedgerEvent,
+  stored: LedgerEvent,
   session: SessionSnapshot | undefined,
 ): IntegrationEvent | null {
+  // An internal event never leaves, whatever its fields: it is not read.
+  const event = INTERNAL_EVENT_TYPES.includes(stored.type) ? stored : decoded(stored);
   const stream = parseStreamName(event.stream);
   if (stream?.kind === 'verification') {
     if (session?.revision !== event.revision) {
