@@ -9,7 +9,8 @@ import type { CloseReason, EvidenceKind, ManualOutcome } from './verification.ev
  * Commands of the verification aggregate. Each names its session (so a command on a session that does not exist
  * can say which) and carries `now`, an ISO 8601 instant from the handler's clock; ids of things a command creates
  * come from the caller too. Commands that evaluate carry the policy the session was started under (the handler
- * looks it up by the session's policy hash; another policy is refused with `policy_mismatch`).
+ * looks it up by the session's policy hash; another policy is refused with `policy_mismatch`). A command is built
+ * with `verificationCommand` (command-input.ts), which refuses malformed input, before a decider sees it.
  */
 
 export type { SubjectStanding } from '../subject/standing';
