@@ -1,4 +1,17 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import {
+  type ArgumentsHost,
+  Catch,
+  Controller,
+  type ExceptionFilter,
+  Get,
+  Logger,
+  Param,
+  Query,
+  UseFilters,
+} from '@nestjs/common';
+import type { Response } from 'express';
+import { LedgerCorruptError } from '../events';
+import { PROBLEM_TYPE_BASE } from '../platform/http/problem-details.filter';
 import { ApiProperty, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { REASON_CODE_LIST } from '../domain/reason-codes';
 import { VERIFICATION_STATUSES } from '../domain/verification/verification.events';
@@ -100,8 +113,43 @@ export class ExplanationView {
   >[];
 }
 
+/**
+ * A stored event that does not decode answers 500 `ledger_corrupt` naming the event (id and position, never its
+ * content), so an operator can find it; the explanation is never guessed around it.
+ */
+@Catch(LedgerCorruptError)
+export class LedgerCorruptFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Problem');
+
+  catch(error: LedgerCorruptError, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    this.logger.error({
+      msg: 'request failed',
+      code: error.code,
+      eventId: error.eventId,
+      position: error.position,
+    });
+    response
+      .status(error.httpStatus)
+      .type('application/problem+json')
+      .send(
+        JSON.stringify({
+          type: `${PROBLEM_TYPE_BASE}${error.code}`,
+          title: 'ledger corrupt',
+          status: error.httpStatus,
+          code: error.code,
+          detail: 'a stored event does not decode: the explanation is not given rather than guessed',
+          eventId: error.eventId,
+          position: error.position,
+          instance: '/v1/verifications/{sessionId}/explanation',
+        }),
+      );
+  }
+}
+
 @ApiTags('audit')
 @Controller('v1/verifications')
+@UseFilters(LedgerCorruptFilter)
 export class ExplanationController {
   constructor(private readonly ledger: Ledger) {}
 

@@ -18,6 +18,7 @@ import {
   type VerificationEvent,
   type VerificationState,
 } from '../domain/verification';
+import { decodeEvent, LedgerCorruptError, MalformedEventError } from '../events';
 import type { Actor, LedgerEvent } from '../ledger/envelope';
 import { isPlainObject, type JsonObject } from '../shared/json';
 
@@ -156,8 +157,26 @@ const explainCodes = (codes: unknown): ExplainedCode[] =>
     };
   });
 
+// Read only decoded events (decodeAll): a field the schema requires is there with its type, so these never
+// stand in for a malformed one; the fallbacks serve the optional fields alone.
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
+
+/**
+ * The events as the decoding layer (src/events) reads them: at the current schemaVersion of their type, checked
+ * against its schema. A stored event that does not decode is answered as LedgerCorruptError (naming the event),
+ * never explained around.
+ */
+function decodeAll(events: readonly LedgerEvent[]): LedgerEvent[] {
+  return events.map((event) => {
+    try {
+      return decodeEvent(event);
+    } catch (error) {
+      if (error instanceof MalformedEventError) throw LedgerCorruptError.from(error);
+      throw error;
+    }
+  });
+}
 
 /**
  * "Why was this person approved?" — built only from the ledger's own events (the session's stream and its
@@ -165,11 +184,13 @@ const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
  * (everything, or up to a position or a time). Personal data is never decrypted here.
  */
 export function explain(
-  sessionEvents: readonly LedgerEvent[],
-  subjectEvents: readonly LedgerEvent[],
+  storedSessionEvents: readonly LedgerEvent[],
+  storedSubjectEvents: readonly LedgerEvent[],
   /** The global position asked for (`?atPosition=`); otherwise the session's last event counted. */
   atPosition?: number,
 ): Explanation | undefined {
+  const sessionEvents = decodeAll(storedSessionEvents);
+  const subjectEvents = decodeAll(storedSubjectEvents);
   const initiated = sessionEvents.find((e) => e.type === 'VerificationInitiated');
   if (!initiated) return undefined;
   let state: VerificationState = initialVerificationState;

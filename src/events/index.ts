@@ -9,3 +9,4 @@ export {
 } from './decoder';
 export { type DataSchema, SUBJECT_SCHEMAS, VERIFICATION_SCHEMAS } from './schemas';
 export { type PayloadSchema, readPayload } from './payload';
+export { LedgerCorruptError } from './errors';

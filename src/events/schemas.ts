@@ -25,12 +25,14 @@ const check = z.looseObject({
   vendorLabels: texts.optional(),
 });
 
+// Decisions recorded before every field existed lack some: those are optional here, the readers that need
+// them check them themselves.
 const decision = {
   reasonCodes: texts,
   decidedBy: text,
-  tier: text,
-  policyHash: text,
-  attempt: int,
+  tier: text.optional(),
+  policyHash: text.optional(),
+  attempt: int.optional(),
   reviewerId: text.optional(),
   overrideId: text.optional(),
   decidedAt: instant,
@@ -88,7 +90,8 @@ export const VERIFICATION_SCHEMAS: Record<VerificationEventType, DataSchema> = {
     policyVersion: text.optional(),
     attempt: int,
     tier: text,
-    trigger: text,
+    // Evaluations recorded before triggers were named have none.
+    trigger: text.optional(),
     stepUp: z.looseObject({ tier: text, requiredChecks: texts }).optional(),
     evaluatedAt: instant,
   }),
