@@ -4,6 +4,7 @@ import { EVENT_STORE, type EventStore } from '../../src/ledger/event-store.port'
 import { verificationStream } from '../../src/ledger/stream-names';
 import { startTestApp, type TestApp } from '../support/app';
 import { client } from '../support/http';
+import { checkedClient, OpenApiResponses } from '../support/openapi';
 
 const CONSENT = {
   scopes: ['identity_verification'],
@@ -19,7 +20,8 @@ describe('command API: authentication, validation, idempotency, concurrency', ()
 
   beforeAll(async () => {
     t = await startTestApp();
-    api = client(t);
+    // Every answer in this file is also checked against the OpenAPI document's status and schema.
+    api = checkedClient(client(t), await OpenApiResponses.of(t));
     store = t.app.get<EventStore>(EVENT_STORE);
   });
   afterAll(async () => {

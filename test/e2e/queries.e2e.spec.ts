@@ -5,6 +5,7 @@ import { verificationStream } from '../../src/ledger/stream-names';
 import { ManualClock } from '../../src/shared/clock';
 import { startTestApp, type TestApp } from '../support/app';
 import { client } from '../support/http';
+import { checkedClient, OpenApiResponses } from '../support/openapi';
 import { freshDatabase } from '../support/postgres';
 import { describeWithService } from '../support/services';
 
@@ -95,7 +96,8 @@ describe('query API over the read models', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ LEDGER_READ_WAIT_MS: '400' });
-    api = client(t);
+    // Every answer is also checked against the OpenAPI document's status and schema.
+    api = checkedClient(client(t), await OpenApiResponses.of(t));
     j = journeys(api);
   });
   afterAll(async () => {
@@ -278,7 +280,8 @@ describe('review queue', () => {
 
   beforeAll(async () => {
     t = await startTestApp({}, { clock, expiryIntervalMs: 3_600_000 });
-    api = client(t);
+    // Every answer is also checked against the OpenAPI document's status and schema.
+    api = checkedClient(client(t), await OpenApiResponses.of(t));
     j = journeys(api);
     // Priority 1 (sanctions) in DE (4 h SLA), GB (4 h) and US (2 h); priority 5 (manual review) in FR.
     ids.de = (await j.toReview('DE', SANCTIONS_HIT, clock.now())).sessionId;
@@ -386,7 +389,8 @@ describeWithService('DATABASE_URL', 'query API with read models in PostgreSQL', 
   beforeAll(async () => {
     db = await freshDatabase(url);
     t = await startTestApp({ DATABASE_URL: db.url });
-    api = client(t);
+    // Every answer is also checked against the OpenAPI document's status and schema.
+    api = checkedClient(client(t), await OpenApiResponses.of(t));
   });
   afterAll(async () => {
     await t.close();

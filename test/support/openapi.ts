@@ -1,6 +1,7 @@
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import type { TestApp } from './app';
+import type { ApiResponse, client } from './http';
 
 /* The served OpenAPI document, and checks of real response bodies against the schemas it declares. */
 
@@ -70,6 +71,15 @@ export class OpenApiResponses {
     return found;
   }
 
+  /** Whether the document has an operation for `method path`. */
+  has(method: string, path: string): boolean {
+    try {
+      return this.document.paths[this.template(path)]?.[method.toLowerCase()] !== undefined;
+    } catch {
+      return false;
+    }
+  }
+
   /**
    * Throws unless `body` matches the schema the document declares for `method path` answering `status`
    * (problem answers under application/problem+json, others under application/json).
@@ -102,4 +112,24 @@ export class OpenApiResponses {
       );
     }
   }
+}
+
+type Api = ReturnType<typeof client>;
+
+/**
+ * The e2e HTTP client with every answer checked against the document: routes the document has must answer
+ * with a status it lists and a body its schema allows (routes it does not have, such as /docs-json or an
+ * unknown path, pass unchecked).
+ */
+export function checkedClient(api: Api, contract: OpenApiResponses): Api {
+  const check = <R extends ApiResponse<unknown>>(method: string, path: string, res: R): R => {
+    if (contract.has(method, path)) contract.check(method, path, res.status, res.body);
+    return res;
+  };
+  return {
+    request: async (as, method, path, body, headers) =>
+      check(method, path, await api.request(as, method, path, body, headers)),
+    post: async (as, path, body, headers) => check('POST', path, await api.post(as, path, body, headers)),
+    get: async (as, path, headers) => check('GET', path, await api.get(as, path, headers)),
+  } as Api;
 }
