@@ -121,7 +121,7 @@ export function devApiKeyNotice(file: string, config: AppConfig): string {
   const principals = (config.apiKeys ?? []).map((k) => `${k.principal} (${k.roles.join(', ')})`);
   return (
     `LEDGER_API_KEYS is not set: local development keys are in ${file}, one per principal: ` +
-    `${principals.join('; ')}. Send one as "Authorization: Bearer <key>", e.g. ` +
+    `${principals.join('; ')}. Send a key in the Authorization header (scheme Bearer); take one e.g. with ` +
     `KEY=$(jq -r '.[] | select(.principal=="operator") | .key' ${file}). ` +
     'An override requested by senior-reviewer is approved by second-senior-reviewer (four eyes). ' +
     'Setting LEDGER_API_KEYS replaces these keys.'
