@@ -1,4 +1,4 @@
-/* Generated from the served /docs-json by openapi-typescript: do not edit. Regenerate with OPENAPI_WRITE=1 npm run openapi:lint. */
+/* Generated from the served /docs-json by openapi-typescript: do not edit. Regenerate with npm run openapi:types. */
 export interface paths {
   '/health': {
     parameters: {
@@ -1685,7 +1685,42 @@ export interface components {
       policyHash?: string;
       position: number;
       prevHash: string;
-      reasonCodes: string[];
+      reasonCodes: (
+        | 'DOC_LOW_CONFIDENCE'
+        | 'DOC_IMAGE_QUALITY'
+        | 'DOC_SUSPECTED_TAMPERING'
+        | 'DOC_EXPIRED'
+        | 'DOC_TYPE_NOT_ALLOWED'
+        | 'FACE_MISMATCH'
+        | 'FACE_LOW_CONFIDENCE'
+        | 'LIVENESS_LOW_CONFIDENCE'
+        | 'ADDRESS_LOW_CONFIDENCE'
+        | 'LIVENESS_FAILED'
+        | 'ADDRESS_MISMATCH'
+        | 'SANCTIONS_HIT'
+        | 'PEP_MATCH'
+        | 'ADVERSE_MEDIA_HIT'
+        | 'WATCHLIST_HIT'
+        | 'FRAUD_SUSPECTED'
+        | 'AGE_BELOW_THRESHOLD'
+        | 'UNSUPPORTED_JURISDICTION'
+        | 'DUPLICATE_IDENTITY'
+        | 'RETRY_LIMIT_REACHED'
+        | 'VENDOR_UNAVAILABLE'
+        | 'EVIDENCE_MISSING'
+        | 'DOC_ISSUER_NOT_ALLOWED'
+        | 'DOC_ISSUER_EMBARGOED'
+        | 'RESULTS_CONTRADICTORY'
+        | 'RISK_SIGNAL_REVIEW'
+        | 'SESSION_EXPIRED'
+        | 'CONSENT_WITHDRAWN'
+        | 'ERASURE_REQUESTED'
+        | 'SCORE_AMBIGUOUS'
+        | 'CHECK_INCONCLUSIVE'
+        | 'JURISDICTION_REVIEW_REQUIRED'
+        | 'REVIEW_APPROVED'
+        | 'OVERRIDE_APPLIED'
+      )[];
       recordedAt: string;
       sessionId?: string;
       /** @enum {string} */

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches } from 'class-validator';
 import { Brackets, DataSource, type Repository } from 'typeorm';
+import { REASON_CODE_LIST } from '../../domain/reason-codes';
 import { parsePointInTime } from '../../platform/http/point-in-time';
 import { automaticDecision, POLICY_ACTOR } from '../explanation';
 import { TimelineEntryEntity, TimelineSessionEntity } from './timeline-entry.entity';
@@ -24,7 +25,7 @@ export class TimelineEntryView {
   @ApiProperty() occurredAt!: string;
   @ApiProperty() recordedAt!: string;
   @ApiProperty({ type: TimelineActorView }) actor!: TimelineActorView;
-  @ApiProperty({ isArray: true, type: String }) reasonCodes!: string[];
+  @ApiProperty({ enum: REASON_CODE_LIST, isArray: true }) reasonCodes!: string[];
   @ApiPropertyOptional() policyHash?: string;
   @ApiProperty({ description: 'References of the event (evidence, vendor, consent, override ids, outcomes)' })
   details!: Record<string, unknown>;
