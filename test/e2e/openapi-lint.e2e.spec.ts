@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { format, resolveConfig } from 'prettier';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROBLEM_STATUS, type ProblemCode } from '../../src/platform/http/openapi';
+import { ProblemDetailsFilter } from '../../src/platform/http/problem-details.filter';
+import { LedgerError } from '../../src/shared/ledger-error';
 import { startTestApp, type TestApp } from '../support/app';
 import { fetchOpenApiDocument, type OpenApiDocument } from '../support/openapi';
 
@@ -91,5 +94,34 @@ describe('OpenAPI document', () => {
     const fresh = await generatedTypes();
     if (process.env.OPENAPI_WRITE === '1') writeFileSync(TYPES_FILE, fresh);
     expect(readFileSync(TYPES_FILE, 'utf8'), 'regenerate: npm run openapi:types').toBe(fresh);
+  });
+
+  it('documents each problem code with the status the problem-details filter gives it', () => {
+    /** The status the filter answers for an error of `code` that sets no status of its own. */
+    const statusOf = (code: string): number => {
+      class Probe extends LedgerError {
+        readonly code = code;
+      }
+      let status = 0;
+      const response = {
+        setHeader: () => response,
+        status: (s: number) => {
+          status = s;
+          return response;
+        },
+        type: () => response,
+        send: () => response,
+      };
+      const host = {
+        switchToHttp: () => ({ getResponse: () => response, getRequest: () => ({ path: '/' }) }),
+      };
+      new ProblemDetailsFilter().catch(new Probe('probe'), host as never);
+      return status;
+    };
+    const mismatches = (Object.keys(PROBLEM_STATUS) as ProblemCode[])
+      .map((code) => ({ code, documented: PROBLEM_STATUS[code], filter: statusOf(code) }))
+      // 400 is the filter's default: codes it does not list get their status from their own error class.
+      .filter(({ documented, filter }) => filter !== 400 && filter !== documented);
+    expect(mismatches).toEqual([]);
   });
 });
