@@ -162,7 +162,7 @@ export class ExplanationController {
       'ledger event that proves it (checkable against the chain and a signed checkpoint).',
     operationId: 'explainVerification',
     response: ExplanationView,
-    problems: ['validation_failed', 'not_found', 'event_store_unavailable'],
+    problems: ['validation_failed', 'not_found', 'ledger_corrupt', 'event_store_unavailable'],
   })
   @ApiQuery({ name: 'asOf', required: false, description: 'ISO time: the answer as the ledger stood then' })
   @ApiQuery({

@@ -4421,6 +4421,18 @@ export interface operations {
           };
         };
       };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'ledger_corrupt';
+          };
+        };
+      };
       /** @description Temporarily unavailable (retry later) */
       503: {
         headers: {

@@ -106,6 +106,7 @@ export const PROBLEM_STATUS = {
   domain_validation_failed: 422,
   too_many_requests: 429,
   internal_error: 500,
+  ledger_corrupt: 500,
   read_model_behind: 503,
   event_store_unavailable: 503,
   no_active_policy: 503,
