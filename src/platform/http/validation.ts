@@ -17,23 +17,15 @@ export class RequestValidationError extends LedgerError {
 /** Declared fields and array indexes look like this; an unknown key that does not may itself be data. */
 const FIELD_NAME = /^(?:[A-Za-z_$][\w$]{0,63}|\d{1,6})$/;
 const UNNAMED = '(unnamed)';
-/** A key the request has and the API does not declare: it is input, so its name is not given back either. */
-const UNDECLARED = '(undeclared)';
-const UNDECLARED_PROBLEM = 'a field the API does not declare is refused; /docs lists the accepted fields';
 
 function flatten(errors: readonly ValidationError[], prefix = ''): FieldProblem[] {
   return errors.flatMap((error) => {
     const property = error.property;
-    const undeclared = error.constraints?.whitelistValidation !== undefined;
-    const name = undeclared ? UNDECLARED : FIELD_NAME.test(property) ? property : UNNAMED;
+    const name = FIELD_NAME.test(property) ? property : UNNAMED;
     const field = prefix ? `${prefix}.${name}` : name;
     // Rule messages quote the property name ("property … should not exist"), so it is replaced there too.
-    const problems = Object.entries(error.constraints ?? {}).map(([rule, problem]) =>
-      rule === 'whitelistValidation'
-        ? UNDECLARED_PROBLEM
-        : name === property || property === ''
-          ? problem
-          : problem.split(property).join(name),
+    const problems = Object.values(error.constraints ?? {}).map((problem) =>
+      name === property || property === '' ? problem : problem.split(property).join(name),
     );
     const own = error.constraints ? [{ field, problems }] : [];
     return [...own, ...flatten(error.children ?? [], field)];
