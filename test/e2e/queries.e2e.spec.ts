@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_STORE, type EventStore } from '../../src/ledger/event-store.port';
 import { verificationStream } from '../../src/ledger/stream-names';
+import { ProjectionService } from '../../src/projections/projection.service';
 import { ManualClock } from '../../src/shared/clock';
 import { startTestApp, type TestApp } from '../support/app';
 import { client } from '../support/http';
@@ -138,14 +139,27 @@ describe('query API over the read models', () => {
   });
 
   it('answers 503 read_model_behind with Retry-After when the position is not reached in time', async () => {
-    const started = Date.now();
-    const res = await api.get('operator', `/v1/verifications/${randomUUID()}`, {
+    // The status projection is held back; the position exists in the ledger, so the query waits, then says so.
+    const runner = t.app.get(ProjectionService).runner('verification_status');
+    expect(runner).toBeDefined();
+    await runner!.stop();
+    try {
+      const { sessionId, res } = await j.start('DE');
+      const started = Date.now();
+      const behind = await api.get('operator', `/v1/verifications/${sessionId}`, after(res));
+      expect(behind.status).toBe(503);
+      expect(behind.body).toMatchObject({ code: 'read_model_behind' });
+      expect(behind.headers.get('retry-after')).toBe('1');
+      expect(Date.now() - started).toBeGreaterThanOrEqual(350);
+    } finally {
+      runner!.start();
+    }
+    // A position the ledger has not written yet cannot be waited for: refused at once.
+    const beyond = await api.get('operator', `/v1/verifications/${randomUUID()}`, {
       'X-Min-Position': '999999999',
     });
-    expect(res.status).toBe(503);
-    expect(res.body).toMatchObject({ code: 'read_model_behind' });
-    expect(res.headers.get('retry-after')).toBe('1');
-    expect(Date.now() - started).toBeGreaterThanOrEqual(350);
+    expect(beyond.status).toBe(422);
+    expect(beyond.body).toMatchObject({ code: 'position_beyond_head' });
     const bad = await api.get('operator', `/v1/verifications/${randomUUID()}`, { 'X-Min-Position': 'soon' });
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({ code: 'validation_failed' });
