@@ -287,17 +287,3 @@ export class EvidenceResponse extends CommandResponse {
 export class OverrideResponse extends CommandResponse {
   @ApiProperty() overrideId!: string;
 }
-
-export class VerificationView {
-  @ApiProperty() sessionId!: string;
-  @ApiProperty() subjectId!: string;
-  @ApiProperty({ enum: VERIFICATION_STATUSES }) status!: string;
-  @ApiProperty() tier!: string;
-  @ApiProperty() jurisdiction!: string;
-  @ApiProperty() segment!: string;
-  @ApiProperty({ enum: REASON_CODE_LIST, isArray: true }) reasonCodes!: string[];
-  @ApiProperty() policyHash!: string;
-  @ApiProperty({ description: 'Current attempt (1-based)' }) attempts!: number;
-  @ApiProperty() updatedAt!: string;
-  @ApiProperty({ description: 'Global position of the last event of the session' }) position!: number;
-}

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { seededRandom } from '../../scripts/demo/plan';
 import type { client } from './http';
 
 type Api = ReturnType<typeof client>;
@@ -74,17 +75,7 @@ const SANCTIONS_HIT = [
   { kind: 'sanctions', result: 'consider', reasonCodes: ['SANCTIONS_HIT'] },
 ];
 
-/** A small seeded generator (mulberry32), so a failing run can be repeated with its seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../../scripts/demo/plan';
 
 /** `count` journeys: every kind at least once, the rest drawn with the seed, in a shuffled order. */
 export function generateJourneys(count: number, seed: number): JourneyKind[] {
