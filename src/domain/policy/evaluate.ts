@@ -94,6 +94,22 @@ const HIT_FAMILY: Readonly<Partial<Record<CheckKind, readonly ReasonCode[]>>> = 
   watchlist: ['WATCHLIST_HIT', 'ADVERSE_MEDIA_HIT'],
 };
 
+/**
+ * The hit a screening check that did not come back clear always carries, unless the codes with it already name
+ * what that kind's screening found. The evaluation and the reopening of an approved session both use it.
+ */
+export function impliedHit(
+  kind: CheckKind,
+  result: CheckResultValue,
+  codes: readonly ReasonCode[],
+): ReasonCode | undefined {
+  if (result !== 'fail' && result !== 'consider') return undefined;
+  const hit = HIT_CODE[kind];
+  if (hit === undefined) return undefined;
+  const family = HIT_FAMILY[kind] ?? [hit];
+  return codes.some((code) => family.includes(code)) ? undefined : hit;
+}
+
 function remediationOf(codes: readonly ReasonCode[]): RuleResult {
   if (codes.some((code) => COMPLIANCE_HITS.has(code))) return 'review';
   if (codes.some((code) => REASON_CODES[code].remediation === 'final')) return 'fail';
@@ -145,9 +161,8 @@ function judgeCheck(
       const fallbackCode = check.result === 'fail' ? FAIL_CODE[check.kind] : 'CHECK_INCONCLUSIVE';
       codes = [...(evidenceCodes.length > 0 ? evidenceCodes : [fallbackCode]), ...misplaced];
       // A screening that did not come back clear is a possible hit whatever codes came with it.
-      const hit = HIT_CODE[check.kind];
-      const family = HIT_FAMILY[check.kind] ?? (hit === undefined ? [] : [hit]);
-      if (hit !== undefined && !codes.some((code) => family.includes(code))) codes = [hit, ...codes];
+      const hit = impliedHit(check.kind, check.result, codes);
+      if (hit !== undefined) codes = [hit, ...codes];
       break;
     }
     case 'clear': {

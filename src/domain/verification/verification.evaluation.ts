@@ -1,4 +1,4 @@
-import { evaluate } from '../policy/evaluate';
+import { evaluate, impliedHit } from '../policy/evaluate';
 import { rulesFor } from '../policy/jurisdiction-rules';
 import { reviewTicket } from '../policy/review-ticket';
 import type {
@@ -156,13 +156,10 @@ export function reviewAfterApproval(
 
 /** The screening hit a vendor check reports: a screening that did not come back clear, or a cited hit code. */
 function hitsOf(check: CheckResult): ReasonCode[] {
+  // The same hit the evaluation implies: a sanctions consider citing PEP_MATCH is a sanctions hit too.
   const codes = (check.reasonCodes ?? []).filter(isScreeningHit);
-  if ((check.result === 'fail' || check.result === 'consider') && codes.length === 0) {
-    if (check.kind === 'sanctions') codes.push('SANCTIONS_HIT');
-    if (check.kind === 'pep') codes.push('PEP_MATCH');
-    if (check.kind === 'watchlist') codes.push('WATCHLIST_HIT');
-  }
-  return codes;
+  const implied = impliedHit(check.kind, check.result, codes);
+  return implied === undefined ? codes : [implied, ...codes];
 }
 
 /** The session fields a final decision records. */
