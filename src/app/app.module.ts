@@ -6,6 +6,7 @@ import { CommandsModule } from '../commands/commands.module';
 import type { AppConfig } from '../platform/config/config';
 import { LedgerCoreModule } from './ledger-core.module';
 import { ObservabilityModule } from '../platform/observability/observability.module';
+import { WorkersModule } from '../platform/workers/workers.module';
 import { PolicyModule } from '../policies/policy.module';
 import { ProjectionsModule } from '../projections/projections.module';
 import { PublisherModule } from '../publisher/publisher.module';
@@ -33,6 +34,7 @@ export class AppModule {
         LedgerCoreModule.forRoot(config, overrides),
         PolicyModule.forRoot(config.policyDir),
         ObservabilityModule,
+        WorkersModule,
         CommandsModule,
         ApiModule,
         AuditModule,

@@ -14,8 +14,8 @@ import { WrongExpectedRevisionError } from '../ledger/event-store.errors';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '../ledger/event-store.port';
 import { Ledger } from '../ledger/ledger';
 import { CHECKPOINT_STREAM } from '../ledger/stream-names';
-import { HealthRegistry } from '../platform/observability/health-registry';
 import { MetricsRegistry } from '../platform/observability/metrics';
+import { errorClass, every, type Worker, WorkerSupervisor } from '../platform/workers';
 import { CLOCK, type Clock } from '../shared/clock';
 import type { JsonObject } from '../shared/json';
 import { AuditLeafEntity } from './audit-leaf.entity';
@@ -99,9 +99,8 @@ export function toStored(event: RecordedEvent): StoredCheckpoint | undefined {
 export class Checkpointer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(Checkpointer.name);
   private readonly leaves: Repository<AuditLeafEntity>;
-  private timer: NodeJS.Timeout | undefined;
+  private worker: Worker | undefined;
   private running: Promise<SignedCheckpoint | undefined> | undefined;
-  private lastError: string | undefined;
   private readonly uncovered: Gauge;
   /** Every stream's head as of the checkpoint `sequence`, kept between rounds so a round need not rebuild it. */
   private heads: { sequence: number; heads: Map<string, StreamHead> } | undefined;
@@ -112,7 +111,7 @@ export class Checkpointer implements OnApplicationBootstrap, OnApplicationShutdo
     dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
-    health: HealthRegistry,
+    private readonly workers: WorkerSupervisor,
     metrics: MetricsRegistry,
   ) {
     this.leaves = dataSource.getRepository(AuditLeafEntity);
@@ -121,23 +120,20 @@ export class Checkpointer implements OnApplicationBootstrap, OnApplicationShutdo
       help: 'Events not yet covered by a signed checkpoint (sampled at each checkpointer run)',
       registers: [metrics],
     });
-    health.register('checkpointer', () => ({
-      status: this.lastError === undefined ? 'up' : 'degraded',
-      critical: false,
-      ...(this.lastError === undefined ? {} : { details: { lastError: this.lastError } }),
-    }));
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      void this.tick();
-    }, TICK_MS);
-    this.timer.unref();
+    // A failed round is reported (health: degraded, with the failure's class) and tried again after a backoff.
+    this.worker = this.workers.start({
+      name: 'checkpointer',
+      backoff: { initialMs: TICK_MS, maxMs: 30_000 },
+      run: every(TICK_MS, () => this.shared(false, false)),
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+    await this.worker?.stop();
+    await this.running?.catch(() => undefined);
   }
 
   async latest(): Promise<StoredCheckpoint | undefined> {
@@ -156,6 +152,11 @@ export class Checkpointer implements OnApplicationBootstrap, OnApplicationShutdo
    * get a current version-2 statement of the streams' heads.
    */
   tick(force = false, evenCheckpointsOnly = false): Promise<SignedCheckpoint | undefined> {
+    return this.shared(force, evenCheckpointsOnly).catch(() => undefined);
+  }
+
+  /** The round in progress, or a new one; rejects when the round fails. */
+  private shared(force: boolean, evenCheckpointsOnly: boolean): Promise<SignedCheckpoint | undefined> {
     this.running ??= this.round(force, evenCheckpointsOnly).finally(() => {
       this.running = undefined;
     });
@@ -203,12 +204,10 @@ export class Checkpointer implements OnApplicationBootstrap, OnApplicationShutdo
       }
       await this.index(signed.statement.sequence, events);
       this.heads = { sequence: signed.statement.sequence, heads };
-      this.lastError = undefined;
       return signed;
     } catch (error) {
-      this.lastError = error instanceof Error ? error.constructor.name : 'error';
-      this.logger.warn(`checkpoint round failed: ${this.lastError}`);
-      return undefined;
+      this.logger.warn(`checkpoint round failed: ${errorClass(error)}`);
+      throw error;
     }
   }
 

@@ -14,6 +14,7 @@ import { KeyStore } from '../ledger/crypto/key-store';
 import { createEventStore } from '../ledger/event-store.factory';
 import { Ledger } from '../ledger/ledger';
 import { HealthRegistry } from '../platform/observability/health-registry';
+import { WorkerSupervisor } from '../platform/workers';
 import { MetricsRegistry } from '../platform/observability/metrics';
 import { openDataSource, readModelDatabase } from '../app/persistence/data-source';
 import { reapplyShreds } from '../privacy/reapply-shreds';
@@ -105,7 +106,7 @@ export async function exportCommand(args: readonly string[]): Promise<number> {
       dataSource,
       config,
       systemClock,
-      new HealthRegistry(),
+      new WorkerSupervisor(new HealthRegistry(), new MetricsRegistry()),
       new MetricsRegistry(),
     );
     const builder = new BundleBuilder(store, checkpointer, new ProofService(store, dataSource));

@@ -11,8 +11,8 @@ import { Counter, Gauge } from 'prom-client';
 import { APP_CONFIG } from '../platform/config/tokens';
 import type { AppConfig } from '../platform/config/config';
 import { DomainError } from '../domain/shared/domain-error';
-import { HealthRegistry } from '../platform/observability/health-registry';
 import { MetricsRegistry } from '../platform/observability/metrics';
+import { every, type Worker, WorkerSupervisor } from '../platform/workers';
 import { uuidV5 } from '../shared/deterministic-uuid';
 import { ShredPersonalDataCommand, type ShredOutcome } from './erasure.handlers';
 import { type DueCursor, type DueShred, RetentionService } from './retention.service';
@@ -43,10 +43,9 @@ export interface RetentionRun {
 @Injectable()
 export class RetentionScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(RetentionScheduler.name);
-  private timer: NodeJS.Timeout | undefined;
+  private worker: Worker | undefined;
   private running: Promise<RetentionRun> | undefined;
   private lastRun: { at: string; run: RetentionRun } | undefined;
-  private lastError: string | undefined;
   private readonly shreds: Counter<'reason'>;
   private readonly lastRunGauge: Gauge;
 
@@ -54,7 +53,7 @@ export class RetentionScheduler implements OnApplicationBootstrap, OnApplication
     private readonly retention: RetentionService,
     private readonly commands: CommandBus,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    health: HealthRegistry,
+    private readonly workers: WorkerSupervisor,
     metrics: MetricsRegistry,
   ) {
     this.shreds = new Counter({
@@ -68,26 +67,25 @@ export class RetentionScheduler implements OnApplicationBootstrap, OnApplication
       help: 'Unix time of the last completed retention run',
       registers: [metrics],
     });
-    health.register('retention', () => ({
-      status: this.lastError === undefined ? 'up' : 'degraded',
-      critical: false,
-      details: {
-        intervalMs: this.config.retentionIntervalMs,
-        ...(this.lastRun === undefined ? {} : { lastRunAt: this.lastRun.at, ...this.lastRun.run }),
-        ...(this.lastError === undefined ? {} : { lastError: this.lastError }),
-      },
-    }));
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      void this.run().catch(() => undefined);
-    }, this.config.retentionIntervalMs);
-    this.timer.unref();
+    // A failed run is reported (health: degraded, with the failure's class) and tried again at the next interval.
+    this.worker = this.workers.start({
+      name: 'retention',
+      backoff: { initialMs: 1000, maxMs: this.config.retentionIntervalMs },
+      run: every(this.config.retentionIntervalMs, () => this.run()),
+      health: {
+        details: () => ({
+          intervalMs: this.config.retentionIntervalMs,
+          ...(this.lastRun === undefined ? {} : { lastRunAt: this.lastRun.at, ...this.lastRun.run }),
+        }),
+      },
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
+    await this.worker?.stop();
     await this.running?.catch(() => undefined);
   }
 
@@ -163,10 +161,6 @@ export class RetentionScheduler implements OnApplicationBootstrap, OnApplication
         // The cursor moves the next batch past these candidates, so it never waits for the read model to show
         // this batch's shreds (a hold placed meanwhile is refused by the domain).
       }
-      this.lastError = undefined;
-    } catch (error) {
-      this.lastError = error instanceof Error ? error.constructor.name : 'error';
-      throw error;
     } finally {
       const run = { shredded, refused, failed };
       this.lastRun = { at: new Date().toISOString(), run };

@@ -10,10 +10,11 @@ import { CommandBus } from '@nestjs/cqrs';
 import { Counter } from 'prom-client';
 import { EXPIRY_INTERVAL_MS } from '../platform/config/tokens';
 import { DomainError } from '../domain/shared/domain-error';
-import { EVENT_STORE, type EventStore, type Subscription } from '../ledger/event-store.port';
+import { EVENT_STORE, type EventStore } from '../ledger/event-store.port';
 import { parseStreamName, VERIFICATION_STREAM_PREFIX } from '../ledger/stream-names';
 import { CLOCK, type Clock } from '../shared/clock';
 import { MetricsRegistry } from '../platform/observability/metrics';
+import { every, onAbort, type Worker, type WorkerContext, WorkerSupervisor } from '../platform/workers';
 import { VerificationCommandCommand, type VerificationCommandResult } from './verification-command.handler';
 
 /** Queue names come from the policy (a bounded set); anything else is not a label. */
@@ -55,8 +56,7 @@ export class ExpiryScheduler implements OnApplicationBootstrap, OnApplicationShu
   /** Session id → when its open review breaches its SLA. */
   private readonly slaDue = new Map<string, number>();
   private readonly breaches: Counter<'queue'>;
-  private subscription: Subscription | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private workersStarted: Worker[] = [];
   private ticking = false;
 
   constructor(
@@ -64,6 +64,7 @@ export class ExpiryScheduler implements OnApplicationBootstrap, OnApplicationShu
     private readonly commands: CommandBus,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(EXPIRY_INTERVAL_MS) private readonly intervalMs: number,
+    private readonly workers: WorkerSupervisor,
     metrics: MetricsRegistry,
   ) {
     this.breaches = new Counter({
@@ -75,20 +76,15 @@ export class ExpiryScheduler implements OnApplicationBootstrap, OnApplicationShu
   }
 
   onApplicationBootstrap(): void {
-    const subscription = this.store.subscribeAll({
-      filter: { streamPrefixes: [VERIFICATION_STREAM_PREFIX] },
-    });
-    this.subscription = subscription;
-    void this.follow(subscription);
-    this.timer = setInterval(() => {
-      void this.tick();
-    }, this.intervalMs);
-    this.timer.unref();
+    this.workersStarted = [
+      // A follower that fails starts again from the start of the log: the due times it rebuilds are the same.
+      this.workers.start({ name: 'expiry-follower', run: (context) => this.follow(context) }),
+      this.workers.start({ name: 'expiry', run: every(this.intervalMs, () => this.tick()) }),
+    ];
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.subscription?.close();
+    await Promise.all(this.workersStarted.map((worker) => worker.stop()));
   }
 
   /** Sessions currently waiting to expire (for health and tests). */
@@ -101,9 +97,14 @@ export class ExpiryScheduler implements OnApplicationBootstrap, OnApplicationShu
     return this.slaDue.size;
   }
 
-  private async follow(subscription: Subscription): Promise<void> {
+  private async follow(context: WorkerContext): Promise<void> {
+    const subscription = this.store.subscribeAll({
+      filter: { streamPrefixes: [VERIFICATION_STREAM_PREFIX] },
+    });
+    const forget = onAbort(context.signal, () => subscription.close());
     try {
       for await (const message of subscription) {
+        if (message.kind === 'caught_up') context.succeeded();
         if (message.kind !== 'event') continue;
         const { event } = message;
         const sessionId = parseStreamName(event.stream)?.id;
@@ -119,10 +120,9 @@ export class ExpiryScheduler implements OnApplicationBootstrap, OnApplicationShu
           this.slaDue.delete(sessionId);
         }
       }
-    } catch (error) {
-      this.logger.error(
-        `expiry follower stopped: ${error instanceof Error ? error.constructor.name : 'error'}`,
-      );
+    } finally {
+      forget();
+      await subscription.close();
     }
   }
 

@@ -8,7 +8,8 @@ import {
 } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { DomainError } from '../domain/shared/domain-error';
-import { EVENT_STORE, type EventStore, type Subscription } from '../ledger/event-store.port';
+import { EVENT_STORE, type EventStore } from '../ledger/event-store.port';
+import { onAbort, type Worker, type WorkerContext, WorkerSupervisor } from '../platform/workers';
 import {
   parseStreamName,
   SUBJECT_STREAM_PREFIX,
@@ -48,25 +49,23 @@ export class SessionCloser implements OnApplicationBootstrap, OnApplicationShutd
   /** Subjects whose standing changed, to look at once the follower has caught up. */
   private readonly dirty = new Set<string>();
   private caughtUp = false;
-  private subscription: Subscription | undefined;
+  private worker: Worker | undefined;
   private draining: Promise<void> = Promise.resolve();
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly commands: CommandBus,
     private readonly runner: AggregateRunner,
+    private readonly workers: WorkerSupervisor,
   ) {}
 
   onApplicationBootstrap(): void {
-    const subscription = this.store.subscribeAll({
-      filter: { streamPrefixes: [VERIFICATION_STREAM_PREFIX, SUBJECT_STREAM_PREFIX] },
-    });
-    this.subscription = subscription;
-    void this.follow(subscription);
+    // A follower that fails starts again from the start of the log; closing a closed session records nothing.
+    this.worker = this.workers.start({ name: 'session-closer', run: (context) => this.follow(context) });
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.subscription?.close();
+    await this.worker?.stop();
     await this.draining;
   }
 
@@ -79,10 +78,16 @@ export class SessionCloser implements OnApplicationBootstrap, OnApplicationShutd
     } while (current !== this.draining);
   }
 
-  private async follow(subscription: Subscription): Promise<void> {
+  private async follow(context: WorkerContext): Promise<void> {
+    this.caughtUp = false;
+    const subscription = this.store.subscribeAll({
+      filter: { streamPrefixes: [VERIFICATION_STREAM_PREFIX, SUBJECT_STREAM_PREFIX] },
+    });
+    const forget = onAbort(context.signal, () => subscription.close());
     try {
       for await (const message of subscription) {
         if (message.kind === 'caught_up') {
+          context.succeeded();
           this.caughtUp = true;
           this.drain();
           continue;
@@ -109,10 +114,9 @@ export class SessionCloser implements OnApplicationBootstrap, OnApplicationShutd
           if (subjectId !== undefined) this.mark(subjectId, sessionId, false);
         }
       }
-    } catch (error) {
-      this.logger.error(
-        `session closer stopped: ${error instanceof Error ? error.constructor.name : 'error'}`,
-      );
+    } finally {
+      forget();
+      await subscription.close();
     }
   }
 

@@ -5,13 +5,9 @@ import {
   Logger,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import {
-  EVENT_STORE,
-  type EventStore,
-  type RecordedEvent,
-  type Subscription,
-} from '../ledger/event-store.port';
+import { EVENT_STORE, type EventStore, type RecordedEvent } from '../ledger/event-store.port';
 import { parseStreamName, VERIFICATION_STREAM_PREFIX } from '../ledger/stream-names';
+import { onAbort, type Worker, type WorkerContext, WorkerSupervisor } from '../platform/workers';
 import { CLOCK, type Clock } from '../shared/clock';
 import { ReferenceIndexRepository, type SessionReference } from './reference-index.repository';
 
@@ -22,7 +18,6 @@ const FILTER = { streamPrefixes: [VERIFICATION_STREAM_PREFIX] };
  */
 const CHECKPOINT_EVERY = 500;
 const CHECKPOINT_LAG_MS = 5000;
-const RETRY_MS = 1000;
 /** How far past the index a webhook looks in the log itself before parking (the index may be a moment behind). */
 const SCAN_PAGES = 10;
 const SCAN_PAGE_SIZE = 500;
@@ -53,13 +48,10 @@ export function referenceOf(event: RecordedEvent): SessionReference | undefined 
 @Injectable()
 export class ReferenceIndexFollower implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('WebhookReferenceIndex');
-  private subscription: Subscription | undefined;
-  private loop: Promise<void> | undefined;
-  private stopping = false;
+  private worker: Worker | undefined;
   private listener: IndexListener | undefined;
   /** Last global position handled (indexed or skipped). */
   private handled = 0;
-  private failing = false;
   private caughtUp = false;
   /** Skipped events since the checkpoint was last written, and when that was. */
   private unsaved = 0;
@@ -69,6 +61,7 @@ export class ReferenceIndexFollower implements OnApplicationBootstrap, BeforeApp
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly references: ReferenceIndexRepository,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly workers: WorkerSupervisor,
   ) {}
 
   listen(listener: IndexListener): void {
@@ -76,17 +69,25 @@ export class ReferenceIndexFollower implements OnApplicationBootstrap, BeforeApp
   }
 
   status(): { position: number; caughtUp: boolean; failing: boolean } {
-    return { position: this.handled, caughtUp: this.caughtUp, failing: this.failing };
+    return {
+      position: this.handled,
+      caughtUp: this.caughtUp,
+      failing: this.worker?.state === 'failing',
+    };
   }
 
   onApplicationBootstrap(): void {
-    this.loop = this.run();
+    // The webhooks health check reports this worker's state (status()); a failure is retried after a backoff.
+    this.worker = this.workers.start({
+      name: 'webhook-reference-index',
+      backoff: { initialMs: 1000, maxMs: 10_000 },
+      run: (context) => this.follow(context),
+      health: false,
+    });
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    await this.subscription?.close();
-    await this.loop;
+    await this.worker?.stop();
     if (this.unsaved > 0) await this.save().catch(() => undefined);
   }
 
@@ -112,34 +113,14 @@ export class ReferenceIndexFollower implements OnApplicationBootstrap, BeforeApp
     return undefined;
   }
 
-  /** Read through a method: the flag changes while `run` awaits, which narrowing cannot see. */
-  private isStopping(): boolean {
-    return this.stopping;
-  }
-
-  private async run(): Promise<void> {
-    while (!this.stopping) {
-      try {
-        await this.follow();
-      } catch (error) {
-        // Closing the subscription at shutdown can end the loop with an error: that is no failure.
-        if (this.isStopping()) return;
-        this.failing = true;
-        const name = error instanceof Error ? error.constructor.name : typeof error;
-        this.logger.error(`following the log failed (${name}); retrying`);
-        await new Promise((resolve) => setTimeout(resolve, RETRY_MS).unref());
-      }
-    }
-  }
-
-  private async follow(): Promise<void> {
+  private async follow(context: WorkerContext): Promise<void> {
     this.handled = Math.max(this.handled, await this.references.checkpoint());
     const subscription = this.store.subscribeAll({ after: this.handled, filter: FILTER });
-    this.subscription = subscription;
+    const forget = onAbort(context.signal, () => subscription.close());
     try {
       for await (const message of subscription) {
-        if (this.stopping) break;
-        this.failing = false;
+        if (context.signal.aborted) break;
+        context.succeeded();
         if (message.kind === 'caught_up') {
           this.caughtUp = true;
           if (this.unsaved > 0) await this.save();
@@ -169,7 +150,7 @@ export class ReferenceIndexFollower implements OnApplicationBootstrap, BeforeApp
         }
       }
     } finally {
-      this.subscription = undefined;
+      forget();
       await subscription.close();
     }
   }

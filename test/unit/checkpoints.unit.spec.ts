@@ -7,6 +7,7 @@ import type { AppConfig } from '../../src/platform/config/config';
 import { Ledger } from '../../src/ledger/ledger';
 import { subjectStream } from '../../src/ledger/stream-names';
 import { HealthRegistry } from '../../src/platform/observability/health-registry';
+import { WorkerSupervisor } from '../../src/platform/workers';
 import { MetricsRegistry } from '../../src/platform/observability/metrics';
 import { ManualClock } from '../../src/shared/clock';
 import { tempLedger, testActor, type TempLedger } from '../support/temp-ledger';
@@ -31,7 +32,7 @@ describe(Checkpointer.name, () => {
       t.dataSource,
       config,
       clock,
-      new HealthRegistry(),
+      new WorkerSupervisor(new HealthRegistry(), new MetricsRegistry()),
       new MetricsRegistry(),
     );
     for (let i = 0; i < 12; i += 1) {
