@@ -11,7 +11,7 @@ import type * as Config from '../src/platform/config/config';
 import type * as Secrets from '../src/platform/config/embedded-secrets';
 import type * as SqliteStore from '../src/ledger/sqlite/sqlite-event-store';
 import type * as DataSources from '../src/app/persistence/data-source';
-import type * as Leases from '../src/projections/core/lease';
+import type * as Leases from '../src/platform/workers';
 import type * as Progress from '../src/projections/core/projection-progress';
 import type * as Runners from '../src/projections/core/projection-runner';
 import type * as Stores from '../src/projections/core/projection-store';
@@ -38,7 +38,7 @@ const JOURNEYS_PER_SECOND = 20;
 /* eslint-disable @typescript-eslint/no-require-imports -- the compiled service, loaded at run time */
 const compiled = {
   dataSource: (): typeof DataSources => require('../dist/app/persistence/data-source') as typeof DataSources,
-  leases: (): typeof Leases => require('../dist/projections/core/lease') as typeof Leases,
+  leases: (): typeof Leases => require('../dist/platform/workers') as typeof Leases,
   progress: (): typeof Progress => require('../dist/projections/core/projection-progress') as typeof Progress,
   runner: (): typeof Runners => require('../dist/projections/core/projection-runner') as typeof Runners,
   store: (): typeof Stores => require('../dist/projections/core/projection-store') as typeof Stores,

@@ -1,7 +1,7 @@
 import type { AppConfig } from '../platform/config/config';
 import { createEventStore } from '../ledger/event-store.factory';
 import { openDataSource, readModelDatabase } from '../app/persistence/data-source';
-import { LocalLeases, type Leases, PostgresLeases } from '../projections/core/lease';
+import { createLeases } from '../platform/workers';
 import { ProjectionStore } from '../projections/core/projection-store';
 import { type RebuildReport, rebuildProjection } from '../projections/core/rebuild';
 import { UnknownProjectionError } from '../projections/projection.errors';
@@ -40,7 +40,7 @@ export async function rebuildCommand(
   const store = createEventStore(config);
   const dataSource = await openDataSource(readModelDatabase(config));
   const db = new ProjectionStore(dataSource);
-  const leases: Leases = db.dialect === 'postgres' ? new PostgresLeases(dataSource) : new LocalLeases();
+  const leases = createLeases(dataSource);
   try {
     const head = await store.headPosition();
     out(`rebuilding ${projection.name} from position 0 to ${head} (batches of ${batchSize})`);

@@ -8,15 +8,12 @@ import {
 import { EVENT_STORE, type EventStore } from '../ledger/event-store.port';
 import { type ComponentHealth, HealthRegistry } from '../platform/observability/health-registry';
 import { CLOCK, type Clock } from '../shared/clock';
-import type { Leases } from './core/lease';
+import { LEASES, type Leases, WorkerSupervisor } from '../platform/workers';
 import { ProjectionMetrics } from './core/projection-metrics';
 import { ProjectionProgress } from './core/projection-progress';
 import { ProjectionRunner } from './core/projection-runner';
 import { ProjectionStore } from './core/projection-store';
 import type { Projection } from './core/projection';
-
-/** DI token of the lease provider: PostgreSQL advisory locks, or in-process leases on SQLite. */
-export const PROJECTION_LEASES = Symbol('ProjectionLeases');
 
 /** DI token of the projections to run (the application lists its features' read models). */
 export const PROJECTION_LIST = Symbol('ProjectionList');
@@ -36,11 +33,12 @@ export class ProjectionService implements OnApplicationBootstrap, OnModuleDestro
   constructor(
     @Inject(EVENT_STORE) store: EventStore,
     private readonly db: ProjectionStore,
-    @Inject(PROJECTION_LEASES) private readonly leases: Leases,
+    @Inject(LEASES) leases: Leases,
+    workers: WorkerSupervisor,
     progress: ProjectionProgress,
     metrics: ProjectionMetrics,
     private readonly health: HealthRegistry,
-    @Inject(CLOCK) clock: Clock,
+    @Inject(CLOCK) private readonly clock: Clock,
     @Inject(PROJECTION_LIST) projections: readonly Projection[],
   ) {
     this.runners = projections.map(
@@ -54,6 +52,7 @@ export class ProjectionService implements OnApplicationBootstrap, OnModuleDestro
           progress,
           metrics,
           logger: this.logger,
+          workerObserver: workers.observer,
         }),
     );
   }
@@ -67,7 +66,6 @@ export class ProjectionService implements OnApplicationBootstrap, OnModuleDestro
 
   async onModuleDestroy(): Promise<void> {
     await Promise.all(this.runners.map((runner) => runner.stop()));
-    await this.leases.close();
   }
 
   runner(name: string): ProjectionRunner | undefined {
@@ -77,7 +75,8 @@ export class ProjectionService implements OnApplicationBootstrap, OnModuleDestro
   private async check(runner: ProjectionRunner): Promise<ComponentHealth> {
     const status = runner.status();
     const parked = await this.db.parkedCount(runner.name);
-    const failingForMs = status.failingSinceMs === undefined ? 0 : Date.now() - status.failingSinceMs;
+    const failingForMs =
+      status.failingSinceMs === undefined ? 0 : this.clock.now().getTime() - status.failingSinceMs;
     const down = status.state === 'stopped' || (status.state === 'failing' && failingForMs > DOWN_AFTER_MS);
     const degraded = status.state === 'failing' || parked > 0;
     return {

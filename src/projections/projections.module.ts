@@ -2,12 +2,11 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { MetricsRegistry } from '../platform/observability/metrics';
 import type { Projection } from './core/projection';
-import { LocalLeases, type Leases, PostgresLeases } from './core/lease';
 import { ProjectionMetrics } from './core/projection-metrics';
 import { ProjectionProgress } from './core/projection-progress';
 import { ProjectionStore } from './core/projection-store';
 import { quote } from './core/table-info';
-import { PROJECTION_LEASES, PROJECTION_LIST, ProjectionService } from './projection.service';
+import { PROJECTION_LIST, ProjectionService } from './projection.service';
 import { ReadYourWritesInterceptor } from './queries/read-your-writes';
 
 /**
@@ -27,12 +26,6 @@ export class ProjectionsModule {
           provide: ProjectionStore,
           inject: [DataSource],
           useFactory: (ds: DataSource) => new ProjectionStore(ds),
-        },
-        {
-          provide: PROJECTION_LEASES,
-          inject: [ProjectionStore],
-          useFactory: (db: ProjectionStore): Leases =>
-            db.dialect === 'postgres' ? new PostgresLeases(db.dataSource) : new LocalLeases(),
         },
         {
           provide: ProjectionProgress,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { verificationStream } from '../../src/ledger/stream-names';
-import { PostgresLeases } from '../../src/projections/core/lease';
+import { PostgresLeases } from '../../src/platform/workers';
 import { ParkedEventEntity } from '../../src/projections/core/parked-event.entity';
 import { ProjectionRunner } from '../../src/projections/core/projection-runner';
 import { ProjectionStore } from '../../src/projections/core/projection-store';
@@ -134,14 +134,14 @@ describeWithService('DATABASE_URL', 'projections on PostgreSQL', (url) => {
     const first = new PostgresLeases(pg.dataSource, { heartbeatMs: 50 });
     const second = new PostgresLeases(pg.dataSource, { heartbeatMs: 50 });
     try {
-      const held = await first.tryAcquire('lease_test');
+      const held = await first.tryAcquire('projection', 'lease_test');
       expect(held?.held).toBe(true);
-      expect(await second.tryAcquire('lease_test')).toBeUndefined();
+      expect(await second.tryAcquire('projection', 'lease_test')).toBeUndefined();
       // Leases are per schema: the same name in another schema is another lease.
       const other = await postgresSchema(url);
       const elsewhere = new PostgresLeases(other.dataSource);
       try {
-        expect(await elsewhere.tryAcquire('lease_test')).toBeDefined();
+        expect(await elsewhere.tryAcquire('projection', 'lease_test')).toBeDefined();
       } finally {
         await elsewhere.close();
         await other.drop();
@@ -164,10 +164,10 @@ describeWithService('DATABASE_URL', 'projections on PostgreSQL', (url) => {
         ),
       ]);
       expect(held?.held).toBe(false);
-      const taken = await second.tryAcquire('lease_test');
+      const taken = await second.tryAcquire('projection', 'lease_test');
       expect(taken?.held).toBe(true);
       await taken?.release();
-      expect(await first.tryAcquire('lease_test')).toBeDefined();
+      expect(await first.tryAcquire('projection', 'lease_test')).toBeDefined();
     } finally {
       await first.close();
       await second.close();

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { EventStore } from '../../src/ledger/event-store.port';
-import { LocalLeases } from '../../src/projections/core/lease';
+import { LocalLeases } from '../../src/platform/workers';
 import type { EntityClass, Projection } from '../../src/projections/core/projection';
 import { ProjectionRunner, type RunnerOptions } from '../../src/projections/core/projection-runner';
 import { ProjectionStore } from '../../src/projections/core/projection-store';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { LocalLeases } from '../../src/projections/core/lease';
+import { LocalLeases } from '../../src/platform/workers';
 import { ProjectionProgress } from '../../src/projections/core/projection-progress';
 import { ProjectionRunner } from '../../src/projections/core/projection-runner';
 import { ProjectionStore } from '../../src/projections/core/projection-store';

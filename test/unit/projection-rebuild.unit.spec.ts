@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verificationStream } from '../../src/ledger/stream-names';
-import { LocalLeases } from '../../src/projections/core/lease';
+import { LocalLeases } from '../../src/platform/workers';
 import { ParkedEventEntity } from '../../src/projections/core/parked-event.entity';
 import { ProjectionRunner } from '../../src/projections/core/projection-runner';
 import { ProjectionStore } from '../../src/projections/core/projection-store';
@@ -132,7 +132,7 @@ describe(rebuildProjection.name, () => {
 
   it('refuses a second rebuild of the same projection while one runs', async () => {
     const leases = new LocalLeases();
-    const held = await leases.tryAcquire('verification_status__rebuild');
+    const held = await leases.tryAcquire('projection', 'verification_status__rebuild');
     expect(held).toBeDefined();
     await expect(
       rebuildProjection({

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verificationStream } from '../../src/ledger/stream-names';
 import { ParkedEventEntity } from '../../src/projections/core/parked-event.entity';
-import { LocalLeases } from '../../src/projections/core/lease';
+import { LocalLeases } from '../../src/platform/workers';
 import { insert, type Projection } from '../../src/projections/core/projection';
 import { ProjectionProgress } from '../../src/projections/core/projection-progress';
 import { ProjectionRunner, type RunnerOptions } from '../../src/projections/core/projection-runner';

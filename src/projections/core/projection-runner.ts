@@ -1,23 +1,23 @@
-import type {
-  EventStore,
-  RecordedEvent,
-  Subscription,
-  SubscriptionMessage,
-} from '../../ledger/event-store.port';
-import { toLedgerEvent } from '../../ledger/ledger';
-import { parseStreamName } from '../../ledger/stream-names';
+import type { EventStore, RecordedEvent, SubscriptionMessage } from '../../ledger/event-store.port';
+import {
+  type LeaseHandle,
+  type Leases,
+  onAbort,
+  Worker,
+  type WorkerContext,
+  type WorkerObserver,
+  type WorkerState,
+} from '../../platform/workers';
 import { CheckpointMovedError, LeaseLostError } from '../projection.errors';
-import { type BatchItem, type BatchOutcome, batchProgram, type ParkedEvent } from './batch';
-import { EventData } from './event-data';
-import type { LeaseHandle, Leases } from './lease';
+import type { BatchItem } from './batch';
+import { BatchWriter } from './batch-writer';
 import type { EntityClass, Projection } from './projection';
 import type { ProjectionMetrics } from './projection-metrics';
 import type { ProjectionProgress } from './projection-progress';
 import type { ProjectionStore } from './projection-store';
 import type { TableInfo } from './table-info';
-import { describeWriteError, isDataError } from './write-errors';
 
-export type RunnerState = 'idle' | 'standby' | 'active' | 'failing' | 'stopped';
+export type RunnerState = WorkerState;
 
 export interface RunnerLogger {
   log(message: string): void;
@@ -30,7 +30,7 @@ export interface RunnerOptions {
   readonly batchSize?: number;
   /** How often a standby instance tries to take the lease. */
   readonly leaseRetryMs?: number;
-  /** Back-off after a failed batch: doubles from `initial` up to `max`. */
+  /** Back-off after a failed batch: grows (with jitter) from `initial` up to `max`. */
   readonly backoffMs?: { readonly initial: number; readonly max: number };
 }
 
@@ -43,6 +43,8 @@ export interface RunnerDeps {
   readonly progress?: ProjectionProgress;
   readonly metrics?: ProjectionMetrics;
   readonly logger?: RunnerLogger;
+  /** The worker supervisor's observer (worker metrics), when the runner runs in the service. */
+  readonly workerObserver?: WorkerObserver;
   readonly options?: RunnerOptions;
   /** A rebuild writes to its own checkpoint and shadow tables; by default the projection's own. */
   readonly target?: { readonly checkpoint: string; readonly tables: ReadonlyMap<EntityClass, TableInfo> };
@@ -54,45 +56,69 @@ const CATCH_UP_PAGE = 2000;
 const silent: RunnerLogger = { log: () => undefined, warn: () => undefined, error: () => undefined };
 
 /**
- * Runs one projection: holds its lease, follows the global log from the stored checkpoint and commits each batch
- * of events together with the new checkpoint (compare-and-set) in one transaction. A crash at any point leaves
- * either the whole batch and its checkpoint or neither; the next run continues from the checkpoint, so every
- * event is applied exactly once. Events that cannot be applied are parked, and the projection goes on.
+ * Runs one projection on a supervised worker: holds its lease, follows the global log from the stored
+ * checkpoint and commits each batch of events together with the new checkpoint (BatchWriter). A crash at any
+ * point leaves either the whole batch and its checkpoint or neither; the next run continues from the
+ * checkpoint, so every event is applied exactly once. Events that cannot be applied are parked, and the
+ * projection goes on.
  */
 export class ProjectionRunner {
   readonly name: string;
   private readonly checkpointName: string;
-  private readonly tables: ReadonlyMap<EntityClass, TableInfo>;
   private readonly logger: RunnerLogger;
   private readonly batchSize: number;
-  private readonly leaseRetryMs: number;
-  private readonly backoff: { readonly initial: number; readonly max: number };
-
-  private currentState: RunnerState = 'idle';
-  private position = 0;
-  private generation = 0;
-  private lease: LeaseHandle | undefined;
-  private subscription: Subscription | undefined;
-  private loop: Promise<void> | undefined;
-  private stopping = false;
-  private wakeSleep: (() => void) | undefined;
-  private failures = 0;
-  private failingSinceMs: number | undefined;
-  private lastFailure: string | undefined;
+  private readonly writer: BatchWriter;
+  private readonly worker: Worker;
   private caughtUpOnce = false;
-  private appliedTotal = 0;
-  private parkedTotal = 0;
+  /** The context of the body running now, for the writer's progress reports. */
+  private context: WorkerContext | undefined;
 
   constructor(private readonly deps: RunnerDeps) {
     this.name = deps.projection.name;
     this.checkpointName = deps.target?.checkpoint ?? deps.projection.name;
-    this.tables =
-      deps.target?.tables ??
-      new Map(deps.projection.entities.map((entity) => [entity, deps.db.tableInfo(entity)]));
     this.logger = deps.logger ?? silent;
     this.batchSize = deps.options?.batchSize ?? 500;
-    this.leaseRetryMs = deps.options?.leaseRetryMs ?? 1000;
-    this.backoff = deps.options?.backoffMs ?? { initial: 100, max: 10_000 };
+    const backoff = deps.options?.backoffMs ?? { initial: 100, max: 10_000 };
+    this.writer = new BatchWriter({
+      db: deps.db,
+      projection: deps.projection,
+      checkpoint: this.checkpointName,
+      tables:
+        deps.target?.tables ??
+        new Map(deps.projection.entities.map((entity) => [entity, deps.db.tableInfo(entity)])),
+      now: deps.now,
+      ...(deps.progress === undefined ? {} : { progress: deps.progress }),
+      ...(deps.metrics === undefined ? {} : { metrics: deps.metrics }),
+      warn: (message) => {
+        this.logger.warn(message);
+      },
+      advanced: () => {
+        this.context?.succeeded();
+      },
+    });
+    this.worker = new Worker({
+      name: `projection ${this.name}`,
+      lease: {
+        leases: deps.leases,
+        kind: 'projection',
+        name: this.checkpointName,
+        retryMs: deps.options?.leaseRetryMs ?? 1000,
+      },
+      backoff: { initialMs: backoff.initial, maxMs: backoff.max },
+      now: deps.now,
+      logger: this.logger,
+      observer: {
+        stateChanged: (worker, state) => {
+          this.stateChanged(state);
+          deps.workerObserver?.stateChanged(worker, state);
+        },
+        failed: (worker, errorClass) => {
+          deps.workerObserver?.failed(worker, errorClass);
+        },
+      },
+      onFailure: (error) => this.onFailure(error),
+      run: (context) => this.follow(context),
+    });
   }
 
   /** What health reports: state, checkpoint, failures. No ids beyond positions. */
@@ -105,37 +131,29 @@ export class ProjectionRunner {
     failingSinceMs: number | undefined;
     lastFailure: string | undefined;
   } {
+    const worker = this.worker.status();
     return {
-      state: this.currentState,
-      position: this.position,
+      state: worker.state,
+      position: this.writer.position,
       caughtUp: this.caughtUpOnce,
-      applied: this.appliedTotal,
-      parked: this.parkedTotal,
-      failingSinceMs: this.failingSinceMs,
-      lastFailure: this.lastFailure,
+      applied: this.writer.applied,
+      parked: this.writer.parked,
+      failingSinceMs: worker.failingSince === undefined ? undefined : Date.parse(worker.failingSince),
+      lastFailure: worker.state === 'failing' ? worker.lastError : undefined,
     };
   }
 
   get state(): RunnerState {
-    return this.currentState;
+    return this.worker.state;
   }
 
   /** Runs in the background until `stop()`: waits for the lease, then follows the log. */
   start(): void {
-    if (this.loop !== undefined) return;
-    this.stopping = false;
-    this.loop = this.run();
+    this.worker.start();
   }
 
   async stop(): Promise<void> {
-    this.stopping = true;
-    this.wakeSleep?.();
-    await this.subscription?.close();
-    await this.loop;
-    this.loop = undefined;
-    await this.lease?.release().catch(() => undefined);
-    this.lease = undefined;
-    this.setState('stopped');
+    await this.worker.stop();
   }
 
   /**
@@ -143,13 +161,27 @@ export class ProjectionRunner {
    * batch size, then returns. For rebuilds, the CLI and tests; the caller is responsible for the lease.
    */
   async catchUp(options: { until?: number } = {}): Promise<{ events: number; position: number }> {
-    const checkpoint = await this.deps.db.ensureCheckpoint(this.checkpointName, this.nowIso());
-    this.position = checkpoint.position;
-    this.generation = checkpoint.generation;
+    await this.writer.resume();
     const until = options.until ?? (await this.deps.store.headPosition());
     const events = await this.applyPages(this.batchSize, until, () => true);
     this.caughtUpOnce = true;
-    return { events, position: this.position };
+    return { events, position: this.writer.position };
+  }
+
+  private onFailure(error: unknown): { retryInMs?: number; counted?: boolean } | undefined {
+    const labels = (reason: string): { projection: string; reason: string } => ({
+      projection: this.name,
+      reason,
+    });
+    if (error instanceof CheckpointMovedError) {
+      // Another runner or a rebuild moved the checkpoint: start again from where it stands now.
+      this.deps.metrics?.failures.inc(labels('checkpoint_moved'));
+      this.logger.warn(`projection ${this.name}: checkpoint moved elsewhere; resuming from the stored one`);
+      return { retryInMs: 0, counted: false };
+    }
+    const reason = error instanceof SubscriptionEndedError ? 'subscription_ended' : 'database_unavailable';
+    this.deps.metrics?.failures.inc(labels(reason));
+    return undefined;
   }
 
   /**
@@ -165,7 +197,7 @@ export class ProjectionRunner {
       return page;
     };
     let events = 0;
-    let page = this.position < until ? read(this.position) : undefined;
+    let page = this.writer.position < until ? read(this.writer.position) : undefined;
     while (page !== undefined && proceed()) {
       const fetched = await page;
       const recorded = fetched.filter((event) => event.position <= until);
@@ -173,8 +205,8 @@ export class ProjectionRunner {
       if (last === undefined) break;
       page = last.position < until && fetched.length === pageSize ? read(last.position) : undefined;
       const recordedAt = last.metadata.recordedAt;
-      await this.flush(
-        this.prepareAll(recorded),
+      await this.writer.flush(
+        this.writer.prepareAll(recorded),
         last.position,
         typeof recordedAt === 'string' ? recordedAt : undefined,
       );
@@ -183,91 +215,54 @@ export class ProjectionRunner {
     return events;
   }
 
-  private async run(): Promise<void> {
-    while (!this.stopping) {
-      try {
-        const lease = await this.holdLease();
-        if (lease === undefined) break;
-        this.setState('active');
-        await this.follow(lease);
-      } catch (error) {
-        if (this.isStopping()) break;
-        if (error instanceof CheckpointMovedError) {
-          // Another runner or a rebuild moved the checkpoint: start again from where it stands now.
-          this.deps.metrics?.failures.inc({ projection: this.name, reason: 'checkpoint_moved' });
-          this.logger.warn(
-            `projection ${this.name}: checkpoint moved elsewhere; resuming from the stored one`,
-          );
-          continue;
-        }
-        if (error instanceof LeaseLostError) {
-          this.deps.metrics?.failures.inc({ projection: this.name, reason: 'lease_lost' });
-          this.logger.warn(`projection ${this.name}: lease lost; standing by`);
-          this.lease = undefined;
-          this.setState('standby');
-          continue;
-        }
-        await this.failed(error);
+  private async follow(context: WorkerContext): Promise<void> {
+    const lease = context.lease;
+    if (lease === undefined) throw new LeaseLostError(this.name);
+    this.context = context;
+    try {
+      await this.followUnderLease(context, lease);
+    } catch (error) {
+      if (error instanceof LeaseLostError || !lease.held) {
+        this.deps.metrics?.failures.inc({ projection: this.name, reason: 'lease_lost' });
       }
+      throw error;
+    } finally {
+      this.context = undefined;
     }
   }
 
-  /** The lease, waiting (as standby) until it is free; undefined once stopping. */
-  private async holdLease(): Promise<LeaseHandle | undefined> {
-    while (!this.stopping) {
-      if (this.lease?.held === true) return this.lease;
-      const lease = await this.deps.leases.tryAcquire(this.checkpointName);
-      if (lease !== undefined) {
-        this.lease = lease;
-        this.logger.log(`projection ${this.name}: lease taken; applying events`);
-        return lease;
-      }
-      if (this.currentState !== 'standby') this.setState('standby');
-      await this.sleep(this.leaseRetryMs);
-    }
-    return undefined;
-  }
-
-  private async follow(lease: LeaseHandle): Promise<void> {
-    const checkpoint = await this.deps.db.ensureCheckpoint(this.checkpointName, this.nowIso());
-    this.position = checkpoint.position;
-    this.generation = checkpoint.generation;
-    this.deps.progress?.notify(this.checkpointName, this.position);
-    this.deps.metrics?.position.set({ projection: this.name }, this.position);
+  private async followUnderLease(context: WorkerContext, lease: LeaseHandle): Promise<void> {
+    const stopped = (): boolean => context.signal.aborted;
+    const position = await this.writer.resume();
+    this.deps.progress?.notify(this.checkpointName, position);
+    this.deps.metrics?.position.set({ projection: this.name }, position);
 
     // Catch up page by page in large batches, then follow live from where that ended.
     await this.applyPages(Math.max(this.batchSize, CATCH_UP_PAGE), Number.MAX_SAFE_INTEGER, () => {
       if (!lease.held) throw new LeaseLostError(this.name);
-      return !this.isStopping();
+      return !stopped();
     });
-    if (this.isStopping()) return;
+    if (stopped()) return;
 
-    const subscription = this.deps.store.subscribeAll({ after: this.position });
-    this.subscription = subscription;
-    // An object, not a local: the callback below changes it, which narrowing cannot see.
-    const watch = { leaseLost: false };
-    void lease.lost.then(async () => {
-      watch.leaseLost = true;
-      await subscription.close();
-    });
-    if (this.stopping || !lease.held) await subscription.close();
-
+    const subscription = this.deps.store.subscribeAll({ after: this.writer.position });
+    // Stopping, or losing the lease, closes the subscription: the loop below ends.
+    const forget = onAbort(context.signal, () => subscription.close());
     const iterator = subscription[Symbol.asyncIterator]();
     let pending: Promise<IteratorResult<SubscriptionMessage>> | undefined;
     let items: BatchItem[] = [];
-    let to = this.position;
+    let to = this.writer.position;
     let recordedAt: string | undefined;
     const flushPending = async (): Promise<void> => {
       if (!lease.held) throw new LeaseLostError(this.name);
       const batch = items;
       items = [];
-      await this.flush(batch, to, recordedAt);
+      await this.writer.flush(batch, to, recordedAt);
     };
     try {
       for (;;) {
         pending ??= iterator.next();
         // With events waiting to be written, take more only while they are already there: then write.
-        const result = to > this.position ? await Promise.race([pending, idle()]) : await pending;
+        const result = to > this.writer.position ? await Promise.race([pending, idle()]) : await pending;
         if (result === IDLE) {
           await flushPending();
           continue;
@@ -276,200 +271,32 @@ export class ProjectionRunner {
         if (result.done === true) break;
         const message = result.value;
         if (message.kind === 'caught_up') {
-          if (to > this.position) await flushPending();
+          if (to > this.writer.position) await flushPending();
           this.caughtUpOnce = true;
-          if (this.failures > 0) this.recovered();
+          context.succeeded();
           continue;
         }
         const { event } = message;
         if (event.position <= to) continue;
         to = event.position;
         recordedAt = typeof event.metadata.recordedAt === 'string' ? event.metadata.recordedAt : recordedAt;
-        const item = this.prepare(event);
+        const item = this.writer.prepare(event);
         if (item !== undefined) items.push(item);
         if (items.length >= this.batchSize) await flushPending();
       }
     } finally {
-      this.subscription = undefined;
+      forget();
       await subscription.close();
     }
-    if (watch.leaseLost) throw new LeaseLostError(this.name);
-    if (!this.isStopping()) throw new SubscriptionEndedError();
+    if (!lease.held) throw new LeaseLostError(this.name);
+    if (!stopped()) throw new SubscriptionEndedError();
   }
 
-  private prepareAll(events: readonly RecordedEvent[]): BatchItem[] {
-    return events.flatMap((event) => {
-      const item = this.prepare(event);
-      return item === undefined ? [] : [item];
-    });
-  }
-
-  /** The batch item of an event, or undefined when it belongs to a stream this projection does not follow. */
-  private prepare(recorded: RecordedEvent): BatchItem | undefined {
-    const stream = parseStreamName(recorded.stream);
-    if (stream === undefined || stream.kind === 'checkpoints') return undefined;
-    if (!this.deps.projection.streams.includes(stream.kind)) return undefined;
-    try {
-      const event = toLedgerEvent(recorded);
-      return {
-        kind: 'event',
-        event: {
-          ...event,
-          streamKind: stream.kind,
-          streamId: stream.id,
-          body: new EventData(event.type, event.data),
-        },
-      };
-    } catch {
-      return {
-        kind: 'park',
-        parked: {
-          position: recorded.position,
-          eventId: recorded.eventId,
-          stream: recorded.stream,
-          revision: recorded.revision,
-          type: recorded.type,
-          errorCode: 'malformed_envelope',
-          errorDetail: 'the event has no valid ledger envelope',
-        },
-      };
-    }
-  }
-
-  /** Commits a batch with the checkpoint `to`; on a data error, finds the event at fault and parks it alone. */
-  private async flush(items: readonly BatchItem[], to: number, recordedAt?: string): Promise<void> {
-    if (to <= this.position) return;
-    const started = performance.now();
-    let outcome: BatchOutcome;
-    try {
-      outcome = await this.commit(items, to);
-    } catch (error) {
-      if (error instanceof CheckpointMovedError || !isDataError(error) || items.length === 0) throw error;
-      outcome = await this.isolate(items, to);
-    }
-    this.deps.metrics?.batchSeconds.observe({ projection: this.name }, (performance.now() - started) / 1000);
-    this.advanced(to, outcome, recordedAt);
-  }
-
-  /** Each event in its own transaction; the one whose write fails is parked with the database's error code. */
-  private async isolate(items: readonly BatchItem[], to: number): Promise<BatchOutcome> {
-    let applied = 0;
-    const parked: ParkedEvent[] = [];
-    for (const item of items) {
-      const position = item.kind === 'event' ? item.event.position : item.parked.position;
-      if (position <= this.position) continue;
-      let outcome: BatchOutcome;
-      try {
-        outcome = await this.commit([item], position);
-      } catch (error) {
-        if (error instanceof CheckpointMovedError || !isDataError(error) || item.kind === 'park') throw error;
-        const { event } = item;
-        const alone: ParkedEvent = {
-          position: event.position,
-          eventId: event.eventId,
-          stream: event.stream,
-          revision: event.revision,
-          type: event.type,
-          errorCode: 'write_failed',
-          errorDetail: describeWriteError(error),
-        };
-        outcome = await this.commit([{ kind: 'park', parked: alone }], position);
-      }
-      this.position = position;
-      applied += outcome.applied;
-      parked.push(...outcome.parked);
-    }
-    if (to > this.position) await this.commit([], to);
-    return { applied, parked };
-  }
-
-  private async commit(items: readonly BatchItem[], to: number): Promise<BatchOutcome> {
-    const { db, projection } = this.deps;
-    const spec = {
-      projection,
-      checkpoint: this.checkpointName,
-      checkpointTable: db.checkpointTable,
-      parkedTable: db.parkedTable,
-      tables: this.tables,
-      from: { position: this.position, generation: this.generation },
-      to,
-      now: this.nowIso(),
-      items,
-    };
-    const outcome = await db.transaction(() => batchProgram(spec));
-    this.position = to;
-    return outcome;
-  }
-
-  private advanced(to: number, outcome: BatchOutcome, recordedAt: string | undefined): void {
-    this.position = to;
-    this.appliedTotal += outcome.applied;
-    this.parkedTotal += outcome.parked.length;
-    const labels = { projection: this.name };
-    this.deps.metrics?.position.set(labels, to);
-    this.deps.metrics?.events.inc(labels, outcome.applied);
-    if (outcome.parked.length > 0) this.deps.metrics?.parked.inc(labels, outcome.parked.length);
-    if (recordedAt !== undefined) {
-      const lag = (this.deps.now().getTime() - Date.parse(recordedAt)) / 1000;
-      if (Number.isFinite(lag)) this.deps.metrics?.lagSeconds.set(labels, Math.max(0, lag));
-    }
-    for (const parked of outcome.parked) {
-      this.logger.warn(
-        `projection ${this.name}: parked event ${parked.eventId} at position ${parked.position} ` +
-          `(${parked.type}): ${parked.errorCode}`,
-      );
-    }
-    this.deps.progress?.notify(this.checkpointName, to);
-    if (this.failures > 0) this.recovered();
-  }
-
-  private async failed(error: unknown): Promise<void> {
-    this.failures += 1;
-    this.failingSinceMs ??= Date.now();
-    this.lastFailure = error instanceof Error ? error.constructor.name : 'error';
-    const reason = error instanceof SubscriptionEndedError ? 'subscription_ended' : 'database_unavailable';
-    this.deps.metrics?.failures.inc({ projection: this.name, reason });
-    this.setState('failing');
-    const delay = Math.min(this.backoff.max, this.backoff.initial * 2 ** Math.min(this.failures - 1, 16));
-    this.logger.error(`projection ${this.name}: batch failed (${this.lastFailure}); retrying in ${delay} ms`);
-    await this.sleep(delay);
-  }
-
-  private recovered(): void {
-    this.failures = 0;
-    this.failingSinceMs = undefined;
-    if (this.currentState === 'failing') this.setState('active');
-  }
-
-  private setState(state: RunnerState): void {
-    this.currentState = state;
-    this.deps.progress?.setLocal(this.checkpointName, state === 'active' || state === 'failing');
-    this.deps.metrics?.active.set(
-      { projection: this.name },
-      state === 'active' || state === 'failing' ? 1 : 0,
-    );
-  }
-
-  /** A pause that `stop()` cuts short. */
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        if (this.wakeSleep === done) this.wakeSleep = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.wakeSleep = done;
-    });
-  }
-
-  /** Read through a method: `stop()` sets the flag while the loop is suspended, which narrowing cannot see. */
-  private isStopping(): boolean {
-    return this.stopping;
-  }
-
-  private nowIso(): string {
-    return this.deps.now().toISOString();
+  private stateChanged(state: WorkerState): void {
+    const working = state === 'active' || state === 'failing';
+    this.deps.progress?.setLocal(this.checkpointName, working);
+    this.deps.metrics?.active.set({ projection: this.name }, working ? 1 : 0);
+    if (state === 'active') this.logger.log(`projection ${this.name}: applying events`);
   }
 }
 

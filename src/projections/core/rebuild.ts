@@ -1,7 +1,7 @@
 import { Table } from 'typeorm';
 import type { EventStore } from '../../ledger/event-store.port';
 import { RebuildInProgressError } from '../projection.errors';
-import type { Leases } from './lease';
+import type { Leases } from '../../platform/workers';
 import type { EntityClass, Projection } from './projection';
 import { ProjectionRunner, type RunnerLogger } from './projection-runner';
 import type { ProjectionStore } from './projection-store';
@@ -64,7 +64,7 @@ export async function rebuildProjection(deps: RebuildDeps): Promise<RebuildRepor
   const { db, projection } = deps;
   const name = projection.name;
   const shadowCheckpoint = `${name}${SHADOW}`;
-  const lease = await deps.leases.tryAcquire(shadowCheckpoint);
+  const lease = await deps.leases.tryAcquire('projection', shadowCheckpoint);
   if (lease === undefined) throw new RebuildInProgressError(name);
   const started = performance.now();
   try {

@@ -10,7 +10,7 @@
 import 'reflect-metadata';
 import { SqliteEventStore } from '../../../src/ledger/sqlite/sqlite-event-store';
 import { openDataSource } from '../../../src/app/persistence/data-source';
-import { PostgresLeases } from '../../../src/projections/core/lease';
+import { PostgresLeases } from '../../../src/platform/workers';
 import { ProjectionProgress } from '../../../src/projections/core/projection-progress';
 import { ProjectionRunner } from '../../../src/projections/core/projection-runner';
 import { ProjectionStore } from '../../../src/projections/core/projection-store';
