@@ -16,7 +16,7 @@ import { KafkaPublisher } from '../src/publisher/kafka-publisher';
 import { KafkajsTransport } from '../src/publisher/kafka-transport';
 import { ENTITIES, MIGRATIONS } from '../src/publisher/persistence';
 import { PublisherCheckpointRepository } from '../src/publisher/publisher-checkpoint.repository';
-import { LocalPublisherLock } from '../src/publisher/publisher-lock';
+import { LocalLeases } from '../src/platform/workers';
 import { systemClock } from '../src/shared/clock';
 import { consentDraft, FixtureWorkload, sessionDrafts } from '../test/support/publisher-fixtures';
 import { percentile, report } from './lib';
@@ -108,7 +108,7 @@ export async function benchPublish(): Promise<void> {
       {
         store,
         checkpoints,
-        lock: new LocalPublisherLock(),
+        leases: new LocalLeases(),
         transport: () => new KafkajsTransport({ brokers, clientId: 'bench-publisher' }),
         clock: systemClock,
         logger: quiet,

@@ -1,21 +1,32 @@
 import { Logger } from '@nestjs/common';
-import type { EventStore, RecordedEvent, Subscription } from '../ledger/event-store.port';
+import type { EventStore, RecordedEvent } from '../ledger/event-store.port';
 import type { LedgerEvent } from '../ledger/envelope';
 import { toLedgerEvent } from '../ledger/ledger';
 import { parseStreamName } from '../ledger/stream-names';
+import {
+  errorClass,
+  type FailureVerdict,
+  type LeaseHandle,
+  type Leases,
+  onAbort,
+  Worker,
+  type WorkerContext,
+  type WorkerObserver,
+} from '../platform/workers';
 import type { Clock } from '../shared/clock';
 import { type KafkaRecord, toBinaryKafkaRecord } from './cloudevents-kafka';
 import { EventBuffer } from './event-buffer';
-import { nextSessionSnapshot, type SessionSnapshot, toIntegrationEvent } from './event-mapping';
+import { nextSessionSnapshot, toIntegrationEvent } from './event-mapping';
 import { type IntegrationEvent, TOPICS, type TopicKind } from './integration-events';
+import { causeOf, isBrokerError } from './kafka-errors';
 import type { PublisherTransport, TopicSpec } from './kafka-transport';
 import type { PublisherCheckpointRepository } from './publisher-checkpoint.repository';
 import { measureLag, PUBLISHED_STREAMS, type PublisherLag } from './publisher-lag';
-import type { PublisherLock } from './publisher-lock';
 import { UnpublishableEventError } from './publisher.errors';
+import { SessionCache } from './session-cache';
 
 export interface KafkaPublisherOptions {
-  /** Checkpoint (and lock) name; one per set of topics. */
+  /** Checkpoint (and lease) name; one per set of topics. */
   readonly name: string;
   readonly topicPrefix: string;
   readonly topicSpec: TopicSpec;
@@ -55,12 +66,15 @@ export interface PublisherObserver {
 export interface KafkaPublisherDeps {
   readonly store: EventStore;
   readonly checkpoints: PublisherCheckpointRepository;
-  readonly lock: PublisherLock;
+  /** The lease decides which instance publishes; its session carries the checkpoint writes. */
+  readonly leases: Leases;
   /** A fresh broker connection; the publisher makes a new one after every failure. */
   readonly transport: () => PublisherTransport;
   readonly clock: Clock;
   readonly logger?: PublisherLogger;
   readonly observer?: PublisherObserver;
+  /** The worker supervisor's observer (worker metrics), when the publisher runs in the service. */
+  readonly workerObserver?: WorkerObserver;
 }
 
 export type PublisherState = 'stopped' | 'starting' | 'standby' | 'active' | 'retrying' | 'blocked';
@@ -110,15 +124,13 @@ export class KafkaPublisher {
   private readonly options: Required<KafkaPublisherOptions>;
   private readonly logger: PublisherLogger;
   private readonly sessions: SessionCache;
-  private loop: Promise<void> | undefined;
-  private stopping = false;
-  private wakeSleep: (() => void) | undefined;
+  private readonly worker: Worker;
+  private started = false;
+  /** Connected, checkpoint read, following the log. */
+  private sessionOpen = false;
   private transport: PublisherTransport | undefined;
-  private subscription: Subscription | undefined;
-  private buffer: EventBuffer<RecordedEvent> | undefined;
   private topicsReady = false;
 
-  private state: PublisherState = 'stopped';
   private broker: PublisherStatus['broker'] = 'unknown';
   private checkpoint: number | undefined;
   /** Stored checkpoint of the current session, and when it was written (performance.now()). */
@@ -137,6 +149,55 @@ export class KafkaPublisher {
     this.options = { ...DEFAULTS, ...options };
     this.logger = deps.logger ?? new Logger('KafkaPublisher');
     this.sessions = new SessionCache(deps.store, this.options.sessionCacheSize);
+    this.worker = new Worker({
+      name: 'publisher',
+      lease: {
+        leases: deps.leases,
+        kind: 'publisher',
+        name: this.options.name,
+        retryMs: this.options.standbyPollMs,
+      },
+      backoff: { initialMs: this.options.initialBackoffMs, maxMs: this.options.maxBackoffMs },
+      now: () => deps.clock.now(),
+      logger: { log: () => undefined, warn: () => undefined, error: () => undefined },
+      observer: {
+        stateChanged: (worker, state) => {
+          if (state === 'standby') {
+            this.logger.log('another instance publishes; standing by');
+            this.checkpoint = undefined;
+          }
+          deps.workerObserver?.stateChanged(worker, state);
+        },
+        failed: (worker, errorClass) => {
+          deps.workerObserver?.failed(worker, errorClass);
+        },
+      },
+      onFailure: (error) => this.failed(error),
+      onLeaseLost: () => {
+        void this.closeTransport();
+        this.lastError = { class: 'LeaseLostError', at: deps.clock.now().toISOString() };
+        this.logger.warn('the publisher lease was lost (its database session ended); standing by');
+      },
+      run: (context) => this.session(context),
+    });
+  }
+
+  /** The state health and tests see: the worker's, told apart where publishing needs it. */
+  private get state(): PublisherState {
+    if (!this.started) return 'stopped';
+    switch (this.worker.state) {
+      case 'idle':
+        return 'starting';
+      case 'standby':
+        return 'standby';
+      case 'stopped':
+        return 'stopped';
+      case 'active':
+      case 'failing':
+        if (this.blocked !== undefined) return 'blocked';
+        if (this.sessionOpen) return 'active';
+        return this.failures > 0 ? 'retrying' : 'starting';
+    }
   }
 
   /** Full topic names, prefix included. */
@@ -149,32 +210,27 @@ export class KafkaPublisher {
 
   /** Starts publishing in the background; never throws (failures are retried and reported in the status). */
   start(): void {
-    if (this.loop !== undefined) return;
-    this.stopping = false;
-    this.state = 'starting';
-    this.loop = this.run();
+    if (this.started) return;
+    this.started = true;
+    this.worker.start();
   }
 
   async stop(): Promise<void> {
-    const loop = this.loop;
-    if (loop === undefined) return;
-    this.stopping = true;
-    this.wakeSleep?.();
-    this.buffer?.close();
-    await this.subscription?.close().catch(() => undefined);
+    if (!this.started) return;
+    const stopped = this.worker.stop();
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
-      loop,
+      stopped,
       new Promise<void>((resolve) => {
         timer = setTimeout(resolve, this.options.stopTimeoutMs);
       }),
     ]);
     clearTimeout(timer);
-    // A send still in flight after the timeout is abandoned: its events are sent again after the restart.
+    // A send still in flight after the timeout is abandoned (closing the connection fails it, and the worker
+    // ends): its events are sent again after the restart.
     await this.closeTransport();
-    await this.deps.lock.release().catch(() => undefined);
-    this.loop = undefined;
-    this.state = 'stopped';
+    await stopped;
+    this.started = false;
   }
 
   status(): PublisherStatus {
@@ -200,34 +256,10 @@ export class KafkaPublisher {
     return measureLag(this.deps.store, checkpoint, this.deps.clock.now());
   }
 
-  private async run(): Promise<void> {
-    while (!this.stopping) {
-      try {
-        if (!(await this.deps.lock.tryAcquire())) {
-          if (this.state !== 'standby') this.logger.log('another instance publishes; standing by');
-          this.state = 'standby';
-          this.checkpoint = undefined;
-          await this.sleep(this.options.standbyPollMs);
-          continue;
-        }
-        await this.session();
-        if (!this.isStopping()) throw new Error('the event store subscription ended');
-      } catch (error) {
-        if (this.isStopping()) break;
-        this.recordFailure(error);
-        await this.closeTransport();
-        if (error instanceof UnpublishableEventError) {
-          await this.sleep(this.options.blockedRetryMs);
-        } else {
-          await this.sleep(this.backoff());
-        }
-      }
-    }
-    await this.closeTransport();
-  }
-
-  /** One connection: from the stored checkpoint until a failure or stop. */
-  private async session(): Promise<void> {
+  /** One connection: from the stored checkpoint until a failure, a lost lease or stop. */
+  private async session(context: WorkerContext): Promise<void> {
+    const lease = context.lease;
+    if (lease === undefined) throw new Error('the publisher runs under a lease');
     const transport = this.transport ?? this.deps.transport();
     this.transport = transport;
     await transport.connect();
@@ -236,18 +268,23 @@ export class KafkaPublisher {
       await transport.ensureTopics(Object.values(this.topics), this.options.topicSpec);
       this.topicsReady = true;
     }
-    const checkpoint = await this.deps.checkpoints.load(this.options.name, this.deps.lock.runner);
-    this.checkpoint = checkpoint;
-    this.stored = { position: checkpoint, at: performance.now() };
-    if (this.state !== 'active') {
+    const checkpoint = await lease.withSession((runner) =>
+      this.deps.checkpoints.load(this.options.name, runner),
+    );
+    if (this.checkpoint === undefined) {
       this.logger.log(`publishing from position ${checkpoint} to ${Object.values(this.topics).join(', ')}`);
     }
-    this.state = this.blocked === undefined ? 'active' : 'blocked';
+    this.checkpoint = checkpoint;
+    this.stored = { position: checkpoint, at: performance.now() };
+    this.sessionOpen = true;
 
     const subscription = this.deps.store.subscribeAll({ after: checkpoint, filter: PUBLISHED_STREAMS });
     const buffer = new EventBuffer<RecordedEvent>(this.options.batchSize * 2);
-    this.subscription = subscription;
-    this.buffer = buffer;
+    // Stopping, or losing the lease, ends the session: the buffer returns what it holds, then nothing.
+    const forget = onAbort(context.signal, () => {
+      buffer.close();
+      return subscription.close().catch(() => undefined);
+    });
     this.caughtUp = false;
     const pump = (async () => {
       try {
@@ -260,23 +297,26 @@ export class KafkaPublisher {
         buffer.fail(error);
       }
     })();
+    const stopped = (): boolean => context.signal.aborted;
     try {
-      while (!this.stopping) {
+      while (!stopped()) {
         const batch = await buffer.take(this.options.batchSize);
-        if (batch.length === 0) return;
-        await this.publish(batch, transport, buffer.size === 0);
+        if (batch.length === 0) break;
+        await this.publish(batch, transport, buffer.size === 0, lease);
+        context.succeeded();
       }
     } finally {
+      this.sessionOpen = false;
+      forget();
       buffer.close();
       await subscription.close().catch(() => undefined);
       await pump;
-      this.subscription = undefined;
-      this.buffer = undefined;
       // What the broker acknowledged is stored even when the session ends in a failure (unless the failure
       // is the database's): a restart then sends nothing twice.
-      await this.storeCheckpoint().catch(() => undefined);
+      await this.storeCheckpoint(lease).catch(() => undefined);
       this.stored = undefined;
     }
+    if (!stopped()) throw new Error('the event store subscription ended');
   }
 
   /**
@@ -288,6 +328,7 @@ export class KafkaPublisher {
     batch: readonly RecordedEvent[],
     transport: PublisherTransport,
     drained: boolean,
+    lease: LeaseHandle,
   ): Promise<void> {
     const records = new Map<TopicKind, KafkaRecord[]>();
     const counts = new Map<TopicKind, number>();
@@ -320,7 +361,7 @@ export class KafkaPublisher {
       }
       this.checkpoint = last;
       const due = (this.stored?.at ?? 0) + this.options.checkpointIntervalMs <= performance.now();
-      if (drained || due || stop !== undefined) await this.storeCheckpoint();
+      if (drained || due || stop !== undefined) await this.storeCheckpoint(lease);
       this.lastPublishedAt = this.deps.clock.now().toISOString();
       for (const [topic, count] of counts) {
         this.published += count;
@@ -332,15 +373,12 @@ export class KafkaPublisher {
   }
 
   /** Writes the acknowledged position, if it is ahead of the stored one. */
-  private async storeCheckpoint(): Promise<void> {
+  private async storeCheckpoint(lease: LeaseHandle): Promise<void> {
     const acknowledged = this.checkpoint;
     if (this.stored === undefined || acknowledged === undefined || acknowledged <= this.stored.position)
       return;
-    await this.deps.checkpoints.save(
-      this.options.name,
-      acknowledged,
-      this.deps.clock.now(),
-      this.deps.lock.runner,
+    await lease.withSession((runner) =>
+      this.deps.checkpoints.save(this.options.name, acknowledged, this.deps.clock.now(), runner),
     );
     this.stored = { position: acknowledged, at: performance.now() };
   }
@@ -365,41 +403,34 @@ export class KafkaPublisher {
     }
     this.failures = 0;
     this.blocked = undefined;
-    if (this.state !== 'standby') this.state = 'active';
+  }
+
+  /** Records a failure for status and metrics; an unpublishable event waits longer than a backoff. */
+  private failed(error: unknown): FailureVerdict {
+    void this.closeTransport();
+    this.recordFailure(error);
+    return error instanceof UnpublishableEventError ? { retryInMs: this.options.blockedRetryMs } : {};
   }
 
   private recordFailure(error: unknown): void {
     this.failures += 1;
-    const errorClass = classOf(error);
+    const errorClassName = errorClass(error);
     const cause = causeOf(error);
     this.lastError = {
-      class: errorClass,
+      class: errorClassName,
       ...(cause === undefined ? {} : { cause }),
       at: this.deps.clock.now().toISOString(),
     };
-    this.deps.observer?.failed(errorClass);
+    this.deps.observer?.failed(errorClassName);
     if (isBrokerError(error)) this.broker = 'disconnected';
     if (error instanceof UnpublishableEventError) {
-      this.state = 'blocked';
       this.blocked = { position: error.position, eventType: error.eventType, problem: error.problem };
       if (this.failures === 1) this.logger.error(error.message);
       return;
     }
-    this.state = 'retrying';
-    const message = `publishing failed (${errorClass}${cause === undefined ? '' : ` caused by ${cause}`}); retrying`;
+    const message = `publishing failed (${errorClassName}${cause === undefined ? '' : ` caused by ${cause}`}); retrying`;
     if (this.failures === 1) this.logger.warn(message);
     else this.logger.debug(`${message} (attempt ${this.failures})`);
-  }
-
-  /** Read through a method: `stop` changes the flag while this loop awaits, which narrowing cannot see. */
-  private isStopping(): boolean {
-    return this.stopping;
-  }
-
-  private backoff(): number {
-    const exponent = Math.min(this.failures - 1, 16);
-    const base = Math.min(this.options.maxBackoffMs, this.options.initialBackoffMs * 2 ** exponent);
-    return Math.round(base * (0.8 + Math.random() * 0.4));
   }
 
   private async closeTransport(): Promise<void> {
@@ -412,83 +443,4 @@ export class KafkaPublisher {
       // A connection that failed has nothing left to close.
     }
   }
-
-  private sleep(ms: number): Promise<void> {
-    if (this.stopping) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.wakeSleep = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-  }
-}
-
-/** The session snapshot before each event, from memory or, after a restart or eviction, from the stream. */
-class SessionCache {
-  private readonly entries = new Map<string, SessionSnapshot>();
-
-  constructor(
-    private readonly store: EventStore,
-    private readonly capacity: number,
-  ) {}
-
-  async before(event: LedgerEvent): Promise<SessionSnapshot | undefined> {
-    const cached = this.entries.get(event.stream);
-    if (cached?.revision === event.revision - 1) return cached;
-    const earlier = await this.store.readStream(event.stream, { fromRevision: 0, maxCount: event.revision });
-    if (earlier.length !== event.revision) {
-      throw new Error(`stream read returned ${earlier.length} of ${event.revision} earlier events`);
-    }
-    let snapshot: SessionSnapshot | undefined;
-    for (const recorded of earlier) {
-      let ledgerEvent: LedgerEvent;
-      try {
-        ledgerEvent = toLedgerEvent(recorded);
-      } catch {
-        throw new UnpublishableEventError(recorded.position, recorded.type, 'not a ledger envelope');
-      }
-      snapshot = nextSessionSnapshot(snapshot, ledgerEvent);
-    }
-    return snapshot;
-  }
-
-  remember(stream: string, snapshot: SessionSnapshot): void {
-    this.entries.delete(stream);
-    this.entries.set(stream, snapshot);
-    if (this.entries.size > this.capacity) {
-      const oldest = this.entries.keys().next();
-      if (oldest.done !== true) this.entries.delete(oldest.value);
-    }
-  }
-}
-
-function classOf(error: unknown): string {
-  if (error instanceof Error) return error.name === 'Error' ? error.constructor.name : error.name;
-  return 'unknown';
-}
-
-/** kafkajs wraps the real failure (`originalError`, or `cause`): its class says more than the wrapper's. */
-function causeOf(error: unknown): string | undefined {
-  if (!(error instanceof Error)) return undefined;
-  const inner = (error as Error & { originalError?: unknown }).originalError ?? error.cause;
-  return inner instanceof Error ? classOf(inner) : undefined;
-}
-
-/** kafkajs errors that mean the brokers cannot be reached (rather than refusing a request). */
-const CONNECTIVITY_ERRORS = new Set([
-  'KafkaJSConnectionError',
-  'KafkaJSConnectionClosedError',
-  'KafkaJSRequestTimeoutError',
-  'KafkaJSBrokerNotFound',
-  'KafkaJSNoBrokerAvailableError',
-  'KafkaJSMetadataNotLoaded',
-  'KafkaJSTimeout',
-  'KafkaJSLockTimeout',
-]);
-
-function isBrokerError(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  return CONNECTIVITY_ERRORS.has(classOf(error)) || CONNECTIVITY_ERRORS.has(causeOf(error) ?? '');
 }

@@ -11,6 +11,7 @@ import type { AppConfig } from '../platform/config/config';
 import { APP_CONFIG } from '../platform/config/tokens';
 import { EVENT_STORE, type EventStore } from '../ledger/event-store.port';
 import { type ComponentHealth, HealthRegistry } from '../platform/observability/health-registry';
+import { LEASES, type Leases, WorkerSupervisor } from '../platform/workers';
 import { MetricsRegistry } from '../platform/observability/metrics';
 import { CLOCK, type Clock } from '../shared/clock';
 import { TOPICS } from './integration-events';
@@ -18,7 +19,6 @@ import { KafkaPublisher } from './kafka-publisher';
 import { KafkajsTransport } from './kafka-transport';
 import { PublisherCheckpointRepository } from './publisher-checkpoint.repository';
 import { measureLag, type PublisherLag } from './publisher-lag';
-import { createPublisherLock } from './publisher-lock';
 import { PublisherMetrics } from './publisher-metrics';
 
 /** Checkpoint name of the publisher for a topic prefix: new topics are published from the start. */
@@ -41,8 +41,10 @@ export class PublisherService implements OnApplicationBootstrap, BeforeApplicati
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
-    private readonly dataSource: DataSource,
+    dataSource: DataSource,
     private readonly health: HealthRegistry,
+    @Inject(LEASES) private readonly leases: Leases,
+    private readonly workers: WorkerSupervisor,
     private readonly metrics: MetricsRegistry,
   ) {
     this.checkpoints = new PublisherCheckpointRepository(dataSource);
@@ -66,7 +68,8 @@ export class PublisherService implements OnApplicationBootstrap, BeforeApplicati
         {
           store: this.store,
           checkpoints: this.checkpoints,
-          lock: createPublisherLock(this.dataSource, name),
+          leases: this.leases,
+          workerObserver: this.workers.observer,
           transport: () =>
             new KafkajsTransport({ brokers, clientId: `kyc-ledger-publisher-${hostname()}`, log }),
           clock: this.clock,

@@ -9,7 +9,7 @@ import { PUBLIC_EVENT_TYPES } from '../../src/publisher/integration-events';
 import { KafkaPublisher } from '../../src/publisher/kafka-publisher';
 import { PublisherCheckpointRepository } from '../../src/publisher/publisher-checkpoint.repository';
 import { PUBLISHED_STREAMS } from '../../src/publisher/publisher-lag';
-import { LocalPublisherLock } from '../../src/publisher/publisher-lock';
+import { LocalLeases } from '../../src/platform/workers';
 import { ManualClock } from '../../src/shared/clock';
 import { startTestApp, type TestApp } from '../support/app';
 import { client } from '../support/http';
@@ -94,7 +94,7 @@ describe('KafkaPublisher on real journeys (mapping, CloudEvents, AsyncAPI)', () 
       {
         store,
         checkpoints: new PublisherCheckpointRepository(t.app.get(DataSource)),
-        lock: new LocalPublisherLock(),
+        leases: new LocalLeases(),
         transport: () => broker.transport(),
         clock,
         logger: quietLogger,

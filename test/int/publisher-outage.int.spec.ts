@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { KafkaPublisher } from '../../src/publisher/kafka-publisher';
 import { KafkajsTransport } from '../../src/publisher/kafka-transport';
 import { PublisherCheckpointRepository } from '../../src/publisher/publisher-checkpoint.repository';
-import { LocalPublisherLock } from '../../src/publisher/publisher-lock';
+import { LocalLeases } from '../../src/platform/workers';
 import { systemClock } from '../../src/shared/clock';
 import { deliveryReport, type DeliveryReport, SteadyAppender } from '../support/publisher-delivery';
 import { FIXTURE_PII_DOCUMENT, FIXTURE_PII_NAME, FixtureWorkload } from '../support/publisher-fixtures';
@@ -51,7 +51,7 @@ describeWithService('KAFKA_BROKERS', 'KafkaPublisher through a broker outage (ow
       {
         store: t.store,
         checkpoints,
-        lock: new LocalPublisherLock(),
+        leases: new LocalLeases(),
         transport: () =>
           new KafkajsTransport({
             brokers,

@@ -5,7 +5,7 @@ import { openDataSource } from '../../src/app/persistence/data-source';
 import { KafkaPublisher, type PublisherState } from '../../src/publisher/kafka-publisher';
 import { KafkajsTransport } from '../../src/publisher/kafka-transport';
 import { PublisherCheckpointRepository } from '../../src/publisher/publisher-checkpoint.repository';
-import { AdvisoryPublisherLock } from '../../src/publisher/publisher-lock';
+import { PostgresLeases } from '../../src/platform/workers';
 import { systemClock } from '../../src/shared/clock';
 import { contractProblems } from '../support/publisher-asyncapi';
 import { deliveryReport, SteadyAppender } from '../support/publisher-delivery';
@@ -37,16 +37,16 @@ describeWithService('DATABASE_URL', 'KafkaPublisher instances on PostgreSQL', (d
     let topics: string[];
     const publishers: KafkaPublisher[] = [];
 
-    const locks = new Map<KafkaPublisher, AdvisoryPublisherLock>();
+    const leaseSessions = new Map<KafkaPublisher, PostgresLeases>();
 
     function instance(dataSource: DataSource, clientId: string): KafkaPublisher {
       const name = `kafka:${prefix}`;
-      const lock = new AdvisoryPublisherLock(dataSource, name);
+      const leases = new PostgresLeases(dataSource, { heartbeatMs: 200 });
       const publisher = new KafkaPublisher(
         {
           store: t.store,
           checkpoints: new PublisherCheckpointRepository(dataSource),
-          lock,
+          leases,
           transport: () => new KafkajsTransport({ brokers: brokersOf(brokerList), clientId }),
           clock: systemClock,
           logger: quietLogger,
@@ -62,7 +62,7 @@ describeWithService('DATABASE_URL', 'KafkaPublisher instances on PostgreSQL', (d
         },
       );
       publishers.push(publisher);
-      locks.set(publisher, lock);
+      leaseSessions.set(publisher, leases);
       return publisher;
     }
 
@@ -84,6 +84,8 @@ describeWithService('DATABASE_URL', 'KafkaPublisher instances on PostgreSQL', (d
 
     afterEach(async () => {
       await Promise.all(publishers.splice(0).map((publisher) => publisher.stop()));
+      await Promise.all([...leaseSessions.values()].map((leases) => leases.close()));
+      leaseSessions.clear();
       await t.cleanup();
       await deleteTopics(brokersOf(brokerList), topics);
     });
@@ -134,10 +136,12 @@ describeWithService('DATABASE_URL', 'KafkaPublisher instances on PostgreSQL', (d
       appender.start();
       await until(() => (a.status().checkpoint ?? 0) >= 100, 'a to publish', { timeoutMs: 30_000 });
 
-      // As if instance a's process died: the server ends its lock session (and only that one).
-      const [session] = (await locks.get(a)!.runner!.query('SELECT pg_backend_pid() AS pid')) as {
-        pid: number;
-      }[];
+      // As if instance a's process died: the server ends its lease session (and only that one). Every lease of
+      // an instance lives on one session: another lease of a's reaches it.
+      const probe = await leaseSessions.get(a)!.tryAcquire('projection', 'probe');
+      const [session] = (await probe!.withSession((runner) =>
+        runner!.query('SELECT pg_backend_pid() AS pid'),
+      )) as { pid: number }[];
       await second.query('SELECT pg_terminate_backend($1)', [session!.pid]);
       await until(() => a.status().lastError !== undefined, 'a to notice', { timeoutMs: 30_000 });
       // Whichever instance takes the lock first continues from the shared checkpoint; never both.

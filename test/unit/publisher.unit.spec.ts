@@ -4,7 +4,7 @@ import { EventBuffer } from '../../src/publisher/event-buffer';
 import { KafkaPublisher, type KafkaPublisherOptions } from '../../src/publisher/kafka-publisher';
 import { PublisherCheckpointRepository } from '../../src/publisher/publisher-checkpoint.repository';
 import { PUBLISHED_STREAMS } from '../../src/publisher/publisher-lag';
-import { LocalPublisherLock } from '../../src/publisher/publisher-lock';
+import { LocalLeases } from '../../src/platform/workers';
 import { ManualClock, systemClock, type Clock } from '../../src/shared/clock';
 import { FakeBroker } from '../support/publisher-fake-transport';
 import { contractProblems, forbiddenStringsIn } from '../support/publisher-asyncapi';
@@ -51,7 +51,7 @@ describe(KafkaPublisher.name, () => {
       {
         store: t.store,
         checkpoints,
-        lock: new LocalPublisherLock(),
+        leases: new LocalLeases(),
         transport: () => broker.transport(),
         clock,
         logger: quietLogger,

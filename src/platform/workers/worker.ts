@@ -54,6 +54,8 @@ export interface WorkerOptions {
   readonly backoff?: BackoffOptions;
   /** Decides how a failure is treated (e.g. a longer wait for an event that cannot be handled yet). */
   readonly onFailure?: (error: unknown, consecutive: number) => FailureVerdict | undefined;
+  /** The lease was lost under the body (its database session ended); the worker stands by again. */
+  readonly onLeaseLost?: () => void;
   readonly logger?: WorkerLogger;
   readonly observer?: WorkerObserver;
   /** Current time, for `failingSince` (the injected clock). */
@@ -178,6 +180,7 @@ export class Worker {
       this.restarts += 1;
       if (lease !== undefined && !lease.held) {
         this.logger.warn(`${this.name}: lease lost; standing by`);
+        this.options.onLeaseLost?.();
         this.lease = undefined;
         this.leaseLost = undefined;
         this.setState('standby');

@@ -11,7 +11,7 @@ import { KafkaPublisher } from '../../../src/publisher/kafka-publisher';
 import { KafkajsTransport } from '../../../src/publisher/kafka-transport';
 import { ENTITIES, MIGRATIONS } from '../../../src/publisher/persistence';
 import { PublisherCheckpointRepository } from '../../../src/publisher/publisher-checkpoint.repository';
-import { LocalPublisherLock } from '../../../src/publisher/publisher-lock';
+import { LocalLeases } from '../../../src/platform/workers';
 import { systemClock } from '../../../src/shared/clock';
 
 const [eventsFile, checkpointFile, brokers, prefix] = process.argv.slice(2);
@@ -48,7 +48,7 @@ async function main(
     {
       store,
       checkpoints: new PublisherCheckpointRepository(dataSource),
-      lock: new LocalPublisherLock(),
+      leases: new LocalLeases(),
       transport: () => new KafkajsTransport({ brokers: brokerList.split(','), clientId: 'publisher-child' }),
       clock: systemClock,
       logger: { log, warn: log, error: log, debug: () => undefined },
