@@ -173,4 +173,31 @@ describeWithService('DATABASE_URL', 'projections on PostgreSQL', (url) => {
       await second.close();
     }
   });
+
+  it('keeps publisher and projection leases apart, and runs lease writes on the session that holds the lock', async () => {
+    const first = new PostgresLeases(pg.dataSource);
+    const second = new PostgresLeases(pg.dataSource);
+    try {
+      const publisher = await first.tryAcquire('publisher', 'kafka:lease-test');
+      expect(publisher?.held).toBe(true);
+      expect(await second.tryAcquire('publisher', 'kafka:lease-test')).toBeUndefined();
+      // The same name of the other kind is another lease.
+      const projection = await second.tryAcquire('projection', 'kafka:lease-test');
+      expect(projection?.held).toBe(true);
+      // A write under the lease runs on the session that holds the advisory lock.
+      const [row] = (await publisher!.withSession((runner) =>
+        runner!.query(
+          `SELECT count(*)::int AS "n" FROM pg_locks
+            WHERE locktype = 'advisory' AND granted AND pid = pg_backend_pid()`,
+        ),
+      )) as { n: number }[];
+      expect(row?.n).toBe(1);
+      await publisher!.release();
+      await expect(publisher!.withSession(() => Promise.resolve(1))).rejects.toThrow(/not held/);
+      expect(await second.tryAcquire('publisher', 'kafka:lease-test')).toBeDefined();
+    } finally {
+      await first.close();
+      await second.close();
+    }
+  });
 });

@@ -97,7 +97,7 @@ export class ProjectionRunner {
       },
     });
     this.worker = new Worker({
-      name: `projection ${this.name}`,
+      name: `projection:${this.name}`,
       lease: {
         leases: deps.leases,
         kind: 'projection',
