@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app';
 
 describe('GET /health (embedded profile)', () => {
@@ -34,6 +34,24 @@ describe('GET /health (embedded profile)', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
     expect(await res.text()).toMatch(/^kyc_ledger_process_cpu_user_seconds_total /m);
+  });
+
+  it('reports every background worker by name in /health and in the worker metrics', async () => {
+    const names = ['checkpointer', 'retention', 'expiry', 'expiry-follower', 'session-closer'];
+    await vi.waitFor(async () => {
+      const body = (await (await fetch(`${t.baseUrl}/health`)).json()) as {
+        components: Record<string, { status: string; details?: { state?: string } }>;
+      };
+      for (const name of names) {
+        expect(body.components[name], name).toMatchObject({ status: 'up', details: { state: 'active' } });
+      }
+    });
+    const metrics = await (await fetch(`${t.baseUrl}/metrics`)).text();
+    for (const name of [...names, 'webhook-reference-index', 'projection:verification_status']) {
+      expect(metrics).toContain(`kyc_ledger_worker_state{worker="${name}",state="active"} 1`);
+      expect(metrics).toContain(`kyc_ledger_worker_state{worker="${name}",state="failing"} 0`);
+    }
+    expect(metrics).toMatch(/^# TYPE kyc_ledger_worker_failures_total counter$/m);
   });
 
   it('answers unknown routes with problem JSON', async () => {
