@@ -1,10 +1,12 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ApiEndpoint } from '../platform/http/openapi';
 import { IsOptional, IsString, Matches } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { Roles } from '../platform/auth/auth.decorators';
 import { ParkedEventEntity } from './core/parked-event.entity';
+import { ParkedEventNotFoundError } from './projection.errors';
+import { ProjectionService } from './projection.service';
 
 export class ParkedEventQuery {
   @ApiPropertyOptional({ description: 'Only this projection’s parked events' })
@@ -25,6 +27,11 @@ export class ParkedEventQuery {
 }
 
 export class ParkedEventView {
+  @ApiProperty({
+    description: 'Id for retry: `<projection>:<position>`',
+    example: 'verification_status:1234',
+  })
+  id!: string;
   @ApiProperty() projection!: string;
   @ApiProperty({ description: 'Global position of the event in the ledger' }) position!: number;
   @ApiProperty() eventId!: string;
@@ -43,15 +50,39 @@ export class ParkedEventPage {
   nextAfter?: string;
 }
 
+export class ParkedRetryRebuild {
+  @ApiProperty({ description: 'Events the rebuild read' }) events!: number;
+  @ApiProperty() seconds!: number;
+  @ApiProperty({ description: 'Checkpoint the rebuilt tables took over at' }) position!: number;
+  @ApiProperty() generation!: number;
+  @ApiProperty({ description: 'Events of this projection parked after the rebuild' }) parked!: number;
+}
+
+export class ParkedRetryResponse {
+  @ApiProperty() projection!: string;
+  @ApiProperty() position!: number;
+  @ApiProperty() eventId!: string;
+  @ApiProperty({
+    enum: ['applied', 'parked_again'],
+    description: '`applied`: the event is in the read model now; `parked_again`: it still cannot be applied',
+  })
+  outcome!: 'applied' | 'parked_again';
+  @ApiPropertyOptional({ description: 'Why it was parked again' }) errorCode?: string;
+  @ApiProperty({ type: ParkedRetryRebuild }) rebuild!: ParkedRetryRebuild;
+}
+
 /**
  * Events a projection could not apply and went past (the projection engine parks them so nothing is dropped
  * silently): listed for whoever runs the service. After a fix, `kyc-ledger rebuild <projection>` applies them
- * again in ledger order (docs/projections.md).
+ * again in ledger order (docs/projections.md); so does a retry here, for the parked event's projection.
  */
 @ApiTags('projections')
 @Controller('v1/projections/parked')
 export class ParkedEventsController {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly projections: ProjectionService,
+  ) {}
 
   @Get()
   @Roles('admin')
@@ -87,6 +118,7 @@ export class ParkedEventsController {
     const last = page.at(-1);
     return {
       items: page.map((row) => ({
+        id: `${row.projection}:${row.position}`,
         projection: row.projection,
         position: row.position,
         eventId: row.eventId,
@@ -101,5 +133,21 @@ export class ParkedEventsController {
         ? { nextAfter: `${last.position}.${last.projection}` }
         : {}),
     };
+  }
+
+  @Post(':id/retry')
+  @Roles('admin')
+  @HttpCode(HttpStatus.OK)
+  @ApiEndpoint({
+    summary: 'Apply a parked event again once its cause is fixed (rebuilds its projection online)',
+    operationId: 'retryParkedEvent',
+    response: ParkedRetryResponse,
+    problems: ['parked_event_not_found', 'rebuild_in_progress', 'event_store_unavailable'],
+  })
+  async retry(@Param('id') id: string): Promise<ParkedRetryResponse> {
+    const match = /^([a-z][a-z0-9_]{0,119}):([1-9]\d{0,14})$/.exec(id);
+    if (match === null) throw new ParkedEventNotFoundError();
+    const result = await this.projections.retryParked(match[1] ?? '', Number(match[2]));
+    return { ...result, rebuild: { ...result.rebuild } };
   }
 }

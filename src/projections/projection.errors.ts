@@ -64,3 +64,11 @@ export class RebuildInProgressError extends LedgerError {
     super(`a rebuild of ${projection} is already running`, { projection });
   }
 }
+
+export class ParkedEventNotFoundError extends LedgerError {
+  readonly code = 'parked_event_not_found';
+  override readonly httpStatus = 404;
+  constructor() {
+    super('no parked event has this id');
+  }
+}

@@ -14,6 +14,25 @@ import { ProjectionProgress } from './core/projection-progress';
 import { ProjectionRunner } from './core/projection-runner';
 import { ProjectionStore } from './core/projection-store';
 import type { Projection } from './core/projection';
+import { rebuildProjection } from './core/rebuild';
+import { ParkedEventNotFoundError } from './projection.errors';
+
+/** What retrying a parked event did. */
+export interface ParkedRetry {
+  readonly projection: string;
+  readonly position: number;
+  readonly eventId: string;
+  /** `applied`: the event is in the read model now; `parked_again`: it still cannot be applied. */
+  readonly outcome: 'applied' | 'parked_again';
+  readonly errorCode?: string;
+  readonly rebuild: {
+    readonly events: number;
+    readonly seconds: number;
+    readonly position: number;
+    readonly generation: number;
+    readonly parked: number;
+  };
+}
 
 /** DI token of the projections to run (the application lists its features' read models). */
 export const PROJECTION_LIST = Symbol('ProjectionList');
@@ -31,15 +50,15 @@ export class ProjectionService implements OnApplicationBootstrap, OnModuleDestro
   readonly runners: readonly ProjectionRunner[];
 
   constructor(
-    @Inject(EVENT_STORE) store: EventStore,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly db: ProjectionStore,
-    @Inject(LEASES) leases: Leases,
+    @Inject(LEASES) private readonly leases: Leases,
     workers: WorkerSupervisor,
     progress: ProjectionProgress,
     metrics: ProjectionMetrics,
     private readonly health: HealthRegistry,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(PROJECTION_LIST) projections: readonly Projection[],
+    @Inject(PROJECTION_LIST) private readonly projections: readonly Projection[],
   ) {
     this.runners = projections.map(
       (projection) =>
@@ -70,6 +89,41 @@ export class ProjectionService implements OnApplicationBootstrap, OnModuleDestro
 
   runner(name: string): ProjectionRunner | undefined {
     return this.runners.find((runner) => runner.name === name);
+  }
+
+  /**
+   * Applies a parked event again after its cause was fixed. A read model is a fold in ledger order, so the event
+   * cannot be written on its own over the rows later events of its stream already shaped: the projection is
+   * rebuilt online (new tables filled from position 0 while the live ones answer, then switched), which applies
+   * the event where it belongs. Tells whether it applied this time or was parked again, and for which reason.
+   */
+  async retryParked(projectionName: string, position: number): Promise<ParkedRetry> {
+    const projection = this.projections.find((p) => p.name === projectionName);
+    const parked = projection === undefined ? undefined : await this.db.parkedEvent(projectionName, position);
+    if (projection === undefined || parked === undefined) throw new ParkedEventNotFoundError();
+    const rebuild = await rebuildProjection({
+      store: this.store,
+      db: this.db,
+      projection,
+      leases: this.leases,
+      now: () => this.clock.now(),
+      logger: this.logger,
+    });
+    const again = await this.db.parkedEvent(projectionName, position);
+    return {
+      projection: projectionName,
+      position,
+      eventId: parked.eventId,
+      outcome: again === undefined ? 'applied' : 'parked_again',
+      ...(again === undefined ? {} : { errorCode: again.errorCode }),
+      rebuild: {
+        events: rebuild.events,
+        seconds: rebuild.seconds,
+        position: rebuild.position,
+        generation: rebuild.generation,
+        parked: rebuild.parked,
+      },
+    };
   }
 
   private async check(runner: ProjectionRunner): Promise<ComponentHealth> {

@@ -153,6 +153,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/projections/parked/{id}/retry': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Apply a parked event again once its cause is fixed (rebuilds its projection online) */
+    post: operations['retryParkedEvent'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/review-queue': {
     parameters: {
       query?: never;
@@ -1258,6 +1275,11 @@ export interface components {
       /** @description What was wrong, naming fields, never values */
       errorDetail: string;
       eventId: string;
+      /**
+       * @description Id for retry: `<projection>:<position>`
+       * @example verification_status:1234
+       */
+      id: string;
       parkedAt: string;
       /** @description Global position of the event in the ledger */
       position: number;
@@ -1272,6 +1294,29 @@ export interface components {
       sessionId: string;
       /** @enum {string} */
       status: 'replayed';
+    };
+    ParkedRetryRebuild: {
+      /** @description Events the rebuild read */
+      events: number;
+      generation: number;
+      /** @description Events of this projection parked after the rebuild */
+      parked: number;
+      /** @description Checkpoint the rebuilt tables took over at */
+      position: number;
+      seconds: number;
+    };
+    ParkedRetryResponse: {
+      /** @description Why it was parked again */
+      errorCode?: string;
+      eventId: string;
+      /**
+       * @description `applied`: the event is in the read model now; `parked_again`: it still cannot be applied
+       * @enum {string}
+       */
+      outcome: 'applied' | 'parked_again';
+      position: number;
+      projection: string;
+      rebuild: components['schemas']['ParkedRetryRebuild'];
     };
     PersonalDataItemView: {
       /** @enum {string} */
@@ -2361,6 +2406,100 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemView'] & {
             /** @enum {string} */
             code?: 'too_many_requests';
+          };
+        };
+      };
+    };
+  };
+  retryParkedEvent: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParkedRetryResponse'];
+        };
+      };
+      /** @description No valid credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'unauthenticated';
+          };
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'forbidden';
+          };
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'parked_event_not_found';
+          };
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'rebuild_in_progress';
+          };
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'too_many_requests';
+          };
+        };
+      };
+      /** @description Temporarily unavailable (retry later) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'event_store_unavailable';
           };
         };
       };

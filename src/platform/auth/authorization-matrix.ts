@@ -35,6 +35,7 @@ export const AUTHORIZATION_MATRIX: readonly MatrixEntry[] = [
   { method: 'GET', path: '/v1/webhooks/parked', access: roles('admin') },
   { method: 'GET', path: '/v1/projections/parked', access: roles('admin') },
   { method: 'POST', path: '/v1/webhooks/parked/:id/replay', access: roles('admin') },
+  { method: 'POST', path: '/v1/projections/parked/:id/retry', access: roles('admin') },
 
   {
     method: 'GET',

@@ -59,6 +59,7 @@ export const PROBLEM_STATUS = {
   nothing_to_export: 404,
   not_yet_checkpointed: 404,
   parked_delivery_not_found: 404,
+  parked_event_not_found: 404,
   vendor_not_configured: 404,
   unknown_projection: 404,
   illegal_transition: 409,

@@ -123,6 +123,22 @@ export class ProjectionStore {
     return Number(rows[0]?.n ?? 0);
   }
 
+  /** The parked row of an event in a projection, if it is parked there. */
+  async parkedEvent(
+    name: string,
+    position: number,
+  ): Promise<{ eventId: string; errorCode: string } | undefined> {
+    const table = quote(this.parkedTable.table);
+    const rows = await this.read(() =>
+      selectRows(
+        `SELECT "event_id" AS "eventId", "error_code" AS "errorCode" FROM ${table} WHERE "projection" = ? AND "position" = ?`,
+        [name, position],
+      ),
+    );
+    const row = rows[0];
+    return row === undefined ? undefined : { eventId: String(row.eventId), errorCode: String(row.errorCode) };
+  }
+
   /** The raw better-sqlite3 connection TypeORM uses. */
   sqlite(): Database {
     return (this.dataSource.driver as unknown as { databaseConnection: Database }).databaseConnection;
