@@ -37,17 +37,19 @@ export class ActorView {
   @ApiProperty({ type: [String] }) roles!: string[];
 }
 
+export class InvariantView {
+  @ApiProperty({ description: 'Decision invariant id (docs/decision-invariants.md)', example: 'I1' })
+  id!: string;
+  @ApiProperty() title!: string;
+}
+
 export class ExplainedCodeView {
   @ApiProperty({ enum: REASON_CODE_LIST }) code!: string;
   @ApiProperty() category!: string;
   @ApiProperty() remediation!: string;
   @ApiProperty() description!: string;
-  @ApiPropertyOptional({
-    type: 'object',
-    additionalProperties: true,
-    description: 'The decision invariant the code stands for',
-  })
-  invariant?: Record<string, unknown>;
+  @ApiPropertyOptional({ type: InvariantView, description: 'The decision invariant the code stands for' })
+  invariant?: InvariantView;
 }
 
 export class DecisionView {
@@ -64,6 +66,125 @@ export class ExplanationAsOfView {
   @ApiProperty({ type: String, nullable: true }) recordedAt!: string | null;
 }
 
+export class PolicyInForceView {
+  @ApiProperty() policyId!: string;
+  @ApiProperty() version!: string;
+  @ApiProperty({ description: 'SHA-256 of the canonical policy document' }) hash!: string;
+  @ApiProperty() jurisdiction!: string;
+  @ApiProperty() segment!: string;
+  @ApiProperty({ description: 'How the policy was chosen for the session' }) path!: string;
+  @ApiProperty() tier!: string;
+  @ApiProperty({ type: [String] }) requiredChecks!: string[];
+  @ApiProperty({ type: CitationView }) proof!: CitationView;
+}
+
+/** One rule the evaluator applied: which, on what (never personal data), against what, with what result. */
+export class RuleTraceEntryView {
+  @ApiProperty() ruleId!: string;
+  @ApiProperty({ enum: ['pass', 'fail', 'review', 'resubmit', 'missing', 'not_applicable', 'wait'] })
+  result!: string;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'Check kinds, results, scores',
+  })
+  inputs?: Record<string, unknown>;
+  @ApiPropertyOptional({
+    description: 'What the inputs were compared against (a number, a list, …)',
+    nullable: true,
+    oneOf: [
+      { type: 'number' },
+      { type: 'string' },
+      { type: 'boolean' },
+      { type: 'array', items: {} },
+      { type: 'object', additionalProperties: true },
+    ],
+  })
+  threshold?: unknown;
+  @ApiPropertyOptional({ type: [String] }) reasonCodes?: string[];
+}
+
+export class EvaluationView {
+  @ApiProperty({ description: 'approve, review, reject, resubmit, step_up or incomplete' }) outcome!: string;
+  @ApiProperty() attempt!: number;
+  @ApiProperty() tier!: string;
+  @ApiProperty({ description: 'What made the evaluation run (a vendor result, a reopen, …)' })
+  trigger!: string;
+  @ApiProperty() policyHash!: string;
+  @ApiProperty({ type: [ExplainedCodeView] }) reasonCodes!: ExplainedCodeView[];
+  @ApiProperty({ type: [RuleTraceEntryView] }) ruleTrace!: RuleTraceEntryView[];
+  @ApiProperty({ type: CitationView }) proof!: CitationView;
+}
+
+export class VendorCheckView {
+  @ApiProperty({ description: 'document, face_match, liveness, sanctions, pep, address, age' }) kind!: string;
+  @ApiProperty({ enum: ['clear', 'consider', 'fail', 'error'] }) result!: string;
+  @ApiPropertyOptional() score?: number;
+  @ApiPropertyOptional({ type: [String] }) reasonCodes?: string[];
+}
+
+export class VendorResultView {
+  @ApiProperty() vendor!: string;
+  @ApiProperty() vendorEventId!: string;
+  @ApiProperty() vendorCreatedAt!: string;
+  @ApiProperty() attempt!: number;
+  @ApiProperty({ description: 'False when the result arrived too late or duplicated another' })
+  counted!: boolean;
+  @ApiProperty({ type: [VendorCheckView] }) checks!: VendorCheckView[];
+  @ApiProperty({ type: CitationView }) proof!: CitationView;
+}
+
+export class ReviewView {
+  @ApiProperty() reviewerId!: string;
+  @ApiProperty() outcome!: string;
+  @ApiProperty({ type: [ExplainedCodeView] }) reasonCodes!: ExplainedCodeView[];
+  @ApiProperty({
+    description: 'Whether the reviewer wrote a note (the note is personal data, never shown here)',
+  })
+  hasNote!: boolean;
+  @ApiProperty({ type: CitationView }) proof!: CitationView;
+}
+
+export class OverrideView {
+  @ApiProperty() overrideId!: string;
+  @ApiProperty() requestedBy!: string;
+  @ApiProperty() outcome!: string;
+  @ApiProperty() justification!: string;
+  @ApiProperty({ enum: ['pending', 'approved', 'rejected'] }) status!: string;
+  @ApiProperty({ type: String, nullable: true }) decidedBy!: string | null;
+  @ApiProperty({ type: [String] }) decidedByRoles!: string[];
+  @ApiProperty({ type: CitationView }) requestProof!: CitationView;
+  @ApiProperty({ type: CitationView, nullable: true }) decisionProof!: CitationView | null;
+}
+
+export class WithdrawalView {
+  @ApiProperty() at!: string;
+  @ApiProperty({ type: CitationView }) proof!: CitationView;
+}
+
+export class ConsentInForceView {
+  @ApiProperty() consentId!: string;
+  @ApiProperty({ type: [String] }) scopes!: string[];
+  @ApiProperty() noticeVersion!: string;
+  @ApiPropertyOptional({ description: 'SHA-256 of the exact notice text agreed to' }) noticeHash?: string;
+  @ApiProperty() grantedAt!: string;
+  @ApiProperty({ type: CitationView }) proof!: CitationView;
+  @ApiProperty({
+    type: WithdrawalView,
+    nullable: true,
+    description: 'Set when the person withdrew this consent',
+  })
+  withdrawn!: WithdrawalView | null;
+}
+
+export class TimelineEntryView {
+  @ApiProperty() type!: string;
+  @ApiProperty() at!: string;
+  @ApiProperty({ type: ActorView }) actor!: ActorView;
+  @ApiProperty({ enum: VERIFICATION_STATUSES }) statusAfter!: string;
+  @ApiProperty({ type: CitationView }) proof!: CitationView;
+}
+
 /** `GET /v1/verifications/{sessionId}/explanation`: every statement cites the event that proves it. */
 export class ExplanationView {
   @ApiProperty() sessionId!: string;
@@ -78,39 +199,20 @@ export class ExplanationView {
   originalDecision!: DecisionView | null;
   @ApiProperty({ type: String, nullable: true, description: 'For an undecided session: what it waits for' })
   waitingFor!: string | null;
+  @ApiProperty({ type: PolicyInForceView, description: 'Policy version, path, tier and required checks' })
+  policy!: PolicyInForceView;
+  @ApiProperty({ type: [EvaluationView], description: 'Every policy evaluation with its rule trace' })
+  evaluations!: EvaluationView[];
+  @ApiProperty({ type: [VendorResultView] }) vendorResults!: VendorResultView[];
+  @ApiProperty({ type: [ReviewView] }) reviews!: ReviewView[];
+  @ApiProperty({ type: [OverrideView] }) overrides!: OverrideView[];
   @ApiProperty({
-    type: 'object',
-    additionalProperties: true,
-    description: 'Policy version, path, tier and required checks, with proof',
-  })
-  policy!: Record<string, unknown>;
-  @ApiProperty({
-    type: 'array',
-    items: { type: 'object', additionalProperties: true },
-    description: 'Every policy evaluation with its rule trace',
-  })
-  evaluations!: Record<string, unknown>[];
-  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } })
-  vendorResults!: Record<string, unknown>[];
-  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } }) reviews!: Record<
-    string,
-    unknown
-  >[];
-  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } }) overrides!: Record<
-    string,
-    unknown
-  >[];
-  @ApiProperty({
-    type: 'object',
-    additionalProperties: true,
+    type: ConsentInForceView,
     nullable: true,
     description: 'The consent in force for identity_verification when decided (or at asOf)',
   })
-  consent!: Record<string, unknown> | null;
-  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } }) timeline!: Record<
-    string,
-    unknown
-  >[];
+  consent!: ConsentInForceView | null;
+  @ApiProperty({ type: [TimelineEntryView] }) timeline!: TimelineEntryView[];
 }
 
 /**

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app';
+import { client } from '../support/http';
+import { checkedClient, OpenApiResponses } from '../support/openapi';
 
 const ROOT = join(__dirname, '../..');
 
@@ -60,5 +62,20 @@ describe('the README tour runs as written', () => {
     expect(lines.at(-2)).toMatch(/approv/i);
     expect(lines.at(-2)).toMatch(/override/i);
     expect(lines.at(-1)).toBe('true');
+
+    // The explanation the tour read matches its OpenAPI schema field by field (review, four-eyes override,
+    // consent, rule traces): a client generated from /docs-json gets every nested type.
+    const api = checkedClient(client(t), await OpenApiResponses.of(t));
+    const list = await api.get<{ items: { sessionId: string }[] }>('auditor', '/v1/verifications?limit=100');
+    expect(list.status).toBe(200);
+    expect(list.body.items.length).toBeGreaterThan(0);
+    for (const { sessionId } of list.body.items) {
+      const explanation = await api.get<{ overrides: unknown[]; reviews: unknown[]; evaluations: unknown[] }>(
+        'auditor',
+        `/v1/verifications/${sessionId}/explanation`,
+      );
+      expect(explanation.status).toBe(200);
+      expect(explanation.body.evaluations.length).toBeGreaterThan(0);
+    }
   }, 60_000);
 });

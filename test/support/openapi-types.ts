@@ -840,6 +840,17 @@ export interface components {
         'identity_verification' | 'document_processing' | 'biometric_processing' | 'data_sharing_vendors'
       )[];
     };
+    ConsentInForceView: {
+      consentId: string;
+      grantedAt: string;
+      /** @description SHA-256 of the exact notice text agreed to */
+      noticeHash?: string;
+      noticeVersion: string;
+      proof: components['schemas']['CitationView'];
+      scopes: string[];
+      /** @description Set when the person withdrew this consent */
+      withdrawn: components['schemas']['WithdrawalView'] | null;
+    };
     ConsentResponse: {
       consentId: string;
       position: number;
@@ -919,6 +930,18 @@ export interface components {
       restricted: components['schemas']['RestrictedClassView'][];
       revision: number;
       subjectId: string;
+    };
+    EvaluationView: {
+      attempt: number;
+      /** @description approve, review, reject, resubmit, step_up or incomplete */
+      outcome: string;
+      policyHash: string;
+      proof: components['schemas']['CitationView'];
+      reasonCodes: components['schemas']['ExplainedCodeView'][];
+      ruleTrace: components['schemas']['RuleTraceEntryView'][];
+      tier: string;
+      /** @description What made the evaluation run (a vendor result, a reopen, …) */
+      trigger: string;
     };
     EventStoreCheckView: {
       /** @enum {string} */
@@ -1029,9 +1052,7 @@ export interface components {
         | 'OVERRIDE_APPLIED';
       description: string;
       /** @description The decision invariant the code stands for */
-      invariant?: {
-        [key: string]: unknown;
-      };
+      invariant?: components['schemas']['InvariantView'];
       remediation: string;
     };
     ExplanationAsOfView: {
@@ -1041,26 +1062,16 @@ export interface components {
     ExplanationView: {
       asOf: components['schemas']['ExplanationAsOfView'];
       /** @description The consent in force for identity_verification when decided (or at asOf) */
-      consent: {
-        [key: string]: unknown;
-      } | null;
+      consent: components['schemas']['ConsentInForceView'] | null;
       decision: components['schemas']['DecisionView'] | null;
       /** @description Every policy evaluation with its rule trace */
-      evaluations: {
-        [key: string]: unknown;
-      }[];
+      evaluations: components['schemas']['EvaluationView'][];
       /** @description The decision an override replaced */
       originalDecision: components['schemas']['DecisionView'] | null;
-      overrides: {
-        [key: string]: unknown;
-      }[];
-      /** @description Policy version, path, tier and required checks, with proof */
-      policy: {
-        [key: string]: unknown;
-      };
-      reviews: {
-        [key: string]: unknown;
-      }[];
+      overrides: components['schemas']['OverrideView'][];
+      /** @description Policy version, path, tier and required checks */
+      policy: components['schemas']['PolicyInForceView'];
+      reviews: components['schemas']['ReviewView'][];
       sessionId: string;
       /**
        * @description Status as the ledger stood at asOf
@@ -1079,12 +1090,8 @@ export interface components {
       subjectId: string;
       /** @description One sentence for people; the structured fields are the authority */
       summary: string;
-      timeline: {
-        [key: string]: unknown;
-      }[];
-      vendorResults: {
-        [key: string]: unknown;
-      }[];
+      timeline: components['schemas']['TimelineEntryView'][];
+      vendorResults: components['schemas']['VendorResultView'][];
       /** @description For an undecided session: what it waits for */
       waitingFor: string | null;
     };
@@ -1165,6 +1172,14 @@ export interface components {
       stream: string;
       treeSize: number;
     };
+    InvariantView: {
+      /**
+       * @description Decision invariant id (docs/decision-invariants.md)
+       * @example I1
+       */
+      id: string;
+      title: string;
+    };
     LatestCheckpointView: {
       /** @description The CheckpointSigned event */
       eventId: string;
@@ -1237,6 +1252,18 @@ export interface components {
         | 'expired'
         | 'needs_resubmission'
         | 'closed';
+    };
+    OverrideView: {
+      decidedBy: string | null;
+      decidedByRoles: string[];
+      decisionProof: components['schemas']['CitationView'] | null;
+      justification: string;
+      outcome: string;
+      overrideId: string;
+      requestedBy: string;
+      requestProof: components['schemas']['CitationView'];
+      /** @enum {string} */
+      status: 'pending' | 'approved' | 'rejected';
     };
     ParkedDeliveryPage: {
       items: components['schemas']['ParkedDeliveryView'][];
@@ -1357,6 +1384,19 @@ export interface components {
        * @example case-2026-114
        */
       reason: string;
+    };
+    PolicyInForceView: {
+      /** @description SHA-256 of the canonical policy document */
+      hash: string;
+      jurisdiction: string;
+      /** @description How the policy was chosen for the session */
+      path: string;
+      policyId: string;
+      proof: components['schemas']['CitationView'];
+      requiredChecks: string[];
+      segment: string;
+      tier: string;
+      version: string;
     };
     ProblemView: {
       /**
@@ -1523,6 +1563,36 @@ export interface components {
       items: components['schemas']['ReviewQueueItemView'][];
       /** @description Pass as `cursor` for the next page; absent on the last page */
       nextCursor?: string;
+    };
+    ReviewView: {
+      /** @description Whether the reviewer wrote a note (the note is personal data, never shown here) */
+      hasNote: boolean;
+      outcome: string;
+      proof: components['schemas']['CitationView'];
+      reasonCodes: components['schemas']['ExplainedCodeView'][];
+      reviewerId: string;
+    };
+    RuleTraceEntryView: {
+      /** @description Check kinds, results, scores */
+      inputs?: {
+        [key: string]: unknown;
+      };
+      reasonCodes?: string[];
+      /** @enum {string} */
+      result: 'pass' | 'fail' | 'review' | 'resubmit' | 'missing' | 'not_applicable' | 'wait';
+      ruleId: string;
+      /** @description What the inputs were compared against (a number, a list, …) */
+      threshold?:
+        | (
+            | number
+            | string
+            | boolean
+            | unknown[]
+            | {
+                [key: string]: unknown;
+              }
+          )
+        | null;
     };
     SessionTimelineView: {
       /** @description The session’s events and its subject’s */
@@ -1711,66 +1781,30 @@ export interface components {
        */
       vendorReference: string;
     };
-    TimelineActorView: {
-      id: string;
-      /** @enum {string} */
-      kind: 'user' | 'service' | 'vendor' | 'system';
-      roles: string[];
-    };
     TimelineEntryView: {
-      /** @description e.g. verification.approved, review.assigned */
-      action: string;
-      actor: components['schemas']['TimelineActorView'];
-      correlationId: string;
-      /** @description References of the event (evidence, vendor, consent, override ids, outcomes) */
-      details: Record<string, never>;
-      eventId: string;
-      hash: string;
-      occurredAt: string;
-      policyHash?: string;
-      position: number;
-      prevHash: string;
-      reasonCodes: (
-        | 'DOC_LOW_CONFIDENCE'
-        | 'DOC_IMAGE_QUALITY'
-        | 'DOC_SUSPECTED_TAMPERING'
-        | 'DOC_EXPIRED'
-        | 'DOC_TYPE_NOT_ALLOWED'
-        | 'FACE_MISMATCH'
-        | 'FACE_LOW_CONFIDENCE'
-        | 'LIVENESS_LOW_CONFIDENCE'
-        | 'ADDRESS_LOW_CONFIDENCE'
-        | 'LIVENESS_FAILED'
-        | 'ADDRESS_MISMATCH'
-        | 'SANCTIONS_HIT'
-        | 'PEP_MATCH'
-        | 'ADVERSE_MEDIA_HIT'
-        | 'WATCHLIST_HIT'
-        | 'FRAUD_SUSPECTED'
-        | 'AGE_BELOW_THRESHOLD'
-        | 'UNSUPPORTED_JURISDICTION'
-        | 'DUPLICATE_IDENTITY'
-        | 'RETRY_LIMIT_REACHED'
-        | 'VENDOR_UNAVAILABLE'
-        | 'EVIDENCE_MISSING'
-        | 'DOC_ISSUER_NOT_ALLOWED'
-        | 'DOC_ISSUER_EMBARGOED'
-        | 'RESULTS_CONTRADICTORY'
-        | 'RISK_SIGNAL_REVIEW'
-        | 'SESSION_EXPIRED'
-        | 'CONSENT_WITHDRAWN'
-        | 'ERASURE_REQUESTED'
-        | 'SCORE_AMBIGUOUS'
-        | 'CHECK_INCONCLUSIVE'
-        | 'JURISDICTION_REVIEW_REQUIRED'
-        | 'REVIEW_APPROVED'
-        | 'OVERRIDE_APPLIED'
-      )[];
-      recordedAt: string;
-      sessionId?: string;
+      actor: components['schemas']['ActorView'];
+      at: string;
+      proof: components['schemas']['CitationView'];
       /** @enum {string} */
-      stream: 'subject' | 'verification';
+      statusAfter:
+        | 'initiated'
+        | 'capture_in_progress'
+        | 'submitted'
+        | 'pending_review'
+        | 'approved'
+        | 'rejected'
+        | 'expired'
+        | 'needs_resubmission'
+        | 'closed';
       type: string;
+    };
+    VendorCheckView: {
+      /** @description document, face_match, liveness, sanctions, pep, address, age */
+      kind: string;
+      reasonCodes?: string[];
+      /** @enum {string} */
+      result: 'clear' | 'consider' | 'fail' | 'error';
+      score?: number;
     };
     VendorResultDto: {
       checks: components['schemas']['CheckDto'][];
@@ -1788,6 +1822,16 @@ export interface components {
        * @description The vendor’s event id: a repeat has no effect
        * @example evt_1
        */
+      vendorEventId: string;
+    };
+    VendorResultView: {
+      attempt: number;
+      checks: components['schemas']['VendorCheckView'][];
+      /** @description False when the result arrived too late or duplicated another */
+      counted: boolean;
+      proof: components['schemas']['CitationView'];
+      vendor: string;
+      vendorCreatedAt: string;
       vendorEventId: string;
     };
     VerificationListPage: {
@@ -1871,6 +1915,10 @@ export interface components {
     WebhookReceiptView: {
       /** @enum {string} */
       status: 'recorded' | 'duplicate' | 'ignored' | 'parked';
+    };
+    WithdrawalView: {
+      at: string;
+      proof: components['schemas']['CitationView'];
     };
   };
   responses: never;
