@@ -91,7 +91,6 @@ export class RuleTraceEntryView {
   inputs?: Record<string, unknown>;
   @ApiPropertyOptional({
     description: 'What the inputs were compared against (a number, a list, …)',
-    nullable: true,
     oneOf: [
       { type: 'number' },
       { type: 'string' },

@@ -1583,16 +1583,13 @@ export interface components {
       ruleId: string;
       /** @description What the inputs were compared against (a number, a list, …) */
       threshold?:
-        | (
-            | number
-            | string
-            | boolean
-            | unknown[]
-            | {
-                [key: string]: unknown;
-              }
-          )
-        | null;
+        | number
+        | string
+        | boolean
+        | unknown[]
+        | {
+            [key: string]: unknown;
+          };
     };
     SessionTimelineView: {
       /** @description The session’s events and its subject’s */
