@@ -96,7 +96,7 @@ export class RuleTraceEntryView {
       { type: 'string' },
       { type: 'boolean' },
       { type: 'array', items: {} },
-      { type: 'object', additionalProperties: true },
+      { type: 'object', additionalProperties: true, nullable: true },
     ],
   })
   threshold?: unknown;

@@ -1587,9 +1587,9 @@ export interface components {
         | string
         | boolean
         | unknown[]
-        | {
+        | ({
             [key: string]: unknown;
-          };
+          } | null);
     };
     SessionTimelineView: {
       /** @description The session’s events and its subject’s */
