@@ -3,9 +3,10 @@ import type { CheckKind } from '../../domain/policy/policy.types';
 import type { ReasonCode } from '../../domain/reason-codes';
 import { type Finding, findingsOf, type MappingRow, type MappingTable } from './mapping-table';
 import type { CheckResultData } from '../../domain/verification';
+import { readPayload } from '../../events';
 import { check, mergeChecks, type NormalisedDelivery } from '../delivery';
-import { at, instant, list, record, text, textList, vendorId } from '../json-reader';
 import { hexMatches, hmac, requireHeader, SignatureCheckFailed } from '../signature';
+import { type OnfidoBreakdowns, OnfidoDelivery, OnfidoReport } from './onfido.schema';
 import {
   eventId,
   IDV_COVERAGE,
@@ -14,6 +15,7 @@ import {
   UnrecognisedPayload,
   type VendorAdapter,
 } from './vendor-adapter';
+import { instant, jsonObject } from './vendor-fields';
 
 /*
  * Onfido (API v3.x webhooks). Signature: `X-SHA2-Signature` = hex HMAC-SHA256 of the raw body under the webhook
@@ -227,21 +229,31 @@ const FACIAL = findingsOf(ONFIDO_FACIAL_ROWS);
 
 const EVENTS_WITHOUT_DECISION = new Set(['check.withdrawn', 'report.withdrawn', 'report.cancelled']);
 
-function considered(report: unknown, ...path: readonly string[]): boolean {
-  return text(report, 'breakdown', ...path, 'result') === 'consider';
+/** The watchlist breakdowns, in the order of ONFIDO_WATCHLIST_ROWS. */
+const WATCHLIST_BREAKDOWNS = [
+  'sanction',
+  'politically_exposed_person',
+  'adverse_media',
+  'monitored_lists',
+  'legal_and_regulatory_warnings',
+] as const satisfies readonly (keyof OnfidoBreakdowns)[];
+
+function considered(breakdown: { readonly result?: string | undefined } | undefined): boolean {
+  return breakdown?.result === 'consider';
 }
 
 /** Codes a document report's breakdown names (only breakdowns with a code of their own). */
-function documentCodes(report: unknown): ReasonCode[] {
+function documentCodes(report: OnfidoReport): ReasonCode[] {
   const codes: ReasonCode[] = [];
-  if (considered(report, 'data_validation', 'breakdown', 'document_expiration')) codes.push('DOC_EXPIRED');
-  if (considered(report, 'image_integrity')) codes.push('DOC_IMAGE_QUALITY');
-  if (considered(report, 'visual_authenticity')) codes.push('DOC_SUSPECTED_TAMPERING');
+  const breakdown = report.breakdown;
+  if (considered(breakdown?.data_validation?.breakdown?.document_expiration)) codes.push('DOC_EXPIRED');
+  if (considered(breakdown?.image_integrity)) codes.push('DOC_IMAGE_QUALITY');
+  if (considered(breakdown?.visual_authenticity)) codes.push('DOC_SUSPECTED_TAMPERING');
   return codes;
 }
 
 /** A document report's `sub_result` (document reports only): clear, rejected, suspected or caution. */
-const DOCUMENT_SUB_RESULTS: Readonly<Record<string, (report: unknown) => CheckResultData>> = {
+const DOCUMENT_SUB_RESULTS: Readonly<Record<string, (report: OnfidoReport) => CheckResultData>> = {
   clear: () => check('document', 'clear'),
   // The document could not be processed (quality, unsupported type): a new capture can fix it.
   rejected: (report) => check('document', 'fail', ['DOC_IMAGE_QUALITY', ...documentCodes(report)]),
@@ -251,8 +263,8 @@ const DOCUMENT_SUB_RESULTS: Readonly<Record<string, (report: unknown) => CheckRe
   caution: (report) => check('document', 'consider', [...documentCodes(report), 'CHECK_INCONCLUSIVE']),
 };
 
-function documentCheck(report: unknown, result: 'clear' | 'consider'): CheckResultData[] {
-  const bySubResult = DOCUMENT_SUB_RESULTS[text(report, 'sub_result') ?? ''];
+function documentCheck(report: OnfidoReport, result: 'clear' | 'consider'): CheckResultData[] {
+  const bySubResult = DOCUMENT_SUB_RESULTS[report.sub_result ?? ''];
   const checks = [
     bySubResult === undefined
       ? check('document', result, result === 'clear' ? [] : documentCodes(report))
@@ -260,24 +272,24 @@ function documentCheck(report: unknown, result: 'clear' | 'consider'): CheckResu
   ];
   // Onfido compares the age with the minimum accepted age configured on the Onfido account: a vendor setting,
   // not the policy's `minimumAge` (which the policy compares itself). A human looks.
-  if (considered(report, 'age_validation')) {
+  if (considered(report.breakdown?.age_validation)) {
     checks.push(check('age', 'consider', ['CHECK_INCONCLUSIVE'], undefined, ['age_validation']));
   }
   return checks;
 }
 
 /** What Onfido said about a report: its name, result and sub-result, as labels. */
-function reportLabels(report: unknown): string[] {
-  const sub = text(report, 'sub_result');
-  return [
-    text(report, 'name') ?? '',
-    text(report, 'result') ?? '',
-    sub === undefined ? '' : `sub_result:${sub}`,
-  ];
+function reportLabels(report: OnfidoReport): string[] {
+  const sub = report.sub_result;
+  return [report.name ?? '', report.result ?? '', sub === undefined ? '' : `sub_result:${sub}`];
 }
 
 /** The checks one Report resource stands for; none for a report that is not complete or not mapped. */
-export function reportChecks(report: unknown): CheckResultData[] {
+export function reportChecks(resource: unknown): CheckResultData[] {
+  return checksOfReport(readPayload(OnfidoReport, resource) ?? {});
+}
+
+function checksOfReport(report: OnfidoReport): CheckResultData[] {
   const labels = reportLabels(report);
   // The report's own labels first, then the breakdown that produced the finding.
   return reportFindings(report).map((found) =>
@@ -307,11 +319,16 @@ const SCREENING_HIT: Readonly<Partial<Record<CheckKind, ReasonCode>>> = {
  * breakdowns name nothing is a possible hit on every screening the report covers (a human looks).
  */
 function watchlistChecks(
-  report: unknown,
+  report: OnfidoReport,
   kinds: readonly CheckKind[],
   result: 'clear' | 'consider',
 ): CheckResultData[] {
-  const named = [...WATCHLIST].filter(([breakdown]) => considered(report, breakdown));
+  const named = WATCHLIST_BREAKDOWNS.flatMap((breakdown) => {
+    const finding = WATCHLIST.get(breakdown);
+    return finding !== undefined && considered(report.breakdown?.[breakdown])
+      ? [[breakdown, finding] as const]
+      : [];
+  });
   if (result === 'consider' && named.length === 0) {
     return kinds.map((kind) => check(kind, 'consider', [SCREENING_HIT[kind] ?? 'CHECK_INCONCLUSIVE']));
   }
@@ -327,19 +344,22 @@ function watchlistChecks(
  * nothing asks a human about every kind the report covers.
  */
 function facialChecks(
-  report: unknown,
+  report: OnfidoReport,
   kinds: readonly CheckKind[],
   result: 'clear' | 'consider',
 ): CheckResultData[] {
   if (result === 'clear') return kinds.map((kind) => check(kind, 'clear'));
   const named: CheckResultData[] = [];
-  for (const breakdown of ['face_comparison', 'image_integrity']) {
+  for (const breakdown of ['face_comparison', 'image_integrity'] as const) {
     const finding = FACIAL.get(breakdown);
-    if (finding !== undefined && considered(report, breakdown)) named.push(fromRow(finding, breakdown));
+    if (finding !== undefined && considered(report.breakdown?.[breakdown])) {
+      named.push(fromRow(finding, breakdown));
+    }
   }
-  const spoofing = considered(report, 'visual_authenticity', 'breakdown', 'spoofing_detection');
-  const liveness = considered(report, 'visual_authenticity', 'breakdown', 'liveness_detected');
-  const authenticity = considered(report, 'visual_authenticity');
+  const visual = report.breakdown?.visual_authenticity;
+  const spoofing = considered(visual?.breakdown?.spoofing_detection);
+  const liveness = considered(visual?.breakdown?.liveness_detected);
+  const authenticity = considered(visual);
   if (spoofing)
     named.push(
       fromRow(
@@ -364,10 +384,8 @@ function facialChecks(
   return [...named, ...kinds.filter((kind) => !namedKinds.has(kind)).map((kind) => check(kind, 'clear'))];
 }
 
-function reportFindings(report: unknown): CheckResultData[] {
-  const name = text(report, 'name');
-  const status = text(report, 'status');
-  const raw = text(report, 'result');
+function reportFindings(report: OnfidoReport): CheckResultData[] {
+  const { name, status, result: raw } = report;
   const kinds = name === undefined ? undefined : REPORT_KINDS[name];
   if (kinds === undefined || (status !== undefined && status !== 'complete')) return [];
   // `unidentified` (the document could not be identified) is not a pass: a human looks.
@@ -418,15 +436,15 @@ export class OnfidoAdapter implements VendorAdapter {
   }
 
   normalise(payload: unknown, raw: Buffer): NormalisedDelivery {
-    const body = at(payload, 'payload');
-    const action = text(body, 'action');
-    const object = record(at(body, 'object'));
-    const id = vendorId(object, 'id');
+    const body = readPayload(OnfidoDelivery, payload)?.payload;
+    const action = body?.action;
+    const object = body?.object;
+    const id = object?.id;
     if (action === undefined || object === undefined || id === undefined) {
       throw new UnrecognisedPayload('onfido: payload.action and payload.object.id are required');
     }
-    const completedAt = text(object, 'completed_at_iso8601');
-    const occurredAt = instant(completedAt ?? text(object, 'started_at_iso8601'));
+    const completedAt = object.completed_at_iso8601;
+    const occurredAt = instant(completedAt ?? object.started_at_iso8601);
     const base = {
       vendor: this.vendor,
       // Onfido sends no event id: the action, the resource and its completion time identify the event.
@@ -434,11 +452,11 @@ export class OnfidoAdapter implements VendorAdapter {
       eventType: action,
       ...(occurredAt === undefined ? {} : { occurredAt }),
       // A check run in Onfido's sandbox says so (`sandbox` on the Check resource).
-      ...(at(object, 'sandbox') === true ? { sandbox: true as const } : {}),
+      ...(object.sandbox === true ? { sandbox: true as const } : {}),
     };
 
     if (action === 'check.completed') {
-      const checks = mergeChecks(list(object, 'reports').flatMap(reportChecks));
+      const checks = mergeChecks(object.reports.flatMap((report) => checksOfReport(report ?? {})));
       return {
         ...base,
         vendorReference: id,
@@ -447,8 +465,8 @@ export class OnfidoAdapter implements VendorAdapter {
       };
     }
     if (action === 'report.completed') {
-      const checkId = vendorId(object, 'check_id');
-      const checks = mergeChecks(reportChecks(object));
+      const checkId = object.check_id;
+      const checks = mergeChecks(checksOfReport(object));
       return {
         ...base,
         ...(checkId === undefined ? {} : { vendorReference: checkId }),
@@ -460,12 +478,9 @@ export class OnfidoAdapter implements VendorAdapter {
     }
     if (action === 'workflow_run.completed') {
       // Onfido Studio: the run's own decision is its final status; the reference is the workflow run id.
-      const resource = at(body, 'resource');
-      const checks = workflowChecks(
-        text(object, 'status') ?? text(resource, 'status'),
-        textList(resource, 'reasons'),
-      );
-      const hint = sessionHint(text(resource, 'customer_user_id'));
+      const resource = body?.resource;
+      const checks = workflowChecks(object.status ?? resource?.status, resource?.reasons ?? []);
+      const hint = sessionHint(resource?.customer_user_id);
       return {
         ...base,
         vendorReference: id,
@@ -478,10 +493,10 @@ export class OnfidoAdapter implements VendorAdapter {
     }
     if (action === 'workflow_task.completed') {
       // A task whose output carries Report resources (a document or face task) speaks for those reports.
-      const resource = at(body, 'resource');
-      const runId = vendorId(object, 'workflow_run_id') ?? vendorId(resource, 'workflow_run_id');
-      const output = record(at(resource, 'output') ?? at(object, 'output'));
-      const taskReport = TASK_REPORTS[text(object, 'task_def_id') ?? text(resource, 'task_def_id') ?? ''];
+      const resource = body?.resource;
+      const runId = object.workflow_run_id ?? resource?.workflow_run_id;
+      const output = readPayload(jsonObject, resource?.output ?? object.output);
+      const taskReport = TASK_REPORTS[object.task_def_id ?? resource?.task_def_id ?? ''];
       const report =
         output === undefined || taskReport === undefined ? undefined : { name: taskReport, ...output };
       const checks = mergeChecks(report === undefined ? [] : reportChecks(report));

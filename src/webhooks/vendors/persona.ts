@@ -2,11 +2,13 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { CheckKind, CheckResultValue } from '../../domain/policy/policy.types';
 import { REASON_CODES, type ReasonCode } from '../../domain/reason-codes';
 import type { CheckResultData } from '../../domain/verification';
+import { readPayload } from '../../events';
 import { check, mergeChecks, type NormalisedDelivery } from '../delivery';
-import { at, instant, list, text, vendorId } from '../json-reader';
 import { hexMatches, hmac, requireHeader, SignatureCheckFailed } from '../signature';
 import { findingsOf, type MappingRow, type MappingTable } from './mapping-table';
+import { PersonaDelivery, PersonaVerification } from './persona.schema';
 import { IDV_COVERAGE, sessionHint, UnrecognisedPayload, type VendorAdapter } from './vendor-adapter';
+import { instant } from './vendor-fields';
 
 /*
  * Persona. Signature: `Persona-Signature: t=<unix seconds>,v1=<hex>`, v1 = HMAC-SHA256 of `"{t}.{raw body}"`
@@ -259,17 +261,18 @@ const DECISIONS: Readonly<Record<string, Decision>> = {
 };
 
 /** What one included verification says, check kind by check kind; undefined while it has no outcome. */
-function verificationFindings(verification: unknown): LabelledFinding[] | undefined {
-  const type = text(verification, 'type');
+function verificationFindings(included: unknown): LabelledFinding[] | undefined {
+  const verification = readPayload(PersonaVerification, included);
+  const type = verification?.type;
   const kinds = type === undefined ? undefined : VERIFICATION_KINDS[type];
-  const status = text(verification, 'attributes', 'status');
+  const status = verification?.attributes?.status;
   if (kinds === undefined) return undefined;
   if (status === 'passed') return kinds.map((kind) => [kind, 'clear', [], []]);
   if (status !== 'failed' && status !== 'requires_retry') return undefined;
   const table = type === 'verification/selfie' ? SELFIE_CHECKS : GOVERNMENT_ID_CHECKS;
-  const failedNames = list(verification, 'attributes', 'checks')
-    .filter((c) => text(c, 'status') === 'failed')
-    .flatMap((c) => text(c, 'name') ?? []);
+  const failedNames = (verification?.attributes?.checks ?? [])
+    .filter((c) => c?.status === 'failed')
+    .flatMap((c) => c?.name ?? []);
   const failed = failedNames.flatMap((name): LabelledFinding[] => {
     const entry = table.get(name);
     if (entry === undefined) return [];
@@ -363,16 +366,16 @@ export class PersonaAdapter implements VendorAdapter {
   }
 
   normalise(payload: unknown): NormalisedDelivery {
-    const event = at(payload, 'data');
-    const id = vendorId(event, 'id');
-    const name = text(event, 'attributes', 'name');
-    if (text(event, 'type') !== 'event' || id === undefined || name === undefined) {
+    const event = readPayload(PersonaDelivery, payload)?.data;
+    const id = event?.id;
+    const name = event?.attributes?.name;
+    if (event?.type !== 'event' || id === undefined || name === undefined) {
       throw new UnrecognisedPayload('persona: data.type "event" with id and attributes.name is required');
     }
-    const subject = at(event, 'attributes', 'payload', 'data');
-    const occurredAt = instant(text(event, 'attributes', 'created-at'));
-    const inquiryId = text(subject, 'type') === 'inquiry' ? vendorId(subject, 'id') : undefined;
-    const hint = sessionHint(text(subject, 'attributes', 'reference-id'));
+    const subject = event.attributes?.payload?.data;
+    const occurredAt = instant(event.attributes?.['created-at']);
+    const inquiryId = subject?.type === 'inquiry' ? subject.id : undefined;
+    const hint = sessionHint(subject?.attributes?.['reference-id']);
     const base = {
       vendor: this.vendor,
       eventId: id,
@@ -389,7 +392,8 @@ export class PersonaAdapter implements VendorAdapter {
     if (inquiryId === undefined || occurredAt === undefined) {
       throw new UnrecognisedPayload('persona: an inquiry decision needs the inquiry and created-at');
     }
-    const checks = personaDecisionChecks(decision, list(event, 'attributes', 'payload', 'included'), name);
+    const included = event.attributes?.payload?.included ?? [];
+    const checks = personaDecisionChecks(decision, included, name);
     if (checks.length === 0) return { ...base, outcome: { kind: 'none', reason: 'result_not_in_payload' } };
     return { ...base, outcome: { kind: 'checks', checks } };
   }

@@ -1,10 +1,11 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { REASON_CODES } from '../../domain/reason-codes';
 import type { CheckResultData } from '../../domain/verification';
+import { readPayload } from '../../events';
 import { check, mergeChecks, type NormalisedDelivery } from '../delivery';
-import { at, instant, text, textList, vendorId } from '../json-reader';
 import { hexMatches, hmac, type HmacAlgorithm, requireHeader, SignatureCheckFailed } from '../signature';
 import { type Finding, findingsOf, type MappingRow, type MappingTable } from './mapping-table';
+import { SumsubDelivery } from './sumsub.schema';
 import {
   eventId,
   IDV_COVERAGE,
@@ -13,6 +14,7 @@ import {
   UnrecognisedPayload,
   type VendorAdapter,
 } from './vendor-adapter';
+import { instant } from './vendor-fields';
 
 /*
  * Sumsub. Signature: `X-Payload-Digest` = hex HMAC of the raw body under the webhook secret key, with the
@@ -243,14 +245,15 @@ export class SumsubAdapter implements VendorAdapter {
   }
 
   normalise(payload: unknown, raw: Buffer): NormalisedDelivery {
-    const type = text(payload, 'type');
-    const applicantId = vendorId(payload, 'applicantId');
-    if (type === undefined || applicantId === undefined) {
+    const delivery = readPayload(SumsubDelivery, payload);
+    const type = delivery?.type;
+    const applicantId = delivery?.applicantId;
+    if (delivery === undefined || type === undefined || applicantId === undefined) {
       throw new UnrecognisedPayload('sumsub: type and applicantId are required');
     }
-    const createdAt = text(payload, 'createdAtMs') ?? text(payload, 'createdAt');
+    const createdAt = delivery.createdAtMs ?? delivery.createdAt;
     const occurredAt = sumsubTime(createdAt);
-    const hint = sessionHint(text(payload, 'externalUserId'));
+    const hint = sessionHint(delivery.externalUserId);
     const base = {
       vendor: this.vendor,
       // Sumsub sends no event id: the type, the applicant and the creation time identify the event.
@@ -260,18 +263,15 @@ export class SumsubAdapter implements VendorAdapter {
       vendorReference: applicantId,
       ...(hint === undefined ? {} : { sessionHint: hint }),
       // Sumsub marks applicants of its sandbox (`sandboxMode`, user-verification webhooks).
-      ...(at(payload, 'sandboxMode') === true ? { sandbox: true as const } : {}),
+      ...(delivery.sandboxMode === true ? { sandbox: true as const } : {}),
     };
     if (type !== 'applicantReviewed') return { ...base, outcome: { kind: 'none', reason: 'not_a_result' } };
-    const answer = text(payload, 'reviewResult', 'reviewAnswer');
+    const review = delivery.reviewResult;
+    const answer = review?.reviewAnswer;
     const checks =
       answer === undefined
         ? undefined
-        : sumsubReviewChecks(
-            answer,
-            text(payload, 'reviewResult', 'reviewRejectType'),
-            textList(payload, 'reviewResult', 'rejectLabels'),
-          );
+        : sumsubReviewChecks(answer, review?.reviewRejectType, review?.rejectLabels ?? []);
     if (checks === undefined || occurredAt === undefined) {
       throw new UnrecognisedPayload(
         'sumsub: applicantReviewed needs reviewResult.reviewAnswer and createdAtMs',

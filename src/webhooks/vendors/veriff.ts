@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { CheckResultData } from '../../domain/verification';
+import { readPayload } from '../../events';
 import { check, mergeChecks, type NormalisedDelivery } from '../delivery';
-import { at, instant, integer, list, record, text, vendorId } from '../json-reader';
 import { hexMatches, hmac, requireHeader, SignatureCheckFailed } from '../signature';
 import type { ReasonCode } from '../../domain/reason-codes';
 import { type Finding, findingsOf, type MappingRow, type MappingTable } from './mapping-table';
@@ -13,6 +13,8 @@ import {
   UnrecognisedPayload,
   type VendorAdapter,
 } from './vendor-adapter';
+import { VeriffDelivery, type VeriffVerification } from './veriff.schema';
+import { instant } from './vendor-fields';
 
 /*
  * Veriff (decision webhook). Signature: `X-HMAC-SIGNATURE` = hex HMAC-SHA256 of the raw body under the
@@ -238,8 +240,11 @@ export function veriffDecisionChecks(
  * that names fraud is a fraud concern for a human, whatever the decision; any other label is kept on the
  * document check and raises `vendorRiskLabel`, which the policy acts on where it declares it.
  */
-export function veriffRiskLabels(verification: unknown): { checks: CheckResultData[]; others: boolean } {
-  const labels = list(verification, 'riskLabels').flatMap((item) => text(item, 'label') ?? []);
+export function veriffRiskLabels(verification: Pick<VeriffVerification, 'riskLabels'>): {
+  checks: CheckResultData[];
+  others: boolean;
+} {
+  const labels = verification.riskLabels.flatMap((item) => item?.label ?? []);
   const fraud = labels.filter((label) => /fraud/i.test(label));
   const others = labels.filter((label) => !/fraud/i.test(label));
   const [kind, result, codes] = VERIFF_RISK_LABEL_ROWS[0]?.finding ?? [
@@ -269,28 +274,23 @@ export class VeriffAdapter implements VendorAdapter {
   }
 
   normalise(payload: unknown, raw: Buffer): NormalisedDelivery {
-    const verification = record(at(payload, 'verification'));
-    if (verification === undefined) return this.event(payload, raw);
-    const id = vendorId(verification, 'id');
+    const delivery = readPayload(VeriffDelivery, payload);
+    const verification = delivery?.verification;
+    if (verification === undefined) return this.event(delivery, raw);
+    const id = verification.id;
     if (id === undefined) throw new UnrecognisedPayload('veriff: verification.id is required');
-    const code = integer(verification, 'code');
-    const status = text(verification, 'status') ?? (code === undefined ? undefined : STATUS_BY_CODE[code]);
-    const decisionTime = text(verification, 'decisionTime') ?? text(verification, 'acceptanceTime');
+    const code = verification.code;
+    const status = verification.status ?? (code === undefined ? undefined : STATUS_BY_CODE[code]);
+    const decisionTime = verification.decisionTime ?? verification.acceptanceTime;
     const occurredAt = instant(decisionTime);
     if (status === undefined || occurredAt === undefined) {
       throw new UnrecognisedPayload('veriff: verification.status (or code) and decisionTime are required');
     }
-    const hint = sessionHint(text(verification, 'vendorData'));
+    const hint = sessionHint(verification.vendorData);
     const base = {
       vendor: this.vendor,
       // Veriff sends no event id: the session, the attempt, the decision and its time identify the event.
-      eventId: eventId(
-        'decision',
-        id,
-        text(verification, 'attemptId') ?? '-',
-        status,
-        decisionTime ?? sha256Hex(raw),
-      ),
+      eventId: eventId('decision', id, verification.attemptId ?? '-', status, decisionTime ?? sha256Hex(raw)),
       eventType: `decision.${status}`,
       occurredAt,
       vendorReference: id,
@@ -299,7 +299,7 @@ export class VeriffAdapter implements VendorAdapter {
     if (status === 'expired' || status === 'abandoned') {
       return { ...base, outcome: { kind: 'none', reason: 'no_decision' } };
     }
-    const decided = veriffDecisionChecks(status, integer(verification, 'reasonCode'), code);
+    const decided = veriffDecisionChecks(status, verification.reasonCode, code);
     if (decided === undefined) throw new UnrecognisedPayload('veriff: unknown verification.status');
     const risk = veriffRiskLabels(verification);
     const checks = mergeChecks([...decided, ...risk.checks]);
@@ -311,16 +311,16 @@ export class VeriffAdapter implements VendorAdapter {
   }
 
   /** The optional event webhook (`started`, `submitted`): progress, not a result. */
-  private event(payload: unknown, raw: Buffer): NormalisedDelivery {
-    const id = vendorId(payload, 'id');
-    const action = text(payload, 'action');
-    if (id === undefined || action === undefined) {
+  private event(delivery: VeriffDelivery | undefined, raw: Buffer): NormalisedDelivery {
+    const id = delivery?.id;
+    const action = delivery?.action;
+    if (delivery === undefined || id === undefined || action === undefined) {
       throw new UnrecognisedPayload('veriff: neither a decision nor an event webhook');
     }
-    const hint = sessionHint(text(payload, 'vendorData'));
+    const hint = sessionHint(delivery.vendorData);
     return {
       vendor: this.vendor,
-      eventId: eventId('event', id, text(payload, 'attemptId') ?? '-', action, sha256Hex(raw)),
+      eventId: eventId('event', id, delivery.attemptId ?? '-', action, sha256Hex(raw)),
       eventType: `event.${action}`,
       vendorReference: id,
       ...(hint === undefined ? {} : { sessionHint: hint }),
