@@ -176,7 +176,7 @@ export class ConsentInForceView {
   withdrawn!: WithdrawalView | null;
 }
 
-export class TimelineEntryView {
+export class ExplanationTimelineEntryView {
   @ApiProperty() type!: string;
   @ApiProperty() at!: string;
   @ApiProperty({ type: ActorView }) actor!: ActorView;
@@ -211,7 +211,7 @@ export class ExplanationView {
     description: 'The consent in force for identity_verification when decided (or at asOf)',
   })
   consent!: ConsentInForceView | null;
-  @ApiProperty({ type: [TimelineEntryView] }) timeline!: TimelineEntryView[];
+  @ApiProperty({ type: [ExplanationTimelineEntryView] }) timeline!: ExplanationTimelineEntryView[];
 }
 
 /**

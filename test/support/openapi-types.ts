@@ -1059,6 +1059,23 @@ export interface components {
       position: number;
       recordedAt: string | null;
     };
+    ExplanationTimelineEntryView: {
+      actor: components['schemas']['ActorView'];
+      at: string;
+      proof: components['schemas']['CitationView'];
+      /** @enum {string} */
+      statusAfter:
+        | 'initiated'
+        | 'capture_in_progress'
+        | 'submitted'
+        | 'pending_review'
+        | 'approved'
+        | 'rejected'
+        | 'expired'
+        | 'needs_resubmission'
+        | 'closed';
+      type: string;
+    };
     ExplanationView: {
       asOf: components['schemas']['ExplanationAsOfView'];
       /** @description The consent in force for identity_verification when decided (or at asOf) */
@@ -1090,7 +1107,7 @@ export interface components {
       subjectId: string;
       /** @description One sentence for people; the structured fields are the authority */
       summary: string;
-      timeline: components['schemas']['TimelineEntryView'][];
+      timeline: components['schemas']['ExplanationTimelineEntryView'][];
       vendorResults: components['schemas']['VendorResultView'][];
       /** @description For an undecided session: what it waits for */
       waitingFor: string | null;
@@ -1778,21 +1795,65 @@ export interface components {
        */
       vendorReference: string;
     };
-    TimelineEntryView: {
-      actor: components['schemas']['ActorView'];
-      at: string;
-      proof: components['schemas']['CitationView'];
+    TimelineActorView: {
+      id: string;
       /** @enum {string} */
-      statusAfter:
-        | 'initiated'
-        | 'capture_in_progress'
-        | 'submitted'
-        | 'pending_review'
-        | 'approved'
-        | 'rejected'
-        | 'expired'
-        | 'needs_resubmission'
-        | 'closed';
+      kind: 'user' | 'service' | 'vendor' | 'system';
+      roles: string[];
+    };
+    TimelineEntryView: {
+      /** @description e.g. verification.approved, review.assigned */
+      action: string;
+      actor: components['schemas']['TimelineActorView'];
+      correlationId: string;
+      /** @description References of the event (evidence, vendor, consent, override ids, outcomes) */
+      details: Record<string, never>;
+      eventId: string;
+      hash: string;
+      occurredAt: string;
+      policyHash?: string;
+      position: number;
+      prevHash: string;
+      reasonCodes: (
+        | 'DOC_LOW_CONFIDENCE'
+        | 'DOC_IMAGE_QUALITY'
+        | 'DOC_SUSPECTED_TAMPERING'
+        | 'DOC_EXPIRED'
+        | 'DOC_TYPE_NOT_ALLOWED'
+        | 'FACE_MISMATCH'
+        | 'FACE_LOW_CONFIDENCE'
+        | 'LIVENESS_LOW_CONFIDENCE'
+        | 'ADDRESS_LOW_CONFIDENCE'
+        | 'LIVENESS_FAILED'
+        | 'ADDRESS_MISMATCH'
+        | 'SANCTIONS_HIT'
+        | 'PEP_MATCH'
+        | 'ADVERSE_MEDIA_HIT'
+        | 'WATCHLIST_HIT'
+        | 'FRAUD_SUSPECTED'
+        | 'AGE_BELOW_THRESHOLD'
+        | 'UNSUPPORTED_JURISDICTION'
+        | 'DUPLICATE_IDENTITY'
+        | 'RETRY_LIMIT_REACHED'
+        | 'VENDOR_UNAVAILABLE'
+        | 'EVIDENCE_MISSING'
+        | 'DOC_ISSUER_NOT_ALLOWED'
+        | 'DOC_ISSUER_EMBARGOED'
+        | 'RESULTS_CONTRADICTORY'
+        | 'RISK_SIGNAL_REVIEW'
+        | 'SESSION_EXPIRED'
+        | 'CONSENT_WITHDRAWN'
+        | 'ERASURE_REQUESTED'
+        | 'SCORE_AMBIGUOUS'
+        | 'CHECK_INCONCLUSIVE'
+        | 'JURISDICTION_REVIEW_REQUIRED'
+        | 'REVIEW_APPROVED'
+        | 'OVERRIDE_APPLIED'
+      )[];
+      recordedAt: string;
+      sessionId?: string;
+      /** @enum {string} */
+      stream: 'subject' | 'verification';
       type: string;
     };
     VendorCheckView: {
