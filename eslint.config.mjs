@@ -4,7 +4,16 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 /** The product's features: each holds its HTTP surface, handlers, read models and queries. */
-const FEATURES = ['verification', 'subjects', 'review', 'audit', 'privacy', 'webhooks', 'publisher'];
+const FEATURES = [
+  'verification',
+  'subjects',
+  'review',
+  'audit',
+  'privacy',
+  'webhooks',
+  'publisher',
+  'vendors',
+];
 
 /**
  * Config blocks that keep `folder` (under src/) from importing anything outside itself and the `allowed` top

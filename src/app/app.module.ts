@@ -15,6 +15,7 @@ import { ReviewModule } from '../review/review.module';
 import { SubjectsModule } from '../subjects/subjects.module';
 import { VerificationModule } from '../verification/verification.module';
 import { PROJECTIONS } from './read-models';
+import { VendorsModule } from '../vendors/vendors.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
 import type { Clock } from '../shared/clock';
 
@@ -44,6 +45,7 @@ export class AppModule {
         ReviewModule,
         PublisherModule,
         WebhooksModule,
+        VendorsModule,
         PrivacyModule,
       ],
     };

@@ -133,6 +133,30 @@ export class VendorResultView {
   @ApiProperty({ type: CitationView }) proof!: CitationView;
 }
 
+export class VendorSessionView {
+  @ApiProperty() vendor!: string;
+  @ApiProperty({ description: 'The vendor’s id of its applicant, session or inquiry' })
+  vendorReference!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'The vendor’s id of the request that opened it' })
+  vendorRequestId!: string | null;
+  @ApiProperty() attempt!: number;
+  @ApiProperty() openedAt!: string;
+  @ApiProperty() expiresAt!: string;
+  @ApiProperty({ type: CitationView }) proof!: CitationView;
+}
+
+export class VendorFailureView {
+  @ApiProperty() vendor!: string;
+  @ApiProperty({ description: 'e.g. create_applicant, create_sdk_token' }) operation!: string;
+  @ApiProperty({ description: 'Class of the failure (never the vendor’s response body)' })
+  errorClass!: string;
+  @ApiProperty({ type: Number, nullable: true }) httpStatus!: number | null;
+  @ApiProperty({ type: String, nullable: true }) vendorRequestId!: string | null;
+  @ApiProperty({ description: 'Attempts made, retries included' }) attempts!: number;
+  @ApiProperty() failedAt!: string;
+  @ApiProperty({ type: CitationView }) proof!: CitationView;
+}
+
 export class ReviewView {
   @ApiProperty() reviewerId!: string;
   @ApiProperty() outcome!: string;
@@ -202,6 +226,10 @@ export class ExplanationView {
   policy!: PolicyInForceView;
   @ApiProperty({ type: [EvaluationView], description: 'Every policy evaluation with its rule trace' })
   evaluations!: EvaluationView[];
+  @ApiProperty({ type: [VendorSessionView], description: 'Sessions the server opened at vendors' })
+  vendorSessions!: VendorSessionView[];
+  @ApiProperty({ type: [VendorFailureView], description: 'Vendor calls that failed after their retries' })
+  vendorFailures!: VendorFailureView[];
   @ApiProperty({ type: [VendorResultView] }) vendorResults!: VendorResultView[];
   @ApiProperty({ type: [ReviewView] }) reviews!: ReviewView[];
   @ApiProperty({ type: [OverrideView] }) overrides!: OverrideView[];

@@ -27,7 +27,7 @@ import { isPlainObject, type JsonObject } from '../shared/json';
  * explanation changes: a bundle written by another version is still verified, but its explanations are only
  * checked for the facts they cite, not compared word for word (docs/ledger-format.md, audit bundles).
  */
-export const EXPLAINER_VERSION = 2;
+export const EXPLAINER_VERSION = 3;
 
 /** The event that proves a statement: anyone can check it against the chain and a signed checkpoint. */
 export interface Citation {
@@ -88,6 +88,27 @@ export interface Explanation {
     readonly policyHash: string;
     readonly reasonCodes: readonly ExplainedCode[];
     readonly ruleTrace: readonly JsonObject[];
+    readonly proof: Citation;
+  }[];
+  /** Sessions the server opened at vendors for the person to capture through (never the client token). */
+  readonly vendorSessions: readonly {
+    readonly vendor: string;
+    readonly vendorReference: string;
+    readonly vendorRequestId: string | null;
+    readonly attempt: number;
+    readonly openedAt: string;
+    readonly expiresAt: string;
+    readonly proof: Citation;
+  }[];
+  /** Calls to vendors that failed after their retries: which, how (a class), and the vendor's request id. */
+  readonly vendorFailures: readonly {
+    readonly vendor: string;
+    readonly operation: string;
+    readonly errorClass: string;
+    readonly httpStatus: number | null;
+    readonly vendorRequestId: string | null;
+    readonly attempts: number;
+    readonly failedAt: string;
     readonly proof: Citation;
   }[];
   readonly vendorResults: readonly {
@@ -339,6 +360,29 @@ export function explain(
         policyHash: str(e.data.policyHash),
         reasonCodes: explainCodes(e.data.reasonCodes),
         ruleTrace: Array.isArray(e.data.ruleTrace) ? (e.data.ruleTrace as JsonObject[]) : [],
+        proof: cite(e),
+      })),
+    vendorSessions: sessionEvents
+      .filter((e) => e.type === 'VendorSessionOpened')
+      .map((e) => ({
+        vendor: str(e.data.vendor),
+        vendorReference: str(e.data.vendorReference),
+        vendorRequestId: typeof e.data.vendorRequestId === 'string' ? e.data.vendorRequestId : null,
+        attempt: num(e.data.attempt),
+        openedAt: str(e.data.openedAt),
+        expiresAt: str(e.data.expiresAt),
+        proof: cite(e),
+      })),
+    vendorFailures: sessionEvents
+      .filter((e) => e.type === 'VendorRequestFailed')
+      .map((e) => ({
+        vendor: str(e.data.vendor),
+        operation: str(e.data.operation),
+        errorClass: str(e.data.errorClass),
+        httpStatus: typeof e.data.httpStatus === 'number' ? e.data.httpStatus : null,
+        vendorRequestId: typeof e.data.vendorRequestId === 'string' ? e.data.vendorRequestId : null,
+        attempts: num(e.data.attempts),
+        failedAt: str(e.data.failedAt),
         proof: cite(e),
       })),
     vendorResults: sessionEvents

@@ -72,6 +72,23 @@ export const VERIFICATION_SCHEMAS: Record<VerificationEventType, DataSchema> = {
     belowMinimumAge: z.boolean().optional(),
     submittedAt: instant,
   }),
+  VendorSessionOpened: z.looseObject({
+    vendor: text,
+    vendorReference: text,
+    vendorRequestId: text.optional(),
+    attempt: int,
+    expiresAt: instant,
+    openedAt: instant,
+  }),
+  VendorRequestFailed: z.looseObject({
+    vendor: text,
+    operation: text,
+    errorClass: text,
+    httpStatus: int.optional(),
+    vendorRequestId: text.optional(),
+    attempts: int,
+    failedAt: instant,
+  }),
   VendorResultReceived: z.looseObject({
     vendor: text,
     vendorEventId: text,

@@ -87,6 +87,8 @@ const STATUS_AFTER: Record<VerificationEventType, PublicVerificationStatus | 'un
   VerificationInitiated: 'initiated',
   CaptureStarted: 'capture_in_progress',
   EvidenceSubmitted: 'submitted',
+  VendorSessionOpened: 'unchanged',
+  VendorRequestFailed: 'unchanged',
   VendorResultReceived: 'unchanged',
   DecisionEvaluated: 'unchanged',
   ReviewRequested: 'pending_review',
@@ -360,7 +362,11 @@ export function isPublishedStream(stream: string): boolean {
  * acts on and whose fields (who read what, and why) are nobody else's business. The publisher moves its
  * checkpoint past them without a record.
  */
-export const INTERNAL_EVENT_TYPES: readonly string[] = ['PersonalDataAccessed'];
+export const INTERNAL_EVENT_TYPES: readonly string[] = [
+  'PersonalDataAccessed',
+  'VendorSessionOpened',
+  'VendorRequestFailed',
+];
 
 /**
  * The public event for one ledger event, or null for an internal one (INTERNAL_EVENT_TYPES). Verification
@@ -421,7 +427,7 @@ function verificationEvent(
   event: LedgerEvent,
   sessionId: string,
   session: SessionSnapshot,
-): IntegrationEvent {
+): IntegrationEvent | null {
   if (!isVerificationEventType(event.type)) {
     throw new UnpublishableEventError(event.position, event.type, 'no public mapping for this event type');
   }
@@ -619,6 +625,11 @@ function verificationEvent(
           f.value('reasonCodes') === undefined ? ['SESSION_EXPIRED'] : f.reasonCodes('reasonCodes'),
       });
     }
+    case 'VendorSessionOpened':
+    case 'VendorRequestFailed':
+      // Internal (INTERNAL_EVENT_TYPES): orchestration between the ledger and a vendor, recorded for
+      // auditors, not a contract for downstream services (docs/kafka.md).
+      return null;
     case 'VerificationClosed': {
       const f = new Fields<VerificationData<'VerificationClosed'>>(event);
       return emit('kyc.verification.closed.v1', {

@@ -44,6 +44,7 @@ type Generated<T> =
 /** Commands whose decision depends on where the person stands (consent, erasure) at that moment. */
 const NEEDS_STANDING = new Set<string>([
   'StartCapture',
+  'RecordVendorSession',
   'SubmitEvidence',
   'RecordVendorResult',
   'CompleteReview',
@@ -225,9 +226,10 @@ export class VerificationCommandHandler implements ICommandHandler<
         const { type, ...data } = input;
         return { type, data: { ...data, ...base, policy: this.sessionPolicy(state), subject } };
       }
-      case 'StartCapture': {
+      case 'StartCapture':
+      case 'RecordVendorSession': {
         const { type, ...data } = input;
-        return { type, data: { ...data, ...base, subject } };
+        return { type, data: { ...data, ...base, subject } } as VerificationCommand;
       }
       case 'EscalateReview': {
         const { type, ...data } = input;

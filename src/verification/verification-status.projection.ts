@@ -85,6 +85,10 @@ function change(
       return { status: 'submitted', updatedAt: data.instant('submittedAt') };
     case 'VendorResultReceived':
       return { updatedAt: data.instant('receivedAt') };
+    case 'VendorSessionOpened':
+      return { updatedAt: data.instant('openedAt') };
+    case 'VendorRequestFailed':
+      return { updatedAt: data.instant('failedAt') };
     case 'DecisionEvaluated': {
       const stepUp = data.optionalObject('stepUp');
       return {

@@ -29,9 +29,12 @@ export interface IndexListener {
   sessionStarted(sessionId: string): Promise<void>;
 }
 
-/** The reference an `EvidenceSubmitted` records, or undefined for any other event. */
+/**
+ * The vendor reference an event ties to its session: the capture of an `EvidenceSubmitted`, or the vendor object
+ * of a `VendorSessionOpened` (the applicant, session or inquiry the server opened); undefined for any other event.
+ */
 export function referenceOf(event: RecordedEvent): SessionReference | undefined {
-  if (event.type !== 'EvidenceSubmitted') return undefined;
+  if (event.type !== 'EvidenceSubmitted' && event.type !== 'VendorSessionOpened') return undefined;
   const stream = parseStreamName(event.stream);
   const { vendor, vendorReference } = event.data;
   if (stream?.kind !== 'verification' || typeof vendor !== 'string' || typeof vendorReference !== 'string') {

@@ -558,6 +558,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/verifications/{sessionId}/vendor-session': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Open or reuse the vendor session; the client token or URL is in this answer only */
+    post: operations['openVendorSession'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/webhooks/{vendor}': {
     parameters: {
       query?: never;
@@ -618,6 +635,10 @@ export interface components {
       /** @enum {string} */
       kind: 'user' | 'service' | 'vendor' | 'system';
       roles: string[];
+    };
+    ApplicantNameDto: {
+      firstName: string;
+      lastName: string;
     };
     AssignReviewerDto: {
       /** @description Reviewer to assign (default: the caller) */
@@ -1108,7 +1129,11 @@ export interface components {
       /** @description One sentence for people; the structured fields are the authority */
       summary: string;
       timeline: components['schemas']['ExplanationTimelineEntryView'][];
+      /** @description Vendor calls that failed after their retries */
+      vendorFailures: components['schemas']['VendorFailureView'][];
       vendorResults: components['schemas']['VendorResultView'][];
+      /** @description Sessions the server opened at vendors */
+      vendorSessions: components['schemas']['VendorSessionView'][];
       /** @description For an undecided session: what it waits for */
       waitingFor: string | null;
     };
@@ -1210,6 +1235,15 @@ export interface components {
     LivenessView: {
       /** @enum {string} */
       status: 'ok';
+    };
+    OpenVendorSessionDto: {
+      /** @description Required by Onfido only; personal data, never stored */
+      applicant?: components['schemas']['ApplicantNameDto'];
+      /**
+       * @description Default: the first vendor configured here
+       * @enum {string}
+       */
+      vendor?: 'onfido' | 'sumsub' | 'veriff' | 'persona';
     };
     OverrideResponse: {
       overrideId: string;
@@ -1864,6 +1898,19 @@ export interface components {
       result: 'clear' | 'consider' | 'fail' | 'error';
       score?: number;
     };
+    VendorFailureView: {
+      /** @description Attempts made, retries included */
+      attempts: number;
+      /** @description Class of the failure (never the vendor’s response body) */
+      errorClass: string;
+      failedAt: string;
+      httpStatus: number | null;
+      /** @description e.g. create_applicant, create_sdk_token */
+      operation: string;
+      proof: components['schemas']['CitationView'];
+      vendor: string;
+      vendorRequestId: string | null;
+    };
     VendorResultDto: {
       checks: components['schemas']['CheckDto'][];
       /**
@@ -1891,6 +1938,31 @@ export interface components {
       vendor: string;
       vendorCreatedAt: string;
       vendorEventId: string;
+    };
+    VendorSessionResponse: {
+      /** @description SDK token for the app: in this answer only, never stored or logged */
+      clientToken?: string;
+      /** @description Until when the token or URL is valid */
+      expiresAt: string;
+      /** @description Ledger position to read the session at (X-Min-Position) */
+      position: number;
+      /** @description Where the person verifies (Veriff session URL, Persona one-time link) */
+      url?: string;
+      /** @enum {string} */
+      vendor: 'onfido' | 'sumsub' | 'veriff' | 'persona';
+      /** @description The vendor’s id of its applicant, session or inquiry */
+      vendorReference: string;
+    };
+    VendorSessionView: {
+      attempt: number;
+      expiresAt: string;
+      openedAt: string;
+      proof: components['schemas']['CitationView'];
+      vendor: string;
+      /** @description The vendor’s id of its applicant, session or inquiry */
+      vendorReference: string;
+      /** @description The vendor’s id of the request that opened it */
+      vendorRequestId: string | null;
     };
     VerificationListPage: {
       items: components['schemas']['VerificationStatusView'][];
@@ -5567,6 +5639,144 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemView'] & {
             /** @enum {string} */
             code?: 'event_store_unavailable' | 'no_active_policy';
+          };
+        };
+      };
+    };
+  };
+  openVendorSession: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        sessionId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['OpenVendorSessionDto'];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VendorSessionResponse'];
+        };
+      };
+      /** @description The request is malformed or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'malformed_json' | 'validation_failed';
+          };
+        };
+      };
+      /** @description No valid credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'unauthenticated';
+          };
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'forbidden';
+          };
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'not_found' | 'vendor_not_configured';
+          };
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?:
+              | 'concurrency_conflict'
+              | 'illegal_transition'
+              | 'processing_restricted'
+              | 'verification_expired';
+          };
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'payload_too_large';
+          };
+        };
+      };
+      /** @description Well-formed but not acceptable */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'applicant_name_required' | 'consent_required';
+          };
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'too_many_requests';
+          };
+        };
+      };
+      /** @description Temporarily unavailable (retry later) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'event_store_unavailable' | 'vendor_unavailable';
           };
         };
       };

@@ -12,6 +12,7 @@ import type {
   EscalateReview,
   ExpireVerification,
   RecordVendorResult,
+  RecordVendorSession,
   RejectOverride,
   RequestOverride,
   StartCapture,
@@ -47,6 +48,8 @@ export function verificationCommand(command: VerificationCommand): VerificationC
       return startCaptureCommand(command);
     case 'SubmitEvidence':
       return submitEvidenceCommand(command);
+    case 'RecordVendorSession':
+      return recordVendorSessionCommand(command);
     case 'RecordVendorResult':
       return recordVendorResultCommand(command);
     case 'AssignReviewer':
@@ -126,6 +129,49 @@ export function submitEvidenceCommand(command: SubmitEvidence): SubmitEvidence {
   if (data.kind === 'document') documentDates(data.attributes, now);
   mediaReferences(data.mediaReferences);
   return { type: command.type, data: { ...data, evidenceId, vendor, vendorReference, now } };
+}
+
+export function recordVendorSessionCommand(command: RecordVendorSession): RecordVendorSession {
+  const { data } = command;
+  const vendor = requireText(data.vendor, 'vendor', LABEL_MAX);
+  const now = requireInstant(data.now, 'now');
+  const { outcome } = data;
+  const requestId =
+    outcome.vendorRequestId === undefined
+      ? {}
+      : { vendorRequestId: requireText(outcome.vendorRequestId, 'vendorRequestId', REFERENCE_MAX) };
+  if (outcome.kind === 'opened') {
+    return {
+      type: command.type,
+      data: {
+        ...data,
+        vendor,
+        now,
+        outcome: {
+          kind: 'opened',
+          vendorReference: requireText(outcome.vendorReference, 'vendorReference', REFERENCE_MAX),
+          expiresAt: requireInstant(outcome.expiresAt, 'expiresAt'),
+          ...requestId,
+        },
+      },
+    };
+  }
+  return {
+    type: command.type,
+    data: {
+      ...data,
+      vendor,
+      now,
+      outcome: {
+        kind: 'failed',
+        operation: requireText(outcome.operation, 'operation', LABEL_MAX),
+        errorClass: requireText(outcome.errorClass, 'errorClass', LABEL_MAX),
+        attempts: Math.max(1, Math.trunc(outcome.attempts)),
+        ...(outcome.httpStatus === undefined ? {} : { httpStatus: Math.trunc(outcome.httpStatus) }),
+        ...requestId,
+      },
+    },
+  };
 }
 
 export function recordVendorResultCommand(command: RecordVendorResult): RecordVendorResult {

@@ -65,6 +65,33 @@ export type SubmitEvidence = {
   };
 };
 
+/** What the server's call to a vendor came to: a session opened there, or a failure after its retries. */
+export type RecordVendorSession = {
+  readonly type: 'RecordVendorSession';
+  readonly data: {
+    readonly sessionId: string;
+    readonly vendor: string;
+    readonly outcome:
+      | {
+          readonly kind: 'opened';
+          readonly vendorReference: string;
+          readonly vendorRequestId?: string;
+          readonly expiresAt: string;
+        }
+      | {
+          readonly kind: 'failed';
+          readonly operation: string;
+          readonly errorClass: string;
+          readonly httpStatus?: number;
+          readonly vendorRequestId?: string;
+          readonly attempts: number;
+        };
+    /** Opening a vendor session is new processing: it needs the person's standing (I1). */
+    readonly subject: SubjectStanding;
+    readonly now: string;
+  };
+};
+
 export type RecordVendorResult = {
   readonly type: 'RecordVendorResult';
   readonly data: {
@@ -173,6 +200,7 @@ export type VerificationCommand =
   | StartVerification
   | StartCapture
   | SubmitEvidence
+  | RecordVendorSession
   | RecordVendorResult
   | AssignReviewer
   | CompleteReview

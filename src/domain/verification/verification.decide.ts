@@ -17,6 +17,7 @@ import type {
   EscalateReview,
   ExpireVerification,
   RecordVendorResult,
+  RecordVendorSession,
   RejectOverride,
   RequestOverride,
   StartCapture,
@@ -190,6 +191,57 @@ export function submitEvidence(command: SubmitEvidence, state: VerificationState
     ...(pii === undefined ? {} : { pii }),
   };
   return [submitted, ...decideAttempt(evolveSession(session, submitted), input.policy, now, 'evidence')];
+}
+
+/**
+ * Records what the server's call to a vendor came to. A session opened there is recorded once per vendor
+ * reference (the same reference again, e.g. a reused session, records nothing) and only while the person can
+ * still act, with consent in force and before the session expires; a failure is recorded while the session is
+ * open, so that the timeline shows why the person had to wait.
+ */
+export function recordVendorSession(
+  command: RecordVendorSession,
+  state: VerificationState,
+): VerificationEvent[] {
+  const session = existing(command, state);
+  const { vendor, outcome, now } = command.data;
+  if (outcome.kind === 'opened') {
+    const known = session.vendorSessions.some(
+      (s) => s.vendor === vendor && s.vendorReference === outcome.vendorReference,
+    );
+    if (known) return [];
+    allow(command.type, session, OPEN_STATUSES);
+    notExpired(session, now);
+    stillStanding(session, command.data.subject);
+    return [
+      {
+        type: 'VendorSessionOpened',
+        data: {
+          vendor,
+          vendorReference: outcome.vendorReference,
+          ...(outcome.vendorRequestId === undefined ? {} : { vendorRequestId: outcome.vendorRequestId }),
+          attempt: session.attempt,
+          expiresAt: outcome.expiresAt,
+          openedAt: now,
+        },
+      },
+    ];
+  }
+  allow(command.type, session, OPEN_STATUSES);
+  return [
+    {
+      type: 'VendorRequestFailed',
+      data: {
+        vendor,
+        operation: outcome.operation,
+        errorClass: outcome.errorClass,
+        ...(outcome.httpStatus === undefined ? {} : { httpStatus: outcome.httpStatus }),
+        ...(outcome.vendorRequestId === undefined ? {} : { vendorRequestId: outcome.vendorRequestId }),
+        attempts: outcome.attempts,
+        failedAt: now,
+      },
+    },
+  ];
 }
 
 /**
@@ -489,6 +541,8 @@ export function decide(command: VerificationCommand, state: VerificationState): 
       return startCapture(command, state);
     case 'SubmitEvidence':
       return submitEvidence(command, state);
+    case 'RecordVendorSession':
+      return recordVendorSession(command, state);
     case 'RecordVendorResult':
       return recordVendorResult(command, state);
     case 'AssignReviewer':

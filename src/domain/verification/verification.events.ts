@@ -115,6 +115,40 @@ export type EvidenceSubmitted = {
   readonly pii?: EventPii;
 };
 
+/**
+ * The server opened (or reused) a session at a vendor for this verification: the person captures through the
+ * vendor's SDK or page. The client token or URL the vendor handed out is never recorded (it is a credential).
+ */
+export type VendorSessionOpened = {
+  readonly type: 'VendorSessionOpened';
+  readonly data: {
+    readonly vendor: string;
+    /** The vendor's id of its applicant, session or inquiry: webhooks name it. */
+    readonly vendorReference: string;
+    /** The vendor's id of the request that created it (auditors ask for it), when the vendor gave one. */
+    readonly vendorRequestId?: string;
+    readonly attempt: number;
+    /** Until when the client token handed out stays valid. */
+    readonly expiresAt: string;
+    readonly openedAt: string;
+  };
+};
+
+/** A call to a vendor failed after its retries: which, how (a class, never the vendor's body), how often. */
+export type VendorRequestFailed = {
+  readonly type: 'VendorRequestFailed';
+  readonly data: {
+    readonly vendor: string;
+    readonly operation: string;
+    readonly errorClass: string;
+    readonly httpStatus?: number;
+    readonly vendorRequestId?: string;
+    /** Attempts made (retries included). */
+    readonly attempts: number;
+    readonly failedAt: string;
+  };
+};
+
 export type VendorResultReceived = {
   readonly type: 'VendorResultReceived';
   readonly data: {
@@ -313,6 +347,8 @@ export type VerificationEvent =
   | VerificationInitiated
   | CaptureStarted
   | EvidenceSubmitted
+  | VendorSessionOpened
+  | VendorRequestFailed
   | VendorResultReceived
   | DecisionEvaluated
   | ReviewRequested
@@ -335,6 +371,8 @@ const EVENT_TYPES: Record<VerificationEventType, true> = {
   VerificationInitiated: true,
   CaptureStarted: true,
   EvidenceSubmitted: true,
+  VendorSessionOpened: true,
+  VendorRequestFailed: true,
   VendorResultReceived: true,
   DecisionEvaluated: true,
   ReviewRequested: true,

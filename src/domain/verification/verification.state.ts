@@ -88,8 +88,17 @@ export interface Verification {
   readonly vendorEventIds: ReadonlySet<string>;
   /** Every evidence reference, in order, tagged with its attempt. */
   readonly evidence: readonly EvidenceRef[];
+  /** Vendor sessions the server opened, in order (the latest last). */
+  readonly vendorSessions: readonly VendorSessionRef[];
   readonly createdAt: string;
   readonly updatedAt: string;
+}
+
+export interface VendorSessionRef {
+  readonly vendor: string;
+  readonly vendorReference: string;
+  readonly attempt: number;
+  readonly expiresAt: string;
 }
 
 /** Where a check result came from. */
@@ -164,6 +173,7 @@ export function evolve(state: VerificationState, event: VerificationEvent): Veri
       overrides: new Map(),
       vendorEventIds: new Set(),
       evidence: [],
+      vendorSessions: [],
       createdAt: data.initiatedAt,
       updatedAt: data.initiatedAt,
     };
@@ -180,6 +190,19 @@ export function evolveSession(
   switch (event.type) {
     case 'CaptureStarted':
       return { ...state, status: 'capture_in_progress', updatedAt: event.data.startedAt };
+    case 'VendorSessionOpened': {
+      const { vendor, vendorReference, attempt, expiresAt, openedAt } = event.data;
+      const others = state.vendorSessions.filter(
+        (s) => !(s.vendor === vendor && s.vendorReference === vendorReference),
+      );
+      return {
+        ...state,
+        vendorSessions: [...others, { vendor, vendorReference, attempt, expiresAt }],
+        updatedAt: openedAt,
+      };
+    }
+    case 'VendorRequestFailed':
+      return { ...state, updatedAt: event.data.failedAt };
     case 'EvidenceSubmitted': {
       const {
         evidenceId,

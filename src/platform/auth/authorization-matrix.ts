@@ -73,6 +73,7 @@ export const AUTHORIZATION_MATRIX: readonly MatrixEntry[] = [
   { method: 'GET', path: '/v1/verifications/:sessionId', access: roles('operator', 'reviewer', 'auditor') },
   { method: 'POST', path: '/v1/verifications/:sessionId/capture', access: roles('operator') },
   { method: 'POST', path: '/v1/verifications/:sessionId/evidence', access: roles('operator') },
+  { method: 'POST', path: '/v1/verifications/:sessionId/vendor-session', access: roles('operator') },
   { method: 'POST', path: '/v1/verifications/:sessionId/vendor-results', access: roles('operator') },
   {
     method: 'POST',

@@ -16,6 +16,7 @@ export type ConfigGroup =
   | 'Audit and keys'
   | 'Privacy'
   | 'Vendor webhooks'
+  | 'Vendor APIs'
   | 'Policy and logging';
 
 export interface VariableDoc {
@@ -109,6 +110,44 @@ const list = (raw: string): string[] =>
     .split(',')
     .map((item) => item.trim())
     .filter((item) => item !== '');
+
+/**
+ * A vendor API base URL: https, or http to a loopback address only (local stand-ins); no credentials, query or
+ * fragment in it. Refused otherwise, so that a token never travels in clear over a network.
+ */
+export function vendorBaseUrl(raw: string): URL | string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return 'must be an https URL';
+  }
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    return 'must be an https URL (http only to a loopback address)';
+  }
+  if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
+    return 'must be a base URL without credentials, query or fragment';
+  }
+  return url;
+}
+
+function baseUrl(fallback: string, meaning: string) {
+  const spec = parsed(vendorBaseUrl, 'must be an https URL (http only to a loopback address)', {
+    group: 'Vendor APIs',
+    default: `\`${fallback}\``,
+    meaning,
+  });
+  return variable(
+    spec.schema.transform((url) => (url ?? new URL(fallback)).toString().replace(/\/+$/, '')),
+    spec.problem,
+    spec.doc,
+  );
+}
+
+function secret(meaning: string) {
+  return text(undefined, undefined, '', { group: 'Vendor APIs', default: '—', meaning, secret: true });
+}
 
 /** The parsers `loadConfig` plugs in (they live with the types they produce). */
 export interface ConfigParsers<Kek, ApiKey> {
@@ -312,6 +351,55 @@ export function configSchema<Kek, ApiKey>(parsers: ConfigParsers<Kek, ApiKey>, d
         '`true` when the deployment runs against the vendors’ sandboxes: results a vendor marks as sandbox ' +
         '(Sumsub `sandboxMode`, Onfido check `sandbox`) then count; otherwise they are parked as ' +
         '`sandbox_result` and never touch a session',
+    }),
+    ONFIDO_API_TOKEN: secret(
+      'Onfido: API token (`Authorization: Token token=…`); unset: Onfido is not offered',
+    ),
+    ONFIDO_API_URL: baseUrl(
+      'https://api.eu.onfido.com/v3.6',
+      'Onfido: API base URL including `/v3.6` (EU, US `api.us.onfido.com`, CA `api.ca.onfido.com`)',
+    ),
+    ONFIDO_WORKFLOW_ID: text(undefined, /^[A-Za-z0-9-]{1,64}$/, 'must be an Onfido workflow id', {
+      group: 'Vendor APIs',
+      default: '—',
+      meaning: 'Onfido: Studio workflow to run for each session; unset: an SDK token for the applicant',
+    }),
+    VERIFF_API_KEY: secret('Veriff: API key (`X-AUTH-CLIENT`); unset: Veriff is not offered'),
+    VERIFF_API_SECRET: secret('Veriff: shared secret key that signs requests (`X-HMAC-SIGNATURE`)'),
+    VERIFF_API_URL: baseUrl('https://stationapi.veriff.com', 'Veriff: API base URL'),
+    SUMSUB_APP_TOKEN: secret('Sumsub: app token (`X-App-Token`); unset: Sumsub is not offered'),
+    SUMSUB_SECRET_KEY: secret('Sumsub: secret key that signs requests (`X-App-Access-Sig`)'),
+    SUMSUB_API_URL: baseUrl('https://api.sumsub.com', 'Sumsub: API base URL'),
+    SUMSUB_LEVEL_NAME: text('basic-kyc-level', /^[A-Za-z0-9 _.-]{1,128}$/, 'must be a Sumsub level name', {
+      group: 'Vendor APIs',
+      default: '`basic-kyc-level`',
+      meaning: 'Sumsub: verification level applicants are created for',
+    }),
+    PERSONA_API_KEY: secret('Persona: API key (`Authorization: Bearer …`); unset: Persona is not offered'),
+    PERSONA_API_URL: baseUrl('https://api.withpersona.com', 'Persona: API base URL'),
+    PERSONA_TEMPLATE_ID: text(
+      undefined,
+      /^itmpl_[A-Za-z0-9]{1,64}$/,
+      'must be a Persona inquiry template id',
+      {
+        group: 'Vendor APIs',
+        default: '—',
+        meaning:
+          'Persona: inquiry template (`itmpl_…`) inquiries are created from; required with the API key',
+      },
+    ),
+    PERSONA_API_VERSION: text('2023-01-05', /^\d{4}-\d{2}-\d{2}$/, 'must be a date (YYYY-MM-DD)', {
+      group: 'Vendor APIs',
+      default: '`2023-01-05`',
+      meaning: 'Persona: API version sent as `Persona-Version`',
+    }),
+    VENDOR_TIMEOUT_MS: integer(10_000, 100, 120_000, {
+      group: 'Vendor APIs',
+      meaning: 'each vendor request is abandoned after this long (then retried with backoff)',
+    }),
+    VENDOR_MAX_RESPONSE_BYTES: integer(1_048_576, 1024, 16_777_216, {
+      group: 'Vendor APIs',
+      meaning: 'a vendor response larger than this is refused unread',
     }),
     POLICY_DIR: text('./policies', undefined, '', {
       group: 'Policy and logging',

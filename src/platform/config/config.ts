@@ -24,6 +24,29 @@ export interface ApiKey {
 
 export type Profile = 'embedded' | 'production';
 
+export interface VendorApisConfig {
+  /** Each vendor request is abandoned after this long. */
+  readonly timeoutMs: number;
+  /** A larger vendor response is refused unread. */
+  readonly maxResponseBytes: number;
+  readonly onfido?: { readonly apiToken: string; readonly baseUrl: string; readonly workflowId?: string };
+  readonly veriff?: { readonly apiKey: string; readonly secret: string; readonly baseUrl: string };
+  readonly sumsub?: {
+    readonly appToken: string;
+    readonly secretKey: string;
+    readonly baseUrl: string;
+    readonly levelName: string;
+  };
+  readonly persona?: {
+    readonly apiKey: string;
+    readonly templateId: string;
+    readonly baseUrl: string;
+    readonly version: string;
+  };
+}
+
+type ConfigValues = ReturnType<typeof parseEnvironment<ConfigSchema>>['values'];
+
 export interface AppConfig {
   readonly profile: Profile;
   readonly port: number;
@@ -75,6 +98,8 @@ export interface AppConfig {
      */
     sandbox: boolean;
   };
+  /** Outbound vendor APIs (server-side orchestration); a vendor without credentials is not offered. */
+  readonly vendorApis: VendorApisConfig;
   readonly policyDir: string;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
@@ -172,11 +197,62 @@ export function loadConfig(env: Env = process.env): AppConfig {
       sandbox: v.LEDGER_VENDOR_SANDBOX === 'true',
       persona: v.PERSONA_WEBHOOK_SECRETS,
     },
+    vendorApis: vendorApis(v, problems),
     policyDir: resolve(v.POLICY_DIR ?? './policies'),
     logLevel: v.LOG_LEVEL,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** The vendors whose outbound API is configured; a vendor without credentials is not offered. */
+function vendorApis(v: ConfigValues, problems: string[]): VendorApisConfig {
+  const pair = (a: string | undefined, b: string | undefined, names: string): boolean => {
+    if ((a === undefined) !== (b === undefined)) problems.push(`${names} must be set together`);
+    return a !== undefined && b !== undefined;
+  };
+  return {
+    timeoutMs: v.VENDOR_TIMEOUT_MS,
+    maxResponseBytes: v.VENDOR_MAX_RESPONSE_BYTES,
+    ...(v.ONFIDO_API_TOKEN === undefined
+      ? {}
+      : {
+          onfido: {
+            apiToken: v.ONFIDO_API_TOKEN,
+            baseUrl: v.ONFIDO_API_URL,
+            ...(v.ONFIDO_WORKFLOW_ID === undefined ? {} : { workflowId: v.ONFIDO_WORKFLOW_ID }),
+          },
+        }),
+    ...(pair(v.VERIFF_API_KEY, v.VERIFF_API_SECRET, 'VERIFF_API_KEY and VERIFF_API_SECRET')
+      ? {
+          veriff: {
+            apiKey: v.VERIFF_API_KEY ?? '',
+            secret: v.VERIFF_API_SECRET ?? '',
+            baseUrl: v.VERIFF_API_URL,
+          },
+        }
+      : {}),
+    ...(pair(v.SUMSUB_APP_TOKEN, v.SUMSUB_SECRET_KEY, 'SUMSUB_APP_TOKEN and SUMSUB_SECRET_KEY')
+      ? {
+          sumsub: {
+            appToken: v.SUMSUB_APP_TOKEN ?? '',
+            secretKey: v.SUMSUB_SECRET_KEY ?? '',
+            baseUrl: v.SUMSUB_API_URL,
+            levelName: v.SUMSUB_LEVEL_NAME ?? 'basic-kyc-level',
+          },
+        }
+      : {}),
+    ...(pair(v.PERSONA_API_KEY, v.PERSONA_TEMPLATE_ID, 'PERSONA_API_KEY and PERSONA_TEMPLATE_ID')
+      ? {
+          persona: {
+            apiKey: v.PERSONA_API_KEY ?? '',
+            templateId: v.PERSONA_TEMPLATE_ID ?? '',
+            baseUrl: v.PERSONA_API_URL,
+            version: v.PERSONA_API_VERSION ?? '2023-01-05',
+          },
+        }
+      : {}),
+  };
 }
 
 export function parseSigningKey(pem: string): KeyObject | undefined {

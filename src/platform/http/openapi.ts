@@ -61,6 +61,7 @@ export const PROBLEM_STATUS = {
   parked_delivery_not_found: 404,
   parked_event_not_found: 404,
   vendor_not_configured: 404,
+  applicant_name_required: 422,
   unknown_projection: 404,
   illegal_transition: 409,
   idempotency_key_in_progress: 409,
@@ -113,6 +114,7 @@ export const PROBLEM_STATUS = {
   no_active_policy: 503,
   checkpoint_unavailable: 503,
   identity_provider_unavailable: 503,
+  vendor_unavailable: 503,
 } as const;
 
 export type ProblemCode = keyof typeof PROBLEM_STATUS;

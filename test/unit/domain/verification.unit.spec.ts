@@ -260,6 +260,90 @@ describe('verification aggregate', () => {
     });
   });
 
+  describe('RecordVendorSession', () => {
+    const opened = {
+      type: 'VendorSessionOpened',
+      data: {
+        vendor: 'onfido',
+        vendorReference: 'app_1',
+        vendorRequestId: 'req_1',
+        attempt: 1,
+        expiresAt: at(80),
+        openedAt: at(20),
+      },
+    } as const;
+
+    it('records a session opened at a vendor once per vendor reference; the same one again records nothing', () => {
+      given(HISTORY.initiated).when(COMMANDS.RecordVendorSession).then([opened]);
+      given([...HISTORY.initiated, opened])
+        .when(COMMANDS.RecordVendorSession)
+        .thenNothing();
+      // Another reference (a new vendor session) is recorded too.
+      given([...HISTORY.initiated, opened])
+        .when(
+          command('RecordVendorSession', {
+            outcome: { kind: 'opened', vendorReference: 'app_2', expiresAt: at(90) },
+          }),
+        )
+        .thenMatches([{ type: 'VendorSessionOpened', data: { vendorReference: 'app_2' } }]);
+    });
+
+    it('opens nothing for a person whose consent is withdrawn or who asked for erasure', () => {
+      given(HISTORY.initiated)
+        .when(
+          command('RecordVendorSession', { subject: { consentInForce: false, withdrawnConsentId: 'con_1' } }),
+        )
+        .thenThrows(ConsentRequiredError, { code: 'consent_required' });
+      given(HISTORY.initiated)
+        .when(
+          command('RecordVendorSession', { subject: { consentInForce: true, erasureRequestId: 'era_1' } }),
+        )
+        .thenThrows(ProcessingRestrictedError, { code: 'processing_restricted' });
+    });
+
+    it('opens nothing once the session has outlived its time to live', () => {
+      given(HISTORY.initiated)
+        .when(command('RecordVendorSession', { now: EXPIRES_AT }))
+        .thenThrows(SessionExpiredError, { code: 'verification_expired' });
+    });
+
+    it('records a failed vendor call with its class, status and attempts, and nothing of the vendor’s body', () => {
+      given(HISTORY.capture_in_progress)
+        .when(
+          command('RecordVendorSession', {
+            outcome: {
+              kind: 'failed',
+              operation: 'create_applicant',
+              errorClass: 'VendorHttpError',
+              httpStatus: 503,
+              attempts: 3,
+            },
+          }),
+        )
+        .then([
+          {
+            type: 'VendorRequestFailed',
+            data: {
+              vendor: 'onfido',
+              operation: 'create_applicant',
+              errorClass: 'VendorHttpError',
+              httpStatus: 503,
+              attempts: 3,
+              failedAt: at(20),
+            },
+          },
+        ]);
+    });
+
+    it('keeps the vendor sessions in the state, latest last, and leaves the status as it was', () => {
+      const state = fold([...HISTORY.capture_in_progress, opened]);
+      expect(state).toMatchObject({
+        status: 'capture_in_progress',
+        vendorSessions: [{ vendor: 'onfido', vendorReference: 'app_1', attempt: 1, expiresAt: at(80) }],
+      });
+    });
+  });
+
   describe('SubmitEvidence', () => {
     it('records the evidence reference and keeps extracted attributes in pii, by data class', () => {
       given(HISTORY.capture_in_progress)
@@ -1201,6 +1285,7 @@ describe('verification aggregate', () => {
       // Again while capture runs: a retry, which records nothing.
       StartCapture: ['initiated', 'needs_resubmission', 'capture_in_progress'],
       SubmitEvidence: ['initiated', 'capture_in_progress', 'submitted', 'needs_resubmission'],
+      RecordVendorSession: ['initiated', 'capture_in_progress', 'submitted', 'needs_resubmission'],
       RecordVendorResult: VERIFICATION_STATUSES,
       AssignReviewer: ['pending_review'],
       CompleteReview: ['pending_review'],
@@ -1372,6 +1457,7 @@ describe('verification aggregate', () => {
             submittedAt: at(5),
           }),
         ],
+        vendorSessions: [],
         createdAt: T0,
         updatedAt: at(7),
       });
@@ -1413,7 +1499,7 @@ describe('verification aggregate', () => {
     });
 
     it('recognises its own event types', () => {
-      expect(VERIFICATION_EVENT_TYPES).toHaveLength(17);
+      expect(VERIFICATION_EVENT_TYPES).toHaveLength(19);
       expect(VERIFICATION_EVENT_TYPES.every(isVerificationEventType)).toBe(true);
       expect(isVerificationEventType('ConsentGranted')).toBe(false);
     });

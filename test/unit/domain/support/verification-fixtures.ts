@@ -309,6 +309,16 @@ export const COMMANDS: {
     type: 'StartCapture',
     data: { sessionId: SESSION, channel: 'web', deviceClass: 'mobile', subject: STANDING, now: at(20) },
   },
+  RecordVendorSession: {
+    type: 'RecordVendorSession',
+    data: {
+      sessionId: SESSION,
+      vendor: 'onfido',
+      outcome: { kind: 'opened', vendorReference: 'app_1', vendorRequestId: 'req_1', expiresAt: at(80) },
+      subject: STANDING,
+      now: at(20),
+    },
+  },
   SubmitEvidence: {
     type: 'SubmitEvidence',
     data: {

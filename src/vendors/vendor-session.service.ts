@@ -1,0 +1,277 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { Counter, Gauge, Histogram } from 'prom-client';
+import { AggregateRunner } from '../commands/aggregate-runner';
+import { subjectAggregate, verificationAggregate } from '../commands/aggregates';
+import type { CommandContext } from '../commands/command-context';
+import { NotFoundError } from '../domain/shared/domain-error';
+import { standingOf } from '../domain/subject';
+import { decideVerification, type RecordVendorSession } from '../domain/verification';
+import { subjectStream, verificationStream } from '../ledger/stream-names';
+import type { AppConfig } from '../platform/config/config';
+import { APP_CONFIG } from '../platform/config/tokens';
+import { HealthRegistry } from '../platform/observability/health-registry';
+import { MetricsRegistry } from '../platform/observability/metrics';
+import { CLOCK, type Clock } from '../shared/clock';
+import {
+  VerificationCommandCommand,
+  type VerificationCommandResult,
+  type VerificationInput,
+} from '../verification';
+import {
+  ApplicantNameRequiredError,
+  VendorCallError,
+  VendorNotOfferedError,
+  VendorUnavailableError,
+} from './vendor-errors';
+import type { ClientCredential, OpenRequest, VendorGateway, VendorObject } from './vendor-gateway';
+import { vendorGateways } from './vendor-gateways';
+import { type Guarded, VendorResilience } from './vendor-resilience';
+
+export interface OpenedVendorSession {
+  readonly vendor: string;
+  readonly vendorReference: string;
+  /** Only in this answer: never recorded, logged or published. */
+  readonly clientToken?: string;
+  readonly url?: string;
+  readonly expiresAt: string;
+  /** Ledger position of the session's latest event, for read-your-writes. */
+  readonly position: number;
+}
+
+/** A vendor session is reused while its verification session has this much time left. */
+const REUSE_MARGIN_MS = 60_000;
+
+/**
+ * Opens (or reuses) the vendor session of a verification: checks with the domain's own rules that the session
+ * may open one now (open, not expired, consent in force, no erasure asked), finds or creates the vendor's object
+ * for it, records `VendorSessionOpened` with the vendor's ids, and hands the client credential back to the caller
+ * only. Every vendor call runs under the vendor's resilience policy; a call that fails after its retries is
+ * recorded as `VendorRequestFailed` and answered 503 `vendor_unavailable` with `Retry-After`.
+ */
+@Injectable()
+export class VendorSessionService {
+  private readonly logger = new Logger('VendorSessions');
+  private readonly gateways: ReadonlyMap<string, VendorGateway>;
+  private readonly guards: ReadonlyMap<string, VendorResilience>;
+  private readonly calls: Counter<'vendor' | 'operation' | 'outcome'>;
+  private readonly latency: Histogram<'vendor' | 'operation'>;
+
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly commands: CommandBus,
+    private readonly runner: AggregateRunner,
+    @Inject(CLOCK) private readonly clock: Clock,
+    health: HealthRegistry,
+    metrics: MetricsRegistry,
+  ) {
+    const gateways = vendorGateways(config.vendorApis, () => clock.now());
+    this.gateways = new Map(gateways.map((g) => [g.vendor, g]));
+    this.guards = new Map(gateways.map((g) => [g.vendor, new VendorResilience(g.vendor)]));
+    this.calls = new Counter({
+      name: 'kyc_ledger_vendor_requests_total',
+      help: 'Calls to vendor APIs (retries included in one call), by vendor, operation and outcome (ok or the error class)',
+      labelNames: ['vendor', 'operation', 'outcome'],
+      registers: [metrics],
+    });
+    this.latency = new Histogram({
+      name: 'kyc_ledger_vendor_request_seconds',
+      help: 'Time of a call to a vendor API, retries included',
+      labelNames: ['vendor', 'operation'],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [metrics],
+    });
+    const breakers = new Gauge({
+      name: 'kyc_ledger_vendor_breaker_open',
+      help: 'Whether the circuit breaker of a vendor is open (1) or lets calls through (0)',
+      labelNames: ['vendor'],
+      registers: [metrics],
+      collect: () => {
+        for (const guard of this.guards.values())
+          breakers.set({ vendor: guard.vendor }, guard.state === 'open' ? 1 : 0);
+      },
+    });
+    for (const guard of this.guards.values()) {
+      // A vendor that is down degrades the service; it never makes it unready.
+      health.register(`vendor:${guard.vendor}`, () => ({
+        status: guard.state === 'closed' ? 'up' : 'degraded',
+        critical: false,
+        details: { breaker: guard.state },
+      }));
+    }
+  }
+
+  /** The vendors configured here, in the order offered by default. */
+  offered(): string[] {
+    return [...this.gateways.keys()];
+  }
+
+  async open(
+    sessionId: string,
+    input: { readonly vendor?: string; readonly applicant?: OpenRequest['applicant'] },
+    context: CommandContext,
+  ): Promise<OpenedVendorSession> {
+    const vendor = input.vendor ?? this.offered()[0];
+    const gateway = vendor === undefined ? undefined : this.gateways.get(vendor);
+    const guard = vendor === undefined ? undefined : this.guards.get(vendor);
+    if (vendor === undefined || gateway === undefined || guard === undefined) {
+      throw new VendorNotOfferedError(input.vendor ?? '', this.offered());
+    }
+    const { state, position } = await this.runner.load(verificationAggregate, verificationStream(sessionId));
+    if (state.status === 'none') throw new NotFoundError('verification', sessionId);
+    if (gateway.requiresApplicantName === true && input.applicant === undefined) {
+      throw new ApplicantNameRequiredError(vendor);
+    }
+    const now = this.clock.now();
+    // The domain's own rules, before anything is sent to a vendor: a closed, decided or expired session, or a
+    // person without consent in force, gets no vendor session (and no vendor applicant).
+    const subject = await this.runner.load(subjectAggregate(state.subjectId), subjectStream(state.subjectId));
+    const probe: RecordVendorSession = {
+      type: 'RecordVendorSession',
+      data: {
+        sessionId,
+        vendor,
+        outcome: { kind: 'opened', vendorReference: '\u0000', expiresAt: state.expiresAt },
+        subject: standingOf(subject.state),
+        now: now.toISOString(),
+      },
+    };
+    decideVerification(probe, state);
+
+    const request: OpenRequest = {
+      sessionId,
+      sessionExpiresAt: new Date(state.expiresAt),
+      ...(input.applicant === undefined ? {} : { applicant: input.applicant }),
+    };
+    const reusable =
+      Date.parse(state.expiresAt) - now.getTime() > REUSE_MARGIN_MS
+        ? state.vendorSessions.filter((s) => s.vendor === vendor && s.attempt === state.attempt).at(-1)
+        : undefined;
+    if (reusable !== undefined) {
+      const credential = await this.call(guard, 'credential', (signal) =>
+        gateway.credential(reusable, request, signal),
+      );
+      if (!credential.ok) return this.failed(sessionId, vendor, 'credential', credential, context);
+      if (credential.value !== undefined) {
+        return this.answer(vendor, reusable.vendorReference, credential.value, position);
+      }
+    }
+
+    let object: VendorObject | undefined;
+    if (gateway.find !== undefined) {
+      const find = gateway.find.bind(gateway);
+      const found = await this.call(guard, 'find', (signal) => find(request, signal));
+      if (!found.ok) return this.failed(sessionId, vendor, 'find', found, context);
+      object = found.value;
+    }
+    if (object === undefined) {
+      const created = await this.call(guard, 'create', (signal) => gateway.create(request, signal));
+      if (!created.ok) return this.failed(sessionId, vendor, 'create', created, context);
+      object = created.value;
+    }
+    const recorded = await this.record(
+      sessionId,
+      vendor,
+      {
+        kind: 'opened',
+        vendorReference: object.vendorReference,
+        expiresAt: state.expiresAt,
+        ...(object.vendorRequestId === undefined ? {} : { vendorRequestId: object.vendorRequestId }),
+      },
+      context,
+    );
+    let credential = object.credential;
+    if (credential === undefined) {
+      const opened = object;
+      const minted = await this.call(guard, 'credential', (signal) =>
+        gateway.credential(opened, request, signal),
+      );
+      if (!minted.ok) return this.failed(sessionId, vendor, 'credential', minted, context);
+      credential = minted.value;
+    }
+    if (credential === undefined) {
+      throw new VendorUnavailableError(vendor, 30);
+    }
+    return this.answer(vendor, object.vendorReference, credential, recorded.position);
+  }
+
+  private answer(
+    vendor: string,
+    vendorReference: string,
+    credential: ClientCredential,
+    position: number,
+  ): OpenedVendorSession {
+    return {
+      vendor,
+      vendorReference,
+      ...(credential.clientToken === undefined ? {} : { clientToken: credential.clientToken }),
+      ...(credential.url === undefined ? {} : { url: credential.url }),
+      expiresAt: credential.expiresAt.toISOString(),
+      position,
+    };
+  }
+
+  /** One guarded vendor call, counted and timed. */
+  private async call<T>(
+    guard: VendorResilience,
+    operation: string,
+    work: (signal: AbortSignal) => Promise<T>,
+  ): Promise<Guarded<T>> {
+    const started = performance.now();
+    const result = await guard.run(operation, work);
+    const labels = { vendor: guard.vendor, operation };
+    this.latency.observe(labels, (performance.now() - started) / 1000);
+    this.calls.inc({ ...labels, outcome: result.ok ? 'ok' : result.error.name });
+    return result;
+  }
+
+  /** Records the failure on the session (its timeline shows why the person waited) and answers 503. */
+  private async failed(
+    sessionId: string,
+    vendor: string,
+    step: string,
+    result: Extract<Guarded<unknown>, { ok: false }>,
+    context: CommandContext,
+  ): Promise<never> {
+    const error = result.error;
+    if (error instanceof VendorUnavailableError) throw error; // the breaker is open: nothing was called
+    this.logger.warn(
+      `${vendor} ${error.operation} failed: ${error.errorClass} after ${result.attempts} attempt(s)`,
+    );
+    await this.record(
+      sessionId,
+      vendor,
+      {
+        kind: 'failed',
+        operation: error.operation || step,
+        errorClass: error.errorClass,
+        attempts: Math.max(1, result.attempts),
+        ...(error.details.httpStatus === undefined ? {} : { httpStatus: error.details.httpStatus }),
+        ...(error.details.vendorRequestId === undefined
+          ? {}
+          : { vendorRequestId: error.details.vendorRequestId }),
+      },
+      context,
+    ).catch((recordError: unknown) => {
+      this.logger.warn(
+        `recording a failed ${vendor} call failed: ${recordError instanceof Error ? recordError.name : 'error'}`,
+      );
+    });
+    const wait = error instanceof VendorCallError ? error.details.retryAfterMs : undefined;
+    throw new VendorUnavailableError(vendor, Math.max(1, Math.ceil((wait ?? 30_000) / 1000)));
+  }
+
+  private record(
+    sessionId: string,
+    vendor: string,
+    outcome: RecordVendorSession['data']['outcome'],
+    context: CommandContext,
+  ): Promise<VerificationCommandResult> {
+    const input = { type: 'RecordVendorSession', vendor, outcome } as VerificationInput;
+    // Not under the request's Idempotency-Key: one request can record a failure and then a success, and a
+    // repeat is already harmless (the same vendor reference records nothing).
+    return this.commands.execute<VerificationCommandCommand, VerificationCommandResult>(
+      new VerificationCommandCommand(sessionId, input, { ...context, idempotencyScope: undefined }),
+    );
+  }
+}
