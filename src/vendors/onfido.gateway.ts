@@ -14,6 +14,14 @@ export interface OnfidoApi {
   readonly maxResponseBytes: number;
 }
 
+export interface FetchedCheck {
+  readonly applicantId: string;
+  readonly complete: boolean;
+  readonly sandbox: boolean;
+  readonly vendorRequestId?: string;
+  readonly reports: readonly unknown[];
+}
+
 /** Onfido SDK tokens are valid for 90 minutes. */
 const SDK_TOKEN_MS = 90 * 60_000;
 
@@ -84,6 +92,30 @@ export class OnfidoGateway implements VendorGateway {
     const token = textAt(response.data, 'token');
     if (token === undefined) throw this.malformed('create_sdk_token', response.status);
     return { clientToken: token, expiresAt };
+  }
+
+  /**
+   * A Check and its Reports, as `check.completed` only announces them: the check's applicant (our vendor
+   * reference), whether it is complete and a sandbox check, and the reports as Onfido returns them (read by the
+   * webhook mapping tables; their `properties` are never kept).
+   */
+  async fetchCheck(checkId: string, signal: AbortSignal): Promise<FetchedCheck> {
+    const check = await this.sdk('find_check', () => this.client.findCheck(checkId, { signal }));
+    const applicantId = vendorIdAt(check.data, 'applicant_id');
+    const status = textAt(check.data, 'status');
+    if (applicantId === undefined || status === undefined) throw this.malformed('find_check', check.status);
+    const requestId = requestIdOf(check.headers);
+    const base = {
+      applicantId,
+      complete: status === 'complete',
+      sandbox: (check.data as { sandbox?: unknown }).sandbox === true,
+      ...(requestId === undefined ? {} : { vendorRequestId: requestId }),
+    };
+    if (!base.complete) return { ...base, reports: [] };
+    const reports = await this.sdk('list_reports', () => this.client.listReports(checkId, { signal }));
+    const list = (reports.data as { reports?: unknown }).reports;
+    if (!Array.isArray(list)) throw this.malformed('list_reports', reports.status);
+    return { ...base, reports: list as unknown[] };
   }
 
   private malformed(operation: string, httpStatus: number): VendorCallError {

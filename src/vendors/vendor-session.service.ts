@@ -24,6 +24,7 @@ import {
   VendorNotOfferedError,
   VendorUnavailableError,
 } from './vendor-errors';
+import { type FetchedCheck, OnfidoGateway } from './onfido.gateway';
 import type { ClientCredential, OpenRequest, VendorGateway, VendorObject } from './vendor-gateway';
 import { vendorGateways } from './vendor-gateways';
 import { type Guarded, VendorResilience } from './vendor-resilience';
@@ -99,6 +100,17 @@ export class VendorSessionService {
         details: { breaker: guard.state },
       }));
     }
+  }
+
+  /**
+   * Fetches an Onfido Check and its Reports under Onfido's resilience policy (for `check.completed`, which
+   * carries no result). Undefined when Onfido's API is not configured here.
+   */
+  async fetchOnfidoCheck(checkId: string): Promise<Guarded<FetchedCheck> | undefined> {
+    const gateway = this.gateways.get('onfido');
+    const guard = this.guards.get('onfido');
+    if (!(gateway instanceof OnfidoGateway) || guard === undefined) return undefined;
+    return this.call(guard, 'fetch_check', (signal) => gateway.fetchCheck(checkId, signal));
   }
 
   /** The vendors configured here, in the order offered by default. */

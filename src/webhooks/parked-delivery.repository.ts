@@ -90,6 +90,16 @@ export class ParkedDeliveryRepository {
     return rows.map(toParked);
   }
 
+  /** Parked deliveries of `vendor` that announce a result the service must fetch, oldest first. */
+  async awaitingFetch(vendor: string, limit: number): Promise<ParkedDelivery[]> {
+    const rows = await this.rows.find({
+      where: { vendor, status: 'parked', reason: 'result_not_in_payload' },
+      order: { receivedAt: 'ASC' },
+      take: limit,
+    });
+    return rows.map(toParked);
+  }
+
   /** Marks a parked delivery as replayed into `sessionId`; false when another replay took it first. */
   async resolve(vendor: string, eventId: string, sessionId: string, now: Date): Promise<boolean> {
     const result = await this.rows.update(

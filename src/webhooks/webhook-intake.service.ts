@@ -19,6 +19,8 @@ import { ReferenceIndexRepository, type SessionReference } from './reference-ind
 import { SignatureCheckFailed } from './signature';
 import { UnknownWebhookVendorError, VendorNotConfiguredError, WebhookSignatureError } from './webhook.errors';
 import { WebhookMetrics } from './webhook.metrics';
+import { VendorSessionService } from '../vendors';
+import { checksOfReports } from './vendors/onfido';
 import { vendorAdapters, type VendorAdapters } from './vendors';
 import { sha256Hex, UnrecognisedPayload } from './vendors/vendor-adapter';
 
@@ -59,6 +61,7 @@ export class WebhookIntake implements OnModuleInit {
     private readonly follower: ReferenceIndexFollower,
     private readonly parked: ParkedDeliveryRepository,
     private readonly metrics: WebhookMetrics,
+    private readonly vendors: VendorSessionService,
   ) {
     this.adapters = vendorAdapters(config.webhookSecrets);
     this.sandboxDeployment = config.webhookSecrets.sandbox;
@@ -119,7 +122,8 @@ export class WebhookIntake implements OnModuleInit {
 
     if (delivery.outcome.kind === 'none') {
       if (delivery.outcome.reason === 'result_not_in_payload') {
-        return this.park(
+        // Kept (durably) until the result is fetched from the vendor's API, where that is configured.
+        const receipt = await this.park(
           vendor,
           delivery.eventId,
           delivery.eventType,
@@ -127,6 +131,8 @@ export class WebhookIntake implements OnModuleInit {
           delivery,
           raw,
         );
+        this.onResultAnnounced?.();
+        return receipt;
       }
       this.metrics.delivered(vendor, 'ignored');
       return { status: 'ignored' };
@@ -145,6 +151,59 @@ export class WebhookIntake implements OnModuleInit {
     }
     this.metrics.delivered(vendor, result);
     return { status: result };
+  }
+
+  /** Told when a delivery announces a result to fetch (the fetcher wakes up). */
+  onResultAnnounced: (() => void) | undefined;
+
+  /**
+   * Fetches the results that Onfido `check.completed` / `report.completed` deliveries only announce: the Check
+   * and its Reports from Onfido's API (under its resilience policy), mapped by the same tables as a webhook that
+   * carries them, recorded on the session of the check's applicant, and the parked delivery resolved. A check not
+   * complete yet, a vendor failure or an applicant no session knows leaves the delivery parked for the next
+   * round: at least once, and once per vendor event (the result's id is the delivery's). Returns how many it
+   * recorded or found recorded.
+   */
+  async fetchAnnouncedResults(limit = 50): Promise<number> {
+    let done = 0;
+    for (const entry of await this.parked.awaitingFetch('onfido', limit)) {
+      const announced = entry.delivery;
+      const checkId = announced?.vendorReference;
+      if (announced === undefined || checkId === undefined) continue;
+      const fetched = await this.vendors.fetchOnfidoCheck(checkId);
+      if (fetched === undefined) return done; // Onfido's API is not configured: nothing can be fetched
+      if (!fetched.ok) {
+        this.logger.warn(
+          `fetching an announced onfido result failed (${fetched.error.name}); kept for later`,
+        );
+        // The vendor is failing: the other deliveries would fail the same way; try again next round.
+        return done;
+      }
+      const check = fetched.value;
+      if (!check.complete) continue;
+      const checks = checksOfReports(check.reports);
+      if (checks.length === 0 || announced.occurredAt === undefined) continue;
+      const delivery: NormalisedDelivery = {
+        vendor: 'onfido',
+        eventId: announced.eventId,
+        eventType: announced.eventType,
+        occurredAt: announced.occurredAt,
+        vendorReference: check.applicantId,
+        ...(announced.sessionHint === undefined ? {} : { sessionHint: announced.sessionHint }),
+        ...(check.sandbox ? { sandbox: true as const } : {}),
+        outcome: { kind: 'checks', checks },
+      };
+      if (delivery.sandbox === true && !this.sandboxDeployment) continue;
+      const sessionId = await this.sessionOf(delivery);
+      if (sessionId === undefined) continue;
+      const result = await this.record(delivery, sessionId, { correlationId: randomUUID() });
+      if (result === 'unknown_session') continue;
+      if (await this.parked.resolve('onfido', announced.eventId, sessionId, this.clock.now())) {
+        this.metrics.delivered('onfido', 'replayed');
+      }
+      done += 1;
+    }
+    return done;
   }
 
   /** The session by the reference recorded with its evidence, else by the vendor's pass-through id. */

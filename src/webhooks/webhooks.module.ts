@@ -1,5 +1,7 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { CommandsModule } from '../commands/commands.module';
+import { VendorsModule } from '../vendors';
+import { AnnouncedResultsFetcher } from './announced-results.fetcher';
 import { HealthRegistry } from '../platform/observability/health-registry';
 import { ParkedDeliveriesController } from './parked-deliveries.controller';
 import { ParkedDeliveryRepository } from './parked-delivery.repository';
@@ -11,7 +13,7 @@ import { WebhooksController } from './webhooks.controller';
 
 /** Vendor webhooks (Onfido, Veriff, Sumsub, Persona). */
 @Module({
-  imports: [CommandsModule],
+  imports: [CommandsModule, VendorsModule],
   controllers: [WebhooksController, ParkedDeliveriesController],
   providers: [
     WebhookIntake,
@@ -19,6 +21,7 @@ import { WebhooksController } from './webhooks.controller';
     ReferenceIndexRepository,
     ReferenceIndexFollower,
     ParkedDeliveryRepository,
+    AnnouncedResultsFetcher,
   ],
 })
 export class WebhooksModule implements OnModuleInit {

@@ -284,4 +284,45 @@ describe('opening vendor sessions server-side', () => {
       'the result recorded',
     );
   });
+
+  it('fetches the Check and Reports an Onfido check.completed only announces, and records the result once', async () => {
+    const { sessionId } = await consentAndStart(api);
+    const opened = await api.post<Body>('operator', `/v1/verifications/${sessionId}/vendor-session`, {
+      vendor: 'onfido',
+      applicant: { firstName: 'Erika', lastName: 'Mustermann' },
+    });
+    expect(opened.status, JSON.stringify(opened.body)).toBe(200);
+    const applicantId = opened.body.vendorReference as string;
+    const completed = onfido.completeCheck(applicantId, {
+      reports: [
+        { name: 'document', result: 'clear', subResult: 'clear', properties: { first_name: 'Erika' } },
+        { name: 'facial_similarity_photo', result: 'clear' },
+      ],
+    });
+    const target = `${t.baseUrl}/v1/webhooks/onfido`;
+    expect((await completed.webhook(target)).status).toBeLessThan(300);
+    await until(
+      async () => (await timelineTypes(sessionId)).includes('VendorResultReceived'),
+      'the fetched result',
+    );
+    const fetches = onfido.requests.filter((r) => r.route === 'getCheck' || r.route === 'listReports');
+    expect(fetches.map((r) => r.route)).toEqual(['getCheck', 'listReports']);
+    const events = await t.app.get<EventStore>(EVENT_STORE).readStream(`kyc-verification-${sessionId}`);
+    const result = events.find((e) => e.type === 'VendorResultReceived');
+    expect(result?.data).toMatchObject({ vendor: 'onfido' });
+    expect(JSON.stringify(result?.data)).not.toContain('Erika');
+    // The same announcement again records nothing more.
+    expect((await completed.webhook(target)).status).toBeLessThan(300);
+    const parked = await api.get<{ items: Body[] }>('admin', '/v1/webhooks/parked?vendor=onfido');
+    expect(parked.body.items.filter((i) => i.status === 'parked')).toEqual([]);
+    expect(parked.body.items).toContainEqual(
+      expect.objectContaining({
+        status: 'resolved',
+        resolvedSessionId: sessionId,
+        eventType: 'check.completed',
+      }),
+    );
+    const again = await t.app.get<EventStore>(EVENT_STORE).readStream(`kyc-verification-${sessionId}`);
+    expect(again.filter((e) => e.type === 'VendorResultReceived')).toHaveLength(1);
+  });
 });

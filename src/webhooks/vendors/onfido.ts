@@ -284,6 +284,11 @@ function reportLabels(report: OnfidoReport): string[] {
   return [report.name ?? '', report.result ?? '', sub === undefined ? '' : `sub_result:${sub}`];
 }
 
+/** The checks a Check's Reports stand for, merged per kind (as `check.completed` with reports would). */
+export function checksOfReports(reports: readonly unknown[]): CheckResultData[] {
+  return mergeChecks(reports.flatMap((report) => reportChecks(report)));
+}
+
 /** The checks one Report resource stands for; none for a report that is not complete or not mapped. */
 export function reportChecks(resource: unknown): CheckResultData[] {
   return checksOfReport(readPayload(OnfidoReport, resource) ?? {});
