@@ -5,6 +5,7 @@ import { benchList } from './list.bench';
 import { benchPrivacy } from './privacy.bench';
 import { benchProjection } from './projection.bench';
 import { benchPublish } from './publish.bench';
+import { benchVendors } from './vendors.bench';
 import { benchWebhooks } from './webhooks.bench';
 
 /** `npm run bench`: every benchmark in turn; each prints `BENCH name value unit` lines. */
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
     audit: benchAudit,
     publish: benchPublish,
     webhooks: benchWebhooks,
+    vendors: benchVendors,
     privacy: benchPrivacy,
   };
   for (const [name, run] of Object.entries(benches)) {
