@@ -10,7 +10,7 @@ import {
   type StandInRequest,
   type StandInResponse,
   stringField,
-  type WebhookDelivery,
+  type PreparedWebhook,
 } from './stand-in-server';
 
 /**
@@ -92,16 +92,14 @@ export interface OnfidoWorkflowRun {
   updated_at: string;
 }
 
-/** A check the stand-in completed, and its `check.completed` webhook. */
-export interface CompletedOnfidoCheck {
+/**
+ * A check the stand-in completed, and its `check.completed` webhook.
+ * Body: The webhook body as Onfido sends it: `{payload: {resource_type, action, object: {id, status, completed_at_iso8601, href}}}`.
+ * Headers: Its headers: `X-SHA2-Signature` (hex HMAC-SHA256 of the body with the webhook token).
+ */
+export interface CompletedOnfidoCheck extends PreparedWebhook {
   readonly checkId: string;
   readonly reportIds: readonly string[];
-  /** The webhook body as Onfido sends it: `{payload: {resource_type, action, object: {id, status, completed_at_iso8601, href}}}`. */
-  readonly webhookBody: Buffer;
-  /** Its headers: `X-SHA2-Signature` (hex HMAC-SHA256 of the body with the webhook token). */
-  readonly webhookHeaders: Readonly<Record<string, string>>;
-  /** Delivers the webhook to `targetUrl` (e.g. `<ledger>/v1/webhooks/onfido`). */
-  webhook(targetUrl: string): Promise<WebhookDelivery>;
 }
 
 export interface OnfidoStandInOptions {

@@ -9,7 +9,7 @@ import {
   startStandIn,
   type StandInResponse,
   stringField,
-  type WebhookDelivery,
+  type PreparedWebhook,
 } from './stand-in-server';
 
 /**
@@ -59,17 +59,15 @@ export interface PersonaResource {
   readonly relationships?: Record<string, { data: unknown }>;
 }
 
-/** A decision the stand-in made on an inquiry, and its webhook. */
-export interface PersonaInquiryEvent {
+/**
+ * A decision the stand-in made on an inquiry, and its webhook.
+ * Body: The event body as Persona sends it: `{data: {type: 'event', id: 'evt_…', attributes: {name, created-at, payload}}}`.
+ * Headers: `Persona-Signature: t=<unix s>,v1=<hex HMAC-SHA256 of "t.body">`.
+ */
+export interface PersonaInquiryEvent extends PreparedWebhook {
   readonly inquiryId: string;
   /** `inquiry.completed`, `inquiry.approved`, `inquiry.declined`, `inquiry.failed` or `inquiry.marked-for-review`. */
   readonly eventName: string;
-  /** The event body as Persona sends it: `{data: {type: 'event', id: 'evt_…', attributes: {name, created-at, payload}}}`. */
-  readonly webhookBody: Buffer;
-  /** `Persona-Signature: t=<unix s>,v1=<hex HMAC-SHA256 of "t.body">`. */
-  readonly webhookHeaders: Readonly<Record<string, string>>;
-  /** Delivers the webhook to `targetUrl` (e.g. `<ledger>/v1/webhooks/persona`). */
-  webhook(targetUrl: string): Promise<WebhookDelivery>;
 }
 
 export interface PersonaStandInOptions {

@@ -429,6 +429,14 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
 }
 
 /** What a webhook target answered. */
+/** A webhook a stand-in prepared as its vendor would send it: the body, its signature headers, and delivery. */
+export interface PreparedWebhook {
+  readonly webhookBody: Buffer;
+  readonly webhookHeaders: Readonly<Record<string, string>>;
+  /** Delivers the webhook to `targetUrl` (e.g. `<ledger>/v1/webhooks/<vendor>`). */
+  webhook(targetUrl: string): Promise<WebhookDelivery>;
+}
+
 export interface WebhookDelivery {
   readonly status: number;
   readonly text: string;

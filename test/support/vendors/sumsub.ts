@@ -8,7 +8,7 @@ import {
   startStandIn,
   type StandInResponse,
   stringField,
-  type WebhookDelivery,
+  type PreparedWebhook,
 } from './stand-in-server';
 
 /**
@@ -54,15 +54,13 @@ export interface SumsubApplicant {
   readonly [field: string]: unknown;
 }
 
-/** A review the stand-in completed, and its `applicantReviewed` webhook. */
-export interface SumsubReviewed {
+/**
+ * A review the stand-in completed, and its `applicantReviewed` webhook.
+ * Body: The webhook body as Sumsub sends it (`type: applicantReviewed`, `reviewResult`, `reviewStatus: completed`).
+ * Headers: `X-Payload-Digest` (HMAC of the body with the webhook secret) and `X-Payload-Digest-Alg`.
+ */
+export interface SumsubReviewed extends PreparedWebhook {
   readonly applicantId: string;
-  /** The webhook body as Sumsub sends it (`type: applicantReviewed`, `reviewResult`, `reviewStatus: completed`). */
-  readonly webhookBody: Buffer;
-  /** `X-Payload-Digest` (HMAC of the body with the webhook secret) and `X-Payload-Digest-Alg`. */
-  readonly webhookHeaders: Readonly<Record<string, string>>;
-  /** Delivers the webhook to `targetUrl` (e.g. `<ledger>/v1/webhooks/sumsub`). */
-  webhook(targetUrl: string): Promise<WebhookDelivery>;
 }
 
 export interface SumsubStandInOptions {

@@ -9,7 +9,7 @@ import {
   startStandIn,
   type StandInResponse,
   stringField,
-  type WebhookDelivery,
+  type PreparedWebhook,
 } from './stand-in-server';
 
 /**
@@ -57,15 +57,13 @@ export interface VeriffSession {
   decision: Record<string, unknown> | null;
 }
 
-/** A decision the stand-in made, and its decision webhook. */
-export interface VeriffDecisionMade {
+/**
+ * A decision the stand-in made, and its decision webhook.
+ * Body: The decision webhook body as Veriff sends it: `{status: 'success', verification: {...}, technicalData}`.
+ * Headers: `x-auth-client` (the API key) and `x-hmac-signature` (hex HMAC-SHA256 of the body with the shared secret).
+ */
+export interface VeriffDecisionMade extends PreparedWebhook {
   readonly sessionId: string;
-  /** The decision webhook body as Veriff sends it: `{status: 'success', verification: {...}, technicalData}`. */
-  readonly webhookBody: Buffer;
-  /** `x-auth-client` (the API key) and `x-hmac-signature` (hex HMAC-SHA256 of the body with the shared secret). */
-  readonly webhookHeaders: Readonly<Record<string, string>>;
-  /** Delivers the webhook to `targetUrl` (e.g. `<ledger>/v1/webhooks/veriff`). */
-  webhook(targetUrl: string): Promise<WebhookDelivery>;
 }
 
 export interface VeriffStandInOptions {
