@@ -109,6 +109,29 @@ export class ParkedDeliveryRepository {
     return (result.affected ?? 0) > 0;
   }
 
+  /**
+   * A parked delivery whose result is now known but whose session is not: it waits, with the result, for a
+   * session that names `delivery.vendorReference` (replayed like any `unknown_session` delivery). False when it
+   * was no longer parked for `from`.
+   */
+  async awaitSession(
+    vendor: string,
+    eventId: string,
+    from: ParkReason,
+    delivery: NormalisedDelivery,
+  ): Promise<boolean> {
+    const result = await this.rows.update(
+      { vendor, eventId, status: 'parked', reason: from },
+      {
+        reason: 'unknown_session',
+        delivery: JSON.stringify(delivery),
+        vendorReference: delivery.vendorReference ?? null,
+        sessionHint: delivery.sessionHint ?? null,
+      },
+    );
+    return (result.affected ?? 0) > 0;
+  }
+
   /** Deliveries still parked, by reason. */
   async countParked(): Promise<Record<ParkReason, number>> {
     const rows = await this.rows

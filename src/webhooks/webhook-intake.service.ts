@@ -160,9 +160,9 @@ export class WebhookIntake implements OnModuleInit {
    * Fetches the results that Onfido `check.completed` / `report.completed` deliveries only announce: the Check
    * and its Reports from Onfido's API (under its resilience policy), mapped by the same tables as a webhook that
    * carries them, recorded on the session of the check's applicant, and the parked delivery resolved. A check not
-   * complete yet, a vendor failure or an applicant no session knows leaves the delivery parked for the next
-   * round: at least once, and once per vendor event (the result's id is the delivery's). Returns how many it
-   * recorded or found recorded.
+   * complete yet or a vendor failure leaves the delivery parked for the next round; a result whose applicant no
+   * session names yet waits with its result as `unknown_session` (replayed when one does). At least once, and
+   * once per vendor event (the result's id is the delivery's). Returns how many it recorded or found recorded.
    */
   async fetchAnnouncedResults(limit = 50): Promise<number> {
     let done = 0;
@@ -195,9 +195,16 @@ export class WebhookIntake implements OnModuleInit {
       };
       if (delivery.sandbox === true && !this.sandboxDeployment) continue;
       const sessionId = await this.sessionOf(delivery);
-      if (sessionId === undefined) continue;
-      const result = await this.record(delivery, sessionId, { correlationId: randomUUID() });
-      if (result === 'unknown_session') continue;
+      const result =
+        sessionId === undefined
+          ? 'unknown_session'
+          : await this.record(delivery, sessionId, { correlationId: randomUUID() });
+      if (sessionId === undefined || result === 'unknown_session') {
+        // Fetched, but no session names the applicant yet: it waits with its result (not fetched again) and is
+        // replayed when a session does.
+        await this.parked.awaitSession('onfido', announced.eventId, 'result_not_in_payload', delivery);
+        continue;
+      }
       if (await this.parked.resolve('onfido', announced.eventId, sessionId, this.clock.now())) {
         this.metrics.delivered('onfido', 'replayed');
       }

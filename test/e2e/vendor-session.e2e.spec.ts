@@ -325,4 +325,44 @@ describe('opening vendor sessions server-side', () => {
     const again = await t.app.get<EventStore>(EVENT_STORE).readStream(`kyc-verification-${sessionId}`);
     expect(again.filter((e) => e.type === 'VendorResultReceived')).toHaveLength(1);
   });
+
+  it('keeps a fetched Onfido result whose applicant no session names, and records it once a session does', async () => {
+    // An applicant the ledger did not open (e.g. made by an earlier integration): its check completes.
+    const created = await fetch(`${onfido.apiBase}/applicants`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Token token=${CREDENTIALS.onfido}` },
+      body: JSON.stringify({ first_name: 'Erika', last_name: 'Mustermann' }),
+    });
+    const applicantId = ((await created.json()) as { id: string }).id;
+    const completed = onfido.completeCheck(applicantId, {
+      reports: [{ name: 'document', result: 'clear', subResult: 'clear' }],
+    });
+    expect((await completed.webhook(`${t.baseUrl}/v1/webhooks/onfido`)).status).toBeLessThan(300);
+    const waiting = async (): Promise<Body | undefined> => {
+      const parked = await api.get<{ items: Body[] }>('admin', '/v1/webhooks/parked?vendor=onfido');
+      return parked.body.items.find((i) => i.status === 'parked' && i.eventType === 'check.completed');
+    };
+    await until(
+      async () => (await waiting())?.reason === 'unknown_session',
+      'the result waiting for a session',
+    );
+    const fetchesBefore = onfido.requests.filter((r) => r.route === 'getCheck').length;
+
+    // A session's evidence names the applicant: the kept result is recorded on it, without fetching again.
+    const { sessionId } = await consentAndStart(api);
+    const evidence = await api.post('operator', `/v1/verifications/${sessionId}/evidence`, {
+      kind: 'document',
+      documentType: 'passport',
+      issuingCountry: 'DE',
+      vendor: 'onfido',
+      vendorReference: applicantId,
+    });
+    expect(evidence.status, JSON.stringify(evidence.body)).toBe(201);
+    await until(
+      async () => (await timelineTypes(sessionId)).includes('VendorResultReceived'),
+      'the kept result',
+    );
+    expect(await waiting()).toBeUndefined();
+    expect(onfido.requests.filter((r) => r.route === 'getCheck')).toHaveLength(fetchesBefore);
+  });
 });
