@@ -120,6 +120,8 @@ export class WebhookIntake implements OnModuleInit {
       );
     }
 
+    if (delivery.occurredAt !== undefined)
+      this.metrics.arrived(vendor, delivery.occurredAt, this.clock.now());
     if (delivery.outcome.kind === 'none') {
       if (delivery.outcome.reason === 'result_not_in_payload') {
         // Kept (durably) until the result is fetched from the vendor's API, where that is configured.

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Counter } from 'prom-client';
+import { Counter, Histogram } from 'prom-client';
 import { MetricsRegistry } from '../platform/observability/metrics';
 import type { WebhookVendor } from './delivery';
 import type { SignatureFailure } from './signature';
@@ -11,6 +11,7 @@ export type DeliveryResult = 'recorded' | 'duplicate' | 'ignored' | 'parked' | '
 export class WebhookMetrics {
   private readonly signatureFailures: Counter<'vendor' | 'reason'>;
   private readonly deliveries: Counter<'vendor' | 'result'>;
+  private readonly callbackLatency: Histogram<'vendor'>;
 
   constructor(registry: MetricsRegistry) {
     this.signatureFailures = new Counter({
@@ -25,6 +26,20 @@ export class WebhookMetrics {
       labelNames: ['vendor', 'result'],
       registers: [registry],
     });
+    this.callbackLatency = new Histogram({
+      name: 'kyc_ledger_webhook_callback_latency_seconds',
+      help: "From the vendor's event time (its own clock) to the delivery's arrival here, by vendor",
+      labelNames: ['vendor'],
+      buckets: [0.5, 1, 5, 15, 60, 300, 900, 3600, 21_600, 86_400],
+      registers: [registry],
+    });
+  }
+
+  /** A verified delivery whose event the vendor timed at `occurredAt` arrived at `receivedAt`. */
+  arrived(vendor: WebhookVendor, occurredAt: string, receivedAt: Date): void {
+    const seconds = (receivedAt.getTime() - Date.parse(occurredAt)) / 1000;
+    // A vendor clock ahead of ours counts as no delay; an unreadable time is not a figure.
+    if (Number.isFinite(seconds)) this.callbackLatency.observe({ vendor }, Math.max(0, seconds));
   }
 
   signatureFailed(vendor: WebhookVendor, reason: SignatureFailure): void {

@@ -283,6 +283,8 @@ describe('opening vendor sessions server-side', () => {
       async () => (await timelineTypes(sessionId)).includes('VendorResultReceived'),
       'the result recorded',
     );
+    const metrics = await (await fetch(`${t.baseUrl}/metrics`)).text();
+    expect(metrics).toMatch(/^kyc_ledger_webhook_callback_latency_seconds_count\{vendor="sumsub"\} [1-9]/m);
   });
 
   it('fetches the Check and Reports an Onfido check.completed only announces, and records the result once', async () => {
