@@ -157,6 +157,14 @@ export class VendorFailureView {
   @ApiProperty({ type: CitationView }) proof!: CitationView;
 }
 
+export class VendorFallbackView {
+  @ApiProperty() from!: string;
+  @ApiProperty() to!: string;
+  @ApiProperty({ description: 'vendor_unavailable' }) reason!: string;
+  @ApiProperty() chosenAt!: string;
+  @ApiProperty({ type: CitationView }) proof!: CitationView;
+}
+
 export class ReviewView {
   @ApiProperty() reviewerId!: string;
   @ApiProperty() outcome!: string;
@@ -230,6 +238,8 @@ export class ExplanationView {
   vendorSessions!: VendorSessionView[];
   @ApiProperty({ type: [VendorFailureView], description: 'Vendor calls that failed after their retries' })
   vendorFailures!: VendorFailureView[];
+  @ApiProperty({ type: [VendorFallbackView], description: 'Where the policy’s next vendor was tried' })
+  vendorFallbacks!: VendorFallbackView[];
   @ApiProperty({ type: [VendorResultView] }) vendorResults!: VendorResultView[];
   @ApiProperty({ type: [ReviewView] }) reviews!: ReviewView[];
   @ApiProperty({ type: [OverrideView] }) overrides!: OverrideView[];

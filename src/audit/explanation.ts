@@ -111,6 +111,14 @@ export interface Explanation {
     readonly failedAt: string;
     readonly proof: Citation;
   }[];
+  /** Where the policy's first vendor was unavailable and the next one was tried. */
+  readonly vendorFallbacks: readonly {
+    readonly from: string;
+    readonly to: string;
+    readonly reason: string;
+    readonly chosenAt: string;
+    readonly proof: Citation;
+  }[];
   readonly vendorResults: readonly {
     readonly vendor: string;
     readonly vendorEventId: string;
@@ -383,6 +391,15 @@ export function explain(
         vendorRequestId: typeof e.data.vendorRequestId === 'string' ? e.data.vendorRequestId : null,
         attempts: num(e.data.attempts),
         failedAt: str(e.data.failedAt),
+        proof: cite(e),
+      })),
+    vendorFallbacks: sessionEvents
+      .filter((e) => e.type === 'VendorFallbackChosen')
+      .map((e) => ({
+        from: str(e.data.from),
+        to: str(e.data.to),
+        reason: str(e.data.reason),
+        chosenAt: str(e.data.chosenAt),
         proof: cite(e),
       })),
     vendorResults: sessionEvents

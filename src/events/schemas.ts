@@ -89,6 +89,7 @@ export const VERIFICATION_SCHEMAS: Record<VerificationEventType, DataSchema> = {
     attempts: int,
     failedAt: instant,
   }),
+  VendorFallbackChosen: z.looseObject({ from: text, to: text, reason: text, chosenAt: instant }),
   VendorResultReceived: z.looseObject({
     vendor: text,
     vendorEventId: text,

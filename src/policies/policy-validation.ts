@@ -23,6 +23,9 @@ import {
 const NAME = { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_-]*$', maxLength: 64 } as const;
 const NON_EMPTY_TEXT = { type: 'string', minLength: 1, maxLength: 2000 } as const;
 
+/** Vendors whose outbound API the service can call (src/vendors). */
+const VENDOR_NAMES = ['onfido', 'sumsub', 'veriff', 'persona'];
+
 const SCORE = { type: 'number', minimum: 0, maximum: 1 } as const;
 
 const REVIEW_RULES = {
@@ -177,6 +180,24 @@ export const POLICY_SCHEMA = {
     },
     jurisdictions: { type: 'object', additionalProperties: SEGMENT_MAP },
     fallback: SEGMENT_MAP,
+    vendors: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['order'],
+      properties: {
+        order: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: VENDOR_NAMES } },
+        byJurisdiction: {
+          type: 'object',
+          propertyNames: { pattern: '^[A-Z]{2}$' },
+          additionalProperties: {
+            type: 'array',
+            minItems: 1,
+            uniqueItems: true,
+            items: { enum: VENDOR_NAMES },
+          },
+        },
+      },
+    },
   },
 } as const;
 

@@ -89,6 +89,7 @@ const STATUS_AFTER: Record<VerificationEventType, PublicVerificationStatus | 'un
   EvidenceSubmitted: 'submitted',
   VendorSessionOpened: 'unchanged',
   VendorRequestFailed: 'unchanged',
+  VendorFallbackChosen: 'unchanged',
   VendorResultReceived: 'unchanged',
   DecisionEvaluated: 'unchanged',
   ReviewRequested: 'pending_review',
@@ -366,6 +367,7 @@ export const INTERNAL_EVENT_TYPES: readonly string[] = [
   'PersonalDataAccessed',
   'VendorSessionOpened',
   'VendorRequestFailed',
+  'VendorFallbackChosen',
 ];
 
 /**
@@ -627,6 +629,7 @@ function verificationEvent(
     }
     case 'VendorSessionOpened':
     case 'VendorRequestFailed':
+    case 'VendorFallbackChosen':
       // Internal (INTERNAL_EVENT_TYPES): orchestration between the ledger and a vendor, recorded for
       // auditors, not a contract for downstream services (docs/kafka.md).
       return null;

@@ -12,6 +12,7 @@ import type { AppConfig } from '../platform/config/config';
 import { APP_CONFIG } from '../platform/config/tokens';
 import { HealthRegistry } from '../platform/observability/health-registry';
 import { MetricsRegistry } from '../platform/observability/metrics';
+import { PolicyRegistry } from '../policies/policy-registry';
 import { CLOCK, type Clock } from '../shared/clock';
 import {
   VerificationCommandCommand,
@@ -63,6 +64,7 @@ export class VendorSessionService {
     private readonly commands: CommandBus,
     private readonly runner: AggregateRunner,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly policies: PolicyRegistry,
     health: HealthRegistry,
     metrics: MetricsRegistry,
   ) {
@@ -118,17 +120,59 @@ export class VendorSessionService {
     return [...this.gateways.keys()];
   }
 
+  /**
+   * Opens the session at the vendor the caller names, or else at the first of the policy's vendors for the
+   * session's jurisdiction (`vendors` in the policy document) that is configured here; when that one is
+   * unavailable (failed after its retries, or its breaker is open), the next one is tried and the switch recorded
+   * as `VendorFallbackChosen`. Without a `vendors` section, the first vendor configured here, alone.
+   */
   async open(
     sessionId: string,
     input: { readonly vendor?: string; readonly applicant?: OpenRequest['applicant'] },
     context: CommandContext,
   ): Promise<OpenedVendorSession> {
-    const vendor = input.vendor ?? this.offered()[0];
-    const gateway = vendor === undefined ? undefined : this.gateways.get(vendor);
-    const guard = vendor === undefined ? undefined : this.guards.get(vendor);
-    if (vendor === undefined || gateway === undefined || guard === undefined) {
-      throw new VendorNotOfferedError(input.vendor ?? '', this.offered());
+    if (input.vendor !== undefined && !this.gateways.has(input.vendor)) {
+      throw new VendorNotOfferedError(input.vendor, this.offered());
     }
+    const { state } = await this.runner.load(verificationAggregate, verificationStream(sessionId));
+    if (state.status === 'none') throw new NotFoundError('verification', sessionId);
+    const candidates = input.vendor === undefined ? this.candidates(state) : [input.vendor];
+    if (candidates.length === 0) throw new VendorNotOfferedError('', this.offered());
+    for (const [index, vendor] of candidates.entries()) {
+      const next = candidates[index + 1];
+      try {
+        return await this.openAt(vendor, sessionId, input, context);
+      } catch (error) {
+        if (!(error instanceof VendorUnavailableError) || next === undefined) throw error;
+        this.logger.warn(`${vendor} unavailable; falling back to ${next} as the policy orders`);
+        await this.record(
+          sessionId,
+          vendor,
+          { kind: 'fallback', to: next, reason: 'vendor_unavailable' },
+          context,
+        );
+      }
+    }
+    throw new VendorNotOfferedError('', this.offered());
+  }
+
+  /** The vendors the session's policy orders for its jurisdiction, of those configured here. */
+  private candidates(state: { readonly policyHash: string; readonly jurisdiction: string }): string[] {
+    const vendors = this.policies.byHash(state.policyHash)?.document.vendors;
+    if (vendors === undefined) return this.offered().slice(0, 1);
+    const ordered = vendors.byJurisdiction?.[state.jurisdiction] ?? vendors.order;
+    return ordered.filter((vendor) => this.gateways.has(vendor));
+  }
+
+  private async openAt(
+    vendor: string,
+    sessionId: string,
+    input: { readonly applicant?: OpenRequest['applicant'] },
+    context: CommandContext,
+  ): Promise<OpenedVendorSession> {
+    const gateway = this.gateways.get(vendor);
+    const guard = this.guards.get(vendor);
+    if (gateway === undefined || guard === undefined) throw new VendorNotOfferedError(vendor, this.offered());
     const { state, position } = await this.runner.load(verificationAggregate, verificationStream(sessionId));
     if (state.status === 'none') throw new NotFoundError('verification', sessionId);
     if (gateway.requiresApplicantName === true && input.applicant === undefined) {

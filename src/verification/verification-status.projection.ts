@@ -89,6 +89,8 @@ function change(
       return { updatedAt: data.instant('openedAt') };
     case 'VendorRequestFailed':
       return { updatedAt: data.instant('failedAt') };
+    case 'VendorFallbackChosen':
+      return { updatedAt: data.instant('chosenAt') };
     case 'DecisionEvaluated': {
       const stepUp = data.optionalObject('stepUp');
       return {

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_STORE, type EventStore } from '../../src/ledger/event-store.port';
@@ -11,6 +11,7 @@ import { startPersonaStandIn, type PersonaStandIn } from '../support/vendors/per
 import { startSumsubStandIn, sumsubAuthHeaders, type SumsubStandIn } from '../support/vendors/sumsub';
 import { startVeriffStandIn, type VeriffStandIn } from '../support/vendors/veriff';
 import { WEBHOOK_ENV } from '../support/webhook-signing';
+import { policyDirWithNotices } from '../support/policy-dir';
 
 const CREDENTIALS = {
   onfido: 'api_sandbox.onfido-standin-token',
@@ -366,5 +367,107 @@ describe('opening vendor sessions server-side', () => {
     );
     expect(await waiting()).toBeUndefined();
     expect(onfido.requests.filter((r) => r.route === 'getCheck')).toHaveLength(fetchesBefore);
+  });
+});
+
+/**
+ * The policy orders the vendors (`vendors` in the policy document): with the first unavailable, the session opens
+ * at the next, and the ledger records why.
+ */
+describe('vendor fallback by policy', () => {
+  let t: TestApp;
+  let api: ReturnType<typeof client>;
+  let sumsub: SumsubStandIn;
+  let persona: PersonaStandIn;
+
+  beforeAll(async () => {
+    sumsub = await startSumsubStandIn({ ...CREDENTIALS.sumsub });
+    persona = await startPersonaStandIn({
+      apiKey: CREDENTIALS.persona.apiKey,
+      templateIds: [CREDENTIALS.persona.templateId],
+    });
+    // A new policy version, in force from 2026-12-02, that orders Persona first and Sumsub next.
+    const policyDir = policyDirWithNotices([]);
+    const shipped = readFileSync(join(policyDir, 'kyc-default', '2026-12-01.yaml'), 'utf8');
+    writeFileSync(
+      join(policyDir, 'kyc-default', '2026-12-02.yaml'),
+      shipped
+        .replace(/^version: .*$/m, 'version: "2026-12-02"')
+        .replace(/^effectiveFrom: .*$/m, 'effectiveFrom: "2026-12-02"') +
+        '\nvendors:\n  order: [persona, sumsub]\n  byJurisdiction:\n    FR: [sumsub]\n',
+    );
+    t = await startTestApp({
+      POLICY_DIR: policyDir,
+      SUMSUB_APP_TOKEN: CREDENTIALS.sumsub.appToken,
+      SUMSUB_SECRET_KEY: CREDENTIALS.sumsub.secretKey,
+      SUMSUB_API_URL: sumsub.baseUrl,
+      PERSONA_API_KEY: CREDENTIALS.persona.apiKey,
+      PERSONA_TEMPLATE_ID: CREDENTIALS.persona.templateId,
+      PERSONA_API_URL: persona.baseUrl,
+      VENDOR_TIMEOUT_MS: '2000',
+    });
+    api = client(t);
+  });
+
+  afterAll(async () => {
+    await t.close();
+    await Promise.all([sumsub.close(), persona.close()]);
+  });
+
+  const types = async (sessionId: string): Promise<{ type: string; data: Body }[]> =>
+    (await t.app.get<EventStore>(EVENT_STORE).readStream(`kyc-verification-${sessionId}`)).map((e) => ({
+      type: e.type,
+      data: e.data,
+    }));
+
+  it('opens at the first vendor the policy orders when it is up, and at the jurisdiction’s own list', async () => {
+    const de = await consentAndStart(api);
+    const res = await api.post<Body>('operator', `/v1/verifications/${de.sessionId}/vendor-session`, {});
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.vendor).toBe('persona');
+    const fr = await consentAndStart(api, { jurisdiction: 'FR' });
+    const inFrance = await api.post<Body>('operator', `/v1/verifications/${fr.sessionId}/vendor-session`, {});
+    expect(inFrance.body.vendor).toBe('sumsub');
+  });
+
+  it('falls back to the next vendor when the first fails after its retries, recording why; 503 when all fail', async () => {
+    const { sessionId } = await consentAndStart(api);
+    persona.down();
+    try {
+      const res = await api.post<Body>('operator', `/v1/verifications/${sessionId}/vendor-session`, {});
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(res.body.vendor).toBe('sumsub');
+      const events = await types(sessionId);
+      expect(events.map((e) => e.type).filter((type) => type.startsWith('Vendor'))).toEqual([
+        'VendorRequestFailed',
+        'VendorFallbackChosen',
+        'VendorSessionOpened',
+      ]);
+      expect(events.find((e) => e.type === 'VendorFallbackChosen')?.data).toMatchObject({
+        from: 'persona',
+        to: 'sumsub',
+        reason: 'vendor_unavailable',
+      });
+      const explanation = await api.get<{ vendorFallbacks: Body[] }>(
+        'auditor',
+        `/v1/verifications/${sessionId}/explanation`,
+      );
+      expect(explanation.body.vendorFallbacks).toEqual([
+        expect.objectContaining({ from: 'persona', to: 'sumsub' }),
+      ]);
+
+      const other = await consentAndStart(api);
+      sumsub.down();
+      const none = await api.post<Body>(
+        'operator',
+        `/v1/verifications/${other.sessionId}/vendor-session`,
+        {},
+      );
+      expect(none.status).toBe(503);
+      expect(none.body).toMatchObject({ code: 'vendor_unavailable' });
+    } finally {
+      persona.up();
+      sumsub.up();
+    }
   });
 });

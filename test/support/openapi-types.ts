@@ -1131,6 +1131,8 @@ export interface components {
       timeline: components['schemas']['ExplanationTimelineEntryView'][];
       /** @description Vendor calls that failed after their retries */
       vendorFailures: components['schemas']['VendorFailureView'][];
+      /** @description Where the policy’s next vendor was tried */
+      vendorFallbacks: components['schemas']['VendorFallbackView'][];
       vendorResults: components['schemas']['VendorResultView'][];
       /** @description Sessions the server opened at vendors */
       vendorSessions: components['schemas']['VendorSessionView'][];
@@ -1910,6 +1912,14 @@ export interface components {
       proof: components['schemas']['CitationView'];
       vendor: string;
       vendorRequestId: string | null;
+    };
+    VendorFallbackView: {
+      chosenAt: string;
+      from: string;
+      proof: components['schemas']['CitationView'];
+      /** @description vendor_unavailable */
+      reason: string;
+      to: string;
     };
     VendorResultDto: {
       checks: components['schemas']['CheckDto'][];

@@ -144,6 +144,14 @@ export interface PolicyDocument {
   readonly jurisdictions: Readonly<Record<string, Readonly<Record<string, JurisdictionRules>>>>;
   /** Segment → rules for every valid country not listed and not embargoed. */
   readonly fallback: Readonly<Record<string, JurisdictionRules>>;
+  /**
+   * Which vendor opens a session when the caller names none: the first of `order` (or of the jurisdiction's
+   * list) that is configured; when it is unavailable, the next one (recorded as `VendorFallbackChosen`).
+   */
+  readonly vendors?: {
+    readonly order: readonly string[];
+    readonly byJurisdiction?: Readonly<Record<string, readonly string[]>>;
+  };
 }
 
 /** A loaded policy: the document plus its hash. */

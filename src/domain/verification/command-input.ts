@@ -136,10 +136,9 @@ export function recordVendorSessionCommand(command: RecordVendorSession): Record
   const vendor = requireText(data.vendor, 'vendor', LABEL_MAX);
   const now = requireInstant(data.now, 'now');
   const { outcome } = data;
+  const given = outcome.kind === 'fallback' ? undefined : outcome.vendorRequestId;
   const requestId =
-    outcome.vendorRequestId === undefined
-      ? {}
-      : { vendorRequestId: requireText(outcome.vendorRequestId, 'vendorRequestId', REFERENCE_MAX) };
+    given === undefined ? {} : { vendorRequestId: requireText(given, 'vendorRequestId', REFERENCE_MAX) };
   if (outcome.kind === 'opened') {
     return {
       type: command.type,
@@ -152,6 +151,21 @@ export function recordVendorSessionCommand(command: RecordVendorSession): Record
           vendorReference: requireText(outcome.vendorReference, 'vendorReference', REFERENCE_MAX),
           expiresAt: requireInstant(outcome.expiresAt, 'expiresAt'),
           ...requestId,
+        },
+      },
+    };
+  }
+  if (outcome.kind === 'fallback') {
+    return {
+      type: command.type,
+      data: {
+        ...data,
+        vendor,
+        now,
+        outcome: {
+          kind: 'fallback',
+          to: requireText(outcome.to, 'to', LABEL_MAX),
+          reason: requireText(outcome.reason, 'reason', LABEL_MAX),
         },
       },
     };

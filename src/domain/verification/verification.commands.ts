@@ -78,6 +78,7 @@ export type RecordVendorSession = {
           readonly vendorRequestId?: string;
           readonly expiresAt: string;
         }
+      | { readonly kind: 'fallback'; readonly to: string; readonly reason: string }
       | {
           readonly kind: 'failed';
           readonly operation: string;

@@ -228,6 +228,14 @@ export function recordVendorSession(
     ];
   }
   allow(command.type, session, OPEN_STATUSES);
+  if (outcome.kind === 'fallback') {
+    return [
+      {
+        type: 'VendorFallbackChosen',
+        data: { from: vendor, to: outcome.to, reason: outcome.reason, chosenAt: now },
+      },
+    ];
+  }
   return [
     {
       type: 'VendorRequestFailed',

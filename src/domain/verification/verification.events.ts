@@ -149,6 +149,18 @@ export type VendorRequestFailed = {
   };
 };
 
+/** The vendor the policy put first could not open a session; the next one in the policy's order is tried. */
+export type VendorFallbackChosen = {
+  readonly type: 'VendorFallbackChosen';
+  readonly data: {
+    readonly from: string;
+    readonly to: string;
+    /** `vendor_unavailable`: the call failed after its retries, or the vendor's breaker was open. */
+    readonly reason: string;
+    readonly chosenAt: string;
+  };
+};
+
 export type VendorResultReceived = {
   readonly type: 'VendorResultReceived';
   readonly data: {
@@ -349,6 +361,7 @@ export type VerificationEvent =
   | EvidenceSubmitted
   | VendorSessionOpened
   | VendorRequestFailed
+  | VendorFallbackChosen
   | VendorResultReceived
   | DecisionEvaluated
   | ReviewRequested
@@ -373,6 +386,7 @@ const EVENT_TYPES: Record<VerificationEventType, true> = {
   EvidenceSubmitted: true,
   VendorSessionOpened: true,
   VendorRequestFailed: true,
+  VendorFallbackChosen: true,
   VendorResultReceived: true,
   DecisionEvaluated: true,
   ReviewRequested: true,

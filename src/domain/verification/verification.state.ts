@@ -203,6 +203,8 @@ export function evolveSession(
     }
     case 'VendorRequestFailed':
       return { ...state, updatedAt: event.data.failedAt };
+    case 'VendorFallbackChosen':
+      return { ...state, updatedAt: event.data.chosenAt };
     case 'EvidenceSubmitted': {
       const {
         evidenceId,

@@ -335,6 +335,29 @@ describe('verification aggregate', () => {
         ]);
     });
 
+    it('records a fallback to the next vendor the policy orders, while the session is open', () => {
+      given(HISTORY.initiated)
+        .when(
+          command('RecordVendorSession', {
+            vendor: 'persona',
+            outcome: { kind: 'fallback', to: 'sumsub', reason: 'vendor_unavailable' },
+          }),
+        )
+        .then([
+          {
+            type: 'VendorFallbackChosen',
+            data: { from: 'persona', to: 'sumsub', reason: 'vendor_unavailable', chosenAt: at(20) },
+          },
+        ]);
+      given(HISTORY.approved)
+        .when(
+          command('RecordVendorSession', {
+            outcome: { kind: 'fallback', to: 'sumsub', reason: 'vendor_unavailable' },
+          }),
+        )
+        .thenThrows(IllegalTransitionError, { code: 'illegal_transition' });
+    });
+
     it('keeps the vendor sessions in the state, latest last, and leaves the status as it was', () => {
       const state = fold([...HISTORY.capture_in_progress, opened]);
       expect(state).toMatchObject({
@@ -1499,7 +1522,7 @@ describe('verification aggregate', () => {
     });
 
     it('recognises its own event types', () => {
-      expect(VERIFICATION_EVENT_TYPES).toHaveLength(19);
+      expect(VERIFICATION_EVENT_TYPES).toHaveLength(20);
       expect(VERIFICATION_EVENT_TYPES.every(isVerificationEventType)).toBe(true);
       expect(isVerificationEventType('ConsentGranted')).toBe(false);
     });
