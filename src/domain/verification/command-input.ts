@@ -135,56 +135,38 @@ export function recordVendorSessionCommand(command: RecordVendorSession): Record
   const { data } = command;
   const vendor = requireText(data.vendor, 'vendor', LABEL_MAX);
   const now = requireInstant(data.now, 'now');
-  const { outcome } = data;
-  const given = outcome.kind === 'fallback' ? undefined : outcome.vendorRequestId;
+  return { type: command.type, data: { ...data, vendor, now, outcome: vendorOutcome(data.outcome) } };
+}
+
+/** A vendor call's outcome with every field checked: ids and labels bounded, instants and counts valid. */
+function vendorOutcome(
+  outcome: RecordVendorSession['data']['outcome'],
+): RecordVendorSession['data']['outcome'] {
+  if (outcome.kind === 'fallback') {
+    return {
+      kind: 'fallback',
+      to: requireText(outcome.to, 'to', LABEL_MAX),
+      reason: requireText(outcome.reason, 'reason', LABEL_MAX),
+    };
+  }
+  const given = outcome.vendorRequestId;
   const requestId =
     given === undefined ? {} : { vendorRequestId: requireText(given, 'vendorRequestId', REFERENCE_MAX) };
   if (outcome.kind === 'opened') {
     return {
-      type: command.type,
-      data: {
-        ...data,
-        vendor,
-        now,
-        outcome: {
-          kind: 'opened',
-          vendorReference: requireText(outcome.vendorReference, 'vendorReference', REFERENCE_MAX),
-          expiresAt: requireInstant(outcome.expiresAt, 'expiresAt'),
-          ...requestId,
-        },
-      },
-    };
-  }
-  if (outcome.kind === 'fallback') {
-    return {
-      type: command.type,
-      data: {
-        ...data,
-        vendor,
-        now,
-        outcome: {
-          kind: 'fallback',
-          to: requireText(outcome.to, 'to', LABEL_MAX),
-          reason: requireText(outcome.reason, 'reason', LABEL_MAX),
-        },
-      },
+      kind: 'opened',
+      vendorReference: requireText(outcome.vendorReference, 'vendorReference', REFERENCE_MAX),
+      expiresAt: requireInstant(outcome.expiresAt, 'expiresAt'),
+      ...requestId,
     };
   }
   return {
-    type: command.type,
-    data: {
-      ...data,
-      vendor,
-      now,
-      outcome: {
-        kind: 'failed',
-        operation: requireText(outcome.operation, 'operation', LABEL_MAX),
-        errorClass: requireText(outcome.errorClass, 'errorClass', LABEL_MAX),
-        attempts: Math.max(1, Math.trunc(outcome.attempts)),
-        ...(outcome.httpStatus === undefined ? {} : { httpStatus: Math.trunc(outcome.httpStatus) }),
-        ...requestId,
-      },
-    },
+    kind: 'failed',
+    operation: requireText(outcome.operation, 'operation', LABEL_MAX),
+    errorClass: requireText(outcome.errorClass, 'errorClass', LABEL_MAX),
+    attempts: Math.max(1, Math.trunc(outcome.attempts)),
+    ...(outcome.httpStatus === undefined ? {} : { httpStatus: Math.trunc(outcome.httpStatus) }),
+    ...requestId,
   };
 }
 

@@ -358,6 +358,43 @@ describe('verification aggregate', () => {
         .thenThrows(IllegalTransitionError, { code: 'illegal_transition' });
     });
 
+    it('checks the input when the command is built: bounded ids, valid instants, at least one attempt', () => {
+      const long = 'x'.repeat(300);
+      expect(() =>
+        verificationCommand(
+          command('RecordVendorSession', {
+            outcome: { kind: 'opened', vendorReference: long, expiresAt: at(80) },
+          }),
+        ),
+      ).toThrow(/vendorReference/);
+      expect(() =>
+        verificationCommand(
+          command('RecordVendorSession', {
+            outcome: { kind: 'opened', vendorReference: 'app_1', expiresAt: 'tomorrow' },
+          }),
+        ),
+      ).toThrow(/expiresAt/);
+      const failed = verificationCommand(
+        command('RecordVendorSession', {
+          outcome: {
+            kind: 'failed',
+            operation: 'find',
+            errorClass: 'VendorHttpError',
+            httpStatus: 503.7,
+            attempts: 0,
+          },
+        }),
+      );
+      expect(failed.data).toMatchObject({ outcome: { attempts: 1, httpStatus: 503 } });
+      expect(() =>
+        verificationCommand(
+          command('RecordVendorSession', {
+            outcome: { kind: 'fallback', to: '', reason: 'vendor_unavailable' },
+          }),
+        ),
+      ).toThrow(/to/);
+    });
+
     it('keeps the vendor sessions in the state, latest last, and leaves the status as it was', () => {
       const state = fold([...HISTORY.capture_in_progress, opened]);
       expect(state).toMatchObject({
