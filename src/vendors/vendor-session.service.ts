@@ -134,9 +134,7 @@ export class VendorSessionService {
     if (input.vendor !== undefined && !this.gateways.has(input.vendor)) {
       throw new VendorNotOfferedError(input.vendor, this.offered());
     }
-    const { state } = await this.runner.load(verificationAggregate, verificationStream(sessionId));
-    if (state.status === 'none') throw new NotFoundError('verification', sessionId);
-    const candidates = input.vendor === undefined ? this.candidates(state) : [input.vendor];
+    const candidates = input.vendor === undefined ? await this.candidates(sessionId) : [input.vendor];
     if (candidates.length === 0) throw new VendorNotOfferedError('', this.offered());
     for (const [index, vendor] of candidates.entries()) {
       const next = candidates[index + 1];
@@ -157,7 +155,9 @@ export class VendorSessionService {
   }
 
   /** The vendors the session's policy orders for its jurisdiction, of those configured here. */
-  private candidates(state: { readonly policyHash: string; readonly jurisdiction: string }): string[] {
+  private async candidates(sessionId: string): Promise<string[]> {
+    const { state } = await this.runner.load(verificationAggregate, verificationStream(sessionId));
+    if (state.status === 'none') throw new NotFoundError('verification', sessionId);
     const vendors = this.policies.byHash(state.policyHash)?.document.vendors;
     if (vendors === undefined) return this.offered().slice(0, 1);
     const ordered = vendors.byJurisdiction?.[state.jurisdiction] ?? vendors.order;

@@ -101,6 +101,12 @@ type Reviewer = 'rev_x' | 'rev_y';
 type Step =
   | { readonly t: 'capture'; readonly dt: number }
   | {
+      readonly t: 'vendorSession';
+      readonly dt: number;
+      /** What the server's call to a vendor came to: a session opened (one of two references), a failure, a fallback. */
+      readonly outcome: 'opened1' | 'opened2' | 'failed' | 'fallback';
+    }
+  | {
       readonly t: 'evidence';
       readonly dt: number;
       readonly kind: EvidenceKind;
@@ -328,6 +334,15 @@ function step(privacy: boolean): fc.Arbitrary<Step> {
     { weight: 9, arbitrary: vendorStep },
     { weight: 5, arbitrary: evidenceStep },
     { weight: 1, arbitrary: dt.map((d): Step => ({ t: 'capture', dt: d })) },
+    {
+      weight: 2,
+      arbitrary: fc
+        .record({
+          dt,
+          outcome: fc.constantFrom('opened1', 'opened2', 'failed', 'fallback') as fc.Arbitrary<'opened1'>,
+        })
+        .map((s): Step => ({ t: 'vendorSession', ...s })),
+    },
     {
       weight: 2,
       arbitrary: fc
@@ -676,6 +691,23 @@ function simulate(scenario: Scenario, options: { readonly watchMutation: boolean
             data: { ...data, subject: standing, now: at },
           });
         }
+        return;
+      }
+      case 'vendorSession': {
+        const outcome =
+          step.outcome === 'failed'
+            ? { kind: 'failed' as const, operation: 'create', errorClass: 'VendorHttpError', attempts: 3 }
+            : step.outcome === 'fallback'
+              ? { kind: 'fallback' as const, to: 'sumsub', reason: 'vendor_unavailable' }
+              : {
+                  kind: 'opened' as const,
+                  vendorReference: step.outcome === 'opened1' ? 'app_1' : 'app_2',
+                  expiresAt: session.expiresAt,
+                };
+        run(index, {
+          type: 'RecordVendorSession',
+          data: { sessionId: SESSION_ID, vendor: 'onfido', outcome, subject: standingOf(subject), now },
+        });
         return;
       }
       case 'evidence': {
@@ -1676,6 +1708,43 @@ describe('decision invariants (generated histories through the real deciders, sh
       },
       { examples: [REJECTED_AFTER_WITHDRAWAL] },
     );
+  });
+
+  it('I1 I2 I11 a vendor session opens only for an open, unexpired session of a person who stands behind it, once per reference; no vendor call decides or changes the status', () => {
+    const seen = { opened: 0, repeats: 0, refusedWithoutStanding: 0, refusedLate: 0, refusedDecided: 0 };
+    hunt((trace) => {
+      for (const record of trace.records) {
+        const { before, after, events, command } = record;
+        if (command.type !== 'RecordVendorSession') continue;
+        if (after.status !== before.status || after.decidedBy !== before.decidedBy) {
+          violated(trace, record, `a vendor call moved the session from ${before.status} to ${after.status}`);
+        }
+        const others = events.filter((e) => !e.type.startsWith('Vendor'));
+        if (others.length > 0) violated(trace, record, `a vendor call recorded ${others[0]?.type}`);
+        if (command.data.outcome.kind !== 'opened') continue;
+        const reference = command.data.outcome.vendorReference;
+        const opened = events.some((e) => e.type === 'VendorSessionOpened');
+        const known = before.vendorSessions.some((v) => v.vendorReference === reference);
+        if (opened && known) violated(trace, record, 'the same vendor session was recorded twice');
+        if (opened && !allows(record.standing)) {
+          violated(trace, record, 'a vendor session opened for a person who withdrew or asked for erasure');
+        }
+        if (opened && ms(record.now) >= ms(before.expiresAt)) {
+          violated(trace, record, 'a vendor session opened past expiresAt');
+        }
+        if (opened && !OPEN.includes(before.status)) {
+          violated(trace, record, `a vendor session opened while ${before.status}`);
+        }
+        if (opened) seen.opened += 1;
+        if (known && events.length === 0 && record.refusal === undefined) seen.repeats += 1;
+        const code = record.refusal?.code;
+        if (code === 'consent_required' || code === 'processing_restricted') seen.refusedWithoutStanding += 1;
+        if (code === 'verification_expired') seen.refusedLate += 1;
+        if (code === 'illegal_transition') seen.refusedDecided += 1;
+      }
+    });
+    // Every path was taken, so the checks above did look at each.
+    for (const [path, count] of Object.entries(seen)) expect(count, path).toBeGreaterThan(0);
   });
 
   it('I2 past expiresAt an open session is expired: no decision from a late result or evidence, a late result records counted:false and its end, capture and evidence are refused, codes are SESSION_EXPIRED', () => {
