@@ -1397,6 +1397,39 @@ const REJECTED_AFTER_WITHDRAWAL: Scenario = {
   ],
 };
 
+/**
+ * Every path of opening a vendor session, pinned so that none is left to chance: opened, the same reference
+ * again, after a withdrawal, and past the session's expiry; then, with consent back, on a decided session.
+ */
+const VENDOR_SESSION_PATHS: readonly Scenario[] = [
+  {
+    jurisdiction: 'DE',
+    segment: 'retail',
+    riskSignals: {},
+    steps: [
+      { t: 'vendorSession', dt: 1, outcome: 'opened1' },
+      { t: 'vendorSession', dt: 1, outcome: 'opened1' },
+      { t: 'withdraw', dt: 1, which: 'inForce' },
+      { t: 'vendorSession', dt: 1, outcome: 'opened2' },
+    ],
+  },
+  {
+    jurisdiction: 'DE',
+    segment: 'retail',
+    riskSignals: {},
+    steps: [
+      { t: 'clock', minutes: 72 * 60 + 60 },
+      { t: 'vendorSession', dt: 0, outcome: 'opened1' },
+    ],
+  },
+  {
+    jurisdiction: 'DE',
+    segment: 'retail',
+    riskSignals: {},
+    steps: [passport, results(STANDARD_CLEAR), { t: 'vendorSession', dt: 1, outcome: 'opened2' }],
+  },
+];
+
 /** The session's 72 hours pass unrecorded; an hour later the person withdraws; then a vendor result arrives. */
 const WITHDRAWN_AFTER_EXPIRY_THEN_RESULT: Scenario = {
   jurisdiction: 'DE',
@@ -1712,38 +1745,46 @@ describe('decision invariants (generated histories through the real deciders, sh
 
   it('I1 I2 I11 a vendor session opens only for an open, unexpired session of a person who stands behind it, once per reference; no vendor call decides or changes the status', () => {
     const seen = { opened: 0, repeats: 0, refusedWithoutStanding: 0, refusedLate: 0, refusedDecided: 0 };
-    hunt((trace) => {
-      for (const record of trace.records) {
-        const { before, after, events, command } = record;
-        if (command.type !== 'RecordVendorSession') continue;
-        if (after.status !== before.status || after.decidedBy !== before.decidedBy) {
-          violated(trace, record, `a vendor call moved the session from ${before.status} to ${after.status}`);
+    hunt(
+      (trace) => {
+        for (const record of trace.records) {
+          const { before, after, events, command } = record;
+          if (command.type !== 'RecordVendorSession') continue;
+          if (after.status !== before.status || after.decidedBy !== before.decidedBy) {
+            violated(
+              trace,
+              record,
+              `a vendor call moved the session from ${before.status} to ${after.status}`,
+            );
+          }
+          const others = events.filter((e) => !e.type.startsWith('Vendor'));
+          if (others.length > 0) violated(trace, record, `a vendor call recorded ${others[0]?.type}`);
+          if (command.data.outcome.kind !== 'opened') continue;
+          const reference = command.data.outcome.vendorReference;
+          const opened = events.some((e) => e.type === 'VendorSessionOpened');
+          const known = before.vendorSessions.some((v) => v.vendorReference === reference);
+          if (opened && known) violated(trace, record, 'the same vendor session was recorded twice');
+          if (opened && !allows(record.standing)) {
+            violated(trace, record, 'a vendor session opened for a person who withdrew or asked for erasure');
+          }
+          if (opened && ms(record.now) >= ms(before.expiresAt)) {
+            violated(trace, record, 'a vendor session opened past expiresAt');
+          }
+          if (opened && !OPEN.includes(before.status)) {
+            violated(trace, record, `a vendor session opened while ${before.status}`);
+          }
+          if (opened) seen.opened += 1;
+          if (known && events.length === 0 && record.refusal === undefined) seen.repeats += 1;
+          const code = record.refusal?.code;
+          if (code === 'consent_required' || code === 'processing_restricted')
+            seen.refusedWithoutStanding += 1;
+          if (code === 'verification_expired') seen.refusedLate += 1;
+          if (code === 'illegal_transition') seen.refusedDecided += 1;
         }
-        const others = events.filter((e) => !e.type.startsWith('Vendor'));
-        if (others.length > 0) violated(trace, record, `a vendor call recorded ${others[0]?.type}`);
-        if (command.data.outcome.kind !== 'opened') continue;
-        const reference = command.data.outcome.vendorReference;
-        const opened = events.some((e) => e.type === 'VendorSessionOpened');
-        const known = before.vendorSessions.some((v) => v.vendorReference === reference);
-        if (opened && known) violated(trace, record, 'the same vendor session was recorded twice');
-        if (opened && !allows(record.standing)) {
-          violated(trace, record, 'a vendor session opened for a person who withdrew or asked for erasure');
-        }
-        if (opened && ms(record.now) >= ms(before.expiresAt)) {
-          violated(trace, record, 'a vendor session opened past expiresAt');
-        }
-        if (opened && !OPEN.includes(before.status)) {
-          violated(trace, record, `a vendor session opened while ${before.status}`);
-        }
-        if (opened) seen.opened += 1;
-        if (known && events.length === 0 && record.refusal === undefined) seen.repeats += 1;
-        const code = record.refusal?.code;
-        if (code === 'consent_required' || code === 'processing_restricted') seen.refusedWithoutStanding += 1;
-        if (code === 'verification_expired') seen.refusedLate += 1;
-        if (code === 'illegal_transition') seen.refusedDecided += 1;
-      }
-    });
-    // Every path was taken, so the checks above did look at each.
+      },
+      { examples: VENDOR_SESSION_PATHS },
+    );
+    // Every path was taken (the pinned histories make sure), so the checks above did look at each.
     for (const [path, count] of Object.entries(seen)) expect(count, path).toBeGreaterThan(0);
   });
 
