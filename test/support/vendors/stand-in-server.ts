@@ -19,14 +19,20 @@ import type { AddressInfo } from 'node:net';
 export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
 
 /**
- * One injected fault, consumed by one request. Except for `delayMs` and `slowBodyMs` (which deliver the real
- * answer, late or slowly), a fault answers in place of the vendor: the request is recorded but changes no state.
+ * One injected fault, consumed by one request. Except for `delayMs`, `holdAnswerMs` and `slowBodyMs` (which deliver
+ * the real answer, late or slowly), a fault answers in place of the vendor: the request is recorded but changes no
+ * state.
  */
 export type Fault =
   /** Answer with this status (e.g. 500, 502, 503) and the vendor's error body; `Retry-After` when given (429). */
   | { readonly status: number; readonly retryAfterSeconds?: number }
   /** Deliver the real answer only after this many milliseconds (for client timeouts). */
   | { readonly delayMs: number }
+  /**
+   * Carry out the request at once (its state change is made, e.g. the applicant exists) but hold the answer this
+   * many milliseconds, or until the caller goes away: the window in which a caller that dies loses the answer.
+   */
+  | { readonly holdAnswerMs: number }
   /** Send the real answer's headers at once, then its body in pieces spread over this many milliseconds. */
   | { readonly slowBodyMs: number }
   /** Answer 200 `application/json` with a body that is not JSON (a truncated document). */
@@ -158,6 +164,20 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
         resolve();
       }, ms);
       timers.add(timer);
+    });
+
+  /** Waits `ms`, or less when the caller's connection closes first (a killed caller leaves no timer behind). */
+  const heldUntilGone = (res: ServerResponse, ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        timers.delete(timer);
+        res.off('close', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      timers.add(timer);
+      res.once('close', done);
     });
 
   const takeFault = (route: string | undefined): Fault | undefined => {
@@ -310,7 +330,12 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
       await refuse(503, 'service unavailable');
       return;
     }
-    if (fault !== undefined && !('delayMs' in fault) && !('slowBodyMs' in fault)) {
+    if (
+      fault !== undefined &&
+      !('delayMs' in fault) &&
+      !('holdAnswerMs' in fault) &&
+      !('slowBodyMs' in fault)
+    ) {
       answerFault(res, requestId, fault);
       return;
     }
@@ -355,6 +380,10 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
       return;
     }
     const answer = await matched.route.handle(standInRequest);
+    if (fault !== undefined && 'holdAnswerMs' in fault) {
+      await heldUntilGone(res, fault.holdAnswerMs);
+      if (closed || res.destroyed) return;
+    }
     await send(res, requestId, answer, slowBodyMs);
   };
 
