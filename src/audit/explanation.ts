@@ -14,6 +14,7 @@ import {
 import {
   evolveVerification,
   initialVerificationState,
+  isOpen,
   isVerificationEventType,
   type VerificationEvent,
   type VerificationState,
@@ -27,7 +28,7 @@ import { isPlainObject, type JsonObject } from '../shared/json';
  * explanation changes: a bundle written by another version is still verified, but its explanations are only
  * checked for the facts they cite, not compared word for word (docs/ledger-format.md, audit bundles).
  */
-export const EXPLAINER_VERSION = 3;
+export const EXPLAINER_VERSION = 4;
 
 /** The event that proves a statement: anyone can check it against the chain and a signed checkpoint. */
 export interface Citation {
@@ -111,12 +112,25 @@ export interface Explanation {
     readonly failedAt: string;
     readonly proof: Citation;
   }[];
-  /** Where the policy's first vendor was unavailable and the next one was tried. */
+  /**
+   * Where the policy's first vendor was unavailable and the next one was tried; `rule` names the policy's
+   * temporary fallback rule (and its expiry) when that is what allowed the vendor tried.
+   */
   readonly vendorFallbacks: readonly {
     readonly from: string;
     readonly to: string;
     readonly reason: string;
+    readonly rule: string | null;
+    readonly ruleExpiresAt: string | null;
     readonly chosenAt: string;
+    readonly proof: Citation;
+  }[];
+  /** Where no vendor could open the session and it waited for one (`waiting_for_vendor`). */
+  readonly vendorQueued: readonly {
+    readonly vendor: string;
+    readonly reason: string;
+    readonly messageCode: string;
+    readonly queuedAt: string;
     readonly proof: Citation;
   }[];
   readonly vendorResults: readonly {
@@ -126,6 +140,14 @@ export interface Explanation {
     readonly attempt: number;
     readonly counted: boolean;
     readonly checks: readonly JsonObject[];
+    /** Set when the server fetched the result from the vendor's API: which object, how, its request id. */
+    readonly fetched: {
+      readonly objectId: string;
+      readonly operation: string;
+      readonly vendorRequestId: string | null;
+      readonly fetchedAt: string;
+      readonly proof: Citation;
+    } | null;
     readonly proof: Citation;
   }[];
   readonly reviews: readonly {
@@ -399,20 +421,50 @@ export function explain(
         from: str(e.data.from),
         to: str(e.data.to),
         reason: str(e.data.reason),
+        rule: typeof e.data.rule === 'string' ? e.data.rule : null,
+        ruleExpiresAt: typeof e.data.ruleExpiresAt === 'string' ? e.data.ruleExpiresAt : null,
         chosenAt: str(e.data.chosenAt),
+        proof: cite(e),
+      })),
+    vendorQueued: sessionEvents
+      .filter((e) => e.type === 'VendorSessionQueued')
+      .map((e) => ({
+        vendor: str(e.data.vendor),
+        reason: str(e.data.reason),
+        messageCode: str(e.data.messageCode),
+        queuedAt: str(e.data.queuedAt),
         proof: cite(e),
       })),
     vendorResults: sessionEvents
       .filter((e) => e.type === 'VendorResultReceived')
-      .map((e) => ({
-        vendor: str(e.data.vendor),
-        vendorEventId: str(e.data.vendorEventId),
-        vendorCreatedAt: str(e.data.vendorCreatedAt),
-        attempt: num(e.data.attempt),
-        counted: e.data.counted === true,
-        checks: Array.isArray(e.data.checks) ? (e.data.checks as JsonObject[]) : [],
-        proof: cite(e),
-      })),
+      .map((e) => {
+        const fetch = sessionEvents.find(
+          (f) =>
+            f.type === 'VendorResultFetched' &&
+            f.data.vendor === e.data.vendor &&
+            f.data.vendorEventId === e.data.vendorEventId,
+        );
+        return {
+          vendor: str(e.data.vendor),
+          vendorEventId: str(e.data.vendorEventId),
+          vendorCreatedAt: str(e.data.vendorCreatedAt),
+          attempt: num(e.data.attempt),
+          counted: e.data.counted === true,
+          checks: Array.isArray(e.data.checks) ? (e.data.checks as JsonObject[]) : [],
+          fetched:
+            fetch === undefined
+              ? null
+              : {
+                  objectId: str(fetch.data.objectId),
+                  operation: str(fetch.data.operation),
+                  vendorRequestId:
+                    typeof fetch.data.vendorRequestId === 'string' ? fetch.data.vendorRequestId : null,
+                  fetchedAt: str(fetch.data.fetchedAt),
+                  proof: cite(fetch),
+                },
+          proof: cite(e),
+        };
+      }),
     reviews: sessionEvents
       .filter((e) => e.type === 'ReviewCompleted')
       .map((e) => ({
@@ -443,7 +495,7 @@ export function explain(
       : null,
     timeline,
   };
-  return { ...explanation, summary: summarise(explanation) };
+  return { ...explanation, summary: `${summarise(explanation)}${orchestration(explanation)}` };
 }
 
 const DECIDED: readonly string[] = ['approved', 'rejected', 'expired', 'closed'];
@@ -469,6 +521,9 @@ export function automaticDecision(type: string, data: { readonly decidedBy?: unk
 export const POLICY_ACTOR: Actor = { kind: 'system', id: 'policy', roles: [] };
 
 function waitingFor(state: Exclude<VerificationState, { status: 'none' }>): string {
+  if (state.vendorQueue !== undefined && isOpen(state.status)) {
+    return `the vendor ${state.vendorQueue.vendor}, unavailable since ${state.vendorQueue.queuedAt} (waiting_for_vendor: the session is opened there when it answers again)`;
+  }
   switch (state.status) {
     case 'initiated':
     case 'capture_in_progress':
@@ -488,6 +543,28 @@ function waitingFor(state: Exclude<VerificationState, { status: 'none' }>): stri
     case 'closed':
       return 'nothing';
   }
+}
+
+/**
+ * What the server did at vendors that a reader of the decision should know, one sentence each: the sessions
+ * opened under a temporary fallback rule of the policy (with its expiry), and the results it fetched from a
+ * vendor's API (object, time, the vendor's request id) rather than received.
+ */
+function orchestration(x: Explanation): string {
+  const fallbacks = x.vendorFallbacks
+    .filter((f) => f.rule !== null)
+    .map(
+      (f) =>
+        ` ${f.to} was tried under the temporary fallback rule ${f.rule ?? ''} of the policy (in force until ${f.ruleExpiresAt ?? 'unknown'}) because ${f.from} was unavailable on ${f.chosenAt}.`,
+    );
+  const fetched = x.vendorResults.flatMap((r) =>
+    r.fetched === null
+      ? []
+      : [
+          ` Result ${r.vendorEventId} fetched from ${r.vendor} ${r.fetched.objectId} at ${r.fetched.fetchedAt}${r.fetched.vendorRequestId === null ? '' : `, request id ${r.fetched.vendorRequestId}`}.`,
+        ],
+  );
+  return [...fallbacks, ...fetched].join('');
 }
 
 function summarise(x: Explanation): string {

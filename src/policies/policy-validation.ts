@@ -196,6 +196,24 @@ export const POLICY_SCHEMA = {
             items: { enum: VENDOR_NAMES },
           },
         },
+        temporaryFallbacks: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['id', 'when', 'use', 'segments', 'tiers', 'until', 'reason'],
+            properties: {
+              id: NAME,
+              when: { enum: VENDOR_NAMES },
+              use: { enum: VENDOR_NAMES },
+              segments: { type: 'array', minItems: 1, uniqueItems: true, items: NAME },
+              tiers: { type: 'array', minItems: 1, uniqueItems: true, items: NAME },
+              jurisdictions: { type: 'array', minItems: 1, uniqueItems: true, items: COUNTRY_CODE },
+              until: { type: 'string' },
+              reason: NON_EMPTY_TEXT,
+            },
+          },
+        },
       },
     },
   },
@@ -298,6 +316,10 @@ function semanticProblems(doc: PolicyDocument, shapeOk: boolean): string[] {
   });
 
   part(() => {
+    checkTemporaryFallbacks(doc, report);
+  });
+
+  part(() => {
     for (const signal of Object.keys(doc.riskSignals)) {
       if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(signal)) {
         report(
@@ -379,6 +401,50 @@ function durationProblem(value: unknown, check: (value: string) => void): string
 function instantProblem(value: unknown): string | undefined {
   return durationProblem(value, (text) => {
     parseInstant(text);
+  });
+}
+
+/** Longest a temporary fallback rule may stay in force after its policy takes effect. */
+const TEMPORARY_FALLBACK_MAX_DAYS = 90;
+
+function checkTemporaryFallbacks(doc: PolicyDocument, report: Report): void {
+  const rules = doc.vendors?.temporaryFallbacks ?? [];
+  const ids = new Set<string>();
+  const tiers = new Set(
+    [...Object.values(doc.jurisdictions), doc.fallback].flatMap((segments) =>
+      Object.values(segments).flatMap((rules) => rules.tiers.map((tier) => tier.name)),
+    ),
+  );
+  const effective = Date.parse(doc.effectiveFrom);
+  rules.forEach((rule, index) => {
+    const at = (field: string): string => pointer('vendors', 'temporaryFallbacks', index, field);
+    if (ids.has(rule.id)) report(at('id'), `${show(rule.id)} is used by an earlier rule`);
+    ids.add(rule.id);
+    if (rule.when === rule.use) report(at('use'), 'a vendor cannot stand in for itself');
+    for (const segment of rule.segments) {
+      if (!doc.segments.includes(segment))
+        report(at('segments'), `${show(segment)} is not a declared segment`);
+    }
+    for (const tier of rule.tiers) {
+      if (!tiers.has(tier)) report(at('tiers'), `${show(tier)} is no tier of this policy`);
+    }
+    for (const code of rule.jurisdictions ?? []) {
+      if (doc.embargoedJurisdictions.includes(code)) report(at('jurisdictions'), `${code} is embargoed`);
+    }
+    const problem = instantProblem(rule.until);
+    if (problem !== undefined) {
+      report(at('until'), problem);
+      return;
+    }
+    const until = Date.parse(rule.until);
+    if (Number.isFinite(effective) && until <= effective) {
+      report(at('until'), 'must be after the policy takes effect (effectiveFrom)');
+    } else if (Number.isFinite(effective) && until - effective > TEMPORARY_FALLBACK_MAX_DAYS * 86_400_000) {
+      report(
+        at('until'),
+        `a temporary rule ends at most ${TEMPORARY_FALLBACK_MAX_DAYS} days after effectiveFrom`,
+      );
+    }
   });
 }
 

@@ -90,6 +90,8 @@ const STATUS_AFTER: Record<VerificationEventType, PublicVerificationStatus | 'un
   VendorSessionOpened: 'unchanged',
   VendorRequestFailed: 'unchanged',
   VendorFallbackChosen: 'unchanged',
+  VendorSessionQueued: 'unchanged',
+  VendorResultFetched: 'unchanged',
   VendorResultReceived: 'unchanged',
   DecisionEvaluated: 'unchanged',
   ReviewRequested: 'pending_review',
@@ -368,6 +370,8 @@ export const INTERNAL_EVENT_TYPES: readonly string[] = [
   'VendorSessionOpened',
   'VendorRequestFailed',
   'VendorFallbackChosen',
+  'VendorSessionQueued',
+  'VendorResultFetched',
 ];
 
 /**
@@ -630,6 +634,8 @@ function verificationEvent(
     case 'VendorSessionOpened':
     case 'VendorRequestFailed':
     case 'VendorFallbackChosen':
+    case 'VendorSessionQueued':
+    case 'VendorResultFetched':
       // Internal (INTERNAL_EVENT_TYPES): orchestration between the ledger and a vendor, recorded for
       // auditors, not a contract for downstream services (docs/kafka.md).
       return null;

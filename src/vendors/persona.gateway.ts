@@ -1,5 +1,11 @@
 import { VendorCallError } from './vendor-errors';
-import type { ClientCredential, OpenRequest, VendorGateway, VendorObject } from './vendor-gateway';
+import type {
+  ClientCredential,
+  FetchedObject,
+  OpenRequest,
+  VendorGateway,
+  VendorObject,
+} from './vendor-gateway';
 import { earliest, field, textAt, vendorIdAt } from './vendor-gateway';
 import { vendorRequest, type VendorResponse } from './vendor-http';
 
@@ -20,7 +26,8 @@ const OPEN = new Set(['created', 'pending']);
 /**
  * Persona: `Authorization: Bearer`, `Persona-Version`; an inquiry from the configured template with
  * `reference-id` = our session id and no prefilled personal data; a one-time link as the client credential
- * (Persona recommends them over session-token links). A repeated open finds the inquiry by reference id.
+ * (Persona recommends them over session-token links). A repeated open finds the inquiry by reference id. A
+ * result an event only announces is read from the inquiry with its verifications.
  */
 export class PersonaGateway implements VendorGateway {
   readonly vendor = 'persona';
@@ -75,6 +82,32 @@ export class PersonaGateway implements VendorGateway {
       throw new VendorCallError(this.vendor, 'create_one_time_link', 'VendorMalformedResponseError');
     }
     return { url, expiresAt: earliest(new Date(this.now().getTime() + LINK_MS), request.sessionExpiresAt) };
+  }
+
+  /**
+   * The inquiry with its verifications (`GET /api/v1/inquiries/{id}?include=verifications`, "Retrieve an
+   * Inquiry"): the inquiry's status and its verifications' statuses and checks are what the webhook mapping reads.
+   * The answer also holds personal data (names, birthdate, address): it is handed to the mapping in memory only.
+   */
+  async fetchResult(inquiryId: string, signal: AbortSignal): Promise<FetchedObject> {
+    const path = `/api/v1/inquiries/${encodeURIComponent(inquiryId)}?include=verifications`;
+    const response = await this.call('retrieve_inquiry', 'GET', path, undefined, signal);
+    const included = field(response.json, 'included');
+    if (
+      vendorIdAt(response.json, 'data', 'id') !== inquiryId ||
+      textAt(response.json, 'data', 'attributes', 'status') === undefined ||
+      (included !== undefined && !Array.isArray(included))
+    ) {
+      throw new VendorCallError(this.vendor, 'retrieve_inquiry', 'VendorMalformedResponseError', {
+        httpStatus: response.status,
+        ...(response.vendorRequestId === undefined ? {} : { vendorRequestId: response.vendorRequestId }),
+      });
+    }
+    return {
+      json: response.json,
+      httpStatus: response.status,
+      ...(response.vendorRequestId === undefined ? {} : { vendorRequestId: response.vendorRequestId }),
+    };
   }
 
   private call(

@@ -13,6 +13,13 @@ export interface VendorObject {
   readonly credential?: ClientCredential;
 }
 
+/** A vendor object fetched for its result: its parsed JSON (kept in memory only, never stored or logged) and the vendor's request id. */
+export interface FetchedObject {
+  readonly json: unknown;
+  readonly vendorRequestId?: string;
+  readonly httpStatus: number;
+}
+
 export interface OpenRequest {
   /** Our verification session: the vendor's reference to us (external user id, reference id, vendor data). */
   readonly sessionId: string;
@@ -25,7 +32,8 @@ export interface OpenRequest {
 /**
  * One vendor's outbound API, each call one step that the caller guards (timeout, retries, breaker) and records:
  * find the object that stands for our session (where the vendor can look it up by our reference), create it,
- * and hand out a client credential for it. Sends the least personal data the vendor accepts.
+ * hand out a client credential for it, and (where a delivery only announces a result) fetch the object that holds
+ * it. Sends the least personal data the vendor accepts.
  */
 export interface VendorGateway {
   readonly vendor: string;
@@ -40,6 +48,8 @@ export interface VendorGateway {
     request: OpenRequest,
     signal: AbortSignal,
   ): Promise<ClientCredential | undefined>;
+  /** Fetches the object a delivery named (Persona inquiry with its verifications, Veriff session decision). */
+  fetchResult?(vendorReference: string, signal: AbortSignal): Promise<FetchedObject>;
 }
 
 /** The earlier of two instants. */

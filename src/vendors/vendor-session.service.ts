@@ -6,7 +6,8 @@ import { subjectAggregate, verificationAggregate } from '../commands/aggregates'
 import type { CommandContext } from '../commands/command-context';
 import { NotFoundError } from '../domain/shared/domain-error';
 import { standingOf } from '../domain/subject';
-import { decideVerification, type RecordVendorSession } from '../domain/verification';
+import type { TemporaryVendorFallback } from '../domain/policy/policy.types';
+import { decideVerification, isOpen, type RecordVendorSession } from '../domain/verification';
 import { subjectStream, verificationStream } from '../ledger/stream-names';
 import type { AppConfig } from '../platform/config/config';
 import { APP_CONFIG } from '../platform/config/tokens';
@@ -26,7 +27,13 @@ import {
   VendorUnavailableError,
 } from './vendor-errors';
 import { type FetchedCheck, OnfidoGateway } from './onfido.gateway';
-import type { ClientCredential, OpenRequest, VendorGateway, VendorObject } from './vendor-gateway';
+import type {
+  ClientCredential,
+  FetchedObject,
+  OpenRequest,
+  VendorGateway,
+  VendorObject,
+} from './vendor-gateway';
 import { vendorGateways } from './vendor-gateways';
 import { type Guarded, VendorResilience } from './vendor-resilience';
 
@@ -39,6 +46,12 @@ export interface OpenedVendorSession {
   readonly expiresAt: string;
   /** Ledger position of the session's latest event, for read-your-writes. */
   readonly position: number;
+}
+
+/** A vendor to try, and the temporary fallback rule of the policy that allows it, if that is why. */
+interface Candidate {
+  readonly vendor: string;
+  readonly rule?: TemporaryVendorFallback;
 }
 
 /** A vendor session is reused while its verification session has this much time left. */
@@ -115,6 +128,25 @@ export class VendorSessionService {
     return this.call(guard, 'fetch_check', (signal) => gateway.fetchCheck(checkId, signal));
   }
 
+  /**
+   * Fetches the object a delivery named (Persona inquiry with its verifications, Veriff session decision) under
+   * the vendor's resilience policy. Undefined when the vendor's API is not configured here or has no such call.
+   */
+  async fetchResult(vendor: string, reference: string): Promise<Guarded<FetchedObject> | undefined> {
+    const gateway = this.gateways.get(vendor);
+    const guard = this.guards.get(vendor);
+    if (gateway?.fetchResult === undefined || guard === undefined) return undefined;
+    const fetch = gateway.fetchResult.bind(gateway);
+    return this.call(guard, 'fetch_result', (signal) => fetch(reference, signal));
+  }
+
+  /** The vendors configured here whose results can be fetched (Onfido checks, Persona inquiries, Veriff decisions). */
+  fetchable(): string[] {
+    return [...this.gateways.values()]
+      .filter((gateway) => gateway instanceof OnfidoGateway || gateway.fetchResult !== undefined)
+      .map((gateway) => gateway.vendor);
+  }
+
   /** The vendors configured here, in the order offered by default. */
   offered(): string[] {
     return [...this.gateways.keys()];
@@ -124,7 +156,10 @@ export class VendorSessionService {
    * Opens the session at the vendor the caller names, or else at the first of the policy's vendors for the
    * session's jurisdiction (`vendors` in the policy document) that is configured here; when that one is
    * unavailable (failed after its retries, or its breaker is open), the next one is tried and the switch recorded
-   * as `VendorFallbackChosen`. Without a `vendors` section, the first vendor configured here, alone.
+   * as `VendorFallbackChosen` — after the regular order, the vendor of a temporary fallback rule of the policy
+   * that covers the session (segment, tier, jurisdiction) and is still in force. Without a `vendors` section, the
+   * first vendor configured here, alone. When none could open it, the session is queued for the first vendor
+   * (`VendorSessionQueued`: `waiting_for_vendor`) and the caller gets 503 `vendor_unavailable` with `Retry-After`.
    */
   async open(
     sessionId: string,
@@ -134,19 +169,32 @@ export class VendorSessionService {
     if (input.vendor !== undefined && !this.gateways.has(input.vendor)) {
       throw new VendorNotOfferedError(input.vendor, this.offered());
     }
-    const candidates = input.vendor === undefined ? await this.candidates(sessionId) : [input.vendor];
-    if (candidates.length === 0) throw new VendorNotOfferedError('', this.offered());
-    for (const [index, vendor] of candidates.entries()) {
+    const candidates: Candidate[] =
+      input.vendor === undefined ? await this.candidates(sessionId) : [{ vendor: input.vendor }];
+    const first = candidates[0];
+    if (first === undefined) throw new VendorNotOfferedError('', this.offered());
+    for (const [index, candidate] of candidates.entries()) {
       const next = candidates[index + 1];
       try {
-        return await this.openAt(vendor, sessionId, input, context);
+        return await this.openAt(candidate.vendor, sessionId, input, context);
       } catch (error) {
-        if (!(error instanceof VendorUnavailableError) || next === undefined) throw error;
-        this.logger.warn(`${vendor} unavailable; falling back to ${next} as the policy orders`);
+        if (!(error instanceof VendorUnavailableError)) throw error;
+        if (next === undefined) {
+          await this.queue(sessionId, first.vendor, context);
+          throw error;
+        }
+        this.logger.warn(
+          `${candidate.vendor} unavailable; falling back to ${next.vendor} as the policy orders`,
+        );
         await this.record(
           sessionId,
-          vendor,
-          { kind: 'fallback', to: next, reason: 'vendor_unavailable' },
+          candidate.vendor,
+          {
+            kind: 'fallback',
+            to: next.vendor,
+            reason: 'vendor_unavailable',
+            ...(next.rule === undefined ? {} : { rule: next.rule.id, ruleExpiresAt: next.rule.until }),
+          },
           context,
         );
       }
@@ -154,21 +202,102 @@ export class VendorSessionService {
     throw new VendorNotOfferedError('', this.offered());
   }
 
-  /** The vendors the session's policy orders for its jurisdiction, of those configured here. */
-  private async candidates(sessionId: string): Promise<string[]> {
+  /**
+   * Opens the vendor session a queued session waits for (the vendor dispatcher, once the vendor answers again):
+   * the same checks and calls as `open`, at the queued vendor, without recording each failed try (the session
+   * already shows it waits). Only vendors that find their object by our reference and need no name are opened
+   * ahead of the client; `skipped` for the others (Veriff, Onfido: the client's next call opens them).
+   */
+  async openQueued(
+    sessionId: string,
+    context: CommandContext,
+  ): Promise<'opened' | 'not_waiting' | 'skipped' | 'unavailable'> {
+    const { state } = await this.runner.load(verificationAggregate, verificationStream(sessionId));
+    if (state.status === 'none' || state.vendorQueue === undefined || !isOpen(state.status)) {
+      return 'not_waiting';
+    }
+    const vendor = state.vendorQueue.vendor;
+    const gateway = this.gateways.get(vendor);
+    if (gateway === undefined || !this.dispatchable().includes(vendor)) return 'skipped';
+    if (this.guards.get(vendor)?.state === 'open') return 'unavailable';
+    try {
+      await this.openAt(vendor, sessionId, {}, context, { quiet: true, withCredential: false });
+      return 'opened';
+    } catch (error) {
+      if (error instanceof VendorUnavailableError) return 'unavailable';
+      throw error;
+    }
+  }
+
+  /**
+   * The vendors whose queued sessions are opened ahead of the client: those that find their object by our
+   * reference (no second one when the client comes) and need no name from the caller (Sumsub, Persona).
+   */
+  dispatchable(): string[] {
+    return [...this.gateways.values()]
+      .filter((gateway) => gateway.find !== undefined && gateway.requiresApplicantName !== true)
+      .map((gateway) => gateway.vendor);
+  }
+
+  /** Whether a vendor's breaker lets calls through now. */
+  available(vendor: string): boolean {
+    const guard = this.guards.get(vendor);
+    return guard !== undefined && guard.state !== 'open';
+  }
+
+  /**
+   * The vendors the session's policy orders for its jurisdiction, of those configured here; then those of the
+   * policy's temporary fallback rules that cover the session now, for a vendor of the regular order.
+   */
+  private async candidates(sessionId: string): Promise<Candidate[]> {
     const { state } = await this.runner.load(verificationAggregate, verificationStream(sessionId));
     if (state.status === 'none') throw new NotFoundError('verification', sessionId);
     const vendors = this.policies.byHash(state.policyHash)?.document.vendors;
-    if (vendors === undefined) return this.offered().slice(0, 1);
-    const ordered = vendors.byJurisdiction?.[state.jurisdiction] ?? vendors.order;
-    return ordered.filter((vendor) => this.gateways.has(vendor));
+    if (vendors === undefined)
+      return this.offered()
+        .slice(0, 1)
+        .map((vendor) => ({ vendor }));
+    const ordered = (vendors.byJurisdiction?.[state.jurisdiction] ?? vendors.order).filter((vendor) =>
+      this.gateways.has(vendor),
+    );
+    const candidates: Candidate[] = ordered.map((vendor) => ({ vendor }));
+    const now = this.clock.now().getTime();
+    for (const rule of vendors.temporaryFallbacks ?? []) {
+      const covers =
+        ordered.includes(rule.when) &&
+        this.gateways.has(rule.use) &&
+        !candidates.some((c) => c.vendor === rule.use) &&
+        Date.parse(rule.until) > now &&
+        rule.segments.includes(state.segment) &&
+        rule.tiers.includes(state.tier) &&
+        (rule.jurisdictions === undefined || rule.jurisdictions.includes(state.jurisdiction));
+      if (covers) candidates.push({ vendor: rule.use, rule });
+    }
+    return candidates;
   }
+
+  /** Queues the session for `vendor` (`waiting_for_vendor`); a failure to record it leaves the 503 as it is. */
+  private async queue(sessionId: string, vendor: string, context: CommandContext): Promise<void> {
+    try {
+      await this.record(sessionId, vendor, { kind: 'queued', reason: 'vendor_unavailable' }, context);
+      this.onQueued?.();
+    } catch (error) {
+      this.logger.warn(`queueing a vendor session failed: ${error instanceof Error ? error.name : 'error'}`);
+    }
+  }
+
+  /** Told when a session is queued (the dispatcher counts it). */
+  onQueued: (() => void) | undefined;
 
   private async openAt(
     vendor: string,
     sessionId: string,
     input: { readonly applicant?: OpenRequest['applicant'] },
     context: CommandContext,
+    how: { readonly quiet: boolean; readonly withCredential: boolean } = {
+      quiet: false,
+      withCredential: true,
+    },
   ): Promise<OpenedVendorSession> {
     const gateway = this.gateways.get(vendor);
     const guard = this.guards.get(vendor);
@@ -203,11 +332,13 @@ export class VendorSessionService {
       Date.parse(state.expiresAt) - now.getTime() > REUSE_MARGIN_MS
         ? state.vendorSessions.filter((s) => s.vendor === vendor && s.attempt === state.attempt).at(-1)
         : undefined;
-    if (reusable !== undefined) {
+    const failed = (step: string, result: Extract<Guarded<unknown>, { ok: false }>): Promise<never> =>
+      this.failed(sessionId, vendor, step, result, how.quiet ? undefined : context);
+    if (reusable !== undefined && how.withCredential) {
       const credential = await this.call(guard, 'credential', (signal) =>
         gateway.credential(reusable, request, signal),
       );
-      if (!credential.ok) return this.failed(sessionId, vendor, 'credential', credential, context);
+      if (!credential.ok) return failed('credential', credential);
       if (credential.value !== undefined) {
         return this.answer(vendor, reusable.vendorReference, credential.value, position);
       }
@@ -217,12 +348,20 @@ export class VendorSessionService {
     if (gateway.find !== undefined) {
       const find = gateway.find.bind(gateway);
       const found = await this.call(guard, 'find', (signal) => find(request, signal));
-      if (!found.ok) return this.failed(sessionId, vendor, 'find', found, context);
+      if (!found.ok) return failed('find', found);
       object = found.value;
     }
     if (object === undefined) {
-      const created = await this.call(guard, 'create', (signal) => gateway.create(request, signal));
-      if (!created.ok) return this.failed(sessionId, vendor, 'create', created, context);
+      // A create that timed out or lost its connection may have happened at the vendor: before trying again,
+      // look the object up by our reference, so that a retry never makes a second one.
+      let tries = 0;
+      const lookup = gateway.find?.bind(gateway);
+      const created = await this.call(guard, 'create', async (signal) => {
+        tries += 1;
+        const earlier = tries > 1 && lookup !== undefined ? await lookup(request, signal) : undefined;
+        return earlier ?? gateway.create(request, signal);
+      });
+      if (!created.ok) return failed('create', created);
       object = created.value;
     }
     const recorded = await this.record(
@@ -236,13 +375,21 @@ export class VendorSessionService {
       },
       context,
     );
+    if (!how.withCredential) {
+      return {
+        vendor,
+        vendorReference: object.vendorReference,
+        expiresAt: state.expiresAt,
+        position: recorded.position,
+      };
+    }
     let credential = object.credential;
     if (credential === undefined) {
       const opened = object;
       const minted = await this.call(guard, 'credential', (signal) =>
         gateway.credential(opened, request, signal),
       );
-      if (!minted.ok) return this.failed(sessionId, vendor, 'credential', minted, context);
+      if (!minted.ok) return failed('credential', minted);
       credential = minted.value;
     }
     if (credential === undefined) {
@@ -287,13 +434,17 @@ export class VendorSessionService {
     vendor: string,
     step: string,
     result: Extract<Guarded<unknown>, { ok: false }>,
-    context: CommandContext,
+    context: CommandContext | undefined,
   ): Promise<never> {
     const error = result.error;
     if (error instanceof VendorUnavailableError) throw error; // the breaker is open: nothing was called
     this.logger.warn(
       `${vendor} ${error.operation} failed: ${error.errorClass} after ${result.attempts} attempt(s)`,
     );
+    const wait = error instanceof VendorCallError ? error.details.retryAfterMs : undefined;
+    const unavailable = new VendorUnavailableError(vendor, Math.max(1, Math.ceil((wait ?? 30_000) / 1000)));
+    // A queued session's retries are not recorded one by one: it already shows that it waits.
+    if (context === undefined) throw unavailable;
     await this.record(
       sessionId,
       vendor,
@@ -313,8 +464,7 @@ export class VendorSessionService {
         `recording a failed ${vendor} call failed: ${recordError instanceof Error ? recordError.name : 'error'}`,
       );
     });
-    const wait = error instanceof VendorCallError ? error.details.retryAfterMs : undefined;
-    throw new VendorUnavailableError(vendor, Math.max(1, Math.ceil((wait ?? 30_000) / 1000)));
+    throw unavailable;
   }
 
   private record(

@@ -7,6 +7,7 @@ import { jsonColumn, positionColumn } from '../projections/core/column-transform
 @Index('idx_verification_status_created', ['createdAt', 'sessionId'])
 @Index('idx_verification_status_status_created', ['status', 'createdAt'])
 @Index('idx_verification_status_jurisdiction_created', ['jurisdiction', 'createdAt'])
+@Index('idx_verification_status_vendor_waiting', ['vendorStatus', 'vendorWaitingSince'])
 export class VerificationStatusEntity {
   @PrimaryColumn({
     name: 'session_id',
@@ -54,6 +55,21 @@ export class VerificationStatusEntity {
   /** `policy`, `reviewer` or `override` while a final decision stands. */
   @Column({ name: 'decided_by', type: 'varchar', length: 16, nullable: true })
   decidedBy!: string | null;
+
+  /** `waiting_for_vendor` while no vendor could open the session's vendor session; else null. */
+  @Column({ name: 'vendor_status', type: 'varchar', length: 32, nullable: true })
+  vendorStatus!: string | null;
+
+  /** What the person is told while waiting (`VENDOR_DELAYED`), for the app to word. */
+  @Column({ name: 'vendor_message_code', type: 'varchar', length: 32, nullable: true })
+  vendorMessageCode!: string | null;
+
+  @Column({ name: 'vendor_waiting_since', type: 'varchar', length: 30, nullable: true })
+  vendorWaitingSince!: string | null;
+
+  /** The vendor the session waits for. */
+  @Column({ name: 'vendor_waiting_for', type: 'varchar', length: 32, nullable: true })
+  vendorWaitingFor!: string | null;
 
   /** The current attempt, 1-based. */
   @Column({ name: 'attempts', type: 'integer' })

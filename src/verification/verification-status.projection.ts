@@ -49,6 +49,10 @@ export function evolveStatus(
       requiredChecks: data.strings('requiredChecks'),
       reasonCodes: [],
       decidedBy: null,
+      vendorStatus: null,
+      vendorMessageCode: null,
+      vendorWaitingSince: null,
+      vendorWaitingFor: null,
       attempts: 1,
       expiresAt: data.instant('expiresAt'),
       createdAt: initiatedAt,
@@ -66,6 +70,14 @@ export function evolveStatus(
   }
   return { ...row, ...change(type, event), ...applied(row, event) };
 }
+
+/** A session that no longer waits for a vendor: one opened its session, or the session was decided or ended. */
+const NOT_WAITING = {
+  vendorStatus: null,
+  vendorMessageCode: null,
+  vendorWaitingSince: null,
+  vendorWaitingFor: null,
+} as const;
 
 function applied(
   row: Readonly<VerificationStatusEntity>,
@@ -86,7 +98,17 @@ function change(
     case 'VendorResultReceived':
       return { updatedAt: data.instant('receivedAt') };
     case 'VendorSessionOpened':
-      return { updatedAt: data.instant('openedAt') };
+      return { ...NOT_WAITING, updatedAt: data.instant('openedAt') };
+    case 'VendorSessionQueued':
+      return {
+        vendorStatus: 'waiting_for_vendor',
+        vendorMessageCode: data.string('messageCode'),
+        vendorWaitingSince: data.instant('queuedAt'),
+        vendorWaitingFor: data.string('vendor'),
+        updatedAt: data.instant('queuedAt'),
+      };
+    case 'VendorResultFetched':
+      return { updatedAt: data.instant('fetchedAt') };
     case 'VendorRequestFailed':
       return { updatedAt: data.instant('failedAt') };
     case 'VendorFallbackChosen':
@@ -102,7 +124,12 @@ function change(
       };
     }
     case 'ReviewRequested':
-      return { status: 'pending_review', decidedBy: null, updatedAt: data.instant('requestedAt') };
+      return {
+        ...NOT_WAITING,
+        status: 'pending_review',
+        decidedBy: null,
+        updatedAt: data.instant('requestedAt'),
+      };
     case 'ReviewSlaBreached':
       return { updatedAt: data.instant('breachedAt') };
     case 'ReviewerAssigned':
@@ -125,6 +152,7 @@ function change(
       };
     case 'VerificationApproved':
       return {
+        ...NOT_WAITING,
         status: 'approved',
         reasonCodes: data.strings('reasonCodes'),
         decidedBy: data.string('decidedBy'),
@@ -132,6 +160,7 @@ function change(
       };
     case 'VerificationRejected':
       return {
+        ...NOT_WAITING,
         status: 'rejected',
         reasonCodes: data.strings('reasonCodes'),
         decidedBy: data.string('decidedBy'),
@@ -139,6 +168,7 @@ function change(
       };
     case 'VerificationExpired':
       return {
+        ...NOT_WAITING,
         status: 'expired',
         reasonCodes: data.optionalStrings('reasonCodes') ?? ['SESSION_EXPIRED'],
         decidedBy: null,
@@ -146,6 +176,7 @@ function change(
       };
     case 'VerificationClosed':
       return {
+        ...NOT_WAITING,
         status: 'closed',
         reasonCodes: data.strings('reasonCodes'),
         decidedBy: null,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { DataSource, type Repository } from 'typeorm';
+import { DataSource, In, type Repository } from 'typeorm';
 import { CHECK_KINDS } from '../domain/policy/policy.types';
 import { REASON_CODE_LIST } from '../domain/reason-codes';
 import { VERIFICATION_STATUSES } from '../domain/verification/verification.events';
@@ -8,6 +8,9 @@ import { VerificationStatusEntity } from './verification-status.entity';
 import { listSessions, type VerificationListFilter } from './verification-list';
 
 /* The read side of verification status: the API view, the repository and the row-to-view mapping. */
+
+/** The vendor status of a session no vendor could open yet. */
+export const WAITING_FOR_VENDOR = 'waiting_for_vendor';
 
 /** `GET /v1/verifications/{id}` (docs/api.md), with a few optional extras. */
 export class VerificationStatusView {
@@ -28,6 +31,19 @@ export class VerificationStatusView {
   @ApiPropertyOptional() policyVersion?: string;
   @ApiPropertyOptional() createdAt?: string;
   @ApiPropertyOptional() expiresAt?: string;
+  @ApiPropertyOptional({
+    enum: ['waiting_for_vendor'],
+    description:
+      'Set while no vendor could open the session (outage): the server opens it by itself when the vendor is back',
+  })
+  vendorStatus?: string;
+  @ApiPropertyOptional({
+    enum: ['VENDOR_DELAYED'],
+    description: 'What to tell the person while waiting for the vendor (the app words it)',
+  })
+  messageCode?: string;
+  @ApiPropertyOptional({ description: 'Since when the session waits for the vendor' })
+  waitingSince?: string;
 }
 
 /** Reads of the verification status read model. */
@@ -41,6 +57,32 @@ export class VerificationStatusRepository {
 
   find(sessionId: string): Promise<VerificationStatusEntity | null> {
     return this.rows.findOneBy({ sessionId });
+  }
+
+  /** Sessions waiting for one of `vendors` (`waiting_for_vendor`), oldest first. */
+  async waitingForVendor(
+    limit: number,
+    vendors: readonly string[],
+  ): Promise<{ sessionId: string; vendor: string }[]> {
+    const rows = await this.rows.find({
+      select: { sessionId: true, vendorWaitingFor: true },
+      where: { vendorStatus: WAITING_FOR_VENDOR, vendorWaitingFor: In([...vendors]) },
+      order: { vendorWaitingSince: 'ASC', sessionId: 'ASC' },
+      take: limit,
+    });
+    return rows.map((row) => ({ sessionId: row.sessionId, vendor: row.vendorWaitingFor ?? '' }));
+  }
+
+  /** How many sessions wait for each vendor. */
+  async waitingCounts(): Promise<Map<string, number>> {
+    const rows = await this.rows
+      .createQueryBuilder('s')
+      .select('s.vendorWaitingFor', 'vendor')
+      .addSelect('COUNT(*)', 'count')
+      .where('s.vendorStatus = :status', { status: WAITING_FOR_VENDOR })
+      .groupBy('s.vendorWaitingFor')
+      .getRawMany<{ vendor: string | null; count: string | number }>();
+    return new Map(rows.map((row) => [row.vendor ?? '', Number(row.count)]));
   }
 
   /** Sessions matching the filter, newest first, in keyset pages. */
@@ -69,5 +111,8 @@ export function statusView(row: VerificationStatusEntity): VerificationStatusVie
     policyVersion: row.policyVersion,
     createdAt: row.createdAt,
     expiresAt: row.expiresAt,
+    ...(row.vendorStatus === null ? {} : { vendorStatus: row.vendorStatus }),
+    ...(row.vendorMessageCode === null ? {} : { messageCode: row.vendorMessageCode }),
+    ...(row.vendorWaitingSince === null ? {} : { waitingSince: row.vendorWaitingSince }),
   };
 }

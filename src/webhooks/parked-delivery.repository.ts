@@ -132,6 +132,40 @@ export class ParkedDeliveryRepository {
     return (result.affected ?? 0) > 0;
   }
 
+  /**
+   * A delivery whose fetched object holds no result to record (e.g. an inquiry that expired undecided): resolved
+   * into no session. False when it was no longer parked.
+   */
+  async settleWithoutResult(vendor: string, eventId: string, now: Date): Promise<boolean> {
+    const result = await this.rows.update(
+      { vendor, eventId, status: 'parked' },
+      { status: 'resolved', resolvedAt: now.toISOString() },
+    );
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** A delivery whose fetched object is not what the vendor documents: kept for investigation, not fetched again. */
+  async fetchedUnrecognised(vendor: string, eventId: string): Promise<boolean> {
+    const result = await this.rows.update(
+      { vendor, eventId, status: 'parked', reason: 'result_not_in_payload' },
+      { reason: 'unrecognised_payload' },
+    );
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Deliveries waiting for their result to be fetched, by vendor. */
+  async countAwaitingFetch(): Promise<Map<string, number>> {
+    const rows = await this.rows
+      .createQueryBuilder('parked')
+      .select('parked.vendor', 'vendor')
+      .addSelect('COUNT(*)', 'count')
+      .where('parked.status = :status', { status: 'parked' })
+      .andWhere('parked.reason = :reason', { reason: 'result_not_in_payload' })
+      .groupBy('parked.vendor')
+      .getRawMany<{ vendor: string; count: string | number }>();
+    return new Map(rows.map((row) => [row.vendor, Number(row.count)]));
+  }
+
   /** Deliveries still parked, by reason. */
   async countParked(): Promise<Record<ParkReason, number>> {
     const rows = await this.rows

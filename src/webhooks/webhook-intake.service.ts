@@ -37,6 +37,28 @@ export interface DeliveryContext {
  * the result recorded through the verification command, whose decider ignores a vendor event it has seen and
  * orders results by the vendor's clock. What cannot be recorded is parked, never dropped.
  */
+/** Where a fetched result came from: the vendor object, the call, the vendor's request id. */
+interface FetchSource {
+  readonly objectId: string;
+  readonly operation: string;
+  readonly vendorRequestId?: string;
+}
+
+/** What fetching an announced result came to. */
+type FetchOutcome =
+  | { readonly delivery: NormalisedDelivery; readonly source: FetchSource }
+  | 'pending'
+  | 'vendor_failing'
+  | 'unrecognised';
+
+/** The vendor call that fetches each vendor's announced results (as recorded in `VendorResultFetched`). */
+const FETCH_OPERATION: Record<WebhookVendor, string> = {
+  onfido: 'find_check',
+  persona: 'retrieve_inquiry',
+  veriff: 'get_decision',
+  sumsub: 'get_applicant',
+};
+
 /** What replaying one parked delivery did. */
 export type ParkedReplay =
   | { readonly outcome: 'replayed'; readonly sessionId: string; readonly recorded: boolean }
@@ -159,33 +181,83 @@ export class WebhookIntake implements OnModuleInit {
   onResultAnnounced: (() => void) | undefined;
 
   /**
-   * Fetches the results that Onfido `check.completed` / `report.completed` deliveries only announce: the Check
-   * and its Reports from Onfido's API (under its resilience policy), mapped by the same tables as a webhook that
-   * carries them, recorded on the session of the check's applicant, and the parked delivery resolved. A check not
-   * complete yet or a vendor failure leaves the delivery parked for the next round; a result whose applicant no
-   * session names yet waits with its result as `unknown_session` (replayed when one does). At least once, and
-   * once per vendor event (the result's id is the delivery's). Returns how many it recorded or found recorded.
+   * Fetches the results that deliveries only announce — Onfido `check.completed` / `report.completed` (the Check
+   * and its Reports), Persona events without their verifications (the inquiry), Veriff `submitted` (the session's
+   * decision) — from the vendor's API under its resilience policy, mapped by the same tables as a webhook that
+   * carries them, recorded on the session with where they were fetched from (`VendorResultFetched`), and the
+   * parked delivery resolved. An object not decided yet or a vendor failure leaves the delivery parked for the next
+   * round; a result whose reference no session names yet waits with its result as `unknown_session` (replayed
+   * when one does). At least once, and once per vendor event (a webhook and a fetch of one result record once).
+   * Returns how many it recorded or found recorded.
    */
   async fetchAnnouncedResults(limit = 50): Promise<number> {
     let done = 0;
-    for (const entry of await this.parked.awaitingFetch('onfido', limit)) {
+    for (const vendor of this.vendors.fetchable()) {
+      if (isWebhookVendor(vendor)) done += await this.fetchAnnounced(vendor, limit);
+    }
+    return done;
+  }
+
+  private async fetchAnnounced(vendor: WebhookVendor, limit: number): Promise<number> {
+    let done = 0;
+    for (const entry of await this.parked.awaitingFetch(vendor, limit)) {
       const announced = entry.delivery;
-      const checkId = announced?.vendorReference;
-      if (announced === undefined || checkId === undefined) continue;
-      const fetched = await this.vendors.fetchOnfidoCheck(checkId);
-      if (fetched === undefined) return done; // Onfido's API is not configured: nothing can be fetched
-      if (!fetched.ok) {
+      const reference = announced?.vendorReference;
+      if (announced === undefined || reference === undefined) continue;
+      const fetched =
+        vendor === 'onfido'
+          ? await this.fetchOnfido(announced, reference)
+          : await this.fetchObject(vendor, announced, reference);
+      // The vendor is failing: the other deliveries would fail the same way; try again next round.
+      if (fetched === 'vendor_failing') return done;
+      if (fetched === 'pending') continue;
+      if (fetched === 'unrecognised') {
         this.logger.warn(
-          `fetching an announced onfido result failed (${fetched.error.name}); kept for later`,
+          `a fetched ${vendor} object is not what the vendor documents; kept for investigation`,
         );
-        // The vendor is failing: the other deliveries would fail the same way; try again next round.
-        return done;
+        await this.parked.fetchedUnrecognised(vendor, announced.eventId);
+        continue;
       }
-      const check = fetched.value;
-      if (!check.complete) continue;
-      const checks = checksOfReports(check.reports);
-      if (checks.length === 0 || announced.occurredAt === undefined) continue;
-      const delivery: NormalisedDelivery = {
+      const { delivery, source } = fetched;
+      if (delivery.outcome.kind !== 'checks') {
+        // Decided without a result to record (e.g. an inquiry that expired): nothing to fetch any more.
+        await this.parked.settleWithoutResult(vendor, announced.eventId, this.clock.now());
+        continue;
+      }
+      if (delivery.sandbox === true && !this.sandboxDeployment) continue;
+      const sessionId = await this.sessionOf(delivery);
+      const result =
+        sessionId === undefined
+          ? 'unknown_session'
+          : await this.record(delivery, sessionId, { correlationId: randomUUID() }, source);
+      if (sessionId === undefined || result === 'unknown_session') {
+        // Fetched, but no session names the reference yet: it waits with its result (not fetched again) and is
+        // replayed when a session does.
+        await this.parked.awaitSession(vendor, announced.eventId, 'result_not_in_payload', delivery);
+        continue;
+      }
+      if (await this.parked.resolve(vendor, announced.eventId, sessionId, this.clock.now())) {
+        this.metrics.delivered(vendor, 'replayed');
+      }
+      done += 1;
+    }
+    return done;
+  }
+
+  /** An Onfido Check and its Reports as the result the announcing delivery stands for. */
+  private async fetchOnfido(announced: NormalisedDelivery, checkId: string): Promise<FetchOutcome> {
+    const fetched = await this.vendors.fetchOnfidoCheck(checkId);
+    if (fetched === undefined) return 'pending';
+    if (!fetched.ok) {
+      this.logger.warn(`fetching an announced onfido result failed (${fetched.error.name}); kept for later`);
+      return 'vendor_failing';
+    }
+    const check = fetched.value;
+    if (!check.complete) return 'pending';
+    const checks = checksOfReports(check.reports);
+    if (checks.length === 0 || announced.occurredAt === undefined) return 'pending';
+    return {
+      delivery: {
         vendor: 'onfido',
         eventId: announced.eventId,
         eventType: announced.eventType,
@@ -194,25 +266,47 @@ export class WebhookIntake implements OnModuleInit {
         ...(announced.sessionHint === undefined ? {} : { sessionHint: announced.sessionHint }),
         ...(check.sandbox ? { sandbox: true as const } : {}),
         outcome: { kind: 'checks', checks },
-      };
-      if (delivery.sandbox === true && !this.sandboxDeployment) continue;
-      const sessionId = await this.sessionOf(delivery);
-      const result =
-        sessionId === undefined
-          ? 'unknown_session'
-          : await this.record(delivery, sessionId, { correlationId: randomUUID() });
-      if (sessionId === undefined || result === 'unknown_session') {
-        // Fetched, but no session names the applicant yet: it waits with its result (not fetched again) and is
-        // replayed when a session does.
-        await this.parked.awaitSession('onfido', announced.eventId, 'result_not_in_payload', delivery);
-        continue;
-      }
-      if (await this.parked.resolve('onfido', announced.eventId, sessionId, this.clock.now())) {
-        this.metrics.delivered('onfido', 'replayed');
-      }
-      done += 1;
+      },
+      source: {
+        objectId: checkId,
+        operation: 'find_check',
+        ...(check.vendorRequestId === undefined ? {} : { vendorRequestId: check.vendorRequestId }),
+      },
+    };
+  }
+
+  /** A vendor object (Persona inquiry, Veriff decision) as the result the announcing delivery stands for. */
+  private async fetchObject(
+    vendor: WebhookVendor,
+    announced: NormalisedDelivery,
+    reference: string,
+  ): Promise<FetchOutcome> {
+    const resultOf = this.adapters[vendor].resultOf?.bind(this.adapters[vendor]);
+    const fetched = resultOf === undefined ? undefined : await this.vendors.fetchResult(vendor, reference);
+    if (resultOf === undefined || fetched === undefined) return 'pending';
+    if (!fetched.ok) {
+      this.logger.warn(
+        `fetching an announced ${vendor} result failed (${fetched.error.name}); kept for later`,
+      );
+      return 'vendor_failing';
     }
-    return done;
+    let delivery: NormalisedDelivery | undefined;
+    try {
+      delivery = resultOf(fetched.value.json, announced);
+    } catch (error) {
+      if (error instanceof UnrecognisedPayload) return 'unrecognised';
+      throw error;
+    }
+    if (delivery === undefined) return 'pending';
+    const { vendorRequestId } = fetched.value;
+    return {
+      delivery,
+      source: {
+        objectId: reference,
+        operation: FETCH_OPERATION[vendor],
+        ...(vendorRequestId === undefined ? {} : { vendorRequestId }),
+      },
+    };
   }
 
   /** The session by the reference recorded with its evidence, else by the vendor's pass-through id. */
@@ -237,6 +331,7 @@ export class WebhookIntake implements OnModuleInit {
     delivery: NormalisedDelivery,
     sessionId: string,
     context: DeliveryContext,
+    fetchedFrom?: FetchSource,
   ): Promise<'recorded' | 'duplicate' | 'unknown_session'> {
     const { vendor, eventId, occurredAt, outcome } = delivery;
     if (outcome.kind !== 'checks' || occurredAt === undefined) return 'unknown_session';
@@ -263,6 +358,7 @@ export class WebhookIntake implements OnModuleInit {
           vendorCreatedAt: occurredAt,
           checks: outcome.checks,
           ...(delivery.riskSignals === undefined ? {} : { vendorSignals: delivery.riskSignals }),
+          ...(fetchedFrom === undefined ? {} : { fetched: fetchedFrom }),
         },
         command,
       ),

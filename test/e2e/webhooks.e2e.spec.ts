@@ -284,13 +284,14 @@ describe(WebhooksController.name, () => {
       expect((await events(sessionId)).at(-1)?.type).toBe('VendorResultReceived');
     });
 
-    it('acknowledges events that carry no result without recording anything', async () => {
+    it('acknowledges events that carry no result without recording anything; a Veriff submitted waits for its decision to be fetched', async () => {
       const before = await store.headPosition();
       const veriffEvent = fixture('veriff/event-submitted.json', {
         vendorReference: randomUUID(),
         sessionId: 'ses_x',
       });
-      expect((await send('veriff', veriffEvent)).body).toEqual({ status: 'ignored' });
+      // `submitted` announces a decision it does not carry: parked as result_not_in_payload, not recorded.
+      expect((await send('veriff', veriffEvent)).body).toEqual({ status: 'parked' });
       const created = fixture('persona/inquiry-created.json', {
         eventId: `evt_${randomUUID()}`,
         vendorReference: 'inq_x',

@@ -2,8 +2,12 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Configuration, DefaultApi, WebhookEventVerifier } from '@onfido/api';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { VendorCallError } from '../../src/vendors/vendor-errors';
+import { PersonaGateway } from '../../src/vendors/persona.gateway';
+import { VeriffGateway } from '../../src/vendors/veriff.gateway';
+import type { NormalisedDelivery } from '../../src/webhooks/delivery';
 import { vendorAdapters } from '../../src/webhooks/vendors';
-import { hmacHex, WEBHOOK_SECRETS } from '../support/webhook-signing';
+import { FIXTURE_PII, hmacHex, WEBHOOK_SECRETS } from '../support/webhook-signing';
 import { type OnfidoStandIn, startOnfidoStandIn } from '../support/vendors/onfido';
 import { type PersonaStandIn, startPersonaStandIn } from '../support/vendors/persona';
 import {
@@ -599,6 +603,231 @@ describe('Persona stand-in', () => {
       eventType: 'inquiry.approved',
       vendorReference: inquiry.id,
       sessionHint: 'ses_stand_in_0004',
+    });
+  });
+});
+
+/** The failure a gateway call ended in (the test fails when it succeeded or threw something else). */
+async function callError(call: Promise<unknown>): Promise<VendorCallError> {
+  const error = await call.then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  expect(error).toBeInstanceOf(VendorCallError);
+  return error as VendorCallError;
+}
+
+/** The result a fetched object maps to, which must keep none of the personal data the object holds. */
+function mappedWithoutPersonalData(
+  vendor: 'veriff' | 'persona',
+  fetched: unknown,
+  announced: NormalisedDelivery,
+): NormalisedDelivery | undefined {
+  const result = adapters[vendor].resultOf?.(fetched, announced);
+  const text = JSON.stringify(result ?? {});
+  for (const value of FIXTURE_PII) expect(text).not.toContain(value);
+  return result;
+}
+
+describe('Fetching announced results through the gateways', () => {
+  const limits = { timeoutMs: 2_000, maxResponseBytes: 1024 * 1024 };
+  const open = (sessionId: string) => ({
+    sessionId,
+    sessionExpiresAt: new Date(Date.now() + 3_600_000),
+  });
+
+  describe('Persona: GET /api/v1/inquiries/{id}?include=verifications', () => {
+    let persona: PersonaStandIn;
+    const gateway = (apiKey = PERSONA_KEY) =>
+      new PersonaGateway({
+        apiKey,
+        templateId: 'itmpl_standin0001',
+        baseUrl: persona.baseUrl,
+        version: PERSONA_VERSION,
+        ...limits,
+      });
+    beforeEach(async () => {
+      persona = await startPersonaStandIn({ apiKey: PERSONA_KEY });
+    });
+    afterEach(async () => {
+      await persona.close();
+    });
+
+    it('fetches the completed inquiry with its verifications, authenticated, and maps it as the webhook that carries them', async () => {
+      const { vendorReference: inquiryId } = await gateway().create(
+        open('ses_fetch_0001'),
+        AbortSignal.timeout(5_000),
+      );
+      const verifications = [
+        {
+          type: 'verification/government-id',
+          status: 'failed' as const,
+          checks: [{ name: 'id_tamper_detection', status: 'failed' as const }],
+        },
+        { type: 'verification/selfie', status: 'passed' as const },
+      ];
+      const event = persona.decide(inquiryId, {
+        status: 'completed',
+        verifications,
+        includeVerifications: false,
+      });
+      expect((await event.webhook(`${receiverUrl}/persona`)).status).toBe(200);
+      const announced = lastWebhookAtIntake('persona');
+      expect(announced.outcome).toEqual({ kind: 'none', reason: 'result_not_in_payload' });
+
+      const fetched = await gateway().fetchResult(inquiryId, AbortSignal.timeout(5_000));
+      const request = persona.requests.at(-1)!;
+      expect(request).toMatchObject({
+        route: 'getInquiry',
+        method: 'GET',
+        path: `/api/v1/inquiries/${inquiryId}?include=verifications`,
+        headers: { authorization: `Bearer ${PERSONA_KEY}`, 'persona-version': PERSONA_VERSION },
+      });
+      expect(fetched).toMatchObject({ httpStatus: 200, vendorRequestId: request.requestId });
+      expect(fetched.json).toMatchObject({ included: [{ type: 'verification/government-id' }, {}] });
+
+      // The same decision with its verifications in the payload: what the fetch must amount to.
+      const carried = adapters.persona.normalise(
+        {
+          data: {
+            type: 'event',
+            id: 'evt_equivalent',
+            attributes: {
+              name: 'inquiry.completed',
+              'created-at': announced.occurredAt,
+              payload: fetched.json,
+            },
+          },
+        },
+        Buffer.alloc(0),
+      );
+      expect(carried.outcome).toMatchObject({ kind: 'checks' });
+      expect(mappedWithoutPersonalData('persona', fetched.json, announced)).toEqual({
+        ...announced,
+        outcome: carried.outcome,
+      });
+    });
+
+    it('is refused with a wrong API key (401 VendorHttpError, not retried)', async () => {
+      const { vendorReference } = await gateway().create(open('ses_fetch_0002'), AbortSignal.timeout(5_000));
+      const error = await callError(
+        gateway('persona_sandbox_wrong-key').fetchResult(vendorReference, AbortSignal.timeout(5_000)),
+      );
+      expect(error).toMatchObject({
+        errorClass: 'VendorHttpError',
+        operation: 'retrieve_inquiry',
+        details: { httpStatus: 401 },
+      });
+      expect(error.retryable).toBe(false);
+    });
+
+    it('fails on malformed JSON (VendorMalformedResponseError) and on a proxy’s HTML page (VendorHttpError 502), both retryable', async () => {
+      const { vendorReference } = await gateway().create(open('ses_fetch_0003'), AbortSignal.timeout(5_000));
+      persona.faults.enqueue('getInquiry', { malformedJson: true }, { htmlError: true });
+      const malformed = await callError(gateway().fetchResult(vendorReference, AbortSignal.timeout(5_000)));
+      expect(malformed).toMatchObject({
+        errorClass: 'VendorMalformedResponseError',
+        details: { httpStatus: 200 },
+      });
+      const html = await callError(gateway().fetchResult(vendorReference, AbortSignal.timeout(5_000)));
+      expect(html).toMatchObject({ errorClass: 'VendorHttpError', details: { httpStatus: 502 } });
+      expect([malformed.retryable, html.retryable]).toEqual([true, true]);
+      expect(persona.faults.pending()).toBe(0);
+    });
+
+    it('answers an inquiry it does not know with 404 (VendorHttpError, not retried)', async () => {
+      const error = await callError(
+        gateway().fetchResult('inq_unknown000000000000000000000', AbortSignal.timeout(5_000)),
+      );
+      expect(error).toMatchObject({ errorClass: 'VendorHttpError', details: { httpStatus: 404 } });
+      expect(error.retryable).toBe(false);
+    });
+  });
+
+  describe('Veriff: GET /v1/sessions/{id}/decision', () => {
+    let veriff: VeriffStandIn;
+    const gateway = (secret: string = WEBHOOK_SECRETS.veriff) =>
+      new VeriffGateway({ apiKey: VERIFF_KEY, secret, baseUrl: veriff.baseUrl, ...limits });
+    beforeEach(async () => {
+      veriff = await startVeriffStandIn({ apiKey: VERIFF_KEY });
+    });
+    afterEach(async () => {
+      await veriff.close();
+    });
+
+    /** The `submitted` event webhook for `sessionId`, as the intake normalises it (parked, to be fetched). */
+    const submitted = (sessionId: string): NormalisedDelivery => {
+      const attemptId = 'f2270684-8c51-4d03-88eb-dafd43e8b486';
+      const body = Buffer.from(
+        JSON.stringify({
+          id: sessionId,
+          attemptId,
+          action: 'submitted',
+          code: 7002,
+          vendorData: 'ses_fetch_0011',
+        }),
+      );
+      return adapters.veriff.normalise(JSON.parse(body.toString('utf8')) as unknown, body);
+    };
+
+    it('fetches no decision before Veriff decides, then the decision, mapped with the decision webhook’s event id and checks', async () => {
+      const { vendorReference: sessionId } = await gateway().create(
+        open('ses_fetch_0011'),
+        AbortSignal.timeout(5_000),
+      );
+      const announced = submitted(sessionId);
+      expect(announced.outcome).toEqual({ kind: 'none', reason: 'result_not_in_payload' });
+
+      const pending = await gateway().fetchResult(sessionId, AbortSignal.timeout(5_000));
+      expect(pending).toMatchObject({ httpStatus: 200, json: { status: 'success', verification: null } });
+      expect(mappedWithoutPersonalData('veriff', pending.json, announced)).toBeUndefined();
+      const request = veriff.requests.at(-1)!;
+      expect(request).toMatchObject({
+        route: 'getDecision',
+        method: 'GET',
+        path: `/v1/sessions/${sessionId}/decision`,
+        headers: {
+          'x-auth-client': VERIFF_KEY,
+          'x-hmac-signature': hmacHex('sha256', WEBHOOK_SECRETS.veriff, sessionId),
+        },
+      });
+      expect(pending.vendorRequestId).toBe(request.requestId);
+
+      const decided = veriff.decide(sessionId, { status: 'declined', reasonCode: 506 });
+      expect((await decided.webhook(`${receiverUrl}/veriff`)).status).toBe(200);
+      const webhook = lastWebhookAtIntake('veriff');
+      const fetched = await gateway().fetchResult(sessionId, AbortSignal.timeout(5_000));
+      expect(fetched.json).toMatchObject({ verification: { person: { lastName: 'MUSTERMANN' } } });
+      const result = mappedWithoutPersonalData('veriff', fetched.json, announced);
+      expect(result).toEqual(webhook);
+      expect(result).toMatchObject({
+        eventId: expect.stringMatching(new RegExp(`^decision:${sessionId}:`)),
+        outcome: { kind: 'checks' },
+      });
+    });
+
+    it('is refused when signed with a wrong secret (401 VendorHttpError, not retried)', async () => {
+      const { vendorReference } = await gateway().create(open('ses_fetch_0012'), AbortSignal.timeout(5_000));
+      const error = await callError(
+        gateway('not-the-shared-secret').fetchResult(vendorReference, AbortSignal.timeout(5_000)),
+      );
+      expect(error).toMatchObject({
+        errorClass: 'VendorHttpError',
+        operation: 'get_decision',
+        details: { httpStatus: 401 },
+      });
+      expect(error.retryable).toBe(false);
+    });
+
+    it('fails on malformed JSON (VendorMalformedResponseError) and on a proxy’s HTML page (VendorHttpError 502), both retryable', async () => {
+      const { vendorReference } = await gateway().create(open('ses_fetch_0013'), AbortSignal.timeout(5_000));
+      veriff.faults.enqueue('getDecision', { malformedJson: true }, { htmlError: true });
+      const malformed = await callError(gateway().fetchResult(vendorReference, AbortSignal.timeout(5_000)));
+      expect(malformed).toMatchObject({ errorClass: 'VendorMalformedResponseError' });
+      const html = await callError(gateway().fetchResult(vendorReference, AbortSignal.timeout(5_000)));
+      expect(html).toMatchObject({ errorClass: 'VendorHttpError', details: { httpStatus: 502 } });
+      expect([malformed.retryable, html.retryable]).toEqual([true, true]);
+      expect(veriff.faults.pending()).toBe(0);
     });
   });
 });

@@ -1992,6 +1992,11 @@ export interface components {
       decidedBy?: string;
       expiresAt?: string;
       jurisdiction: string;
+      /**
+       * @description What to tell the person while waiting for the vendor (the app words it)
+       * @enum {string}
+       */
+      messageCode?: 'VENDOR_DELAYED';
       policyHash: string;
       policyVersion?: string;
       /** @description Global position of the last event of the session */
@@ -2051,6 +2056,13 @@ export interface components {
       subjectId: string;
       tier: string;
       updatedAt: string;
+      /**
+       * @description Set while no vendor could open the session (outage): the server opens it by itself when the vendor is back
+       * @enum {string}
+       */
+      vendorStatus?: 'waiting_for_vendor';
+      /** @description Since when the session waits for the vendor */
+      waitingSince?: string;
     };
     WebhookReceiptView: {
       /** @enum {string} */

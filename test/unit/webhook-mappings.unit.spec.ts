@@ -245,13 +245,22 @@ describe('Veriff payload mapping', () => {
     expect(veriffDecisionChecks('no_such_status', undefined)).toBeUndefined();
   });
 
-  it('ignores expired and abandoned sessions and the event webhook; refuses a decision without a time', () => {
+  it('ignores expired and abandoned sessions and a started event; parks submitted to fetch its decision; refuses a decision without a time', () => {
     const expired = Buffer.from(
       JSON.stringify({ verification: { id: 'v1', status: 'expired', code: 9104, decisionTime: AT } }),
     );
     expect(normalise(veriff, expired)).toMatchObject({ outcome: { kind: 'none', reason: 'no_decision' } });
     expect(normalise(veriff, fixture('veriff/event-submitted.json', values))).toMatchObject({
       eventType: 'event.submitted',
+      vendorReference: values.vendorReference,
+      sessionHint: values.sessionId,
+      outcome: { kind: 'none', reason: 'result_not_in_payload' },
+    });
+    const started = Buffer.from(
+      JSON.stringify({ id: values.vendorReference, attemptId: 'a1', action: 'started', code: 7001 }),
+    );
+    expect(normalise(veriff, started)).toMatchObject({
+      eventType: 'event.started',
       outcome: { kind: 'none', reason: 'not_a_result' },
     });
     const timeless = Buffer.from(

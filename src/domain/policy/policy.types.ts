@@ -151,7 +151,26 @@ export interface PolicyDocument {
   readonly vendors?: {
     readonly order: readonly string[];
     readonly byJurisdiction?: Readonly<Record<string, readonly string[]>>;
+    /** Temporary fallback rules for low-risk cases during a vendor outage, each until its expiry. */
+    readonly temporaryFallbacks?: readonly TemporaryVendorFallback[];
   };
+}
+
+/**
+ * While `when` is unavailable, sessions of the named segments and tiers (and jurisdictions, if listed) may open
+ * at `use` although the regular order does not list it, until `until` (the rule is ignored from then on). The
+ * switch is recorded as `VendorFallbackChosen` naming the rule and its expiry, and shown in explanations.
+ */
+export interface TemporaryVendorFallback {
+  readonly id: string;
+  readonly when: string;
+  readonly use: string;
+  readonly segments: readonly string[];
+  readonly tiers: readonly string[];
+  readonly jurisdictions?: readonly string[];
+  /** ISO 8601 instant; at most 90 days after the policy's `effectiveFrom`. */
+  readonly until: string;
+  readonly reason: string;
 }
 
 /** A loaded policy: the document plus its hash. */

@@ -147,7 +147,14 @@ function vendorOutcome(
       kind: 'fallback',
       to: requireText(outcome.to, 'to', LABEL_MAX),
       reason: requireText(outcome.reason, 'reason', LABEL_MAX),
+      ...(outcome.rule === undefined ? {} : { rule: requireText(outcome.rule, 'rule', LABEL_MAX) }),
+      ...(outcome.ruleExpiresAt === undefined
+        ? {}
+        : { ruleExpiresAt: requireInstant(outcome.ruleExpiresAt, 'ruleExpiresAt') }),
     };
+  }
+  if (outcome.kind === 'queued') {
+    return { kind: 'queued', reason: requireText(outcome.reason, 'reason', LABEL_MAX) };
   }
   const given = outcome.vendorRequestId;
   const requestId =
@@ -177,7 +184,25 @@ export function recordVendorResultCommand(command: RecordVendorResult): RecordVe
   const vendorCreatedAt = requireInstant(data.vendorCreatedAt, 'vendorCreatedAt');
   const now = requireInstant(data.now, 'now');
   for (const check of data.checks) checkScore(check);
-  return { type: command.type, data: { ...data, vendor, vendorEventId, vendorCreatedAt, now } };
+  const fetched =
+    data.fetched === undefined
+      ? {}
+      : {
+          fetched: {
+            objectId: requireText(data.fetched.objectId, 'objectId', REFERENCE_MAX),
+            operation: requireText(data.fetched.operation, 'operation', LABEL_MAX),
+            ...(data.fetched.vendorRequestId === undefined
+              ? {}
+              : {
+                  vendorRequestId: requireText(
+                    data.fetched.vendorRequestId,
+                    'vendorRequestId',
+                    REFERENCE_MAX,
+                  ),
+                }),
+          },
+        };
+  return { type: command.type, data: { ...data, vendor, vendorEventId, vendorCreatedAt, now, ...fetched } };
 }
 
 export function assignReviewerCommand(command: AssignReviewer): AssignReviewer {

@@ -78,7 +78,14 @@ export type RecordVendorSession = {
           readonly vendorRequestId?: string;
           readonly expiresAt: string;
         }
-      | { readonly kind: 'fallback'; readonly to: string; readonly reason: string }
+      | {
+          readonly kind: 'fallback';
+          readonly to: string;
+          readonly reason: string;
+          readonly rule?: string;
+          readonly ruleExpiresAt?: string;
+        }
+      | { readonly kind: 'queued'; readonly reason: string }
       | {
           readonly kind: 'failed';
           readonly operation: string;
@@ -107,6 +114,12 @@ export type RecordVendorResult = {
      * the others are not the caller's mistake and are left out (the labels stay on the checks).
      */
     readonly vendorSignals?: readonly string[];
+    /** Set when the server fetched the result from the vendor's API: recorded as `VendorResultFetched`. */
+    readonly fetched?: {
+      readonly objectId: string;
+      readonly operation: string;
+      readonly vendorRequestId?: string;
+    };
     readonly policy: LoadedPolicy;
     readonly subject: SubjectStanding;
     readonly now: string;

@@ -193,6 +193,9 @@ export function submitEvidence(command: SubmitEvidence, state: VerificationState
   return [submitted, ...decideAttempt(evolveSession(session, submitted), input.policy, now, 'evidence')];
 }
 
+/** The message code of a session waiting for a vendor: the app words it ("we will continue shortly"). */
+export const VENDOR_DELAYED = 'VENDOR_DELAYED';
+
 /**
  * Records what the server's call to a vendor came to. A session opened there is recorded once per vendor
  * reference (the same reference again, e.g. a reused session, records nothing) and only while the person can
@@ -232,7 +235,26 @@ export function recordVendorSession(
     return [
       {
         type: 'VendorFallbackChosen',
-        data: { from: vendor, to: outcome.to, reason: outcome.reason, chosenAt: now },
+        data: {
+          from: vendor,
+          to: outcome.to,
+          reason: outcome.reason,
+          ...(outcome.rule === undefined ? {} : { rule: outcome.rule }),
+          ...(outcome.ruleExpiresAt === undefined ? {} : { ruleExpiresAt: outcome.ruleExpiresAt }),
+          chosenAt: now,
+        },
+      },
+    ];
+  }
+  if (outcome.kind === 'queued') {
+    // Queued work is a vendor call made later for this person: the same conditions as opening one now.
+    if (session.vendorQueue?.vendor === vendor) return [];
+    notExpired(session, now);
+    stillStanding(session, command.data.subject);
+    return [
+      {
+        type: 'VendorSessionQueued',
+        data: { vendor, reason: outcome.reason, messageCode: VENDOR_DELAYED, queuedAt: now },
       },
     ];
   }
@@ -308,6 +330,24 @@ export function recordVendorResult(
     session.status !== 'expired' &&
     session.status !== 'closed' &&
     (session.attempt === 1 || epochMs(vendorCreatedAt) >= epochMs(session.attemptStartedAt));
+  const fetched: VerificationEvent[] =
+    input.fetched === undefined
+      ? []
+      : [
+          {
+            type: 'VendorResultFetched',
+            data: {
+              vendor,
+              vendorEventId,
+              objectId: input.fetched.objectId,
+              operation: input.fetched.operation,
+              ...(input.fetched.vendorRequestId === undefined
+                ? {}
+                : { vendorRequestId: input.fetched.vendorRequestId }),
+              fetchedAt: now,
+            },
+          },
+        ];
   const received: VendorResultReceived = {
     type: 'VendorResultReceived',
     data: {
@@ -321,18 +361,20 @@ export function recordVendorResult(
       receivedAt: now,
     },
   };
-  if (closing !== undefined) return [received, closing];
-  if (expiring !== undefined) return [received, expiring];
-  if (!counted) return [received];
+  if (closing !== undefined) return [...fetched, received, closing];
+  if (expiring !== undefined) return [...fetched, received, expiring];
+  if (!counted) return [...fetched, received];
   // A late delivery whose every check a newer result of the same vendor already replaced changes nothing.
   const source = { vendor, vendorCreatedAt };
   if (riskSignals === undefined && checks.every((check) => isSuperseded(session, check.kind, source))) {
-    return [received];
+    return [...fetched, received];
   }
   const next = evolveSession(session, received);
-  if (isOpen(session.status)) return [received, ...decideAttempt(next, input.policy, now, 'vendor_result')];
+  if (isOpen(session.status))
+    return [...fetched, received, ...decideAttempt(next, input.policy, now, 'vendor_result')];
   if (session.status === 'approved') {
     return [
+      ...fetched,
       received,
       ...reviewAfterApproval(next, input.policy, now, {
         decidedBy: session.decidedBy ?? 'policy',
@@ -342,7 +384,7 @@ export function recordVendorResult(
       }),
     ];
   }
-  return [received];
+  return [...fetched, received];
 }
 
 /** Assigns (or reassigns) the pending review; assigning the current assignee again records nothing. */

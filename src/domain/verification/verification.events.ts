@@ -149,7 +149,10 @@ export type VendorRequestFailed = {
   };
 };
 
-/** The vendor the policy put first could not open a session; the next one in the policy's order is tried. */
+/**
+ * The vendor the policy put first could not open a session; the next one in the policy's order is tried, or the
+ * vendor of a temporary fallback rule of the policy (`rule`, in force until `ruleExpiresAt`).
+ */
 export type VendorFallbackChosen = {
   readonly type: 'VendorFallbackChosen';
   readonly data: {
@@ -157,7 +160,44 @@ export type VendorFallbackChosen = {
     readonly to: string;
     /** `vendor_unavailable`: the call failed after its retries, or the vendor's breaker was open. */
     readonly reason: string;
+    /** The policy's temporary fallback rule that allowed `to`, when it is not in the regular order. */
+    readonly rule?: string;
+    readonly ruleExpiresAt?: string;
     readonly chosenAt: string;
+  };
+};
+
+/**
+ * No vendor the policy allows could open a session now: the session waits for `vendor` (`waiting_for_vendor`),
+ * and the server opens it by itself when the vendor is back (the client asks again for its token).
+ */
+export type VendorSessionQueued = {
+  readonly type: 'VendorSessionQueued';
+  readonly data: {
+    readonly vendor: string;
+    /** `vendor_unavailable`. */
+    readonly reason: string;
+    /** What the person is told, for the app to word (`VENDOR_DELAYED`). */
+    readonly messageCode: string;
+    readonly queuedAt: string;
+  };
+};
+
+/**
+ * The server fetched a result from the vendor's API (a delivery only announced it): which object, by which
+ * operation, and the vendor's request id. Recorded with the `VendorResultReceived` it produced, never its body.
+ */
+export type VendorResultFetched = {
+  readonly type: 'VendorResultFetched';
+  readonly data: {
+    readonly vendor: string;
+    /** The vendor event the result is recorded under (the `VendorResultReceived` that follows). */
+    readonly vendorEventId: string;
+    /** The vendor object read: Onfido check, Persona inquiry, Veriff session. */
+    readonly objectId: string;
+    readonly operation: string;
+    readonly vendorRequestId?: string;
+    readonly fetchedAt: string;
   };
 };
 
@@ -362,6 +402,8 @@ export type VerificationEvent =
   | VendorSessionOpened
   | VendorRequestFailed
   | VendorFallbackChosen
+  | VendorSessionQueued
+  | VendorResultFetched
   | VendorResultReceived
   | DecisionEvaluated
   | ReviewRequested
@@ -387,6 +429,8 @@ const EVENT_TYPES: Record<VerificationEventType, true> = {
   VendorSessionOpened: true,
   VendorRequestFailed: true,
   VendorFallbackChosen: true,
+  VendorSessionQueued: true,
+  VendorResultFetched: true,
   VendorResultReceived: true,
   DecisionEvaluated: true,
   ReviewRequested: true,

@@ -90,6 +90,11 @@ export interface Verification {
   readonly evidence: readonly EvidenceRef[];
   /** Vendor sessions the server opened, in order (the latest last). */
   readonly vendorSessions: readonly VendorSessionRef[];
+  /**
+   * Set while the session waits for a vendor that could not open its session (`waiting_for_vendor`): the
+   * server opens it when the vendor is back. Cleared by the next vendor session opened.
+   */
+  readonly vendorQueue?: { readonly vendor: string; readonly queuedAt: string };
   readonly createdAt: string;
   readonly updatedAt: string;
 }
@@ -195,12 +200,21 @@ export function evolveSession(
       const others = state.vendorSessions.filter(
         (s) => !(s.vendor === vendor && s.vendorReference === vendorReference),
       );
+      const { vendorQueue: _served, ...rest } = state;
       return {
-        ...state,
+        ...rest,
         vendorSessions: [...others, { vendor, vendorReference, attempt, expiresAt }],
         updatedAt: openedAt,
       };
     }
+    case 'VendorSessionQueued':
+      return {
+        ...state,
+        vendorQueue: { vendor: event.data.vendor, queuedAt: event.data.queuedAt },
+        updatedAt: event.data.queuedAt,
+      };
+    case 'VendorResultFetched':
+      return { ...state, updatedAt: event.data.fetchedAt };
     case 'VendorRequestFailed':
       return { ...state, updatedAt: event.data.failedAt };
     case 'VendorFallbackChosen':

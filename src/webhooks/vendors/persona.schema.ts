@@ -33,3 +33,22 @@ export const PersonaDelivery = z.object({
     }),
   }),
 });
+
+/**
+ * A retrieved inquiry (`GET /api/v1/inquiries/{id}?include=verifications`): its id, status, reference id and
+ * decision times, and the included verifications (read one by one with PersonaVerification). Its personal data
+ * (names, birthdate, address, fields) is never read.
+ */
+export const PersonaInquiry = z.object({
+  data: objectField({
+    type: text,
+    id: vendorId,
+    attributes: objectField({
+      status: text,
+      'reference-id': text,
+      'decisioned-at': text,
+      'completed-at': text,
+    }),
+  }),
+  included: list,
+});

@@ -6,7 +6,7 @@ import { readPayload } from '../../events';
 import { check, mergeChecks, type NormalisedDelivery } from '../delivery';
 import { hexMatches, hmac, requireHeader, SignatureCheckFailed } from '../signature';
 import { findingsOf, type MappingRow, type MappingTable } from './mapping-table';
-import { PersonaDelivery, PersonaVerification } from './persona.schema';
+import { PersonaDelivery, PersonaInquiry, PersonaVerification } from './persona.schema';
 import { IDV_COVERAGE, sessionHint, UnrecognisedPayload, type VendorAdapter } from './vendor-adapter';
 import { instant } from './vendor-fields';
 
@@ -20,7 +20,9 @@ import { instant } from './vendor-fields';
  * personal data (names, birthdate, address): only `status` and `reference-id` are read.
  *
  * Results come from the inquiry decision (`inquiry.approved`, `.declined`, `.marked-for-review`, `.failed`) and,
- * where the payload includes them, its verifications and their failed checks.
+ * where the payload includes them, its verifications and their failed checks. Where they are not included, the
+ * inquiry retrieved with its verifications (`resultOf`) is mapped the same way, its status standing for the
+ * event of that decision.
  */
 
 /** At most this many signature sets and v1 values per set are tried (a header cannot buy unbounded work). */
@@ -260,6 +262,19 @@ const DECISIONS: Readonly<Record<string, Decision>> = {
   'inquiry.completed': 'completed',
 };
 
+/** A retrieved inquiry's status → the event that announces it (mapped as that event is). */
+const STATUS_EVENTS: Readonly<Record<string, string>> = {
+  approved: 'inquiry.approved',
+  declined: 'inquiry.declined',
+  needs_review: 'inquiry.marked-for-review',
+  failed: 'inquiry.failed',
+  completed: 'inquiry.completed',
+  expired: 'inquiry.expired',
+};
+
+/** Inquiry statuses of a person still in the flow: nothing to map yet. */
+const IN_FLOW = new Set(['created', 'pending']);
+
 /** What one included verification says, check kind by check kind; undefined while it has no outcome. */
 function verificationFindings(included: unknown): LabelledFinding[] | undefined {
   const verification = readPayload(PersonaVerification, included);
@@ -396,5 +411,46 @@ export class PersonaAdapter implements VendorAdapter {
     const checks = personaDecisionChecks(decision, included, name);
     if (checks.length === 0) return { ...base, outcome: { kind: 'none', reason: 'result_not_in_payload' } };
     return { ...base, outcome: { kind: 'checks', checks } };
+  }
+
+  /**
+   * The inquiry retrieved with its verifications, as the announcing delivery would have carried it: its status
+   * stands for the event of that decision (`approved` → `inquiry.approved`…) and its verifications are mapped by
+   * `personaDecisionChecks`. Recorded under the announcing delivery's event id. Undefined while the person is in
+   * the flow or a completed inquiry's verifications have no outcome yet; an expired inquiry is `no_decision`.
+   */
+  resultOf(fetched: unknown, announced: NormalisedDelivery): NormalisedDelivery | undefined {
+    const inquiry = readPayload(PersonaInquiry, fetched);
+    const subject = inquiry?.data;
+    const id = subject?.type === 'inquiry' ? subject.id : undefined;
+    const status = subject?.attributes?.status;
+    if (inquiry === undefined || id === undefined || status === undefined) {
+      throw new UnrecognisedPayload('persona: data.type "inquiry" with id and attributes.status is required');
+    }
+    if (announced.vendorReference !== undefined && announced.vendorReference !== id) {
+      throw new UnrecognisedPayload('persona: the inquiry is not the one the delivery named');
+    }
+    if (IN_FLOW.has(status)) return undefined;
+    const name = STATUS_EVENTS[status];
+    if (name === undefined) throw new UnrecognisedPayload('persona: unknown inquiry status');
+    const attributes = subject?.attributes;
+    const occurredAt =
+      announced.occurredAt ?? instant(attributes?.['decisioned-at'] ?? attributes?.['completed-at']);
+    const hint = sessionHint(attributes?.['reference-id']) ?? announced.sessionHint;
+    const base = {
+      vendor: this.vendor,
+      eventId: announced.eventId,
+      eventType: announced.eventType,
+      ...(occurredAt === undefined ? {} : { occurredAt }),
+      vendorReference: id,
+      ...(hint === undefined ? {} : { sessionHint: hint }),
+    };
+    const decision = DECISIONS[name];
+    if (decision === undefined) return { ...base, outcome: { kind: 'none', reason: 'no_decision' } };
+    if (occurredAt === undefined) {
+      throw new UnrecognisedPayload('persona: a decided inquiry needs decisioned-at or completed-at');
+    }
+    const checks = personaDecisionChecks(decision, inquiry.included, name);
+    return checks.length === 0 ? undefined : { ...base, outcome: { kind: 'checks', checks } };
   }
 }

@@ -6,7 +6,9 @@ import type { NormalisedDelivery, WebhookVendor } from '../delivery';
 
 /**
  * One vendor's webhook: how its signature is checked over the raw body, and how its documented payload maps to
- * the ledger's check results and reason codes. Both are pure (time comes in as an argument).
+ * the ledger's check results and reason codes. Where a delivery only announces its result, `resultOf` maps the
+ * vendor object fetched for it (the gateway's `fetchResult`) with the same tables. All pure (time comes in as an
+ * argument).
  */
 export interface VendorAdapter {
   readonly vendor: WebhookVendor;
@@ -14,6 +16,8 @@ export interface VendorAdapter {
   verify(raw: Buffer, headers: IncomingHttpHeaders, now: Date): void;
   /** Throws `UnrecognisedPayload` for a payload that is not what the vendor documents. */
   normalise(payload: unknown, raw: Buffer): NormalisedDelivery;
+  /** The result a fetched vendor object holds, as the announcing delivery would have carried it; undefined while the vendor has not decided. Throws UnrecognisedPayload when the object is not what the vendor documents. */
+  resultOf?(fetched: unknown, announced: NormalisedDelivery): NormalisedDelivery | undefined;
 }
 
 /** A verified payload whose shape the vendor does not document: parked, never guessed at. */

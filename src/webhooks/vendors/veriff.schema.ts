@@ -28,3 +28,14 @@ export const VeriffDelivery = z.object({
   vendorData: text,
 });
 export type VeriffDelivery = z.infer<typeof VeriffDelivery>;
+
+/**
+ * The answer of `GET /v1/sessions/{id}/decision`: `{status: 'success', verification: null}` until Veriff has
+ * decided, then the decision object the decision webhook carries. `verification` reads as null (not decided),
+ * a VeriffVerification, or undefined when absent or of another shape.
+ */
+export const VeriffDecision = z.object({
+  status: text,
+  verification: z.union([z.null(), VeriffVerification]).optional().catch(undefined),
+});
+export type VeriffDecision = z.infer<typeof VeriffDecision>;

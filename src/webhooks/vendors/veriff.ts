@@ -13,7 +13,7 @@ import {
   UnrecognisedPayload,
   type VendorAdapter,
 } from './vendor-adapter';
-import { VeriffDelivery, type VeriffVerification } from './veriff.schema';
+import { VeriffDecision, VeriffDelivery, type VeriffVerification } from './veriff.schema';
 import { instant } from './vendor-fields';
 
 /*
@@ -27,6 +27,10 @@ import { instant } from './vendor-fields';
  * review (9121, per Veriff's session status table). Declines and resubmission requests carry one reason code
  * (`verification.reasonCode`, tables "Verification session decision codes" and "Granular reason codes"): it
  * names the check that failed; the other checks of the identity verification are recorded as clear.
+ *
+ * The event webhook's `submitted` announces a decision without carrying it: parked as `result_not_in_payload`,
+ * its decision is fetched (`GET /v1/sessions/{id}/decision`) and mapped by `resultOf` exactly as the decision
+ * webhook, under the same event id.
  */
 
 const CODES_PAGE = 'https://devdocs.veriff.com/docs/verification-session-decision-codes-table';
@@ -277,20 +281,46 @@ export class VeriffAdapter implements VendorAdapter {
     const delivery = readPayload(VeriffDelivery, payload);
     const verification = delivery?.verification;
     if (verification === undefined) return this.event(delivery, raw);
+    return this.decision(verification);
+  }
+
+  /**
+   * A fetched decision (`GET /v1/sessions/{id}/decision`), mapped exactly as its decision webhook: same event
+   * id, so a webhook and a fetch of one decision record once. Undefined while Veriff has not decided
+   * (`verification: null`).
+   */
+  resultOf(fetched: unknown, announced: NormalisedDelivery): NormalisedDelivery | undefined {
+    const answer = readPayload(VeriffDecision, fetched);
+    const verification = answer?.verification;
+    if (answer?.status !== 'success' || verification === undefined) {
+      throw new UnrecognisedPayload('veriff: a decision answer is {status: "success", verification}');
+    }
+    if (verification === null) return undefined;
+    if (announced.vendorReference !== undefined && verification.id !== announced.vendorReference) {
+      throw new UnrecognisedPayload('veriff: the decision is not for the session the delivery named');
+    }
+    const decided = this.decision(verification);
+    return decided.sessionHint === undefined && announced.sessionHint !== undefined
+      ? { ...decided, sessionHint: announced.sessionHint }
+      : decided;
+  }
+
+  /** A decision (`verification`), from the decision webhook or the decision endpoint alike. */
+  private decision(verification: VeriffVerification): NormalisedDelivery {
     const id = verification.id;
     if (id === undefined) throw new UnrecognisedPayload('veriff: verification.id is required');
     const code = verification.code;
     const status = verification.status ?? (code === undefined ? undefined : STATUS_BY_CODE[code]);
     const decisionTime = verification.decisionTime ?? verification.acceptanceTime;
     const occurredAt = instant(decisionTime);
-    if (status === undefined || occurredAt === undefined) {
+    if (status === undefined || decisionTime === undefined || occurredAt === undefined) {
       throw new UnrecognisedPayload('veriff: verification.status (or code) and decisionTime are required');
     }
     const hint = sessionHint(verification.vendorData);
     const base = {
       vendor: this.vendor,
       // Veriff sends no event id: the session, the attempt, the decision and its time identify the event.
-      eventId: eventId('decision', id, verification.attemptId ?? '-', status, decisionTime ?? sha256Hex(raw)),
+      eventId: eventId('decision', id, verification.attemptId ?? '-', status, decisionTime),
       eventType: `decision.${status}`,
       occurredAt,
       vendorReference: id,
@@ -310,7 +340,10 @@ export class VeriffAdapter implements VendorAdapter {
     };
   }
 
-  /** The optional event webhook (`started`, `submitted`): progress, not a result. */
+  /**
+   * The optional event webhook: `started` is progress, not a result; `submitted` announces a decision to come,
+   * which is fetched from the decision endpoint (`resultOf`) where Veriff's API is configured.
+   */
   private event(delivery: VeriffDelivery | undefined, raw: Buffer): NormalisedDelivery {
     const id = delivery?.id;
     const action = delivery?.action;
@@ -324,7 +357,7 @@ export class VeriffAdapter implements VendorAdapter {
       eventType: `event.${action}`,
       vendorReference: id,
       ...(hint === undefined ? {} : { sessionHint: hint }),
-      outcome: { kind: 'none', reason: 'not_a_result' },
+      outcome: { kind: 'none', reason: action === 'submitted' ? 'result_not_in_payload' : 'not_a_result' },
     };
   }
 }

@@ -17,12 +17,15 @@ import {
  * resume) and verifications, with Bearer-key authentication, `Persona-Version` handling, Persona's JSON:API
  * error body and `Request-Id` header, and signed inquiry webhooks. Follows
  * https://docs.withpersona.com/api-reference/inquiries/create-an-inquiry, https://docs.withpersona.com/versioning,
+ * https://docs.withpersona.com/api-reference/inquiries/retrieve-an-inquiry (with `include=verifications`),
  * https://docs.withpersona.com/inquiry-one-time-links, https://docs.withpersona.com/resuming-inquiries,
  * https://docs.withpersona.com/reference/request-ids and https://docs.withpersona.com/v2022-09-01/reference/errors.
  *
  * As Persona documents, `Persona-Version` is optional (the API key's configured version applies); an unknown
  * version is refused with 400. The reference id may come as `meta.auto-create-account-reference-id` (preferred
- * since 2023-11-13) or as the older `data.attributes.reference-id`.
+ * since 2023-11-13) or as the older `data.attributes.reference-id`. Retrieving an inquiry answers it with made-up
+ * personal data once the person has been through the flow, and with `include=verifications` its verifications
+ * (statuses, checks, made-up extracted data) in `included`, as `decide` left them.
  */
 
 /** Dated API versions Persona lists (https://docs.withpersona.com/versioning and its version indexes). */
@@ -128,6 +131,32 @@ function personaError(status: number, title: string, details?: string): StandInR
   return { status, body: { errors: [{ title, ...(details === undefined ? {} : { details }) }] } };
 }
 
+/**
+ * The inquiry as Persona answers it once the person has been through the flow: its attributes carry personal
+ * data. The made-up values (`FIXTURE_PII`) let tests prove the ledger drops them.
+ */
+function withPersonalData(inquiry: PersonaResource): PersonaResource {
+  if (['created', 'pending'].includes(String(inquiry.attributes.status))) return inquiry;
+  return {
+    ...inquiry,
+    attributes: {
+      ...inquiry.attributes,
+      'name-first': 'Erika',
+      'name-last': 'Mustermann',
+      birthdate: '1964-08-12',
+      'address-street-1': 'Heidestrasse 17',
+    },
+  };
+}
+
+/** A document verification's extracted data, as Persona returns it (made up, as above). */
+const DOCUMENT_PERSONAL_DATA = {
+  'name-first': 'Erika',
+  'name-last': 'Mustermann',
+  birthdate: '1964-08-12',
+  'identification-number': 'T22000129',
+};
+
 /** Starts a Persona stand-in on loopback. */
 export async function startPersonaStandIn(options: PersonaStandInOptions): Promise<PersonaStandIn> {
   const webhookSecret = options.webhookSecret ?? WEBHOOK_SECRETS.persona[0];
@@ -140,7 +169,7 @@ export async function startPersonaStandIn(options: PersonaStandInOptions): Promi
     const wanted = (include ?? '').split(',').includes('verifications');
     const refs = (inquiry.relationships?.verifications?.data ?? []) as readonly { id: string }[];
     return {
-      data: inquiry,
+      data: withPersonalData(inquiry),
       included: wanted ? refs.map((ref) => verifications.get(ref.id)).filter((v) => v !== undefined) : [],
     };
   };
@@ -325,6 +354,7 @@ export async function startPersonaStandIn(options: PersonaStandInOptions): Promi
           type: spec.type,
           id: personaId('ver_'),
           attributes: {
+            ...(spec.type === 'verification/selfie' ? {} : DOCUMENT_PERSONAL_DATA),
             status: spec.status,
             'created-at': now,
             'completed-at': now,
@@ -347,16 +377,8 @@ export async function startPersonaStandIn(options: PersonaStandInOptions): Promi
         inquiry.attributes['decisioned-at'] = now;
       const eventName = EVENT_NAMES[outcome.status] ?? `inquiry.${outcome.status}`;
       const payload = {
-        data: {
-          ...inquiry,
-          // Persona's inquiry attributes carry personal data; the made-up values let tests prove it is dropped.
-          attributes: {
-            ...inquiry.attributes,
-            'name-first': 'Erika',
-            'name-last': 'Mustermann',
-            birthdate: '1964-08-12',
-          },
-        },
+        // Persona's inquiry attributes carry personal data; the made-up values let tests prove it is dropped.
+        data: withPersonalData(inquiry),
         ...(outcome.includeVerifications === false ? {} : { included: created }),
       };
       const webhookBody = Buffer.from(

@@ -103,8 +103,11 @@ type Step =
   | {
       readonly t: 'vendorSession';
       readonly dt: number;
-      /** What the server's call to a vendor came to: a session opened (one of two references), a failure, a fallback. */
-      readonly outcome: 'opened1' | 'opened2' | 'failed' | 'fallback';
+      /**
+       * What the server's call to a vendor came to: a session opened (one of two references), a failure, a
+       * fallback, or no vendor answering (queued: `waiting_for_vendor`).
+       */
+      readonly outcome: 'opened1' | 'opened2' | 'failed' | 'fallback' | 'queued';
     }
   | {
       readonly t: 'evidence';
@@ -339,7 +342,13 @@ function step(privacy: boolean): fc.Arbitrary<Step> {
       arbitrary: fc
         .record({
           dt,
-          outcome: fc.constantFrom('opened1', 'opened2', 'failed', 'fallback') as fc.Arbitrary<'opened1'>,
+          outcome: fc.constantFrom(
+            'opened1',
+            'opened2',
+            'failed',
+            'fallback',
+            'queued',
+          ) as fc.Arbitrary<'opened1'>,
         })
         .map((s): Step => ({ t: 'vendorSession', ...s })),
     },
@@ -699,11 +708,13 @@ function simulate(scenario: Scenario, options: { readonly watchMutation: boolean
             ? { kind: 'failed' as const, operation: 'create', errorClass: 'VendorHttpError', attempts: 3 }
             : step.outcome === 'fallback'
               ? { kind: 'fallback' as const, to: 'sumsub', reason: 'vendor_unavailable' }
-              : {
-                  kind: 'opened' as const,
-                  vendorReference: step.outcome === 'opened1' ? 'app_1' : 'app_2',
-                  expiresAt: session.expiresAt,
-                };
+              : step.outcome === 'queued'
+                ? { kind: 'queued' as const, reason: 'vendor_unavailable' }
+                : {
+                    kind: 'opened' as const,
+                    vendorReference: step.outcome === 'opened1' ? 'app_1' : 'app_2',
+                    expiresAt: session.expiresAt,
+                  };
         run(index, {
           type: 'RecordVendorSession',
           data: { sessionId: SESSION_ID, vendor: 'onfido', outcome, subject: standingOf(subject), now },
@@ -1407,9 +1418,12 @@ const VENDOR_SESSION_PATHS: readonly Scenario[] = [
     segment: 'retail',
     riskSignals: {},
     steps: [
+      { t: 'vendorSession', dt: 1, outcome: 'queued' },
+      { t: 'vendorSession', dt: 1, outcome: 'queued' },
       { t: 'vendorSession', dt: 1, outcome: 'opened1' },
       { t: 'vendorSession', dt: 1, outcome: 'opened1' },
       { t: 'withdraw', dt: 1, which: 'inForce' },
+      { t: 'vendorSession', dt: 1, outcome: 'queued' },
       { t: 'vendorSession', dt: 1, outcome: 'opened2' },
     ],
   },
@@ -1743,8 +1757,15 @@ describe('decision invariants (generated histories through the real deciders, sh
     );
   });
 
-  it('I1 I2 I11 a vendor session opens only for an open, unexpired session of a person who stands behind it, once per reference; no vendor call decides or changes the status', () => {
-    const seen = { opened: 0, repeats: 0, refusedWithoutStanding: 0, refusedLate: 0, refusedDecided: 0 };
+  it('I1 I2 I11 a vendor session opens (or is queued) only for an open, unexpired session of a person who stands behind it, once per reference; no vendor call decides or changes the status', () => {
+    const seen = {
+      opened: 0,
+      repeats: 0,
+      refusedWithoutStanding: 0,
+      refusedLate: 0,
+      refusedDecided: 0,
+      queued: 0,
+    };
     hunt(
       (trace) => {
         for (const record of trace.records) {
@@ -1759,7 +1780,35 @@ describe('decision invariants (generated histories through the real deciders, sh
           }
           const others = events.filter((e) => !e.type.startsWith('Vendor'));
           if (others.length > 0) violated(trace, record, `a vendor call recorded ${others[0]?.type}`);
+          if (command.data.outcome.kind === 'queued') {
+            // Queued work is a vendor call made later: the same conditions as one made now.
+            const queued = events.some((e) => e.type === 'VendorSessionQueued');
+            if (queued && !allows(record.standing)) {
+              violated(
+                trace,
+                record,
+                'a vendor session was queued for a person who withdrew or asked for erasure',
+              );
+            }
+            if (queued && (ms(record.now) >= ms(before.expiresAt) || !OPEN.includes(before.status))) {
+              violated(trace, record, `a vendor session was queued while ${before.status} or past expiresAt`);
+            }
+            if (queued && before.vendorQueue?.vendor === command.data.vendor) {
+              violated(trace, record, 'a session was queued twice for one vendor');
+            }
+            if (queued) seen.queued += 1;
+            if (
+              after.vendorQueue !== undefined &&
+              after.vendorSessions.length > before.vendorSessions.length
+            ) {
+              violated(trace, record, 'a session still waits after a vendor session opened');
+            }
+            continue;
+          }
           if (command.data.outcome.kind !== 'opened') continue;
+          if (events.some((e) => e.type === 'VendorSessionOpened') && after.vendorQueue !== undefined) {
+            violated(trace, record, 'a session still waits for a vendor after its vendor session opened');
+          }
           const reference = command.data.outcome.vendorReference;
           const opened = events.some((e) => e.type === 'VendorSessionOpened');
           const known = before.vendorSessions.some((v) => v.vendorReference === reference);

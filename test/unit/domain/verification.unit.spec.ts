@@ -395,6 +395,104 @@ describe('verification aggregate', () => {
       ).toThrow(/to/);
     });
 
+    it('records the temporary fallback rule of the policy that allowed the next vendor, with its expiry', () => {
+      given(HISTORY.initiated)
+        .when(
+          command('RecordVendorSession', {
+            vendor: 'onfido',
+            outcome: {
+              kind: 'fallback',
+              to: 'persona',
+              reason: 'vendor_unavailable',
+              rule: 'onfido-outage',
+              ruleExpiresAt: '2026-12-31T00:00:00.000Z',
+            },
+          }),
+        )
+        .then([
+          {
+            type: 'VendorFallbackChosen',
+            data: {
+              from: 'onfido',
+              to: 'persona',
+              reason: 'vendor_unavailable',
+              rule: 'onfido-outage',
+              ruleExpiresAt: '2026-12-31T00:00:00.000Z',
+              chosenAt: at(20),
+            },
+          },
+        ]);
+      expect(() =>
+        verificationCommand(
+          command('RecordVendorSession', {
+            outcome: {
+              kind: 'fallback',
+              to: 'persona',
+              reason: 'vendor_unavailable',
+              rule: 'r',
+              ruleExpiresAt: 'soon',
+            },
+          }),
+        ),
+      ).toThrow(/ruleExpiresAt/);
+    });
+
+    describe('queued (waiting_for_vendor)', () => {
+      const queue = (overrides: Record<string, unknown> = {}) =>
+        command('RecordVendorSession', {
+          vendor: 'sumsub',
+          outcome: { kind: 'queued', reason: 'vendor_unavailable' },
+          ...overrides,
+        });
+      const queued = {
+        type: 'VendorSessionQueued',
+        data: {
+          vendor: 'sumsub',
+          reason: 'vendor_unavailable',
+          messageCode: 'VENDOR_DELAYED',
+          queuedAt: at(20),
+        },
+      } as const;
+
+      it('queues an open session once per vendor; the state waits until a vendor session opens', () => {
+        given(HISTORY.initiated).when(queue()).then([queued]);
+        given([...HISTORY.initiated, queued])
+          .when(queue())
+          .thenNothing();
+        expect(fold([...HISTORY.initiated, queued])).toMatchObject({
+          status: 'initiated',
+          vendorQueue: { vendor: 'sumsub', queuedAt: at(20) },
+        });
+        const served = fold([
+          ...HISTORY.initiated,
+          queued,
+          { ...opened, data: { ...opened.data, vendor: 'sumsub' } },
+        ]);
+        expect(served).not.toHaveProperty('vendorQueue');
+      });
+
+      it('queues nothing for a decided or expired session, or a person without consent (I1, I2)', () => {
+        given(HISTORY.approved)
+          .when(queue())
+          .thenThrows(IllegalTransitionError, { code: 'illegal_transition' });
+        given(HISTORY.initiated)
+          .when(queue({ now: EXPIRES_AT }))
+          .thenThrows(SessionExpiredError, { code: 'verification_expired' });
+        given(HISTORY.initiated)
+          .when(queue({ subject: { consentInForce: false, withdrawnConsentId: 'con_1' } }))
+          .thenThrows(ConsentRequiredError, { code: 'consent_required' });
+        given(HISTORY.initiated)
+          .when(queue({ subject: { consentInForce: true, erasureRequestId: 'era_1' } }))
+          .thenThrows(ProcessingRestrictedError, { code: 'processing_restricted' });
+      });
+
+      it('checks its reason when the command is built', () => {
+        expect(() => verificationCommand(queue({ outcome: { kind: 'queued', reason: '' } }))).toThrow(
+          /reason/,
+        );
+      });
+    });
+
     it('keeps the vendor sessions in the state, latest last, and leaves the status as it was', () => {
       const state = fold([...HISTORY.capture_in_progress, opened]);
       expect(state).toMatchObject({
@@ -538,6 +636,41 @@ describe('verification aggregate', () => {
         { ...ALL_CLEAR[0]!, vendorLabels: ['GREEN', ...many.slice(0, 15)] },
         ...ALL_CLEAR.slice(1),
       ]);
+    });
+
+    it('records where a fetched result came from (object, operation, request id) with the result, once', () => {
+      const fetched = vendorResult('evt_9', ALL_CLEAR, {
+        fetched: { objectId: 'chk_1', operation: 'find_check', vendorRequestId: 'req_7' },
+      });
+      const events = given(HISTORY.submitted).when(fetched).events();
+      expect(events.map((e) => e.type)).toEqual([
+        'VendorResultFetched',
+        'VendorResultReceived',
+        'DecisionEvaluated',
+        'VerificationApproved',
+      ]);
+      expect(events[0]).toEqual({
+        type: 'VendorResultFetched',
+        data: {
+          vendor: 'onfido',
+          vendorEventId: 'evt_9',
+          objectId: 'chk_1',
+          operation: 'find_check',
+          vendorRequestId: 'req_7',
+          fetchedAt: at(20),
+        },
+      });
+      // The same vendor event again (a webhook after the fetch, or a second fetch) records nothing.
+      given([...HISTORY.submitted, ...events])
+        .when(vendorResult('evt_9', ALL_CLEAR))
+        .thenNothing();
+      expect(() =>
+        verificationCommand(
+          vendorResult('evt_9', ALL_CLEAR, {
+            fetched: { objectId: 'x'.repeat(300), operation: 'find_check' },
+          }),
+        ),
+      ).toThrow(/objectId/);
     });
 
     it('approves when every required check is clear above its threshold', () => {
@@ -1559,7 +1692,7 @@ describe('verification aggregate', () => {
     });
 
     it('recognises its own event types', () => {
-      expect(VERIFICATION_EVENT_TYPES).toHaveLength(20);
+      expect(VERIFICATION_EVENT_TYPES).toHaveLength(22);
       expect(VERIFICATION_EVENT_TYPES.every(isVerificationEventType)).toBe(true);
       expect(isVerificationEventType('ConsentGranted')).toBe(false);
     });
