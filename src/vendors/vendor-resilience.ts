@@ -56,6 +56,8 @@ export type Guarded<T> =
 export class VendorResilience {
   private readonly breaker;
   private readonly policy: IPolicy;
+  /** When the breaker last opened (cockatiel moves it to half-open only when the next call comes). */
+  private openedAt = 0;
 
   constructor(
     readonly vendor: string,
@@ -65,6 +67,9 @@ export class VendorResilience {
     this.breaker = circuitBreaker(worthRetrying, {
       halfOpenAfter: options.halfOpenAfterMs,
       breaker: new ConsecutiveBreaker(options.breakAfter),
+    });
+    this.breaker.onBreak(() => {
+      this.openedAt = Date.now();
     });
     const retries = retry(worthRetrying, {
       maxAttempts: options.retries,
@@ -79,11 +84,16 @@ export class VendorResilience {
     this.policy = wrap(bulkhead(options.concurrency, options.queue), this.breaker, retries);
   }
 
+  /**
+   * The breaker as callers should see it: `open` while it refuses calls; once its open time is over, `half_open`
+   * (the next call may try), though cockatiel itself only moves on when that call comes.
+   */
   get state(): BreakerState {
     switch (this.breaker.state) {
-      case CircuitState.Open:
       case CircuitState.Isolated:
         return 'open';
+      case CircuitState.Open:
+        return Date.now() - this.openedAt >= this.options.halfOpenAfterMs ? 'half_open' : 'open';
       case CircuitState.HalfOpen:
         return 'half_open';
       case CircuitState.Closed:

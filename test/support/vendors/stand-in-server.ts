@@ -135,6 +135,8 @@ export interface StandIn {
   /** From now on every call fails with 503 until `up()`. */
   down(): void;
   up(): void;
+  /** From now on each call fails with 503 with probability `ratio` (seeded: reproducible), until `up()`. */
+  flaky(ratio: number, seed?: number): void;
   /** Stops the server, ending open connections and pending delayed answers. */
   close(): Promise<void>;
 }
@@ -154,6 +156,17 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
   const queues = new Map<string, Fault[]>();
   const timers = new Set<NodeJS.Timeout>();
   let isDown = false;
+  // A vendor failing a share of its calls: 503 for each request with this probability (seeded, reproducible).
+  let flakyRatio = 0;
+  let flakyState = 0x9e3779b9;
+  const flakyDraw = (): number => {
+    // mulberry32
+    flakyState = (flakyState + 0x6d2b79f5) | 0;
+    let t = flakyState;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
   let closed = false;
   const newRequestId = options.requestId ?? (() => randomUUID());
 
@@ -310,7 +323,8 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
       if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
     }
     const routeName = matched?.route.name;
-    const fault = isDown ? undefined : takeFault(routeName);
+    const down = isDown || (flakyRatio > 0 && flakyDraw() < flakyRatio);
+    const fault = down ? undefined : takeFault(routeName);
     requests.push({
       route: routeName,
       method,
@@ -320,13 +334,13 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
       json,
       requestId,
       fault,
-      whileDown: isDown,
+      whileDown: down,
     });
 
     const refuse = (status: number, message: string): Promise<void> =>
       send(res, requestId, { status, body: options.errorBody(status, message, requestId) });
 
-    if (isDown) {
+    if (down) {
       await refuse(503, 'service unavailable');
       return;
     }
@@ -440,6 +454,11 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     },
     up(): void {
       isDown = false;
+      flakyRatio = 0;
+    },
+    flaky(ratio: number, seed = 1): void {
+      flakyRatio = ratio;
+      flakyState = seed;
     },
     async close(): Promise<void> {
       if (closed) return;

@@ -91,6 +91,7 @@ export interface SumsubStandIn {
   >;
   down(): void;
   up(): void;
+  flaky(ratio: number, seed?: number): void;
   /** Completes the review of `applicantId` and prepares its `applicantReviewed` webhook. */
   review(applicantId: string, result: SumsubReviewResult): SumsubReviewed;
   close(): Promise<void>;
@@ -296,6 +297,9 @@ export async function startSumsubStandIn(options: SumsubStandInOptions): Promise
     },
     up: () => {
       standIn.up();
+    },
+    flaky: (ratio, seed) => {
+      standIn.flaky(ratio, seed);
     },
     review(applicantId, result) {
       const applicant = applicants.get(applicantId);
