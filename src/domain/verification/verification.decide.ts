@@ -247,8 +247,10 @@ export function recordVendorSession(
     ];
   }
   if (outcome.kind === 'queued') {
-    // Queued work is a vendor call made later for this person: the same conditions as opening one now.
+    // Queued work is a vendor call made later for this person: the same conditions as opening one now. A session
+    // that already has a vendor session for this attempt waits for nothing (the client's next call reuses it).
     if (session.vendorQueue?.vendor === vendor) return [];
+    if (session.vendorSessions.some((s) => s.attempt === session.attempt)) return [];
     notExpired(session, now);
     stillStanding(session, command.data.subject);
     return [

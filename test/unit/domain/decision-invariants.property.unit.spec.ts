@@ -1437,6 +1437,16 @@ const VENDOR_SESSION_PATHS: readonly Scenario[] = [
     ],
   },
   {
+    // The vendor object was created and recorded, then its credential failed: nothing to wait for.
+    jurisdiction: 'DE',
+    segment: 'retail',
+    riskSignals: {},
+    steps: [
+      { t: 'vendorSession', dt: 1, outcome: 'opened1' },
+      { t: 'vendorSession', dt: 1, outcome: 'queued' },
+    ],
+  },
+  {
     jurisdiction: 'DE',
     segment: 'retail',
     riskSignals: {},
@@ -1795,6 +1805,13 @@ describe('decision invariants (generated histories through the real deciders, sh
             }
             if (queued && before.vendorQueue?.vendor === command.data.vendor) {
               violated(trace, record, 'a session was queued twice for one vendor');
+            }
+            if (queued && before.vendorSessions.some((v) => v.attempt === before.attempt)) {
+              violated(
+                trace,
+                record,
+                'a session was queued although a vendor session of its attempt is open',
+              );
             }
             if (queued) seen.queued += 1;
             if (

@@ -471,6 +471,12 @@ describe('verification aggregate', () => {
         expect(served).not.toHaveProperty('vendorQueue');
       });
 
+      it('queues nothing for a session that has a vendor session of its attempt (only the credential failed)', () => {
+        given([...HISTORY.initiated, opened])
+          .when(queue())
+          .thenNothing();
+      });
+
       it('queues nothing for a decided or expired session, or a person without consent (I1, I2)', () => {
         given(HISTORY.approved)
           .when(queue())
