@@ -198,7 +198,7 @@ export const VENDOR_DELAYED = 'VENDOR_DELAYED';
 
 /**
  * Records what the server's call to a vendor came to. A session opened there is recorded once per vendor
- * reference (the same reference again, e.g. a reused session, records nothing) and only while the person can
+ * reference and attempt (the same reference again, e.g. a reused session, records nothing) and only while the person can
  * still act, with consent in force and before the session expires; a failure is recorded while the session is
  * open, so that the timeline shows why the person had to wait.
  */
@@ -209,8 +209,11 @@ export function recordVendorSession(
   const session = existing(command, state);
   const { vendor, outcome, now } = command.data;
   if (outcome.kind === 'opened') {
+    // Once per vendor reference and attempt: the vendor object of an earlier attempt, found again for a new one,
+    // is recorded for it (the session no longer waits for a vendor, and the timeline shows it serves this attempt).
     const known = session.vendorSessions.some(
-      (s) => s.vendor === vendor && s.vendorReference === outcome.vendorReference,
+      (s) =>
+        s.vendor === vendor && s.vendorReference === outcome.vendorReference && s.attempt === session.attempt,
     );
     if (known) return [];
     allow(command.type, session, OPEN_STATUSES);

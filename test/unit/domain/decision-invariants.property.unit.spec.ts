@@ -1828,7 +1828,9 @@ describe('decision invariants (generated histories through the real deciders, sh
           }
           const reference = command.data.outcome.vendorReference;
           const opened = events.some((e) => e.type === 'VendorSessionOpened');
-          const known = before.vendorSessions.some((v) => v.vendorReference === reference);
+          const known = before.vendorSessions.some(
+            (v) => v.vendorReference === reference && v.attempt === before.attempt,
+          );
           if (opened && known) violated(trace, record, 'the same vendor session was recorded twice');
           if (opened && !allows(record.standing)) {
             violated(trace, record, 'a vendor session opened for a person who withdrew or asked for erasure');

@@ -288,6 +288,17 @@ describe('verification aggregate', () => {
         .thenMatches([{ type: 'VendorSessionOpened', data: { vendorReference: 'app_2' } }]);
     });
 
+    it('records the vendor object of an earlier attempt again for a new attempt (found again by our reference)', () => {
+      const history = [
+        ...HISTORY.initiated,
+        opened,
+        ...HISTORY.needs_resubmission.slice(HISTORY.initiated.length),
+      ];
+      given(history)
+        .when(COMMANDS.RecordVendorSession)
+        .thenMatches([{ type: 'VendorSessionOpened', data: { vendorReference: 'app_1', attempt: 2 } }]);
+    });
+
     it('opens nothing for a person whose consent is withdrawn or who asked for erasure', () => {
       given(HISTORY.initiated)
         .when(
