@@ -19,7 +19,7 @@ import { ReferenceIndexRepository, type SessionReference } from './reference-ind
 import { SignatureCheckFailed } from './signature';
 import { UnknownWebhookVendorError, VendorNotConfiguredError, WebhookSignatureError } from './webhook.errors';
 import { WebhookMetrics } from './webhook.metrics';
-import { VendorSessionService } from '../vendors';
+import { type Guarded, VendorSessionService } from '../vendors';
 import { checksOfReports } from './vendors/onfido';
 import { vendorAdapters, type VendorAdapters } from './vendors';
 import { sha256Hex, UnrecognisedPayload } from './vendors/vendor-adapter';
@@ -49,7 +49,18 @@ type FetchOutcome =
   | { readonly delivery: NormalisedDelivery; readonly source: FetchSource }
   | 'pending'
   | 'vendor_failing'
+  | 'refused'
   | 'unrecognised';
+
+/**
+ * A failed fetch: the vendor failing (5xx, timeouts, its breaker open) holds back the vendor's other fetches too;
+ * a request it refuses (4xx, e.g. 404 for an object it does not know) is this delivery's alone.
+ */
+function fetchFailure(
+  error: Extract<Guarded<unknown>, { ok: false }>['error'],
+): 'vendor_failing' | 'refused' {
+  return 'retryable' in error && !error.retryable ? 'refused' : 'vendor_failing';
+}
 
 /** The vendor call that fetches each vendor's announced results (as recorded in `VendorResultFetched`). */
 const FETCH_OPERATION: Record<WebhookVendor, string> = {
@@ -210,7 +221,8 @@ export class WebhookIntake implements OnModuleInit {
           : await this.fetchObject(vendor, announced, reference);
       // The vendor is failing: the other deliveries would fail the same way; try again next round.
       if (fetched === 'vendor_failing') return done;
-      if (fetched === 'pending') continue;
+      // Refused (or not decided yet): this delivery waits for the next round, the others are still fetched.
+      if (fetched === 'pending' || fetched === 'refused') continue;
       if (fetched === 'unrecognised') {
         this.logger.warn(
           `a fetched ${vendor} object is not what the vendor documents; kept for investigation`,
@@ -250,7 +262,7 @@ export class WebhookIntake implements OnModuleInit {
     if (fetched === undefined) return 'pending';
     if (!fetched.ok) {
       this.logger.warn(`fetching an announced onfido result failed (${fetched.error.name}); kept for later`);
-      return 'vendor_failing';
+      return fetchFailure(fetched.error);
     }
     const check = fetched.value;
     if (!check.complete) return 'pending';
@@ -288,7 +300,7 @@ export class WebhookIntake implements OnModuleInit {
       this.logger.warn(
         `fetching an announced ${vendor} result failed (${fetched.error.name}); kept for later`,
       );
-      return 'vendor_failing';
+      return fetchFailure(fetched.error);
     }
     let delivery: NormalisedDelivery | undefined;
     try {
