@@ -11,6 +11,7 @@ import {
   type DocumentType,
   type EvidenceKind,
   type JurisdictionRules,
+  type PolicyDocument,
   type TierRule,
 } from '../../../src/domain/policy/policy.types';
 import type { ReasonCode } from '../../../src/domain/reason-codes';
@@ -41,7 +42,10 @@ import {
   verificationCommand,
 } from '../../../src/domain/verification';
 import { canonicalJson } from '../../../src/shared/canonical-json';
-import { shippedPolicy } from '../policy/policy-fixtures';
+import { currentSchemaVersion } from '../../../src/events';
+import type { LedgerEvent } from '../../../src/ledger/envelope';
+import { PolicyReplay } from '../../../src/policy-lab/replay';
+import { cloneDocument, loaded, shippedPolicy } from '../policy/policy-fixtures';
 
 /*
  * docs/decision-invariants.md, hunted by generated histories. One verification session of one subject, under the
@@ -2563,4 +2567,68 @@ describe('decision invariants (generated histories through the real deciders, sh
     );
     expect(escalations).toBeGreaterThan(5);
   });
+  it('replaying the policy in force over any history reproduces every recorded evaluation exactly (zero deltas), and a stricter candidate changes only what it should', () => {
+    const strictDocument = cloneDocument(policy.document) as unknown as {
+      jurisdictions: Record<string, Record<string, { manualReview: boolean }>>;
+    };
+    for (const segments of Object.values(strictDocument.jurisdictions)) {
+      for (const rules of Object.values(segments)) rules.manualReview = true;
+    }
+    const stricter = loaded(strictDocument as unknown as PolicyDocument);
+    let evaluations = 0;
+    let movedToReview = 0;
+    hunt(
+      (trace) => {
+        const stored = ledgerEventsOf(trace);
+        const same = new PolicyReplay(policy);
+        const strict = new PolicyReplay(stricter);
+        for (const event of stored) {
+          same.apply(event);
+          strict.apply(event);
+        }
+        const recorded = stored.filter((e) => e.type === 'DecisionEvaluated').length;
+        const report = same.report();
+        expect(report.decisionsEvaluated).toBe(recorded);
+        expect(report.changed, JSON.stringify(report.byOutcome)).toBe(0);
+        expect(report.recordedPolicies).toEqual(recorded === 0 ? {} : { [policy.hash]: recorded });
+        expect(report.readTo).toBe(stored.at(-1)?.position ?? 0);
+        // Every session on the manual path: nothing the recorded policy approved is approved by the candidate.
+        const strictReport = strict.report();
+        expect(strictReport.byOutcome['approve→approve'] ?? 0).toBe(0);
+        evaluations += recorded;
+        movedToReview += strictReport.byOutcome['approve→review'] ?? 0;
+      },
+      { numRuns: 200 },
+    );
+    expect(evaluations).toBeGreaterThan(50);
+    expect(movedToReview).toBeGreaterThan(0);
+  });
 });
+
+/** A trace's session events as the ledger would hold them (positions in order, recorded at the command's time). */
+function ledgerEventsOf(trace: Trace): LedgerEvent[] {
+  const events: { event: VerificationEvent; at: string }[] = [
+    ...trace.start.map((event) => ({ event, at: T0 })),
+    ...trace.records.flatMap((record) => record.events.map((event) => ({ event, at: record.now }))),
+  ];
+  return events.map(({ event, at }, index) => ({
+    stream: `kyc-verification-${SESSION_ID}`,
+    revision: index,
+    position: index + 1,
+    eventId: `evt_${index}`,
+    type: event.type,
+    data: event.data as unknown as LedgerEvent['data'],
+    pii: null,
+    metadata: {
+      eventId: `evt_${index}`,
+      occurredAt: at,
+      recordedAt: at,
+      actor: { kind: 'system', id: 'test', roles: [] },
+      correlationId: 'c',
+      causationId: null,
+      schemaVersion: currentSchemaVersion(event.type),
+      prevHash: '',
+      hash: '',
+    },
+  }));
+}
