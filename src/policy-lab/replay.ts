@@ -258,15 +258,10 @@ export class PolicyReplay {
 }
 
 function finalOutcome(state: VerificationState): FinalOutcome {
-  switch (state.status) {
-    case 'approved':
-    case 'rejected':
-    case 'expired':
-    case 'closed':
-      return state.status;
-    default:
-      return 'undecided';
-  }
+  const { status } = state;
+  return status === 'approved' || status === 'rejected' || status === 'expired' || status === 'closed'
+    ? status
+    : 'undecided';
 }
 
 function bump(counts: Map<string, number>, key: string): void {

@@ -2617,7 +2617,7 @@ function ledgerEventsOf(trace: Trace): LedgerEvent[] {
     position: index + 1,
     eventId: `evt_${index}`,
     type: event.type,
-    data: event.data as unknown as LedgerEvent['data'],
+    data: event.data,
     pii: null,
     metadata: {
       eventId: `evt_${index}`,
