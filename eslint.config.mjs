@@ -13,6 +13,7 @@ const FEATURES = [
   'webhooks',
   'publisher',
   'vendors',
+  'policy-lab',
 ];
 
 /**

@@ -2,6 +2,7 @@ import { benchAppend } from './append.bench';
 import { benchAudit } from './audit.bench';
 import { benchJourney } from './journey.bench';
 import { benchList } from './list.bench';
+import { benchPolicyLab } from './policy-lab.bench';
 import { benchPrivacy } from './privacy.bench';
 import { benchProjection } from './projection.bench';
 import { benchPublish } from './publish.bench';
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
     webhooks: benchWebhooks,
     vendors: benchVendors,
     privacy: benchPrivacy,
+    'policy-lab': benchPolicyLab,
   };
   for (const [name, run] of Object.entries(benches)) {
     if (only !== undefined && only !== name) continue;

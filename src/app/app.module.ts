@@ -8,6 +8,7 @@ import { LedgerCoreModule } from './ledger-core.module';
 import { ObservabilityModule } from '../platform/observability/observability.module';
 import { WorkersModule } from '../platform/workers/workers.module';
 import { PolicyModule } from '../policies/policy.module';
+import { PolicyLabModule } from '../policy-lab/policy-lab.module';
 import { ProjectionsModule } from '../projections/projections.module';
 import { PublisherModule } from '../publisher/publisher.module';
 import { PrivacyModule } from '../privacy/privacy.module';
@@ -47,6 +48,7 @@ export class AppModule {
         WebhooksModule,
         VendorsModule,
         PrivacyModule,
+        PolicyLabModule,
       ],
     };
   }

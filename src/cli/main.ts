@@ -1,5 +1,7 @@
 #!/usr/bin/env node
+import { PolicyLoadError } from '../domain/policy/policy.errors';
 import { ConfigError, loadConfig } from '../platform/config/config';
+import { POLICY_USAGE, policyCommand } from './policy-command';
 import { REBUILD_USAGE, rebuildCommand } from './rebuild-command';
 import {
   exportCommand,
@@ -26,6 +28,7 @@ commands:
   reapply-shreds [--json]    after restoring the key store from a backup: destroy again every key the
                              ledger says was shredded since
   ${REBUILD_USAGE}
+  ${POLICY_USAGE}
   help                       this text
 
 The CLI reads the same environment as the service (EVENTSTORE_CONNECTION_STRING, LEDGER_DATA_DIR, ...).
@@ -47,6 +50,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return rotateKekCommand(args);
     case 'reapply-shreds':
       return reapplyShredsCommand(args);
+    case 'policy':
+      return policyCommand(args);
     case 'rebuild':
       await rebuildCommand(loadConfig(), args, (line) => process.stdout.write(`${line}\n`));
       return 0;
@@ -67,6 +72,7 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     if (error instanceof UsageError) process.stderr.write(`kyc-ledger: ${error.message}\n\n${USAGE}\n`);
     else if (error instanceof ConfigError) process.stderr.write(`kyc-ledger: ${error.message}\n`);
+    else if (error instanceof PolicyLoadError) process.stderr.write(`kyc-ledger: ${error.message}\n`);
     else process.stderr.write(`kyc-ledger: ${error instanceof Error ? error.message : 'failed'}\n`);
     process.exitCode = 2;
   },

@@ -55,6 +55,19 @@ export function loadPolicies(dir: string): LoadedPolicy[] {
   );
 }
 
+/**
+ * Reads, validates and hashes one policy document (a candidate for the policy lab). Throws `PolicyLoadError`
+ * naming the file and every problem with its field.
+ */
+export function loadPolicyFile(file: string): LoadedPolicy {
+  const source = displayPath(file);
+  const parsed = parseFile(file, source);
+  if (!parsed.ok) throw new PolicyLoadError(parsed.problems);
+  const result = validatePolicyDocument(parsed.value, source);
+  if (!result.ok) throw new PolicyLoadError(result.problems);
+  return { document: result.document, hash: policyHash(result.document), source };
+}
+
 function policyFiles(dir: string): string[] {
   let isDir: boolean;
   try {

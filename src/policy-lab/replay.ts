@@ -114,6 +114,16 @@ export class PolicyReplay {
     return this.readTo;
   }
 
+  /** Evaluations replayed so far. */
+  get evaluatedSoFar(): number {
+    return this.evaluated;
+  }
+
+  /** The log was read through `position` (events of other streams up to it were not fed to the replay). */
+  readThrough(position: number): void {
+    this.readTo = Math.max(this.readTo, position);
+  }
+
   apply(stored: LedgerEvent): void {
     this.readTo = Math.max(this.readTo, stored.position);
     if (!stored.stream.startsWith(VERIFICATION_STREAM_PREFIX) || !isVerificationEventType(stored.type))

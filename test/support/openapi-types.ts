@@ -136,6 +136,40 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/policy-lab/replays': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Replay recorded decisions under a candidate policy (a background job); never writes a decision */
+    post: operations['startPolicyReplay'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/policy-lab/replays/{replayId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A replay’s progress and report (partial while running) */
+    get: operations['getPolicyReplay'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/projections/parked': {
     parameters: {
       query?: never;
@@ -1484,8 +1518,105 @@ export interface components {
       /** @enum {string} */
       status: 'up' | 'down';
     };
+    ReasonCodeDeltaView: {
+      /** @description Evaluations where the candidate gives the code and the recorded one did not */
+      added: number;
+      /** @description Evaluations where the recorded one gave the code and the candidate does not */
+      removed: number;
+    };
     RejectOverrideDto: {
       reason: string;
+    };
+    ReplayCandidateView: {
+      /** @description SHA-256 of the canonical JSON of the candidate */
+      hash: string;
+      policyId: string;
+      version: string;
+    };
+    ReplayFilterView: {
+      from?: string;
+      jurisdiction?: string;
+      segment?: string;
+      to?: string;
+    };
+    ReplayProgressView: {
+      decisionsEvaluated: number;
+      eventsRead: number;
+      /** @description The last position read */
+      position: number;
+      /** @description The position the replay reads to */
+      readTo: number;
+    };
+    ReplayStartedView: {
+      /** @description The ledger position the replay reads to */
+      readTo: number;
+      replayId: string;
+    };
+    ReplayTallyView: {
+      /** @description Evaluations whose outcome or reason codes differ under the candidate */
+      changed: number;
+      evaluated: number;
+    };
+    ReplayView: {
+      /** @description Device class of the capture → evaluations */
+      byDeviceClass: {
+        [key: string]: components['schemas']['ReplayTallyView'];
+      };
+      /** @description Document type of the attempt → evaluations */
+      byDocumentType: {
+        [key: string]: components['schemas']['ReplayTallyView'];
+      };
+      /** @description Country → evaluations */
+      byJurisdiction: {
+        [key: string]: components['schemas']['ReplayTallyView'];
+      };
+      /** @description `<recorded outcome>→<candidate outcome>` → evaluations (approve, review, reject, resubmit, …) */
+      byOutcome: {
+        [key: string]: number;
+      };
+      /** @description Reason code → how often the candidate adds or drops it */
+      byReasonCode: {
+        [key: string]: components['schemas']['ReasonCodeDeltaView'];
+      };
+      /** @description Vendor of the results → evaluations */
+      byVendor: {
+        [key: string]: components['schemas']['ReplayTallyView'];
+      };
+      candidate: components['schemas']['ReplayCandidateView'];
+      /** @description Of those, with another outcome or other reason codes */
+      changed: number;
+      /** @description How each session finally stood (approved, rejected, expired, closed, undecided: what reviewers and overrides decided) → the candidate’s outcome at its last evaluation → sessions */
+      confusion: {
+        [key: string]: {
+          [key: string]: number;
+        };
+      };
+      /** @description Recorded evaluations evaluated again */
+      decisionsEvaluated: number;
+      /** @description Why it failed (a class, never data) */
+      error: string | null;
+      filter: components['schemas']['ReplayFilterView'];
+      finishedAt: string | null;
+      /** @description Of those, with another outcome */
+      outcomeChanged: number;
+      progress: components['schemas']['ReplayProgressView'];
+      /** @description The ledger position the report covers (inclusive) */
+      readTo: number;
+      /** @description Policy hash the replayed evaluations were recorded under → count */
+      recordedPolicies: {
+        [key: string]: number;
+      };
+      replayId: string;
+      reviewLoad: components['schemas']['ReviewLoadView'];
+      /** @description The sessions behind each changed `byOutcome` cell (ids only, sorted, at most 1000 per cell) */
+      sessions: {
+        [key: string]: string[];
+      };
+      /** @description Cells whose session list was cut at 1000 */
+      sessionsTruncated: string[];
+      startedAt: string;
+      /** @enum {string} */
+      status: 'running' | 'done' | 'failed';
     };
     RequestOverrideDto: {
       /** @description Why the final decision must change */
@@ -1592,6 +1723,13 @@ export interface components {
         | 'OVERRIDE_APPLIED'
       )[];
     };
+    ReviewLoadView: {
+      /** @description The same under the candidate */
+      candidate: number;
+      delta: number;
+      /** @description Evaluations that sent the session to review, as recorded */
+      recorded: number;
+    };
     ReviewQueueItemView: {
       /** @description Seconds since the review was requested */
       ageSeconds: number;
@@ -1670,6 +1808,28 @@ export interface components {
        * @enum {string}
        */
       deviceClass: 'desktop' | 'mobile' | 'tablet' | 'kiosk' | 'unknown';
+    };
+    StartReplayDto: {
+      /** @description Read the ledger to this global position (default: its head when the replay starts); the same candidate, range and position give the same report */
+      atPosition?: number;
+      /** @description Evaluations recorded at or after this ISO 8601 time */
+      from?: string;
+      /**
+       * @description Only sessions of this country (ISO 3166-1 alpha-2)
+       * @example DE
+       */
+      jurisdiction?: string;
+      /** @description The candidate policy document, as JSON (the same shape as a policy file; policies/README.md) */
+      policy: {
+        [key: string]: unknown;
+      };
+      /**
+       * @description Only sessions of this segment
+       * @example retail
+       */
+      segment?: string;
+      /** @description Evaluations recorded before this ISO 8601 time */
+      to?: string;
     };
     StartVerificationDto: {
       /**
@@ -2519,6 +2679,208 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemView'] & {
             /** @enum {string} */
             code?: 'forbidden';
+          };
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'too_many_requests';
+          };
+        };
+      };
+    };
+  };
+  startPolicyReplay: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['StartReplayDto'];
+      };
+    };
+    responses: {
+      /** @description OK */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ReplayStartedView'];
+        };
+      };
+      /** @description The request is malformed or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'malformed_json' | 'validation_failed';
+          };
+        };
+      };
+      /** @description No valid credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'unauthenticated';
+          };
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'forbidden';
+          };
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'replay_limit_reached';
+          };
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'payload_too_large';
+          };
+        };
+      };
+      /** @description Well-formed but not acceptable */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'invalid_policy';
+          };
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'too_many_requests';
+          };
+        };
+      };
+      /** @description Temporarily unavailable (retry later) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'event_store_unavailable';
+          };
+        };
+      };
+    };
+  };
+  getPolicyReplay: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        replayId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ReplayView'];
+        };
+      };
+      /** @description The request is malformed or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'validation_failed';
+          };
+        };
+      };
+      /** @description No valid credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'unauthenticated';
+          };
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'forbidden';
+          };
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'replay_not_found';
           };
         };
       };
