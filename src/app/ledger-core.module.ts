@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import type { AppConfig } from '../platform/config/config';
 import { APP_CONFIG, EXPIRY_INTERVAL_MS } from '../platform/config/tokens';
 import { CLOCK, type Clock, systemClock } from '../shared/clock';
+import { IdentityIndex } from '../ledger/crypto/identity-index';
 import { KeyStore } from '../ledger/crypto/key-store';
 import { PiiCipher } from '../ledger/crypto/pii-cipher';
 import { openDataSource, readModelDatabase } from './persistence/data-source';
@@ -47,13 +48,29 @@ export class LedgerCoreModule implements OnApplicationShutdown {
         },
         { provide: PiiCipher, inject: [KeyStore], useFactory: (keys: KeyStore) => new PiiCipher(keys) },
         {
+          provide: IdentityIndex,
+          inject: [DataSource, KeyStore, CLOCK],
+          useFactory: (dataSource: DataSource, keys: KeyStore, clock: Clock) =>
+            new IdentityIndex(dataSource, keys, () => clock.now()),
+        },
+        {
           provide: Ledger,
           inject: [EVENT_STORE, PiiCipher, CLOCK],
           useFactory: (store: EventStore, cipher: PiiCipher, clock: Clock) =>
             new Ledger(store, cipher, () => clock.now()),
         },
       ],
-      exports: [APP_CONFIG, CLOCK, EXPIRY_INTERVAL_MS, EVENT_STORE, DataSource, KeyStore, PiiCipher, Ledger],
+      exports: [
+        APP_CONFIG,
+        CLOCK,
+        EXPIRY_INTERVAL_MS,
+        EVENT_STORE,
+        DataSource,
+        KeyStore,
+        PiiCipher,
+        IdentityIndex,
+        Ledger,
+      ],
     };
   }
 

@@ -122,6 +122,16 @@ export class VendorCheckView {
   @ApiPropertyOptional({ type: [String] }) reasonCodes?: string[];
 }
 
+export class FetchedFromView {
+  @ApiProperty({ description: 'The vendor object read: Onfido check, Persona inquiry, Veriff session' })
+  objectId!: string;
+  @ApiProperty({ description: 'find_check, retrieve_inquiry, get_decision' }) operation!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'The vendor’s id of that request' })
+  vendorRequestId!: string | null;
+  @ApiProperty() fetchedAt!: string;
+  @ApiProperty({ type: CitationView }) proof!: CitationView;
+}
+
 export class VendorResultView {
   @ApiProperty() vendor!: string;
   @ApiProperty() vendorEventId!: string;
@@ -130,6 +140,13 @@ export class VendorResultView {
   @ApiProperty({ description: 'False when the result arrived too late or duplicated another' })
   counted!: boolean;
   @ApiProperty({ type: [VendorCheckView] }) checks!: VendorCheckView[];
+  @ApiProperty({
+    type: FetchedFromView,
+    nullable: true,
+    description:
+      'Set when the server fetched the result from the vendor’s API (a delivery only announced it)',
+  })
+  fetched!: FetchedFromView | null;
   @ApiProperty({ type: CitationView }) proof!: CitationView;
 }
 
@@ -157,10 +174,36 @@ export class VendorFailureView {
   @ApiProperty({ type: CitationView }) proof!: CitationView;
 }
 
+export class DuplicateIdentityView {
+  @ApiProperty() evidenceId!: string;
+  @ApiProperty({ description: 'The other subject’s session with the same identity (its id only)' })
+  otherSessionId!: string;
+  @ApiProperty({ enum: ['document', 'name_and_birth_date'], description: 'Which identity matched' })
+  match!: string;
+  @ApiProperty({ type: CitationView }) proof!: CitationView;
+}
+
+export class VendorQueuedView {
+  @ApiProperty() vendor!: string;
+  @ApiProperty({ description: 'vendor_unavailable' }) reason!: string;
+  @ApiProperty({ description: 'What the person is told (VENDOR_DELAYED)' }) messageCode!: string;
+  @ApiProperty() queuedAt!: string;
+  @ApiProperty({ type: CitationView }) proof!: CitationView;
+}
+
 export class VendorFallbackView {
   @ApiProperty() from!: string;
   @ApiProperty() to!: string;
   @ApiProperty({ description: 'vendor_unavailable' }) reason!: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'The policy’s temporary fallback rule that allowed `to`, when it is not in the regular order',
+  })
+  rule!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Until when that rule is in force' })
+  ruleExpiresAt!: string | null;
   @ApiProperty() chosenAt!: string;
   @ApiProperty({ type: CitationView }) proof!: CitationView;
 }
@@ -240,6 +283,16 @@ export class ExplanationView {
   vendorFailures!: VendorFailureView[];
   @ApiProperty({ type: [VendorFallbackView], description: 'Where the policy’s next vendor was tried' })
   vendorFallbacks!: VendorFallbackView[];
+  @ApiProperty({
+    type: [VendorQueuedView],
+    description: 'Where no vendor could open the session and it waited for one (waiting_for_vendor)',
+  })
+  vendorQueued!: VendorQueuedView[];
+  @ApiProperty({
+    type: [DuplicateIdentityView],
+    description: 'Evidence whose identity matched another subject’s session (keyed blind index)',
+  })
+  duplicateIdentities!: DuplicateIdentityView[];
   @ApiProperty({ type: [VendorResultView] }) vendorResults!: VendorResultView[];
   @ApiProperty({ type: [ReviewView] }) reviews!: ReviewView[];
   @ApiProperty({ type: [OverrideView] }) overrides!: OverrideView[];

@@ -28,7 +28,7 @@ import { isPlainObject, type JsonObject } from '../shared/json';
  * explanation changes: a bundle written by another version is still verified, but its explanations are only
  * checked for the facts they cite, not compared word for word (docs/ledger-format.md, audit bundles).
  */
-export const EXPLAINER_VERSION = 4;
+export const EXPLAINER_VERSION = 5;
 
 /** The event that proves a statement: anyone can check it against the chain and a signed checkpoint. */
 export interface Citation {
@@ -123,6 +123,16 @@ export interface Explanation {
     readonly rule: string | null;
     readonly ruleExpiresAt: string | null;
     readonly chosenAt: string;
+    readonly proof: Citation;
+  }[];
+  /**
+   * Evidence whose identity matched another subject's session (keyed blind index,
+   * `DUPLICATE_IDENTITY_SUSPECTED`): the other session by id only, and which identity matched.
+   */
+  readonly duplicateIdentities: readonly {
+    readonly evidenceId: string;
+    readonly otherSessionId: string;
+    readonly match: string;
     readonly proof: Citation;
   }[];
   /** Where no vendor could open the session and it waited for one (`waiting_for_vendor`). */
@@ -426,6 +436,19 @@ export function explain(
         chosenAt: str(e.data.chosenAt),
         proof: cite(e),
       })),
+    duplicateIdentities: sessionEvents.flatMap((e) => {
+      const duplicate = e.type === 'EvidenceSubmitted' ? e.data.duplicateOf : undefined;
+      return isPlainObject(duplicate)
+        ? [
+            {
+              evidenceId: str(e.data.evidenceId),
+              otherSessionId: str(duplicate.sessionId),
+              match: str(duplicate.match),
+              proof: cite(e),
+            },
+          ]
+        : [];
+    }),
     vendorQueued: sessionEvents
       .filter((e) => e.type === 'VendorSessionQueued')
       .map((e) => ({
@@ -564,7 +587,11 @@ function orchestration(x: Explanation): string {
           ` Result ${r.vendorEventId} fetched from ${r.vendor} ${r.fetched.objectId} at ${r.fetched.fetchedAt}${r.fetched.vendorRequestId === null ? '' : `, request id ${r.fetched.vendorRequestId}`}.`,
         ],
   );
-  return [...fallbacks, ...fetched].join('');
+  const duplicates = x.duplicateIdentities.map(
+    (d) =>
+      ` Evidence ${d.evidenceId} has the identity (${d.match === 'document' ? 'document number and issuing country' : 'name and birth date'}) of session ${d.otherSessionId} of another subject.`,
+  );
+  return [...duplicates, ...fallbacks, ...fetched].join('');
 }
 
 function summarise(x: Explanation): string {

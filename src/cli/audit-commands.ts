@@ -10,6 +10,7 @@ import { ProofService } from '../audit/proof.service';
 import { loadConfig } from '../platform/config/config';
 import { withEmbeddedSecrets } from '../platform/config/embedded-secrets';
 import { Kek } from '../ledger/crypto/kek';
+import { IdentityIndex } from '../ledger/crypto/identity-index';
 import { KeyStore } from '../ledger/crypto/key-store';
 import { createEventStore } from '../ledger/event-store.factory';
 import { Ledger } from '../ledger/ledger';
@@ -211,9 +212,10 @@ export async function reapplyShredsCommand(args: readonly string[] = []): Promis
   try {
     const keys = new KeyStore(dataSource, config.kek);
     await keys.assertKek();
-    const result = await reapplyShreds(store, keys);
+    const result = await reapplyShreds(store, keys, new IdentityIndex(dataSource, keys));
     report(args, result, () => [
-      `shreds in the ledger: ${result.shreds}; keys destroyed again now: ${result.keysDestroyed}`,
+      `shreds in the ledger: ${result.shreds}; keys destroyed again now: ${result.keysDestroyed}; ` +
+        `identity index tokens removed again: ${result.identityTokensRemoved}`,
     ]);
     return 0;
   } finally {

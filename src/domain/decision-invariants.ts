@@ -17,6 +17,7 @@ export const DECISION_INVARIANTS = {
   I10: 'A risk signal raises the tier before any review trigger; signal-only reviews say so',
   I11: 'A repeated command records nothing',
   I12: 'An embargoed jurisdiction is final',
+  I13: 'An identity another subject already used never passes automatically: review, or rejection by policy',
 } as const;
 
 export type DecisionInvariant = keyof typeof DECISION_INVARIANTS;
@@ -45,4 +46,5 @@ export const INVARIANT_OF_CODE: Readonly<Partial<Record<ReasonCode, DecisionInva
   WATCHLIST_HIT: 'I7',
   RISK_SIGNAL_REVIEW: 'I10',
   UNSUPPORTED_JURISDICTION: 'I12',
+  DUPLICATE_IDENTITY_SUSPECTED: 'I13',
 };

@@ -114,6 +114,12 @@ export const REASON_CODES = {
     remediation: 'review',
     description: 'The identity appears to be registered under another subject.',
   },
+  DUPLICATE_IDENTITY_SUSPECTED: {
+    category: 'identity',
+    remediation: 'review',
+    description:
+      'The document or the name and birth date match evidence of another subject (keyed blind index): a human looks, or the policy rejects.',
+  },
   RETRY_LIMIT_REACHED: {
     category: 'policy',
     remediation: 'final',

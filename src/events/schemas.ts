@@ -70,6 +70,9 @@ export const VERIFICATION_SCHEMAS: Record<VerificationEventType, DataSchema> = {
     vendorReference: text,
     documentExpired: z.boolean().optional(),
     belowMinimumAge: z.boolean().optional(),
+    duplicateOf: z
+      .looseObject({ sessionId: text, match: z.enum(['document', 'name_and_birth_date']) })
+      .optional(),
     submittedAt: instant,
   }),
   VendorSessionOpened: z.looseObject({

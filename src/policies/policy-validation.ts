@@ -115,6 +115,7 @@ const JURISDICTION_RULES = {
     sessionTtl: { type: 'string' },
     minimumAge: { type: 'integer', minimum: 0, maximum: 150 },
     manualReview: { type: 'boolean' },
+    duplicateIdentity: { enum: ['review', 'reject'] },
     review: REVIEW_RULES,
   },
 } as const;

@@ -5,6 +5,7 @@ import type { CommandContext } from '../commands/command-context';
 import { AggregateRunner } from '../commands/aggregate-runner';
 import { subjectAggregate } from '../commands/aggregates';
 import { DATA_CLASSES, type DataClass } from '../shared/data-classes';
+import { IdentityIndex } from '../ledger/crypto/identity-index';
 import { KeyStore } from '../ledger/crypto/key-store';
 import {
   type ClassRetention as DeciderRetention,
@@ -33,7 +34,7 @@ const RETRY_AFTER_SECONDS = 1;
  * retires the keys of the classes it keeps for now (new data gets new keys); a shred destroys every key of its
  * classes, or only the retired ones when it carries out what an erasure request covered.
  */
-function shredKeys(keys: KeyStore, subjectId: string) {
+function shredKeys(keys: KeyStore, identities: IdentityIndex, subjectId: string) {
   return async (events: readonly SubjectEvent[]): Promise<void> => {
     for (const event of events) {
       if (event.type === 'ErasureRequested') {
@@ -41,10 +42,13 @@ function shredKeys(keys: KeyStore, subjectId: string) {
           subjectId,
           event.data.restricted.map((item) => item.dataClass),
         );
+        // The person asked for erasure: their identity no longer flags anyone as a duplicate.
+        await identities.forget(subjectId);
       } else if (event.type === 'PersonalDataShredded') {
         await keys.destroyKeys(subjectId, event.data.dataClasses, {
           retiredOnly: event.data.coverage === 'erasure_covered',
         });
+        if (event.data.dataClasses.includes('identity_attributes')) await identities.forget(subjectId);
       }
     }
   };
@@ -78,6 +82,7 @@ export class RequestErasureHandler implements ICommandHandler<RequestErasureComm
   constructor(
     private readonly runner: AggregateRunner,
     private readonly keys: KeyStore,
+    private readonly identities: IdentityIndex,
     private readonly retention: RetentionService,
     private readonly progress: ProjectionProgress,
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -138,7 +143,7 @@ export class RequestErasureHandler implements ICommandHandler<RequestErasureComm
         );
       },
       context,
-      shredKeys(this.keys, subjectId),
+      shredKeys(this.keys, this.identities, subjectId),
     );
     const record = outcome.state.erasureRequests.get(requestId);
     if (record === undefined) throw new Error('erasure request missing after it was recorded');
@@ -183,6 +188,7 @@ export class ShredPersonalDataHandler implements ICommandHandler<ShredPersonalDa
   constructor(
     private readonly runner: AggregateRunner,
     private readonly keys: KeyStore,
+    private readonly identities: IdentityIndex,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -207,7 +213,7 @@ export class ShredPersonalDataHandler implements ICommandHandler<ShredPersonalDa
           state,
         ),
       context,
-      shredKeys(this.keys, subjectId),
+      shredKeys(this.keys, this.identities, subjectId),
     );
     return { subjectId, recorded: outcome.appended.length > 0, position: outcome.position };
   }

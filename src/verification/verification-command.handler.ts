@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { CommandContext } from '../commands/command-context';
-import type { LoadedPolicy } from '../domain/policy/policy.types';
+import type { DuplicateMatch, LoadedPolicy } from '../domain/policy/policy.types';
+import { IdentityIndex, type IdentityToken } from '../ledger/crypto/identity-index';
 import {
   consentInForce,
   type ConsentSnapshot,
@@ -117,6 +118,7 @@ export class VerificationCommandHandler implements ICommandHandler<
     private readonly runner: AggregateRunner,
     private readonly policies: PolicyRegistry,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly identities: IdentityIndex,
   ) {}
 
   async execute({
@@ -134,6 +136,8 @@ export class VerificationCommandHandler implements ICommandHandler<
       (input.type === 'StartVerification' ? await this.sessionSlot(input, newAttempt, now) : randomUUID());
     const overrideId = input.type === 'RequestOverride' ? derive('override') : undefined;
     let reused = false;
+    // Evidence with an identity: its keyed blind-index tokens, looked up against other subjects' evidence.
+    let identity: { subjectId: string; tokens: readonly IdentityToken[] } | undefined;
 
     let consent: ConsentSnapshot | undefined;
     if (input.type === 'StartVerification') {
@@ -155,14 +159,25 @@ export class VerificationCommandHandler implements ICommandHandler<
           return [];
         }
         const subject = NEEDS_STANDING.has(input.type) ? await this.standing(state) : undefined;
+        let duplicateOf: DuplicateMatch | undefined;
+        if (input.type === 'SubmitEvidence' && input.kind === 'document' && state.status !== 'none') {
+          const tokens = await this.identities.tokens(input.attributes, input.issuingCountry);
+          identity = { subjectId: state.subjectId, tokens };
+          const match = await this.identities.match(tokens, state.subjectId);
+          if (match !== undefined) duplicateOf = { sessionId: match.sessionId, match: match.kind };
+        }
         // Built, then decided: a malformed input is refused here, before the decider looks at the session.
         const command = verificationCommand(
-          this.toCommand(input, state, { sessionId, now, consent, overrideId, subject }),
+          this.toCommand(input, state, { sessionId, now, consent, overrideId, subject, duplicateOf }),
         );
         return decide(command, state);
       },
       context,
     );
+    if (identity !== undefined && identity.tokens.length > 0 && outcome.appended.length > 0) {
+      // After the append: an identity is indexed only once its evidence is in the ledger.
+      await this.identities.record(identity.tokens, identity.subjectId, sessionId);
+    }
     return {
       sessionId,
       state: outcome.state,
@@ -210,6 +225,7 @@ export class VerificationCommandHandler implements ICommandHandler<
       consent: ConsentSnapshot | undefined;
       overrideId: string | undefined;
       subject: SubjectStanding | undefined;
+      duplicateOf?: DuplicateMatch | undefined;
     },
   ): VerificationCommand {
     const base = { sessionId: extra.sessionId, now: extra.now.toISOString() };
@@ -223,8 +239,13 @@ export class VerificationCommandHandler implements ICommandHandler<
         };
       }
       case 'SubmitEvidence': {
-        const { type, ...data } = input;
-        return { type, data: { ...data, ...base, policy: this.sessionPolicy(state), subject } };
+        // A duplicate is what the blind index found, never what a caller says.
+        const { type, duplicateOf: _given, ...data } = input;
+        const duplicateOf = extra.duplicateOf === undefined ? {} : { duplicateOf: extra.duplicateOf };
+        return {
+          type,
+          data: { ...data, ...base, ...duplicateOf, policy: this.sessionPolicy(state), subject },
+        };
       }
       case 'StartCapture':
       case 'RecordVendorSession': {

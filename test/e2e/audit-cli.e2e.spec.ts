@@ -141,6 +141,6 @@ describe('audit command line: verify, export, verify-bundle offline', () => {
   it('reapply-shreds finds the recorded shred and, with the key store intact, nothing live to destroy', () => {
     const run = cli(['reapply-shreds', '--json'], env);
     expect(run.code, run.stdout + run.stderr).toBe(0);
-    expect(JSON.parse(run.stdout)).toEqual({ shreds: 1, keysDestroyed: 0 });
+    expect(JSON.parse(run.stdout)).toEqual({ shreds: 1, keysDestroyed: 0, identityTokensRemoved: 0 });
   });
 });

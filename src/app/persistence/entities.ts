@@ -1,6 +1,7 @@
 import { IdempotencyRecordEntity } from '../../platform/http/idempotency/idempotency-record.entity';
 import { AuditLeafEntity } from '../../audit/audit-leaf.entity';
 import { DataKeyEntity, KekCheckEntity } from '../../ledger/crypto/data-key.entity';
+import { IdentityIndexEntity } from '../../ledger/crypto/identity-index.entity';
 import { TimelineEntryEntity, TimelineSessionEntity } from '../../audit/timeline/timeline-entry.entity';
 import { ReviewQueueItemEntity } from '../../review/review-queue-item.entity';
 import { ConsentHistoryEntity, SubjectConsentEntity } from '../../subjects/subject-consent.entity';
@@ -14,6 +15,7 @@ import { ENTITIES as WEBHOOK_ENTITIES } from '../../webhooks/persistence';
 export const ENTITIES = [
   DataKeyEntity,
   KekCheckEntity,
+  IdentityIndexEntity,
   IdempotencyRecordEntity,
   AuditLeafEntity,
   ...PROJECTION_ENTITIES,

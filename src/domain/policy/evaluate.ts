@@ -372,6 +372,25 @@ export function evaluate(policy: LoadedPolicy, input: EvaluationInput): Evaluati
     trace.push(judged);
     codes.push(...judged.reasonCodes);
   }
+  // The identity matches another subject's (keyed blind index): review, or rejection where the policy says so.
+  const duplicates = input.evidence.flatMap((evidence) =>
+    evidence.duplicateOf === undefined
+      ? []
+      : [{ evidenceId: evidence.evidenceId, match: evidence.duplicateOf.match }],
+  );
+  const onDuplicate = rules.duplicateIdentity ?? 'review';
+  if (duplicates.length > 0) {
+    trace.push(
+      traceEntry(
+        'identity.duplicate',
+        { matches: duplicates },
+        { onDuplicate },
+        onDuplicate === 'reject' ? 'fail' : 'review',
+        ['DUPLICATE_IDENTITY_SUSPECTED'],
+      ),
+    );
+    codes.push('DUPLICATE_IDENTITY_SUSPECTED');
+  }
 
   const passed = new Set<CheckKind>();
   const vendorErrors: CheckKind[] = [];
@@ -420,7 +439,11 @@ export function evaluate(policy: LoadedPolicy, input: EvaluationInput): Evaluati
 
   // Vendors that disagree are a human's question, even when the dissenting one cites a final code: no
   // automatic rejection then (the contradiction sends the session to review below, after any step-up).
-  const finalCodes = found.filter((code) => REASON_CODES[code].remediation === 'final');
+  const finalCodes = found.filter(
+    (code) =>
+      REASON_CODES[code].remediation === 'final' ||
+      (code === 'DUPLICATE_IDENTITY_SUSPECTED' && onDuplicate === 'reject'),
+  );
   if (finalCodes.length > 0 && !found.includes('RESULTS_CONTRADICTORY')) return decide('reject', found);
 
   // A raised risk signal first raises the tier (its checks are collected like at start), then review triggers.

@@ -99,6 +99,11 @@ export interface JurisdictionRules {
   readonly minimumAge: number;
   /** True on the fallback path: every complete session goes to review (JURISDICTION_REVIEW_REQUIRED). */
   readonly manualReview: boolean;
+  /**
+   * What an identity that another subject already verified with leads to (`DUPLICATE_IDENTITY_SUSPECTED`):
+   * review (default) or an automatic rejection.
+   */
+  readonly duplicateIdentity?: 'review' | 'reject';
   readonly review: ReviewRules;
 }
 
@@ -241,7 +246,18 @@ export interface EvidenceInput {
    */
   readonly documentExpired?: boolean;
   readonly belowMinimumAge?: boolean;
+  /**
+   * Another subject's session whose evidence has the same identity (the keyed blind index of the document
+   * number and issuing country, or of the name and birth date): its session id only, never the data.
+   */
+  readonly duplicateOf?: DuplicateMatch;
 }
+
+/** Which identity of another subject the evidence matched, by the blind index (ids only). */
+export type DuplicateMatch = {
+  readonly sessionId: string;
+  readonly match: 'document' | 'name_and_birth_date';
+};
 
 export interface EvaluationInput {
   readonly jurisdiction: string;

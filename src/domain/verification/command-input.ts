@@ -128,7 +128,23 @@ export function submitEvidenceCommand(command: SubmitEvidence): SubmitEvidence {
   }
   if (data.kind === 'document') documentDates(data.attributes, now);
   mediaReferences(data.mediaReferences);
-  return { type: command.type, data: { ...data, evidenceId, vendor, vendorReference, now } };
+  const duplicate = data.duplicateOf;
+  const matches: readonly string[] = ['document', 'name_and_birth_date'];
+  if (duplicate !== undefined && !matches.includes(duplicate.match)) {
+    throw new DomainValidationError('duplicateOf.match must be document or name_and_birth_date', {
+      field: 'duplicateOf.match',
+    });
+  }
+  const duplicateOf =
+    duplicate === undefined
+      ? {}
+      : {
+          duplicateOf: {
+            sessionId: requireText(duplicate.sessionId, 'duplicateOf.sessionId', ID_MAX),
+            match: duplicate.match,
+          },
+        };
+  return { type: command.type, data: { ...data, evidenceId, vendor, vendorReference, now, ...duplicateOf } };
 }
 
 export function recordVendorSessionCommand(command: RecordVendorSession): RecordVendorSession {

@@ -1,5 +1,5 @@
 import type { JsonObject } from '../../shared/json';
-import type { CheckResult, DocumentType, LoadedPolicy } from '../policy/policy.types';
+import type { CheckResult, DocumentType, DuplicateMatch, LoadedPolicy } from '../policy/policy.types';
 import type { ReasonCode } from '../reason-codes';
 import type { SubjectStanding } from '../subject/standing';
 import type { ConsentSnapshot } from '../subject/subject.state';
@@ -58,6 +58,11 @@ export type SubmitEvidence = {
     readonly attributes?: JsonObject;
     /** The vendor's references to captured media: personal data (document_media_refs or biometric_refs). */
     readonly mediaReferences?: readonly string[];
+    /**
+     * Another subject's session with the same identity, found by the keyed blind index when the evidence arrived
+     * (the handler looks it up; never from a caller).
+     */
+    readonly duplicateOf?: DuplicateMatch;
     readonly policy: LoadedPolicy;
     /** Evidence is new processing: it needs the person's standing (I1). */
     readonly subject: SubjectStanding;

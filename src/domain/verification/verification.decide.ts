@@ -186,6 +186,9 @@ export function submitEvidence(command: SubmitEvidence, state: VerificationState
       vendor,
       vendorReference,
       ...facts,
+      ...(input.duplicateOf === undefined
+        ? {}
+        : { duplicateOf: { sessionId: input.duplicateOf.sessionId, match: input.duplicateOf.match } }),
       submittedAt: now,
     },
     ...(pii === undefined ? {} : { pii }),

@@ -37,6 +37,7 @@ export function evaluationInput(state: Verification): EvaluationInput {
     ...(ref.issuingCountry === undefined ? {} : { issuingCountry: ref.issuingCountry }),
     ...(ref.documentExpired === undefined ? {} : { documentExpired: ref.documentExpired }),
     ...(ref.belowMinimumAge === undefined ? {} : { belowMinimumAge: ref.belowMinimumAge }),
+    ...(ref.duplicateOf === undefined ? {} : { duplicateOf: ref.duplicateOf }),
   }));
   return {
     jurisdiction: state.jurisdiction,

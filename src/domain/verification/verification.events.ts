@@ -2,6 +2,7 @@ import type {
   CheckKind,
   CheckResultValue,
   DocumentType,
+  DuplicateMatch,
   EvidenceKind,
   Outcome,
   RuleTraceEntry,
@@ -109,6 +110,8 @@ export type EvidenceSubmitted = {
      */
     readonly documentExpired?: boolean;
     readonly belowMinimumAge?: boolean;
+    /** Another subject's session with the same identity (blind index): its id and which identity matched. */
+    readonly duplicateOf?: DuplicateMatch;
     readonly submittedAt: string;
   };
   /** Extracted attributes: `identity_attributes` (name, birth date, document number…), `contact_address`. */

@@ -1,4 +1,10 @@
-import type { CheckKind, CheckResult, DocumentType, SessionPath } from '../policy/policy.types';
+import type {
+  CheckKind,
+  CheckResult,
+  DocumentType,
+  DuplicateMatch,
+  SessionPath,
+} from '../policy/policy.types';
 import type { ReasonCode } from '../reason-codes';
 import type {
   DecidedBy,
@@ -19,6 +25,8 @@ export interface EvidenceRef {
   readonly vendorReference: string;
   readonly documentExpired?: boolean;
   readonly belowMinimumAge?: boolean;
+  /** Another subject's session with the same identity (blind index), by id. */
+  readonly duplicateOf?: DuplicateMatch;
   readonly submittedAt: string;
 }
 
@@ -230,6 +238,7 @@ export function evolveSession(
         vendorReference,
         documentExpired,
         belowMinimumAge,
+        duplicateOf,
         submittedAt,
       } = event.data;
       const ref: EvidenceRef = {
@@ -243,6 +252,9 @@ export function evolveSession(
         ...(issuingCountry === undefined ? {} : { issuingCountry }),
         ...(documentExpired === undefined ? {} : { documentExpired }),
         ...(belowMinimumAge === undefined ? {} : { belowMinimumAge }),
+        ...(duplicateOf === undefined
+          ? {}
+          : { duplicateOf: { sessionId: duplicateOf.sessionId, match: duplicateOf.match } }),
       };
       return { ...state, status: 'submitted', evidence: [...state.evidence, ref], updatedAt: submittedAt };
     }

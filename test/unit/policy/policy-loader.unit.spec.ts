@@ -314,7 +314,7 @@ describe(loadPolicies.name, () => {
     at(doc, 'jurisdictions', 'GB', 'retail').colour = 'blue';
     const file = write('both.yaml', doc);
     expect(loadError(dir).problems).toEqual([
-      `${file}: /jurisdictions/GB/retail/colour: unknown field (allowed: allowedDocumentTypes, allowedIssuingCountries, domesticDocumentTypes, tiers, defaultTier, stepUp, thresholds, reviewBand, maxResubmissions, sessionTtl, minimumAge, manualReview, review)`,
+      `${file}: /jurisdictions/GB/retail/colour: unknown field (allowed: allowedDocumentTypes, allowedIssuingCountries, domesticDocumentTypes, tiers, defaultTier, stepUp, thresholds, reviewBand, maxResubmissions, sessionTtl, minimumAge, manualReview, duplicateIdentity, review)`,
       `${file}: /jurisdictions/DE/retail/defaultTier: "gold" is not one of its tiers (standard, enhanced)`,
     ]);
   });

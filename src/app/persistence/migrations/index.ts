@@ -8,6 +8,7 @@ import { Idempotency1764190000000 } from './1764190000000-idempotency';
 import { AuditLeaves1764195000000 } from './1764195000000-audit-leaves';
 import { KeyEpochs1764226000000 } from './1764226000000-key-epochs';
 import { AuditLeafCreated1764230000000 } from './1764230000000-audit-leaf-created';
+import { IdentityIndex1765100000000 } from './1765100000000-identity-index';
 
 /**
  * Every migration. TypeORM runs them in the order of the timestamp in their class name, so features keep their
@@ -24,4 +25,5 @@ export const MIGRATIONS = [
   KeyEpochs1764226000000,
   AuditLeafCreated1764230000000,
   ...VERIFICATION_MIGRATIONS,
+  IdentityIndex1765100000000,
 ];

@@ -1,0 +1,140 @@
+import { createHmac } from 'node:crypto';
+import { type DataSource, Not, type Repository } from 'typeorm';
+import type { JsonObject } from '../../shared/json';
+import { IdentityIndexEntity } from './identity-index.entity';
+import type { KeyStore } from './key-store';
+
+/**
+ * The key store entry of the index key: a reserved owner that no subject id can take (subject ids never hold a
+ * colon), under the class of the data it indexes. Wrapped by the KEK like every data key, re-wrapped with it.
+ */
+export const INDEX_KEY_OWNER = 'ledger:identity-index';
+const INDEX_KEY_CLASS = 'identity_attributes';
+
+export type IdentityKind = 'document' | 'name_and_birth_date';
+
+/** One keyed token of an identity (HMAC-SHA256 hex); the identity itself is never kept. */
+export interface IdentityToken {
+  readonly kind: IdentityKind;
+  readonly token: string;
+}
+
+/** Another subject's session that holds the same identity. */
+export interface IdentityMatch {
+  readonly sessionId: string;
+  readonly kind: IdentityKind;
+}
+
+/**
+ * A keyed blind index of the identities seen in evidence, to find the same person under another subject
+ * (`DUPLICATE_IDENTITY_SUSPECTED`): for each document, HMAC-SHA256 under its own key in the key store of the
+ * normalised document number with its issuing country, and of the normalised full name with the birth date.
+ * The tokens are personal data (they stand for an identity): kept in the read-model database only, never in an
+ * event, a log line or an answer, and removed when the subject's identity attributes are erased or shredded.
+ * Without the key they reveal nothing.
+ */
+export class IdentityIndex {
+  private readonly rows: Repository<IdentityIndexEntity>;
+
+  constructor(
+    dataSource: DataSource,
+    private readonly keys: KeyStore,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.rows = dataSource.getRepository(IdentityIndexEntity);
+  }
+
+  /** The tokens of a document's extracted attributes; none when they name no identity. */
+  async tokens(
+    attributes: JsonObject | undefined,
+    issuingCountry: string | undefined,
+  ): Promise<IdentityToken[]> {
+    if (attributes === undefined) return [];
+    const identities: { kind: IdentityKind; text: string }[] = [];
+    const number = text(attributes.documentNumber);
+    if (number !== undefined && issuingCountry !== undefined) {
+      const normalised = normaliseDocumentNumber(number);
+      if (normalised.length > 0)
+        identities.push({ kind: 'document', text: `document\n${issuingCountry}\n${normalised}` });
+    }
+    const name = text(attributes.fullName);
+    const birth = text(attributes.dateOfBirth);
+    if (name !== undefined && birth !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(birth)) {
+      const normalised = normaliseName(name);
+      if (normalised.length > 0) {
+        identities.push({
+          kind: 'name_and_birth_date',
+          text: `name_and_birth_date\n${normalised}\n${birth}`,
+        });
+      }
+    }
+    if (identities.length === 0) return [];
+    const { key } = await this.keys.activeKey(INDEX_KEY_OWNER, INDEX_KEY_CLASS);
+    return identities.map(({ kind, text: identity }) => ({
+      kind,
+      token: createHmac('sha256', key).update(identity, 'utf8').digest('hex'),
+    }));
+  }
+
+  /** The first session of another subject with one of these tokens (a document match before a name match). */
+  async match(tokens: readonly IdentityToken[], subjectId: string): Promise<IdentityMatch | undefined> {
+    for (const kind of ['document', 'name_and_birth_date'] as const) {
+      for (const { token } of tokens.filter((t) => t.kind === kind)) {
+        const found = await this.rows.findOne({
+          where: { token, subjectId: Not(subjectId) },
+          order: { createdAt: 'ASC', sessionId: 'ASC' },
+        });
+        if (found !== null) return { sessionId: found.sessionId, kind };
+      }
+    }
+    return undefined;
+  }
+
+  /** Records the tokens of a session's evidence; a repeat changes nothing. */
+  async record(tokens: readonly IdentityToken[], subjectId: string, sessionId: string): Promise<void> {
+    const createdAt = this.now().toISOString();
+    for (const { token, kind } of tokens) {
+      await this.rows
+        .createQueryBuilder()
+        .insert()
+        .values({ token, sessionId, kind, subjectId, createdAt })
+        .orIgnore()
+        .execute();
+    }
+  }
+
+  /** Removes every token of a subject (erasure, shredding of identity attributes); returns how many. */
+  async forget(subjectId: string): Promise<number> {
+    const result = await this.rows.delete({ subjectId });
+    return result.affected ?? 0;
+  }
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > 0 && value.length <= 512 ? value : undefined;
+}
+
+/** Upper case, letters and digits only: `T 2200-0129` and `t22000129` are one document number. */
+export function normaliseDocumentNumber(value: string): string {
+  return value
+    .normalize('NFKD')
+    .toUpperCase()
+    .replace(/[^A-Z0-9]/g, '');
+}
+
+/**
+ * Lower case without diacritics and punctuation, the words in order of the alphabet: `Erika Mustermann`,
+ * `MUSTERMANN, Érika` and `erika  mustermann` are one name.
+ */
+export function normaliseName(value: string): string {
+  return value
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim()
+    .split(' ')
+    .filter((word) => word.length > 0)
+    .sort()
+    .join(' ');
+}
