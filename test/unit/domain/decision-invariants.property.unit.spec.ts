@@ -125,6 +125,8 @@ type Step =
       /** A new id, the id of earlier evidence with the same fields (a retry), or with other fields. */
       readonly reuse: 'new' | 'same' | 'conflict';
       readonly pick: number;
+      /** The blind index found the identity under another subject (the handler passes `duplicateOf`). */
+      readonly duplicate?: boolean;
     }
   | {
       readonly t: 'vendor';
@@ -330,6 +332,7 @@ const evidenceStep = fc
       fc.constantFrom<'same' | 'conflict'>('same', 'conflict'),
     ),
     pick: fc.nat(30),
+    duplicate: fc.oneof({ weight: 9, arbitrary: fc.constant(false) }, fc.constant(true)),
   })
   .map((step): Step => ({ t: 'evidence', ...step }));
 
@@ -761,6 +764,9 @@ function simulate(scenario: Scenario, options: { readonly watchMutation: boolean
             : {}),
           ...(step.kind === 'proof_of_address' ? { attributes: { address: PERSON.address } } : {}),
           ...(step.kind === 'selfie' ? { mediaReferences: [`media_${evidenceId}`] } : {}),
+          ...(step.duplicate === true && step.kind === 'document'
+            ? { duplicateOf: { sessionId: 'ses_other', match: 'document' as const } }
+            : {}),
           policy,
           subject: standingOf(subject),
           now,
@@ -1457,6 +1463,14 @@ const VENDOR_SESSION_PATHS: readonly Scenario[] = [
     steps: [passport, results(STANDARD_CLEAR), { t: 'vendorSession', dt: 1, outcome: 'opened2' }],
   },
 ];
+
+/** A passport whose identity another subject already used, then all-clear results: review, not approval. */
+const DUPLICATE_PASSPORT: Scenario = {
+  jurisdiction: 'DE',
+  segment: 'retail',
+  riskSignals: {},
+  steps: [{ ...passport, duplicate: true } as Step, results(STANDARD_CLEAR)],
+};
 
 /** The session's 72 hours pass unrecorded; an hour later the person withdraws; then a vendor result arrives. */
 const WITHDRAWN_AFTER_EXPIRY_THEN_RESULT: Scenario = {
@@ -2567,6 +2581,34 @@ describe('decision invariants (generated histories through the real deciders, sh
     );
     expect(escalations).toBeGreaterThan(5);
   });
+  it('I13 an identity another subject already used never passes automatically: no policy approval while evidence of the attempt matches another subject; review, or rejection where the policy says', () => {
+    let flagged = 0;
+    hunt(
+      (trace) => {
+        for (const record of trace.records) {
+          const approved = record.events.find((e) => e.type === 'VerificationApproved');
+          if (approved === undefined || approved.data.decidedBy !== 'policy') continue;
+          const duplicates = record.after.evidence.filter(
+            (e) => e.attempt === record.after.attempt && e.duplicateOf !== undefined,
+          );
+          if (duplicates.length > 0) {
+            violated(
+              trace,
+              record,
+              'a policy approval although evidence of the attempt matches another subject',
+            );
+          }
+        }
+        for (const record of trace.records) {
+          const evaluated = record.events.find((e) => e.type === 'DecisionEvaluated');
+          if (evaluated?.data.reasonCodes.includes('DUPLICATE_IDENTITY_SUSPECTED') === true) flagged += 1;
+        }
+      },
+      { examples: [DUPLICATE_PASSPORT] },
+    );
+    expect(flagged).toBeGreaterThan(0);
+  });
+
   it('replaying the policy in force over any history reproduces every recorded evaluation exactly (zero deltas), and a stricter candidate changes only what it should', () => {
     const strictDocument = cloneDocument(policy.document) as unknown as {
       jurisdictions: Record<string, Record<string, { manualReview: boolean }>>;
