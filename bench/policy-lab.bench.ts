@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,11 @@ import {
   type VerificationEvent,
   type VerificationState,
 } from '../src/domain/verification';
+import { openDataSource } from '../src/app/persistence/data-source';
+import { IdentityIndex } from '../src/ledger/crypto/identity-index';
+import { Kek } from '../src/ledger/crypto/kek';
+import { KeyStore } from '../src/ledger/crypto/key-store';
+import { PiiCipher } from '../src/ledger/crypto/pii-cipher';
 import { Ledger, toLedgerEvent } from '../src/ledger/ledger';
 import { SqliteEventStore } from '../src/ledger/sqlite/sqlite-event-store';
 import { VERIFICATION_STREAM_PREFIX, verificationStream } from '../src/ledger/stream-names';
@@ -116,6 +122,76 @@ export async function benchPolicyLab(): Promise<void> {
     report('policy_lab.replay.year_limit', 60, 's');
     report('policy_lab.replay.peak_rss', process.memoryUsage().rss / 1024 / 1024, 'MB');
   } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  await benchBlindIndex();
+}
+
+/**
+ * The evidence path's cost of the keyed blind index: per document, the two HMAC tokens, the lookup among other
+ * subjects and the insert, beside its peer in the same process — appending the same evidence event with its
+ * encrypted attributes to the ledger (what the path costs without the index).
+ */
+async function benchBlindIndex(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'kyc-ledger-bench-blind-index-'));
+  const store = new SqliteEventStore(join(dir, 'events.sqlite'));
+  const dataSource = await openDataSource({ kind: 'sqlite', file: join(dir, 'readmodels.sqlite') });
+  try {
+    const keys = new KeyStore(dataSource, Kek.fromBase64(randomBytes(32).toString('base64')));
+    await keys.assertKek();
+    const ledger = new Ledger(store, new PiiCipher(keys));
+    const index = new IdentityIndex(dataSource, keys);
+    const count = Math.max(500, Math.round(5000 * SCALE));
+    const attributes = (i: number) => ({
+      fullName: `Person ${i} Example`,
+      dateOfBirth: '1990-01-31',
+      documentNumber: `C${String(100000 + i)}X`,
+    });
+    // Warm the index with as many identities as will be looked up (a realistic table, not an empty one).
+    for (let i = 0; i < count; i += 1) {
+      await index.record(await index.tokens(attributes(i), 'DE'), `w${i}`, `ws${i}`);
+    }
+    const peerStart = performance.now();
+    for (let i = 0; i < count; i += 1) {
+      await ledger.append(
+        verificationStream(`e${i}`),
+        [
+          {
+            type: 'EvidenceSubmitted',
+            data: {
+              evidenceId: `evd_${i}`,
+              attempt: 1,
+              kind: 'document',
+              documentType: 'passport',
+              issuingCountry: 'DE',
+              vendor: 'onfido',
+              vendorReference: `doc_${i}`,
+              submittedAt: new Date().toISOString(),
+            },
+            pii: { subjectId: `n${i}`, classes: { identity_attributes: attributes(count + i) } },
+          },
+        ],
+        'any',
+        { actor, correlationId: `e${i}` },
+      );
+    }
+    const peerMs = (performance.now() - peerStart) / count;
+    let matches = 0;
+    const indexStart = performance.now();
+    for (let i = 0; i < count; i += 1) {
+      const tokens = await index.tokens(attributes(count + i), 'DE');
+      if ((await index.match(tokens, `n${i}`)) !== undefined) matches += 1;
+      await index.record(tokens, `n${i}`, `e${i}`);
+    }
+    const indexMs = (performance.now() - indexStart) / count;
+    if (matches !== 0) throw new Error(`${matches} new identities matched others`);
+    report('policy_lab.blind_index.per_evidence', indexMs, 'ms');
+    report('policy_lab.blind_index.peer_evidence_append', peerMs, 'ms');
+    report('policy_lab.blind_index.overhead', (indexMs / peerMs) * 100, '%');
+    report('policy_lab.blind_index.rows', count * 4, 'rows');
+  } finally {
+    await dataSource.destroy();
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   }

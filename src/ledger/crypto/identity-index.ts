@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { type DataSource, Not, type Repository } from 'typeorm';
+import { type DataSource, In, Not, type Repository } from 'typeorm';
 import type { JsonObject } from '../../shared/json';
 import { IdentityIndexEntity } from './identity-index.entity';
 import type { KeyStore } from './key-store';
@@ -35,6 +35,11 @@ export interface IdentityMatch {
  */
 export class IdentityIndex {
   private readonly rows: Repository<IdentityIndexEntity>;
+  /**
+   * The index key, unwrapped once: it belongs to no subject, so no shred ever destroys it, and a KEK rotation
+   * re-wraps the same bytes.
+   */
+  private key: Promise<Buffer> | undefined;
 
   constructor(
     dataSource: DataSource,
@@ -69,38 +74,48 @@ export class IdentityIndex {
       }
     }
     if (identities.length === 0) return [];
-    const { key } = await this.keys.activeKey(INDEX_KEY_OWNER, INDEX_KEY_CLASS);
+    this.key ??= this.keys.activeKey(INDEX_KEY_OWNER, INDEX_KEY_CLASS).then(({ key }) => key);
+    let key: Buffer;
+    try {
+      key = await this.key;
+    } catch (error) {
+      this.key = undefined;
+      throw error;
+    }
     return identities.map(({ kind, text: identity }) => ({
       kind,
       token: createHmac('sha256', key).update(identity, 'utf8').digest('hex'),
     }));
   }
 
-  /** The first session of another subject with one of these tokens (a document match before a name match). */
+  /**
+   * The first session of another subject with one of these tokens, a document match before a name match (one
+   * query for all tokens).
+   */
   async match(tokens: readonly IdentityToken[], subjectId: string): Promise<IdentityMatch | undefined> {
+    if (tokens.length === 0) return undefined;
+    const found = await this.rows.find({
+      select: { token: true, sessionId: true, kind: true, createdAt: true },
+      where: { token: In(tokens.map((t) => t.token)), subjectId: Not(subjectId) },
+      order: { createdAt: 'ASC', sessionId: 'ASC' },
+    });
     for (const kind of ['document', 'name_and_birth_date'] as const) {
-      for (const { token } of tokens.filter((t) => t.kind === kind)) {
-        const found = await this.rows.findOne({
-          where: { token, subjectId: Not(subjectId) },
-          order: { createdAt: 'ASC', sessionId: 'ASC' },
-        });
-        if (found !== null) return { sessionId: found.sessionId, kind };
-      }
+      const first = found.find((row) => row.kind === kind);
+      if (first !== undefined) return { sessionId: first.sessionId, kind };
     }
     return undefined;
   }
 
-  /** Records the tokens of a session's evidence; a repeat changes nothing. */
+  /** Records the tokens of a session's evidence (one statement); a repeat changes nothing. */
   async record(tokens: readonly IdentityToken[], subjectId: string, sessionId: string): Promise<void> {
+    if (tokens.length === 0) return;
     const createdAt = this.now().toISOString();
-    for (const { token, kind } of tokens) {
-      await this.rows
-        .createQueryBuilder()
-        .insert()
-        .values({ token, sessionId, kind, subjectId, createdAt })
-        .orIgnore()
-        .execute();
-    }
+    await this.rows
+      .createQueryBuilder()
+      .insert()
+      .values(tokens.map(({ token, kind }) => ({ token, sessionId, kind, subjectId, createdAt })))
+      .orIgnore()
+      .execute();
   }
 
   /** Removes every token of a subject (erasure, shredding of identity attributes); returns how many. */

@@ -1,0 +1,171 @@
+import { randomBytes } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { IdentityIndex, type IdentityToken } from '../../src/ledger/crypto/identity-index';
+import { IdentityIndexEntity } from '../../src/ledger/crypto/identity-index.entity';
+import { Kek } from '../../src/ledger/crypto/kek';
+import { KeyStore } from '../../src/ledger/crypto/key-store';
+import { postgresSchema } from '../support/postgres';
+import { describeWithService } from '../support/services';
+import { tempLedger, type TempLedger } from '../support/temp-ledger';
+
+/*
+ * The keyed blind index of identities on a real read-model database (SQLite always, PostgreSQL with
+ * DATABASE_URL): tokens that reveal nothing without the key, lookups that never match a subject with itself,
+ * idempotent records, and erasure that removes one subject's tokens only.
+ */
+
+const NUMBER = 'T22000129';
+const NAME = 'Erika Mustermann';
+const BIRTH = '1964-08-12';
+const PASSPORT = { documentNumber: 'T 2200-0129', fullName: NAME, dateOfBirth: BIRTH };
+
+const rowsOf = (dataSource: DataSource, subjectId: string): Promise<IdentityIndexEntity[]> =>
+  dataSource.getRepository(IdentityIndexEntity).find({ where: { subjectId }, order: { token: 'ASC' } });
+
+const byKind = (tokens: readonly IdentityToken[], kind: IdentityToken['kind']): IdentityToken[] =>
+  tokens.filter((t) => t.kind === kind);
+
+/** The same specification on every database the read models run on. */
+function specification(open: () => { dataSource: DataSource; keys: KeyStore }): void {
+  const index = (): IdentityIndex => new IdentityIndex(open().dataSource, open().keys);
+  // Subjects unique to each run, so that the PostgreSQL schema and the SQLite file need no clearing.
+  const subject = (name: string): string => `sub_${name}_${randomBytes(3).toString('hex')}`;
+
+  it('makes 64-hex tokens of the document and of the name with birth date, holding none of the plaintext', async () => {
+    const tokens = await index().tokens(PASSPORT, 'DE');
+    expect(tokens.map((t) => t.kind)).toEqual(['document', 'name_and_birth_date']);
+    for (const { token } of tokens) {
+      expect(token).toMatch(/^[0-9a-f]{64}$/);
+      for (const plain of [NUMBER, 'T 2200-0129', '22000129', 'Mustermann', 'erika', BIRTH, '19640812']) {
+        expect(token.toLowerCase()).not.toContain(plain.toLowerCase());
+      }
+    }
+    // The same identity spelt differently is the same token; another number or country is another one.
+    const respelt = await index().tokens(
+      { documentNumber: 't22000129', fullName: 'MUSTERMANN, Érika', dateOfBirth: BIRTH },
+      'DE',
+    );
+    expect(respelt).toEqual(tokens);
+    const [document] = byKind(tokens, 'document');
+    const otherNumber = await index().tokens({ documentNumber: 'T22000130' }, 'DE');
+    const otherCountry = await index().tokens({ documentNumber: NUMBER }, 'AT');
+    expect(otherNumber[0]?.token).not.toBe(document?.token);
+    expect(otherCountry[0]?.token).not.toBe(document?.token);
+    expect(otherNumber[0]?.token).not.toBe(otherCountry[0]?.token);
+  });
+
+  it('makes no token of what names no identity', async () => {
+    expect(await index().tokens(undefined, 'DE')).toEqual([]);
+    expect(await index().tokens({ documentNumber: NUMBER }, undefined)).toEqual([]);
+    expect(await index().tokens({ documentNumber: ' - ' }, 'DE')).toEqual([]);
+    // A birth date that is not a calendar date names no one.
+    expect(await index().tokens({ fullName: NAME, dateOfBirth: '12.08.1964' }, 'DE')).toEqual([]);
+  });
+
+  it('never matches a subject with itself, and finds another subject by document before name', async () => {
+    const identities = index();
+    const tokens = await identities.tokens(PASSPORT, 'DE');
+    const [a, b, c] = [subject('a'), subject('b'), subject('c')];
+    expect(await identities.match(tokens, a)).toBeUndefined();
+
+    // b holds only the name and birth date, a (later) the whole identity.
+    await identities.record(byKind(tokens, 'name_and_birth_date'), b, `ses_${b}`);
+    await identities.record(tokens, a, `ses_${a}`);
+    expect(await identities.match(tokens, c)).toEqual({ sessionId: `ses_${a}`, kind: 'document' });
+    expect(await identities.match(byKind(tokens, 'name_and_birth_date'), c)).toEqual({
+      sessionId: `ses_${b}`,
+      kind: 'name_and_birth_date',
+    });
+    // a's own evidence is not a duplicate of a; b's name is.
+    expect(await identities.match(tokens, a)).toEqual({ sessionId: `ses_${b}`, kind: 'name_and_birth_date' });
+    expect(await identities.match(byKind(tokens, 'document'), a)).toBeUndefined();
+    await identities.forget(a);
+    await identities.forget(b);
+  });
+
+  it('records a session once however often its evidence is recorded', async () => {
+    const identities = index();
+    const tokens = await identities.tokens(PASSPORT, 'DE');
+    const a = subject('a');
+    await identities.record(tokens, a, `ses_${a}`);
+    await identities.record(tokens, a, `ses_${a}`);
+    const rows = await rowsOf(open().dataSource, a);
+    expect(rows).toHaveLength(2);
+    expect(rows.map((r) => r.token).sort()).toEqual(tokens.map((t) => t.token).sort());
+    // Another session of the same subject is another row.
+    await identities.record(tokens, a, `ses_${a}_2`);
+    expect(await rowsOf(open().dataSource, a)).toHaveLength(4);
+    await identities.forget(a);
+  });
+
+  it("forgets one subject's tokens, and no one else's", async () => {
+    const identities = index();
+    const tokens = await identities.tokens(PASSPORT, 'DE');
+    const [a, b, c] = [subject('a'), subject('b'), subject('c')];
+    await identities.record(tokens, a, `ses_${a}`);
+    await identities.record(tokens, a, `ses_${a}_2`);
+    await identities.record(tokens, b, `ses_${b}`);
+    expect(await identities.forget(a)).toBe(4);
+    expect(await rowsOf(open().dataSource, a)).toEqual([]);
+    expect(await rowsOf(open().dataSource, b)).toHaveLength(2);
+    expect(await identities.match(tokens, c)).toEqual({ sessionId: `ses_${b}`, kind: 'document' });
+    expect(await identities.forget(a)).toBe(0);
+    await identities.forget(b);
+    expect(await identities.match(tokens, c)).toBeUndefined();
+  });
+}
+
+describe(`${IdentityIndex.name} on SQLite`, () => {
+  let t: TempLedger;
+  beforeAll(async () => {
+    t = await tempLedger();
+  });
+  afterAll(async () => {
+    await t.cleanup();
+  });
+
+  specification(() => ({ dataSource: t.dataSource, keys: t.keys }));
+});
+
+describe(`${IdentityIndex.name} keys`, () => {
+  const ledgers: TempLedger[] = [];
+  afterEach(async () => {
+    for (const ledger of ledgers.splice(0)) await ledger.cleanup();
+  });
+
+  it('gives another key store (another KEK) other tokens for the same identity', async () => {
+    const first = await tempLedger();
+    const second = await tempLedger();
+    ledgers.push(first, second);
+    const mine = await new IdentityIndex(first.dataSource, first.keys).tokens(PASSPORT, 'DE');
+    const theirs = await new IdentityIndex(second.dataSource, second.keys).tokens(PASSPORT, 'DE');
+    expect(theirs.map((t) => t.kind)).toEqual(mine.map((t) => t.kind));
+    for (const [i, token] of mine.entries()) expect(theirs[i]?.token).not.toBe(token.token);
+  });
+
+  it('keeps its tokens across a restart with the same KEK (the index key lives in the key store)', async () => {
+    const kek = randomBytes(32).toString('base64');
+    const ledger = await tempLedger(kek);
+    ledgers.push(ledger);
+    const before = await new IdentityIndex(ledger.dataSource, ledger.keys).tokens(PASSPORT, 'DE');
+    const reopened = new KeyStore(ledger.dataSource, Kek.fromBase64(kek));
+    await reopened.assertKek();
+    expect(await new IdentityIndex(ledger.dataSource, reopened).tokens(PASSPORT, 'DE')).toEqual(before);
+  });
+});
+
+describeWithService('DATABASE_URL', `${IdentityIndex.name} on PostgreSQL`, (url) => {
+  let pg: Awaited<ReturnType<typeof postgresSchema>>;
+  let keys: KeyStore;
+  beforeAll(async () => {
+    pg = await postgresSchema(url);
+    keys = new KeyStore(pg.dataSource, Kek.fromBase64(randomBytes(32).toString('base64')));
+    await keys.assertKek();
+  });
+  afterAll(async () => {
+    await pg.drop();
+  });
+
+  specification(() => ({ dataSource: pg.dataSource, keys }));
+});
