@@ -87,37 +87,28 @@ export class OutcomeQuality {
     const before = track.state;
     track.state = evolveVerification(before, event);
     const approvedBefore = track.first?.approved === true;
-    switch (event.type) {
-      case 'EvidenceSubmitted': {
-        const other = event.data.duplicateOf?.sessionId;
-        if (other !== undefined) {
-          this.matchedLater.add(other);
-          track.duplicate = true;
-        }
-        break;
+    if (event.type === 'EvidenceSubmitted') {
+      const other = event.data.duplicateOf?.sessionId;
+      if (other !== undefined) {
+        this.matchedLater.add(other);
+        track.duplicate = true;
       }
-      case 'VerificationApproved':
-      case 'VerificationRejected': {
-        const approved = event.type === 'VerificationApproved';
-        if (track.first === undefined && before.status !== 'none') {
-          track.first = {
-            approved,
-            at: event.data.decidedAt,
-            vendors: [...new Set(before.checks.map((check) => check.vendor))].sort(),
-          };
-        } else if (approvedBefore && !approved) {
-          track.overturned = true;
-        }
-        break;
+    } else if (event.type === 'VerificationApproved' || event.type === 'VerificationRejected') {
+      const approved = event.type === 'VerificationApproved';
+      if (track.first === undefined && before.status !== 'none') {
+        track.first = {
+          approved,
+          at: event.data.decidedAt,
+          vendors: [...new Set(before.checks.map((check) => check.vendor))].sort(),
+        };
+      } else if (approvedBefore && !approved) {
+        track.overturned = true;
       }
-      case 'ReviewRequested':
-        // A review an approval reopened because of a screening hit: the approval no longer holds as it was.
-        if (approvedBefore && event.data.reasons.some((code) => isReasonCode(code) && isScreeningHit(code))) {
-          track.laterScreeningHit = true;
-        }
-        break;
-      default:
-        break;
+    } else if (event.type === 'ReviewRequested') {
+      // A review an approval reopened because of a screening hit: the approval no longer holds as it was.
+      if (approvedBefore && event.data.reasons.some((code) => isReasonCode(code) && isScreeningHit(code))) {
+        track.laterScreeningHit = true;
+      }
     }
   }
 
