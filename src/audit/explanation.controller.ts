@@ -10,6 +10,7 @@ import {
   UseFilters,
 } from '@nestjs/common';
 import type { Response } from 'express';
+import { DataSource } from 'typeorm';
 import { LedgerCorruptError } from '../events';
 import { PROBLEM_TYPE_BASE } from '../platform/http/problem-details.filter';
 import { ApiProperty, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
@@ -22,6 +23,7 @@ import { parsePointInTime, stoodAt } from '../platform/http/point-in-time';
 import { NotFoundError } from '../domain/shared/domain-error';
 import { Ledger } from '../ledger/ledger';
 import { subjectStream, verificationStream } from '../ledger/stream-names';
+import { type ShadowEvaluation, ShadowEvaluationRepository } from '../policy-lab';
 import { type Explanation, explain } from './explanation';
 
 /** The event that proves a statement. */
@@ -259,6 +261,29 @@ export class ExplanationTimelineEntryView {
   @ApiProperty({ type: CitationView }) proof!: CitationView;
 }
 
+/**
+ * What a shadow policy (docs/policy-lab.md, "Shadow mode") would have said at one of the session's evaluations:
+ * never a decision, recorded beside the ledger, not in it.
+ */
+export class ShadowEvaluationView {
+  @ApiProperty() policyId!: string;
+  @ApiProperty() version!: string;
+  @ApiProperty({ description: 'SHA-256 of the canonical JSON of the shadow policy' }) hash!: string;
+  @ApiProperty({ description: 'Global position of the recorded evaluation (its DecisionEvaluated)' })
+  position!: number;
+  @ApiProperty({ description: 'The outcome the policy in force recorded' }) recordedOutcome!: string;
+  @ApiProperty({
+    description:
+      'What the shadow policy would have said: approve, review, reject, resubmit, step_up, wait, incomplete or not_applicable',
+  })
+  shadowOutcome!: string;
+  @ApiProperty({ type: [String] }) shadowReasonCodes!: string[];
+  @ApiProperty({ description: 'Another outcome or other reason codes than recorded' }) differs!: boolean;
+}
+
+/** An explanation with what the shadow policies would have said (`shadow`). */
+export type ExplanationWithShadow = Explanation & { readonly shadow: ShadowEvaluationView[] };
+
 /** `GET /v1/verifications/{sessionId}/explanation`: every statement cites the event that proves it. */
 export class ExplanationView {
   @ApiProperty() sessionId!: string;
@@ -303,6 +328,12 @@ export class ExplanationView {
   })
   consent!: ConsentInForceView | null;
   @ApiProperty({ type: [ExplanationTimelineEntryView] }) timeline!: ExplanationTimelineEntryView[];
+  @ApiProperty({
+    type: [ShadowEvaluationView],
+    description:
+      'What each shadow policy in force would have said at the session’s evaluations (not a decision; docs/policy-lab.md)',
+  })
+  shadow!: ShadowEvaluationView[];
 }
 
 /**
@@ -343,7 +374,14 @@ export class LedgerCorruptFilter implements ExceptionFilter {
 @Controller('v1/verifications')
 @UseFilters(LedgerCorruptFilter)
 export class ExplanationController {
-  constructor(private readonly ledger: Ledger) {}
+  private readonly shadows: ShadowEvaluationRepository;
+
+  constructor(
+    private readonly ledger: Ledger,
+    dataSource: DataSource,
+  ) {
+    this.shadows = new ShadowEvaluationRepository(dataSource);
+  }
 
   @Get(':sessionId/explanation')
   @Roles('reviewer', 'senior_reviewer', 'auditor')
@@ -366,7 +404,7 @@ export class ExplanationController {
     @Param('sessionId', new ParseIdPipe('sessionId')) sessionId: string,
     @Query('asOf') asOf?: string,
     @Query('atPosition') atPosition?: string,
-  ): Promise<Explanation> {
+  ): Promise<ExplanationWithShadow> {
     const point = parsePointInTime(asOf, atPosition);
     const counts = stoodAt(point);
     // Point-in-time reconstruction reads the ledger itself (docs/architecture.md, "The data path"), not a read model.
@@ -378,6 +416,38 @@ export class ExplanationController {
         : [];
     const result = explain(session, subject, point?.throughPosition);
     if (!result) throw new NotFoundError('verification', sessionId);
-    return result;
+    // Shadow rows of the evaluations the explanation shows (the same point in time).
+    const evaluated = new Set(session.filter((e) => e.type === 'DecisionEvaluated').map((e) => e.position));
+    const rows = (await this.shadows.forSession(sessionId)).filter((row) => evaluated.has(row.position));
+    return withShadow(result, rows);
   }
+}
+
+/**
+ * Adds the shadow evaluations, and to the summary one sentence per shadow policy whose answer differs at the
+ * latest shadowed evaluation: clearly what it would have been, not what was decided.
+ */
+export function withShadow(
+  explanation: Explanation,
+  rows: readonly ShadowEvaluation[],
+): ExplanationWithShadow {
+  const shadow = rows.map((row): ShadowEvaluationView => ({
+    policyId: row.shadowPolicyId,
+    version: row.shadowPolicyVersion,
+    hash: row.shadowPolicyHash,
+    position: row.position,
+    recordedOutcome: row.recordedOutcome,
+    shadowOutcome: row.shadowOutcome,
+    shadowReasonCodes: [...row.shadowReasonCodes],
+    differs: row.differs,
+  }));
+  const latest = Math.max(...rows.map((row) => row.position));
+  const sentences = shadow
+    .filter((row) => row.position === latest && row.differs)
+    .map(
+      (row) =>
+        `Under the shadow policy ${row.policyId} ${row.version} this evaluation would have been ${row.shadowOutcome} (${row.shadowReasonCodes.join(', ') || 'no reason codes'}).`,
+    );
+  const summary = [explanation.summary, ...sentences].filter((text) => text !== '').join(' ');
+  return { ...explanation, summary, shadow };
 }

@@ -217,6 +217,12 @@ export const POLICY_SCHEMA = {
         },
       },
     },
+    shadow: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['until'],
+      properties: { until: { type: 'string' } },
+    },
   },
 } as const;
 
@@ -318,6 +324,10 @@ function semanticProblems(doc: PolicyDocument, shapeOk: boolean): string[] {
 
   part(() => {
     checkTemporaryFallbacks(doc, report);
+  });
+
+  part(() => {
+    checkShadow(doc, report);
   });
 
   part(() => {
@@ -447,6 +457,27 @@ function checkTemporaryFallbacks(doc: PolicyDocument, report: Report): void {
       );
     }
   });
+}
+
+/** Longest a shadow policy may be evaluated beside the live one after it takes effect. */
+export const SHADOW_MAX_DAYS = 90;
+
+function checkShadow(doc: PolicyDocument, report: Report): void {
+  if (doc.shadow === undefined) return;
+  const at = pointer('shadow', 'until');
+  const problem = instantProblem(doc.shadow.until);
+  if (problem !== undefined) {
+    report(at, problem);
+    return;
+  }
+  // A bad effectiveFrom is reported on its own field.
+  if (instantProblem(doc.effectiveFrom) !== undefined) return;
+  const until = parseInstant(doc.shadow.until);
+  const effective = parseInstant(doc.effectiveFrom);
+  if (until <= effective) report(at, 'must be after the shadow takes effect (effectiveFrom)');
+  else if (until - effective > SHADOW_MAX_DAYS * 86_400_000) {
+    report(at, `a shadow policy ends at most ${SHADOW_MAX_DAYS} days after effectiveFrom`);
+  }
 }
 
 function checkSegments(

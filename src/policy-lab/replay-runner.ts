@@ -1,6 +1,8 @@
+import type { LedgerEvent } from '../ledger/envelope';
 import type { EventStore } from '../ledger/event-store.port';
 import { toLedgerEvent } from '../ledger/ledger';
 import { VERIFICATION_STREAM_PREFIX } from '../ledger/stream-names';
+import type { CalibrationReport, CalibrationTargets, ScoreCalibration } from './calibration';
 import type { PolicyReplay, ReplayReport } from './replay';
 
 /** Events read per page of the log. */
@@ -12,6 +14,48 @@ export interface ReplayProgress {
   readonly readTo: number;
   readonly eventsRead: number;
   readonly decisionsEvaluated: number;
+}
+
+/** Where a read of the log stands after a page. */
+export interface PageProgress {
+  /** The last position read so far (at most `readTo`). */
+  readonly position: number;
+  readonly readTo: number;
+  readonly eventsRead: number;
+}
+
+/**
+ * Reads the verification events of the log up to `readTo` (inclusive) in pages of `PAGE`, handing each to `apply`
+ * as a `LedgerEvent` (personal data still encrypted), and yields to the event loop between pages so that the
+ * service keeps answering. Aborted through `signal`. The calibration reads through it; `runReplay` keeps its own
+ * loop over the same pages.
+ */
+export async function readVerificationLog(
+  store: EventStore,
+  readTo: number,
+  apply: (event: LedgerEvent) => void,
+  options: { readonly signal?: AbortSignal; readonly afterPage?: (progress: PageProgress) => void } = {},
+): Promise<PageProgress> {
+  let after = 0;
+  let eventsRead = 0;
+  while (after < readTo) {
+    options.signal?.throwIfAborted();
+    const page = await store.readAll({
+      after,
+      maxCount: PAGE,
+      filter: { streamPrefixes: [VERIFICATION_STREAM_PREFIX] },
+    });
+    if (page.length === 0) break;
+    for (const recorded of page) {
+      if (recorded.position > readTo) break;
+      apply(toLedgerEvent(recorded));
+      eventsRead += 1;
+    }
+    after = page.at(-1)?.position ?? readTo;
+    options.afterPage?.({ position: Math.min(after, readTo), readTo, eventsRead });
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return { position: Math.min(after, readTo), readTo, eventsRead };
 }
 
 /**
@@ -51,4 +95,27 @@ export async function runReplay(
   }
   replay.readThrough(readTo);
   return replay.report();
+}
+
+/**
+ * The calibration report over the log up to `readTo` (inclusive): read in pages like a replay, yielding between
+ * them. Aborted through `signal`.
+ */
+export async function runCalibration(
+  store: EventStore,
+  calibration: ScoreCalibration,
+  readTo: number,
+  targets: CalibrationTargets,
+  options: { readonly signal?: AbortSignal } = {},
+): Promise<CalibrationReport> {
+  await readVerificationLog(
+    store,
+    readTo,
+    (event) => {
+      calibration.apply(event);
+    },
+    options,
+  );
+  calibration.readThrough(readTo);
+  return calibration.report(targets);
 }

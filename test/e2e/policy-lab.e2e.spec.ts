@@ -422,6 +422,59 @@ describe('policy lab: what-if replay of recorded decisions (embedded profile)', 
     expect(await store.headPosition()).toBe(head);
   });
 
+  it('reports the pass rate and valid pass rate by country; a later screening hit invalidates an approval', async () => {
+    interface Outcomes {
+      groupBy: string;
+      readTo: number;
+      total: { decided: number; approved: number; rejected: number; validApproved: number };
+      groups: {
+        key: string;
+        decided: number;
+        approved: number;
+        validApproved: number;
+        passRate: number | null;
+        validPassRate: number | null;
+        invalidated: { overturned: number; laterScreeningHit: number; duplicateIdentity: number };
+      }[];
+    }
+    const before = await api.get<Outcomes>('auditor', '/v1/policy-lab/outcomes?groupBy=country');
+    expect(before.status, JSON.stringify(before.body)).toBe(200);
+    const de = before.body.groups.find((g) => g.key === 'DE');
+    const gb = before.body.groups.find((g) => g.key === 'GB');
+    // DE: the approvals (two, and the planted ones of the tests before) and the reviewer's rejection; GB: two
+    // approvals. All still valid.
+    if (de === undefined) throw new Error('no DE group');
+    expect(de.decided).toBe(de.approved + 1);
+    expect(de.approved).toBeGreaterThanOrEqual(2);
+    expect(de.validApproved).toBe(de.approved);
+    expect(gb).toMatchObject({ decided: 2, approved: 2, validApproved: 2, passRate: 1, validPassRate: 1 });
+
+    // A re-screening of the approved DE session finds a sanctions hit: the approval reopens for review.
+    const rescreened = await api.post('operator', `/v1/verifications/${s.deApproved}/vendor-results`, {
+      vendor: 'complyadvantage',
+      vendorEventId: `evt_${randomUUID()}`,
+      vendorCreatedAt: clock.now().toISOString(),
+      checks: [{ kind: 'sanctions', result: 'consider', reasonCodes: ['SANCTIONS_HIT'] }],
+    });
+    expect(rescreened.status, JSON.stringify(rescreened.body)).toBe(200);
+    expect(rescreened.body).toMatchObject({ status: 'pending_review' });
+    const after = await api.get<Outcomes>('auditor', '/v1/policy-lab/outcomes?groupBy=country');
+    expect(after.body.groups.find((g) => g.key === 'DE')).toMatchObject({
+      decided: de.decided,
+      approved: de.approved,
+      validApproved: de.approved - 1,
+      invalidated: { overturned: 0, laterScreeningHit: 1, duplicateIdentity: 0 },
+    });
+    expect(after.body.readTo).toBeGreaterThan(before.body.readTo);
+    const weeks = await api.get<Outcomes>('auditor', '/v1/policy-lab/outcomes');
+    expect(weeks.body.groupBy).toBe('week');
+    expect(weeks.body.groups.map((g) => g.key)).toEqual(['2026-W48']);
+    const bad = await api.get('auditor', '/v1/policy-lab/outcomes?groupBy=colour');
+    expectProblem(bad, 400, 'validation_failed');
+    expect(JSON.stringify(bad.body)).not.toContain('colour');
+    expect((await api.get('operator', '/v1/policy-lab/outcomes')).status).toBe(403);
+  });
+
   it('answers 404 for an unknown replay, 400 for a malformed id, and admits auditors and admins only', async () => {
     expectProblem(
       await api.get('auditor', `/v1/policy-lab/replays/${randomUUID()}`),

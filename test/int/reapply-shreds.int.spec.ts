@@ -91,7 +91,11 @@ describe(reapplyShreds.name, () => {
       state: 'clear',
     });
 
-    expect(await reapplyShreds(store, keys)).toEqual({ shreds: 1, keysDestroyed: 1, identityTokensRemoved: 0 });
+    expect(await reapplyShreds(store, keys)).toEqual({
+      shreds: 1,
+      keysDestroyed: 1,
+      identityTokensRemoved: 0,
+    });
     const after = await cipher.decrypt(old.eventId, old.pii);
     expect(after.identity_attributes).toEqual({ state: 'shredded' });
     expect(after.contact_address).toMatchObject({ state: 'clear' });
@@ -100,7 +104,11 @@ describe(reapplyShreds.name, () => {
     clock.advance(60_000);
     const newer = await collect(ledger, 'sub_r', 'kyc-verification-r2', ['identity_attributes']);
     if (newer?.pii === undefined || newer.pii === null) throw new Error('no personal data recorded');
-    expect(await reapplyShreds(store, keys)).toEqual({ shreds: 1, keysDestroyed: 0, identityTokensRemoved: 0 });
+    expect(await reapplyShreds(store, keys)).toEqual({
+      shreds: 1,
+      keysDestroyed: 0,
+      identityTokensRemoved: 0,
+    });
     expect((await cipher.decrypt(newer.eventId, newer.pii)).identity_attributes).toMatchObject({
       state: 'clear',
       value: { v: 'sub_r-identity_attributes' },
@@ -123,7 +131,11 @@ describe(reapplyShreds.name, () => {
     await recordShred(ledger, 'sub_e', ['consent_evidence'], shreddedAt, 'erasure_covered');
 
     await restore(t, backup);
-    expect(await reapplyShreds(store, keys)).toEqual({ shreds: 1, keysDestroyed: 1, identityTokensRemoved: 0 });
+    expect(await reapplyShreds(store, keys)).toEqual({
+      shreds: 1,
+      keysDestroyed: 1,
+      identityTokensRemoved: 0,
+    });
     expect((await cipher.decrypt(covered.eventId, covered.pii)).consent_evidence).toEqual({
       state: 'shredded',
     });

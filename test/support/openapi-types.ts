@@ -136,6 +136,43 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/policy-lab/calibration': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Vendor confidence scores against final outcomes, per vendor, check kind and country; a threshold finder
+     * @description Reads every verification event of the log on each request (paged, yielding between pages): its cost grows with the log, like a replay’s.
+     */
+    get: operations['getPolicyCalibration'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/policy-lab/outcomes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Pass rate and valid pass rate (approvals not later overturned, hit or found duplicate) by cohort */
+    get: operations['getOutcomeQuality'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/policy-lab/replays': {
     parameters: {
       query?: never;
@@ -162,6 +199,23 @@ export interface paths {
     };
     /** A replay’s progress and report (partial while running) */
     get: operations['getPolicyReplay'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/policy-lab/shadow': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Deltas of each shadow policy against the live decisions (never a decision) */
+    get: operations['getShadowSummary'];
     put?: never;
     post?: never;
     delete?: never;
@@ -678,6 +732,106 @@ export interface components {
       /** @description Reviewer to assign (default: the caller) */
       reviewerId?: string;
     };
+    CalibrationCurrentThresholdView: {
+      falsePositiveRate: number | null;
+      passRate: number;
+      /** @description Share of the results below their own threshold */
+      reviewRate: number;
+      /** @description The policy in force’s threshold when one applies to every result; null when they differ */
+      threshold: number | null;
+      /** @description Every threshold the policy applies to the group’s results (by country and segment) */
+      thresholds: number[];
+    };
+    CalibrationFilterView: {
+      /** @enum {string} */
+      checkKind?:
+        'document' | 'face_match' | 'liveness' | 'sanctions' | 'pep' | 'address' | 'age' | 'watchlist';
+      from?: string;
+      jurisdiction?: string;
+      to?: string;
+      vendor?: string;
+    };
+    CalibrationGroupView: {
+      byOutcome: components['schemas']['CalibrationOutcomeCountsView'];
+      /** @enum {string} */
+      checkKind:
+        'document' | 'face_match' | 'liveness' | 'sanctions' | 'pep' | 'address' | 'age' | 'watchlist';
+      /** @description Where the policy in force stands; null when it sets no threshold for these results */
+      current: components['schemas']['CalibrationCurrentThresholdView'] | null;
+      /** @description 50 bins of 0.02 from 0 to 1 */
+      histogram: components['schemas']['CalibrationHistogramBinView'][];
+      /** @description The country; null for every country together (a country with fewer than 20 results is only there) */
+      jurisdiction: string | null;
+      /** @description Scored clear results: one per session, vendor and kind */
+      results: number;
+      /** @description The threshold the targets lead to (0.01 grid); null without targets or when none meets them */
+      suggested: components['schemas']['CalibrationThresholdView'] | null;
+      vendor: string;
+    };
+    CalibrationHistogramBinView: {
+      byOutcome: components['schemas']['CalibrationOutcomeCountsView'];
+      /**
+       * @description Lower edge (inclusive)
+       * @example 0.82
+       */
+      from: number;
+      /**
+       * @description Upper edge (exclusive; the last bin holds 1)
+       * @example 0.84
+       */
+      to: number;
+      total: number;
+    };
+    CalibrationOutcomeCountsView: {
+      /** @description Approved by a reviewer or an override */
+      approved_after_review: number;
+      /** @description Approved by the policy, never changed */
+      approved_automatically: number;
+      /** @description Closed without a decision (consent withdrawn, erasure) */
+      closed: number;
+      expired: number;
+      /** @description The final decision differs from an earlier one (an override, a re-review) */
+      overturned: number;
+      /** @description Rejected by the policy, a reviewer or an override, never changed */
+      rejected: number;
+      /** @description No decision stands (open, or in review) */
+      undecided: number;
+    };
+    CalibrationPolicyView: {
+      /** @description SHA-256 of the canonical JSON of the policy */
+      hash: string;
+      policyId: string;
+      version: string;
+    };
+    CalibrationReportView: {
+      filter: components['schemas']['CalibrationFilterView'];
+      /** @description By vendor and check kind: every country together, then each country with enough results */
+      groups: components['schemas']['CalibrationGroupView'][];
+      /** @description Results a country needs to be reported on its own */
+      minPerGroup: number;
+      /** @description The policy in force, whose thresholds `current` shows */
+      policy: components['schemas']['CalibrationPolicyView'] | null;
+      /** @description The ledger position the report covers (inclusive) */
+      readTo: number;
+      targets: components['schemas']['CalibrationTargetsView'];
+    };
+    CalibrationTargetsView: {
+      targetFalsePositiveRate: number | null;
+      targetReviewRate: number | null;
+    };
+    CalibrationThresholdView: {
+      /** @description Share of the group’s rejected or overturned results that pass it; null when it has none */
+      falsePositiveRate: number | null;
+      /** @description Share of the group’s results that pass it */
+      passRate: number;
+      /** @description Share of the group’s results below it (review or resubmission) */
+      reviewRate: number;
+      /**
+       * @description A result passes at or above it
+       * @example 0.83
+       */
+      threshold: number;
+    };
     ChainReportView: {
       eventsChecked: number;
       failures: {
@@ -710,6 +864,7 @@ export interface components {
         | 'AGE_BELOW_THRESHOLD'
         | 'UNSUPPORTED_JURISDICTION'
         | 'DUPLICATE_IDENTITY'
+        | 'DUPLICATE_IDENTITY_SUSPECTED'
         | 'RETRY_LIMIT_REACHED'
         | 'VENDOR_UNAVAILABLE'
         | 'EVIDENCE_MISSING'
@@ -833,6 +988,7 @@ export interface components {
         | 'AGE_BELOW_THRESHOLD'
         | 'UNSUPPORTED_JURISDICTION'
         | 'DUPLICATE_IDENTITY'
+        | 'DUPLICATE_IDENTITY_SUSPECTED'
         | 'RETRY_LIMIT_REACHED'
         | 'VENDOR_UNAVAILABLE'
         | 'EVIDENCE_MISSING'
@@ -934,6 +1090,17 @@ export interface components {
       proof: components['schemas']['CitationView'];
       reasonCodes: components['schemas']['ExplainedCodeView'][];
     };
+    DuplicateIdentityView: {
+      evidenceId: string;
+      /**
+       * @description Which identity matched
+       * @enum {string}
+       */
+      match: 'document' | 'name_and_birth_date';
+      /** @description The other subject’s session with the same identity (its id only) */
+      otherSessionId: string;
+      proof: components['schemas']['CitationView'];
+    };
     EndRelationshipDto: {
       /** @description True to correct the end already recorded: the new end supersedes it (docs/privacy.md). Without it, a second end is refused (409 relationship_already_ended). */
       correction?: boolean;
@@ -1032,6 +1199,7 @@ export interface components {
         | 'AGE_BELOW_THRESHOLD'
         | 'UNSUPPORTED_JURISDICTION'
         | 'DUPLICATE_IDENTITY'
+        | 'DUPLICATE_IDENTITY_SUSPECTED'
         | 'RETRY_LIMIT_REACHED'
         | 'VENDOR_UNAVAILABLE'
         | 'EVIDENCE_MISSING'
@@ -1090,6 +1258,7 @@ export interface components {
         | 'AGE_BELOW_THRESHOLD'
         | 'UNSUPPORTED_JURISDICTION'
         | 'DUPLICATE_IDENTITY'
+        | 'DUPLICATE_IDENTITY_SUSPECTED'
         | 'RETRY_LIMIT_REACHED'
         | 'VENDOR_UNAVAILABLE'
         | 'EVIDENCE_MISSING'
@@ -1136,6 +1305,8 @@ export interface components {
       /** @description The consent in force for identity_verification when decided (or at asOf) */
       consent: components['schemas']['ConsentInForceView'] | null;
       decision: components['schemas']['DecisionView'] | null;
+      /** @description Evidence whose identity matched another subject’s session (keyed blind index) */
+      duplicateIdentities: components['schemas']['DuplicateIdentityView'][];
       /** @description Every policy evaluation with its rule trace */
       evaluations: components['schemas']['EvaluationView'][];
       /** @description The decision an override replaced */
@@ -1145,6 +1316,8 @@ export interface components {
       policy: components['schemas']['PolicyInForceView'];
       reviews: components['schemas']['ReviewView'][];
       sessionId: string;
+      /** @description What each shadow policy in force would have said at the session’s evaluations (not a decision; docs/policy-lab.md) */
+      shadow: components['schemas']['ShadowEvaluationView'][];
       /**
        * @description Status as the ledger stood at asOf
        * @enum {string}
@@ -1167,6 +1340,8 @@ export interface components {
       vendorFailures: components['schemas']['VendorFailureView'][];
       /** @description Where the policy’s next vendor was tried */
       vendorFallbacks: components['schemas']['VendorFallbackView'][];
+      /** @description Where no vendor could open the session and it waited for one (waiting_for_vendor) */
+      vendorQueued: components['schemas']['VendorQueuedView'][];
       vendorResults: components['schemas']['VendorResultView'][];
       /** @description Sessions the server opened at vendors */
       vendorSessions: components['schemas']['VendorSessionView'][];
@@ -1182,6 +1357,16 @@ export interface components {
       expiryDate?: string;
       fullName?: string;
       nationality?: string;
+    };
+    FetchedFromView: {
+      fetchedAt: string;
+      /** @description The vendor object read: Onfido check, Persona inquiry, Veriff session */
+      objectId: string;
+      /** @description find_check, retrieve_inquiry, get_decision */
+      operation: string;
+      proof: components['schemas']['CitationView'];
+      /** @description The vendor’s id of that request */
+      vendorRequestId: string | null;
     };
     FieldProblemView: {
       /** @example jurisdiction */
@@ -1250,6 +1435,14 @@ export interface components {
       stream: string;
       treeSize: number;
     };
+    InvalidatedView: {
+      /** @description Approvals whose identity matched another subject (approved although it did, or matched later) */
+      duplicateIdentity: number;
+      /** @description Approvals a later screening found a sanctions, PEP or watchlist hit on */
+      laterScreeningHit: number;
+      /** @description Approvals later rejected (an override, or a review an approval reopened) */
+      overturned: number;
+    };
     InvariantView: {
       /**
        * @description Decision invariant id (docs/decision-invariants.md)
@@ -1281,6 +1474,47 @@ export interface components {
        */
       vendor?: 'onfido' | 'sumsub' | 'veriff' | 'persona';
     };
+    OutcomeFilterView: {
+      from?: string;
+      to?: string;
+    };
+    OutcomeGroupView: {
+      approved: number;
+      /** @description Sessions with a first decision (approved or rejected) in range */
+      decided: number;
+      invalidated: components['schemas']['InvalidatedView'];
+      /** @description The cohort: 2026-W48, DE, onfido, kyc-default@2026-11-01 */
+      key: string;
+      /** @description approved / decided */
+      passRate: number | null;
+      rejected: number;
+      /** @description Approvals that stayed valid */
+      validApproved: number;
+      /** @description validApproved / decided */
+      validPassRate: number | null;
+    };
+    OutcomeReportView: {
+      filter: components['schemas']['OutcomeFilterView'];
+      /** @enum {string} */
+      groupBy: 'week' | 'country' | 'vendor' | 'policyVersion';
+      groups: components['schemas']['OutcomeGroupView'][];
+      /** @description The ledger position the report covers (inclusive) */
+      readTo: number;
+      total: components['schemas']['OutcomeTotalView'];
+    };
+    OutcomeTotalView: {
+      approved: number;
+      /** @description Sessions with a first decision (approved or rejected) in range */
+      decided: number;
+      invalidated: components['schemas']['InvalidatedView'];
+      /** @description approved / decided */
+      passRate: number | null;
+      rejected: number;
+      /** @description Approvals that stayed valid */
+      validApproved: number;
+      /** @description validApproved / decided */
+      validPassRate: number | null;
+    };
     OverrideResponse: {
       overrideId: string;
       /** @description Global position of the last appended event (for X-Min-Position) */
@@ -1305,6 +1539,7 @@ export interface components {
         | 'AGE_BELOW_THRESHOLD'
         | 'UNSUPPORTED_JURISDICTION'
         | 'DUPLICATE_IDENTITY'
+        | 'DUPLICATE_IDENTITY_SUSPECTED'
         | 'RETRY_LIMIT_REACHED'
         | 'VENDOR_UNAVAILABLE'
         | 'EVIDENCE_MISSING'
@@ -1643,6 +1878,7 @@ export interface components {
         | 'AGE_BELOW_THRESHOLD'
         | 'UNSUPPORTED_JURISDICTION'
         | 'DUPLICATE_IDENTITY'
+        | 'DUPLICATE_IDENTITY_SUSPECTED'
         | 'RETRY_LIMIT_REACHED'
         | 'VENDOR_UNAVAILABLE'
         | 'EVIDENCE_MISSING'
@@ -1706,6 +1942,7 @@ export interface components {
         | 'AGE_BELOW_THRESHOLD'
         | 'UNSUPPORTED_JURISDICTION'
         | 'DUPLICATE_IDENTITY'
+        | 'DUPLICATE_IDENTITY_SUSPECTED'
         | 'RETRY_LIMIT_REACHED'
         | 'VENDOR_UNAVAILABLE'
         | 'EVIDENCE_MISSING'
@@ -1789,6 +2026,45 @@ export interface components {
       nextAfter?: number;
       sessionId: string;
       subjectId: string;
+    };
+    ShadowEvaluationView: {
+      /** @description Another outcome or other reason codes than recorded */
+      differs: boolean;
+      /** @description SHA-256 of the canonical JSON of the shadow policy */
+      hash: string;
+      policyId: string;
+      /** @description Global position of the recorded evaluation (its DecisionEvaluated) */
+      position: number;
+      /** @description The outcome the policy in force recorded */
+      recordedOutcome: string;
+      /** @description What the shadow policy would have said: approve, review, reject, resubmit, step_up, wait, incomplete or not_applicable */
+      shadowOutcome: string;
+      shadowReasonCodes: string[];
+      version: string;
+    };
+    ShadowPolicySummaryView: {
+      /** @description `<recorded outcome>→<shadow outcome>` → evaluations */
+      byOutcome: {
+        [key: string]: number;
+      };
+      /** @description Of those, with another outcome or other reason codes */
+      differs: number;
+      /** @description Live evaluations evaluated again under it (in the range) */
+      evaluated: number;
+      /** @description SHA-256 of the canonical JSON of the shadow policy */
+      hash: string;
+      policyId: string;
+      /** @description Until when it is evaluated (`shadow.until`); null when it is no longer in the policy directory */
+      until: string | null;
+      version: string;
+    };
+    ShadowSummaryView: {
+      /** @description Each shadow policy declared or recorded */
+      items: components['schemas']['ShadowPolicySummaryView'][];
+      /** @description With `policyHash`: the sessions behind each `byOutcome` cell whose outcome changed (ids only, sorted, at most 1000 per cell) */
+      sessions?: {
+        [key: string]: string[];
+      };
     };
     SignedCheckpointView: {
       /** @description SPKI PEM of the signing key */
@@ -1876,6 +2152,7 @@ export interface components {
         | 'AGE_BELOW_THRESHOLD'
         | 'UNSUPPORTED_JURISDICTION'
         | 'DUPLICATE_IDENTITY'
+        | 'DUPLICATE_IDENTITY_SUSPECTED'
         | 'RETRY_LIMIT_REACHED'
         | 'VENDOR_UNAVAILABLE'
         | 'EVIDENCE_MISSING'
@@ -2030,6 +2307,7 @@ export interface components {
         | 'AGE_BELOW_THRESHOLD'
         | 'UNSUPPORTED_JURISDICTION'
         | 'DUPLICATE_IDENTITY'
+        | 'DUPLICATE_IDENTITY_SUSPECTED'
         | 'RETRY_LIMIT_REACHED'
         | 'VENDOR_UNAVAILABLE'
         | 'EVIDENCE_MISSING'
@@ -2079,7 +2357,20 @@ export interface components {
       proof: components['schemas']['CitationView'];
       /** @description vendor_unavailable */
       reason: string;
+      /** @description The policy’s temporary fallback rule that allowed `to`, when it is not in the regular order */
+      rule: string | null;
+      /** @description Until when that rule is in force */
+      ruleExpiresAt: string | null;
       to: string;
+    };
+    VendorQueuedView: {
+      /** @description What the person is told (VENDOR_DELAYED) */
+      messageCode: string;
+      proof: components['schemas']['CitationView'];
+      queuedAt: string;
+      /** @description vendor_unavailable */
+      reason: string;
+      vendor: string;
     };
     VendorResultDto: {
       checks: components['schemas']['CheckDto'][];
@@ -2104,6 +2395,8 @@ export interface components {
       checks: components['schemas']['VendorCheckView'][];
       /** @description False when the result arrived too late or duplicated another */
       counted: boolean;
+      /** @description Set when the server fetched the result from the vendor’s API (a delivery only announced it) */
+      fetched: components['schemas']['FetchedFromView'] | null;
       proof: components['schemas']['CitationView'];
       vendor: string;
       vendorCreatedAt: string;
@@ -2181,6 +2474,7 @@ export interface components {
         | 'AGE_BELOW_THRESHOLD'
         | 'UNSUPPORTED_JURISDICTION'
         | 'DUPLICATE_IDENTITY'
+        | 'DUPLICATE_IDENTITY_SUSPECTED'
         | 'RETRY_LIMIT_REACHED'
         | 'VENDOR_UNAVAILABLE'
         | 'EVIDENCE_MISSING'
@@ -2696,6 +2990,201 @@ export interface operations {
       };
     };
   };
+  getPolicyCalibration: {
+    parameters: {
+      query?: {
+        /** @description Only results of this check kind */
+        checkKind?:
+          'document' | 'face_match' | 'liveness' | 'sanctions' | 'pep' | 'address' | 'age' | 'watchlist';
+        /** @description Results recorded at or after this ISO 8601 time */
+        from?: string;
+        /** @description Only sessions of this country (ISO 3166-1 alpha-2) */
+        jurisdiction?: string;
+        /** @description At most this share (0–1) of a group’s rejected or overturned results passing the suggested threshold, e.g. 0 */
+        targetFalsePositiveRate?: string;
+        /** @description Review budget: at most this share (0–1) of a group’s results below the suggested threshold, e.g. 0.1 */
+        targetReviewRate?: string;
+        /** @description Results recorded before this ISO 8601 time */
+        to?: string;
+        /** @description Only this vendor’s results */
+        vendor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CalibrationReportView'];
+        };
+      };
+      /** @description The request is malformed or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'validation_failed';
+          };
+        };
+      };
+      /** @description No valid credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'unauthenticated';
+          };
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'forbidden';
+          };
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'calibration_limit_reached';
+          };
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'too_many_requests';
+          };
+        };
+      };
+      /** @description Temporarily unavailable (retry later) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'event_store_unavailable';
+          };
+        };
+      };
+    };
+  };
+  getOutcomeQuality: {
+    parameters: {
+      query?: {
+        /** @description Sessions first decided at or after this ISO 8601 time */
+        from?: string;
+        /** @description Cohort: ISO week of the first decision (default), … */
+        groupBy?: 'week' | 'country' | 'vendor' | 'policyVersion';
+        /** @description Sessions first decided before this ISO 8601 time */
+        to?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OutcomeReportView'];
+        };
+      };
+      /** @description The request is malformed or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'validation_failed';
+          };
+        };
+      };
+      /** @description No valid credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'unauthenticated';
+          };
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'forbidden';
+          };
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'too_many_requests';
+          };
+        };
+      };
+      /** @description Temporarily unavailable (retry later) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'event_store_unavailable';
+          };
+        };
+      };
+    };
+  };
   startPolicyReplay: {
     parameters: {
       query?: never;
@@ -2881,6 +3370,81 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemView'] & {
             /** @enum {string} */
             code?: 'replay_not_found';
+          };
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'too_many_requests';
+          };
+        };
+      };
+    };
+  };
+  getShadowSummary: {
+    parameters: {
+      query?: {
+        /** @description Evaluations made at or after this ISO 8601 time */
+        from?: string;
+        /** @description Only this shadow policy (its hash); adds the sessions behind each change */
+        policyHash?: string;
+        /** @description Evaluations made before this ISO 8601 time */
+        to?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ShadowSummaryView'];
+        };
+      };
+      /** @description The request is malformed or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'validation_failed';
+          };
+        };
+      };
+      /** @description No valid credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'unauthenticated';
+          };
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'forbidden';
           };
         };
       };

@@ -10,6 +10,7 @@ import { ENTITIES as PROJECTION_ENTITIES } from '../../projections/persistence';
 import { ENTITIES as PUBLISHER_ENTITIES } from '../../publisher/persistence';
 import { ENTITIES as RETENTION_ENTITIES } from '../../privacy/persistence';
 import { ENTITIES as WEBHOOK_ENTITIES } from '../../webhooks/persistence';
+import { ENTITIES as POLICY_LAB_ENTITIES } from '../../policy-lab/persistence';
 
 /** Every TypeORM entity of the read-model / key-store database. Features list theirs in their persistence.ts. */
 export const ENTITIES = [
@@ -28,4 +29,5 @@ export const ENTITIES = [
   ...PUBLISHER_ENTITIES,
   ...WEBHOOK_ENTITIES,
   ...RETENTION_ENTITIES,
+  ...POLICY_LAB_ENTITIES,
 ];

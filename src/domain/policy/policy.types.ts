@@ -159,6 +159,11 @@ export interface PolicyDocument {
     /** Temporary fallback rules for low-risk cases during a vendor outage, each until its expiry. */
     readonly temporaryFallbacks?: readonly TemporaryVendorFallback[];
   };
+  /**
+   * Present on a shadow policy: never used for a live session; every live evaluation from `effectiveFrom` until
+   * `until` (an ISO 8601 instant, at most 90 days later) is also evaluated under it and the difference recorded.
+   */
+  readonly shadow?: { readonly until: string };
 }
 
 /**

@@ -118,6 +118,9 @@ export const AUTHORIZATION_MATRIX: readonly MatrixEntry[] = [
   { method: 'GET', path: '/v1/audit/proofs/:eventId', access: roles('auditor') },
   { method: 'POST', path: '/v1/policy-lab/replays', access: roles('auditor') },
   { method: 'GET', path: '/v1/policy-lab/replays/:replayId', access: roles('auditor') },
+  { method: 'GET', path: '/v1/policy-lab/shadow', access: roles('auditor') },
+  { method: 'GET', path: '/v1/policy-lab/calibration', access: roles('auditor') },
+  { method: 'GET', path: '/v1/policy-lab/outcomes', access: roles('auditor') },
 ];
 
 /** Whether a principal may call a route of this access (for role routes; public routes admit everyone). */

@@ -91,6 +91,7 @@ export const PROBLEM_STATUS = {
   session_still_unknown: 409,
   parked_delivery_not_replayable: 409,
   replay_limit_reached: 409,
+  calibration_limit_reached: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   idempotency_key_reused: 422,

@@ -1,7 +1,7 @@
 import type { DataSource, QueryRunner } from 'typeorm';
 
 /** What a lease guards: one projection's checkpoint, the publisher of one set of topics, or a vendor dispatcher. */
-export type LeaseKind = 'projection' | 'publisher' | 'dispatcher';
+export type LeaseKind = 'projection' | 'publisher' | 'dispatcher' | 'shadow';
 
 /** The right to run one worker, held by one worker of one instance at a time. */
 export interface LeaseHandle {
