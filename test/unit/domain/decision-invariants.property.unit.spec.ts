@@ -1469,7 +1469,7 @@ const DUPLICATE_PASSPORT: Scenario = {
   jurisdiction: 'DE',
   segment: 'retail',
   riskSignals: {},
-  steps: [{ ...passport, duplicate: true } as Step, results(STANDARD_CLEAR)],
+  steps: [{ ...passport, duplicate: true }, results(STANDARD_CLEAR)],
 };
 
 /** The session's 72 hours pass unrecorded; an hour later the person withdraws; then a vendor result arrives. */
