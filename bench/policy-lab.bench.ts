@@ -22,6 +22,7 @@ import { SqliteEventStore } from '../src/ledger/sqlite/sqlite-event-store';
 import { VERIFICATION_STREAM_PREFIX, verificationStream } from '../src/ledger/stream-names';
 import { loadPolicies } from '../src/policies/policy-loader';
 import { PolicyReplay } from '../src/policy-lab/replay';
+import { replayWorkers, runParallelReplay } from '../src/policy-lab/parallel-replay';
 import { runReplay } from '../src/policy-lab/replay-runner';
 import { report } from './lib';
 
@@ -108,6 +109,21 @@ export async function benchPolicyLab(): Promise<void> {
     report('policy_lab.replay.same_policy', same.value.decisionsEvaluated / same.seconds, 'decisions/s');
     report('policy_lab.replay.same_policy.events', read / same.seconds, 'events/s');
     report('policy_lab.replay.same_policy.seconds', same.seconds, 's');
+
+    const settings = { dataDir: dir, sqliteSynchronous: 'full' as const, maxEventBytes: 1_048_576 };
+    const workers = replayWorkers();
+    const parallel = await timed(() => runParallelReplay(settings, policy, {}, head, { workers }));
+    if (JSON.stringify(parallel.value) !== JSON.stringify(same.value)) {
+      throw new Error('the parallel replay reported otherwise than the single-threaded one');
+    }
+    report('policy_lab.replay.parallel.workers', workers, 'threads');
+    report('policy_lab.replay.parallel', parallel.value.decisionsEvaluated / parallel.seconds, 'decisions/s');
+    report('policy_lab.replay.parallel.seconds', parallel.seconds, 's');
+    report(
+      'policy_lab.replay.parallel.year_of_1000_a_day',
+      (365_000 / parallel.value.decisionsEvaluated) * parallel.seconds,
+      's',
+    );
 
     const strict = await timed(() => runReplay(store, new PolicyReplay(stricter(policy)), head));
     report('policy_lab.replay.stricter', strict.value.decisionsEvaluated / strict.seconds, 'decisions/s');

@@ -1,7 +1,17 @@
 import { loadConfig } from '../platform/config/config';
 import { createEventStore } from '../ledger/event-store.factory';
 import { loadPolicyFile } from '../policies/policy-loader';
-import { PolicyReplay, type ReplayFilter, type ReplayReport, runReplay } from '../policy-lab';
+import {
+  PolicyReplay,
+  type ReplayFilter,
+  type ReplayReport,
+  replayWorkers,
+  runParallelReplay,
+  runReplay,
+} from '../policy-lab';
+
+/** From this ledger size on, the replay runs on worker threads (one per core). */
+const PARALLEL_FROM_POSITION = 200_000;
 import { flag, UsageError, wantsJson } from './audit-commands';
 
 export const POLICY_USAGE = `policy replay --policy <file> [--from <time>] [--to <time>] [--jurisdiction <code>]
@@ -39,11 +49,16 @@ export async function policyCommand(args: readonly string[]): Promise<number> {
     ...(segment === undefined ? {} : { segment }),
   };
   const candidate = loadPolicyFile(file);
-  const store = createEventStore(loadConfig());
+  const config = loadConfig();
+  const store = createEventStore(config);
   try {
     const head = await store.headPosition();
     const readTo = at === undefined ? head : Math.min(Number(at), head);
-    const report = await runReplay(store, new PolicyReplay(candidate, filter), readTo);
+    const workers = readTo >= PARALLEL_FROM_POSITION ? replayWorkers() : 1;
+    const report =
+      workers > 1
+        ? await runParallelReplay(config, candidate, filter, readTo, { workers })
+        : await runReplay(store, new PolicyReplay(candidate, filter), readTo);
     if (wantsJson(rest)) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     else process.stdout.write(`${summaryLines(report).join('\n')}\n`);
     return report.outcomeChanged > 0 ? 1 : 0;

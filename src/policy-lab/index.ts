@@ -7,6 +7,7 @@ export {
   ScoreCalibration,
 } from './calibration';
 export { isoWeek, OutcomeQuality, type OutcomeGroupBy, type OutcomeReport } from './outcomes';
+export { replayWorkers, runParallelReplay } from './parallel-replay';
 export { PolicyLabModule } from './policy-lab.module';
 export { candidatePolicy } from './policy-lab.service';
 export { PolicyReplay, type ReplayFilter, type ReplayReport } from './replay';

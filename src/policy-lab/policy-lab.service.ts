@@ -12,6 +12,12 @@ import {
 } from './policy-lab.errors';
 import { PolicyReplay, type ReplayFilter, type ReplayReport } from './replay';
 import { type ReplayProgress, runReplay } from './replay-runner';
+import { replayWorkers, runParallelReplay } from './parallel-replay';
+import type { AppConfig } from '../platform/config/config';
+import { APP_CONFIG } from '../platform/config/tokens';
+
+/** From this ledger size on, a replay runs on worker threads (their start costs about a second). */
+const PARALLEL_FROM_POSITION = 200_000;
 
 /** Replays run at once (each reads the whole log); more answer 409 `replay_limit_reached`. */
 const MAX_RUNNING = 2;
@@ -39,6 +45,9 @@ export interface ReplayView {
 
 interface Job {
   readonly id: string;
+  readonly candidate: LoadedPolicy;
+  readonly filter: ReplayFilter;
+  /** The single-threaded replay (its report is the partial one while running); unused by a parallel run. */
   readonly replay: PolicyReplay;
   readonly startedAt: string;
   readonly controller: AbortController;
@@ -64,6 +73,7 @@ export class PolicyLabService implements OnApplicationShutdown {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** Validates the candidate (422 `invalid_policy` naming each field) and starts its replay. */
@@ -75,6 +85,8 @@ export class PolicyLabService implements OnApplicationShutdown {
     const readTo = Math.min(request.atPosition ?? head, head);
     const job: Job = {
       id: randomUUID(),
+      candidate,
+      filter: request.filter,
       replay: new PolicyReplay(candidate, request.filter),
       startedAt: this.clock.now().toISOString(),
       controller: new AbortController(),
@@ -109,13 +121,19 @@ export class PolicyLabService implements OnApplicationShutdown {
   }
 
   private async run(job: Job, readTo: number): Promise<void> {
+    const options = {
+      signal: job.controller.signal,
+      progress: (progress: ReplayProgress) => {
+        job.progress = progress;
+      },
+    };
     try {
-      job.report = await runReplay(this.store, job.replay, readTo, {
-        signal: job.controller.signal,
-        progress: (progress) => {
-          job.progress = progress;
-        },
-      });
+      // A large log is split over worker threads by session; a small one is faster in this thread.
+      const workers = readTo >= PARALLEL_FROM_POSITION ? replayWorkers() : 1;
+      job.report =
+        workers > 1
+          ? await runParallelReplay(this.config, job.candidate, job.filter, readTo, { ...options, workers })
+          : await runReplay(this.store, job.replay, readTo, options);
       job.status = 'done';
     } catch (error) {
       job.status = 'failed';

@@ -72,6 +72,119 @@ export interface ReplayReport {
   readonly sessionsTruncated: string[];
 }
 
+/** One share of the sessions: streams whose hash modulo `count` is `index`. */
+export interface ReplayPartition {
+  readonly index: number;
+  readonly count: number;
+}
+
+/** A stream's share (FNV-1a of its name): stable across processes and runs. */
+export function partitionOf(stream: string, count: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < stream.length; i += 1) {
+    hash ^= stream.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) % count;
+}
+
+/**
+ * The report of a whole replay from the reports of its partitions (each over disjoint sessions, all read to the
+ * same position): counts added, session lists joined and cut at the limit as one replay would. Deterministic.
+ */
+export function mergeReplayReports(parts: readonly ReplayReport[]): ReplayReport {
+  const first = parts[0];
+  if (first === undefined) throw new Error('no partition reports to merge');
+  const add = (target: Record<string, number>, source: Record<string, number>): void => {
+    for (const [key, value] of Object.entries(source)) target[key] = (target[key] ?? 0) + value;
+  };
+  const recordedPolicies: Record<string, number> = {};
+  const byOutcome: Record<string, number> = {};
+  const tallies = {
+    byJurisdiction: {} as Record<string, Tally>,
+    byDocumentType: {} as Record<string, Tally>,
+    byDeviceClass: {} as Record<string, Tally>,
+    byVendor: {} as Record<string, Tally>,
+  };
+  const byReasonCode: Record<string, { added: number; removed: number }> = {};
+  const confusion: Record<string, Record<string, number>> = {};
+  const cells = new Map<string, Set<string>>();
+  const truncated = new Set<string>();
+  let evaluated = 0;
+  let changed = 0;
+  let outcomeChanged = 0;
+  let reviewsRecorded = 0;
+  let reviewsCandidate = 0;
+  let readTo = 0;
+  for (const part of parts) {
+    add(recordedPolicies, part.recordedPolicies);
+    add(byOutcome, part.byOutcome);
+    for (const name of ['byJurisdiction', 'byDocumentType', 'byDeviceClass', 'byVendor'] as const) {
+      for (const [key, value] of Object.entries(part[name])) {
+        const entry = (tallies[name][key] ??= { evaluated: 0, changed: 0 });
+        entry.evaluated += value.evaluated;
+        entry.changed += value.changed;
+      }
+    }
+    for (const [code, value] of Object.entries(part.byReasonCode)) {
+      const entry = (byReasonCode[code] ??= { added: 0, removed: 0 });
+      entry.added += value.added;
+      entry.removed += value.removed;
+    }
+    for (const [final, row] of Object.entries(part.confusion)) add((confusion[final] ??= {}), row);
+    for (const [cell, ids] of Object.entries(part.sessions)) {
+      let set = cells.get(cell);
+      if (set === undefined) {
+        set = new Set();
+        cells.set(cell, set);
+      }
+      for (const id of ids) set.add(id);
+    }
+    for (const cell of part.sessionsTruncated) truncated.add(cell);
+    evaluated += part.decisionsEvaluated;
+    changed += part.changed;
+    outcomeChanged += part.outcomeChanged;
+    reviewsRecorded += part.reviewLoad.recorded;
+    reviewsCandidate += part.reviewLoad.candidate;
+    readTo = Math.max(readTo, part.readTo);
+  }
+  const sortKeys = <T>(record: Record<string, T>): Record<string, T> =>
+    Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
+  const sessions: Record<string, string[]> = {};
+  for (const [cell, ids] of [...cells.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    const sortedIds = [...ids].sort();
+    if (sortedIds.length > SESSIONS_PER_CELL) truncated.add(cell);
+    sessions[cell] = sortedIds.slice(0, SESSIONS_PER_CELL);
+  }
+  return {
+    candidate: first.candidate,
+    recordedPolicies: sortKeys(recordedPolicies),
+    readTo,
+    filter: first.filter,
+    decisionsEvaluated: evaluated,
+    changed,
+    outcomeChanged,
+    byOutcome: sortKeys(byOutcome),
+    byJurisdiction: sortKeys(tallies.byJurisdiction),
+    byDocumentType: sortKeys(tallies.byDocumentType),
+    byDeviceClass: sortKeys(tallies.byDeviceClass),
+    byVendor: sortKeys(tallies.byVendor),
+    byReasonCode: sortKeys(byReasonCode),
+    confusion: Object.fromEntries(
+      Object.entries(confusion)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([final, row]) => [final, sortKeys(row)]),
+    ),
+    reviewLoad: {
+      recorded: reviewsRecorded,
+      candidate: reviewsCandidate,
+      delta: reviewsCandidate - reviewsRecorded,
+    },
+    sessions,
+    sessionsTruncated: [...truncated].sort(),
+  };
+}
+
 /** Session ids kept per cell of the report. */
 export const SESSIONS_PER_CELL = 1000;
 
@@ -107,7 +220,14 @@ export class PolicyReplay {
   constructor(
     private readonly candidate: LoadedPolicy,
     private readonly filter: ReplayFilter = {},
+    /** Only the sessions of this share of the streams (parallel replays; `mergeReplayReports` joins them). */
+    private readonly partition?: ReplayPartition,
   ) {}
+
+  /** Whether this replay folds the stream (all of them without a partition). */
+  owns(stream: string): boolean {
+    return this.partition === undefined || partitionOf(stream, this.partition.count) === this.partition.index;
+  }
 
   /** Events read so far (their highest position). */
   get position(): number {
@@ -128,6 +248,7 @@ export class PolicyReplay {
     this.readTo = Math.max(this.readTo, stored.position);
     if (!stored.stream.startsWith(VERIFICATION_STREAM_PREFIX) || !isVerificationEventType(stored.type))
       return;
+    if (!this.owns(stored.stream)) return;
     const { data } = decodeEvent(stored);
     const event = { type: stored.type, data } as VerificationEvent;
     const key = stored.stream;

@@ -8,6 +8,7 @@ import { startTestApp, type TestApp } from '../support/app';
 import { client } from '../support/http';
 import { BLURRED, CLEAR, SANCTIONS_HIT } from '../support/journey';
 import { until } from '../support/poll';
+import { distinctIdentity } from '../support/ids';
 
 const PII = { fullName: 'Journey Testperson-Xq', dateOfBirth: '1990-01-31', documentNumber: 'JX0000777' };
 
@@ -70,7 +71,7 @@ describe('verification journeys over HTTP (embedded profile)', () => {
       issuingCountry: 'DE',
       vendor: 'onfido',
       vendorReference: `chk_${randomUUID().slice(0, 8)}`,
-      attributes: PII,
+      attributes: distinctIdentity(PII),
     });
     expect(ev.status, JSON.stringify(ev.body)).toBe(201);
     const res = await api.post('operator', `/v1/verifications/${sessionId}/vendor-results`, {

@@ -9,6 +9,7 @@ import { client } from '../support/http';
 import { checkedClient, OpenApiResponses } from '../support/openapi';
 import { freshDatabase } from '../support/postgres';
 import { describeWithService } from '../support/services';
+import { distinctIdentity } from '../support/ids';
 
 const CLEAR = [
   { kind: 'document', result: 'clear', score: 0.97 },
@@ -66,7 +67,7 @@ function journeys(api: Api) {
       issuingCountry: 'DE',
       vendor: 'onfido',
       vendorReference: `chk_${randomUUID().slice(0, 8)}`,
-      attributes: PII,
+      attributes: distinctIdentity(PII),
     });
   const result = (sessionId: string, checks: unknown[], now = new Date()) =>
     api.post('operator', `/v1/verifications/${sessionId}/vendor-results`, {

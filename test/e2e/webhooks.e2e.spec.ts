@@ -20,6 +20,7 @@ import {
   FIXTURE_PII,
 } from '../support/webhook-signing';
 import { eventually } from '../support/poll';
+import { distinctIdentity } from '../support/ids';
 
 const T0 = new Date('2026-11-26T10:00:00.000Z');
 const T0_S = Math.floor(T0.getTime() / 1000);
@@ -96,7 +97,11 @@ describe(WebhooksController.name, () => {
       issuingCountry: 'DE',
       vendor,
       vendorReference,
-      attributes: { fullName: 'Erika Mustermann', dateOfBirth: '1964-08-12', documentNumber: 'T22000129' },
+      attributes: distinctIdentity({
+        fullName: 'Erika Mustermann',
+        dateOfBirth: '1964-08-12',
+        documentNumber: 'T22000129',
+      }),
     });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
   }

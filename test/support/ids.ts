@@ -9,3 +9,16 @@ export function uniqueId(prefix = 't'): string {
 }
 
 export { randomUUID as newEventId };
+
+let identities = 0;
+
+/**
+ * A person's document attributes made unique to one subject, keeping the base values as prefixes (so that a
+ * search for the base string still finds any copy): the ledger flags an identity another subject already used
+ * (`DUPLICATE_IDENTITY_SUSPECTED`), so tests that mean different people must not share one.
+ */
+export function distinctIdentity<T extends { fullName: string; documentNumber: string }>(base: T): T {
+  identities += 1;
+  const mark = `${randomUUID().replaceAll('-', '').slice(0, 6).toUpperCase()}${identities}`;
+  return { ...base, fullName: `${base.fullName} N${mark}`, documentNumber: `${base.documentNumber}${mark}` };
+}

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { seededRandom } from '../../scripts/demo/plan';
 import type { client } from './http';
+import { distinctIdentity } from './ids';
 
 type Api = ReturnType<typeof client>;
 
@@ -219,9 +220,8 @@ export async function runJourney(api: Api, kind: JourneyKind): Promise<JourneyRe
         vendor: 'onfido',
         vendorReference: `chk_${randomUUID().slice(0, 8)}`,
         attributes: {
-          fullName: JOURNEY_PII.fullName,
+          ...distinctIdentity({ fullName: JOURNEY_PII.fullName, documentNumber: JOURNEY_PII.documentNumber }),
           dateOfBirth: JOURNEY_PII.dateOfBirth,
-          documentNumber: JOURNEY_PII.documentNumber,
           nationality: JOURNEY_PII.nationality,
           address: JOURNEY_PII.address,
         },
