@@ -3,14 +3,11 @@ import type { CheckKind, LoadedPolicy } from '../domain/policy/policy.types';
 import {
   evolveVerification,
   initialVerificationState,
-  isVerificationEventType,
   type ManualOutcome,
-  type VerificationEvent,
   type VerificationState,
 } from '../domain/verification';
-import { decodeEvent } from '../events';
 import type { LedgerEvent } from '../ledger/envelope';
-import { VERIFICATION_STREAM_PREFIX } from '../ledger/stream-names';
+import { verificationEventOf } from './replay';
 
 /*
  * The calibration report: how each vendor's confidence scores stood against how the sessions finally ended, per
@@ -167,10 +164,8 @@ export class ScoreCalibration {
 
   apply(stored: LedgerEvent): void {
     this.readTo = Math.max(this.readTo, stored.position);
-    if (!stored.stream.startsWith(VERIFICATION_STREAM_PREFIX) || !isVerificationEventType(stored.type))
-      return;
-    const { data } = decodeEvent(stored);
-    const event = { type: stored.type, data } as VerificationEvent;
+    const event = verificationEventOf(stored);
+    if (event === undefined) return;
     let track = this.sessions.get(stored.stream);
     if (track === undefined) {
       track = { state: initialVerificationState, decisions: [], recordedAt: new Map() };

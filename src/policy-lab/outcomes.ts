@@ -1,13 +1,7 @@
 import { isReasonCode, isScreeningHit } from '../domain/reason-codes';
-import {
-  evolveVerification,
-  initialVerificationState,
-  isVerificationEventType,
-  type VerificationEvent,
-  type VerificationState,
-} from '../domain/verification';
-import { decodeEvent } from '../events';
+import { evolveVerification, initialVerificationState, type VerificationState } from '../domain/verification';
 import type { LedgerEvent } from '../ledger/envelope';
+import { verificationEventOf } from './replay';
 import { VERIFICATION_STREAM_PREFIX } from '../ledger/stream-names';
 
 /*
@@ -71,9 +65,8 @@ export class OutcomeQuality {
 
   apply(stored: LedgerEvent): void {
     this.readTo = Math.max(this.readTo, stored.position);
-    if (!stored.stream.startsWith(VERIFICATION_STREAM_PREFIX) || !isVerificationEventType(stored.type))
-      return;
-    const event = { type: stored.type, data: decodeEvent(stored).data } as VerificationEvent;
+    const event = verificationEventOf(stored);
+    if (event === undefined) return;
     let track = this.sessions.get(stored.stream);
     if (track === undefined) {
       track = {

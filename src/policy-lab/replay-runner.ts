@@ -27,14 +27,19 @@ export interface PageProgress {
 /**
  * Reads the verification events of the log up to `readTo` (inclusive) in pages of `PAGE`, handing each to `apply`
  * as a `LedgerEvent` (personal data still encrypted), and yields to the event loop between pages so that the
- * service keeps answering. Aborted through `signal`. The calibration reads through it; `runReplay` keeps its own
- * loop over the same pages.
+ * service keeps answering. Aborted through `signal`. With `owns`, events of other streams are counted but not
+ * decoded nor handed over (a partition of a parallel replay). Replays, the calibration and replay workers read
+ * through it.
  */
 export async function readVerificationLog(
   store: EventStore,
   readTo: number,
   apply: (event: LedgerEvent) => void,
-  options: { readonly signal?: AbortSignal; readonly afterPage?: (progress: PageProgress) => void } = {},
+  options: {
+    readonly signal?: AbortSignal;
+    readonly afterPage?: (progress: PageProgress) => void;
+    readonly owns?: (stream: string) => boolean;
+  } = {},
 ): Promise<PageProgress> {
   let after = 0;
   let eventsRead = 0;
@@ -48,8 +53,8 @@ export async function readVerificationLog(
     if (page.length === 0) break;
     for (const recorded of page) {
       if (recorded.position > readTo) break;
-      apply(toLedgerEvent(recorded));
       eventsRead += 1;
+      if (options.owns === undefined || options.owns(recorded.stream)) apply(toLedgerEvent(recorded));
     }
     after = page.at(-1)?.position ?? readTo;
     options.afterPage?.({ position: Math.min(after, readTo), readTo, eventsRead });
@@ -69,30 +74,20 @@ export async function runReplay(
   readTo: number,
   options: { readonly signal?: AbortSignal; readonly progress?: (progress: ReplayProgress) => void } = {},
 ): Promise<ReplayReport> {
-  let after = 0;
-  let eventsRead = 0;
-  while (after < readTo) {
-    options.signal?.throwIfAborted();
-    const page = await store.readAll({
-      after,
-      maxCount: PAGE,
-      filter: { streamPrefixes: [VERIFICATION_STREAM_PREFIX] },
-    });
-    if (page.length === 0) break;
-    for (const recorded of page) {
-      if (recorded.position > readTo) break;
-      replay.apply(toLedgerEvent(recorded));
-      eventsRead += 1;
-    }
-    after = page.at(-1)?.position ?? readTo;
-    options.progress?.({
-      position: Math.min(after, readTo),
-      readTo,
-      eventsRead,
-      decisionsEvaluated: replay.evaluatedSoFar,
-    });
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  }
+  await readVerificationLog(
+    store,
+    readTo,
+    (event) => {
+      replay.apply(event);
+    },
+    {
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      owns: (stream) => replay.owns(stream),
+      afterPage: (page) => {
+        options.progress?.({ ...page, decisionsEvaluated: replay.evaluatedSoFar });
+      },
+    },
+  );
   replay.readThrough(readTo);
   return replay.report();
 }

@@ -1,9 +1,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { LoadedPolicy } from '../domain/policy/policy.types';
 import { createEventStore, type EventStoreSettings } from '../ledger/event-store.factory';
-import { toLedgerEvent } from '../ledger/ledger';
-import { VERIFICATION_STREAM_PREFIX } from '../ledger/stream-names';
 import { PolicyReplay, type ReplayFilter, type ReplayPartition } from './replay';
+import { readVerificationLog } from './replay-runner';
 
 /** What a replay worker is given (structured-cloned from the parent). */
 export interface ReplayWorkerInput {
@@ -25,8 +24,6 @@ export type ReplayWorkerMessage =
   | { readonly kind: 'done'; readonly report: ReturnType<PolicyReplay['report']> }
   | { readonly kind: 'failed'; readonly error: string };
 
-const PAGE = 2000;
-
 /**
  * One partition of a parallel replay, in its own thread with its own connection to the event store: it reads the
  * log like the single-threaded replay and folds only the streams of its partition (the others are skipped before
@@ -38,28 +35,24 @@ async function main(input: ReplayWorkerInput): Promise<void> {
   const store = createEventStore(input.settings);
   try {
     const replay = new PolicyReplay(input.candidate, input.filter, input.partition);
-    let after = 0;
-    let eventsRead = 0;
-    while (after < input.readTo) {
-      const page = await store.readAll({
-        after,
-        maxCount: PAGE,
-        filter: { streamPrefixes: [VERIFICATION_STREAM_PREFIX] },
-      });
-      if (page.length === 0) break;
-      for (const recorded of page) {
-        if (recorded.position > input.readTo) break;
-        eventsRead += 1;
-        if (replay.owns(recorded.stream)) replay.apply(toLedgerEvent(recorded));
-      }
-      after = page.at(-1)?.position ?? input.readTo;
-      port.postMessage({
-        kind: 'progress',
-        position: Math.min(after, input.readTo),
-        eventsRead,
-        evaluated: replay.evaluatedSoFar,
-      } satisfies ReplayWorkerMessage);
-    }
+    await readVerificationLog(
+      store,
+      input.readTo,
+      (event) => {
+        replay.apply(event);
+      },
+      {
+        owns: (stream) => replay.owns(stream),
+        afterPage: ({ position, eventsRead }) => {
+          port.postMessage({
+            kind: 'progress',
+            position,
+            eventsRead,
+            evaluated: replay.evaluatedSoFar,
+          } satisfies ReplayWorkerMessage);
+        },
+      },
+    );
     replay.readThrough(input.readTo);
     port.postMessage({ kind: 'done', report: replay.report() } satisfies ReplayWorkerMessage);
   } catch (error) {

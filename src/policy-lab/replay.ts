@@ -5,6 +5,8 @@ import {
   evolveVerification,
   initialVerificationState,
   isVerificationEventType,
+  type DecisionTrigger,
+  type Verification,
   type VerificationEvent,
   type VerificationState,
 } from '../domain/verification';
@@ -70,6 +72,41 @@ export interface ReplayReport {
   readonly sessions: Record<string, string[]>;
   /** Cells whose session list was cut at `SESSIONS_PER_CELL`. */
   readonly sessionsTruncated: string[];
+}
+
+/**
+ * A recorded evaluation evaluated again under `candidate`: the same pure evaluator on the session as it stood
+ * just before it (`evaluationInput`, as the decider builds it), without step-up for a re-evaluation after an
+ * approval, as recorded. `incomplete` carries no codes; a candidate without rules for the session (its tier, or a
+ * risk signal it does not declare) is `not_applicable`. Shared by the replay and the shadow evaluator.
+ */
+export function evaluateAgain(
+  candidate: LoadedPolicy,
+  before: Verification,
+  trigger: DecisionTrigger,
+): { readonly outcome: ReplayOutcome; readonly codes: readonly string[] } {
+  try {
+    const evaluation = evaluate(candidate, {
+      ...evaluationInput(before),
+      ...(trigger === 'result_after_approval' ? { stepUpAllowed: false } : {}),
+    });
+    return evaluation.outcome === 'incomplete'
+      ? { outcome: 'incomplete', codes: [] }
+      : { outcome: evaluation.outcome, codes: evaluation.reasonCodes };
+  } catch {
+    return { outcome: 'not_applicable', codes: [] };
+  }
+}
+
+/**
+ * The verification event a stored event of the log is (decoded: upcast and checked against its schema), or
+ * undefined for an event of another stream or type.
+ */
+export function verificationEventOf(stored: LedgerEvent): VerificationEvent | undefined {
+  if (!stored.stream.startsWith(VERIFICATION_STREAM_PREFIX) || !isVerificationEventType(stored.type)) {
+    return undefined;
+  }
+  return { type: stored.type, data: decodeEvent(stored).data } as VerificationEvent;
 }
 
 /** One share of the sessions: streams whose hash modulo `count` is `index`. */
@@ -246,11 +283,9 @@ export class PolicyReplay {
 
   apply(stored: LedgerEvent): void {
     this.readTo = Math.max(this.readTo, stored.position);
-    if (!stored.stream.startsWith(VERIFICATION_STREAM_PREFIX) || !isVerificationEventType(stored.type))
-      return;
     if (!this.owns(stored.stream)) return;
-    const { data } = decodeEvent(stored);
-    const event = { type: stored.type, data } as VerificationEvent;
+    const event = verificationEventOf(stored);
+    if (event === undefined) return;
     const key = stored.stream;
     let track = this.sessions.get(key);
     if (track === undefined) {
@@ -277,19 +312,7 @@ export class PolicyReplay {
     if (filter.segment !== undefined && before.segment !== filter.segment) return;
 
     const input = evaluationInput(before);
-    let outcome: ReplayOutcome;
-    let codes: readonly string[] = [];
-    try {
-      const evaluation = evaluate(this.candidate, {
-        ...input,
-        ...(recorded.data.trigger === 'result_after_approval' ? { stepUpAllowed: false } : {}),
-      });
-      outcome = evaluation.outcome;
-      if (evaluation.outcome !== 'incomplete') codes = evaluation.reasonCodes;
-    } catch {
-      // The candidate has no rules for this session (its tier, or a risk signal it does not declare).
-      outcome = 'not_applicable';
-    }
+    const { outcome, codes } = evaluateAgain(this.candidate, before, recorded.data.trigger);
     const was = recorded.data.outcome;
     const wasCodes = recorded.data.reasonCodes;
     const sameCodes = wasCodes.length === codes.length && wasCodes.every((code, i) => code === codes[i]);

@@ -1,17 +1,13 @@
-import { evaluate } from '../domain/policy/evaluate';
 import type { LoadedPolicy } from '../domain/policy/policy.types';
 import {
-  evaluationInput,
   evolveVerification,
   initialVerificationState,
-  isVerificationEventType,
-  type Verification,
   type VerificationEvent,
   type VerificationState,
 } from '../domain/verification';
 import { decodeEvent } from '../events';
 import type { LedgerEvent } from '../ledger/envelope';
-import type { ReplayOutcome } from './replay';
+import { evaluateAgain, type ReplayOutcome, verificationEventOf } from './replay';
 
 /*
  * Shadow mode: a live policy evaluation evaluated again under each shadow policy in force at its time, from the
@@ -61,7 +57,7 @@ export function evaluateUnderShadows(
   const before = foldBefore(session, recorded.revision);
   if (before.status === 'none') return [];
   return shadows.map((shadow) => {
-    const { outcome, codes } = evaluateUnder(shadow, before, data);
+    const { outcome, codes } = evaluateAgain(shadow, before, data.trigger);
     const differs = outcome !== data.outcome || !sameCodes(data.reasonCodes, codes);
     return {
       position: recorded.position,
@@ -85,33 +81,10 @@ function foldBefore(session: readonly LedgerEvent[], revision: number): Verifica
   let state: VerificationState = initialVerificationState;
   for (const stored of session) {
     if (stored.revision >= revision) break;
-    if (!isVerificationEventType(stored.type)) continue;
-    const { data } = decodeEvent(stored);
-    state = evolveVerification(state, { type: stored.type, data } as VerificationEvent);
+    const event = verificationEventOf(stored);
+    if (event !== undefined) state = evolveVerification(state, event);
   }
   return state;
-}
-
-/**
- * The shadow's outcome and reason codes, as the replay computes them: a re-evaluation after an approval without
- * step-up, as recorded; `incomplete` carries no codes; a shadow without rules for the session (its tier, or a
- * risk signal it does not declare) is `not_applicable`.
- */
-function evaluateUnder(
-  shadow: LoadedPolicy,
-  before: Verification,
-  recorded: DecisionEvaluated['data'],
-): { outcome: ReplayOutcome; codes: readonly string[] } {
-  try {
-    const evaluation = evaluate(shadow, {
-      ...evaluationInput(before),
-      ...(recorded.trigger === 'result_after_approval' ? { stepUpAllowed: false } : {}),
-    });
-    if (evaluation.outcome === 'incomplete') return { outcome: 'incomplete', codes: [] };
-    return { outcome: evaluation.outcome, codes: evaluation.reasonCodes };
-  } catch {
-    return { outcome: 'not_applicable', codes: [] };
-  }
 }
 
 function sameCodes(recorded: readonly string[], shadow: readonly string[]): boolean {

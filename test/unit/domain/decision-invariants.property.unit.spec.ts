@@ -14,7 +14,7 @@ import {
   type PolicyDocument,
   type TierRule,
 } from '../../../src/domain/policy/policy.types';
-import type { ReasonCode } from '../../../src/domain/reason-codes';
+import { isScreeningHit, type ReasonCode } from '../../../src/domain/reason-codes';
 import { DomainError } from '../../../src/domain/shared/domain-error';
 import {
   type ClassRetention,
@@ -1464,6 +1464,24 @@ const VENDOR_SESSION_PATHS: readonly Scenario[] = [
   },
 ];
 
+/**
+ * A watchlist hit with risk signals that would raise the tier: the hit goes to a human first (I7), before any
+ * step-up — found by a random run when the invariant's check knew only sanctions and PEP hits.
+ */
+const WATCHLIST_HIT_WITH_RISK_SIGNALS: Scenario = {
+  jurisdiction: 'DE',
+  segment: 'retail',
+  riskSignals: {},
+  steps: [
+    results([{ kind: 'watchlist', result: 'consider' }], {
+      riskSignals: { ipCountryMismatch: true, highRiskIndustry: true },
+    }),
+    results([...STANDARD_CLEAR, { kind: 'watchlist', result: 'clear' }], { createdAgo: 1 }),
+    passport,
+    { t: 'expire', dt: 0, due: false },
+  ],
+};
+
 /** A passport whose identity another subject already used, then all-clear results: review, not approval. */
 const DUPLICATE_PASSPORT: Scenario = {
   jurisdiction: 'DE',
@@ -2388,53 +2406,58 @@ describe('decision invariants (generated histories through the real deciders, sh
   });
 
   it('I10 a raised risk signal raises the tier before any review trigger fires, and no automatic approval stays below it', () => {
-    const reach = hunt((trace, annotated) => {
-      for (const { record, moments } of annotated) {
-        for (const { event, state, model } of moments) {
-          const rules = rulesOf(state);
-          const above = rules.stepUp.filter(
-            (rule) =>
-              model.raised(rule.signal) &&
-              rankOf(rules, rule.tier) > rankOf(rules, state.tier) &&
-              tierOf(rules, rule.tier).requiredChecks.some((kind) => model.of(kind).length === 0),
-          );
-          if (
-            event.type === 'VerificationApproved' &&
-            event.data.decidedBy === 'policy' &&
-            above.length > 0
-          ) {
-            violated(
-              trace,
-              record,
-              `approved automatically at ${state.tier} with ${above.map((r) => r.signal).join(', ')} raised`,
+    const reach = hunt(
+      (trace, annotated) => {
+        for (const { record, moments } of annotated) {
+          for (const { event, state, model } of moments) {
+            const rules = rulesOf(state);
+            const above = rules.stepUp.filter(
+              (rule) =>
+                model.raised(rule.signal) &&
+                rankOf(rules, rule.tier) > rankOf(rules, state.tier) &&
+                tierOf(rules, rule.tier).requiredChecks.some((kind) => model.of(kind).length === 0),
             );
-          }
-          if (event.type !== 'DecisionEvaluated' || event.data.trigger === 'result_after_approval') continue;
-          if (event.data.stepUp !== undefined) {
-            const target = tierOf(rules, event.data.stepUp.tier);
-            if (rankOf(rules, target.name) <= rankOf(rules, state.tier))
-              violated(trace, record, 'a step-up that does not raise the tier');
-            if (JSON.stringify(event.data.stepUp.requiredChecks) !== JSON.stringify(target.requiredChecks)) {
+            if (
+              event.type === 'VerificationApproved' &&
+              event.data.decidedBy === 'policy' &&
+              above.length > 0
+            ) {
               violated(
                 trace,
                 record,
-                `step-up to ${target.name} requires ${event.data.stepUp.requiredChecks.join(',')}`,
+                `approved automatically at ${state.tier} with ${above.map((r) => r.signal).join(', ')} raised`,
+              );
+            }
+            if (event.type !== 'DecisionEvaluated' || event.data.trigger === 'result_after_approval')
+              continue;
+            if (event.data.stepUp !== undefined) {
+              const target = tierOf(rules, event.data.stepUp.tier);
+              if (rankOf(rules, target.name) <= rankOf(rules, state.tier))
+                violated(trace, record, 'a step-up that does not raise the tier');
+              if (
+                JSON.stringify(event.data.stepUp.requiredChecks) !== JSON.stringify(target.requiredChecks)
+              ) {
+                violated(
+                  trace,
+                  record,
+                  `step-up to ${target.name} requires ${event.data.stepUp.requiredChecks.join(',')}`,
+                );
+              }
+            }
+            // Every screening hit (sanctions, PEP, adverse media, watchlist) goes to a human first (I7).
+            const hits = event.data.reasonCodes.some((code) => isScreeningHit(code));
+            if (event.data.outcome === 'review' && above.length > 0 && !hits) {
+              violated(
+                trace,
+                record,
+                `review (${event.data.reasonCodes.join(', ')}) before stepping up for ${above.map((r) => r.signal).join(', ')}`,
               );
             }
           }
-          const hits = event.data.reasonCodes.some(
-            (code) => code === 'SANCTIONS_HIT' || code === 'PEP_MATCH',
-          );
-          if (event.data.outcome === 'review' && above.length > 0 && !hits) {
-            violated(
-              trace,
-              record,
-              `review (${event.data.reasonCodes.join(', ')}) before stepping up for ${above.map((r) => r.signal).join(', ')}`,
-            );
-          }
         }
-      }
-    });
+      },
+      { examples: [WATCHLIST_HIT_WITH_RISK_SIGNALS] },
+    );
     expect(reach.stepUps).toBeGreaterThan(5);
   });
 
