@@ -2,97 +2,28 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CheckResult, LoadedPolicy } from '../../src/domain/policy/policy.types';
+import type { LoadedPolicy } from '../../src/domain/policy/policy.types';
 import { policyHash } from '../../src/domain/policy/policy-hash';
-import {
-  decideVerification,
-  evolveVerification,
-  initialVerificationState,
-  type VerificationCommand,
-  type VerificationEvent,
-  type VerificationState,
-} from '../../src/domain/verification';
+import type { VerificationEvent } from '../../src/domain/verification';
 import { Ledger } from '../../src/ledger/ledger';
 import { SqliteEventStore } from '../../src/ledger/sqlite/sqlite-event-store';
 import { verificationStream } from '../../src/ledger/stream-names';
 import { runParallelReplay } from '../../src/policy-lab/parallel-replay';
 import { mergeReplayReports, PolicyReplay, partitionOf } from '../../src/policy-lab/replay';
 import { runReplay } from '../../src/policy-lab/replay-runner';
+import { ALL_CLEAR, DecidedSession } from '../support/decided-sessions';
 import { shippedPolicy } from '../unit/policy/policy-fixtures';
 
 const policy = shippedPolicy();
-const STANDING = { consentInForce: true };
 const actor = { kind: 'system' as const, id: 'test', roles: [] };
 
 /** A session decided by the real decider: one attempt with the given face-match score. */
 function sessionEvents(sessionId: string, jurisdiction: string, face: number): VerificationEvent[] {
-  let state: VerificationState = initialVerificationState;
-  const events: VerificationEvent[] = [];
-  let minute = 0;
-  const now = (): string =>
-    new Date(Date.parse('2026-11-20T08:00:00.000Z') + (minute += 1) * 60_000).toISOString();
-  const run = (command: VerificationCommand): void => {
-    for (const event of decideVerification(command, state)) {
-      events.push(event);
-      state = evolveVerification(state, event);
-    }
-  };
-  run({
-    type: 'StartVerification',
-    data: {
-      sessionId,
-      subjectId: `sub_${sessionId}`,
-      jurisdiction,
-      segment: 'retail',
-      riskSignals: {},
-      consent: {
-        consentId: `con_${sessionId}`,
-        scopes: ['identity_verification', 'biometric_processing'],
-        noticeVersion: '2026-01',
-        policyHash: policy.hash,
-        locale: 'en-GB',
-        channel: 'web',
-        grantedAt: now(),
-      },
-      policy,
-      now: now(),
-    },
-  });
-  run({
-    type: 'SubmitEvidence',
-    data: {
-      sessionId,
-      evidenceId: 'evd_1',
-      kind: 'document',
-      documentType: 'passport',
-      issuingCountry: jurisdiction,
-      vendor: 'onfido',
-      vendorReference: 'doc_1',
-      policy,
-      subject: STANDING,
-      now: now(),
-    },
-  });
-  const checks: CheckResult[] = [
-    { kind: 'document', result: 'clear', score: 0.97 },
-    { kind: 'face_match', result: 'clear', score: face },
-    { kind: 'liveness', result: 'clear', score: 0.99 },
-    { kind: 'sanctions', result: 'clear' },
-  ];
-  run({
-    type: 'RecordVendorResult',
-    data: {
-      sessionId,
-      vendor: 'onfido',
-      vendorEventId: 'evt_1',
-      vendorCreatedAt: now(),
-      checks,
-      policy,
-      subject: STANDING,
-      now: now(),
-    },
-  });
-  return events;
+  const checks = ALL_CLEAR.map((c) => (c.kind === 'face_match' ? { ...c, score: face } : c));
+  const session = new DecidedSession(sessionId, policy, '2026-11-20T08:00:00.000Z', jurisdiction)
+    .evidence()
+    .results(checks);
+  return session.events.map(({ event }) => event);
 }
 
 function stricter(): LoadedPolicy {

@@ -9,9 +9,8 @@ import {
   type VerificationEvent,
   type VerificationState,
 } from '../../src/domain/verification';
-import { currentSchemaVersion } from '../../src/events';
 import type { LedgerEvent } from '../../src/ledger/envelope';
-import { verificationStream } from '../../src/ledger/stream-names';
+import { storedEvents } from '../support/decided-sessions';
 import { loadPolicies } from '../../src/policies/policy-loader';
 import {
   CALIBRATION_OUTCOMES,
@@ -231,31 +230,7 @@ function decided(policy: LoadedPolicy, plan: Plan, index: number): Session {
 }
 
 /** The sessions' events as the ledger holds them: interleaved in time, positions in that order. */
-function ledgerOf(sessions: readonly Session[]): LedgerEvent[] {
-  const all = sessions
-    .flatMap((session) => session.events.map(({ event, at }, revision) => ({ session, event, at, revision })))
-    .sort((a, b) => a.at.localeCompare(b.at));
-  return all.map(({ session, event, at, revision }, index) => ({
-    stream: verificationStream(session.sessionId),
-    revision,
-    position: index + 1,
-    eventId: `evt_${index}`,
-    type: event.type,
-    data: event.data,
-    pii: null,
-    metadata: {
-      eventId: `evt_${index}`,
-      occurredAt: at,
-      recordedAt: at,
-      actor: { kind: 'system', id: 'test', roles: [] },
-      correlationId: session.sessionId,
-      causationId: null,
-      schemaVersion: currentSchemaVersion(event.type),
-      prevHash: '',
-      hash: '',
-    },
-  }));
-}
+const ledgerOf = (sessions: readonly Session[]): LedgerEvent[] => storedEvents(sessions);
 
 /** How each plan should end, from the outcome classes' definitions. */
 function expectedOutcome(plan: Plan): CalibrationOutcome {

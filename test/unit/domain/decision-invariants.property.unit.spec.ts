@@ -42,9 +42,9 @@ import {
   verificationCommand,
 } from '../../../src/domain/verification';
 import { canonicalJson } from '../../../src/shared/canonical-json';
-import { currentSchemaVersion } from '../../../src/events';
 import type { LedgerEvent } from '../../../src/ledger/envelope';
 import { PolicyReplay } from '../../../src/policy-lab/replay';
+import { storedEvents } from '../../support/decided-sessions';
 import { cloneDocument, loaded, shippedPolicy } from '../policy/policy-fixtures';
 
 /*
@@ -2672,28 +2672,13 @@ describe('decision invariants (generated histories through the real deciders, sh
 
 /** A trace's session events as the ledger would hold them (positions in order, recorded at the command's time). */
 function ledgerEventsOf(trace: Trace): LedgerEvent[] {
-  const events: { event: VerificationEvent; at: string }[] = [
-    ...trace.start.map((event) => ({ event, at: T0 })),
-    ...trace.records.flatMap((record) => record.events.map((event) => ({ event, at: record.now }))),
-  ];
-  return events.map(({ event, at }, index) => ({
-    stream: `kyc-verification-${SESSION_ID}`,
-    revision: index,
-    position: index + 1,
-    eventId: `evt_${index}`,
-    type: event.type,
-    data: event.data,
-    pii: null,
-    metadata: {
-      eventId: `evt_${index}`,
-      occurredAt: at,
-      recordedAt: at,
-      actor: { kind: 'system', id: 'test', roles: [] },
-      correlationId: 'c',
-      causationId: null,
-      schemaVersion: currentSchemaVersion(event.type),
-      prevHash: '',
-      hash: '',
+  return storedEvents([
+    {
+      sessionId: SESSION_ID,
+      events: [
+        ...trace.start.map((event) => ({ event, at: T0 })),
+        ...trace.records.flatMap((record) => record.events.map((event) => ({ event, at: record.now }))),
+      ],
     },
-  }));
+  ]);
 }
