@@ -14,6 +14,7 @@ const FEATURES = [
   'publisher',
   'vendors',
   'policy-lab',
+  'insights',
 ];
 
 /**

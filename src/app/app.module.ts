@@ -4,6 +4,7 @@ import { ApiModule } from './api.module';
 import { AuditModule } from '../audit/audit.module';
 import { CommandsModule } from '../commands/commands.module';
 import type { AppConfig } from '../platform/config/config';
+import { InsightsModule } from '../insights/insights.module';
 import { LedgerCoreModule } from './ledger-core.module';
 import { ObservabilityModule } from '../platform/observability/observability.module';
 import { WorkersModule } from '../platform/workers/workers.module';
@@ -49,6 +50,7 @@ export class AppModule {
         VendorsModule,
         PrivacyModule,
         PolicyLabModule,
+        InsightsModule,
       ],
     };
   }

@@ -1,3 +1,4 @@
+import { insightsProjection } from '../insights/insights.projection';
 import { retentionProjection } from '../privacy/retention.projection';
 import type { Projection } from '../projections/core/projection';
 import { consentsProjection } from '../subjects/consents.projection';
@@ -12,6 +13,7 @@ export const PROJECTIONS: readonly Projection[] = [
   reviewQueueProjection,
   consentsProjection,
   retentionProjection,
+  insightsProjection,
 ];
 
 export function projectionNamed(name: string): Projection | undefined {

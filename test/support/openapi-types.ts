@@ -119,6 +119,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/insights/kpis': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** KPIs per UTC day and group (country, device class, document type or vendor), with filters */
+    get: operations['getInsightsKpis'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/notices': {
     parameters: {
       query?: never;
@@ -1450,6 +1467,63 @@ export interface components {
        */
       id: string;
       title: string;
+    };
+    KpiQueueView: {
+      /** @description Sessions waiting for a review now (the filters apply, the day range does not) */
+      depth: number;
+      /** @description Seconds since the oldest pending review was requested; null when none is pending */
+      oldestAgeSeconds: number | null;
+    };
+    KpiRowView: {
+      /** @description Expired while initiated or capturing */
+      abandoned: number;
+      /** @description Approved by a reviewer or an override */
+      approvedAfterReview: number;
+      /** @description Approved by the policy */
+      autoApproved: number;
+      /** @description Closed without a decision (consent withdrawn, erasure) */
+      closed: number;
+      /** @description UTC day the sessions started (YYYY-MM-DD) */
+      day: string;
+      /** @description Expired after something was submitted */
+      expired: number;
+      /** @description The groupBy dimension’s value; null without groupBy, or for sessions not yet that far */
+      group: string | null;
+      /** @description Sessions with a counted liveness check clear / sessions with a counted liveness check */
+      livenessPassRate: number | null;
+      /** @description Median time from start to approval or rejection (nearest rank), ms */
+      medianDecisionMs: number | null;
+      /** @description 90th percentile of the same (nearest rank), ms */
+      p90DecisionMs: number | null;
+      /** @description approved / (approved + rejected) */
+      passRate: number | null;
+      rejected: number;
+      /** @description Resubmissions requested */
+      resubmissions: number;
+      /** @description Sessions a review was requested for */
+      reviewed: number;
+      /** @description Sessions initiated that day */
+      sessionsStarted: number;
+      /** @description Sessions whose review SLA was breached */
+      slaBreaches: number;
+      /** @description Evidence submissions recorded (every attempt) */
+      submissionsSucceeded: number;
+      /** @description (results with an error check + failed vendor requests) / (results + failed requests) */
+      vendorErrorRate: number | null;
+    };
+    KpisView: {
+      /** @description First UTC day of the range (inclusive) */
+      from: string;
+      /**
+       * @description As asked; absent: one row per day
+       * @enum {string}
+       */
+      groupBy?: 'country' | 'deviceClass' | 'documentType' | 'vendor';
+      queue: components['schemas']['KpiQueueView'];
+      /** @description One row per day and group with sessions; day, then group order */
+      rows: components['schemas']['KpiRowView'][];
+      /** @description Last UTC day of the range (inclusive) */
+      to: string;
     };
     LatestCheckpointView: {
       /** @description The CheckpointSigned event */
@@ -2932,6 +3006,126 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemView'] & {
             /** @enum {string} */
             code?: 'event_store_unavailable';
+          };
+        };
+      };
+    };
+  };
+  getInsightsKpis: {
+    parameters: {
+      query?: {
+        /** @description Only sessions of this jurisdiction (ISO 3166-1 alpha-2) */
+        country?: string;
+        /** @description Only sessions whose first capture was on this device class */
+        deviceClass?: string;
+        /** @description Only sessions whose first document was of this type */
+        documentType?: string;
+        /** @description First UTC day (YYYY-MM-DD), inclusive; default: 29 days before `to` */
+        from?: string;
+        /** @description Rows per day and this dimension; default: per day */
+        groupBy?: 'country' | 'deviceClass' | 'documentType' | 'vendor';
+        /** @description Only sessions started under this policy version */
+        policyVersion?: string;
+        /** @description Last UTC day (YYYY-MM-DD), inclusive; default: today */
+        to?: string;
+        /** @description Only sessions whose first vendor was this one */
+        vendor?: string;
+      };
+      header?: {
+        /** @description Global position (from a command response) the answer must include; waits, bounded, for it */
+        'X-Min-Position'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['KpisView'];
+        };
+      };
+      /** @description The request is malformed or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'validation_failed';
+          };
+        };
+      };
+      /** @description No valid credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'unauthenticated';
+          };
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'forbidden';
+          };
+        };
+      };
+      /**
+       * @description position_beyond_head: X-Min-Position is beyond the ledger's last position
+       *
+       *     Well-formed but not acceptable
+       */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'position_beyond_head';
+          };
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'too_many_requests';
+          };
+        };
+      };
+      /**
+       * @description read_model_behind: the position was not reached in time (Retry-After)
+       *
+       *     Temporarily unavailable (retry later)
+       */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'event_store_unavailable' | 'read_model_behind';
           };
         };
       };

@@ -11,6 +11,7 @@ import { ENTITIES as PUBLISHER_ENTITIES } from '../../publisher/persistence';
 import { ENTITIES as RETENTION_ENTITIES } from '../../privacy/persistence';
 import { ENTITIES as WEBHOOK_ENTITIES } from '../../webhooks/persistence';
 import { ENTITIES as POLICY_LAB_ENTITIES } from '../../policy-lab/persistence';
+import { ENTITIES as INSIGHTS_ENTITIES } from '../../insights/persistence';
 
 /** Every TypeORM entity of the read-model / key-store database. Features list theirs in their persistence.ts. */
 export const ENTITIES = [
@@ -30,4 +31,5 @@ export const ENTITIES = [
   ...WEBHOOK_ENTITIES,
   ...RETENTION_ENTITIES,
   ...POLICY_LAB_ENTITIES,
+  ...INSIGHTS_ENTITIES,
 ];

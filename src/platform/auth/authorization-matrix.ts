@@ -121,6 +121,7 @@ export const AUTHORIZATION_MATRIX: readonly MatrixEntry[] = [
   { method: 'GET', path: '/v1/policy-lab/shadow', access: roles('auditor') },
   { method: 'GET', path: '/v1/policy-lab/calibration', access: roles('auditor') },
   { method: 'GET', path: '/v1/policy-lab/outcomes', access: roles('auditor') },
+  { method: 'GET', path: '/v1/insights/kpis', access: roles('auditor') },
 ];
 
 /** Whether a principal may call a route of this access (for role routes; public routes admit everyone). */

@@ -4,6 +4,7 @@ import { MIGRATIONS as RETENTION_MIGRATIONS } from '../../../privacy/persistence
 import { MIGRATIONS as VERIFICATION_MIGRATIONS } from '../../../verification/persistence';
 import { MIGRATIONS as WEBHOOK_MIGRATIONS } from '../../../webhooks/persistence';
 import { MIGRATIONS as POLICY_LAB_MIGRATIONS } from '../../../policy-lab/persistence';
+import { MIGRATIONS as INSIGHTS_MIGRATIONS } from '../../../insights/persistence';
 import { KeyStore1764180000000 } from './1764180000000-key-store';
 import { Idempotency1764190000000 } from './1764190000000-idempotency';
 import { AuditLeaves1764195000000 } from './1764195000000-audit-leaves';
@@ -28,4 +29,5 @@ export const MIGRATIONS = [
   ...VERIFICATION_MIGRATIONS,
   IdentityIndex1765100000000,
   ...POLICY_LAB_MIGRATIONS,
+  ...INSIGHTS_MIGRATIONS,
 ];

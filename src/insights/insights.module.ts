@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { InsightsController } from './insights.controller';
+import { InsightsRepository } from './insights.repository';
+import { InsightsService } from './insights.service';
+
+/** Insights: the KPI read model's query (the projection itself runs with the others, src/app/read-models.ts). */
+@Module({
+  controllers: [InsightsController],
+  providers: [InsightsRepository, InsightsService],
+})
+export class InsightsModule {}

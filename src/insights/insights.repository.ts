@@ -1,0 +1,153 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type Repository, type SelectQueryBuilder } from 'typeorm';
+import { InsightsSessionEntity } from './insights-session.entity';
+import type { KpiDimensions, KpiFilter, KpiGroupBy } from './kpi.query';
+
+/** The column each grouping reads. */
+const GROUP_COLUMN: Readonly<Record<KpiGroupBy, string>> = {
+  country: 's.country',
+  deviceClass: 's.deviceClass',
+  documentType: 's.documentType',
+  vendor: 's.vendor',
+};
+
+/** Counts of one (day, group) cell, as summed by SQL. */
+export interface KpiCounts {
+  readonly day: string;
+  readonly group: string | null;
+  readonly sessionsStarted: number;
+  readonly submissionsSucceeded: number;
+  readonly resubmissions: number;
+  readonly livenessPassed: number;
+  readonly livenessChecked: number;
+  readonly autoApproved: number;
+  readonly approvedAfterReview: number;
+  readonly rejected: number;
+  readonly expired: number;
+  readonly abandoned: number;
+  readonly closed: number;
+  readonly reviewed: number;
+  readonly slaBreaches: number;
+  readonly vendorErrors: number;
+  readonly vendorCalls: number;
+}
+
+/** One exact time to decision of a cell. */
+export interface DecisionTime {
+  readonly day: string;
+  readonly group: string | null;
+  readonly ms: number;
+}
+
+export interface QueueState {
+  readonly depth: number;
+  /** When the oldest pending review was requested; null when none is pending. */
+  readonly oldestRequestedAt: string | null;
+}
+
+/** How many rows meet `condition` (flags are 0/1 integers: `= 1` reads the same on PostgreSQL and SQLite). */
+const countWhere = (condition: string): string => `SUM(CASE WHEN ${condition} THEN 1 ELSE 0 END)`;
+
+/** Raw numbers come back as strings from PostgreSQL (bigint sums) and as numbers from SQLite. */
+const num = (value: unknown): number => (value === null || value === undefined ? 0 : Number(value));
+const str = (value: unknown): string | null =>
+  typeof value === 'string' ? value : typeof value === 'number' ? String(value) : null;
+
+/** Reads of `insights_sessions`: counts grouped in SQL, the exact decision times, the pending reviews. */
+@Injectable()
+export class InsightsRepository {
+  private readonly sessions: Repository<InsightsSessionEntity>;
+
+  constructor(dataSource: DataSource) {
+    this.sessions = dataSource.getRepository(InsightsSessionEntity);
+  }
+
+  async counts(filter: KpiFilter): Promise<KpiCounts[]> {
+    const query = this.inRange(filter)
+      .select('s.startedDay', 'day')
+      .addSelect('COUNT(*)', 'sessions_started')
+      .addSelect('SUM(s.submissionsOk)', 'submissions_ok')
+      .addSelect('SUM(s.resubmissions)', 'resubmissions')
+      .addSelect(countWhere('s.livenessPassed = 1'), 'liveness_passed')
+      .addSelect('COUNT(s.livenessPassed)', 'liveness_checked')
+      .addSelect(countWhere("s.outcome = 'auto_approved'"), 'auto_approved')
+      .addSelect(countWhere("s.outcome = 'approved_after_review'"), 'approved_after_review')
+      .addSelect(countWhere("s.outcome = 'rejected'"), 'rejected')
+      .addSelect(countWhere("s.outcome = 'expired'"), 'expired')
+      .addSelect(countWhere("s.outcome = 'abandoned'"), 'abandoned')
+      .addSelect(countWhere("s.outcome = 'closed'"), 'closed')
+      .addSelect(countWhere('s.reviewed = 1'), 'reviewed')
+      .addSelect(countWhere('s.slaBreached = 1'), 'sla_breached')
+      .addSelect('SUM(s.vendorErrors)', 'vendor_errors')
+      .addSelect('SUM(s.vendorCalls)', 'vendor_calls')
+      .groupBy('s.startedDay');
+    const group = filter.groupBy === undefined ? undefined : GROUP_COLUMN[filter.groupBy];
+    if (group !== undefined) query.addSelect(group, 'grp').addGroupBy(group);
+    const rows = await query.getRawMany<Record<string, unknown>>();
+    return rows.map((raw) => ({
+      day: str(raw.day) ?? '',
+      group: str(raw.grp),
+      sessionsStarted: num(raw.sessions_started),
+      submissionsSucceeded: num(raw.submissions_ok),
+      resubmissions: num(raw.resubmissions),
+      livenessPassed: num(raw.liveness_passed),
+      livenessChecked: num(raw.liveness_checked),
+      autoApproved: num(raw.auto_approved),
+      approvedAfterReview: num(raw.approved_after_review),
+      rejected: num(raw.rejected),
+      expired: num(raw.expired),
+      abandoned: num(raw.abandoned),
+      closed: num(raw.closed),
+      reviewed: num(raw.reviewed),
+      slaBreaches: num(raw.sla_breached),
+      vendorErrors: num(raw.vendor_errors),
+      vendorCalls: num(raw.vendor_calls),
+    }));
+  }
+
+  /** Every time to decision in range, ascending: the exact values the percentiles are taken from. */
+  async decisionTimes(filter: KpiFilter): Promise<DecisionTime[]> {
+    const query = this.inRange(filter)
+      .select('s.startedDay', 'day')
+      .addSelect('s.decisionMs', 'ms')
+      .andWhere('s.decisionMs IS NOT NULL')
+      .orderBy('s.decisionMs', 'ASC');
+    const group = filter.groupBy === undefined ? undefined : GROUP_COLUMN[filter.groupBy];
+    if (group !== undefined) query.addSelect(group, 'grp');
+    const rows = await query.getRawMany<Record<string, unknown>>();
+    return rows.map((raw) => ({ day: str(raw.day) ?? '', group: str(raw.grp), ms: num(raw.ms) }));
+  }
+
+  /** Sessions waiting for a review now, whenever they started. */
+  async queue(dimensions: KpiDimensions): Promise<QueueState> {
+    const raw = await this.withDimensions(this.sessions.createQueryBuilder('s'), dimensions)
+      .select('COUNT(*)', 'depth')
+      .addSelect('MIN(s.reviewRequestedAt)', 'oldest')
+      .andWhere('s.reviewRequestedAt IS NOT NULL')
+      .getRawOne<Record<string, unknown>>();
+    return { depth: num(raw?.depth), oldestRequestedAt: str(raw?.oldest) };
+  }
+
+  private inRange(filter: KpiFilter): SelectQueryBuilder<InsightsSessionEntity> {
+    return this.withDimensions(
+      this.sessions
+        .createQueryBuilder('s')
+        .where('s.startedDay >= :from', { from: filter.from })
+        .andWhere('s.startedDay <= :to', { to: filter.to }),
+      filter,
+    );
+  }
+
+  private withDimensions(
+    query: SelectQueryBuilder<InsightsSessionEntity>,
+    dimensions: KpiDimensions,
+  ): SelectQueryBuilder<InsightsSessionEntity> {
+    const { country, deviceClass, documentType, vendor, policyVersion } = dimensions;
+    if (country !== undefined) query.andWhere('s.country = :country', { country });
+    if (deviceClass !== undefined) query.andWhere('s.deviceClass = :deviceClass', { deviceClass });
+    if (documentType !== undefined) query.andWhere('s.documentType = :documentType', { documentType });
+    if (vendor !== undefined) query.andWhere('s.vendor = :vendor', { vendor });
+    if (policyVersion !== undefined) query.andWhere('s.policyVersion = :policyVersion', { policyVersion });
+    return query;
+  }
+}

@@ -1,0 +1,7 @@
+import type { MigrationInterface } from 'typeorm';
+import { InsightsSessionEntity } from './insights-session.entity';
+import { InsightsSessions1765300000000 } from './migrations/1765300000000-insights-sessions';
+
+/** TypeORM entities and migrations of this feature; the central lists in src/app/persistence include them. */
+export const ENTITIES: readonly (new () => object)[] = [InsightsSessionEntity];
+export const MIGRATIONS: readonly (new () => MigrationInterface)[] = [InsightsSessions1765300000000];
