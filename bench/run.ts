@@ -1,5 +1,6 @@
 import { benchAppend } from './append.bench';
 import { benchAudit } from './audit.bench';
+import { benchInsights } from './insights.bench';
 import { benchJourney } from './journey.bench';
 import { benchList } from './list.bench';
 import { benchPolicyLab } from './policy-lab.bench';
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
     vendors: benchVendors,
     privacy: benchPrivacy,
     'policy-lab': benchPolicyLab,
+    insights: benchInsights,
   };
   for (const [name, run] of Object.entries(benches)) {
     if (only !== undefined && only !== name) continue;

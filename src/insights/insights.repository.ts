@@ -128,6 +128,26 @@ export class InsightsRepository {
     return { depth: num(raw?.depth), oldestRequestedAt: str(raw?.oldest) };
   }
 
+  /**
+   * Sessions by country and outcome over the whole read model (`open` while undecided): the business series on
+   * `/metrics`. Countries are those the policies name, so the label set stays small.
+   */
+  async outcomesByCountry(): Promise<{ country: string; outcome: string; count: number }[]> {
+    const rows = await this.sessions
+      .createQueryBuilder('s')
+      .select('s.country', 'country')
+      .addSelect("COALESCE(s.outcome, 'open')", 'outcome')
+      .addSelect('COUNT(*)', 'count')
+      .groupBy('s.country')
+      .addGroupBy("COALESCE(s.outcome, 'open')")
+      .getRawMany<Record<string, unknown>>();
+    return rows.map((raw) => ({
+      country: str(raw.country) ?? 'unknown',
+      outcome: str(raw.outcome) ?? 'open',
+      count: num(raw.count),
+    }));
+  }
+
   private inRange(filter: KpiFilter): SelectQueryBuilder<InsightsSessionEntity> {
     return this.withDimensions(
       this.sessions

@@ -452,6 +452,20 @@ describe('insights: KPIs per day and group, equal to the sessions’ timelines',
       oldestAgeSeconds: Math.floor((clock.now().getTime() - oldest) / 1000),
     });
     expect(res.body.queue.oldestAgeSeconds).toBeGreaterThan(0);
+
+    // The same on /metrics, with the sessions by country and outcome the timelines give.
+    const metrics = await (await fetch(`${t.baseUrl}/metrics`)).text();
+    expect(metrics).toMatch(/^kyc_ledger_review_queue_depth 1$/m);
+    const age = /^kyc_ledger_review_queue_oldest_age_seconds (\S+)$/m.exec(metrics)?.[1];
+    expect(Number(age)).toBeGreaterThanOrEqual(res.body.queue.oldestAgeSeconds ?? Number.NaN);
+    const byCountryOutcome = new Map<string, number>();
+    for (const f of all()) {
+      const key = `country="${f.country}",outcome="${f.outcome ?? 'open'}"`;
+      byCountryOutcome.set(key, (byCountryOutcome.get(key) ?? 0) + 1);
+    }
+    for (const [labels, count] of byCountryOutcome) {
+      expect(metrics).toContain(`kyc_ledger_sessions{${labels}} ${count}`);
+    }
   });
 
   for (const groupBy of Object.keys(DIMENSIONS) as Dimension[]) {
