@@ -32,11 +32,12 @@ export interface KpiCounts {
   readonly vendorCalls: number;
 }
 
-/** One exact time to decision of a cell. */
-export interface DecisionTime {
+/** The exact median and p90 time to decision of a cell (nearest rank). */
+export interface DecisionPercentiles {
   readonly day: string;
   readonly group: string | null;
-  readonly ms: number;
+  readonly median: number | null;
+  readonly p90: number | null;
 }
 
 export interface QueueState {
@@ -105,17 +106,48 @@ export class InsightsRepository {
     }));
   }
 
-  /** Every time to decision in range, ascending: the exact values the percentiles are taken from. */
-  async decisionTimes(filter: KpiFilter): Promise<DecisionTime[]> {
-    const query = this.inRange(filter)
-      .select('s.startedDay', 'day')
-      .addSelect('s.decisionMs', 'ms')
-      .andWhere('s.decisionMs IS NOT NULL')
-      .orderBy('s.decisionMs', 'ASC');
+  /**
+   * The exact median and p90 of the time to decision per (day, group), by nearest rank (rank ⌈q·n⌉), taken in
+   * the database with window functions: only two rows per cell leave it, not every decision time.
+   */
+  async decisionPercentiles(filter: KpiFilter): Promise<DecisionPercentiles[]> {
     const group = filter.groupBy === undefined ? undefined : GROUP_COLUMN[filter.groupBy];
-    if (group !== undefined) query.addSelect(group, 'grp');
-    const rows = await query.getRawMany<Record<string, unknown>>();
-    return rows.map((raw) => ({ day: str(raw.day) ?? '', group: str(raw.grp), ms: num(raw.ms) }));
+    const partition = group === undefined ? 's.startedDay' : `s.startedDay, ${group}`;
+    const inner = this.inRange(filter)
+      .select('s.startedDay', 'day')
+      .addSelect(group ?? 'NULL', 'grp')
+      .addSelect('s.decisionMs', 'ms')
+      .addSelect(`ROW_NUMBER() OVER (PARTITION BY ${partition} ORDER BY s.decisionMs)`, 'rn')
+      .addSelect(`COUNT(*) OVER (PARTITION BY ${partition})`, 'n')
+      .andWhere('s.decisionMs IS NOT NULL');
+    const rows = await this.sessions.manager
+      .createQueryBuilder()
+      .select('t.day', 'day')
+      .addSelect('t.grp', 'grp')
+      .addSelect('t.ms', 'ms')
+      .addSelect('t.rn', 'rn')
+      .addSelect('t.n', 'n')
+      .from(`(${inner.getQuery()})`, 't')
+      .setParameters(inner.getParameters())
+      // ⌈n/2⌉ and ⌈9n/10⌉ in integer arithmetic (the same on SQLite and PostgreSQL).
+      .where('t.rn = (t.n + 1) / 2 OR t.rn = (9 * t.n + 9) / 10')
+      .getRawMany<Record<string, unknown>>();
+    const cells = new Map<
+      string,
+      { day: string; group: string | null; median: number | null; p90: number | null }
+    >();
+    for (const raw of rows) {
+      const day = str(raw.day) ?? '';
+      const grp = str(raw.grp);
+      const key = JSON.stringify([day, grp]);
+      const cell = cells.get(key) ?? { day, group: grp, median: null, p90: null };
+      const n = num(raw.n);
+      const rank = num(raw.rn);
+      if (rank === Math.floor((n + 1) / 2)) cell.median = num(raw.ms);
+      if (rank === Math.floor((9 * n + 9) / 10)) cell.p90 = num(raw.ms);
+      cells.set(key, cell);
+    }
+    return [...cells.values()];
   }
 
   /** Sessions waiting for a review now, whenever they started. */

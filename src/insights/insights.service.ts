@@ -1,30 +1,23 @@
 import { Injectable } from '@nestjs/common';
-import { InsightsRepository, type KpiCounts } from './insights.repository';
+import { type DecisionPercentiles, InsightsRepository, type KpiCounts } from './insights.repository';
 import type { KpiFilter } from './kpi.query';
-import { byDayThenGroup, cellKey, nearestRank, ratio } from './kpis';
+import { byDayThenGroup, cellKey, ratio } from './kpis';
 import type { KpiRowView, KpisView } from './insights.views';
 
-/** The KPIs of a range: counts summed by SQL per (day, group), percentiles over the exact decision times. */
+/** The KPIs of a range: counts summed by SQL per (day, group), exact percentiles taken by SQL too. */
 @Injectable()
 export class InsightsService {
   constructor(private readonly repository: InsightsRepository) {}
 
   async kpis(filter: KpiFilter, now: Date): Promise<KpisView> {
-    const [counts, times, queue] = await Promise.all([
+    const [counts, percentiles, queue] = await Promise.all([
       this.repository.counts(filter),
-      this.repository.decisionTimes(filter),
+      this.repository.decisionPercentiles(filter),
       this.repository.queue(filter),
     ]);
-    // Ascending from SQL, so each cell's list is sorted too.
-    const timesByCell = new Map<string, number[]>();
-    for (const { day, group, ms } of times) {
-      const key = cellKey(day, group);
-      const list = timesByCell.get(key) ?? [];
-      list.push(ms);
-      timesByCell.set(key, list);
-    }
+    const byCell = new Map(percentiles.map((p) => [cellKey(p.day, p.group), p]));
     const rows = counts
-      .map((cell) => kpiRow(cell, timesByCell.get(cellKey(cell.day, cell.group)) ?? []))
+      .map((cell) => kpiRow(cell, byCell.get(cellKey(cell.day, cell.group))))
       .sort(byDayThenGroup);
     const oldest = queue.oldestRequestedAt === null ? null : Date.parse(queue.oldestRequestedAt);
     return {
@@ -40,7 +33,7 @@ export class InsightsService {
   }
 }
 
-function kpiRow(cell: KpiCounts, decisionTimes: readonly number[]): KpiRowView {
+function kpiRow(cell: KpiCounts, times: DecisionPercentiles | undefined): KpiRowView {
   const approved = cell.autoApproved + cell.approvedAfterReview;
   return {
     day: cell.day,
@@ -57,8 +50,8 @@ function kpiRow(cell: KpiCounts, decisionTimes: readonly number[]): KpiRowView {
     closed: cell.closed,
     reviewed: cell.reviewed,
     slaBreaches: cell.slaBreaches,
-    medianDecisionMs: nearestRank(decisionTimes, 0.5),
-    p90DecisionMs: nearestRank(decisionTimes, 0.9),
+    medianDecisionMs: times?.median ?? null,
+    p90DecisionMs: times?.p90 ?? null,
     vendorErrorRate: ratio(cell.vendorErrors, cell.vendorCalls),
     passRate: ratio(approved, approved + cell.rejected),
   };
