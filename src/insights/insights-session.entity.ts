@@ -40,6 +40,23 @@ export type SessionStep = (typeof SESSION_STEPS)[number];
 @Index('idx_insights_sessions_vendor_day', ['vendor', 'startedDay'])
 @Index('idx_insights_sessions_policy_day', ['policyVersion', 'startedDay'])
 @Index('idx_insights_sessions_review', ['reviewRequestedAt'])
+@Index('idx_insights_sessions_kpis', [
+  'startedDay',
+  'country',
+  'deviceClass',
+  'documentType',
+  'vendor',
+  'policyVersion',
+  'outcome',
+  'decisionMs',
+  'submissionsOk',
+  'resubmissions',
+  'livenessPassed',
+  'reviewed',
+  'slaBreached',
+  'vendorErrors',
+  'vendorCalls',
+])
 export class InsightsSessionEntity {
   @PrimaryColumn({
     name: 'session_id',
