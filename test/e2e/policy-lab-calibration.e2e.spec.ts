@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_STORE, type EventStore } from '../../src/ledger/event-store.port';
 import { ManualClock } from '../../src/shared/clock';
 import { startTestApp, type TestApp } from '../support/app';
 import { type ApiResponse, client } from '../support/http';
-import { CLEAR, newSubjectId, SANCTIONS_HIT } from '../support/journey';
+import { CLEAR, journeyOverHttp, SANCTIONS_HIT } from '../support/journey';
 
 /*
  * The policy lab's calibration report end to end: six DE sessions decided over HTTP under the shipped policy
@@ -83,42 +82,10 @@ describe('policy lab: calibration report (embedded profile)', () => {
 
   /** Consent, start, capture, a passport and one onfido result in DE retail; returns the session and its answer. */
   async function journey(checks: readonly Body[]): Promise<{ sessionId: string; status: unknown }> {
-    const subjectId = newSubjectId();
-    const consent = await api.post('operator', `/v1/subjects/${subjectId}/consents`, {
-      scopes: ['identity_verification'],
-      noticeVersion: '2026-01',
-      locale: 'de-DE',
-      channel: 'web',
-    });
-    expect(consent.status, JSON.stringify(consent.body)).toBe(201);
-    const started = await api.post('operator', '/v1/verifications', {
-      subjectId,
-      jurisdiction: 'DE',
-      segment: 'retail',
-    });
-    expect(started.status, JSON.stringify(started.body)).toBe(201);
-    const sessionId = started.body.sessionId as string;
-    const captured = await api.post('operator', `/v1/verifications/${sessionId}/capture`, {
-      channel: 'web',
-      deviceClass: 'desktop',
-    });
-    expect(captured.status, JSON.stringify(captured.body)).toBe(200);
-    const evidence = await api.post('operator', `/v1/verifications/${sessionId}/evidence`, {
-      kind: 'document',
-      documentType: 'passport',
-      issuingCountry: 'DE',
-      vendor: 'onfido',
-      vendorReference: `doc_${randomUUID().slice(0, 8)}`,
-    });
-    expect(evidence.status, JSON.stringify(evidence.body)).toBe(201);
-    const result = await api.post('operator', `/v1/verifications/${sessionId}/vendor-results`, {
-      vendor: 'onfido',
-      vendorEventId: `evt_${randomUUID()}`,
+    const { sessionId, last } = await journeyOverHttp(api, [checks], {
       vendorCreatedAt: clock.now().toISOString(),
-      checks,
     });
-    expect(result.status, JSON.stringify(result.body)).toBe(200);
-    return { sessionId, status: result.body.status };
+    return { sessionId, status: last.status };
   }
 
   async function review(sessionId: string, outcome: 'approve' | 'reject'): Promise<void> {

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +6,7 @@ import { EVENT_STORE, type EventStore } from '../../src/ledger/event-store.port'
 import { ManualClock } from '../../src/shared/clock';
 import { startTestApp, type TestApp } from '../support/app';
 import { client } from '../support/http';
-import { CLEAR, CONSENT, newSubjectId } from '../support/journey';
+import { CLEAR, journeyOverHttp } from '../support/journey';
 import { policyDirWithNotices } from '../support/policy-dir';
 import { eventually, until } from '../support/poll';
 
@@ -83,37 +82,10 @@ describe('policy lab: shadow mode (embedded profile)', () => {
 
   /** Consent, start, capture, a DE passport and one vendor result; returns the session and the last answer. */
   async function decide(checks: readonly unknown[]): Promise<{ sessionId: string; last: Body }> {
-    const subjectId = newSubjectId();
-    const consent = await api.post('operator', `/v1/subjects/${subjectId}/consents`, CONSENT);
-    expect(consent.status, JSON.stringify(consent.body)).toBe(201);
-    const started = await api.post('operator', '/v1/verifications', {
-      subjectId,
-      jurisdiction: 'DE',
-      segment: 'retail',
-    });
-    expect(started.status, JSON.stringify(started.body)).toBe(201);
-    const sessionId = started.body.sessionId as string;
-    const captured = await api.post('operator', `/v1/verifications/${sessionId}/capture`, {
-      channel: 'web',
-      deviceClass: 'desktop',
-    });
-    expect(captured.status, JSON.stringify(captured.body)).toBe(200);
-    const evidence = await api.post('operator', `/v1/verifications/${sessionId}/evidence`, {
-      kind: 'document',
-      documentType: 'passport',
-      issuingCountry: 'DE',
-      vendor: 'onfido',
-      vendorReference: `doc_${randomUUID().slice(0, 8)}`,
-    });
-    expect(evidence.status, JSON.stringify(evidence.body)).toBe(201);
-    const result = await api.post('operator', `/v1/verifications/${sessionId}/vendor-results`, {
-      vendor: 'onfido',
-      vendorEventId: `evt_${randomUUID()}`,
+    const { sessionId, last } = await journeyOverHttp(api, [checks], {
       vendorCreatedAt: clock.now().toISOString(),
-      checks,
     });
-    expect(result.status, JSON.stringify(result.body)).toBe(200);
-    return { sessionId, last: result.body };
+    return { sessionId, last };
   }
 
   async function summary(query = ''): Promise<ShadowSummary> {

@@ -9,7 +9,7 @@ import { EVENT_STORE, type EventStore } from '../../src/ledger/event-store.port'
 import { ManualClock } from '../../src/shared/clock';
 import { startTestApp, type TestApp } from '../support/app';
 import { type ApiResponse, client } from '../support/http';
-import { BLURRED, CLEAR, newSubjectId, SANCTIONS_HIT } from '../support/journey';
+import { BLURRED, CLEAR, journeyOverHttp, newSubjectId, SANCTIONS_HIT } from '../support/journey';
 import { POLICIES } from '../support/policy-dir';
 import { eventually } from '../support/poll';
 
@@ -146,45 +146,13 @@ describe('policy lab: what-if replay of recorded decisions (embedded profile)', 
     jurisdiction: 'DE' | 'GB',
     attempts: readonly (readonly unknown[])[],
   ): Promise<{ sessionId: string; last: Body }> {
-    const subjectId = newSubjectId();
-    const consent = await api.post('operator', `/v1/subjects/${subjectId}/consents`, {
-      scopes: ['identity_verification'],
-      noticeVersion: '2026-01',
-      locale: 'de-DE',
-      channel: 'web',
-    });
-    expect(consent.status, JSON.stringify(consent.body)).toBe(201);
-    const started = await api.post('operator', '/v1/verifications', {
-      subjectId,
+    const { sessionId, last } = await journeyOverHttp(api, attempts, {
       jurisdiction,
-      segment: 'retail',
+      channel: jurisdiction === 'DE' ? 'web' : 'mobile',
+      deviceClass: jurisdiction === 'DE' ? 'desktop' : 'mobile',
+      documentType: jurisdiction === 'DE' ? 'passport' : 'driving_licence',
+      vendorCreatedAt: clock.now().toISOString(),
     });
-    expect(started.status, JSON.stringify(started.body)).toBe(201);
-    const sessionId = started.body.sessionId as string;
-    let last: Body = started.body;
-    for (const checks of attempts) {
-      const captured = await api.post('operator', `/v1/verifications/${sessionId}/capture`, {
-        channel: jurisdiction === 'DE' ? 'web' : 'mobile',
-        deviceClass: jurisdiction === 'DE' ? 'desktop' : 'mobile',
-      });
-      expect(captured.status, JSON.stringify(captured.body)).toBe(200);
-      const evidence = await api.post('operator', `/v1/verifications/${sessionId}/evidence`, {
-        kind: 'document',
-        documentType: jurisdiction === 'DE' ? 'passport' : 'driving_licence',
-        issuingCountry: jurisdiction,
-        vendor: 'onfido',
-        vendorReference: `doc_${randomUUID().slice(0, 8)}`,
-      });
-      expect(evidence.status, JSON.stringify(evidence.body)).toBe(201);
-      const result = await api.post('operator', `/v1/verifications/${sessionId}/vendor-results`, {
-        vendor: 'onfido',
-        vendorEventId: `evt_${randomUUID()}`,
-        vendorCreatedAt: clock.now().toISOString(),
-        checks,
-      });
-      expect(result.status, JSON.stringify(result.body)).toBe(200);
-      last = result.body;
-    }
     return { sessionId, last };
   }
 

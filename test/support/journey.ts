@@ -86,3 +86,46 @@ export async function submitDocument(
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return res.body;
 }
+
+/**
+ * A whole journey over HTTP: consent, start, then each attempt — capture, a document issued by the session's
+ * country, one vendor result with the attempt's checks. Returns the session and the last answer (its status).
+ */
+export async function journeyOverHttp(
+  api: ReturnType<typeof client>,
+  attempts: readonly (readonly unknown[])[],
+  options: {
+    readonly vendorCreatedAt: string;
+    readonly jurisdiction?: string;
+    readonly deviceClass?: string;
+    readonly channel?: string;
+    readonly documentType?: string;
+    readonly vendor?: string;
+  },
+): Promise<{ sessionId: string; subjectId: string; last: Record<string, unknown> }> {
+  const jurisdiction = options.jurisdiction ?? 'DE';
+  const vendor = options.vendor ?? 'onfido';
+  const { sessionId, subjectId, body } = await consentAndStart(api, { jurisdiction });
+  let last = body;
+  for (const checks of attempts) {
+    const captured = await api.post('operator', `/v1/verifications/${sessionId}/capture`, {
+      channel: options.channel ?? 'web',
+      deviceClass: options.deviceClass ?? 'desktop',
+    });
+    expect(captured.status, JSON.stringify(captured.body)).toBe(200);
+    await submitDocument(api, sessionId, {
+      documentType: options.documentType ?? 'passport',
+      issuingCountry: jurisdiction,
+      vendor,
+    });
+    const result = await api.post('operator', `/v1/verifications/${sessionId}/vendor-results`, {
+      vendor,
+      vendorEventId: `evt_${randomUUID()}`,
+      vendorCreatedAt: options.vendorCreatedAt,
+      checks,
+    });
+    expect(result.status, JSON.stringify(result.body)).toBe(200);
+    last = result.body;
+  }
+  return { sessionId, subjectId, last };
+}
