@@ -1,3 +1,4 @@
+import { MeController } from './console/me.controller';
 import { Module } from '@nestjs/common';
 import { ApiSecurityModule } from '../platform/auth/api-security.module';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
@@ -11,7 +12,7 @@ import { IdempotencyRepository } from '../platform/http/idempotency/idempotency.
 /** HTTP plumbing every feature shares (authentication, idempotency), health and the engine's parked events. */
 @Module({
   imports: [ApiSecurityModule],
-  controllers: [HealthController, ParkedEventsController],
+  controllers: [HealthController, ParkedEventsController, MeController],
   providers: [
     HealthService,
     IdempotencyRepository,

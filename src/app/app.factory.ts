@@ -10,6 +10,7 @@ import { ProblemDetailsFilter } from '../platform/http/problem-details.filter';
 import { correlationMiddleware } from '../platform/http/request-context';
 import { createValidationPipe } from '../platform/http/validation';
 import { AppModule, type AppOverrides } from './app.module';
+import { serveConsole } from './console/console-assets';
 import type { AppConfig } from '../platform/config/config';
 import { LedgerLogger } from '../platform/observability/logger';
 import { requestLogging, RouteTemplates } from '../platform/observability/request-logging';
@@ -50,6 +51,8 @@ export async function createApp(
   // First, so that every request gets its line, also those refused by the middleware below.
   app.use(requestLogging(new RouteTemplates(registeredRoutes(app))));
   app.use(securityHeaders());
+  // The web console's static files, with their own content security policy.
+  serveConsole(app);
   app.use(correlationMiddleware);
   // Hostile input: bodies are JSON only, at most MAX_BODY_BYTES, nested at most MAX_JSON_DEPTH deep.
   app.use(strictJsonContentType);
@@ -77,6 +80,7 @@ const OPENAPI_TAGS: readonly (readonly [string, string])[] = [
   ['webhooks', 'Vendor webhooks and parked deliveries'],
   ['health', 'Liveness and readiness'],
   ['metrics', 'Prometheus metrics'],
+  ['console', 'The web console: who the signed-in principal is'],
 ];
 
 /** The OpenAPI 3 document of the application's routes (served at /docs-json, linted in CI). */

@@ -34,6 +34,14 @@ export class VerificationListQuery {
   @Matches(/^[0-9a-f]{64}$/, { message: 'policyHash must be 64 lowercase hex digits' })
   policyHash?: string;
 
+  @ApiPropertyOptional({
+    enum: ['true'],
+    description: 'Only sessions with an override awaiting a second approver (the senior reviewers’ inbox)',
+  })
+  @IsOptional()
+  @IsIn(['true'], { message: 'pendingOverride must be true' })
+  pendingOverride?: string;
+
   @ApiPropertyOptional({ description: 'Sessions created at or after this ISO 8601 time' })
   @IsOptional()
   @Matches(INSTANT, { message: 'from must be an ISO 8601 time with a zone, e.g. 2026-12-01T00:00:00Z' })
@@ -76,6 +84,7 @@ export interface VerificationListFilter {
   readonly status?: string;
   readonly jurisdiction?: string;
   readonly policyHash?: string;
+  readonly pendingOverride?: true;
   readonly from?: string;
   readonly to?: string;
   readonly after?: Cursor;
@@ -129,6 +138,7 @@ export function listFilter(query: VerificationListQuery): VerificationListFilter
     ...(query.status === undefined ? {} : { status: query.status }),
     ...(query.jurisdiction === undefined ? {} : { jurisdiction: query.jurisdiction }),
     ...(query.policyHash === undefined ? {} : { policyHash: query.policyHash }),
+    ...(query.pendingOverride === undefined ? {} : { pendingOverride: true as const }),
     ...(from === undefined ? {} : { from }),
     ...(to === undefined ? {} : { to }),
     ...(query.cursor === undefined ? {} : { after: decodeCursor(query.cursor) }),
@@ -150,6 +160,7 @@ export async function listSessions(
   }
   if (filter.policyHash !== undefined)
     query.andWhere('v.policy_hash = :policyHash', { policyHash: filter.policyHash });
+  if (filter.pendingOverride === true) query.andWhere('v.pending_override_id IS NOT NULL');
   if (filter.from !== undefined) query.andWhere('v.created_at >= :from', { from: filter.from });
   if (filter.to !== undefined) query.andWhere('v.created_at < :to', { to: filter.to });
   const after = filter.after;

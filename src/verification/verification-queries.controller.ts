@@ -39,9 +39,10 @@ export class VerificationQueriesController {
   ) {}
 
   @Get()
-  @Roles('operator', 'reviewer', 'auditor')
+  @Roles('operator', 'reviewer', 'senior_reviewer', 'auditor')
   @ApiEndpoint({
-    summary: 'List verifications by subject, status, jurisdiction, policy and creation time (newest first)',
+    summary:
+      'List verifications by subject, status, jurisdiction, policy, creation time or pending override (newest first)',
     operationId: 'listVerifications',
     response: VerificationListPage,
     problems: ['validation_failed', ...READ_PROBLEMS],
@@ -53,7 +54,7 @@ export class VerificationQueriesController {
   }
 
   @Get(':sessionId')
-  @Roles('operator', 'reviewer', 'auditor')
+  @Roles('operator', 'reviewer', 'senior_reviewer', 'auditor')
   @ApiEndpoint({
     summary: 'Status of a verification (read model; X-Min-Position to read your own write)',
     operationId: 'getVerification',
@@ -98,7 +99,7 @@ export class VerificationQueriesController {
   }
 
   @Get(':sessionId/timeline')
-  @Roles('reviewer', 'auditor')
+  @Roles('reviewer', 'senior_reviewer', 'auditor')
   @ApiEndpoint({
     summary:
       'Audit timeline of a verification and its subject: actor, action, reason codes, policy hash, hashes',

@@ -72,6 +72,19 @@ export class VerificationStatusEntity {
   vendorWaitingFor!: string | null;
 
   /** The current attempt, 1-based. */
+  /** The override awaiting a second approver (four eyes), while one does. */
+  @Column({ name: 'pending_override_id', type: 'varchar', length: 128, nullable: true })
+  pendingOverrideId!: string | null;
+
+  @Column({ name: 'pending_override_outcome', type: 'varchar', length: 16, nullable: true })
+  pendingOverrideOutcome!: string | null;
+
+  @Column({ name: 'pending_override_by', type: 'varchar', length: 128, nullable: true })
+  pendingOverrideBy!: string | null;
+
+  @Column({ name: 'pending_override_at', type: 'varchar', length: 30, nullable: true })
+  pendingOverrideAt!: string | null;
+
   @Column({ name: 'attempts', type: 'integer' })
   attempts!: number;
 

@@ -53,6 +53,7 @@ export function evolveStatus(
       vendorMessageCode: null,
       vendorWaitingSince: null,
       vendorWaitingFor: null,
+      ...NO_PENDING_OVERRIDE,
       attempts: 1,
       expiresAt: data.instant('expiresAt'),
       createdAt: initiatedAt,
@@ -72,6 +73,14 @@ export function evolveStatus(
 }
 
 /** A session that no longer waits for a vendor: one opened its session, or the session was decided or ended. */
+/** No override awaits a second approver. */
+const NO_PENDING_OVERRIDE = {
+  pendingOverrideId: null,
+  pendingOverrideOutcome: null,
+  pendingOverrideBy: null,
+  pendingOverrideAt: null,
+} as const;
+
 const NOT_WAITING = {
   vendorStatus: null,
   vendorMessageCode: null,
@@ -138,11 +147,17 @@ function change(
       // The status moves with the VerificationApproved/Rejected that follows.
       return { updatedAt: data.instant('completedAt') };
     case 'OverrideRequested':
-      return { updatedAt: data.instant('requestedAt') };
+      return {
+        pendingOverrideId: data.string('overrideId'),
+        pendingOverrideOutcome: data.string('outcome'),
+        pendingOverrideBy: data.string('requestedBy'),
+        pendingOverrideAt: data.instant('requestedAt'),
+        updatedAt: data.instant('requestedAt'),
+      };
     case 'OverrideApproved':
-      return { updatedAt: data.instant('approvedAt') };
+      return { ...NO_PENDING_OVERRIDE, updatedAt: data.instant('approvedAt') };
     case 'OverrideRejected':
-      return { updatedAt: data.instant('rejectedAt') };
+      return { ...NO_PENDING_OVERRIDE, updatedAt: data.instant('rejectedAt') };
     case 'ResubmissionRequested':
       return {
         status: 'needs_resubmission',

@@ -12,6 +12,14 @@ import { listSessions, type VerificationListFilter } from './verification-list';
 /** The vendor status of a session no vendor could open yet. */
 export const WAITING_FOR_VENDOR = 'waiting_for_vendor';
 
+/** The override awaiting a second senior reviewer (four eyes). */
+export class PendingOverrideView {
+  @ApiProperty() overrideId!: string;
+  @ApiProperty({ enum: ['approve', 'reject'] }) outcome!: string;
+  @ApiProperty({ description: 'The principal who asked for it (who may not approve it)' }) requestedBy!: string;
+  @ApiProperty() requestedAt!: string;
+}
+
 /** `GET /v1/verifications/{id}` (docs/api.md), with a few optional extras. */
 export class VerificationStatusView {
   @ApiProperty() sessionId!: string;
@@ -44,6 +52,11 @@ export class VerificationStatusView {
   messageCode?: string;
   @ApiPropertyOptional({ description: 'Since when the session waits for the vendor' })
   waitingSince?: string;
+  @ApiPropertyOptional({
+    type: PendingOverrideView,
+    description: 'The override awaiting a second approver, while one does',
+  })
+  pendingOverride?: PendingOverrideView;
 }
 
 /** Reads of the verification status read model. */
@@ -114,5 +127,15 @@ export function statusView(row: VerificationStatusEntity): VerificationStatusVie
     ...(row.vendorStatus === null ? {} : { vendorStatus: row.vendorStatus }),
     ...(row.vendorMessageCode === null ? {} : { messageCode: row.vendorMessageCode }),
     ...(row.vendorWaitingSince === null ? {} : { waitingSince: row.vendorWaitingSince }),
+    ...(row.pendingOverrideId === null
+      ? {}
+      : {
+          pendingOverride: {
+            overrideId: row.pendingOverrideId,
+            outcome: row.pendingOverrideOutcome ?? '',
+            requestedBy: row.pendingOverrideBy ?? '',
+            requestedAt: row.pendingOverrideAt ?? '',
+          },
+        }),
   };
 }

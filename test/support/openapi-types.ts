@@ -136,6 +136,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/me': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The authenticated principal and its roles */
+    get: operations['getMe'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/notices': {
     parameters: {
       query?: never;
@@ -459,7 +476,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** List verifications by subject, status, jurisdiction, policy and creation time (newest first) */
+    /** List verifications by subject, status, jurisdiction, policy, creation time or pending override (newest first) */
     get: operations['listVerifications'];
     put?: never;
     /**
@@ -1539,6 +1556,14 @@ export interface components {
       /** @enum {string} */
       status: 'ok';
     };
+    MeView: {
+      /** @description The authenticated principal (API key entry or JWT subject) */
+      principal: string;
+      /** @description Its roles; admin holds every role */
+      roles: ('operator' | 'reviewer' | 'senior_reviewer' | 'auditor' | 'privacy_officer' | 'admin')[];
+      /** @enum {string} */
+      via: 'api_key' | 'jwt';
+    };
     OpenVendorSessionDto: {
       /** @description Required by Onfido only; personal data, never stored */
       applicant?: components['schemas']['ApplicantNameDto'];
@@ -1740,6 +1765,14 @@ export interface components {
       position: number;
       projection: string;
       rebuild: components['schemas']['ParkedRetryRebuild'];
+    };
+    PendingOverrideView: {
+      /** @enum {string} */
+      outcome: 'approve' | 'reject';
+      overrideId: string;
+      requestedAt: string;
+      /** @description The principal who asked for it (who may not approve it) */
+      requestedBy: string;
     };
     PersonalDataItemView: {
       /** @enum {string} */
@@ -2524,6 +2557,8 @@ export interface components {
        * @enum {string}
        */
       messageCode?: 'VENDOR_DELAYED';
+      /** @description The override awaiting a second approver, while one does */
+      pendingOverride?: components['schemas']['PendingOverrideView'];
       policyHash: string;
       policyVersion?: string;
       /** @description Global position of the last event of the session */
@@ -3126,6 +3161,62 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemView'] & {
             /** @enum {string} */
             code?: 'event_store_unavailable' | 'read_model_behind';
+          };
+        };
+      };
+    };
+  };
+  getMe: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MeView'];
+        };
+      };
+      /** @description No valid credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'unauthenticated';
+          };
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'forbidden';
+          };
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'too_many_requests';
           };
         };
       };
@@ -5160,6 +5251,8 @@ export interface operations {
         jurisdiction?: string;
         /** @description 1–500 (default 100) */
         limit?: string;
+        /** @description Only sessions with an override awaiting a second approver (the senior reviewers’ inbox) */
+        pendingOverride?: 'true';
         /** @description SHA-256 (hex) of the policy version the session runs under */
         policyHash?: string;
         status?:

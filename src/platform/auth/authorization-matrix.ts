@@ -30,6 +30,11 @@ export const AUTHORIZATION_MATRIX: readonly MatrixEntry[] = [
   { method: 'GET', path: '/health/live', access: PUBLIC },
   { method: 'GET', path: '/health/ready', access: PUBLIC },
   { method: 'GET', path: '/metrics', access: PUBLIC },
+  {
+    method: 'GET',
+    path: '/v1/me',
+    access: roles('operator', 'reviewer', 'senior_reviewer', 'auditor', 'privacy_officer', 'admin'),
+  },
 
   { method: 'POST', path: '/v1/webhooks/:vendor', access: { kind: 'vendor_signature' } },
   { method: 'GET', path: '/v1/webhooks/parked', access: roles('admin') },
@@ -69,8 +74,16 @@ export const AUTHORIZATION_MATRIX: readonly MatrixEntry[] = [
   { method: 'GET', path: '/v1/subjects/:subjectId/timeline', access: roles('auditor', 'privacy_officer') },
 
   { method: 'POST', path: '/v1/verifications', access: roles('operator') },
-  { method: 'GET', path: '/v1/verifications', access: roles('operator', 'reviewer', 'auditor') },
-  { method: 'GET', path: '/v1/verifications/:sessionId', access: roles('operator', 'reviewer', 'auditor') },
+  {
+    method: 'GET',
+    path: '/v1/verifications',
+    access: roles('operator', 'reviewer', 'senior_reviewer', 'auditor'),
+  },
+  {
+    method: 'GET',
+    path: '/v1/verifications/:sessionId',
+    access: roles('operator', 'reviewer', 'senior_reviewer', 'auditor'),
+  },
   { method: 'POST', path: '/v1/verifications/:sessionId/capture', access: roles('operator') },
   { method: 'POST', path: '/v1/verifications/:sessionId/evidence', access: roles('operator') },
   { method: 'POST', path: '/v1/verifications/:sessionId/vendor-session', access: roles('operator') },
@@ -100,7 +113,11 @@ export const AUTHORIZATION_MATRIX: readonly MatrixEntry[] = [
     path: '/v1/verifications/:sessionId/overrides/:overrideId/rejection',
     access: roles('senior_reviewer'),
   },
-  { method: 'GET', path: '/v1/verifications/:sessionId/timeline', access: roles('reviewer', 'auditor') },
+  {
+    method: 'GET',
+    path: '/v1/verifications/:sessionId/timeline',
+    access: roles('reviewer', 'senior_reviewer', 'auditor'),
+  },
   {
     method: 'GET',
     path: '/v1/verifications/:sessionId/explanation',

@@ -75,7 +75,8 @@ export function jsonDepthLimit(req: Request, _res: Response, next: NextFunction)
 
 /**
  * Security headers (helmet): a strict content security policy for the API (it serves JSON, never pages), a
- * looser one for the OpenAPI UI under /docs, no caching of API answers (they can hold personal data).
+ * looser one for the OpenAPI UI under /docs, no caching of API answers (they can hold personal data). The web
+ * console under /console sets its own (src/app/console/console-assets.ts).
  */
 export function securityHeaders(): RequestHandler {
   const api = helmet({
@@ -94,6 +95,11 @@ export function securityHeaders(): RequestHandler {
     },
   });
   return (req, res, next) => {
+    if (req.path === '/console' || req.path.startsWith('/console/')) {
+      res.setHeader('Cache-Control', 'no-store');
+      next();
+      return;
+    }
     if (req.path === '/docs' || req.path.startsWith('/docs/') || req.path.startsWith('/docs-')) {
       docs(req, res, next);
       return;
