@@ -32,6 +32,15 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * Read-your-writes: the highest ledger position a command of this tab answered with. Reads send it as
+ * `X-Min-Position`, so a list read right after a decision already reflects it (the server waits briefly for its
+ * read model, or answers 503 `read_model_behind` with `Retry-After`, which `call` honours a few times).
+ */
+let minPosition = 0;
+
+const RETRIES_WHEN_BEHIND = 3;
+
 export interface CallOptions {
   readonly method?: 'GET' | 'POST';
   readonly body?: unknown;
@@ -48,8 +57,38 @@ export async function call<T>(path: string, options: CallOptions = {}): Promise<
   if (method === 'POST') {
     headers['Content-Type'] = 'application/json';
     headers['Idempotency-Key'] ??= crypto.randomUUID();
+  } else if (minPosition > 0) {
+    headers['X-Min-Position'] ??= String(minPosition);
   }
-  const response = await fetch(path, {
+  for (let attempt = 0; ; attempt++) {
+    const response = await send(path, method, headers, options);
+    if (response.status === 503 && attempt < RETRIES_WHEN_BEHIND && method === 'GET') {
+      const problem = (await response
+        .clone()
+        .json()
+        .catch(() => ({}))) as { code?: string };
+      if (problem.code === 'read_model_behind') {
+        const seconds = Number(response.headers.get('Retry-After') ?? '1');
+        await new Promise((resolve) => setTimeout(resolve, Math.min(5, Math.max(0.2, seconds)) * 1000));
+        continue;
+      }
+    }
+    const result = await read<T>(response);
+    if (method === 'POST') {
+      const position = (result as { position?: unknown } | undefined)?.position;
+      if (typeof position === 'number' && position > minPosition) minPosition = position;
+    }
+    return result;
+  }
+}
+
+function send(
+  path: string,
+  method: string,
+  headers: Record<string, string>,
+  options: CallOptions,
+): Promise<Response> {
+  return fetch(path, {
     method,
     headers,
     ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
@@ -57,6 +96,9 @@ export async function call<T>(path: string, options: CallOptions = {}): Promise<
     credentials: 'omit',
     cache: 'no-store',
   });
+}
+
+async function read<T>(response: Response): Promise<T> {
   const text = await response.text();
   const parsed: unknown = text === '' ? undefined : JSON.parse(text);
   if (!response.ok) {

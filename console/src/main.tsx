@@ -21,7 +21,7 @@ interface Section {
 /** The console's sections, each shown only to the roles the API lets do its work (the authorization matrix). */
 const SECTIONS: readonly Section[] = [
   { path: 'queue', label: 'Review queue', roles: ['reviewer', 'senior_reviewer'] },
-  { path: 'overrides', label: 'Overrides', roles: ['senior_reviewer'] },
+  { path: 'overrides', label: 'Overrides', roles: ['reviewer', 'senior_reviewer'] },
   { path: 'sessions', label: 'Sessions', roles: ['operator', 'reviewer', 'senior_reviewer', 'auditor'] },
   { path: 'subjects', label: 'Subjects', roles: ['privacy_officer', 'auditor'] },
   { path: 'insights', label: 'Insights', roles: ['auditor'] },
@@ -101,7 +101,7 @@ function Content({ me, route }: { me: Me; route: Route }) {
     case 'queue':
       return <QueuePage me={me} />;
     case 'overrides':
-      return <OverridesPage me={me} />;
+      return <OverridesPage me={me} params={route.params} />;
     case 'sessions':
       return id === undefined ? (
         <SessionsPage me={me} params={route.params} />
