@@ -8,13 +8,15 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
 
-# Compile TypeScript with the full dependency set.
+# Compile TypeScript and build the web console (dist/console) with the full dependency set.
 FROM node:20-bookworm AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY src ./src
+COPY console ./console
+COPY scripts/console-build.ts scripts/build-console.ts ./scripts/
 RUN npm run build
 
 # Runtime: slim image, production dependencies only, unprivileged user.
