@@ -62,6 +62,7 @@ export async function benchInsights(): Promise<void> {
         slaBreached: i % 97 === 0,
         decidedAt: decisionMs === null ? null : new Date(started.getTime() + decisionMs).toISOString(),
         decisionMs,
+        callbackMs: 200 + ((i * 104_729) % 30_000),
         reviewRequestedAt: outcome === null && i % 3 === 0 ? started.toISOString() : null,
         position: i + 1,
       });

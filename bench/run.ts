@@ -1,5 +1,6 @@
 import { benchAppend } from './append.bench';
 import { benchAudit } from './audit.bench';
+import { benchConsole } from './console';
 import { benchInsights } from './insights.bench';
 import { benchJourney } from './journey.bench';
 import { benchList } from './list.bench';
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
     privacy: benchPrivacy,
     'policy-lab': benchPolicyLab,
     insights: benchInsights,
+    console: benchConsole,
   };
   for (const [name, run] of Object.entries(benches)) {
     if (only !== undefined && only !== name) continue;

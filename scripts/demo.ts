@@ -91,6 +91,8 @@ function tour(baseUrl: string, report: SeedReport): string[] {
   lines.push(
     `  the ledger is untampered:       curl -s -H "Authorization: Bearer $KEY" ${baseUrl}/v1/audit/verification`,
     `  the reviewers' queue:           curl -s -H "Authorization: Bearer $REVIEWER_KEY" ${baseUrl}/v1/review-queue`,
+    `  overrides for a second senior:  curl -s -H "Authorization: Bearer $SENIOR_KEY" "${baseUrl}/v1/verifications?pendingOverride=true"`,
+    `  the console (same keys):        ${baseUrl}/console/`,
   );
   return lines;
 }
@@ -121,6 +123,8 @@ async function main(): Promise<void> {
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([status, n]) => `${status} ${n}`)
       .join(', ')}`,
+    `waiting: ${report.waitingReviews} reviews in the queue (${report.assignedReviews} taken by a reviewer), ` +
+      `${report.overridesAwaitingApproval} overrides for a second senior reviewer to approve`,
     ...(report.fourEyesPending > 0
       ? [
           `${report.fourEyesPending} overrides wait for a second senior reviewer (one key acts for everyone here; ` +

@@ -46,6 +46,8 @@ export interface CallOptions {
   readonly body?: unknown;
   readonly headers?: Record<string, string>;
   readonly signal?: AbortSignal;
+  /** Answer the body's exact text instead of parsing it (a download must keep the server's bytes). */
+  readonly raw?: boolean;
 }
 
 /** One call to the API with the signed-in token. Commands carry a fresh Idempotency-Key, so a retry is safe. */
@@ -73,7 +75,7 @@ export async function call<T>(path: string, options: CallOptions = {}): Promise<
         continue;
       }
     }
-    const result = await read<T>(response);
+    const result = await read<T>(response, options.raw === true);
     if (method === 'POST') {
       const position = (result as { position?: unknown } | undefined)?.position;
       if (typeof position === 'number' && position > minPosition) minPosition = position;
@@ -98,8 +100,9 @@ function send(
   });
 }
 
-async function read<T>(response: Response): Promise<T> {
+async function read<T>(response: Response, raw: boolean): Promise<T> {
   const text = await response.text();
+  if (raw && response.ok) return text as T;
   const parsed: unknown = text === '' ? undefined : JSON.parse(text);
   if (!response.ok) {
     const problem = (parsed ?? {}) as {
@@ -117,6 +120,14 @@ async function read<T>(response: Response): Promise<T> {
     );
   }
   return parsed as T;
+}
+
+/** A GET whose answer is kept as the exact text the server sent (e.g. a signed audit bundle to save). */
+export function callText(
+  path: string,
+  options: Omit<CallOptions, 'raw' | 'method' | 'body'> = {},
+): Promise<string> {
+  return call<string>(path, { ...options, raw: true });
 }
 
 /** A query string from the defined values only. */

@@ -18,6 +18,8 @@ export const DEMO_KINDS = [
   'consent_withdrawn',
   'erasure_after_relationship_end',
   'legal_hold',
+  'awaiting_review',
+  'override_awaiting_approval',
 ] as const;
 export type DemoKind = (typeof DEMO_KINDS)[number];
 
@@ -36,7 +38,33 @@ const WEIGHTS: Record<DemoKind, number> = {
   consent_withdrawn: 3,
   erasure_after_relationship_end: 5,
   legal_hold: 2,
+  // Left waiting, so that the console opens on a working day's queue and a senior reviewer's inbox.
+  awaiting_review: 10,
+  override_awaiting_approval: 2,
 };
+
+/**
+ * Why a review is waiting, as the policy will see it, and so which priority it gets (review-ticket.ts): a
+ * sanctions hit 1, a PEP match 2, a self-declared PEP (a review-trigger signal) 3, a score in the review band 4,
+ * a country without its own rules 5.
+ */
+export const WAITING_REASONS = [
+  'sanctions',
+  'pep',
+  'self_declared_pep',
+  'low_score',
+  'jurisdiction',
+] as const;
+export type WaitingReason = (typeof WAITING_REASONS)[number];
+const WAITING_WEIGHTS: Record<WaitingReason, number> = {
+  sanctions: 1,
+  pep: 2,
+  self_declared_pep: 2,
+  low_score: 3,
+  jurisdiction: 4,
+};
+/** Share of the waiting reviews a reviewer already took: most of a queue is unassigned. */
+const ASSIGNED_SHARE = 0.3;
 
 /** Countries with their own rules in the shipped policy; the rest take the manual-review fallback. */
 const POLICY_COUNTRIES = ['DE', 'GB', 'US'] as const;
@@ -85,6 +113,8 @@ export interface DemoCase {
   readonly channel: string;
   readonly documentType: string;
   readonly issuingCountry: string;
+  /** For `awaiting_review` only: why the review waits, and whether the demo reviewer already took it. */
+  readonly waiting?: { readonly reason: WaitingReason; readonly assigned: boolean };
   /** Made-up personal data (the ledger encrypts it; the demo shows who may read it). */
   readonly person: {
     readonly fullName: string;
@@ -124,9 +154,13 @@ function weighted<T extends string>(random: () => number, weights: Readonly<Reco
   return last[0];
 }
 
-function jurisdictionFor(kind: DemoKind, random: () => number): string {
+function jurisdictionFor(kind: DemoKind, random: () => number, waiting: WaitingReason | undefined): string {
   if (kind === 'embargo') return pick(random, EMBARGOED);
-  if (kind === 'international_review_approve' || kind === 'international_review_reject') {
+  if (
+    kind === 'international_review_approve' ||
+    kind === 'international_review_reject' ||
+    waiting === 'jurisdiction'
+  ) {
     return pick(random, FALLBACK_COUNTRIES);
   }
   // Three failed attempts end a German session (two resubmissions allowed there).
@@ -134,7 +168,20 @@ function jurisdictionFor(kind: DemoKind, random: () => number): string {
   return pick(random, POLICY_COUNTRIES);
 }
 
-/** `count` cases, every journey at least once (from 13 on), drawn from `seed`. */
+/**
+ * Why the `nth` waiting review waits: the first five take each reason once (so a small demo shows every priority),
+ * the first is taken by the reviewer and the second not; the rest are drawn.
+ */
+function waitingCase(random: () => number, nth: number): { reason: WaitingReason; assigned: boolean } {
+  const drawn = weighted(random, WAITING_WEIGHTS);
+  const assigned = random() < ASSIGNED_SHARE;
+  return {
+    reason: WAITING_REASONS[nth] ?? drawn,
+    assigned: nth === 0 ? true : nth === 1 ? false : assigned,
+  };
+}
+
+/** `count` cases, every journey at least once (from 15 on), drawn from `seed`. */
 export function planDemo(count: number, seed: number): DemoCase[] {
   const random = seededRandom(seed);
   const kinds: DemoKind[] = count >= DEMO_KINDS.length ? [...DEMO_KINDS] : [];
@@ -145,8 +192,10 @@ export function planDemo(count: number, seed: number): DemoCase[] {
     const b = kinds[j];
     if (a !== undefined && b !== undefined) [kinds[i], kinds[j]] = [b, a];
   }
+  let waitingSoFar = 0;
   return kinds.map((kind, index) => {
-    const jurisdiction = jurisdictionFor(kind, random);
+    const waiting = kind === 'awaiting_review' ? waitingCase(random, waitingSoFar++) : undefined;
+    const jurisdiction = jurisdictionFor(kind, random, waiting?.reason);
     const device = weighted(random, Object.fromEntries(DEVICES.map((d) => [d.deviceClass, d.weight])));
     const documentType = pick(random, DOCUMENTS[jurisdiction] ?? ['passport']);
     const year = 1950 + Math.floor(random() * 55);
@@ -166,6 +215,7 @@ export function planDemo(count: number, seed: number): DemoCase[] {
       // A domestic document mostly; now and then a passport from abroad, as residents present them.
       issuingCountry:
         random() < 0.85 || documentType !== 'passport' ? jurisdiction : pick(random, FALLBACK_COUNTRIES),
+      ...(waiting === undefined ? {} : { waiting }),
       person: {
         fullName: `${pick(random, GIVEN)} ${pick(random, FAMILY)}`,
         dateOfBirth: `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`,

@@ -1,4 +1,4 @@
-import type { DemoCase, DemoKind } from './plan';
+import type { DemoCase, DemoKind, WaitingReason } from './plan';
 
 /**
  * Seeds the demo data set through the public HTTP API of a running instance: every step is a request any
@@ -40,6 +40,11 @@ export interface SeedReport {
   readonly sessionsPerSecond: number;
   readonly byStatus: Readonly<Record<string, number>>;
   readonly fourEyesPending: number;
+  /** Sessions left in the review queue (`awaiting_review`), and how many of them the demo reviewer took. */
+  readonly waitingReviews: number;
+  readonly assignedReviews: number;
+  /** Overrides requested by one senior reviewer and left for another to approve (`override_awaiting_approval`). */
+  readonly overridesAwaitingApproval: number;
 }
 
 export class DemoRequestError extends Error {}
@@ -61,6 +66,43 @@ const PEP_HIT = [
   ...CLEAR.filter((check) => check.kind !== 'pep'),
   { kind: 'pep', result: 'consider', reasonCodes: ['PEP_MATCH'] },
 ];
+/**
+ * A face match just under the threshold, inside the review band, in every policy country: retail thresholds are
+ * 0.85–0.88 with bands of 0.05–0.06, business 0.88–0.90 with 0.04–0.05 (policies/kyc-default).
+ */
+function lowFaceMatch(segment: string): typeof CLEAR {
+  const score = segment === 'business' ? 0.87 : 0.84;
+  return CLEAR.map((check) => (check.kind === 'face_match' ? { ...check, score } : check));
+}
+
+/**
+ * A clear score lowered by 0 to 0.04 as `salt` says, so that the scores spread over a few bins as real ones do
+ * (the calibration report has something to show); every one stays above the strictest threshold (0.92).
+ */
+function spread<T extends { result: string; score?: number }>(check: T, salt: number): T {
+  if (check.result !== 'clear' || check.score === undefined || check.score < 0.95) return check;
+  return { ...check, score: Number((check.score - (salt % 5) / 100).toFixed(2)) };
+}
+
+/** The results that leave a session waiting for review for `reason`. */
+function waitingChecks(reason: WaitingReason, segment: string): typeof CLEAR {
+  switch (reason) {
+    case 'sanctions':
+      return SANCTIONS_HIT;
+    case 'pep':
+      return PEP_HIT;
+    case 'low_score':
+      return lowFaceMatch(segment);
+    case 'self_declared_pep':
+    case 'jurisdiction':
+      // The signal given at the start, or the country's manual-review rule, sends a clean result to review.
+      return CLEAR;
+    default: {
+      const unhandled: never = reason;
+      return unhandled;
+    }
+  }
+}
 
 interface Response {
   readonly status: number;
@@ -155,7 +197,12 @@ export async function seedDemo(options: SeedOptions): Promise<SeedReport> {
         keys.operator,
         'POST',
         '/v1/verifications',
-        { subjectId: c.subjectId, jurisdiction: c.jurisdiction, segment: c.segment },
+        {
+          subjectId: c.subjectId,
+          jurisdiction: c.jurisdiction,
+          segment: c.segment,
+          ...(c.waiting?.reason === 'self_declared_pep' ? { riskSignals: { pepSelfDeclared: true } } : {}),
+        },
         idem('start'),
       ),
       201,
@@ -180,8 +227,9 @@ export async function seedDemo(options: SeedOptions): Promise<SeedReport> {
     if (!FRESH.has(statusNow)) return outcome(statusNow, started.replayed);
 
     let vendorEvent = 0;
-    const vendorResult = async (checks: unknown[]): Promise<string> => {
+    const vendorResult = async (given: typeof CLEAR): Promise<string> => {
       vendorEvent += 1;
+      const checks = given.map((check, k) => spread(check, c.index * 7 + k * 3));
       const res = await expect(
         request(keys.operator, 'POST', `${path}/vendor-results`, {
           vendor: c.vendor,
@@ -195,7 +243,7 @@ export async function seedDemo(options: SeedOptions): Promise<SeedReport> {
       return String(res.body.status);
     };
     let attemptNo = 0;
-    const attempt = async (checks: unknown[]): Promise<string> => {
+    const attempt = async (checks: typeof CLEAR): Promise<string> => {
       attemptNo += 1;
       await expect(
         request(keys.operator, 'POST', `${path}/capture`, { channel: c.channel, deviceClass: c.deviceClass }),
@@ -241,6 +289,19 @@ export async function seedDemo(options: SeedOptions): Promise<SeedReport> {
       return String(res.body.status);
     };
 
+    const requestOverride = (): Promise<Response> =>
+      expect(
+        request(
+          keys.senior,
+          'POST',
+          `${path}/overrides`,
+          { outcome: 'approve', justification: 'second-line check: list entry is a different person' },
+          idem('override'),
+        ),
+        201,
+        'override request',
+      );
+
     return outcome(await journey(c.kind));
 
     async function journey(kind: DemoKind): Promise<string> {
@@ -279,17 +340,7 @@ export async function seedDemo(options: SeedOptions): Promise<SeedReport> {
         case 'override_four_eyes': {
           await attempt(SANCTIONS_HIT);
           await review(keys.reviewer, 'reject', ['SANCTIONS_HIT'], 'possible match on the consolidated list');
-          const requested = await expect(
-            request(
-              keys.senior,
-              'POST',
-              `${path}/overrides`,
-              { outcome: 'approve', justification: 'second-line check: list entry is a different person' },
-              idem('override'),
-            ),
-            201,
-            'override request',
-          );
+          const requested = await requestOverride();
           if (keys.secondSenior === undefined) return 'override_pending';
           const approved = await expect(
             request(
@@ -301,6 +352,30 @@ export async function seedDemo(options: SeedOptions): Promise<SeedReport> {
             'override approval',
           );
           return String(approved.body.status);
+        }
+        case 'awaiting_review': {
+          const waiting = c.waiting;
+          if (waiting === undefined) throw new Error('an awaiting_review case without its reason');
+          const status = await attempt(waitingChecks(waiting.reason, c.segment));
+          if (status !== 'pending_review') {
+            throw new DemoRequestError(`expected the session to wait for review, it is ${status}`);
+          }
+          if (waiting.assigned) {
+            await expect(request(keys.reviewer, 'POST', `${path}/review/assignment`, {}), 200, 'assign');
+          }
+          return status;
+        }
+        case 'override_awaiting_approval': {
+          // Rejected on a possible sanctions match; one senior asks to approve, the second pair of eyes is due.
+          await attempt(SANCTIONS_HIT);
+          const status = await review(
+            keys.reviewer,
+            'reject',
+            ['SANCTIONS_HIT'],
+            'possible match on the consolidated list',
+          );
+          await requestOverride();
+          return status;
         }
         case 'abandoned':
           // The person starts capturing and leaves: the session expires when its time is up.
@@ -399,5 +474,9 @@ export async function seedDemo(options: SeedOptions): Promise<SeedReport> {
     sessionsPerSecond: seconds > 0 ? sessions / seconds : 0,
     byStatus,
     fourEyesPending: outcomes.filter((o) => o.status === 'override_pending').length,
+    waitingReviews: outcomes.filter((o) => o.case.kind === 'awaiting_review').length,
+    assignedReviews: outcomes.filter((o) => o.case.kind === 'awaiting_review' && o.case.waiting?.assigned)
+      .length,
+    overridesAwaitingApproval: outcomes.filter((o) => o.case.kind === 'override_awaiting_approval').length,
   };
 }

@@ -1,12 +1,14 @@
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Param, Query } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ApiEndpoint } from '../platform/http/openapi';
 import { Roles } from '../platform/auth/auth.decorators';
 import { ParseIdPipe } from '../platform/http/id.pipe';
 import { RequestValidationError } from '../platform/http/validation';
 import { EVENT_STORE, type EventStore } from '../ledger/event-store.port';
-import { isValidStreamName } from '../ledger/stream-names';
+import { ID_PATTERN, isValidStreamName } from '../ledger/stream-names';
 import { LedgerError } from '../shared/ledger-error';
+import { type AuditBundle, serialiseBundle } from './bundle';
+import { BundleBuilder } from './bundle-builder';
 import { type ChainReport, verifyLedger } from './chain-verifier';
 import type { SignedCheckpoint } from './checkpoint-statement';
 import { type CheckpointReport, verifyCheckpoints } from './checkpoint-verifier';
@@ -98,6 +100,51 @@ export class VerificationReportView {
   @ApiProperty({ type: CheckpointReportView }) checkpoints!: CheckpointReportView;
 }
 
+export class AuditBundleView {
+  @ApiProperty({ enum: ['kyc-ledger-audit-bundle/v2'] }) format!: string;
+  @ApiProperty() createdAt!: string;
+  @ApiProperty({
+    type: 'object',
+    properties: { kind: { type: 'string', enum: ['session', 'subject'] }, id: { type: 'string' } },
+  })
+  scope!: { kind: string; id: string };
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'array', items: { type: 'object', additionalProperties: true } },
+    description: 'Each stream from revision 0 to its signed head; personal data stays encrypted',
+  })
+  streams!: Record<string, Record<string, unknown>[]>;
+  @ApiProperty({ type: [SignedCheckpointView] }) checkpoints!: SignedCheckpointView[];
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'object', additionalProperties: true },
+    description: 'Inclusion proof of each event, by event id',
+  })
+  proofs!: Record<string, Record<string, unknown>>;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'Signed stream heads' })
+  heads!: Record<string, unknown>;
+  @ApiProperty() explainerVersion!: number;
+  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } })
+  explanations!: Record<string, unknown>[];
+}
+
+/** The one id of `?session=` or `?subject=`, as the CLI's `export --session | --subject`. */
+function bundleScope(session: unknown, subject: unknown): AuditBundle['scope'] {
+  if ((session === undefined) === (subject === undefined)) {
+    throw new RequestValidationError([
+      { field: 'session', problems: ['give exactly one of session or subject'] },
+    ]);
+  }
+  const kind = session !== undefined ? 'session' : 'subject';
+  const id = session ?? subject;
+  if (typeof id !== 'string' || !ID_PATTERN.test(id)) {
+    throw new RequestValidationError([
+      { field: kind, problems: [`${kind} must match ${ID_PATTERN.source}`] },
+    ]);
+  }
+  return { kind, id };
+}
+
 @ApiTags('audit')
 @Roles('auditor')
 @Controller('v1/audit')
@@ -130,6 +177,26 @@ export class AuditController {
   })
   proof(@Param('eventId', new ParseIdPipe('eventId')) eventId: string): Promise<InclusionProof> {
     return this.proofs.proofFor(eventId);
+  }
+
+  @Get('bundles')
+  @Header('Content-Type', 'application/json; charset=utf-8')
+  @ApiEndpoint({
+    summary: 'A signed audit bundle of a session (with its subject) or a subject (with its sessions)',
+    description:
+      'The file `kyc-ledger export` writes (canonical JSON), verified offline by `kyc-ledger verify-bundle` with ' +
+      'the public key alone. Signs a checkpoint first when none covers the records yet; personal data stays ' +
+      'encrypted. Give exactly one of session or subject.',
+    operationId: 'exportAuditBundle',
+    response: AuditBundleView,
+    problems: ['validation_failed', 'nothing_to_export', 'checkpoint_unavailable', 'event_store_unavailable'],
+  })
+  @ApiQuery({ name: 'session', required: false, description: 'A session id' })
+  @ApiQuery({ name: 'subject', required: false, description: 'A subject id' })
+  async bundle(@Query('session') session?: unknown, @Query('subject') subject?: unknown): Promise<string> {
+    const scope = bundleScope(session, subject);
+    const bundle = await new BundleBuilder(this.store, this.checkpointer, this.proofs).build(scope);
+    return serialiseBundle(bundle);
   }
 
   @Get('verification')

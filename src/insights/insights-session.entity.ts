@@ -136,6 +136,13 @@ export class InsightsSessionEntity {
   @Column({ name: 'decision_ms', type: 'bigint', nullable: true, transformer: positionColumn })
   decisionMs!: number | null;
 
+  /**
+   * The session's slowest vendor callback: receivedAt − the vendor's own vendorCreatedAt, in milliseconds (0 when
+   * the vendor's clock runs ahead); null until a vendor result arrives.
+   */
+  @Column({ name: 'callback_ms', type: 'bigint', nullable: true, transformer: positionColumn })
+  callbackMs!: number | null;
+
   /** When the pending review was requested; null while the session is not waiting for a review. */
   @Column({ name: 'review_requested_at', type: 'varchar', length: 30, nullable: true })
   reviewRequestedAt!: string | null;

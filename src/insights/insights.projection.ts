@@ -63,6 +63,7 @@ export function evolveInsights(
       slaBreached: false,
       decidedAt: null,
       decisionMs: null,
+      callbackMs: null,
       reviewRequestedAt: null,
       position: event.position,
     };
@@ -123,7 +124,12 @@ function change(
       const errored = checks.some((check) => check.result === 'error');
       const liveness = counted ? checks.filter((check) => check.kind === 'liveness') : [];
       const passed = liveness.some((check) => check.result === 'clear');
+      const latency = Math.max(
+        0,
+        Date.parse(data.instant('receivedAt')) - Date.parse(data.instant('vendorCreatedAt')),
+      );
       return {
+        callbackMs: Math.max(row.callbackMs ?? 0, latency),
         ...(counted ? { ...reached(row, 'results'), vendor: row.vendor ?? data.string('vendor') } : {}),
         vendorCalls: row.vendorCalls + 1,
         vendorErrors: row.vendorErrors + (errored ? 1 : 0),

@@ -32,7 +32,7 @@ export interface KpiCounts {
   readonly vendorCalls: number;
 }
 
-/** The exact median and p90 time to decision of a cell (nearest rank). */
+/** The exact median and p90 of a cell (nearest rank): time to decision, or callback latency. */
 export interface DecisionPercentiles {
   readonly day: string;
   readonly group: string | null;
@@ -110,16 +110,28 @@ export class InsightsRepository {
    * The exact median and p90 of the time to decision per (day, group), by nearest rank (rank ⌈q·n⌉), taken in
    * the database with window functions: only two rows per cell leave it, not every decision time.
    */
-  async decisionPercentiles(filter: KpiFilter): Promise<DecisionPercentiles[]> {
+  decisionPercentiles(filter: KpiFilter): Promise<DecisionPercentiles[]> {
+    return this.percentiles(filter, 's.decisionMs');
+  }
+
+  /** The same for the callback latency (each session's slowest vendor callback). */
+  callbackPercentiles(filter: KpiFilter): Promise<DecisionPercentiles[]> {
+    return this.percentiles(filter, 's.callbackMs');
+  }
+
+  private async percentiles(
+    filter: KpiFilter,
+    column: 's.decisionMs' | 's.callbackMs',
+  ): Promise<DecisionPercentiles[]> {
     const group = filter.groupBy === undefined ? undefined : GROUP_COLUMN[filter.groupBy];
     const partition = group === undefined ? 's.startedDay' : `s.startedDay, ${group}`;
     const inner = this.inRange(filter)
       .select('s.startedDay', 'day')
       .addSelect(group ?? 'NULL', 'grp')
-      .addSelect('s.decisionMs', 'ms')
-      .addSelect(`ROW_NUMBER() OVER (PARTITION BY ${partition} ORDER BY s.decisionMs)`, 'rn')
+      .addSelect(column, 'ms')
+      .addSelect(`ROW_NUMBER() OVER (PARTITION BY ${partition} ORDER BY ${column})`, 'rn')
       .addSelect(`COUNT(*) OVER (PARTITION BY ${partition})`, 'n')
-      .andWhere('s.decisionMs IS NOT NULL');
+      .andWhere(`${column} IS NOT NULL`);
     const rows = await this.sessions.manager
       .createQueryBuilder()
       .select('t.day', 'day')

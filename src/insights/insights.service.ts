@@ -10,14 +10,22 @@ export class InsightsService {
   constructor(private readonly repository: InsightsRepository) {}
 
   async kpis(filter: KpiFilter, now: Date): Promise<KpisView> {
-    const [counts, percentiles, queue] = await Promise.all([
+    const [counts, percentiles, callbacks, queue] = await Promise.all([
       this.repository.counts(filter),
       this.repository.decisionPercentiles(filter),
+      this.repository.callbackPercentiles(filter),
       this.repository.queue(filter),
     ]);
     const byCell = new Map(percentiles.map((p) => [cellKey(p.day, p.group), p]));
+    const callbacksByCell = new Map(callbacks.map((p) => [cellKey(p.day, p.group), p]));
     const rows = counts
-      .map((cell) => kpiRow(cell, byCell.get(cellKey(cell.day, cell.group))))
+      .map((cell) =>
+        kpiRow(
+          cell,
+          byCell.get(cellKey(cell.day, cell.group)),
+          callbacksByCell.get(cellKey(cell.day, cell.group)),
+        ),
+      )
       .sort(byDayThenGroup);
     const oldest = queue.oldestRequestedAt === null ? null : Date.parse(queue.oldestRequestedAt);
     return {
@@ -33,7 +41,11 @@ export class InsightsService {
   }
 }
 
-function kpiRow(cell: KpiCounts, times: DecisionPercentiles | undefined): KpiRowView {
+function kpiRow(
+  cell: KpiCounts,
+  times: DecisionPercentiles | undefined,
+  callbacks: DecisionPercentiles | undefined,
+): KpiRowView {
   const approved = cell.autoApproved + cell.approvedAfterReview;
   return {
     day: cell.day,
@@ -52,6 +64,8 @@ function kpiRow(cell: KpiCounts, times: DecisionPercentiles | undefined): KpiRow
     slaBreaches: cell.slaBreaches,
     medianDecisionMs: times?.median ?? null,
     p90DecisionMs: times?.p90 ?? null,
+    medianCallbackMs: callbacks?.median ?? null,
+    p90CallbackMs: callbacks?.p90 ?? null,
     vendorErrorRate: ratio(cell.vendorErrors, cell.vendorCalls),
     passRate: ratio(approved, approved + cell.rejected),
   };

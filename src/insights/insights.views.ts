@@ -44,6 +44,19 @@ export class KpiRowView {
   @ApiProperty({
     type: Number,
     nullable: true,
+    description:
+      'Median callback latency (nearest rank), ms: per session, its slowest vendor result from the vendor’s own timestamp to arrival here',
+  })
+  medianCallbackMs!: number | null;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: '90th percentile of the same (nearest rank), ms',
+  })
+  p90CallbackMs!: number | null;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
     description: '(results with an error check + failed vendor requests) / (results + failed requests)',
   })
   vendorErrorRate!: number | null;

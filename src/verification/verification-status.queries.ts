@@ -16,7 +16,8 @@ export const WAITING_FOR_VENDOR = 'waiting_for_vendor';
 export class PendingOverrideView {
   @ApiProperty() overrideId!: string;
   @ApiProperty({ enum: ['approve', 'reject'] }) outcome!: string;
-  @ApiProperty({ description: 'The principal who asked for it (who may not approve it)' }) requestedBy!: string;
+  @ApiProperty({ description: 'The principal who asked for it (who may not approve it)' })
+  requestedBy!: string;
   @ApiProperty() requestedAt!: string;
 }
 

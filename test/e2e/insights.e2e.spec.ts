@@ -42,6 +42,8 @@ interface KpiRow {
   slaBreaches: number;
   medianDecisionMs: number | null;
   p90DecisionMs: number | null;
+  medianCallbackMs: number | null;
+  p90CallbackMs: number | null;
   vendorErrorRate: number | null;
   passRate: number | null;
 }
@@ -70,6 +72,8 @@ interface Facts {
   readonly reviewed: boolean;
   readonly slaBreached: boolean;
   readonly decisionMs: number | null;
+  /** The slowest vendor result: its arrival (the entry's time) after the vendor's own timestamp; never negative. */
+  readonly callbackMs: number | null;
   readonly pendingReviewSince: string | null;
   readonly vendorErrors: number;
   readonly vendorCalls: number;
@@ -160,6 +164,14 @@ function factsOf(entries: readonly Entry[]): Facts {
     reviewed: of('ReviewRequested').length > 0,
     slaBreached: of('ReviewSlaBreached').length > 0,
     decisionMs: decided ? Date.parse(last.occurredAt) - Date.parse(start.occurredAt) : null,
+    callbackMs:
+      results.length === 0
+        ? null
+        : Math.max(
+            ...results.map((e) =>
+              Math.max(0, Date.parse(e.occurredAt) - Date.parse(e.details.vendorCreatedAt as string)),
+            ),
+          ),
     pendingReviewSince: lastRequest >= 0 && !waitEnded ? (own[lastRequest]?.occurredAt ?? null) : null,
     vendorErrors:
       results.filter((e) => checks(e).some((c) => c.result === 'error')).length +
@@ -189,6 +201,7 @@ function expectedRows(sessions: readonly Facts[], groupBy?: Dimension): KpiRow[]
     const sum = (of: (f: Facts) => number): number => group.reduce((total, f) => total + of(f), 0);
     const approved = count((f) => f.outcome === 'auto_approved' || f.outcome === 'approved_after_review');
     const times = group.flatMap((f) => (f.decisionMs === null ? [] : [f.decisionMs]));
+    const callbacks = group.flatMap((f) => (f.callbackMs === null ? [] : [f.callbackMs]));
     return {
       day,
       group: value,
@@ -209,6 +222,8 @@ function expectedRows(sessions: readonly Facts[], groupBy?: Dimension): KpiRow[]
       slaBreaches: count((f) => f.slaBreached),
       medianDecisionMs: quantile(times, 0.5),
       p90DecisionMs: quantile(times, 0.9),
+      medianCallbackMs: quantile(callbacks, 0.5),
+      p90CallbackMs: quantile(callbacks, 0.9),
       vendorErrorRate: share(
         sum((f) => f.vendorErrors),
         sum((f) => f.vendorCalls),
@@ -244,6 +259,7 @@ describe('insights: KPIs per day and group, equal to the sessions’ timelines',
   /** Each session's facts, read from its timeline. */
   const sessions = new Map<string, Facts>();
 
+  let callbacks = 0;
   const step = async (minutes: number, res: Promise<ApiResponse>, status = 200): Promise<Body> => {
     const answer = await res;
     expect(answer.status, JSON.stringify(answer.body)).toBe(status);
@@ -289,7 +305,8 @@ describe('insights: KPIs per day and group, equal to the sessions’ timelines',
       api.post('operator', `/v1/verifications/${sessionId}/vendor-results`, {
         vendor,
         vendorEventId: `evt_${randomUUID()}`,
-        vendorCreatedAt: clock.now().toISOString(),
+        // The vendor stamped it a little before it arrived: 0 to 40 s, different for each result.
+        vendorCreatedAt: new Date(clock.now().getTime() - (++callbacks % 9) * 5_000).toISOString(),
         checks,
       }),
     );

@@ -68,6 +68,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/audit/bundles': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A signed audit bundle of a session (with its subject) or a subject (with its sessions)
+     * @description The file `kyc-ledger export` writes (canonical JSON), verified offline by `kyc-ledger verify-bundle` with the public key alone. Signs a checkpoint first when none covers the records yet; personal data stays encrypted. Give exactly one of session or subject.
+     */
+    get: operations['exportAuditBundle'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/audit/checkpoints/latest': {
     parameters: {
       query?: never;
@@ -765,6 +785,37 @@ export interface components {
     AssignReviewerDto: {
       /** @description Reviewer to assign (default: the caller) */
       reviewerId?: string;
+    };
+    AuditBundleView: {
+      checkpoints: components['schemas']['SignedCheckpointView'][];
+      createdAt: string;
+      explainerVersion: number;
+      explanations: {
+        [key: string]: unknown;
+      }[];
+      /** @enum {string} */
+      format: 'kyc-ledger-audit-bundle/v2';
+      /** @description Signed stream heads */
+      heads: {
+        [key: string]: unknown;
+      };
+      /** @description Inclusion proof of each event, by event id */
+      proofs: {
+        [key: string]: {
+          [key: string]: unknown;
+        };
+      };
+      scope: {
+        id?: string;
+        /** @enum {string} */
+        kind?: 'session' | 'subject';
+      };
+      /** @description Each stream from revision 0 to its signed head; personal data stays encrypted */
+      streams: {
+        [key: string]: {
+          [key: string]: unknown;
+        }[];
+      };
     };
     CalibrationCurrentThresholdView: {
       falsePositiveRate: number | null;
@@ -1508,8 +1559,12 @@ export interface components {
       group: string | null;
       /** @description Sessions with a counted liveness check clear / sessions with a counted liveness check */
       livenessPassRate: number | null;
+      /** @description Median callback latency (nearest rank), ms: per session, its slowest vendor result from the vendor’s own timestamp to arrival here */
+      medianCallbackMs: number | null;
       /** @description Median time from start to approval or rejection (nearest rank), ms */
       medianDecisionMs: number | null;
+      /** @description 90th percentile of the same (nearest rank), ms */
+      p90CallbackMs: number | null;
       /** @description 90th percentile of the same (nearest rank), ms */
       p90DecisionMs: number | null;
       /** @description approved / (approved + rejected) */
@@ -2785,6 +2840,103 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemView'] & {
             /** @enum {string} */
             code?: 'too_many_requests';
+          };
+        };
+      };
+    };
+  };
+  exportAuditBundle: {
+    parameters: {
+      query?: {
+        /** @description A session id */
+        session?: unknown;
+        /** @description A subject id */
+        subject?: unknown;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AuditBundleView'];
+        };
+      };
+      /** @description The request is malformed or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'validation_failed';
+          };
+        };
+      };
+      /** @description No valid credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'unauthenticated';
+          };
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'forbidden';
+          };
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'nothing_to_export';
+          };
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'too_many_requests';
+          };
+        };
+      };
+      /** @description Temporarily unavailable (retry later) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'checkpoint_unavailable' | 'event_store_unavailable';
           };
         };
       };

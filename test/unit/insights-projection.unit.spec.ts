@@ -68,13 +68,13 @@ const evidence = (minutes: number, documentType = 'passport', vendor = 'onfido',
 const result = (
   minutes: number,
   checks: readonly JsonObject[],
-  { vendor = 'onfido', counted = true, attempt = 1 } = {},
+  { vendor = 'onfido', counted = true, attempt = 1, lateMs = 0 } = {},
 ): Step => [
   'VendorResultReceived',
   {
     vendor,
     vendorEventId: `evt_${minutes}`,
-    vendorCreatedAt: at(minutes),
+    vendorCreatedAt: new Date(Date.parse(at(minutes)) - lateMs).toISOString(),
     checks: [...checks],
     attempt,
     counted,
@@ -223,6 +223,7 @@ describe(InsightsSessionEntity.name, () => {
       slaBreached: false,
       decidedAt: null,
       decisionMs: null,
+      callbackMs: null,
       reviewRequestedAt: null,
       position: 100,
     });
@@ -384,6 +385,21 @@ describe(InsightsSessionEntity.name, () => {
       result(5, CLEAR),
     );
     expect(row).toMatchObject({ vendorErrors: 2, vendorCalls: 3, lastStep: 'results' });
+  });
+
+  it('callback latency: the slowest vendor result of the session, from the vendor’s timestamp; never negative', () => {
+    expect(fold(initiated(), capture(1)).callbackMs).toBeNull();
+    const row = fold(
+      initiated(),
+      capture(1),
+      evidence(2),
+      result(3, VENDOR_ERROR, { lateMs: 1_500 }),
+      result(4, CLEAR, { lateMs: 42_000 }),
+      result(5, CLEAR, { lateMs: 900, counted: false }),
+    );
+    expect(row.callbackMs).toBe(42_000);
+    // A vendor clock ahead of ours: zero, not a negative latency.
+    expect(fold(initiated(), result(3, CLEAR, { lateMs: -5_000 })).callbackMs).toBe(0);
   });
 
   it('an uncounted result neither names the vendor nor moves the step', () => {

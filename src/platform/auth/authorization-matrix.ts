@@ -133,6 +133,7 @@ export const AUTHORIZATION_MATRIX: readonly MatrixEntry[] = [
   { method: 'GET', path: '/v1/audit/verification', access: roles('auditor') },
   { method: 'GET', path: '/v1/audit/checkpoints/latest', access: roles('auditor') },
   { method: 'GET', path: '/v1/audit/proofs/:eventId', access: roles('auditor') },
+  { method: 'GET', path: '/v1/audit/bundles', access: roles('auditor') },
   { method: 'POST', path: '/v1/policy-lab/replays', access: roles('auditor') },
   { method: 'GET', path: '/v1/policy-lab/replays/:replayId', access: roles('auditor') },
   { method: 'GET', path: '/v1/policy-lab/shadow', access: roles('auditor') },
