@@ -128,8 +128,9 @@ function change(
         0,
         Date.parse(data.instant('receivedAt')) - Date.parse(data.instant('vendorCreatedAt')),
       );
+      const slowest = Math.max(row.callbackMs ?? 0, latency);
       return {
-        callbackMs: Math.max(row.callbackMs ?? 0, latency),
+        callbackMs: slowest,
         ...(counted ? { ...reached(row, 'results'), vendor: row.vendor ?? data.string('vendor') } : {}),
         vendorCalls: row.vendorCalls + 1,
         vendorErrors: row.vendorErrors + (errored ? 1 : 0),

@@ -30,6 +30,10 @@ export interface KpiCounts {
   readonly slaBreaches: number;
   readonly vendorErrors: number;
   readonly vendorCalls: number;
+  /** Σ and count of the sessions' callback latencies (each session's slowest vendor result), and the largest. */
+  readonly callbackMsSum: number;
+  readonly callbackCount: number;
+  readonly callbackMsMax: number | null;
 }
 
 /** The exact median and p90 of a cell (nearest rank): time to decision, or callback latency. */
@@ -81,6 +85,9 @@ export class InsightsRepository {
       .addSelect(countWhere('s.slaBreached = 1'), 'sla_breached')
       .addSelect('SUM(s.vendorErrors)', 'vendor_errors')
       .addSelect('SUM(s.vendorCalls)', 'vendor_calls')
+      .addSelect('SUM(s.callbackMs)', 'callback_sum')
+      .addSelect('COUNT(s.callbackMs)', 'callback_count')
+      .addSelect('MAX(s.callbackMs)', 'callback_max')
       .groupBy('s.startedDay');
     const group = filter.groupBy === undefined ? undefined : GROUP_COLUMN[filter.groupBy];
     if (group !== undefined) query.addSelect(group, 'grp').addGroupBy(group);
@@ -103,6 +110,10 @@ export class InsightsRepository {
       slaBreaches: num(raw.sla_breached),
       vendorErrors: num(raw.vendor_errors),
       vendorCalls: num(raw.vendor_calls),
+      callbackMsSum: num(raw.callback_sum),
+      callbackCount: num(raw.callback_count),
+      callbackMsMax:
+        raw.callback_max === null || raw.callback_max === undefined ? null : num(raw.callback_max),
     }));
   }
 
@@ -114,15 +125,7 @@ export class InsightsRepository {
     return this.percentiles(filter, 's.decisionMs');
   }
 
-  /** The same for the callback latency (each session's slowest vendor callback). */
-  callbackPercentiles(filter: KpiFilter): Promise<DecisionPercentiles[]> {
-    return this.percentiles(filter, 's.callbackMs');
-  }
-
-  private async percentiles(
-    filter: KpiFilter,
-    column: 's.decisionMs' | 's.callbackMs',
-  ): Promise<DecisionPercentiles[]> {
+  private async percentiles(filter: KpiFilter, column: 's.decisionMs'): Promise<DecisionPercentiles[]> {
     const group = filter.groupBy === undefined ? undefined : GROUP_COLUMN[filter.groupBy];
     const partition = group === undefined ? 's.startedDay' : `s.startedDay, ${group}`;
     const inner = this.inRange(filter)

@@ -10,22 +10,14 @@ export class InsightsService {
   constructor(private readonly repository: InsightsRepository) {}
 
   async kpis(filter: KpiFilter, now: Date): Promise<KpisView> {
-    const [counts, percentiles, callbacks, queue] = await Promise.all([
+    const [counts, percentiles, queue] = await Promise.all([
       this.repository.counts(filter),
       this.repository.decisionPercentiles(filter),
-      this.repository.callbackPercentiles(filter),
       this.repository.queue(filter),
     ]);
     const byCell = new Map(percentiles.map((p) => [cellKey(p.day, p.group), p]));
-    const callbacksByCell = new Map(callbacks.map((p) => [cellKey(p.day, p.group), p]));
     const rows = counts
-      .map((cell) =>
-        kpiRow(
-          cell,
-          byCell.get(cellKey(cell.day, cell.group)),
-          callbacksByCell.get(cellKey(cell.day, cell.group)),
-        ),
-      )
+      .map((cell) => kpiRow(cell, byCell.get(cellKey(cell.day, cell.group))))
       .sort(byDayThenGroup);
     const oldest = queue.oldestRequestedAt === null ? null : Date.parse(queue.oldestRequestedAt);
     return {
@@ -41,11 +33,7 @@ export class InsightsService {
   }
 }
 
-function kpiRow(
-  cell: KpiCounts,
-  times: DecisionPercentiles | undefined,
-  callbacks: DecisionPercentiles | undefined,
-): KpiRowView {
+function kpiRow(cell: KpiCounts, times: DecisionPercentiles | undefined): KpiRowView {
   const approved = cell.autoApproved + cell.approvedAfterReview;
   return {
     day: cell.day,
@@ -64,8 +52,8 @@ function kpiRow(
     slaBreaches: cell.slaBreaches,
     medianDecisionMs: times?.median ?? null,
     p90DecisionMs: times?.p90 ?? null,
-    medianCallbackMs: callbacks?.median ?? null,
-    p90CallbackMs: callbacks?.p90 ?? null,
+    meanCallbackMs: cell.callbackCount === 0 ? null : Math.round(cell.callbackMsSum / cell.callbackCount),
+    maxCallbackMs: cell.callbackMsMax,
     vendorErrorRate: ratio(cell.vendorErrors, cell.vendorCalls),
     passRate: ratio(approved, approved + cell.rejected),
   };

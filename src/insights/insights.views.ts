@@ -45,15 +45,15 @@ export class KpiRowView {
     type: Number,
     nullable: true,
     description:
-      'Median callback latency (nearest rank), ms: per session, its slowest vendor result from the vendor’s own timestamp to arrival here',
+      'Mean callback latency (whole ms) over the sessions with a vendor result: per session, its slowest result from the vendor’s own timestamp to arrival here',
   })
-  medianCallbackMs!: number | null;
+  meanCallbackMs!: number | null;
   @ApiProperty({
     type: Number,
     nullable: true,
-    description: '90th percentile of the same (nearest rank), ms',
+    description: 'The largest of the same, ms',
   })
-  p90CallbackMs!: number | null;
+  maxCallbackMs!: number | null;
   @ApiProperty({
     type: Number,
     nullable: true,

@@ -42,8 +42,8 @@ interface KpiRow {
   slaBreaches: number;
   medianDecisionMs: number | null;
   p90DecisionMs: number | null;
-  medianCallbackMs: number | null;
-  p90CallbackMs: number | null;
+  meanCallbackMs: number | null;
+  maxCallbackMs: number | null;
   vendorErrorRate: number | null;
   passRate: number | null;
 }
@@ -222,8 +222,11 @@ function expectedRows(sessions: readonly Facts[], groupBy?: Dimension): KpiRow[]
       slaBreaches: count((f) => f.slaBreached),
       medianDecisionMs: quantile(times, 0.5),
       p90DecisionMs: quantile(times, 0.9),
-      medianCallbackMs: quantile(callbacks, 0.5),
-      p90CallbackMs: quantile(callbacks, 0.9),
+      meanCallbackMs:
+        callbacks.length === 0
+          ? null
+          : Math.round(callbacks.reduce((total, ms) => total + ms, 0) / callbacks.length),
+      maxCallbackMs: callbacks.length === 0 ? null : Math.max(...callbacks),
       vendorErrorRate: share(
         sum((f) => f.vendorErrors),
         sum((f) => f.vendorCalls),

@@ -1559,12 +1559,12 @@ export interface components {
       group: string | null;
       /** @description Sessions with a counted liveness check clear / sessions with a counted liveness check */
       livenessPassRate: number | null;
-      /** @description Median callback latency (nearest rank), ms: per session, its slowest vendor result from the vendor’s own timestamp to arrival here */
-      medianCallbackMs: number | null;
+      /** @description The largest of the same, ms */
+      maxCallbackMs: number | null;
+      /** @description Mean callback latency (whole ms) over the sessions with a vendor result: per session, its slowest result from the vendor’s own timestamp to arrival here */
+      meanCallbackMs: number | null;
       /** @description Median time from start to approval or rejection (nearest rank), ms */
       medianDecisionMs: number | null;
-      /** @description 90th percentile of the same (nearest rank), ms */
-      p90CallbackMs: number | null;
       /** @description 90th percentile of the same (nearest rank), ms */
       p90DecisionMs: number | null;
       /** @description approved / (approved + rejected) */

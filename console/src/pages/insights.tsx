@@ -235,8 +235,8 @@ function Headline({ kpis }: { kpis: Kpis }) {
   const rate = passRate(t);
   const median = perDay(kpis.rows, (r) => r.medianDecisionMs, ms);
   const p90 = perDay(kpis.rows, (r) => r.p90DecisionMs, ms);
-  const callbackMedian = perDay(kpis.rows, (r) => r.medianCallbackMs, ms);
-  const callbackP90 = perDay(kpis.rows, (r) => r.p90CallbackMs, ms);
+  const callbackMean = perDay(kpis.rows, (r) => r.meanCallbackMs, ms);
+  const callbackMax = perDay(kpis.rows, (r) => r.maxCallbackMs, ms);
   const errors = perDay(kpis.rows, (r) => r.vendorErrorRate, percent);
   const liveness = perDay(kpis.rows, (r) => r.livenessPassRate, percent);
   const counts: [Count, string][] = [
@@ -269,8 +269,8 @@ function Headline({ kpis }: { kpis: Kpis }) {
         />
         <Tile id="medianDecisionMs" label="Median time to decision" {...median} />
         <Tile id="p90DecisionMs" label="90th percentile time to decision" {...p90} />
-        <Tile id="medianCallbackMs" label="Median vendor callback latency" {...callbackMedian} />
-        <Tile id="p90CallbackMs" label="90th percentile vendor callback latency" {...callbackP90} />
+        <Tile id="meanCallbackMs" label="Mean vendor callback latency" {...callbackMean} />
+        <Tile id="maxCallbackMs" label="Slowest vendor callback" {...callbackMax} />
         <Tile id="vendorErrorRate" label="Vendor error rate" {...errors} />
         <Tile id="livenessPassRate" label="Liveness pass rate" {...liveness} />
         <Tile
@@ -405,8 +405,8 @@ function ByDay({ kpis }: { kpis: Kpis }) {
         reviewed: row.reviewed,
         median: row.medianDecisionMs,
         p90: row.p90DecisionMs,
-        callbackMedian: row.medianCallbackMs,
-        callbackP90: row.p90CallbackMs,
+        callbackMean: row.meanCallbackMs,
+        callbackMax: row.maxCallbackMs,
         passRate: passRate(t),
       },
     };
@@ -444,11 +444,11 @@ function ByDay({ kpis }: { kpis: Kpis }) {
         <LineChart
           testId="chart-callback-latency-per-day"
           title="Vendor callback latency per day"
-          summary={`Median and 90th percentile of each session's slowest vendor result, from the vendor's own timestamp to its arrival, per UTC day, over ${days}.`}
+          summary={`Mean and largest delay of each session's slowest vendor result, from the vendor's own timestamp to its arrival, per UTC day, over ${days}.`}
           rowHeader="Day"
           series={[
-            { key: 'callbackMedian', label: 'Median' },
-            { key: 'callbackP90', label: '90th percentile' },
+            { key: 'callbackMean', label: 'Mean' },
+            { key: 'callbackMax', label: 'Slowest' },
           ]}
           data={data}
           format={ms}
