@@ -33,7 +33,7 @@ export interface ProofToVerify {
 }
 
 /** The steps, in the order they are shown. */
-export const STEPS = ['event_hash', 'leaf', 'inclusion', 'key_id', 'signature'] as const;
+export const STEPS = ['event_hash', 'leaf', 'inclusion', 'key_id', 'trusted_key', 'signature'] as const;
 export type Step = (typeof STEPS)[number];
 
 export const STEP_TITLES: Readonly<Record<Step, string>> = {
@@ -41,6 +41,7 @@ export const STEP_TITLES: Readonly<Record<Step, string>> = {
   leaf: 'Leaf hash computed',
   inclusion: 'Audit path leads to the signed root',
   key_id: 'Key id matches the public key',
+  trusted_key: 'Key is the one you trust',
   signature: 'Checkpoint signature is valid',
 };
 
@@ -61,6 +62,14 @@ export interface ProofVerification {
   readonly fingerprint: string;
   /** The key id the statement names. */
   readonly keyId: string;
+  /** Whether the key was compared with a trusted fingerprint (without one, any key that signs passes). */
+  readonly pinned: boolean;
+}
+
+/** A SHA-256 fingerprint as 64 lowercase hex digits (spaces, colons and case ignored), or undefined. */
+export function normaliseFingerprint(text: string): string | undefined {
+  const hex = text.replace(/[\s:]/g, '').toLowerCase();
+  return /^[0-9a-f]{64}$/.test(hex) ? hex : undefined;
 }
 
 // --- canonical JSON (RFC 8785 style, the rules of src/shared/canonical-json.ts) ---------------------------------
@@ -231,7 +240,11 @@ const short = (hex: string): string => (hex.length > 16 ? `${hex.slice(0, 16)}�
  * the statement carries a valid Ed25519 signature by it. Every step is run and reported, so a person sees all
  * that holds and all that does not; `failed` names the first step that did not.
  */
-export async function verifyProof(proof: ProofToVerify, timelineHash: string): Promise<ProofVerification> {
+export async function verifyProof(
+  proof: ProofToVerify,
+  timelineHash: string,
+  trustedFingerprint?: string,
+): Promise<ProofVerification> {
   const statement = proof.checkpoint.statement;
   const checks: Check[] = [];
 
@@ -336,10 +349,23 @@ export async function verifyProof(proof: ProofToVerify, timelineHash: string): P
           ),
   );
 
+  const trusted = trustedFingerprint === undefined ? undefined : normaliseFingerprint(trustedFingerprint);
+  if (trusted !== undefined) {
+    checks.push(
+      fingerprint === trusted
+        ? check('trusted_key', true, `The key is the one you trust (${fingerprint.slice(0, 16)}…).`)
+        : check(
+            'trusted_key',
+            false,
+            `The checkpoint was signed by key ${fingerprint === '' ? '(unreadable)' : `${fingerprint.slice(0, 16)}…`}, not by the key you trust (${trusted.slice(0, 16)}…).`,
+          ),
+    );
+  }
+
   checks.push(await signatureCheck(proof.checkpoint, der));
 
   const failed = checks.find((c) => !c.ok);
-  return { ok: failed === undefined, checks, failed, fingerprint, keyId };
+  return { ok: failed === undefined, checks, failed, fingerprint, keyId, pinned: trusted !== undefined };
 }
 
 async function signatureCheck(checkpoint: CheckpointToVerify, der: Bytes | undefined): Promise<Check> {

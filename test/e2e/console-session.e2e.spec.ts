@@ -1,7 +1,13 @@
-import { createHash, createPublicKey } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import type { Browser, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Checkpointer } from '../../src/audit/checkpointer';
+import {
+  type CheckpointStatement,
+  keyIdOf,
+  publicKeyPem,
+  signStatement,
+} from '../../src/audit/checkpoint-statement';
 import type { TestApp } from '../support/app';
 import {
   collectPageErrors,
@@ -209,6 +215,71 @@ describeWithBrowser('web console: a session — status, timeline, why, point in 
       expect(await page.locator('.verified').count(), what).toBe(0);
       expect(await page.locator('.verify-steps li.fail strong').allTextContents(), what).toEqual(failing);
     }
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 60_000);
+
+  it('with a pinned key, a checkpoint re-signed by another key (self-consistent) shows red at the trusted-key step', async () => {
+    const page = await (await newContext(browser)).newPage();
+    const errors = collectPageErrors(page);
+    let forge = false;
+    const intruder = generateKeyPairSync('ed25519').privateKey;
+    await page.route('**/v1/audit/proofs/**', async (route) => {
+      const response = await route.fetch();
+      const proof = (await response.json()) as Proof & { checkpoint: { statement: CheckpointStatement } };
+      if (!forge) {
+        await route.fulfill({ response, json: proof });
+        return;
+      }
+      const statement = { ...proof.checkpoint.statement, keyId: keyIdOf(createPublicKey(intruder)) };
+      const checkpoint = {
+        statement,
+        signature: signStatement(statement, intruder),
+        publicKey: publicKeyPem(intruder),
+      };
+      await route.fulfill({ response, json: { ...proof, checkpoint } });
+    });
+    await openSession(page, t.keys.auditor);
+    const verifyDecision = (): Promise<void> =>
+      page.getByRole('button', { name: 'Verify this decision' }).click();
+
+    // Unpinned, the forgery passes every step the proof alone can check; the page says a key is not pinned.
+    forge = true;
+    await verifyDecision();
+    await page.locator('.verified').waitFor();
+    expect(await page.getByTestId('unpinned').textContent()).toContain('No trusted key is pinned');
+
+    // The auditor pins the ledger's key, from a source of their own (here: the service's signing key file).
+    const latest = await api.get<{ publicKey: string }>('auditor', '/v1/audit/checkpoints/latest');
+    const fingerprint = createHash('sha256')
+      .update(createPublicKey(latest.body.publicKey).export({ type: 'spki', format: 'der' }))
+      .digest('hex');
+    await page.getByText('Trusted signing key:').click();
+    await page
+      .getByLabel("SHA-256 fingerprint of the ledger's public key (hex)")
+      .fill(fingerprint.toUpperCase());
+    await page.getByRole('button', { name: 'Trust this fingerprint' }).click();
+    await expect
+      .poll(() => page.getByTestId('trusted-fingerprint').textContent())
+      .toContain(fingerprint.slice(0, 4));
+
+    await verifyDecision();
+    const alert = page.locator('.tampered[role="alert"]');
+    await expect.poll(() => alert.textContent()).toContain('at step “Key is the one you trust”');
+    expect(await page.locator('.verify-steps li.fail strong').allTextContents()).toEqual([
+      'Key is the one you trust',
+    ]);
+
+    // The genuine proof passes with the pinned key, and the pin survives a reload.
+    forge = false;
+    await page.reload();
+    await page.getByRole('button', { name: 'Verify this decision' }).waitFor();
+    await verifyDecision();
+    await page.locator('.verified').waitFor();
+    expect(await page.locator('.verify-steps li.pass strong').allTextContents()).toContain(
+      'Key is the one you trust',
+    );
+    expect(await page.getByTestId('unpinned').count()).toBe(0);
     expect(errors).toEqual([]);
     await page.context().close();
   }, 60_000);

@@ -236,6 +236,41 @@ describe(verifyProof.name, () => {
     const checkpoint = { ...proof.checkpoint, statement, publicKey: publicKeyPem(other) };
     expect(await failedStep({ ...proof, checkpoint }, hash)).toBe('signature');
   });
+
+  it('with a trusted fingerprint: passes for that key only; a checkpoint re-signed by another key fails there', async () => {
+    const { proof, hash } = build(2, 5, 3, key);
+    const fingerprint = createHash('sha256')
+      .update(publicKeyOf(key).export({ type: 'spki', format: 'der' }))
+      .digest('hex');
+    // Spaces, colons and case are ignored, as a fingerprint is often written in groups.
+    const written = fingerprint.toUpperCase().replace(/(.{4})/g, '$1 ');
+    const pinned = await verifyProof(proof, hash, written);
+    expect(pinned.ok).toBe(true);
+    expect(pinned.pinned).toBe(true);
+    expect(pinned.checks.map((c) => c.step)).toEqual([
+      'event_hash',
+      'leaf',
+      'inclusion',
+      'key_id',
+      'trusted_key',
+      'signature',
+    ]);
+    expect((await verifyProof(proof, hash)).pinned).toBe(false);
+
+    // An attacker re-signs the same root with a key of their own that names itself: every other step holds.
+    const other = newKey();
+    const statement = { ...proof.checkpoint.statement, keyId: keyIdOf(publicKeyOf(other)) };
+    const forged = {
+      ...proof,
+      checkpoint: { statement, signature: signStatement(statement, other), publicKey: publicKeyPem(other) },
+    };
+    expect((await verifyProof(forged, hash)).ok).toBe(true);
+    const caught = await verifyProof(forged, hash, fingerprint);
+    expect(caught.failed?.step).toBe('trusted_key');
+    expect(caught.checks.filter((c) => !c.ok).map((c) => c.step)).toEqual(['trusted_key']);
+    // Anything that is not a SHA-256 fingerprint pins nothing.
+    expect((await verifyProof(proof, hash, 'abc')).pinned).toBe(false);
+  });
 });
 
 describe('console canonicalJson', () => {

@@ -4,7 +4,7 @@ import { ApiError, call, describeError, query, type Schemas } from '../api';
 import { ErrorNote, Hash, Loading, Page, StatusBadge, Time, useAsync } from '../components';
 import { href, navigate } from '../router';
 import { can, type Me } from '../session';
-import { groupHex, type ProofVerification, verifyProof } from '../verify';
+import { groupHex, normaliseFingerprint, type ProofVerification, verifyProof } from '../verify';
 import './session.css';
 
 type Status = Schemas['VerificationStatusView'];
@@ -250,7 +250,80 @@ type VerifyState =
     }
   | { readonly phase: 'error'; readonly entry: Entry; readonly error: unknown };
 
-function VerifyReport({ state }: { state: VerifyState }) {
+const TRUSTED_KEY = 'kyc-ledger.console.trustedKeyFingerprint';
+
+/**
+ * The fingerprint of the signing key this browser trusts (kept in local storage: it is public, and an auditor
+ * pins it once, from a source other than this service). With it, a checkpoint re-signed by any other key fails.
+ */
+const trustedKeyStore = {
+  get: (): string | undefined => normaliseFingerprint(localStorage.getItem(TRUSTED_KEY) ?? ''),
+  set: (fingerprint: string | undefined): void => {
+    if (fingerprint === undefined) localStorage.removeItem(TRUSTED_KEY);
+    else localStorage.setItem(TRUSTED_KEY, fingerprint);
+  },
+};
+
+function TrustedKey({
+  fingerprint,
+  onChange,
+}: {
+  fingerprint: string | undefined;
+  onChange: (fingerprint: string | undefined) => void;
+}) {
+  const [text, setText] = useState('');
+  const parsed = normaliseFingerprint(text);
+  return (
+    <details class="trusted-key" open={fingerprint === undefined ? undefined : true}>
+      <summary>
+        Trusted signing key:{' '}
+        {fingerprint === undefined ? (
+          <strong>none pinned</strong>
+        ) : (
+          <code data-testid="trusted-fingerprint">{groupHex(fingerprint)}</code>
+        )}
+      </summary>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (parsed !== undefined) {
+            onChange(parsed);
+            setText('');
+          }
+        }}
+      >
+        <label for="trusted-fingerprint-input">SHA-256 fingerprint of the ledger's public key (hex)</label>
+        <input
+          id="trusted-fingerprint-input"
+          autoComplete="off"
+          spellcheck={false}
+          value={text}
+          onInput={(e) => {
+            setText(e.currentTarget.value);
+          }}
+        />
+        <div class="row">
+          <button type="submit" disabled={parsed === undefined}>
+            Trust this fingerprint
+          </button>
+          {fingerprint === undefined ? null : (
+            <button
+              type="button"
+              class="secondary"
+              onClick={() => {
+                onChange(undefined);
+              }}
+            >
+              Forget the trusted key
+            </button>
+          )}
+        </div>
+      </form>
+    </details>
+  );
+}
+
+function VerifyReport({ state, onTrust }: { state: VerifyState; onTrust: (fingerprint: string) => void }) {
   const what = `${state.entry.type} (position ${state.entry.position})`;
   if (state.phase === 'running') {
     return (
@@ -317,10 +390,23 @@ function VerifyReport({ state }: { state: VerifyState }) {
           <code class="hash">{proof.checkpoint.statement.rootHash}</code>
         </dd>
       </dl>
-      <p class="muted">
-        Compare the fingerprint with the ledger's published key: the checks above show that this key signed
-        the root, not that it is the ledger's key.
-      </p>
+      {result.pinned ? null : (
+        <p class="notice" data-testid="unpinned">
+          No trusted key is pinned: the checks show that this key signed the root, not that it is the ledger's
+          key. Compare its fingerprint with one you hold from elsewhere, then pin it.{' '}
+          {result.ok ? (
+            <button
+              type="button"
+              class="secondary"
+              onClick={() => {
+                onTrust(result.fingerprint);
+              }}
+            >
+              Trust this key
+            </button>
+          ) : null}
+        </p>
+      )}
     </div>
   );
 }
@@ -507,6 +593,12 @@ export function SessionPage({
     [sessionId, pointKey, reads],
   );
   const [verifying, setVerifying] = useState<VerifyState | undefined>();
+  const [trustedKey, setTrustedKey] = useState<string | undefined>(trustedKeyStore.get);
+  const trust = (fingerprint: string | undefined): void => {
+    trustedKeyStore.set(fingerprint);
+    setTrustedKey(fingerprint);
+    setVerifying(undefined);
+  };
 
   const entries = timeline.data?.entries ?? [];
   const known = new Map(entries.map((e) => [e.eventId, e]));
@@ -525,7 +617,7 @@ export function SessionPage({
     setVerifying({ phase: 'running', entry });
     try {
       const proof = await call<Proof>(`/v1/audit/proofs/${encodeURIComponent(entry.eventId)}`);
-      const result = await verifyProof(proof, entry.hash);
+      const result = await verifyProof(proof, entry.hash, trustedKey);
       setVerifying({ phase: 'done', entry, proof, result });
     } catch (error) {
       setVerifying({ phase: 'error', entry, error });
@@ -577,7 +669,10 @@ export function SessionPage({
           {decision === undefined && timeline.data !== undefined ? (
             <p class="muted">The session has no decision yet; verify any event from the timeline.</p>
           ) : null}
-          <div aria-live="polite">{verifying === undefined ? null : <VerifyReport state={verifying} />}</div>
+          <TrustedKey fingerprint={trustedKey} onChange={trust} />
+          <div aria-live="polite">
+            {verifying === undefined ? null : <VerifyReport state={verifying} onTrust={trust} />}
+          </div>
         </section>
       ) : null}
 
