@@ -116,3 +116,59 @@ export function Hash({ value }: { value: string }) {
     </code>
   );
 }
+
+/** A column of a StackTable: its header (also the cell's label when rows stack on a phone) and its cell. */
+export interface Column<T> {
+  readonly label: string;
+  readonly cell: (row: T) => ComponentChildren;
+}
+
+/**
+ * A table whose rows stack into labelled cards under 600 px (`table.stack`): a caption for assistive technology,
+ * column headers with scope, each cell labelled with its column.
+ */
+export function StackTable<T>({
+  caption,
+  visibleCaption = false,
+  columns,
+  rows,
+  rowKey,
+  testId,
+  busy,
+}: {
+  caption: string;
+  visibleCaption?: boolean;
+  columns: readonly Column<T>[];
+  rows: readonly T[];
+  rowKey: (row: T) => string;
+  testId?: string;
+  busy?: boolean;
+}) {
+  return (
+    <div class="table-wrap" aria-busy={busy}>
+      <table class="stack" data-testid={testId}>
+        <caption class={visibleCaption ? 'muted' : 'visually-hidden'}>{caption}</caption>
+        <thead>
+          <tr>
+            {columns.map((c) => (
+              <th scope="col" key={c.label}>
+                {c.label}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={rowKey(row)}>
+              {columns.map((c) => (
+                <td data-label={c.label} key={c.label}>
+                  {c.cell(row)}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { call, query, type Schemas } from '../api';
-import { ErrorNote, Loading, Page, StatusBadge, Time, useAsync } from '../components';
+import { ErrorNote, Loading, Page, useAsync } from '../components';
+import { SessionTable } from '../session-table';
 import { href, navigate } from '../router';
 import type { Me } from '../session';
 import './session.css';
@@ -181,41 +182,12 @@ export function SessionsPage({ params }: { me: Me; params: URLSearchParams }) {
               : `${list.data.items.length} session${list.data.items.length === 1 ? '' : 's'}${cursor === '' ? '' : ' (a later page)'}, newest first.`}
           </p>
           {list.data.items.length === 0 ? null : (
-            <div class="table-wrap" aria-busy={list.loading}>
-              <table class="stack">
-                <caption class="muted">Verification sessions</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Session</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Jurisdiction</th>
-                    <th scope="col">Tier</th>
-                    <th scope="col">Attempts</th>
-                    <th scope="col">Updated</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {list.data.items.map((s) => (
-                    <tr key={s.sessionId}>
-                      <td data-label="Session">
-                        <a href={href(['sessions', s.sessionId])}>
-                          <code>{s.sessionId}</code>
-                        </a>
-                      </td>
-                      <td data-label="Status">
-                        <StatusBadge status={s.status} />
-                      </td>
-                      <td data-label="Jurisdiction">{s.jurisdiction}</td>
-                      <td data-label="Tier">{s.tier}</td>
-                      <td data-label="Attempts">{s.attempts}</td>
-                      <td data-label="Updated">
-                        <Time iso={s.updatedAt} />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <SessionTable
+              sessions={list.data.items}
+              caption="Verification sessions"
+              visibleCaption
+              busy={list.loading}
+            />
           )}
           <nav class="row session-pager" aria-label="Pages of sessions">
             {cursor === '' ? null : <a href={href(['sessions'], activeFilters)}>First page</a>}

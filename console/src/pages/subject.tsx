@@ -1,7 +1,8 @@
 import { Fragment } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, call, query, type Schemas } from '../api';
-import { ErrorNote, Hash, Loading, Page, StatusBadge, Time, useAsync } from '../components';
+import { type Column, ErrorNote, Hash, Loading, Page, StackTable, Time, useAsync } from '../components';
+import { SessionTable } from '../session-table';
 import { href, navigate } from '../router';
 import { can, type Me } from '../session';
 import './subject.css';
@@ -149,40 +150,27 @@ function ConsentsPanel({ subjectId }: { subjectId: string }) {
             </ul>
           )}
           <h3>History</h3>
-          <div class="table-wrap">
-            <table class="stack">
-              <caption class="visually-hidden">Consent history</caption>
-              <thead>
-                <tr>
-                  <th scope="col">When</th>
-                  <th scope="col">Action</th>
-                  <th scope="col">Consent</th>
-                  <th scope="col">Scopes</th>
-                </tr>
-              </thead>
-              <tbody>
-                {consents.data.history.map((h) => (
-                  <tr key={h.eventId}>
-                    <td data-label="When">
-                      <Time iso={h.at} />
-                    </td>
-                    <td data-label="Action">
-                      <span class={`badge ${h.action === 'granted' ? 'ok' : 'warn'}`}>{h.action}</span>
-                    </td>
-                    <td data-label="Consent">
-                      <code>{h.consentId}</code>
-                    </td>
-                    <td data-label="Scopes">{h.scopes.map(label).join(', ')}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <StackTable
+            caption="Consent history"
+            columns={CONSENT_HISTORY_COLUMNS}
+            rows={consents.data.history}
+            rowKey={(h) => h.eventId}
+          />
         </>
       )}
     </section>
   );
 }
+
+const CONSENT_HISTORY_COLUMNS: readonly Column<Schemas['SubjectConsentsView']['history'][number]>[] = [
+  { label: 'When', cell: (h) => <Time iso={h.at} /> },
+  {
+    label: 'Action',
+    cell: (h) => <span class={`badge ${h.action === 'granted' ? 'ok' : 'warn'}`}>{h.action}</span>,
+  },
+  { label: 'Consent', cell: (h) => <code>{h.consentId}</code> },
+  { label: 'Scopes', cell: (h) => h.scopes.map(label).join(', ') },
+];
 
 const STATUS_TONE: Record<Schemas['ClassRetentionView']['status'], string> = {
   held: 'info',
@@ -741,36 +729,8 @@ function SessionsPanel({ subjectId }: { subjectId: string }) {
       {sessions.data === undefined ? null : sessions.data.items.length === 0 ? (
         <p class="muted">No session of this subject.</p>
       ) : (
-        <div class="table-wrap">
-          <table class="stack">
-            <caption class="visually-hidden">Sessions of the subject</caption>
-            <thead>
-              <tr>
-                <th scope="col">Session</th>
-                <th scope="col">Status</th>
-                <th scope="col">Jurisdiction</th>
-                <th scope="col">Tier</th>
-                <th scope="col">Updated</th>
-              </tr>
-            </thead>
-            <tbody>
-              {sessions.data.items.map((s) => (
-                <tr key={s.sessionId}>
-                  <td data-label="Session">
-                    <a href={href(['sessions', s.sessionId])}>{s.sessionId}</a>
-                  </td>
-                  <td data-label="Status">
-                    <StatusBadge status={s.status} />
-                  </td>
-                  <td data-label="Jurisdiction">{s.jurisdiction}</td>
-                  <td data-label="Tier">{s.tier}</td>
-                  <td data-label="Updated">
-                    <Time iso={s.updatedAt} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+        <div>
+          <SessionTable sessions={sessions.data.items} caption="Sessions of the subject" attempts={false} />
           {sessions.data.nextCursor === null ? null : <p class="muted">The 100 newest sessions are shown.</p>}
         </div>
       )}
