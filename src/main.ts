@@ -1,6 +1,8 @@
 import 'reflect-metadata';
+import type { Server } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app/app.factory';
+import { applyServerTimeouts } from './app/server-timeouts';
 import { ConfigError, loadConfig } from './platform/config/config';
 import {
   devApiKeyNotice,
@@ -28,6 +30,7 @@ async function bootstrap(): Promise<void> {
     );
   }
   const app = await createApp(config, { logger: appLogger });
+  applyServerTimeouts(app.getHttpServer() as Server, config);
   await app.listen(config.port, config.host);
   logger.log(`kyc-ledger (${config.profile} profile) listening on http://${config.host}:${config.port}`);
 }

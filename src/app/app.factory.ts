@@ -48,6 +48,7 @@ export async function createApp(
   );
   app.flushLogs();
   app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy); // LEDGER_TRUST_PROXY: whose X-Forwarded-For names the client
   // First, so that every request gets its line, also those refused by the middleware below.
   app.use(requestLogging(new RouteTemplates(registeredRoutes(app))));
   app.use(securityHeaders());

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject } from '@nestjs/common';
+import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { CommandContext } from '../commands/command-context';
 import { AggregateRunner } from '../commands/aggregate-runner';
@@ -29,6 +29,8 @@ import { RetentionService } from './retention.service';
 /** Seconds after which a request refused because the read model was behind may be repeated. */
 const RETRY_AFTER_SECONDS = 1;
 
+const logger = new Logger('Shredding');
+
 /**
  * Key work before the events are recorded; idempotent, so a retried command may run it again. An erasure request
  * retires the keys of the classes it keeps for now (new data gets new keys); a shred destroys every key of its
@@ -36,6 +38,7 @@ const RETRY_AFTER_SECONDS = 1;
  */
 function shredKeys(keys: KeyStore, identities: IdentityIndex, subjectId: string) {
   return async (events: readonly SubjectEvent[]): Promise<void> => {
+    let shredded = false;
     for (const event of events) {
       if (event.type === 'ErasureRequested') {
         await keys.retireClasses(
@@ -49,7 +52,15 @@ function shredKeys(keys: KeyStore, identities: IdentityIndex, subjectId: string)
           retiredOnly: event.data.coverage === 'erasure_covered',
         });
         if (event.data.dataClasses.includes('identity_attributes')) await identities.forget(subjectId);
+        shredded = true;
       }
+    }
+    // The destruction has committed: now make it reach the disk (even when a retry destroyed nothing new, since
+    // the attempt that did may have stopped before this). A scrub that could not finish does not undo the shred.
+    if (shredded) {
+      const scrub = await keys.scrubDestroyedKeys();
+      if (!scrub.complete)
+        logger.warn(`destroyed keys may remain on disk until the next scrub: ${scrub.reason}`);
     }
   };
 }

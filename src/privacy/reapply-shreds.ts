@@ -58,6 +58,11 @@ export async function reapplyShreds(
         createdUpTo: shreddedAt,
       });
     }
-    if (page.length < PAGE) return { shreds, keysDestroyed, identityTokensRemoved };
+    if (page.length < PAGE) {
+      // Once, at the end, and also when nothing was destroyed now: an earlier run may have stopped before it.
+      const scrub = await keys.scrubDestroyedKeys();
+      if (!scrub.complete) throw new Error(`destroyed keys may remain on disk, run again: ${scrub.reason}`);
+      return { shreds, keysDestroyed, identityTokensRemoved };
+    }
   }
 }

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Body, Controller, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, Inject, Param, Post } from '@nestjs/common';
+import type { AppConfig } from '../platform/config/config';
+import { APP_CONFIG } from '../platform/config/tokens';
+import { RequestValidationError } from '../platform/http/validation';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBody, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { ApiEndpoint, BODY_PROBLEMS, IDEMPOTENCY_PROBLEMS, type ProblemCode } from '../platform/http/openapi';
@@ -10,6 +13,7 @@ import {
 } from './verification-command.handler';
 import { uuidV5 } from '../shared/deterministic-uuid';
 import { Roles } from '../platform/auth/auth.decorators';
+import { normalisePrincipalId } from '../platform/auth/principal';
 import { ParseIdPipe } from '../platform/http/id.pipe';
 import { Idempotent } from '../platform/http/idempotency/idempotency.interceptor';
 import type { CommandContext } from '../commands/command-context';
@@ -49,7 +53,10 @@ const SessionId = (): ParameterDecorator => Param('sessionId', new ParseIdPipe('
 @ApiTags('verifications')
 @Controller('v1/verifications')
 export class VerificationsController {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(
+    private readonly commands: CommandBus,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   @Post()
   @Roles('operator')
@@ -218,17 +225,50 @@ export class VerificationsController {
   @Roles('reviewer', 'senior_reviewer')
   @ApiEndpoint({
     operationId: 'assignReviewer',
-    summary: 'Assign a reviewer (default: the caller)',
+    summary:
+      'Assign a reviewer (default: the caller). Claiming an unassigned review for oneself is any reviewer’s; taking it from its assignee or assigning someone else is a senior reviewer’s, and the assignee must be a principal who may review',
     response: CommandResponse,
-    problems: [...BODY_PROBLEMS, ...SESSION_PROBLEMS],
+    problems: [...BODY_PROBLEMS, ...SESSION_PROBLEMS, 'reassignment_not_allowed'],
   })
   async assign(
     @SessionId() sessionId: string,
     @Body() body: AssignReviewerDto,
     @Ctx() context: CommandContext,
   ): Promise<CommandResponse> {
-    const reviewerId = body.reviewerId ?? context.actor.id;
-    return toResponse(await this.run(sessionId, { type: 'AssignReviewer', reviewerId }, context));
+    const reviewerId =
+      body.reviewerId === undefined ? context.actor.id : normalisePrincipalId(body.reviewerId);
+    if (reviewerId !== context.actor.id && !this.mayReview(reviewerId)) {
+      throw new RequestValidationError([
+        {
+          field: 'reviewerId',
+          problems: ['reviewerId must name a principal of this service who holds a reviewer role'],
+        },
+      ]);
+    }
+    return toResponse(
+      await this.run(
+        sessionId,
+        {
+          type: 'AssignReviewer',
+          reviewerId,
+          assignedBy: context.actor.id,
+          assignerRoles: [...context.actor.roles],
+        },
+        context,
+      ),
+    );
+  }
+
+  /**
+   * Whether a principal other than the caller may be given a review: an API-key principal holding reviewer,
+   * senior_reviewer or admin. JWT subjects are not known in advance, so they can only claim reviews themselves.
+   */
+  private mayReview(principal: string): boolean {
+    return (this.config.apiKeys ?? []).some(
+      (key) =>
+        normalisePrincipalId(key.principal) === principal &&
+        key.roles.some((role) => role === 'reviewer' || role === 'senior_reviewer' || role === 'admin'),
+    );
   }
 
   @Post(':sessionId/review/decision')

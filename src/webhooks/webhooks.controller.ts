@@ -4,9 +4,11 @@ import { ApiHeader, ApiParam, ApiProperty, ApiResponse, ApiTags } from '@nestjs/
 import { ApiEndpoint } from '../platform/http/openapi';
 import type { Response } from 'express';
 import { Public } from '../platform/auth/auth.decorators';
+import { clientAddress, RateLimiter } from '../platform/auth/rate-limit.guard';
 import type { ContextualRequest } from '../platform/http/request-context';
 import { WEBHOOK_VENDORS } from './delivery';
 import { WebhookIntake, type WebhookReceipt } from './webhook-intake.service';
+import { UnknownWebhookVendorError, VendorNotConfiguredError, WebhookSignatureError } from './webhook.errors';
 
 export class WebhookReceiptView {
   @ApiProperty({ enum: ['recorded', 'duplicate', 'ignored', 'parked'] }) status!: string;
@@ -19,13 +21,18 @@ interface RawBodyRequest extends ContextualRequest {
 
 /**
  * Vendor callbacks. Public for the API-key guard: the vendor's signature over the raw body is the
- * authentication, checked before anything in the payload is looked at.
+ * authentication, checked before anything in the payload is looked at. Rate limits follow that judgement: a
+ * delivery nothing vouches for (bad signature, unknown or unconfigured vendor) spends the client address's
+ * failed-authentication budget; a verified one its vendor's budget, which forgeries therefore cannot exhaust.
  */
 @Public()
 @ApiTags('webhooks')
 @Controller('v1/webhooks')
 export class WebhooksController {
-  constructor(private readonly intake: WebhookIntake) {}
+  constructor(
+    private readonly intake: WebhookIntake,
+    private readonly rateLimiter: RateLimiter,
+  ) {}
 
   @Post(':vendor')
   @ApiParam({ name: 'vendor', enum: WEBHOOK_VENDORS })
@@ -55,10 +62,30 @@ export class WebhooksController {
     @Req() req: RawBodyRequest,
     @Res({ passthrough: true }) res: Response,
   ): Promise<WebhookReceipt> {
-    const receipt = await this.intake.receive(vendor, req.rawBody ?? Buffer.alloc(0), req.headers, req.body, {
-      correlationId: req.correlationId ?? randomUUID(),
-    });
+    let receipt: WebhookReceipt;
+    try {
+      receipt = await this.intake.receive(vendor, req.rawBody ?? Buffer.alloc(0), req.headers, req.body, {
+        correlationId: req.correlationId ?? randomUUID(),
+      });
+    } catch (error) {
+      if (unverified(error)) {
+        await this.rateLimiter.spend({ kind: 'failed_authentication', address: clientAddress(req) });
+      }
+      throw error;
+    }
+    // Spent once the delivery is verified and recorded (the intake does both): an over-budget vendor is told to
+    // back off with 429, and its retry of this delivery is recognised as a duplicate, so nothing is lost.
+    await this.rateLimiter.spend({ kind: 'vendor', vendor });
     res.status(receipt.status === 'parked' ? HttpStatus.ACCEPTED : HttpStatus.OK);
     return receipt;
   }
+}
+
+/** A delivery that no vendor secret vouched for. */
+function unverified(error: unknown): boolean {
+  return (
+    error instanceof WebhookSignatureError ||
+    error instanceof UnknownWebhookVendorError ||
+    error instanceof VendorNotConfiguredError
+  );
 }

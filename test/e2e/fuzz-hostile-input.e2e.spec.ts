@@ -24,6 +24,12 @@ const PII = {
 };
 const PII_STRINGS = ['Zebediah', 'Quoxworth', '1971-03-04', 'QX9988776', 'Wallaby', 'Octavius'];
 const LEAK = /(\n\s+at\s)|node_modules|\/work\/|\.ts:\d|\.js:\d|webpack:|TypeError|ReferenceError|stack/;
+/** Keys every object inherits from Object.prototype: `constructor`, `__proto__`, `toString`, … */
+const PROTOTYPE_NAMES = Object.getOwnPropertyNames(Object.prototype);
+/** 5,000 nested arrays in UTF-16LE, behind a "Ģ" whose first byte is a quote to a scanner reading UTF-8. */
+const UTF16_DEEP = Buffer.from(`["Ģ",${'['.repeat(5000)}${']'.repeat(5000)}]`, 'utf16le');
+/** 5,000 nested arrays in UTF-7 (`+AFs-` is `[`): no `[` byte at all. */
+const UTF7_DEEP = Buffer.from(`${'+AFs-'.repeat(5000)}${']'.repeat(5000)}`);
 
 interface Sent {
   readonly status: number;
@@ -169,7 +175,8 @@ describe('hostile input', () => {
     }
     expect(guesses.filter((s) => s === 401).length).toBeLessThanOrEqual(30);
     expect(guesses.at(-1)).toBe(429);
-    expect((await fetch(`${t.baseUrl}/health/live`)).status).toBe(429);
+    // Failed authentications spend their own budget: the health probes are never limited (rate-limit.guard.ts).
+    expect((await fetch(`${t.baseUrl}/health/live`)).status).toBe(200);
   });
 });
 
@@ -345,8 +352,7 @@ describe('fuzz: malformed and random requests to every endpoint', () => {
           'reason',
           'channel',
           'deviceClass',
-          '__proto__',
-          'constructor',
+          ...PROTOTYPE_NAMES,
         ),
         fc.oneof(fc.jsonValue({ maxDepth: 3 }), anyText, fc.constant(PII.fullName)),
       )
@@ -354,6 +360,12 @@ describe('fuzz: malformed and random requests to every endpoint', () => {
     fc.uint8Array({ maxLength: 200 }).map((bytes) => ({ raw: Buffer.from(bytes) })),
     anyText.map((text) => ({ raw: text })),
     fc.integer({ min: 20, max: 400 }).map((depth) => ({ raw: `${'['.repeat(depth)}${']'.repeat(depth)}` })),
+    // Deep bodies in the charset that hides their nesting from a UTF-8 byte scan, and said so in the header.
+    fc.constantFrom(
+      { raw: UTF16_DEEP, contentType: 'application/json; charset=utf-16le' },
+      { raw: UTF7_DEEP, contentType: 'application/json; charset=utf-7' },
+      { raw: UTF16_DEEP },
+    ),
     fc.constant({ raw: undefined }),
   );
 
@@ -373,6 +385,10 @@ describe('fuzz: malformed and random requests to every endpoint', () => {
           'text/plain',
           'application/x-www-form-urlencoded',
           'application/json; charset=utf-16',
+          'application/json; charset=utf-16le',
+          'application/json; charset="UTF-16BE"',
+          'application/json; charset=utf-7',
+          'application/json;charset=UTF-32',
           'multipart/form-data; boundary=x',
           'application/problem+json',
         ),
@@ -478,6 +494,7 @@ describe('fuzz: malformed and random requests to every endpoint', () => {
           const path = entry.path.replace(/:(\w+)/g, () => encodeURIComponent(ids[i++ % ids.length] ?? ''));
           const result = await send(method ?? entry.method, path, body.raw, {
             ...headers,
+            ...('contentType' in body ? { 'content-type': body.contentType } : {}),
             ...(await authorization(caller)),
           });
           expectSafe(entry, JSON.stringify(caller), result);
@@ -572,4 +589,100 @@ describe('fuzz: malformed and random requests to every endpoint', () => {
       expect(event.stream).toMatch(new RegExp(`(${seeded.sessionId})$`));
     }
   }, 300_000);
+
+  it('refuses a body in any charset but UTF-8 with 415 on every route, before parsing it or routing', async () => {
+    const headBefore = await store.headPosition();
+    const charsets = ['utf-16le', 'UTF-16BE', '"utf-16"', 'utf-7', 'utf-32'];
+    for (const [i, entry] of AUTHORIZATION_MATRIX.entries()) {
+      let n = 0;
+      const ids = [seeded.subjectId, seeded.sessionId, seeded.consentId];
+      const path = entry.path.replace(/:(\w+)/g, () => ids[n++ % ids.length] ?? '');
+      const charset = charsets[i % charsets.length] ?? 'utf-16le';
+      const result = await send(entry.method === 'GET' ? 'POST' : entry.method, path, UTF16_DEEP, {
+        'content-type': `application/json; charset=${charset}`,
+        authorization: `Bearer ${t.keys.admin}`,
+      });
+      expectSafe(entry, 'admin', result);
+      expect(result.status, `${entry.method} ${entry.path} ${charset}`).toBe(415);
+      expect(JSON.parse(result.text)).toMatchObject({ code: 'unsupported_encoding' });
+    }
+    const appended = (await store.readAll({ after: headBefore })).filter(
+      (e) => e.stream !== CHECKPOINT_STREAM,
+    );
+    expect(appended).toEqual([]);
+  });
+
+  it('refuses fields named like Object.prototype members wherever they are in a command, appending nothing', async () => {
+    const headBefore = await store.headPosition();
+    const commands = [
+      {
+        path: '/v1/verifications',
+        body: { subjectId: seeded.subjectId, jurisdiction: 'DE', segment: 'retail', newAttempt: true },
+      },
+      { path: `/v1/subjects/${seeded.subjectId}/consents`, body: VALID[1] ?? {} },
+      { path: `/v1/verifications/${seeded.sessionId}/evidence`, body: VALID[3] ?? {} },
+      {
+        path: `/v1/verifications/${seeded.sessionId}/vendor-results`,
+        body: {
+          vendor: 'acme',
+          vendorEventId: 'evt_fz_proto',
+          vendorCreatedAt: T0.toISOString(),
+          checks: [
+            { kind: 'document', result: 'clear', score: 0.97 },
+            { kind: 'sanctions', result: 'clear' },
+          ],
+          riskSignals: { documentVelocity: true },
+        },
+      },
+    ] as const;
+
+    /** Every object in a JSON value with its field path (arrays are walked, not targets). */
+    const objectsOf = (value: unknown, path: string): { node: Record<string, unknown>; path: string }[] => {
+      if (Array.isArray(value))
+        return value.flatMap((item, i) => objectsOf(item, path ? `${path}.${i}` : `${i}`));
+      if (value === null || typeof value !== 'object') return [];
+      const node = value as Record<string, unknown>;
+      return [
+        { node, path },
+        ...Object.entries(node).flatMap(([key, child]) => objectsOf(child, path ? `${path}.${key}` : key)),
+      ];
+    };
+
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...commands),
+        fc.nat(),
+        fc.constantFrom(...PROTOTYPE_NAMES),
+        fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constant(PII.fullName)),
+        async (command, at, name, value) => {
+          const body = structuredClone(command.body) as unknown;
+          const targets = objectsOf(body, '');
+          const target = targets[at % targets.length];
+          if (!target) throw new Error('a command body is an object');
+          // An own property, as JSON.parse makes it: `node[name] = …` would set `__proto__` instead.
+          Object.defineProperty(target.node, name, {
+            value,
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
+          const field = target.path ? `${target.path}.${name}` : name;
+          const result = await send('POST', command.path, JSON.stringify(body), {
+            'content-type': 'application/json',
+            authorization: `Bearer ${t.keys.operator}`,
+          });
+          expectSafe(undefined, 'operator', result);
+          expect(result.status, `${field}: ${result.text}`).toBe(400);
+          const problem = JSON.parse(result.text) as { code: string; errors: { field: string }[] };
+          expect(problem.code).toBe('validation_failed');
+          expect(problem.errors.map((e) => e.field)).toEqual([field]);
+        },
+      ),
+      { numRuns: 300, seed: Number(process.env.FUZZ_SEED ?? 20261126) },
+    );
+    const appended = (await store.readAll({ after: headBefore })).filter(
+      (e) => e.stream !== CHECKPOINT_STREAM,
+    );
+    expect(appended).toEqual([]);
+  }, 120_000);
 });

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { createApp, type CreateAppOptions } from '../../src/app/app.factory';
+import { applyServerTimeouts } from '../../src/app/server-timeouts';
 import type { AppOverrides } from '../../src/app/app.module';
 import { loadConfig, type Role } from '../../src/platform/config/config';
 import { withEmbeddedSecrets } from '../../src/platform/config/embedded-secrets';
@@ -78,8 +79,10 @@ export async function startTestApp(
       ? {}
       : { logger: false };
   const app = await createApp(config, { ...logging, overrides });
-  await app.listen(0, '127.0.0.1');
   const server = app.getHttpServer() as Server;
+  // Before listen, as in main.ts: Node starts checking the timeouts when the server starts listening.
+  applyServerTimeouts(server, config);
+  await app.listen(0, '127.0.0.1');
   const address = server.address() as { port: number };
   return {
     app,

@@ -641,7 +641,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Assign a reviewer (default: the caller) */
+    /** Assign a reviewer (default: the caller). Claiming an unassigned review for oneself is any reviewer’s; taking it from its assignee or assigning someone else is a senior reviewer’s, and the assignee must be a principal who may review */
     post: operations['assignReviewer'];
     delete?: never;
     options?: never;
@@ -6578,7 +6578,7 @@ export interface operations {
         content: {
           'application/problem+json': components['schemas']['ProblemView'] & {
             /** @enum {string} */
-            code?: 'forbidden';
+            code?: 'forbidden' | 'reassignment_not_allowed';
           };
         };
       };

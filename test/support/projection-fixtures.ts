@@ -324,12 +324,30 @@ async function journey(
 
   const review = async (outcome: 'approve' | 'reject', reasonCodes: ReasonCode[]): Promise<void> => {
     await onSession(
-      { type: 'AssignReviewer', data: { sessionId, reviewerId: REVIEWER.id, now: now(30) } },
+      {
+        type: 'AssignReviewer',
+        data: {
+          sessionId,
+          reviewerId: REVIEWER.id,
+          assignedBy: REVIEWER.id,
+          assignerRoles: ['reviewer'],
+          now: now(30),
+        },
+      },
       REVIEWER,
     );
     if (scenario === 'reassign') {
       await onSession(
-        { type: 'AssignReviewer', data: { sessionId, reviewerId: 'reviewer-2', now: now(10) } },
+        {
+          type: 'AssignReviewer',
+          data: {
+            sessionId,
+            reviewerId: 'reviewer-2',
+            assignedBy: SENIOR.id,
+            assignerRoles: ['senior_reviewer'],
+            now: now(10),
+          },
+        },
         SENIOR,
       );
       return;
@@ -340,7 +358,16 @@ async function journey(
     const note = pii ? FIXTURE_PII.note : outcome === 'approve' ? CLEARANCE_NOTE : undefined;
     if (reviewer !== REVIEWER) {
       await onSession(
-        { type: 'AssignReviewer', data: { sessionId, reviewerId: reviewer.id, now: now(5) } },
+        {
+          type: 'AssignReviewer',
+          data: {
+            sessionId,
+            reviewerId: reviewer.id,
+            assignedBy: reviewer.id,
+            assignerRoles: ['senior_reviewer'],
+            now: now(5),
+          },
+        },
         reviewer,
       );
     }

@@ -798,7 +798,13 @@ function simulate(scenario: Scenario, options: { readonly watchMutation: boolean
       case 'assign':
         run(index, {
           type: 'AssignReviewer',
-          data: { sessionId: SESSION_ID, reviewerId: step.reviewer, now },
+          data: {
+            sessionId: SESSION_ID,
+            reviewerId: step.reviewer,
+            assignedBy: step.reviewer,
+            assignerRoles: ['senior_reviewer'],
+            now,
+          },
         });
         return;
       case 'review':

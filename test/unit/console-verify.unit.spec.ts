@@ -259,7 +259,10 @@ describe(verifyProof.name, () => {
 
     // An attacker re-signs the same root with a key of their own that names itself: every other step holds.
     const other = newKey();
-    const statement = { ...proof.checkpoint.statement, keyId: keyIdOf(publicKeyOf(other)) };
+    const statement = {
+      ...proof.checkpoint.statement,
+      keyId: keyIdOf(publicKeyOf(other)),
+    } as CheckpointStatement;
     const forged = {
       ...proof,
       checkpoint: { statement, signature: signStatement(statement, other), publicKey: publicKeyPem(other) },

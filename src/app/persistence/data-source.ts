@@ -44,6 +44,9 @@ export function createDataSource(db: ReadModelDatabase, options: { schema?: stri
       database.pragma('journal_mode = WAL');
       database.pragma('synchronous = FULL');
       database.pragma('busy_timeout = 5000');
+      // This file holds the data keys: a destroyed key's bytes must not linger in the freed space of its page
+      // or in free pages (docs/privacy.md, "What destruction reaches").
+      database.pragma('secure_delete = ON');
     },
   });
 }

@@ -228,6 +228,8 @@ export function assignReviewerCommand(command: AssignReviewer): AssignReviewer {
     data: {
       ...data,
       reviewerId: requireText(data.reviewerId, 'reviewerId', ID_MAX),
+      assignedBy: requireText(data.assignedBy, 'assignedBy', ID_MAX),
+      assignerRoles: [...data.assignerRoles],
       now: requireInstant(data.now, 'now'),
     },
   };

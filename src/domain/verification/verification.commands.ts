@@ -133,7 +133,14 @@ export type RecordVendorResult = {
 
 export type AssignReviewer = {
   readonly type: 'AssignReviewer';
-  readonly data: { readonly sessionId: string; readonly reviewerId: string; readonly now: string };
+  readonly data: {
+    readonly sessionId: string;
+    readonly reviewerId: string;
+    /** Who assigns: taking a case from its assignee, or giving one to someone else, is a senior reviewer's call. */
+    readonly assignedBy: string;
+    readonly assignerRoles: readonly string[];
+    readonly now: string;
+  };
 };
 
 export type CompleteReview = {

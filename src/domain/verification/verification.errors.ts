@@ -54,6 +54,15 @@ export class ReviewAssignedToOtherError extends DomainError {
   }
 }
 
+export class ReassignmentNotAllowedError extends DomainError {
+  readonly code = 'reassignment_not_allowed';
+  constructor() {
+    super(
+      'only a senior reviewer (or an admin) may take a review from its assignee or assign it to someone else; a reviewer may claim an unassigned review for themself',
+    );
+  }
+}
+
 export class ReasonCodeRequiredError extends DomainError {
   readonly code = 'reason_code_required';
   constructor(what: string) {

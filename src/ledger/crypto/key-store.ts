@@ -18,6 +18,13 @@ export interface DataKey {
   readonly key: Buffer;
 }
 
+/**
+ * What a scrub reached: `complete` when the key database has done what it can to leave no destroyed key in its
+ * files (docs/privacy.md, "What destruction reaches"); otherwise why not, in words fit for a log line.
+ */
+export type ScrubOutcome =
+  { readonly complete: true } | { readonly complete: false; readonly reason: string };
+
 export type KeyLookup =
   { state: 'active'; key: Buffer } | { state: 'destroyed'; destroyedAt: string } | { state: 'unknown' };
 
@@ -32,6 +39,15 @@ function decode(value: string): Sealed {
   return { iv: bytes.subarray(0, 12), tag: bytes.subarray(12, 28), ciphertext: bytes.subarray(28) };
 }
 
+interface CheckpointRow {
+  readonly busy: number;
+  readonly log: number;
+  readonly checkpointed: number;
+}
+
+/** How often, 10 ms apart, a SQLite scrub waits for a transaction on the shared connection to end. */
+const SCRUB_ATTEMPTS = 100;
+
 const context = (subjectId: string, dataClass: string, keyId: string): string =>
   `${subjectId}|${dataClass}|${keyId}`;
 
@@ -45,6 +61,8 @@ export class KeyStore {
 
   private readonly liveKeysSql: string;
   private liveKeysStatement: Statement | undefined;
+  private scrubRunning: Promise<ScrubOutcome> | undefined;
+  private scrubQueued: Promise<ScrubOutcome> | undefined;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -86,7 +104,7 @@ export class KeyStore {
   async rotateKek(next: Kek): Promise<number> {
     await this.assertKek();
     if (next.id === this.kek.id) return 0;
-    return this.dataSource.transaction(async (manager) => {
+    const rewrapped = await this.dataSource.transaction(async (manager) => {
       const keys = manager.getRepository(DataKeyEntity);
       const live = await keys.find({ where: { destroyedAt: IsNull() } });
       let count = 0;
@@ -106,6 +124,11 @@ export class KeyStore {
       });
       return count;
     });
+    // The keys wrapped under the old KEK, which may be why it is being replaced, leave the files too.
+    const scrub = await this.scrubDestroyedKeys();
+    if (!scrub.complete)
+      throw new Error(`re-wrapped, but the old wrapped keys may remain on disk: ${scrub.reason}`);
+    return rewrapped;
   }
 
   /**
@@ -230,6 +253,78 @@ export class KeyStore {
       { wrappedKey: null, destroyedAt: this.now().toISOString() },
     );
     return result.affected ?? 0;
+  }
+
+  /**
+   * Makes destroyed keys leave the database's files, not only its rows: an UPDATE that nulls a key leaves its
+   * bytes in the write-ahead log, and on PostgreSQL in a dead row version, until the database gets round to
+   * them. Call it once the destruction has committed. SQLite (with `secure_delete`, which zeroes the freed
+   * space of the row as it is rewritten) copies the log into the database file and truncates the log; on
+   * PostgreSQL a `VACUUM` of the key table removes the dead row versions. What stays (PostgreSQL WAL, replicas,
+   * backups) is in docs/privacy.md. Never throws: the keys are destroyed either way, so a scrub that could not
+   * finish is reported, not raised. Concurrent calls share the work: the answer comes from a scrub that began
+   * after the call.
+   */
+  scrubDestroyedKeys(): Promise<ScrubOutcome> {
+    if (this.scrubRunning === undefined) return this.startScrub();
+    this.scrubQueued ??= this.scrubRunning.then(() => {
+      this.scrubQueued = undefined;
+      return this.startScrub();
+    });
+    return this.scrubQueued;
+  }
+
+  private startScrub(): Promise<ScrubOutcome> {
+    const run = this.scrub()
+      .catch((error: unknown): ScrubOutcome => ({
+        complete: false,
+        reason: `${error instanceof Error ? error.constructor.name : 'error'}: ${error instanceof Error ? error.message : String(error)}`,
+      }))
+      .finally(() => {
+        if (this.scrubRunning === run) this.scrubRunning = undefined;
+      });
+    this.scrubRunning = run;
+    return run;
+  }
+
+  private async scrub(): Promise<ScrubOutcome> {
+    if (this.dataSource.options.type === 'postgres') {
+      // Plain VACUUM: it prunes the dead row versions (their page space is compacted) without the exclusive
+      // lock and table rewrite of VACUUM FULL. The table name resolves through the connection's search_path.
+      // VACUUM of a table the role does not own is skipped with a warning, not an error: check first.
+      const [owner] = await this.dataSource.query<{ owns: boolean }[]>(
+        `SELECT pg_has_role(c.relowner, 'USAGE') AS owns FROM pg_class c WHERE c.oid = 'data_keys'::regclass`,
+      );
+      if (owner?.owns !== true) {
+        return {
+          complete: false,
+          reason: 'the database role does not own data_keys, so it cannot VACUUM it',
+        };
+      }
+      await this.dataSource.query('VACUUM data_keys');
+      return { complete: true };
+    }
+    if (this.dataSource.options.type !== 'better-sqlite3')
+      return { complete: false, reason: 'unsupported database' };
+    const db = (this.dataSource.driver as unknown as { databaseConnection: Database }).databaseConnection;
+    for (let attempt = 1; ; attempt += 1) {
+      // The connection is shared: a checkpoint inside another flow's open transaction fails ("locked"), so it
+      // waits for that transaction to end.
+      if (!db.inTransaction) {
+        const [row] = db.pragma('wal_checkpoint(TRUNCATE)') as CheckpointRow[];
+        // busy: another process reads an older snapshot, and the log could not be copied and truncated whole.
+        if (row !== undefined && row.busy === 0) return { complete: true };
+      }
+      if (attempt === SCRUB_ATTEMPTS) {
+        return {
+          complete: false,
+          reason: db.inTransaction
+            ? 'a transaction stayed open on the key database'
+            : 'another process holds a read snapshot of the key database (WAL not truncated)',
+        };
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
   }
 
   async ping(): Promise<void> {

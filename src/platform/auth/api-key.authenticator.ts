@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ApiKey } from '../config/config';
-import type { Principal } from './principal';
+import { normalisePrincipalId, type Principal } from './principal';
 
 const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
 
@@ -14,7 +14,7 @@ export class ApiKeyAuthenticator {
   constructor(keys: readonly ApiKey[]) {
     this.keys = keys.map((k) => ({
       digest: digest(k.key),
-      principal: { id: k.principal, roles: k.roles, via: 'api_key' },
+      principal: { id: normalisePrincipalId(k.principal), roles: k.roles, via: 'api_key' },
     }));
   }
 

@@ -10,7 +10,7 @@ import { type AuthenticatedRequest, PUBLIC_KEY, ROLES_KEY } from './auth.decorat
 import { ForbiddenError, UnauthenticatedError } from './auth.errors';
 import { JwtAuthenticator, looksLikeJwt } from './jwt.authenticator';
 import { hasRole, type Principal } from './principal';
-import { RateLimiter } from './rate-limit.guard';
+import { clientAddress, RateLimiter } from './rate-limit.guard';
 
 const BEARER = /^Bearer ([\x21-\x7e]{1,4096})$/;
 
@@ -18,8 +18,10 @@ const BEARER = /^Bearer ([\x21-\x7e]{1,4096})$/;
  * Global guard: every endpoint needs `Authorization: Bearer <api key | JWT>` and one of its declared roles,
  * unless it is marked @Public(). An endpoint that declares no roles is closed to everyone (fail closed). API
  * keys are looked up in constant time; a token that is no key and has the shape of a JWT is verified against
- * the configured JWKS. Rate limits apply per principal, and per address to public endpoints and failed
- * authentications.
+ * the configured JWKS. Rate limits: a principal spends its own budget, a failed authentication the client
+ * address's failure budget. Public endpoints spend nothing here: health and metrics are never limited (a flood
+ * must not fail the liveness probe), and vendor webhooks are limited by the endpoint once their signature is
+ * judged.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -49,10 +51,7 @@ export class AuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean | undefined>(PUBLIC_KEY, targets) === true) {
-      await this.rateLimiter?.canActivate(context);
-      return true;
-    }
+    if (this.reflector.getAllAndOverride<boolean | undefined>(PUBLIC_KEY, targets) === true) return true;
 
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const header = request.headers.authorization;
@@ -60,13 +59,13 @@ export class AuthGuard implements CanActivate {
     const principal = token === undefined ? undefined : await this.authenticate(token);
     if (principal === undefined) {
       this.failures?.inc({ reason: token === undefined ? 'missing_credentials' : 'invalid_credentials' });
-      await this.rateLimiter?.canActivate(context);
+      await this.rateLimiter?.spend({ kind: 'failed_authentication', address: clientAddress(request) });
       throw new UnauthenticatedError(
         token === undefined ? 'missing or malformed Authorization: Bearer header' : 'unknown credentials',
       );
     }
     request.principal = principal;
-    await this.rateLimiter?.canActivate(context);
+    await this.rateLimiter?.spend({ kind: 'principal', principalId: principal.id });
 
     const required = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets) ?? [];
     if (!required.some((role) => hasRole(principal, role))) {

@@ -13,6 +13,15 @@ export class UnsupportedMediaTypeError extends LedgerError {
   }
 }
 
+/** Same code and status as the body parser's own refusal of a charset it cannot decode. */
+export class UnsupportedCharsetError extends LedgerError {
+  readonly code = 'unsupported_encoding';
+  override readonly httpStatus = 415;
+  constructor() {
+    super('request bodies must be JSON in UTF-8 (RFC 8259 §8.1); no other charset is accepted');
+  }
+}
+
 export class JsonTooDeepError extends LedgerError {
   readonly code = 'json_too_deep';
   override readonly httpStatus = 400;
@@ -27,13 +36,47 @@ function hasBody(req: Request): boolean {
   return !Number.isFinite(length) || length > 0;
 }
 
+/** Optional whitespace around header tokens (RFC 9110 §5.6.3): space and tab, nothing else. */
+function trimOws(text: string): string {
+  return text.replace(/^[ \t]+|[ \t]+$/g, '');
+}
+
+/**
+ * Every `charset` parameter of a Content-Type header, unquoted and lower-cased, in order. Each `;` starts a
+ * parameter here, even one inside a quoted value: that can only find more charsets than the body parser does
+ * (which reads the first), never miss the one it would decode with.
+ */
+export function declaredCharsets(contentType: string): string[] {
+  return contentType
+    .split(';')
+    .slice(1)
+    .flatMap((parameter) => {
+      const eq = parameter.indexOf('=');
+      if (eq === -1 || trimOws(parameter.slice(0, eq)).toLowerCase() !== 'charset') return [];
+      const raw = trimOws(parameter.slice(eq + 1));
+      const quoted = /^"((?:[^"\\]|\\.)*)"/.exec(raw);
+      const value = quoted ? (quoted[1] ?? '').replace(/\\(.)/g, '$1') : raw;
+      return [value.toLowerCase()];
+    });
+}
+
 /**
  * A body of any other type than `application/json` is refused before anything reads it (the JSON parser would
- * skip it and the handler would see no body at all). Requests without a body need no type.
+ * skip it and the handler would see no body at all). Requests without a body need no type. JSON between
+ * systems is UTF-8 (RFC 8259 §8.1), and the depth limit scans the bytes as UTF-8: a body declared in any
+ * other charset (UTF-16, UTF-7, …, which the parser would otherwise decode) is refused too.
  */
 export function strictJsonContentType(req: Request, _res: Response, next: NextFunction): void {
-  if (hasBody(req) && req.is('application/json') !== 'application/json') {
+  if (!hasBody(req)) {
+    next();
+    return;
+  }
+  if (req.is('application/json') !== 'application/json') {
     next(new UnsupportedMediaTypeError());
+    return;
+  }
+  if (declaredCharsets(req.headers['content-type'] ?? '').some((charset) => charset !== 'utf-8')) {
+    next(new UnsupportedCharsetError());
     return;
   }
   next();

@@ -2,7 +2,7 @@ import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify, type JWTVerifyG
 import { ROLES, type AppConfig, type Role } from '../config/config';
 import type { Clock } from '../../shared/clock';
 import { IdentityProviderUnavailableError } from './auth.errors';
-import type { Principal } from './principal';
+import { normalisePrincipalId, type Principal } from './principal';
 
 export type JwtConfig = NonNullable<AppConfig['jwt']>;
 
@@ -81,6 +81,10 @@ export class JwtAuthenticator {
     }
     const subject = payload.sub;
     if (subject === undefined || !SUBJECT.test(subject)) return undefined;
-    return { id: subject, roles: rolesFrom(payload, this.config.rolesClaim), via: 'jwt' };
+    return {
+      id: normalisePrincipalId(subject),
+      roles: rolesFrom(payload, this.config.rolesClaim),
+      via: 'jwt',
+    };
   }
 }

@@ -1,26 +1,84 @@
-import { Injectable } from '@nestjs/common';
-import { ThrottlerGuard } from '@nestjs/throttler';
-import type { ExecutionContext } from '@nestjs/common';
-import type { AuthenticatedRequest } from './auth.decorators';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectThrottlerStorage, normalizeIp, type ThrottlerStorage } from '@nestjs/throttler';
+import type { Request } from 'express';
+import type { AppConfig } from '../config/config';
+import { APP_CONFIG } from '../config/tokens';
+import { LedgerError } from '../../shared/ledger-error';
 
 /**
- * Requests per minute (`LEDGER_RATE_LIMIT_PER_MINUTE`) per principal once authenticated, per client address
- * before that: public endpoints (health, metrics, vendor webhooks) and failed authentications count against the
- * address, so guessing credentials is throttled too. One budget across all endpoints, not one per route. The
- * auth guard calls it at the right moments (it is not a guard of its own: guard order would decide whether a
- * principal is known yet).
+ * Whose requests are counted together. Each budget is kept apart, so that spending one never starves another:
+ * failed authentications from one address do not throttle a principal, a vendor's deliveries, the health probes
+ * or the metrics scraper (those two are never limited).
+ */
+export type RateBudget =
+  /** An authenticated principal (API key or JWT subject). */
+  | { readonly kind: 'principal'; readonly principalId: string }
+  /** A vendor's webhook deliveries whose signature verified. */
+  | { readonly kind: 'vendor'; readonly vendor: string }
+  /** Requests from one client address that no credential vouched for (wrong key, bad webhook signature). */
+  | { readonly kind: 'failed_authentication'; readonly address: string };
+
+/** A budget is spent: 429 with `Retry-After`. */
+export class RateLimitExceededError extends LedgerError {
+  readonly code = 'too_many_requests';
+  override readonly httpStatus = 429;
+  constructor(readonly retryAfterSeconds: number) {
+    super('too many requests; retry later');
+  }
+}
+
+const WINDOW_MS = 60_000;
+
+/**
+ * `LEDGER_RATE_LIMIT_PER_MINUTE` requests per minute in each budget (a sliding window in the throttler's storage,
+ * in memory per instance). Not a guard of its own: the auth guard spends a principal's budget or the address's
+ * failed-authentication budget once it knows which applies, and the webhook endpoint spends a vendor's budget
+ * only after the signature verified (else the address's failures), so that forged deliveries cannot exhaust
+ * the vendor's intake.
  */
 @Injectable()
-export class RateLimiter extends ThrottlerGuard {
-  protected override getTracker(req: Record<string, unknown>): Promise<string> {
-    const request = req as unknown as AuthenticatedRequest;
-    const principal = request.principal;
-    return Promise.resolve(
-      principal === undefined ? `ip:${request.ip ?? 'unknown'}` : `principal:${principal.id}`,
-    );
+export class RateLimiter {
+  private readonly limit: number;
+
+  constructor(
+    @InjectThrottlerStorage() private readonly storage: ThrottlerStorage,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.limit = config.rateLimitPerMinute;
   }
 
-  protected override generateKey(_context: ExecutionContext, tracker: string, throttler: string): string {
-    return `${throttler}:${tracker}`;
+  /** Counts one request against `budget`; throws RateLimitExceededError when the budget is spent. */
+  async spend(budget: RateBudget): Promise<void> {
+    const { isBlocked, timeToBlockExpire } = await this.storage.increment(
+      budgetKey(budget),
+      WINDOW_MS,
+      this.limit,
+      0,
+      budget.kind,
+    );
+    if (isBlocked) throw new RateLimitExceededError(Math.max(1, timeToBlockExpire));
   }
+}
+
+export function budgetKey(budget: RateBudget): string {
+  switch (budget.kind) {
+    case 'principal':
+      return `principal:${budget.principalId}`;
+    case 'vendor':
+      return `vendor:${budget.vendor}`;
+    case 'failed_authentication':
+      return `failed-auth:${budget.address}`;
+    default: {
+      const unexpected: never = budget;
+      throw new Error(`unknown rate budget ${JSON.stringify(unexpected)}`);
+    }
+  }
+}
+
+/**
+ * The client's address as Express resolved it under `trust proxy` (LEDGER_TRUST_PROXY); an IPv6 address by its
+ * /64, which one client usually holds whole.
+ */
+export function clientAddress(request: Pick<Request, 'ip'>): string {
+  return request.ip === undefined ? 'unknown' : normalizeIp(request.ip);
 }

@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /*
@@ -112,6 +113,40 @@ const list = (raw: string): string[] =>
     .filter((item) => item !== '');
 
 /**
+ * Express `trust proxy`: `false` (the connecting address is the client), a number of hops to believe, or the
+ * addresses / CIDRs (and Express's names `loopback`, `linklocal`, `uniquelocal`) of proxies to believe.
+ */
+export type TrustProxy = false | number | readonly string[];
+
+const TRUST_PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** Parses `LEDGER_TRUST_PROXY`; `true` (believe every hop, so any client picks its address) is refused. */
+export function parseTrustProxy(raw: string | undefined): TrustProxy | string {
+  if (raw === undefined || ['false', 'off', 'no', '0'].includes(raw.toLowerCase())) return false;
+  if (/^\d+$/.test(raw)) {
+    const hops = Number(raw);
+    return hops <= 10 ? hops : 'must count at most 10 hops';
+  }
+  if (raw.toLowerCase() === 'true') {
+    return 'must not be true (every client could choose its address); give a hop count or the proxies';
+  }
+  const entries = list(raw);
+  const refused = entries.filter((entry) => !TRUST_PROXY_NAMES.includes(entry) && !isAddressOrCidr(entry));
+  if (entries.length === 0 || refused.length > 0) {
+    return 'must be false, a hop count, or a comma-separated list of addresses and CIDRs';
+  }
+  return entries;
+}
+
+function isAddressOrCidr(entry: string): boolean {
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/**
  * A vendor API base URL: https, or http to a loopback address only (local stand-ins); no credentials, query or
  * fragment in it. Refused otherwise, so that a token never travels in clear over a network.
  */
@@ -181,8 +216,45 @@ export function configSchema<Kek, ApiKey>(parsers: ConfigParsers<Kek, ApiKey>, d
     LEDGER_RATE_LIMIT_PER_MINUTE: integer(60_000, 1, 10_000_000, {
       group: 'HTTP',
       meaning:
-        'requests per minute per principal (and per client address for public routes and failed logins); a flood ' +
-        'brake, not a quota',
+        'requests per minute in each budget, each kept apart: per authenticated principal, per vendor for ' +
+        'webhooks whose signature verified, and per client address for failed authentications (a wrong key ' +
+        'or token, a bad webhook signature). `/health*` and `/metrics` are never limited. A flood brake, not a quota',
+    }),
+    LEDGER_TRUST_PROXY: variable(
+      optionalText.transform((raw, ctx): TrustProxy => {
+        const parsed = parseTrustProxy(raw);
+        if (typeof parsed !== 'string') return parsed;
+        ctx.addIssue({ code: 'custom', message: parsed, params: { parser: true } });
+        return z.NEVER;
+      }),
+      'must be false, a hop count, or a comma-separated list of addresses and CIDRs',
+      {
+        group: 'HTTP',
+        default: '`false`',
+        meaning:
+          'which proxies in front of the service are believed about the client address (`X-Forwarded-For`), ' +
+          'Express `trust proxy`: `false` (the address that connected); a hop count (`1`: one TLS terminator); ' +
+          'or a comma-separated list of proxy addresses and CIDRs (`10.0.0.0/8, 127.0.0.1`; also `loopback`, ' +
+          '`linklocal`, `uniquelocal`). Set it behind a load balancer, or every client shares its address and ' +
+          'its failed-authentication budget; never trust more hops than there are',
+      },
+    ),
+    LEDGER_HEADERS_TIMEOUT_MS: integer(10_000, 100, 300_000, {
+      group: 'HTTP',
+      meaning:
+        'a client must send a request’s headers within this long, or the connection is closed (408); at most ' +
+        '`LEDGER_REQUEST_TIMEOUT_MS`',
+    }),
+    LEDGER_REQUEST_TIMEOUT_MS: integer(30_000, 100, 3_600_000, {
+      group: 'HTTP',
+      meaning:
+        'a client must send a whole request (headers and body) within this long, or it is closed (408)',
+    }),
+    LEDGER_KEEP_ALIVE_TIMEOUT_MS: integer(5_000, 100, 600_000, {
+      group: 'HTTP',
+      meaning:
+        'an idle keep-alive connection is closed after this long; behind a load balancer, make it longer than ' +
+        'the balancer’s own idle timeout',
     }),
     LEDGER_READ_WAIT_MS: integer(5000, 0, 60_000, {
       group: 'HTTP',

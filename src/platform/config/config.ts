@@ -4,7 +4,7 @@ import { Kek } from '../../ledger/crypto/kek';
 import type { SqliteSynchronous } from '../../ledger/sqlite/sqlite-event-store';
 import { DEFAULT_MAX_EVENT_BYTES } from '../../ledger/append-validation';
 import { LedgerError } from '../../shared/ledger-error';
-import { type ConfigSchema, configSchema, parseEnvironment } from './config-schema';
+import { type ConfigSchema, configSchema, parseEnvironment, type TrustProxy } from './config-schema';
 
 export const ROLES = [
   'operator',
@@ -45,6 +45,15 @@ export interface VendorApisConfig {
   };
 }
 
+export interface ServerTimeouts {
+  /** The whole of a request's headers must arrive within this long. */
+  readonly headersMs: number;
+  /** The whole request (headers and body) must arrive within this long. */
+  readonly requestMs: number;
+  /** An idle keep-alive connection is closed after this long. */
+  readonly keepAliveMs: number;
+}
+
 type ConfigValues = ReturnType<typeof parseEnvironment<ConfigSchema>>['values'];
 
 export interface AppConfig {
@@ -62,8 +71,15 @@ export interface AppConfig {
   readonly kafkaTopicReplication: number;
   /** How long a query with X-Min-Position waits for the read models before answering 503. */
   readonly readWaitMs: number;
-  /** Requests per minute per principal (and per client address for unauthenticated routes). */
+  /**
+   * Requests per minute in each budget: per principal, per vendor (verified webhooks), per client address (failed
+   * authentications). Health and metrics are never limited.
+   */
   readonly rateLimitPerMinute: number;
+  /** Express `trust proxy`: which hops' `X-Forwarded-For` is believed about the client address. */
+  readonly trustProxy: TrustProxy;
+  /** Node HTTP server timeouts, so that a slow or idle client cannot hold a connection for long. */
+  readonly serverTimeouts: ServerTimeouts;
   /** Undefined in the embedded profile until secrets are generated into the data dir. */
   readonly kek: Kek | undefined;
   readonly signingKey: KeyObject | undefined;
@@ -167,6 +183,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     };
   }
 
+  if (v.LEDGER_HEADERS_TIMEOUT_MS > v.LEDGER_REQUEST_TIMEOUT_MS) {
+    problems.push('LEDGER_HEADERS_TIMEOUT_MS must not exceed LEDGER_REQUEST_TIMEOUT_MS');
+  }
+
   const config: AppConfig = {
     profile,
     port: v.PORT,
@@ -182,6 +202,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
     kafkaTopicReplication: v.KAFKA_TOPIC_REPLICATION,
     readWaitMs: v.LEDGER_READ_WAIT_MS,
     rateLimitPerMinute: v.LEDGER_RATE_LIMIT_PER_MINUTE,
+    trustProxy: v.LEDGER_TRUST_PROXY,
+    serverTimeouts: {
+      headersMs: v.LEDGER_HEADERS_TIMEOUT_MS,
+      requestMs: v.LEDGER_REQUEST_TIMEOUT_MS,
+      keepAliveMs: v.LEDGER_KEEP_ALIVE_TIMEOUT_MS,
+    },
     kek: v.LEDGER_KEK,
     signingKey: v.LEDGER_SIGNING_KEY,
     checkpointEveryEvents: v.LEDGER_CHECKPOINT_EVERY_EVENTS,
@@ -292,5 +318,16 @@ export function parseApiKeys(raw: string): ApiKey[] | string {
     keys.push({ key, principal, roles: roles as Role[] });
   }
   if (new Set(keys.map((k) => k.key)).size !== keys.length) return 'holds the same key twice';
+  // Principal ids are compared case-insensitively (four eyes, assignments): two spellings of one name would let
+  // one person act as two.
+  const spellings = new Map<string, string>();
+  for (const [i, k] of keys.entries()) {
+    const canonical = k.principal.normalize('NFKC').toLowerCase();
+    const seen = spellings.get(canonical);
+    if (seen !== undefined && seen !== k.principal) {
+      return `entry ${i}: principal differs only in case from an earlier entry's; principals are compared case-insensitively`;
+    }
+    spellings.set(canonical, k.principal);
+  }
   return keys;
 }

@@ -82,6 +82,7 @@ export const PROBLEM_STATUS = {
   override_outcome_unchanged: 409,
   override_not_permitted: 409,
   review_assigned_to_other: 409,
+  reassignment_not_allowed: 403,
   evidence_id_conflict: 409,
   verification_expired: 409,
   not_yet_due: 409,

@@ -47,6 +47,7 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   override_outcome_unchanged: HttpStatus.CONFLICT,
   override_not_permitted: HttpStatus.CONFLICT,
   review_assigned_to_other: HttpStatus.CONFLICT,
+  reassignment_not_allowed: HttpStatus.FORBIDDEN,
   evidence_id_conflict: HttpStatus.CONFLICT,
   verification_expired: HttpStatus.CONFLICT,
   not_yet_due: HttpStatus.CONFLICT,

@@ -859,7 +859,14 @@ function simulate(scenario: Scenario, options: { readonly watchMutation: boolean
       case 'assign':
         run(index, {
           type: 'AssignReviewer',
-          data: { sessionId: SESSION_ID, reviewerId: step.reviewer, now },
+          data: {
+            sessionId: SESSION_ID,
+            reviewerId: step.reviewer,
+            // A senior takes the case, as the sequences reassign freely.
+            assignedBy: step.reviewer,
+            assignerRoles: ['senior_reviewer'],
+            now,
+          },
         });
         return;
       case 'review':

@@ -17,6 +17,7 @@ import {
   EvidenceConflictError,
   evolveVerification,
   FourEyesViolationError,
+  ReassignmentNotAllowedError,
   initialVerificationState,
   isVerificationEventType,
   NotYetDueError,
@@ -1063,18 +1064,45 @@ describe('verification aggregate', () => {
         .then([{ type: 'ReviewerAssigned', data: { reviewerId: 'rev_bob', assignedAt: at(20) } }]);
     });
 
-    it('reassigns, naming the previous reviewer', () => {
+    const BY_SENIOR = {
+      ...COMMANDS.AssignReviewer,
+      data: { ...COMMANDS.AssignReviewer.data, assignedBy: 'sen_sue', assignerRoles: ['senior_reviewer'] },
+    };
+
+    it('a senior reviewer reassigns, naming the previous reviewer', () => {
       given([
         ...HISTORY.pending_review,
         { type: 'ReviewerAssigned', data: { reviewerId: 'rev_dan', assignedAt: at(5) } },
       ])
-        .when(COMMANDS.AssignReviewer)
+        .when(BY_SENIOR)
         .then([
           {
             type: 'ReviewerAssigned',
             data: { reviewerId: 'rev_bob', previousReviewerId: 'rev_dan', assignedAt: at(20) },
           },
         ]);
+    });
+
+    it('refuses a reviewer taking a review from its assignee, or handing one to someone else', () => {
+      given([
+        ...HISTORY.pending_review,
+        { type: 'ReviewerAssigned', data: { reviewerId: 'rev_dan', assignedAt: at(5) } },
+      ])
+        .when(COMMANDS.AssignReviewer)
+        .thenThrows(ReassignmentNotAllowedError, { code: 'reassignment_not_allowed' });
+      given(HISTORY.pending_review)
+        .when({
+          ...COMMANDS.AssignReviewer,
+          data: { ...COMMANDS.AssignReviewer.data, assignedBy: 'rev_eve', assignerRoles: ['reviewer'] },
+        })
+        .thenThrows(ReassignmentNotAllowedError);
+      // An admin holds every role.
+      given(HISTORY.pending_review)
+        .when({
+          ...COMMANDS.AssignReviewer,
+          data: { ...COMMANDS.AssignReviewer.data, assignedBy: 'adm_ann', assignerRoles: ['admin'] },
+        })
+        .then([{ type: 'ReviewerAssigned', data: { reviewerId: 'rev_bob', assignedAt: at(20) } }]);
     });
 
     it('records nothing when the reviewer already has it', () => {
@@ -1349,10 +1377,13 @@ describe('verification aggregate', () => {
         .thenThrows(FourEyesViolationError);
     });
 
-    it('refuses a decision by someone without senior_reviewer', () => {
+    it('refuses a decision by someone without senior_reviewer; an admin holds it, as at the edge', () => {
       given(pending)
-        .when(command('ApproveOverride', { approverRoles: ['reviewer', 'admin'] }))
+        .when(command('ApproveOverride', { approverRoles: ['reviewer', 'auditor'] }))
         .thenThrows(SeniorReviewerRequiredError, { code: 'senior_reviewer_required' });
+      given(pending)
+        .when(command('ApproveOverride', { approverRoles: ['admin'] }))
+        .thenMatches([{ type: 'OverrideApproved' }, { type: 'VerificationRejected' }]);
       given(pending)
         .when(command('RejectOverride', { approverRoles: [] }))
         .thenThrows(SeniorReviewerRequiredError);

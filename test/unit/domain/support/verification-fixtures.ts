@@ -354,7 +354,13 @@ export const COMMANDS: {
   },
   AssignReviewer: {
     type: 'AssignReviewer',
-    data: { sessionId: SESSION, reviewerId: 'rev_bob', now: at(20) },
+    data: {
+      sessionId: SESSION,
+      reviewerId: 'rev_bob',
+      assignedBy: 'rev_bob',
+      assignerRoles: ['reviewer'],
+      now: at(20),
+    },
   },
   CompleteReview: {
     type: 'CompleteReview',

@@ -1,0 +1,121 @@
+import { createServer } from 'node:http';
+import { ThrottlerStorageService } from '@nestjs/throttler';
+import { afterEach, describe, expect, it } from 'vitest';
+import { applyServerTimeouts } from '../../src/app/server-timeouts';
+import {
+  clientAddress,
+  type RateBudget,
+  RateLimiter,
+  RateLimitExceededError,
+} from '../../src/platform/auth/rate-limit.guard';
+import { type AppConfig, ConfigError, loadConfig } from '../../src/platform/config/config';
+import { parseTrustProxy } from '../../src/platform/config/config-schema';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return [...error.problems];
+    throw error;
+  }
+  return [];
+}
+
+describe('LEDGER_TRUST_PROXY', () => {
+  it('believes no proxy unless told', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ LEDGER_TRUST_PROXY: 'off' }).trustProxy).toBe(false);
+    expect(loadConfig({ LEDGER_TRUST_PROXY: '0' }).trustProxy).toBe(false);
+  });
+
+  it('takes a hop count, or the proxies by address, CIDR or Express name', () => {
+    expect(loadConfig({ LEDGER_TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ LEDGER_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1 ,fd00::/8,loopback' }).trustProxy).toEqual(
+      ['10.0.0.0/8', '127.0.0.1', 'fd00::/8', 'loopback'],
+    );
+  });
+
+  it.each([
+    ['true', /must not be true/],
+    ['11', /at most 10 hops/],
+    ['10.0.0.0/33', /addresses and CIDRs/],
+    ['proxy.internal', /addresses and CIDRs/],
+    ['10.0.0.1/8/8', /addresses and CIDRs/],
+  ])('refuses %s', (value, problem) => {
+    const problems = problemsOf({ LEDGER_TRUST_PROXY: value });
+    expect(problems).toEqual([expect.stringMatching(/^LEDGER_TRUST_PROXY /)]);
+    expect(problems[0]).toMatch(problem);
+    expect(parseTrustProxy(value)).toEqual(expect.any(String));
+  });
+});
+
+describe('server timeouts', () => {
+  it('defaults to 10 s for headers, 30 s for the request, 5 s keep-alive', () => {
+    expect(loadConfig({}).serverTimeouts).toEqual({
+      headersMs: 10_000,
+      requestMs: 30_000,
+      keepAliveMs: 5_000,
+    });
+  });
+
+  it('refuses a headers timeout longer than the request timeout', () => {
+    expect(problemsOf({ LEDGER_HEADERS_TIMEOUT_MS: '5000', LEDGER_REQUEST_TIMEOUT_MS: '4000' })).toEqual([
+      'LEDGER_HEADERS_TIMEOUT_MS must not exceed LEDGER_REQUEST_TIMEOUT_MS',
+    ]);
+  });
+
+  it(`${applyServerTimeouts.name} sets them on the server, and checks often enough to keep them`, () => {
+    const server = createServer();
+    applyServerTimeouts(server, loadConfig({}));
+    expect(server.headersTimeout).toBe(10_000);
+    expect(server.requestTimeout).toBe(30_000);
+    expect(server.keepAliveTimeout).toBe(5_000);
+    // Node's default check every 30 s would let a 10 s headers timeout run to 40 s.
+    expect((server as unknown as { connectionsCheckingInterval: number }).connectionsCheckingInterval).toBe(
+      1000,
+    );
+  });
+});
+
+describe(RateLimiter.name, () => {
+  const storage = new ThrottlerStorageService();
+  afterEach(() => {
+    storage.onApplicationShutdown();
+  });
+  const limiter = (limit: number): RateLimiter =>
+    new RateLimiter(storage, { rateLimitPerMinute: limit } as AppConfig);
+
+  async function outcome(rateLimiter: RateLimiter, budget: RateBudget): Promise<'ok' | number> {
+    try {
+      await rateLimiter.spend(budget);
+      return 'ok';
+    } catch (error) {
+      if (error instanceof RateLimitExceededError) return error.retryAfterSeconds;
+      throw error;
+    }
+  }
+
+  it('keeps each budget apart: spending one does not touch another', async () => {
+    const rateLimiter = limiter(2);
+    const failures: RateBudget = { kind: 'failed_authentication', address: '203.0.113.1' };
+    expect(await outcome(rateLimiter, failures)).toBe('ok');
+    expect(await outcome(rateLimiter, failures)).toBe('ok');
+    const refused = await outcome(rateLimiter, failures);
+    expect(refused).toBeGreaterThanOrEqual(1);
+    expect(refused).toBeLessThanOrEqual(60);
+
+    for (const other of [
+      { kind: 'failed_authentication', address: '203.0.113.2' },
+      { kind: 'vendor', vendor: 'sumsub' },
+      { kind: 'principal', principalId: '203.0.113.1' },
+    ] satisfies RateBudget[]) {
+      expect(await outcome(rateLimiter, other), JSON.stringify(other)).toBe('ok');
+    }
+  });
+
+  it('counts an IPv6 client by its /64', () => {
+    expect(clientAddress({ ip: '2001:db8:1:2::a' })).toBe(clientAddress({ ip: '2001:db8:1:2::b' }));
+    expect(clientAddress({ ip: '2001:db8:1:3::a' })).not.toBe(clientAddress({ ip: '2001:db8:1:2::a' }));
+    expect(clientAddress({ ip: '203.0.113.1' })).not.toBe(clientAddress({ ip: '203.0.113.2' }));
+  });
+});
