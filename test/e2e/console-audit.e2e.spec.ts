@@ -48,7 +48,7 @@ describeWithBrowser('web console: audit page (checkpoint, ledger verification, b
       },
       { timeout: 30_000 },
     );
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await browser.close();

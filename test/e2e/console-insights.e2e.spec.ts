@@ -229,7 +229,7 @@ describeWithBrowser('web console: insights, counted from the ledger', () => {
     await page.getByTestId('chart-calibration').waitFor();
     expect(errors).toEqual([]);
     await context.close();
-  }, 60_000);
+  });
 
   it('puts the grouping and filters in the URL and redraws the charts for them, by keyboard', async () => {
     const context = await newContext(browser, DESKTOP);
@@ -267,7 +267,7 @@ describeWithBrowser('web console: insights, counted from the ledger', () => {
     expect(await shared.getByLabel('Country', { exact: true }).inputValue()).toBe('DE');
     expect(errors).toEqual([]);
     await context.close();
-  }, 60_000);
+  });
 
   it('is accessible and readable on a desktop and on a 390-px phone', async () => {
     for (const [name, viewport] of [
@@ -298,5 +298,5 @@ describeWithBrowser('web console: insights, counted from the ledger', () => {
       expect(errors).toEqual([]);
       await context.close();
     }
-  }, 120_000);
+  });
 });

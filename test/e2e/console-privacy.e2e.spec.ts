@@ -65,7 +65,7 @@ describeWithBrowser('web console: subject page (consents, retention, audited per
     browser = await launchBrowser();
     api = client(t);
     person = await enrol(api, 'console');
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await browser.close();

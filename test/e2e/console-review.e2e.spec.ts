@@ -52,7 +52,7 @@ describeWithBrowser('web console: the review queue and four-eyes overrides', () 
     expect(approved.last.status).toBe('approved');
     decided = approved.sessionId;
     browser = await launchBrowser();
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await browser.close();

@@ -96,7 +96,7 @@ describeWithBrowser('web console: a session — status, timeline, why, point in 
     expect(proof.status, JSON.stringify(proof.body)).toBe(200);
     expect(proof.body.auditPath.length).toBeGreaterThan(0);
     approved = { sessionId, subjectId, entries, decision };
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await browser.close();
@@ -155,7 +155,7 @@ describeWithBrowser('web console: a session — status, timeline, why, point in 
     await expectAccessible(page);
     expect(errors).toEqual([]);
     await page.context().close();
-  }, 60_000);
+  });
 
   it('shows a red failure naming the step when the proof is altered on its way', async () => {
     const page = await (await newContext(browser)).newPage();
@@ -217,7 +217,7 @@ describeWithBrowser('web console: a session — status, timeline, why, point in 
     }
     expect(errors).toEqual([]);
     await page.context().close();
-  }, 60_000);
+  });
 
   it('with a pinned key, a checkpoint re-signed by another key (self-consistent) shows red at the trusted-key step', async () => {
     const page = await (await newContext(browser)).newPage();
@@ -282,7 +282,7 @@ describeWithBrowser('web console: a session — status, timeline, why, point in 
     expect(await page.getByTestId('unpinned').count()).toBe(0);
     expect(errors).toEqual([]);
     await page.context().close();
-  }, 60_000);
+  });
 
   it('says plainly when an event is not yet in a signed checkpoint', async () => {
     const page = await (await newContext(browser)).newPage();
@@ -308,7 +308,7 @@ describeWithBrowser('web console: a session — status, timeline, why, point in 
     // The browser logs the 404 of the fulfilled request; nothing else may appear.
     expect(errors.filter((e) => !e.includes('404'))).toEqual([]);
     await page.context().close();
-  }, 60_000);
+  });
 
   it('moves back in time with the slider: the earlier status, and the position in the URL', async () => {
     const page = await (await newContext(browser)).newPage();
@@ -345,7 +345,7 @@ describeWithBrowser('web console: a session — status, timeline, why, point in 
     expect(page.url()).not.toContain('atPosition');
     expect(errors).toEqual([]);
     await page.context().close();
-  }, 60_000);
+  });
 
   it('shows an operator the status only, and calls nothing the operator may not', async () => {
     const page = await (await newContext(browser)).newPage();
@@ -365,7 +365,7 @@ describeWithBrowser('web console: a session — status, timeline, why, point in 
     expect(api.filter((r) => r.status() === 403)).toEqual([]);
     expect(errors).toEqual([]);
     await page.context().close();
-  }, 60_000);
+  });
 
   it('lists, filters and pages sessions, opens one by id from the keyboard, and is accessible on desktop and phone', async () => {
     const page = await (await newContext(browser)).newPage();
@@ -407,7 +407,7 @@ describeWithBrowser('web console: a session — status, timeline, why, point in 
     await expect.poll(() => sessionSection(page, 'Status').locator('dl').textContent()).toContain('approved');
     expect(errors).toEqual([]);
     await page.context().close();
-  }, 60_000);
+  });
 
   it('reads at 390 px: the session page passes axe on a phone', async () => {
     const page = await (await newContext(browser, PHONE)).newPage();
@@ -424,5 +424,5 @@ describeWithBrowser('web console: a session — status, timeline, why, point in 
     await expectAccessible(page);
     expect(errors).toEqual([]);
     await page.context().close();
-  }, 60_000);
+  });
 });

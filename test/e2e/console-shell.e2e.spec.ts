@@ -17,7 +17,7 @@ describeWithBrowser('web console: served by the service, signed in by key, secti
   beforeAll(async () => {
     t = await startConsoleApp();
     browser = await launchBrowser();
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await browser.close();

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { buildConsole } from '../../scripts/console-build';
 import type { AppOverrides } from '../../src/app/app.module';
 import { startTestApp, type TestApp } from './app';
@@ -31,9 +31,16 @@ const LAUNCH_ARGS = [
 
 const inCi = (): boolean => process.env.CI === 'true' || process.env.CI === '1';
 
+/**
+ * Per test and hook: a browser journey is a few seconds on a quiet machine, but the full suite runs beside it on
+ * two cores (observed: one journey past 30 s). Bounded all the same.
+ */
+const BROWSER_TEST_TIMEOUT_MS = 120_000;
+
 /** `describe` for a suite that needs Chromium: runs with it, fails under CI without it, skips otherwise. */
 export function describeWithBrowser(name: string, body: () => void): void {
   if (existsSync(CHROMIUM_PATH)) {
+    vi.setConfig({ testTimeout: BROWSER_TEST_TIMEOUT_MS, hookTimeout: 2 * BROWSER_TEST_TIMEOUT_MS });
     describe(name, body);
     return;
   }

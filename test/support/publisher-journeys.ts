@@ -270,7 +270,12 @@ export async function runJourney(api: Api, kind: JourneyKind): Promise<JourneyRe
     case 'review_reject_reassigned': {
       await attempt(SANCTIONS_HIT);
       await expectStatus(api.post('reviewer', `${path}/review/assignment`, {}), 200, 'assign');
-      await expectStatus(api.post('reviewer2', `${path}/review/assignment`, {}), 200, 'reassign');
+      // A senior reviewer moves the case to another reviewer (a reviewer cannot take it over).
+      await expectStatus(
+        api.post('senior', `${path}/review/assignment`, { reviewerId: 'reviewer2' }),
+        200,
+        'reassign',
+      );
       const decided = await expectStatus(
         api.post('reviewer2', `${path}/review/decision`, {
           outcome: 'reject',
