@@ -29,6 +29,11 @@ export type WebhookReceipt = { readonly status: 'recorded' | 'duplicate' | 'igno
 
 export interface DeliveryContext {
   readonly correlationId: string;
+  /**
+   * Called once the signature holds, before anything is recorded or parked. It may throw (the vendor's rate
+   * budget is spent here: 429), and then nothing of the delivery is kept; the vendor retries it.
+   */
+  readonly verified?: () => Promise<void>;
 }
 
 /**
@@ -135,6 +140,7 @@ export class WebhookIntake implements OnModuleInit {
       this.metrics.signatureFailed(vendor, error instanceof SignatureCheckFailed ? error.reason : 'mismatch');
       throw new WebhookSignatureError();
     }
+    await context.verified?.();
 
     let delivery: NormalisedDelivery;
     try {

@@ -66,6 +66,9 @@ export class WebhooksController {
     try {
       receipt = await this.intake.receive(vendor, req.rawBody ?? Buffer.alloc(0), req.headers, req.body, {
         correlationId: req.correlationId ?? randomUUID(),
+        // Spent once the signature holds and before anything is recorded: an over-budget vendor is told to back
+        // off with 429 and nothing of the delivery is kept, so its retry is recorded as the first arrival.
+        verified: () => this.rateLimiter.spend({ kind: 'vendor', vendor }),
       });
     } catch (error) {
       if (unverified(error)) {
@@ -73,9 +76,6 @@ export class WebhooksController {
       }
       throw error;
     }
-    // Spent once the delivery is verified and recorded (the intake does both): an over-budget vendor is told to
-    // back off with 429, and its retry of this delivery is recognised as a duplicate, so nothing is lost.
-    await this.rateLimiter.spend({ kind: 'vendor', vendor });
     res.status(receipt.status === 'parked' ? HttpStatus.ACCEPTED : HttpStatus.OK);
     return receipt;
   }

@@ -94,8 +94,17 @@ describe(`${RateLimiter.name}: vendor webhooks`, () => {
     const delivered: number[] = [];
     for (let i = 0; i < LIMIT + 1; i += 1) delivered.push((await sumsubDelivery(t)).status);
     expect(delivered.slice(0, LIMIT).every((s) => s === 200 || s === 202)).toBe(true);
+    const parked = async (): Promise<number> => {
+      const res = await fetch(`${t.baseUrl}/v1/webhooks/parked?vendor=sumsub&limit=200`, {
+        headers: { authorization: `Bearer ${t.keys.admin}` },
+      });
+      return ((await res.json()) as { items: unknown[] }).items.length;
+    };
+    const before = await parked();
     const limited = await sumsubDelivery(t);
     expect(limited.status).toBe(429);
+    // Refused before anything was kept: the vendor's retry will be the delivery's first arrival.
+    expect(await parked()).toBe(before);
     expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
     expect(limited.body).toMatchObject({ code: 'too_many_requests' });
 

@@ -123,7 +123,11 @@ export function jsonDepthLimit(req: Request, _res: Response, next: NextFunction)
  */
 export function securityHeaders(): RequestHandler {
   const api = helmet({
-    contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+    // Exactly the policy SECURITY.md states: helmet's defaults (script-src 'self' and others) are not merged in.
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+    },
     crossOriginResourcePolicy: { policy: 'same-origin' },
   });
   const docs = helmet({
