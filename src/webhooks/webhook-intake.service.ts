@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { duplicateKeyPath } from './duplicate-keys';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
@@ -142,21 +143,18 @@ export class WebhookIntake implements OnModuleInit {
     }
     await context.verified?.();
 
+    // A key given twice is read differently by different parsers (JSON.parse keeps the last): not read at all.
+    const duplicate = duplicateKeyPath(raw.toString('utf8'));
+    if (duplicate !== undefined) {
+      return this.parkUnrecognised(vendor, raw, `the key ${duplicate} appears twice`);
+    }
+
     let delivery: NormalisedDelivery;
     try {
       delivery = adapter.normalise(payload, raw);
     } catch (error) {
       if (!(error instanceof UnrecognisedPayload)) throw error;
-      const bodySha256 = sha256Hex(raw);
-      this.logger.warn(`${vendor} delivery ${bodySha256.slice(0, 16)}… parked: ${error.what}`);
-      return this.park(
-        vendor,
-        `unrecognised:${bodySha256}`,
-        'unrecognised',
-        'unrecognised_payload',
-        undefined,
-        raw,
-      );
+      return this.parkUnrecognised(vendor, raw, error.what);
     }
 
     if (delivery.occurredAt !== undefined)
@@ -388,6 +386,20 @@ export class WebhookIntake implements OnModuleInit {
   private async causedAfter(stream: string, revision: number, causationId: string): Promise<boolean> {
     const events = await this.store.readStream(stream, { fromRevision: revision + 1 });
     return events.some((event) => event.metadata.causationId === causationId);
+  }
+
+  /** A verified body the ledger cannot read as the vendor documents it: parked under its hash, never guessed at. */
+  private parkUnrecognised(vendor: WebhookVendor, raw: Buffer, what: string): Promise<WebhookReceipt> {
+    const bodySha256 = sha256Hex(raw);
+    this.logger.warn(`${vendor} delivery ${bodySha256.slice(0, 16)}… parked: ${what}`);
+    return this.park(
+      vendor,
+      `unrecognised:${bodySha256}`,
+      'unrecognised',
+      'unrecognised_payload',
+      undefined,
+      raw,
+    );
   }
 
   private async park(

@@ -271,6 +271,36 @@ describe(WebhooksController.name, () => {
       ]);
     });
 
+    it('parks a signed body that gives a key twice (GREEN, then RED) and reads nothing from it', async () => {
+      const applicant = randomUUID().replaceAll('-', '').slice(0, 24);
+      const sessionId = await session('sumsub', applicant);
+      const green = fixture('sumsub/applicant-reviewed-green.json', {
+        vendorReference: applicant,
+        sessionId,
+        createdAtMs: sumsubAt(5),
+      }).toString('utf8');
+      const twice = green.replace(
+        '"reviewAnswer": "GREEN"',
+        '"reviewAnswer": "GREEN", "reviewAnswer": "RED"',
+      );
+      expect(twice).not.toBe(green);
+      const before = await status(sessionId);
+      const head = await store.headPosition();
+      const res = await send('sumsub', Buffer.from(twice));
+      expect(res.status).toBe(202);
+      expect(res.body).toEqual({ status: 'parked' });
+      expect(await store.headPosition()).toBe(head);
+      expect(await status(sessionId)).toBe(before);
+      const parked = await api.get<{ items: { reason: string; bodySha256?: string }[] }>(
+        'admin',
+        '/v1/webhooks/parked?vendor=sumsub&reason=unrecognised_payload&limit=200',
+      );
+      expect(parked.body.items.length).toBeGreaterThan(0);
+      // The same delivery without the second key is read and recorded.
+      expect((await send('sumsub', Buffer.from(green))).body).toEqual({ status: 'recorded' });
+      expect(await status(sessionId)).toBe('approved');
+    });
+
     it('lets a newer result stand when an older one of the same vendor arrives after it', async () => {
       const applicant = randomUUID().replaceAll('-', '').slice(0, 24);
       const sessionId = await session('sumsub', applicant);
