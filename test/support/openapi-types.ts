@@ -2717,18 +2717,6 @@ export interface operations {
           'application/json': components['schemas']['HealthReportView'];
         };
       };
-      /** @description Too many requests */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemView'] & {
-            /** @enum {string} */
-            code?: 'too_many_requests';
-          };
-        };
-      };
       /** @description A dependency does not answer */
       503: {
         headers: {
@@ -2758,18 +2746,6 @@ export interface operations {
           'application/json': components['schemas']['LivenessView'];
         };
       };
-      /** @description Too many requests */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemView'] & {
-            /** @enum {string} */
-            code?: 'too_many_requests';
-          };
-        };
-      };
     };
   };
   getReadiness: {
@@ -2788,18 +2764,6 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['HealthReportView'];
-        };
-      };
-      /** @description Too many requests */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemView'] & {
-            /** @enum {string} */
-            code?: 'too_many_requests';
-          };
         };
       };
       /** @description A dependency does not answer */
@@ -2829,18 +2793,6 @@ export interface operations {
         };
         content: {
           'text/plain': string;
-        };
-      };
-      /** @description Too many requests */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemView'] & {
-            /** @enum {string} */
-            code?: 'too_many_requests';
-          };
         };
       };
     };

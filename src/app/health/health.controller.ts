@@ -70,7 +70,6 @@ export class HealthController {
     operationId: 'getHealth',
     public: true,
     response: HealthReportView,
-    problems: ['too_many_requests'],
   })
   @ApiResponse(UNAVAILABLE)
   async check(@Res({ passthrough: true }) res: Response): Promise<HealthReport> {
@@ -86,7 +85,6 @@ export class HealthController {
     operationId: 'getLiveness',
     public: true,
     response: LivenessView,
-    problems: ['too_many_requests'],
   })
   live(): { status: 'ok' } {
     return { status: 'ok' };
@@ -98,7 +96,6 @@ export class HealthController {
     operationId: 'getReadiness',
     public: true,
     response: HealthReportView,
-    problems: ['too_many_requests'],
   })
   @ApiResponse(UNAVAILABLE)
   ready(@Res({ passthrough: true }) res: Response): Promise<HealthReport> {

@@ -1,6 +1,5 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { ApiProblems } from '../http/openapi';
 import { Public } from '../auth/auth.decorators';
 import { MetricsRegistry } from './metrics';
 
@@ -19,7 +18,6 @@ export class MetricsController {
   })
   @ApiProduces('text/plain')
   @ApiResponse({ status: 200, description: 'Metrics', schema: { type: 'string' } })
-  @ApiProblems('too_many_requests')
   metrics(): Promise<string> {
     return this.registry.metrics();
   }
