@@ -134,9 +134,9 @@ async function groupTable(page: Page): Promise<Record<string, Record<Field, numb
   for (const row of await page.locator('[data-testid=group-table] tbody tr').all()) {
     const cells = {} as Record<Field, number>;
     for (const field of FIELDS) {
-      cells[field] = Number(await row.locator(`td[data-field="${field}"]`).textContent());
+      cells[field] = Number(await row.locator(`td[data-field="${field}"]`).textContent({ timeout: 2_000 }));
     }
-    out[(await row.getAttribute('data-group')) ?? '?'] = cells;
+    out[(await row.getAttribute('data-group', { timeout: 2_000 })) ?? '?'] = cells;
   }
   return out;
 }
@@ -219,7 +219,8 @@ describeWithBrowser('web console: insights, counted from the ledger', () => {
 
     const byCountry = countBy(sessions.values(), (s) => s.country);
     expect(Object.keys(byCountry).length).toBeGreaterThanOrEqual(4);
-    expect(await groupTable(page)).toEqual(byCountry);
+    // Polled: the table may redraw while it is read (a row read mid-redraw is gone).
+    await expect.poll(() => groupTable(page).catch(() => undefined)).toEqual(byCountry);
     expect(await page.getByTestId('chart-outcomes-by-group').locator('figcaption').textContent()).toBe(
       'Outcomes by country',
     );
@@ -250,7 +251,9 @@ describeWithBrowser('web console: insights, counted from the ledger', () => {
 
     const german = [...sessions.values()].filter((s) => s.country === 'DE');
     expect(german.length).toBeGreaterThan(0);
-    expect(await groupTable(page)).toEqual(countBy(german, (s) => s.vendor));
+    await expect
+      .poll(() => groupTable(page).catch(() => undefined))
+      .toEqual(countBy(german, (s) => s.vendor));
     expect(await headline(page, 'sessionsStarted')).toBe(german.length);
     const chart = page.getByTestId('chart-outcomes-by-group');
     expect(await chart.locator('figcaption').textContent()).toBe('Outcomes by vendor');
