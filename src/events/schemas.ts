@@ -238,6 +238,13 @@ export const SUBJECT_SCHEMAS: Record<SubjectEvent['type'], DataSchema> = {
     restricted: z.array(z.looseObject({ dataClass: text })),
     notHeld: texts,
   }),
+  ErasureRestrictionReleased: z.looseObject({
+    requestId: id,
+    reason: text,
+    reference: text.optional(),
+    releasedBy: text,
+    releasedAt: instant,
+  }),
   PersonalDataShredded: z.looseObject({
     shredId: id,
     dataClasses: texts,

@@ -3,6 +3,7 @@ import type {
   ConsentScope,
   ErasureGround,
   RestrictionBasis,
+  RestrictionReleaseReason,
   ShredReason,
   SubjectEvent,
 } from '../domain/subject/subject.events';
@@ -40,6 +41,7 @@ import {
   type PublicDecisionTrigger,
   type PublicDocumentType,
   type PublicErasureGround,
+  type PublicRestrictionReleaseReason,
   type PublicEventPayloads,
   type PublicEventType,
   type PublicEvidenceKind,
@@ -190,6 +192,12 @@ const RESTRICTION_BASIS: Record<RestrictionBasis, PublicRestrictionBasis> = {
 const SHRED_REASON: Record<ShredReason, PublicShredReason> = {
   erasure_request: 'erasure_request',
   retention_expired: 'retention_expired',
+};
+
+const RELEASE_REASON: Record<RestrictionReleaseReason, PublicRestrictionReleaseReason> = {
+  person_requested_service: 'person_requested_service',
+  request_withdrawn_by_person: 'request_withdrawn_by_person',
+  request_not_from_person: 'request_not_from_person',
 };
 
 const COVERAGE: Record<'erasure_covered', 'erasure_covered'> = { erasure_covered: 'erasure_covered' };
@@ -728,6 +736,15 @@ function subjectEvent(event: LedgerEvent, subjectId: string): IntegrationEvent |
         ground: f.oneOf('ground', ERASURE_GROUND),
         erased: f.listOf('erased', DATA_CLASS),
         restricted,
+      });
+    }
+    case 'ErasureRestrictionReleased': {
+      // Not published: who released it and the case reference.
+      const f = new Fields<SubjectData<'ErasureRestrictionReleased'>>(event);
+      return emit('kyc.subject.erasure_restriction_released.v1', {
+        ...base,
+        requestId: f.id('requestId'),
+        reason: f.oneOf('reason', RELEASE_REASON),
       });
     }
     case 'PersonalDataShredded': {

@@ -237,6 +237,8 @@ export type PublicErasureGround =
   | 'child_information_society';
 export type PublicRestrictionBasis = 'legal_obligation' | 'legal_hold';
 export type PublicShredReason = 'erasure_request' | 'retention_expired';
+export type PublicRestrictionReleaseReason =
+  'person_requested_service' | 'request_withdrawn_by_person' | 'request_not_from_person';
 
 /**
  * An erasure request and its assessment: consumers delete their copies of `erased` classes now (a
@@ -252,6 +254,16 @@ export interface ErasureRequestedV1 extends SubjectEventBase {
     /** null while the retention period has not started (it runs from the end of the relationship). */
     readonly retainUntil: string | null;
   }[];
+}
+
+/**
+ * A privacy officer released the restriction on processing that erasure request `requestId` put in place.
+ * Processing does not resume with it: wait for a `consent_granted` after it. Restricted and erased classes stay as
+ * they are. The releasing officer and the case reference are not published.
+ */
+export interface ErasureRestrictionReleasedV1 extends SubjectEventBase {
+  readonly requestId: string;
+  readonly reason: PublicRestrictionReleaseReason;
 }
 
 /** The ledger destroyed the keys of these classes: consumers delete every copy they hold. */
@@ -292,6 +304,7 @@ export interface PublicEventPayloads {
   'kyc.subject.legal_hold_placed.v1': LegalHoldPlacedV1;
   'kyc.subject.legal_hold_released.v1': LegalHoldReleasedV1;
   'kyc.subject.erasure_requested.v1': ErasureRequestedV1;
+  'kyc.subject.erasure_restriction_released.v1': ErasureRestrictionReleasedV1;
   'kyc.subject.personal_data_shredded.v1': PersonalDataShreddedV1;
 }
 
@@ -322,6 +335,7 @@ const TOPIC_OF_TYPE: Record<PublicEventType, TopicKind> = {
   'kyc.subject.legal_hold_placed.v1': 'subject',
   'kyc.subject.legal_hold_released.v1': 'subject',
   'kyc.subject.erasure_requested.v1': 'subject',
+  'kyc.subject.erasure_restriction_released.v1': 'subject',
   'kyc.subject.personal_data_shredded.v1': 'subject',
 };
 

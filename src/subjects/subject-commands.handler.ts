@@ -16,7 +16,8 @@ export type SimpleSubjectCommand =
   | { kind: 'WithdrawConsent'; consentId: string }
   | { kind: 'EndRelationship'; endedAt?: string; correction?: boolean }
   | { kind: 'PlaceLegalHold'; reason: string }
-  | { kind: 'ReleaseLegalHold'; holdId: string };
+  | { kind: 'ReleaseLegalHold'; holdId: string }
+  | { kind: 'ReleaseErasureRestriction'; requestId: string; reason: string; reference?: string };
 
 export class SubjectCommandCommand {
   constructor(
@@ -68,6 +69,18 @@ export class SubjectCommandHandler implements ICommandHandler<SubjectCommandComm
         break;
       case 'ReleaseLegalHold':
         domainCommand = { type: 'ReleaseLegalHold', data: { holdId: command.holdId, now } };
+        break;
+      case 'ReleaseErasureRestriction':
+        domainCommand = {
+          type: 'ReleaseErasureRestriction',
+          data: {
+            requestId: command.requestId,
+            reason: command.reason,
+            ...(command.reference === undefined ? {} : { reference: command.reference }),
+            releasedBy: context.actor.id,
+            now,
+          },
+        };
         break;
     }
     const outcome = await this.runner.run(

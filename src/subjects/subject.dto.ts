@@ -13,7 +13,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { Type } from 'class-transformer';
-import { CONSENT_SCOPES } from '../domain/subject';
+import { CONSENT_SCOPES, RESTRICTION_RELEASE_REASONS } from '../domain/subject';
 
 /** Channels a consent can be given through. */
 export const CONSENT_CHANNELS = ['web', 'mobile', 'branch', 'phone', 'api'] as const;
@@ -96,6 +96,26 @@ export class PlaceLegalHoldDto {
   @IsString()
   @Length(3, 500)
   reason!: string;
+}
+
+export class ReleaseErasureRestrictionDto {
+  @ApiProperty({
+    enum: RESTRICTION_RELEASE_REASONS,
+    description:
+      'Why: the person asked to be served again (person_requested_service), withdrew the erasure request ' +
+      '(request_withdrawn_by_person), or the request was not theirs (request_not_from_person)',
+  })
+  @IsIn(RESTRICTION_RELEASE_REASONS)
+  reason!: string;
+
+  @ApiPropertyOptional({
+    description: "Reference in the controller's case system (not personal data)",
+    example: 'dsr-2026-0042',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9._:/-]{1,64}$/)
+  reference?: string;
 }
 
 export class ConsentResponse {

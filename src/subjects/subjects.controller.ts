@@ -15,6 +15,7 @@ import {
   EndRelationshipDto,
   GrantConsentDto,
   PlaceLegalHoldDto,
+  ReleaseErasureRestrictionDto,
   SubjectCommandResponse,
 } from './subject.dto';
 
@@ -69,7 +70,8 @@ export class SubjectsController {
       'unknown_notice',
       'unknown_consent_scope',
       'consent_already_exists',
-      'processing_restricted',
+      'erasure_release_required',
+      'consent_evidence_required',
     ],
   })
   grantConsent(
@@ -184,6 +186,45 @@ export class SubjectsController {
     @Ctx() context: CommandContext,
   ): Promise<SubjectCommandResponse> {
     return this.run(subjectId, { kind: 'ReleaseLegalHold', holdId }, context);
+  }
+
+  @Post('erasure-requests/:requestId/release')
+  @HttpCode(HttpStatus.OK)
+  @Roles('privacy_officer')
+  @Idempotent()
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiEndpoint({
+    summary: "Release an erasure request's restriction on processing, so the person can consent again",
+    description:
+      'Only the erasure request that restricts processing now can be released. Processing does not resume with ' +
+      "the release: a consent recorded after it, with evidence of the person's action, lifts the restriction for " +
+      'the scopes it covers. Erased data stays erased; restricted data stays restricted until shredded.',
+    operationId: 'releaseErasureRestriction',
+    response: SubjectCommandResponse,
+    problems: [
+      ...BODY_PROBLEMS,
+      ...IDEMPOTENCY_PROBLEMS,
+      ...SUBJECT_PROBLEMS,
+      'erasure_request_not_found',
+      'restriction_not_in_force',
+    ],
+  })
+  releaseErasureRestriction(
+    @Param('subjectId', new ParseIdPipe('subjectId')) subjectId: string,
+    @Param('requestId', new ParseIdPipe('requestId')) requestId: string,
+    @Body() body: ReleaseErasureRestrictionDto,
+    @Ctx() context: CommandContext,
+  ): Promise<SubjectCommandResponse> {
+    return this.run(
+      subjectId,
+      {
+        kind: 'ReleaseErasureRestriction',
+        requestId,
+        reason: body.reason,
+        ...(body.reference === undefined ? {} : { reference: body.reference }),
+      },
+      context,
+    );
   }
 
   private run(

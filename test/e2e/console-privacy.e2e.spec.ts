@@ -200,6 +200,28 @@ describeWithBrowser('web console: subject page (consents, retention, audited per
         await page.getByTestId('retention-classes').locator(`tr[data-class=${dataClass}]`).textContent(),
       ).toContain('shredded');
     }
+
+    // The person comes back: the officer releases the restriction from the page; the ledger records who and why.
+    await page.getByLabel('Release because').selectOption('request_withdrawn_by_person');
+    await page.getByLabel('Release case reference (optional)').fill('dsr-2026-0043');
+    const released = page.waitForResponse((r) => r.url().endsWith('/release'));
+    await page.getByRole('button', { name: 'Release restriction' }).click();
+    const releaseAnswer = await released;
+    expect(releaseAnswer.status()).toBe(200);
+    const { position } = (await releaseAnswer.json()) as { position: number };
+    await page.getByTestId('release-outcome').waitFor();
+    const timeline = await api.get<{ entries: { type: string; details: Record<string, unknown> }[] }>(
+      'auditor',
+      `/v1/subjects/${other.subjectId}/timeline`,
+      { 'x-min-position': String(position) },
+    );
+    expect(timeline.body.entries.find((e) => e.type === 'ErasureRestrictionReleased')?.details).toMatchObject(
+      {
+        requestId: outcome.requestId,
+        reason: 'request_withdrawn_by_person',
+        reference: 'dsr-2026-0043',
+      },
+    );
     expect(errors).toEqual([]);
     await page.context().close();
   });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { PersonalDataResponse } from '../../src/privacy/personal-data.controller';
-import { EVENT_STORE, type EventStore } from '../../src/ledger/event-store.port';
+import { EVENT_STORE, type EventStore, type RecordedEvent } from '../../src/ledger/event-store.port';
 import { RetentionScheduler } from '../../src/privacy/retention.scheduler';
 import { ManualClock } from '../../src/shared/clock';
 import { addDuration } from '../../src/domain/policy/duration';
@@ -251,8 +251,47 @@ describeWithService(
           identity_attributes: 'legal_obligation',
         });
 
-        // The person consents again, with new evidence: new processing, under a new key.
+        // An operator alone cannot lift the restriction by recording a consent: a privacy officer releases the
+        // request first, and the consent that lifts it carries evidence of the person's action.
         const newAgent = `Mozilla/5.0 returning-${randomBytes(4).toString('hex')}`;
+        const consentBody = {
+          scopes: ['identity_verification'],
+          noticeVersion: '2026-02',
+          locale: 'de-DE',
+          channel: 'web',
+          evidence: { userAgent: newAgent },
+        };
+        const stream = (): Promise<RecordedEvent[]> =>
+          t.app.get<EventStore>(EVENT_STORE).readStream(`kyc-subject-${person.subjectId}`);
+        const eventsBefore = (await stream()).length;
+        const early = await api.post('operator', `/v1/subjects/${person.subjectId}/consents`, consentBody);
+        expect(early.status, JSON.stringify(early.body)).toBe(409);
+        expect(early.body).toMatchObject({
+          code: 'erasure_release_required',
+          requestId: erasure.body.requestId,
+        });
+        expect(JSON.stringify(early.body)).not.toContain(newAgent);
+        const releasePath = `/v1/subjects/${person.subjectId}/erasure-requests/${erasure.body.requestId as string}/release`;
+        const byOperator = await api.post('operator', releasePath, { reason: 'person_requested_service' });
+        expect(byOperator.status).toBe(403);
+        expect((await stream()).length).toBe(eventsBefore);
+        const lifted = await api.post('privacy', releasePath, {
+          reason: 'person_requested_service',
+          reference: 'dsr-2026-0099',
+        });
+        expect(lifted.status, JSON.stringify(lifted.body)).toBe(200);
+        const twice = await api.post('privacy', releasePath, {
+          reason: 'person_requested_service',
+          reference: 'dsr-2026-0099',
+        });
+        expect(twice.status).toBe(200);
+        expect(twice.body.position).toBe(lifted.body.position);
+        const { evidence: _evidence, ...withoutEvidence } = consentBody;
+        const bare = await api.post('operator', `/v1/subjects/${person.subjectId}/consents`, withoutEvidence);
+        expect(bare.status, JSON.stringify(bare.body)).toBe(422);
+        expect(bare.body).toMatchObject({ code: 'consent_evidence_required' });
+
+        // The person consents again, with new evidence: new processing, under a new key.
         const again = await api.post('operator', `/v1/subjects/${person.subjectId}/consents`, {
           scopes: ['identity_verification'],
           noticeVersion: '2026-02',
@@ -261,6 +300,24 @@ describeWithService(
           evidence: { userAgent: newAgent },
         });
         expect(again.status, JSON.stringify(again.body)).toBe(201);
+        // The timeline explains it: who released which request, why, and the consent that followed.
+        const timeline = await api.get<{ entries: { type: string; details: Record<string, unknown> }[] }>(
+          'auditor',
+          `/v1/subjects/${person.subjectId}/timeline`,
+          after(again.body.position as number),
+        );
+        const types = timeline.body.entries.map((e) => e.type);
+        expect(types.slice(types.indexOf('ErasureRequested'))).toEqual([
+          'ErasureRequested',
+          'ErasureRestrictionReleased',
+          'ConsentGranted',
+        ]);
+        expect(timeline.body.entries.find((e) => e.type === 'ErasureRestrictionReleased')?.details).toEqual({
+          requestId: erasure.body.requestId,
+          reason: 'person_requested_service',
+          reference: 'dsr-2026-0099',
+          releasedBy: expect.any(String),
+        });
 
         expect(await runScheduler()).toBe(0); // the hold keeps everything
         const release = await api.post(
@@ -270,8 +327,7 @@ describeWithService(
         expect(release.status).toBe(200);
         expect(await runScheduler()).toBe(1);
 
-        const stream = await t.app.get<EventStore>(EVENT_STORE).readStream(`kyc-subject-${person.subjectId}`);
-        const shred = stream.filter((e) => e.type === 'PersonalDataShredded');
+        const shred = (await stream()).filter((e) => e.type === 'PersonalDataShredded');
         expect(shred.map((e) => e.data)).toEqual([
           expect.objectContaining({
             dataClasses: ['contact_address', 'consent_evidence'],
@@ -463,7 +519,7 @@ describeWithService(
       it('projected every event of these journeys: no projection parked one', async () => {
         const health = await api.get<{
           components: Record<string, { details?: { parkedEvents?: number } }>;
-        }>(null, '/health');
+        }>('auditor', '/health');
         expect(Object.keys(health.body.components)).toContain('projection:retention');
         const parked = Object.entries(health.body.components)
           .filter(([, component]) => (component.details?.parkedEvents ?? 0) > 0)

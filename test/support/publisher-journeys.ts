@@ -161,13 +161,33 @@ export async function runJourney(api: Api, kind: JourneyKind): Promise<JourneyRe
       'release hold',
     );
     await expectStatus(api.post('privacy', `/v1/subjects/${subjectId}/relationship-end`, {}), 200, 'end');
-    await expectStatus(
+    const erased = await expectStatus(
       api.post('privacy', `/v1/subjects/${subjectId}/erasure-requests`, {
         ground: 'no_longer_necessary',
         reference: 'case-4711',
       }),
       201,
       'erasure',
+    );
+    // The person comes back: a privacy officer releases the request, and a consent with evidence lifts it.
+    await expectStatus(
+      api.post('privacy', `/v1/subjects/${subjectId}/erasure-requests/${String(erased.requestId)}/release`, {
+        reason: 'person_requested_service',
+        reference: 'case-4712',
+      }),
+      200,
+      'release erasure restriction',
+    );
+    await expectStatus(
+      api.post('operator', `/v1/subjects/${subjectId}/consents`, {
+        scopes: ['identity_verification'],
+        noticeVersion: '2026-01',
+        locale: 'de-DE',
+        channel: 'web',
+        evidence: { userAgent: CONSENT_AGENT },
+      }),
+      201,
+      'consent after release',
     );
     return { kind, subjectId, sessionId: undefined, status: undefined };
   }

@@ -32,6 +32,13 @@ const GROUNDS: readonly { value: Ground; label: string }[] = [
   { value: 'child_information_society', label: '(f) child, information society service' },
 ];
 
+type ReleaseReason = Schemas['ReleaseErasureRestrictionDto']['reason'];
+const RELEASE_REASONS: readonly { value: ReleaseReason; label: string }[] = [
+  { value: 'person_requested_service', label: 'the person asks to be served again' },
+  { value: 'request_withdrawn_by_person', label: 'the person withdrew the request' },
+  { value: 'request_not_from_person', label: 'the request was not from the person' },
+];
+
 /** A 404 answer means "nothing recorded", which the page says in words rather than as an error. */
 const isNotFound = (error: unknown): boolean => error instanceof ApiError && error.status === 404;
 
@@ -222,6 +229,13 @@ function RetentionPanel({
               ) : (
                 <>
                   <code>{data.erasureRequest.requestId}</code>, <Time iso={data.erasureRequest.requestedAt} />
+                  {officer && data.erasureRequest.requestId !== undefined ? (
+                    <ReleaseRestriction
+                      subjectId={subjectId}
+                      requestId={data.erasureRequest.requestId}
+                      onWrite={onWrite}
+                    />
+                  ) : null}
                 </>
               )}
             </dd>
@@ -684,6 +698,88 @@ function ErasurePanel({ subjectId, onWrite }: { subjectId: string; onWrite: (pos
       <ErrorNote error={error} />
       {outcome === undefined ? null : <ErasureOutcome outcome={outcome} />}
     </section>
+  );
+}
+
+/**
+ * A privacy officer releases the restriction of the erasure request in force, so that the person can consent again.
+ * The release resumes nothing on its own: a consent with evidence, recorded afterwards, does. The server decides
+ * whether this request is still the one in force.
+ */
+function ReleaseRestriction({
+  subjectId,
+  requestId,
+  onWrite,
+}: {
+  subjectId: string;
+  requestId: string;
+  onWrite: (position: number) => void;
+}) {
+  const [reason, setReason] = useState<ReleaseReason>('person_requested_service');
+  const [reference, setReference] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const [done, setDone] = useState(false);
+  const submit = async (): Promise<void> => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const ref = reference.trim();
+      const answer = await call<{ position: number }>(
+        `${base(subjectId)}/erasure-requests/${encodeURIComponent(requestId)}/release`,
+        { method: 'POST', body: { reason, ...(ref === '' ? {} : { reference: ref }) } },
+      );
+      setDone(true);
+      onWrite(answer.position);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form
+      class="inline"
+      aria-label="Release the erasure restriction"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit();
+      }}
+    >
+      <label for="release-reason">Release because</label>
+      <select
+        id="release-reason"
+        value={reason}
+        onChange={(e) => {
+          setReason(e.currentTarget.value as ReleaseReason);
+        }}
+      >
+        {RELEASE_REASONS.map((r) => (
+          <option key={r.value} value={r.value}>
+            {r.label}
+          </option>
+        ))}
+      </select>
+      <label for="release-reference">Release case reference (optional)</label>
+      <input
+        id="release-reference"
+        autoComplete="off"
+        pattern="[A-Za-z0-9._:\/\-]{1,64}"
+        value={reference}
+        onInput={(e) => {
+          setReference(e.currentTarget.value);
+        }}
+      />
+      <button type="submit" class="secondary" disabled={busy || done}>
+        Release restriction
+      </button>
+      {done ? (
+        <p role="status" data-testid="release-outcome">
+          Released. Processing resumes only once the person consents again, with evidence.
+        </p>
+      ) : null}
+      <ErrorNote error={error} />
+    </form>
   );
 }
 

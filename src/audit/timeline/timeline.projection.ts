@@ -24,6 +24,8 @@ const DETAIL_FIELDS: Readonly<Record<string, readonly string[]>> = {
   // What was erased at once, what is kept and why (legal basis from the policy, holds), what was not held, and
   // the case reference the privacy officer gave.
   ErasureRequested: ['requestId', 'ground', 'reference', 'erased', 'restricted', 'notHeld'],
+  // Which request's restriction a privacy officer released, why (a code), who, and the case reference.
+  ErasureRestrictionReleased: ['requestId', 'reason', 'reference', 'releasedBy'],
   PersonalDataShredded: ['shredId', 'dataClasses', 'reason', 'requestId', 'coverage'],
   VerificationInitiated: [
     'jurisdiction',

@@ -87,6 +87,19 @@ export type RequestErasure = {
   };
 };
 
+/** A privacy officer releases the restriction of the erasure request in force (`requestId`). */
+export type ReleaseErasureRestriction = {
+  readonly type: 'ReleaseErasureRestriction';
+  readonly data: {
+    readonly requestId: string;
+    /** Checked against the closed list of release reasons by the decider. */
+    readonly reason: string;
+    readonly reference?: string;
+    readonly releasedBy: string;
+    readonly now: string;
+  };
+};
+
 /** Records a shred whose keys the handler has just destroyed. */
 export type ShredPersonalData = {
   readonly type: 'ShredPersonalData';
@@ -109,4 +122,5 @@ export type SubjectCommand =
   | ReleaseLegalHold
   | RecordPersonalDataAccess
   | RequestErasure
+  | ReleaseErasureRestriction
   | ShredPersonalData;

@@ -9,6 +9,7 @@ import type {
   PlaceLegalHold,
   RecordPersonalDataAccess,
   ReleaseLegalHold,
+  ReleaseErasureRestriction,
   RequestErasure,
   ShredPersonalData,
   SubjectCommand,
@@ -16,6 +17,10 @@ import type {
 } from './subject.commands';
 import {
   ConsentAlreadyExistsError,
+  ConsentEvidenceRequiredError,
+  ErasureReleaseRequiredError,
+  ErasureRequestNotFoundError,
+  RestrictionNotInForceError,
   ConsentAlreadyWithdrawnError,
   ConsentNotFoundError,
   LegalHoldActiveError,
@@ -37,7 +42,9 @@ import {
   type ConsentWithdrawn,
   ERASURE_GROUNDS,
   type ErasureRequested,
+  type ErasureRestrictionReleased,
   isConsentScope,
+  isRestrictionReleaseReason,
   isErasureGround,
   type LegalHoldPlaced,
   type LegalHoldReleased,
@@ -45,11 +52,12 @@ import {
   type PersonalDataShredded,
   type RelationshipEnded,
   type RestrictedClass,
+  RESTRICTION_RELEASE_REASONS,
   SHRED_REASONS,
   type ShredReason,
   type SubjectEvent,
 } from './subject.events';
-import { activeLegalHolds, type SubjectState } from './subject.state';
+import { activeLegalHolds, latestErasure, processingRestriction, type SubjectState } from './subject.state';
 
 const ID_MAX = 128;
 const LABEL_MAX = 64;
@@ -90,6 +98,19 @@ export function grantConsent(command: GrantConsent, state: SubjectState): Consen
       existing.channel === channel;
     if (sameTerms) return [];
     throw new ConsentAlreadyExistsError(consentId);
+  }
+  // After an erasure request, only a privacy officer's release opens the way to new consent, and the consent that
+  // lifts the restriction must show the person's own action (docs/privacy.md, "After an erasure request").
+  const erasure = latestErasure(state);
+  if (erasure !== undefined && erasure.release === undefined) {
+    throw new ErasureReleaseRequiredError(erasure.requestId);
+  }
+  if (
+    erasure !== undefined &&
+    input.evidence === undefined &&
+    scopes.some((scope) => processingRestriction(state, scope) !== undefined)
+  ) {
+    throw new ConsentEvidenceRequiredError(erasure.requestId);
   }
 
   return [
@@ -264,6 +285,48 @@ export function requestErasure(
 }
 
 /**
+ * A privacy officer releases the restriction on processing that the erasure request in force put in place. Only
+ * that request (the latest, not yet lifted) can be released; releasing it again for the same reason is a retry
+ * and records nothing. Processing resumes only once the person consents again (`grantConsent`).
+ */
+export function releaseErasureRestriction(
+  command: ReleaseErasureRestriction,
+  state: SubjectState,
+): ErasureRestrictionReleased[] {
+  const input = command.data;
+  const requestId = requireText(input.requestId, 'requestId', ID_MAX);
+  if (!isRestrictionReleaseReason(input.reason)) {
+    throw new DomainValidationError(`reason must be one of ${RESTRICTION_RELEASE_REASONS.join(', ')}`, {
+      field: 'reason',
+      known: [...RESTRICTION_RELEASE_REASONS],
+    });
+  }
+  const reference =
+    input.reference === undefined ? undefined : requireText(input.reference, 'reference', LABEL_MAX);
+  const releasedBy = requireText(input.releasedBy, 'releasedBy', ID_MAX);
+  const releasedAt = requireInstant(input.now, 'now');
+  const request = state.erasureRequests.get(requestId);
+  if (request === undefined) throw new ErasureRequestNotFoundError(requestId);
+  if (request.release !== undefined) {
+    if (request.release.reason === input.reason) return [];
+    throw new RestrictionNotInForceError(requestId, request.release.releasedAt);
+  }
+  if (processingRestriction(state) !== request) throw new RestrictionNotInForceError(requestId);
+  return [
+    {
+      type: 'ErasureRestrictionReleased',
+      data: {
+        requestId,
+        reason: input.reason,
+        ...(reference === undefined ? {} : { reference }),
+        releasedBy,
+        releasedAt,
+      },
+    },
+  ];
+}
+
+/**
  * Records a shred the handler carried out (keys destroyed first). Refused while a legal hold is in force; the
  * same shred id again records nothing.
  */
@@ -322,6 +385,8 @@ export function decide(command: SubjectCommand, state: SubjectState): SubjectEve
       return recordPersonalDataAccess(command, state);
     case 'RequestErasure':
       return requestErasure(command, state);
+    case 'ReleaseErasureRestriction':
+      return releaseErasureRestriction(command, state);
     case 'ShredPersonalData':
       return shredPersonalData(command, state);
     default: {

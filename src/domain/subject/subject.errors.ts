@@ -132,3 +132,48 @@ export class ProcessingRestrictedError extends DomainError {
     );
   }
 }
+
+/**
+ * New consent after an erasure request needs a privacy officer's release of that request first: an operator alone
+ * cannot lift the restriction the person asked for (GDPR Art. 17, 18; docs/privacy.md, "After an erasure request").
+ */
+export class ErasureReleaseRequiredError extends DomainError {
+  readonly code = 'erasure_release_required';
+  constructor(requestId: string) {
+    super(
+      `erasure request ${requestId} restricts processing: a privacy officer must release it before new consent is recorded`,
+      { requestId },
+    );
+  }
+}
+
+/** The consent that lifts a released restriction must carry evidence of the person's own action. */
+export class ConsentEvidenceRequiredError extends DomainError {
+  readonly code = 'consent_evidence_required';
+  constructor(requestId: string) {
+    super(
+      `consent after erasure request ${requestId} needs evidence of the person's action (the signed form, the session reference)`,
+      { field: 'evidence', requestId },
+    );
+  }
+}
+
+export class ErasureRequestNotFoundError extends DomainError {
+  readonly code = 'erasure_request_not_found';
+  constructor(requestId: string) {
+    super(`erasure request ${requestId} does not exist for this subject`, { requestId });
+  }
+}
+
+/** Only the erasure request that restricts processing now can be released, once. */
+export class RestrictionNotInForceError extends DomainError {
+  readonly code = 'restriction_not_in_force';
+  constructor(requestId: string, releasedAt?: string) {
+    super(
+      releasedAt === undefined
+        ? `erasure request ${requestId} does not restrict processing now (a later request does, or consent lifted it)`
+        : `erasure request ${requestId} was released at ${releasedAt}`,
+      releasedAt === undefined ? { requestId } : { requestId, releasedAt },
+    );
+  }
+}

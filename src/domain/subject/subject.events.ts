@@ -151,6 +151,40 @@ export type ErasureRequested = {
   };
 };
 
+/**
+ * Why a privacy officer released the restriction an erasure request put on processing: the person asked to be
+ * served again, the person withdrew the request, or the request turned out not to come from the person.
+ */
+export const RESTRICTION_RELEASE_REASONS = [
+  'person_requested_service',
+  'request_withdrawn_by_person',
+  'request_not_from_person',
+] as const;
+export type RestrictionReleaseReason = (typeof RESTRICTION_RELEASE_REASONS)[number];
+
+export function isRestrictionReleaseReason(value: unknown): value is RestrictionReleaseReason {
+  return typeof value === 'string' && (RESTRICTION_RELEASE_REASONS as readonly string[]).includes(value);
+}
+
+/**
+ * A privacy officer released the restriction on processing an erasure request put in place. Processing does not
+ * resume with it: only a consent granted after the release, with evidence of the person's action, lifts the
+ * restriction (for the scopes it covers). Data the request erased stays erased; data it kept under restriction
+ * stays restricted until shredded (docs/privacy.md, "After an erasure request").
+ */
+export type ErasureRestrictionReleased = {
+  readonly type: 'ErasureRestrictionReleased';
+  readonly data: {
+    readonly requestId: string;
+    readonly reason: RestrictionReleaseReason;
+    /** Reference in the controller's case system (no personal data). */
+    readonly reference?: string;
+    /** The privacy officer who released it. */
+    readonly releasedBy: string;
+    readonly releasedAt: string;
+  };
+};
+
 export const SHRED_REASONS = ['erasure_request', 'retention_expired'] as const;
 export type ShredReason = (typeof SHRED_REASONS)[number];
 
@@ -183,6 +217,7 @@ export type SubjectEvent =
   | LegalHoldReleased
   | PersonalDataAccessed
   | ErasureRequested
+  | ErasureRestrictionReleased
   | PersonalDataShredded;
 
 export type SubjectEventType = SubjectEvent['type'];
@@ -196,6 +231,7 @@ const EVENT_TYPES: Record<SubjectEventType, true> = {
   LegalHoldReleased: true,
   PersonalDataAccessed: true,
   ErasureRequested: true,
+  ErasureRestrictionReleased: true,
   PersonalDataShredded: true,
 };
 

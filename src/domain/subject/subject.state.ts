@@ -1,5 +1,5 @@
 import type { DataClass } from '../../shared/data-classes';
-import type { ConsentScope, RestrictedClass, SubjectEvent } from './subject.events';
+import type { ConsentScope, RestrictedClass, RestrictionReleaseReason, SubjectEvent } from './subject.events';
 
 /** The terms of one consent as granted. What a verification records as "the consent in force". */
 export interface ConsentSnapshot {
@@ -14,6 +14,11 @@ export interface ConsentSnapshot {
 
 export interface ConsentRecord extends ConsentSnapshot {
   readonly withdrawnAt?: string;
+  /**
+   * The erasure request whose released restriction this grant lifts: set when the consent was granted after a
+   * privacy officer released the latest erasure request (docs/privacy.md, "After an erasure request").
+   */
+  readonly liftsRequestId?: string;
 }
 
 export interface LegalHold {
@@ -30,6 +35,12 @@ export interface ErasureRecord {
   readonly requestedAt: string;
   readonly erased: readonly DataClass[];
   readonly restricted: readonly RestrictedClass[];
+  /** Set once a privacy officer released the restriction on processing. */
+  readonly release?: {
+    readonly reason: RestrictionReleaseReason;
+    readonly releasedBy: string;
+    readonly releasedAt: string;
+  };
 }
 
 /** Everything about a subject that its deciders and handlers need. No personal data. */
@@ -80,7 +91,17 @@ function apply(state: SubjectState, event: SubjectEvent): SubjectState {
     case 'ConsentGranted': {
       const { consentId, scopes, noticeVersion, policyHash, locale, channel, grantedAt } = event.data;
       const consents = new Map(state.consents);
-      consents.set(consentId, { consentId, scopes, noticeVersion, policyHash, locale, channel, grantedAt });
+      const latest = latestErasure(state);
+      consents.set(consentId, {
+        consentId,
+        scopes,
+        noticeVersion,
+        policyHash,
+        locale,
+        channel,
+        grantedAt,
+        ...(latest?.release === undefined ? {} : { liftsRequestId: latest.requestId }),
+      });
       return { ...state, consents, updatedAt: grantedAt };
     }
     case 'ConsentWithdrawn': {
@@ -128,6 +149,14 @@ function apply(state: SubjectState, event: SubjectEvent): SubjectState {
       });
       return { ...state, erasureRequests, updatedAt: requestedAt };
     }
+    case 'ErasureRestrictionReleased': {
+      const { requestId, reason, releasedBy, releasedAt } = event.data;
+      const request = state.erasureRequests.get(requestId);
+      if (request === undefined) return { ...state, updatedAt: releasedAt };
+      const erasureRequests = new Map(state.erasureRequests);
+      erasureRequests.set(requestId, { ...request, release: { reason, releasedBy, releasedAt } });
+      return { ...state, erasureRequests, updatedAt: releasedAt };
+    }
     case 'PersonalDataShredded': {
       const { shredId, dataClasses, shreddedAt } = event.data;
       const shredded = new Map(state.shredded);
@@ -162,20 +191,26 @@ export function activeLegalHolds(state: SubjectState): LegalHold[] {
   return [...state.legalHolds.values()].filter((hold) => hold.releasedAt === undefined);
 }
 
-/**
- * The erasure request that restricts processing of this subject, if any: the latest request, unless the person
- * consented again after it (a new consent starts new processing; GDPR Art. 18(2)).
- */
-export function processingRestriction(state: SubjectState, scope?: ConsentScope): ErasureRecord | undefined {
+/** The subject's latest erasure request, if any. */
+export function latestErasure(state: SubjectState): ErasureRecord | undefined {
   let latest: ErasureRecord | undefined;
   for (const request of state.erasureRequests.values()) latest = request;
-  if (latest === undefined) return undefined;
-  const requestedAt = Date.parse(latest.requestedAt);
+  return latest;
+}
+
+/**
+ * The erasure request that restricts processing of this subject, if any: the latest request, until a privacy
+ * officer released it *and* the person consented again after the release (a new consent starts new processing;
+ * GDPR Art. 18(2)). For a given scope, only a new consent to that scope lifts it (consenting to data sharing does
+ * not restart identity verification). An operator alone cannot lift it: grants are refused until the release
+ * (docs/privacy.md, "After an erasure request").
+ */
+export function processingRestriction(state: SubjectState, scope?: ConsentScope): ErasureRecord | undefined {
+  const latest = latestErasure(state);
+  if (latest?.release === undefined) return latest;
   for (const consent of state.consents.values()) {
-    // For a given scope, only a new consent to that scope lifts the restriction (consenting to data sharing
-    // does not restart identity verification).
-    if (scope !== undefined && !consent.scopes.includes(scope)) continue;
-    if (consent.withdrawnAt === undefined && Date.parse(consent.grantedAt) > requestedAt) return undefined;
+    if (consent.liftsRequestId !== latest.requestId || consent.withdrawnAt !== undefined) continue;
+    if (scope === undefined || consent.scopes.includes(scope)) return undefined;
   }
   return latest;
 }

@@ -54,6 +54,7 @@ export const PROBLEM_STATUS = {
   subject_not_found: 404,
   consent_not_found: 404,
   legal_hold_not_found: 404,
+  erasure_request_not_found: 404,
   override_not_found: 404,
   no_checkpoint: 404,
   nothing_to_export: 404,
@@ -76,6 +77,8 @@ export const PROBLEM_STATUS = {
   legal_hold_already_released: 409,
   legal_hold_active: 409,
   processing_restricted: 409,
+  erasure_release_required: 409,
+  restriction_not_in_force: 409,
   override_already_exists: 409,
   override_pending: 409,
   override_already_decided: 409,
@@ -98,6 +101,7 @@ export const PROBLEM_STATUS = {
   idempotency_key_reused: 422,
   position_beyond_head: 422,
   note_required: 422,
+  consent_evidence_required: 422,
   consent_required: 422,
   unknown_jurisdiction: 422,
   unknown_segment: 422,
@@ -198,26 +202,38 @@ export interface ApiEndpointOptions {
   readonly problems?: readonly ProblemCode[];
   /** A route anyone may call (health, metrics): no security, no authentication problems. */
   readonly public?: boolean;
+  /**
+   * With `public`: credentials are optional, and read when presented (@ReadsCredentials(), `GET /health`):
+   * security is "none or bearer", and wrong credentials are answered 401, then 429 (no 403: no role is required).
+   */
+  readonly credentialsOptional?: boolean;
 }
+
+/** The problems of a public route that reads credentials presented to it: wrong ones, then their budget spent. */
+const OPTIONAL_CREDENTIAL_PROBLEMS = ['unauthenticated', 'too_many_requests'] as const;
 
 /** Summary, operationId, security, 2xx body and problem answers of one operation. */
 export function ApiEndpoint(options: ApiEndpointOptions): MethodDecorator {
   const response = options.response;
   const isArray = Array.isArray(response);
   const type = isArray ? response[0] : response;
+  const optional = options.public === true && options.credentialsOptional === true;
   const decorators: (MethodDecorator | ClassDecorator)[] = [
     ApiOperation({
       summary: options.summary,
       operationId: options.operationId,
       ...(options.description === undefined ? {} : { description: options.description }),
-      ...(options.public === true ? { security: [] } : {}),
+      ...(optional ? { security: [{}, { bearer: [] }] } : options.public === true ? { security: [] } : {}),
     }),
     ApiResponse({
       status: options.status ?? 200,
       description: options.responseDescription ?? (options.status === 201 ? 'Created' : 'OK'),
       ...(type === undefined ? {} : { type, isArray }),
     }),
-    ApiProblems(...(options.public === true ? [] : AUTH_PROBLEMS), ...(options.problems ?? [])),
+    ApiProblems(
+      ...(optional ? OPTIONAL_CREDENTIAL_PROBLEMS : options.public === true ? [] : AUTH_PROBLEMS),
+      ...(options.problems ?? []),
+    ),
   ];
   if (options.public !== true) decorators.push(ApiBearerAuth());
   return applyDecorators(...decorators);
@@ -232,6 +248,8 @@ interface OperationLike {
 /**
  * The authentication guard is global: every operation that requires credentials can be answered 401, 403 or
  * 429 whether or not its controller says so. Fills those answers in where an operation does not declare them.
+ * An operation whose security admits no credentials (`{}` among its requirements, `GET /health`) requires no
+ * role, so it gets no 403.
  */
 export function withAuthProblems<T extends { paths: Record<string, object>; security?: unknown[] }>(
   document: T,
@@ -254,7 +272,12 @@ export function withAuthProblems<T extends { paths: Record<string, object>; secu
       if (typeof operation !== 'object' || operation.responses === undefined) continue;
       const security = operation.security ?? document.security ?? [];
       if (security.length === 0) continue;
+      const anonymousToo = security.some(
+        (requirement) =>
+          typeof requirement === 'object' && requirement !== null && Object.keys(requirement).length === 0,
+      );
       for (const code of AUTH_PROBLEMS) {
+        if (anonymousToo && code === 'forbidden') continue;
         const status = String(PROBLEM_STATUS[code]);
         operation.responses[status] ??= problem(code);
       }

@@ -144,8 +144,16 @@ type Step =
   /** The scheduler's expiry; `due`: it runs when the session's time to live ends (the clock moves there). */
   | { readonly t: 'expire'; readonly dt: number; readonly due: boolean }
   | { readonly t: 'withdraw'; readonly dt: number; readonly which: 'inForce' | 'oldest' }
-  | { readonly t: 'grant'; readonly dt: number; readonly coversVerification: boolean }
+  | {
+      readonly t: 'grant';
+      readonly dt: number;
+      readonly coversVerification: boolean;
+      /** Whether the grant carries evidence of the person's action (the signed form). */
+      readonly evidence: boolean;
+    }
   | { readonly t: 'erase'; readonly dt: number }
+  /** A privacy officer releases the latest erasure request's restriction (`stale`: an older one, refused). */
+  | { readonly t: 'release'; readonly dt: number; readonly stale: boolean }
   | { readonly t: 'assign'; readonly dt: number; readonly reviewer: Reviewer }
   | {
       readonly t: 'review';
@@ -420,10 +428,17 @@ function step(privacy: boolean): fc.Arbitrary<Step> {
           .record({
             dt,
             coversVerification: fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, fc.constant(false)),
+            evidence: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, fc.constant(false)),
           })
           .map((s): Step => ({ t: 'grant', ...s })),
       },
       { weight: 1, arbitrary: dt.map((d): Step => ({ t: 'erase', dt: d })) },
+      {
+        weight: 2,
+        arbitrary: fc
+          .record({ dt, stale: fc.oneof({ weight: 4, arbitrary: fc.constant(false) }, fc.constant(true)) })
+          .map((s): Step => ({ t: 'release', ...s })),
+      },
       { weight: 3, arbitrary: dt.map((d): Step => ({ t: 'close', dt: d })) },
     );
   }
@@ -527,7 +542,13 @@ interface StepRecord {
 
 interface SubjectChange {
   readonly step: number;
-  readonly what: 'withdraw' | 'grant' | 'erase';
+  readonly what: 'withdraw' | 'grant' | 'erase' | 'release';
+  /**
+   * The test's own account, kept apart from the decider: whether a privacy officer had released the latest erasure
+   * request before this change, and whether this change (a grant) carried evidence.
+   */
+  readonly releasedBefore: boolean;
+  readonly evidence: boolean;
   readonly before: SubjectStanding;
   readonly after: SubjectStanding;
   /** A withdrawal of a consent another, newer grant had already superseded. */
@@ -597,7 +618,9 @@ function simulate(scenario: Scenario, options: { readonly watchMutation: boolean
       throw error;
     }
   };
-  const grant = (covers: boolean): boolean => {
+  const erasureIds: string[] = [];
+  const releasedIds = new Set<string>();
+  const grant = (covers: boolean, evidence = false): boolean => {
     const consentId = next('con');
     const granted = onSubject({
       type: 'GrantConsent',
@@ -608,6 +631,7 @@ function simulate(scenario: Scenario, options: { readonly watchMutation: boolean
         policyHash: policy.hash,
         locale: 'de-DE',
         channel: 'web',
+        ...(evidence ? { evidence: { formRef: `form-${consentId}` } } : {}),
         now,
       },
     });
@@ -683,12 +707,23 @@ function simulate(scenario: Scenario, options: { readonly watchMutation: boolean
     const changeSubject = (
       what: SubjectChange['what'],
       change: () => 'refused' | 'applied' | 'superseded',
+      evidence = false,
     ): void => {
       const before = standingOf(subject);
+      const latestErasure = erasureIds.at(-1);
+      const releasedBefore = latestErasure !== undefined && releasedIds.has(latestErasure);
       const outcome = change();
       if (outcome === 'refused') return;
       const after = standingOf(subject);
-      subjectChanges.push({ step: index, what, before, after, superseded: outcome === 'superseded' });
+      subjectChanges.push({
+        step: index,
+        what,
+        before,
+        after,
+        superseded: outcome === 'superseded',
+        releasedBefore,
+        evidence,
+      });
       if (allows(after)) disallowedSince = undefined;
       else disallowedSince ??= now;
     };
@@ -838,23 +873,40 @@ function simulate(scenario: Scenario, options: { readonly watchMutation: boolean
         });
         return;
       case 'grant':
-        changeSubject('grant', () => (grant(step.coversVerification) ? 'applied' : 'refused'));
+        changeSubject(
+          'grant',
+          () => (grant(step.coversVerification, step.evidence) ? 'applied' : 'refused'),
+          step.evidence,
+        );
         return;
       case 'erase':
-        changeSubject('erase', () =>
-          onSubject({
+        changeSubject('erase', () => {
+          const requestId = next('era');
+          const requested = onSubject({
             type: 'RequestErasure',
             data: {
-              requestId: next('era'),
+              requestId,
               ground: 'consent_withdrawn',
               heldClasses: ['identity_attributes', 'contact_address'],
               retention: RETENTION,
               now,
             },
-          })
-            ? 'applied'
-            : 'refused',
-        );
+          });
+          if (requested) erasureIds.push(requestId);
+          return requested ? 'applied' : 'refused';
+        });
+        return;
+      case 'release':
+        changeSubject('release', () => {
+          const requestId = step.stale ? erasureIds.at(-2) : erasureIds.at(-1);
+          if (requestId === undefined) return 'refused';
+          const released = onSubject({
+            type: 'ReleaseErasureRestriction',
+            data: { requestId, reason: 'person_requested_service', releasedBy: 'pia', now },
+          });
+          if (released) releasedIds.add(requestId);
+          return released ? 'applied' : 'refused';
+        });
         return;
       case 'assign':
         run(index, {
@@ -1783,6 +1835,137 @@ describe('decision invariants (generated histories through the real deciders, sh
     });
     expect(reach.closedByVendorResult + reach.closedByCloser).toBeGreaterThan(10);
     expect(reach.refusedAfterWithdrawal).toBeGreaterThan(20);
+  });
+
+  it('I1 an erasure request restricts processing until a privacy officer released it and the person consented again with evidence; an operator alone never lifts it', () => {
+    type Move =
+      | { readonly t: 'grant'; readonly covers: boolean; readonly evidence: boolean }
+      | { readonly t: 'withdraw' }
+      | { readonly t: 'erase' }
+      | { readonly t: 'release'; readonly stale: boolean };
+    const move: fc.Arbitrary<Move> = fc.oneof(
+      {
+        weight: 4,
+        arbitrary: fc.record({
+          t: fc.constant('grant' as const),
+          covers: fc.boolean(),
+          evidence: fc.boolean(),
+        }),
+      },
+      { weight: 1, arbitrary: fc.constant<Move>({ t: 'withdraw' }) },
+      { weight: 2, arbitrary: fc.constant<Move>({ t: 'erase' }) },
+      { weight: 2, arbitrary: fc.record({ t: fc.constant('release' as const), stale: fc.boolean() }) },
+    );
+    const reach = { lifted: 0, refusedUnreleased: 0, refusedNoEvidence: 0, staleRefused: 0 };
+    fc.assert(
+      fc.property(fc.array(move, { minLength: 1, maxLength: 25 }), (moves) => {
+        let state = initialSubjectState;
+        let at = Date.parse(T0);
+        let counter = 0;
+        const erasures: string[] = [];
+        const released = new Set<string>();
+        const consents: string[] = [];
+        const lines: string[] = [];
+        for (const m of moves) {
+          at += 60_000;
+          const now = new Date(at).toISOString();
+          counter += 1;
+          let command: SubjectCommand | undefined;
+          if (m.t === 'grant') {
+            command = {
+              type: 'GrantConsent',
+              data: {
+                consentId: `con_${counter}`,
+                scopes: m.covers ? ['identity_verification'] : ['data_sharing_vendors'],
+                noticeVersion: `n${counter}`,
+                policyHash: policy.hash,
+                locale: 'de-DE',
+                channel: 'web',
+                ...(m.evidence ? { evidence: { formRef: `form-${counter}` } } : {}),
+                now,
+              },
+            };
+          } else if (m.t === 'withdraw') {
+            const target = consents.find((id) => state.consents.get(id)?.withdrawnAt === undefined);
+            if (target !== undefined) command = { type: 'WithdrawConsent', data: { consentId: target, now } };
+          } else if (m.t === 'erase') {
+            command = {
+              type: 'RequestErasure',
+              data: {
+                requestId: `era_${counter}`,
+                ground: 'objection',
+                heldClasses: ['identity_attributes'],
+                retention: RETENTION,
+                now,
+              },
+            };
+          } else {
+            const requestId = m.stale ? erasures.at(-2) : erasures.at(-1);
+            if (requestId !== undefined) {
+              command = {
+                type: 'ReleaseErasureRestriction',
+                data: { requestId, reason: 'person_requested_service', releasedBy: 'pia', now },
+              };
+            }
+          }
+          if (command === undefined) continue;
+          const before = standingOf(state);
+          const latest = erasures.at(-1);
+          const releasedBefore = latest !== undefined && released.has(latest);
+          let events: ReturnType<typeof decideSubject> = [];
+          let refusal: string | undefined;
+          try {
+            events = decideSubject(command, state);
+          } catch (error) {
+            if (!(error instanceof DomainError)) throw error;
+            refusal = error.code;
+          }
+          state = events.reduce(evolveSubject, state);
+          const after = standingOf(state);
+          lines.push(
+            `${command.type} ${JSON.stringify(m)} → ${refusal ?? events.map((e) => e.type).join(',')} ${JSON.stringify(after)}`,
+          );
+          const story = (): string => lines.join('\n  ');
+          if (refusal === undefined && command.type === 'RequestErasure')
+            erasures.push(command.data.requestId);
+          if (refusal === undefined && command.type === 'ReleaseErasureRestriction')
+            released.add(command.data.requestId);
+          if (refusal === undefined && command.type === 'GrantConsent' && events.length > 0) {
+            consents.push(command.data.consentId);
+          }
+          // Refused: nothing changes.
+          if (refusal !== undefined && JSON.stringify(after) !== JSON.stringify(before)) {
+            throw new Error(`a refused ${command.type} changed the standing:\n  ${story()}`);
+          }
+          if (refusal === 'erasure_release_required') reach.refusedUnreleased += 1;
+          if (refusal === 'consent_evidence_required') reach.refusedNoEvidence += 1;
+          if (refusal === 'restriction_not_in_force' && m.t === 'release' && m.stale) reach.staleRefused += 1;
+          // A grant while the latest request is not released is always refused.
+          if (
+            m.t === 'grant' &&
+            latest !== undefined &&
+            !releasedBefore &&
+            refusal === undefined &&
+            events.length > 0
+          ) {
+            throw new Error(`consent recorded before the release of ${latest}:\n  ${story()}`);
+          }
+          const lifted = before.erasureRequestId !== undefined && after.erasureRequestId === undefined;
+          if (!lifted) continue;
+          reach.lifted += 1;
+          if (m.t !== 'grant' || !m.covers || !releasedBefore || !m.evidence) {
+            throw new Error(
+              `${command.type} lifted ${before.erasureRequestId} without release and evidence:\n  ${story()}`,
+            );
+          }
+        }
+      }),
+      { numRuns: 1000 },
+    );
+    expect(reach.lifted).toBeGreaterThan(20);
+    expect(reach.refusedUnreleased).toBeGreaterThan(20);
+    expect(reach.refusedNoEvidence).toBeGreaterThan(10);
+    expect(reach.staleRefused).toBeGreaterThan(5);
   });
 
   it('I1 after a withdrawal or an erasure request an undecided session takes no decision but its close (a reviewer rejecting it too)', () => {

@@ -5,6 +5,11 @@ import {
   CONSENT_SCOPES,
   ConsentAlreadyExistsError,
   ConsentAlreadyWithdrawnError,
+  ConsentEvidenceRequiredError,
+  ErasureReleaseRequiredError,
+  ErasureRequestNotFoundError,
+  RestrictionNotInForceError,
+  type ReleaseErasureRestriction,
   type ConsentGranted,
   consentInForce,
   ConsentNotFoundError,
@@ -37,6 +42,7 @@ import { specFor } from './support/given';
 const T0 = '2026-11-26T10:00:00.000Z';
 const T1 = '2026-11-26T11:00:00.000Z';
 const T2 = '2026-11-26T12:00:00.000Z';
+const T3 = '2026-11-26T13:00:00.000Z';
 const POLICY_HASH = 'ab'.repeat(32);
 const SIGNED_FORM = 'Erika Mustermann signed at 10:00 from 203.0.113.7';
 
@@ -340,6 +346,17 @@ describe('subject aggregate', () => {
       type: 'LegalHoldPlaced',
       data: { holdId: 'hold_1', reason: 'Case 2026-117', placedAt: T0 },
     };
+    const release = (overrides: Partial<ReleaseErasureRestriction['data']> = {}): SubjectCommand => ({
+      type: 'ReleaseErasureRestriction',
+      data: {
+        requestId: 'er_1',
+        reason: 'person_requested_service',
+        reference: 'dsr-7',
+        releasedBy: 'pia',
+        now: T2,
+        ...overrides,
+      },
+    });
 
     it('erases at once what no obligation keeps, restricts what AML keeps, and names what was not held', () => {
       given([])
@@ -418,11 +435,109 @@ describe('subject aggregate', () => {
         .thenThrows(UnknownErasureGroundError, { code: 'unknown_erasure_ground' });
     });
 
-    it('restricts new processing until the person consents again', () => {
+    it('restricts new processing until a privacy officer releases it and the person consents again', () => {
       const requested = given([granted()]).when(erase()).events();
-      expect(processingRestriction(fold([granted(), ...requested]))?.requestId).toBe('er_1');
-      const again = granted({ consentId: 'con_2', grantedAt: T2 });
-      expect(processingRestriction(fold([granted(), ...requested, again]))).toBeUndefined();
+      const history = [granted(), ...requested];
+      expect(processingRestriction(fold(history))?.requestId).toBe('er_1');
+      const released = given(history).when(release()).events();
+      expect(released).toEqual([
+        {
+          type: 'ErasureRestrictionReleased',
+          data: {
+            requestId: 'er_1',
+            reason: 'person_requested_service',
+            reference: 'dsr-7',
+            releasedBy: 'pia',
+            releasedAt: T2,
+          },
+        },
+      ]);
+      // The release alone resumes nothing.
+      expect(processingRestriction(fold([...history, ...released]))?.requestId).toBe('er_1');
+      const again = given([...history, ...released])
+        .when(grant({ consentId: 'con_2', now: T3, evidence: { formRef: 'f-9' } }))
+        .events();
+      expect(again.map((e) => e.type)).toEqual(['ConsentGranted']);
+      const after = fold([...history, ...released, ...again]);
+      expect(processingRestriction(after, 'identity_verification')).toBeUndefined();
+      expect(processingRestriction(after)).toBeUndefined();
+      // Withdrawing that consent puts the restriction back until the person consents again.
+      const withdrawnAgain = fold([...history, ...released, ...again, withdrawn('con_2', T3)]);
+      expect(processingRestriction(withdrawnAgain)?.requestId).toBe('er_1');
+    });
+
+    it('refuses new consent after an erasure request until a privacy officer releases it (an operator alone cannot lift it)', () => {
+      const history = [granted(), ...given([granted()]).when(erase()).events()];
+      given(history)
+        .when(grant({ consentId: 'con_2', now: T2, evidence: { formRef: 'f-9' } }))
+        .thenThrows(ErasureReleaseRequiredError, {
+          code: 'erasure_release_required',
+          details: { requestId: 'er_1' },
+        });
+    });
+
+    it('after the release, the consent that lifts the restriction needs evidence of the person', () => {
+      const history = [granted(), ...given([granted()]).when(erase()).events()];
+      const released = [...history, ...given(history).when(release()).events()];
+      given(released)
+        .when(grant({ consentId: 'con_2', now: T3 }))
+        .thenThrows(ConsentEvidenceRequiredError, {
+          code: 'consent_evidence_required',
+          details: { field: 'evidence', requestId: 'er_1' },
+        });
+    });
+
+    it('a consent to other scopes lifts only those scopes', () => {
+      const history = [granted(), ...given([granted()]).when(erase()).events()];
+      const released = [...history, ...given(history).when(release()).events()];
+      const sharing = given(released)
+        .when(
+          grant({
+            consentId: 'con_2',
+            scopes: ['data_sharing_vendors'],
+            now: T3,
+            evidence: { formRef: 'f-9' },
+          }),
+        )
+        .events();
+      const state = fold([...released, ...sharing]);
+      expect(processingRestriction(state, 'data_sharing_vendors')).toBeUndefined();
+      expect(processingRestriction(state, 'identity_verification')?.requestId).toBe('er_1');
+      // Identity verification still needs its own consent, with evidence.
+      given([...released, ...sharing])
+        .when(grant({ consentId: 'con_3', now: T3 }))
+        .thenThrows(ConsentEvidenceRequiredError);
+    });
+
+    it('releases only the request in force, once: unknown, superseded and differently repeated releases are refused', () => {
+      const first = [granted(), ...given([granted()]).when(erase()).events()];
+      given(first)
+        .when(release({ requestId: 'er_9' }))
+        .thenThrows(ErasureRequestNotFoundError, { code: 'erasure_request_not_found' });
+      const second = [
+        ...first,
+        ...given(first)
+          .when(erase({ requestId: 'er_2', now: T2 }))
+          .events(),
+      ];
+      given(second)
+        .when(release({ requestId: 'er_1' }))
+        .thenThrows(RestrictionNotInForceError, { code: 'restriction_not_in_force' });
+      const released = [
+        ...second,
+        ...given(second)
+          .when(release({ requestId: 'er_2' }))
+          .events(),
+      ];
+      given(released)
+        .when(release({ requestId: 'er_2' }))
+        .thenNothing();
+      given(released)
+        .when(release({ requestId: 'er_2', reason: 'request_not_from_person' }))
+        .thenThrows(RestrictionNotInForceError, { details: { requestId: 'er_2', releasedAt: T2 } });
+      given(first)
+        .when(release({ reason: 'because' }))
+        .thenThrows(DomainValidationError, { details: { field: 'reason' } });
     });
   });
 
@@ -551,7 +666,7 @@ describe('subject aggregate', () => {
     });
 
     it('recognises its own event types', () => {
-      expect(SUBJECT_EVENT_TYPES).toHaveLength(8);
+      expect(SUBJECT_EVENT_TYPES).toHaveLength(9);
       expect(SUBJECT_EVENT_TYPES.every(isSubjectEventType)).toBe(true);
       expect(isSubjectEventType('VerificationApproved')).toBe(false);
       expect(isSubjectEventType('toString')).toBe(false);
