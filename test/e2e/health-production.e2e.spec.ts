@@ -12,6 +12,9 @@ describeWithService(
     let standIn: EsdbStandIn;
     let database: Awaited<ReturnType<typeof freshDatabase>>;
     let t: TestApp;
+    /** The one key of this app: an admin's, who sees the details (anyone else gets the bare status). */
+    const opsKey = randomBytes(24).toString('hex');
+    const asAdmin = { headers: { authorization: `Bearer ${opsKey}` } };
 
     beforeAll(async () => {
       standIn = await startEsdbStandIn();
@@ -22,9 +25,7 @@ describeWithService(
         LEDGER_SIGNING_KEY: generateKeyPairSync('ed25519')
           .privateKey.export({ type: 'pkcs8', format: 'pem' })
           .toString(),
-        LEDGER_API_KEYS: JSON.stringify([
-          { key: randomBytes(24).toString('hex'), principal: 'ops', roles: ['admin'] },
-        ]),
+        LEDGER_API_KEYS: JSON.stringify([{ key: opsKey, principal: 'ops', roles: ['admin'] }]),
       });
     });
     afterAll(async () => {
@@ -34,7 +35,7 @@ describeWithService(
     });
 
     it('reports both production dependencies as up', async () => {
-      const res = await fetch(`${t.baseUrl}/health`);
+      const res = await fetch(`${t.baseUrl}/health`, asAdmin);
       expect(res.status).toBe(200);
       expect(await res.json()).toMatchObject({
         status: 'ok',
@@ -44,15 +45,21 @@ describeWithService(
           readModels: { status: 'up', database: 'postgres' },
         },
       });
+      const anonymous = await fetch(`${t.baseUrl}/health`);
+      expect(anonymous.status).toBe(200);
+      expect(await anonymous.json()).toEqual({ status: 'ok' });
     });
 
     it('turns unready, naming the event store, when EventStoreDB goes away', async () => {
       await standIn.stop();
-      const res = await fetch(`${t.baseUrl}/health`);
+      const res = await fetch(`${t.baseUrl}/health`, asAdmin);
       expect(res.status).toBe(503);
       const body = (await res.json()) as { checks: { eventStore: { status: string; error?: string } } };
       expect(body.checks.eventStore.status).toBe('down');
       expect(JSON.stringify(body)).not.toContain(standIn.connectionString);
+      const anonymous = await fetch(`${t.baseUrl}/health`);
+      expect(anonymous.status).toBe(503);
+      expect(await anonymous.json()).toEqual({ status: 'unavailable' });
       expect((await fetch(`${t.baseUrl}/health/live`)).status).toBe(200);
     });
   },

@@ -114,7 +114,9 @@ describe('policy lab: shadow mode (embedded profile)', () => {
 
     // The evaluator starts from the head at its first start: wait until it follows the log live.
     await until(async () => {
-      const health = (await (await fetch(`${t.baseUrl}/health`)).json()) as {
+      const health = (await (
+        await fetch(`${t.baseUrl}/health`, { headers: { authorization: `Bearer ${t.keys.auditor}` } })
+      ).json()) as {
         components: Record<string, { details?: { caughtUp?: boolean } }>;
       };
       return health.components['shadow-evaluator']?.details?.caughtUp === true;

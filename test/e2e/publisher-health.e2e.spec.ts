@@ -29,7 +29,7 @@ describe(`${PublisherService.name} when Kafka is unreachable`, () => {
     expect(consent.status).toBe(201);
     await until(
       async () => {
-        const health = await api.get(null, '/health');
+        const health = await api.get('operator', '/health');
         const publisher = (health.body.components as Record<string, { details: { broker: string } }>)
           .publisher;
         return publisher?.details.broker === 'disconnected';
@@ -46,7 +46,7 @@ describe(`${PublisherService.name} when Kafka is unreachable`, () => {
 
   it('keeps the ledger ready and taking commands: the publisher is not critical', async () => {
     const api = client(t);
-    const health = await api.get(null, '/health');
+    const health = await api.get('operator', '/health');
     expect(health.status).toBe(200);
     expect(health.body.status).toBe('ok');
     const started = await api.post('operator', '/v1/verifications', {
@@ -58,7 +58,7 @@ describe(`${PublisherService.name} when Kafka is unreachable`, () => {
   });
 
   it('says in /health what is wrong: broker down, the error class, the events waiting', async () => {
-    const health = await client(t).get(null, '/health');
+    const health = await client(t).get('operator', '/health');
     const publisher = (health.body.components as Record<string, unknown>).publisher;
     expect(publisher).toMatchObject({
       status: 'down',
@@ -107,7 +107,7 @@ describe(`${PublisherService.name} when Kafka is off by configuration`, () => {
   });
 
   it('says it is disabled, with no lag figures, although events wait in the ledger', async () => {
-    const health = await client(t).get(null, '/health');
+    const health = await client(t).get('operator', '/health');
     expect(health.status).toBe(200);
     const publisher = (health.body.components as Record<string, { status: string; details: object }>)
       .publisher;

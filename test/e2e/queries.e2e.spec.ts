@@ -267,7 +267,7 @@ describe('query API over the read models', () => {
   it('reports each projection in /health and its position in /metrics', async () => {
     const { res } = await j.start('DE');
     await api.get('operator', `/v1/verifications/${String(res.body.sessionId)}`, after(res));
-    const health = await api.get(null, '/health');
+    const health = await api.get('operator', '/health');
     const components = health.body.components as Record<string, { status: string; details: Body }>;
     for (const name of ['verification_status', 'audit_timeline', 'review_queue', 'subject_consents']) {
       expect(components[`projection:${name}`]).toMatchObject({
@@ -423,7 +423,7 @@ describeWithService('DATABASE_URL', 'query API with read models in PostgreSQL', 
     expect(view.body).toMatchObject({ status: 'approved', position: done.body.position });
     const timeline = await api.get('reviewer', `/v1/verifications/${sessionId}/timeline`, after(done));
     expect((timeline.body.entries as Body[]).at(-1)).toMatchObject({ type: 'VerificationApproved' });
-    const health = await api.get(null, '/health');
+    const health = await api.get('operator', '/health');
     expect(health.body.components).toMatchObject({
       'projection:verification_status': { status: 'up', details: { state: 'active' } },
     });
@@ -463,7 +463,7 @@ describeWithService('DATABASE_URL', 'query API with read models in PostgreSQL', 
     expect(res.body.position).toBeGreaterThan(poison.position);
     const view = await api.get('operator', `/v1/verifications/${sessionId}`, after(res));
     expect(view.body).toMatchObject({ status: 'initiated' });
-    const health = await api.get(null, '/health');
+    const health = await api.get('operator', '/health');
     expect(health.status).toBe(200);
     expect(health.body.components).toMatchObject({
       'projection:verification_status': { status: 'degraded', critical: true, details: { parkedEvents: 1 } },

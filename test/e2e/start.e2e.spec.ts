@@ -72,10 +72,15 @@ describe('the service process (npm start)', () => {
     const run = startService({ LEDGER_DATA_DIR: dataDir, PORT: p, HOST: '127.0.0.1' });
     const res = await waitForHealth(`http://127.0.0.1:${p}/health`, run);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ status: 'ok', profile: 'embedded' });
+    // Without credentials the bare status; the generated developer key (every role) sees the details.
+    expect(await res.json()).toEqual({ status: 'ok' });
 
     const devKeyFile = join(dataDir, 'dev-api-key.json');
     const [devKey] = JSON.parse(readFileSync(devKeyFile, 'utf8')) as { key: string }[];
+    const detailed = await fetch(`http://127.0.0.1:${p}/health`, {
+      headers: { authorization: `Bearer ${devKey!.key}` },
+    });
+    expect(await detailed.json()).toMatchObject({ status: 'ok', profile: 'embedded' });
     expect(run.output()).toContain(devKeyFile);
     expect(run.output()).not.toContain(devKey!.key);
     expect(run.output()).not.toContain(readFileSync(join(dataDir, 'kek.base64'), 'utf8').trim());

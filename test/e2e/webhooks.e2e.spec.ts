@@ -593,7 +593,9 @@ describe(WebhooksController.name, () => {
       );
       const dump = JSON.stringify(rows);
       for (const value of PII) expect(dump).not.toContain(value);
-      const health = await (await fetch(`${t.baseUrl}/health`)).json();
+      const health = await (
+        await fetch(`${t.baseUrl}/health`, { headers: { authorization: `Bearer ${t.keys.operator}` } })
+      ).json();
       expect(health).toMatchObject({ components: { webhooks: { status: 'degraded', critical: false } } });
     });
   });

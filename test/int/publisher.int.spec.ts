@@ -46,7 +46,7 @@ describeWithService('KAFKA_BROKERS', 'KafkaPublisher in the service (real broker
   let records: ConsumedRecord[] = [];
 
   async function publisherHealth(app: TestApp): Promise<Record<string, unknown>> {
-    const health = await client(app).get(null, '/health');
+    const health = await client(app).get('operator', '/health');
     return (health.body.components as Record<string, Record<string, unknown>>).publisher ?? {};
   }
 

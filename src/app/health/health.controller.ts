@@ -1,4 +1,4 @@
-import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Req, Res } from '@nestjs/common';
 import {
   ApiExtraModels,
   ApiProperty,
@@ -9,7 +9,9 @@ import {
 } from '@nestjs/swagger';
 import { ApiEndpoint } from '../../platform/http/openapi';
 import type { Response } from 'express';
-import { Public } from '../../platform/auth/auth.decorators';
+import { type AuthenticatedRequest, Public, ReadsCredentials } from '../../platform/auth/auth.decorators';
+import { HEALTH_DETAIL_ROLES } from '../../platform/auth/authorization-matrix';
+import { hasRole } from '../../platform/auth/principal';
 import { HealthService, type HealthReport } from './health.service';
 
 export class DependencyCheckView {
@@ -38,23 +40,46 @@ export class ComponentHealthView {
   @ApiPropertyOptional({ type: 'object', additionalProperties: true }) details?: Record<string, unknown>;
 }
 
+const DETAILS_ONLY =
+  'Only for a caller authenticated with the role operator or auditor (admin holds every role)';
+
+/**
+ * What `GET /health` and `GET /health/ready` answer. Anyone gets `status`; the details (profile, checks with the
+ * event store's head position, components) only an operator or auditor, since they describe the deployment and
+ * its volume to whoever asks.
+ */
 export class HealthReportView {
   @ApiProperty({ enum: ['ok', 'unavailable'] }) status!: string;
-  @ApiProperty({ enum: ['embedded', 'production'] }) profile!: string;
-  @ApiProperty({ type: HealthChecksView }) checks!: HealthChecksView;
-  @ApiProperty({
+  @ApiPropertyOptional({ enum: ['embedded', 'production'], description: DETAILS_ONLY }) profile?: string;
+  @ApiPropertyOptional({ type: HealthChecksView, description: DETAILS_ONLY }) checks?: HealthChecksView;
+  @ApiPropertyOptional({
     type: 'object',
     additionalProperties: { $ref: getSchemaPath(ComponentHealthView) },
-    description: 'Projections, publisher and schedulers',
+    description: `Projections, publisher and schedulers. ${DETAILS_ONLY}`,
   })
-  components!: Record<string, ComponentHealthView>;
+  components?: Record<string, ComponentHealthView>;
 }
 
 export class LivenessView {
   @ApiProperty({ enum: ['ok'] }) status!: string;
 }
 
-const UNAVAILABLE = { status: 503, description: 'A dependency does not answer', type: HealthReportView };
+const UNAVAILABLE = {
+  status: 503,
+  description: 'A dependency does not answer (details, naming it, only for an operator or auditor)',
+  type: HealthReportView,
+};
+
+const WHO_SEES_WHAT =
+  'Anyone may call it and gets `{"status": …}` only. With `Authorization: Bearer <api key | JWT>` of a principal ' +
+  'holding the role operator or auditor (admin holds every role), the answer also has the profile, the checks ' +
+  "(the event store's head position among them) and the components; any other principal gets the bare status " +
+  '(never 403). Credentials that do not authenticate are refused 401 as on every other endpoint, and spend the ' +
+  "client address's failed-authentication budget (429 once it is spent); without credentials nothing is ever " +
+  'limited.';
+
+/** The bare answer: whether the service is ready, and nothing about the deployment behind it. */
+export type HealthAnswer = HealthReport | Pick<HealthReport, 'status'>;
 
 @ApiExtraModels(ComponentHealthView)
 @Public()
@@ -65,17 +90,25 @@ export class HealthController {
 
   /** Readiness and liveness in one answer: 200 when every dependency answers, 503 otherwise. */
   @Get()
+  @ReadsCredentials()
   @ApiEndpoint({
     summary: 'Readiness and liveness in one answer (200 when every dependency answers, 503 otherwise)',
+    description: WHO_SEES_WHAT,
     operationId: 'getHealth',
     public: true,
+    credentialsOptional: true,
     response: HealthReportView,
   })
   @ApiResponse(UNAVAILABLE)
-  async check(@Res({ passthrough: true }) res: Response): Promise<HealthReport> {
+  async check(
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<HealthAnswer> {
     const report = await this.health.report();
     res.status(report.status === 'ok' ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
-    return report;
+    const principal = request.principal;
+    const details = principal !== undefined && HEALTH_DETAIL_ROLES.some((role) => hasRole(principal, role));
+    return details ? report : { status: report.status };
   }
 
   /** Liveness only: the process serves HTTP. Orchestrators restart on failure here, not on readiness. */
@@ -91,14 +124,20 @@ export class HealthController {
   }
 
   @Get('ready')
+  @ReadsCredentials()
   @ApiEndpoint({
     summary: 'Readiness: 200 when every dependency answers, 503 otherwise',
+    description: WHO_SEES_WHAT,
     operationId: 'getReadiness',
     public: true,
+    credentialsOptional: true,
     response: HealthReportView,
   })
   @ApiResponse(UNAVAILABLE)
-  ready(@Res({ passthrough: true }) res: Response): Promise<HealthReport> {
-    return this.check(res);
+  ready(
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<HealthAnswer> {
+    return this.check(request, res);
   }
 }

@@ -6,7 +6,7 @@ import { APP_CONFIG } from '../config/tokens';
 import { MetricsRegistry } from '../observability/metrics';
 import { CLOCK, type Clock } from '../../shared/clock';
 import { ApiKeyAuthenticator } from './api-key.authenticator';
-import { type AuthenticatedRequest, PUBLIC_KEY, ROLES_KEY } from './auth.decorators';
+import { type AuthenticatedRequest, PUBLIC_KEY, READS_CREDENTIALS_KEY, ROLES_KEY } from './auth.decorators';
 import { ForbiddenError, UnauthenticatedError } from './auth.errors';
 import { JwtAuthenticator, looksLikeJwt } from './jwt.authenticator';
 import { hasRole, type Principal } from './principal';
@@ -21,7 +21,9 @@ const BEARER = /^Bearer ([\x21-\x7e]{1,4096})$/;
  * the configured JWKS. Rate limits: a principal spends its own budget, a failed authentication the client
  * address's failure budget. Public endpoints spend nothing here: health and metrics are never limited (a flood
  * must not fail the liveness probe), and vendor webhooks are limited by the endpoint once their signature is
- * judged.
+ * judged. A public endpoint marked @ReadsCredentials() (`GET /health`) checks credentials a request presents:
+ * a principal passes without spending its budget, wrong credentials fail as anywhere else (401, the address's
+ * failure budget, 429 once it is spent), so that the endpoint is no oracle for guessing keys beside the budget.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -51,9 +53,29 @@ export class AuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean | undefined>(PUBLIC_KEY, targets) === true) return true;
-
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    if (this.reflector.getAllAndOverride<boolean | undefined>(PUBLIC_KEY, targets) === true) {
+      const reads = this.reflector.getAllAndOverride<boolean | undefined>(READS_CREDENTIALS_KEY, targets);
+      if (reads === true && request.headers.authorization !== undefined) {
+        request.principal = await this.principalOf(request);
+      }
+      return true;
+    }
+
+    const principal = await this.principalOf(request);
+    request.principal = principal;
+    await this.rateLimiter?.spend({ kind: 'principal', principalId: principal.id });
+
+    const required = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets) ?? [];
+    if (!required.some((role) => hasRole(principal, role))) {
+      this.failures?.inc({ reason: 'forbidden' });
+      throw new ForbiddenError(required);
+    }
+    return true;
+  }
+
+  /** The principal the request's credentials name; else counts the failure, spends the address's budget, 401. */
+  private async principalOf(request: AuthenticatedRequest): Promise<Principal> {
     const header = request.headers.authorization;
     const token = typeof header === 'string' ? BEARER.exec(header)?.[1] : undefined;
     const principal = token === undefined ? undefined : await this.authenticate(token);
@@ -64,15 +86,7 @@ export class AuthGuard implements CanActivate {
         token === undefined ? 'missing or malformed Authorization: Bearer header' : 'unknown credentials',
       );
     }
-    request.principal = principal;
-    await this.rateLimiter?.spend({ kind: 'principal', principalId: principal.id });
-
-    const required = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets) ?? [];
-    if (!required.some((role) => hasRole(principal, role))) {
-      this.failures?.inc({ reason: 'forbidden' });
-      throw new ForbiddenError(required);
-    }
-    return true;
+    return principal;
   }
 
   private async authenticate(token: string): Promise<Principal | undefined> {

@@ -6,13 +6,14 @@ import { hasRole, type Principal } from './principal';
  * each handler; a test holds this matrix and those decorators equal (no route without an entry, no entry without
  * a route) and walks every cell over HTTP with every role and without credentials.
  *
- * - `public`: no credentials (health, metrics).
+ * - `public`: no credentials (health, metrics). `detailsFor`: the roles to whom the endpoint shows more than its
+ *   bare answer (credentials presented there are checked; wrong ones are refused 401 as anywhere else).
  * - `vendor_signature`: public for the API-key guard; the vendor's signature over the raw body authenticates.
  * - roles: any one of them suffices; `admin` holds every role.
  * - `personalData`: a successful answer may carry decrypted personal data (to the roles listed only).
  */
 export type Access =
-  | { readonly kind: 'public' }
+  | { readonly kind: 'public'; readonly detailsFor?: readonly Role[] }
   | { readonly kind: 'vendor_signature' }
   | { readonly kind: 'roles'; readonly roles: readonly Role[]; readonly personalData?: boolean };
 
@@ -25,10 +26,16 @@ export interface MatrixEntry {
 const PUBLIC: Access = { kind: 'public' };
 const roles = (...names: Role[]): Access => ({ kind: 'roles', roles: names });
 
+/**
+ * Who sees the details of `GET /health` and `GET /health/ready` (checks with the event store's head position,
+ * components); everyone else gets the bare status (same HTTP status).
+ */
+export const HEALTH_DETAIL_ROLES: readonly Role[] = ['operator', 'auditor'];
+
 export const AUTHORIZATION_MATRIX: readonly MatrixEntry[] = [
-  { method: 'GET', path: '/health', access: PUBLIC },
+  { method: 'GET', path: '/health', access: { kind: 'public', detailsFor: HEALTH_DETAIL_ROLES } },
   { method: 'GET', path: '/health/live', access: PUBLIC },
-  { method: 'GET', path: '/health/ready', access: PUBLIC },
+  { method: 'GET', path: '/health/ready', access: { kind: 'public', detailsFor: HEALTH_DETAIL_ROLES } },
   { method: 'GET', path: '/metrics', access: PUBLIC },
   {
     method: 'GET',
@@ -56,6 +63,11 @@ export const AUTHORIZATION_MATRIX: readonly MatrixEntry[] = [
   { method: 'POST', path: '/v1/subjects/:subjectId/relationship-end', access: roles('privacy_officer') },
   { method: 'POST', path: '/v1/subjects/:subjectId/legal-holds', access: roles('privacy_officer') },
   { method: 'POST', path: '/v1/subjects/:subjectId/erasure-requests', access: roles('privacy_officer') },
+  {
+    method: 'POST',
+    path: '/v1/subjects/:subjectId/erasure-requests/:requestId/release',
+    access: roles('privacy_officer'),
+  },
   {
     method: 'GET',
     path: '/v1/subjects/:subjectId/retention',

@@ -8,7 +8,8 @@ import { LedgerError } from '../../shared/ledger-error';
 /**
  * Whose requests are counted together. Each budget is kept apart, so that spending one never starves another:
  * failed authentications from one address do not throttle a principal, a vendor's deliveries, the health probes
- * or the metrics scraper (those two are never limited).
+ * or the metrics scraper (those two are never limited: no budget is spent for them without credentials or with
+ * good ones; wrong credentials sent to `/health` are failed authentications like any other).
  */
 export type RateBudget =
   /** An authenticated principal (API key or JWT subject). */

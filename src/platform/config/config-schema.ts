@@ -218,7 +218,8 @@ export function configSchema<Kek, ApiKey>(parsers: ConfigParsers<Kek, ApiKey>, d
       meaning:
         'requests per minute in each budget, each kept apart: per authenticated principal, per vendor for ' +
         'webhooks whose signature verified, and per client address for failed authentications (a wrong key ' +
-        'or token, a bad webhook signature). `/health*` and `/metrics` are never limited. A flood brake, not a quota',
+        'or token, a bad webhook signature). `/health*` and `/metrics` are never limited (a wrong key or token ' +
+        'sent to `/health` is a failed authentication like any other). A flood brake, not a quota',
     }),
     LEDGER_TRUST_PROXY: variable(
       optionalText.transform((raw, ctx): TrustProxy => {

@@ -73,7 +73,8 @@ export interface AppConfig {
   readonly readWaitMs: number;
   /**
    * Requests per minute in each budget: per principal, per vendor (verified webhooks), per client address (failed
-   * authentications). Health and metrics are never limited.
+   * authentications). Health and metrics are never limited (wrong credentials sent to /health are a failed
+   * authentication like any other).
    */
   readonly rateLimitPerMinute: number;
   /** Express `trust proxy`: which hops' `X-Forwarded-For` is believed about the client address. */
