@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { describeError } from './api';
+import { describeError, type Schemas } from './api';
 
 export interface Async<T> {
   readonly data: T | undefined;
@@ -170,5 +170,28 @@ export function StackTable<T>({
         </tbody>
       </table>
     </div>
+  );
+}
+
+type OverrideView = Schemas['OverrideView'];
+
+/**
+ * An override's justification as the server let this caller see it: the text for the roles that decide overrides,
+ * otherwise what stands in its place and why (free text is encrypted as review notes; docs/privacy.md).
+ */
+export function Justification({ override }: { override: OverrideView }) {
+  if (override.justificationState === 'clear' && override.justification !== null) {
+    return <q>{override.justification}</q>;
+  }
+  const why = {
+    clear: 'no justification recorded',
+    withheld: 'justification shown to senior reviewers only',
+    shredded: 'justification shredded with the review notes',
+    restricted: 'justification kept under restriction after an erasure request',
+  }[override.justificationState];
+  return (
+    <span class="muted" data-justification={override.justificationState}>
+      ({why})
+    </span>
   );
 }

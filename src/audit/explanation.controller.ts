@@ -17,7 +17,13 @@ import { ApiProperty, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swa
 import { REASON_CODE_LIST } from '../domain/reason-codes';
 import { VERIFICATION_STATUSES } from '../domain/verification/verification.events';
 import { ApiEndpoint } from '../platform/http/openapi';
-import { Roles } from '../platform/auth/auth.decorators';
+import { CurrentPrincipal, Roles } from '../platform/auth/auth.decorators';
+import { hasRole, type Principal } from '../platform/auth/principal';
+import { AggregateRunner } from '../commands/aggregate-runner';
+import { subjectAggregate } from '../commands/aggregates';
+import { restrictionOf, type SubjectState } from '../domain/subject';
+import { PiiCipher } from '../ledger/crypto/pii-cipher';
+import type { LedgerEvent } from '../ledger/envelope';
 import { ParseIdPipe } from '../platform/http/id.pipe';
 import { parsePointInTime, stoodAt } from '../platform/http/point-in-time';
 import { NotFoundError } from '../domain/shared/domain-error';
@@ -25,6 +31,9 @@ import { Ledger } from '../ledger/ledger';
 import { subjectStream, verificationStream } from '../ledger/stream-names';
 import { type ShadowEvaluation, ShadowEvaluationRepository } from '../policy-lab';
 import { type Explanation, explain } from './explanation';
+
+export const JUSTIFICATION_STATES = ['clear', 'withheld', 'shredded', 'restricted'] as const;
+export type JustificationState = (typeof JUSTIFICATION_STATES)[number];
 
 /** The event that proves a statement. */
 export class CitationView {
@@ -225,7 +234,21 @@ export class OverrideView {
   @ApiProperty() overrideId!: string;
   @ApiProperty() requestedBy!: string;
   @ApiProperty() outcome!: string;
-  @ApiProperty() justification!: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      "The requester's justification (free text, encrypted as review_notes): shown only to roles that decide " +
+      'overrides (senior_reviewer, admin) and only while readable; null otherwise, with justificationState saying why',
+  })
+  justification!: string | null;
+  @ApiProperty({
+    enum: JUSTIFICATION_STATES,
+    description:
+      'clear: shown; withheld: your role does not read free text; shredded: review_notes was shredded; ' +
+      'restricted: kept after an erasure request for a legal obligation or hold, not disclosed',
+  })
+  justificationState!: JustificationState;
   @ApiProperty({ enum: ['pending', 'approved', 'rejected'] }) status!: string;
   @ApiProperty({ type: String, nullable: true }) decidedBy!: string | null;
   @ApiProperty({ type: [String] }) decidedByRoles!: string[];
@@ -282,7 +305,17 @@ export class ShadowEvaluationView {
 }
 
 /** An explanation with what the shadow policies would have said (`shadow`). */
-export type ExplanationWithShadow = Explanation & { readonly shadow: ShadowEvaluationView[] };
+/** The explanation as one caller may see it: free text only for the roles that may read it. */
+export type ShownExplanation = Omit<Explanation, 'overrides'> & {
+  readonly overrides: readonly (Explanation['overrides'][number] & {
+    readonly justificationState: JustificationState;
+  })[];
+};
+
+export type ExplanationWithShadow = ShownExplanation & { readonly shadow: ShadowEvaluationView[] };
+
+/** Who reads override justifications in an explanation: the roles that decide overrides (admin holds every role). */
+const JUSTIFICATION_READERS = ['senior_reviewer'] as const;
 
 /** `GET /v1/verifications/{sessionId}/explanation`: every statement cites the event that proves it. */
 export class ExplanationView {
@@ -378,6 +411,8 @@ export class ExplanationController {
 
   constructor(
     private readonly ledger: Ledger,
+    private readonly runner: AggregateRunner,
+    private readonly cipher: PiiCipher,
     dataSource: DataSource,
   ) {
     this.shadows = new ShadowEvaluationRepository(dataSource);
@@ -401,6 +436,7 @@ export class ExplanationController {
     description: 'Global position: the answer as of that event',
   })
   async explanation(
+    @CurrentPrincipal() principal: Principal,
     @Param('sessionId', new ParseIdPipe('sessionId')) sessionId: string,
     @Query('asOf') asOf?: string,
     @Query('atPosition') atPosition?: string,
@@ -416,10 +452,57 @@ export class ExplanationController {
         : [];
     const result = explain(session, subject, point?.throughPosition);
     if (!result) throw new NotFoundError('verification', sessionId);
+    const shown = await this.withJustifications(result, session, principal);
     // Shadow rows of the evaluations the explanation shows (the same point in time).
     const evaluated = new Set(session.filter((e) => e.type === 'DecisionEvaluated').map((e) => e.position));
     const rows = (await this.shadows.forSession(sessionId)).filter((row) => evaluated.has(row.position));
-    return withShadow(result, rows);
+    return withShadow(shown, rows);
+  }
+
+  /**
+   * Override justifications as this caller may see them: decrypted for the roles that decide overrides, unless
+   * review_notes was shredded or an erasure request restricts it; withheld from everyone else. Justifications
+   * recorded before free text was encrypted are in the event in clear and follow the same rule.
+   */
+  private async withJustifications(
+    explanation: Explanation,
+    session: readonly LedgerEvent[],
+    principal: Principal,
+  ): Promise<ShownExplanation> {
+    const reads = JUSTIFICATION_READERS.some((role) => hasRole(principal, role));
+    let subject: SubjectState | undefined;
+    const overrides = [];
+    for (const override of explanation.overrides) {
+      if (!reads) {
+        overrides.push({ ...override, justification: null, justificationState: 'withheld' as const });
+        continue;
+      }
+      const requested = session.find(
+        (e) => e.type === 'OverrideRequested' && e.data.overrideId === override.overrideId,
+      );
+      if (requested?.pii === null || requested?.pii === undefined) {
+        overrides.push({
+          ...override,
+          justificationState: override.justification === null ? ('shredded' as const) : ('clear' as const),
+        });
+        continue;
+      }
+      subject ??= (
+        await this.runner.load(subjectAggregate(explanation.subjectId), subjectStream(explanation.subjectId))
+      ).state;
+      if (restrictionOf(subject, 'review_notes', requested.metadata.recordedAt) !== undefined) {
+        overrides.push({ ...override, justification: null, justificationState: 'restricted' as const });
+        continue;
+      }
+      const clear = (await this.cipher.decrypt(requested.eventId, requested.pii)).review_notes;
+      const text = clear?.state === 'clear' ? clear.value.justification : undefined;
+      overrides.push(
+        typeof text === 'string'
+          ? { ...override, justification: text, justificationState: 'clear' as const }
+          : { ...override, justification: null, justificationState: 'shredded' as const },
+      );
+    }
+    return { ...explanation, overrides };
   }
 }
 
@@ -428,7 +511,7 @@ export class ExplanationController {
  * latest shadowed evaluation: clearly what it would have been, not what was decided.
  */
 export function withShadow(
-  explanation: Explanation,
+  explanation: ShownExplanation,
   rows: readonly ShadowEvaluation[],
 ): ExplanationWithShadow {
   const shadow = rows.map((row): ShadowEvaluationView => ({

@@ -172,7 +172,12 @@ export interface Explanation {
     readonly overrideId: string;
     readonly requestedBy: string;
     readonly outcome: string;
-    readonly justification: string;
+    /**
+     * The requester's justification. Free text a person typed: since it is encrypted (`pii.review_notes`), an
+     * explanation built from the events alone does not hold it (null); only events recorded before carry it in
+     * clear. The HTTP explanation shows it to the roles that decide overrides (docs/privacy.md, "Free text").
+     */
+    readonly justification: string | null;
     readonly status: 'pending' | 'approved' | 'rejected';
     readonly decidedBy: string | null;
     readonly decidedByRoles: readonly string[];
@@ -320,7 +325,7 @@ export function explain(
         overrideId: str(e.data.overrideId),
         requestedBy: str(e.data.requestedBy),
         outcome: str(e.data.outcome),
-        justification: str(e.data.justification),
+        justification: typeof e.data.justification === 'string' ? e.data.justification : null,
         status: 'pending',
         decidedBy: null,
         decidedByRoles: [],

@@ -166,7 +166,7 @@ export const VERIFICATION_SCHEMAS: Record<VerificationEventType, DataSchema> = {
     requestedBy: id,
     outcome: text,
     reasonCodes: texts,
-    justification: text,
+    justification: text.optional(),
     requestedAt: instant,
   }),
   OverrideApproved: z.looseObject({
@@ -180,7 +180,7 @@ export const VERIFICATION_SCHEMAS: Record<VerificationEventType, DataSchema> = {
     overrideId: id,
     approverId: id,
     approverRoles: texts,
-    reason: text,
+    reason: text.optional(),
     rejectedAt: instant,
   }),
   ResubmissionRequested: z.looseObject({

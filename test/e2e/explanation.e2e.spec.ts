@@ -102,6 +102,84 @@ describe('GET /v1/verifications/{id}/explanation', () => {
     await expectCitationsHold(x);
   });
 
+  it('keeps free text encrypted: override justifications and rejection reasons are not in the ledger in clear, shown only to the roles that decide overrides, and gone once review notes are shredded', async () => {
+    const { id } = await session(SANCTIONS_HIT);
+    await api.post('reviewer', `/v1/verifications/${id}/review/decision`, {
+      outcome: 'reject',
+      reasonCodes: ['SANCTIONS_HIT'],
+    });
+    const justification = `Namesake cleared by case ${id.slice(0, 8)}: different birth date.`;
+    const refusal = `Not convinced for ${id.slice(0, 8)}: ask the vendor again.`;
+    const first = await api.post('senior', `/v1/verifications/${id}/overrides`, {
+      outcome: 'approve',
+      justification: `${justification} (first)`,
+    });
+    expect(first.status).toBe(201);
+    const refused = await api.post(
+      'senior2',
+      `/v1/verifications/${id}/overrides/${first.body.overrideId as string}/rejection`,
+      { reason: refusal },
+    );
+    expect(refused.status, JSON.stringify(refused.body)).toBe(200);
+    const second = await api.post('senior', `/v1/verifications/${id}/overrides`, {
+      outcome: 'approve',
+      justification,
+    });
+    expect(second.status).toBe(201);
+
+    // In the ledger: only ciphertext (the stored events, as any reader of the event store sees them).
+    const stored = JSON.stringify(await store.readStream(`kyc-verification-${id}`));
+    for (const text of [justification, refusal, id.slice(0, 8) + ':']) expect(stored).not.toContain(text);
+
+    const shown = async (
+      who: 'reviewer' | 'auditor' | 'senior' | 'admin',
+    ): Promise<{ justification: string | null; justificationState: string }[]> => {
+      const res = await api.get<{
+        overrides: { justification: string | null; justificationState: string }[];
+      }>(who, `/v1/verifications/${id}/explanation`);
+      expect(res.status).toBe(200);
+      expect(JSON.stringify(res.body)).not.toContain(refusal);
+      return res.body.overrides.map(({ justification: text, justificationState }) => ({
+        justification: text,
+        justificationState,
+      }));
+    };
+    for (const who of ['reviewer', 'auditor'] as const) {
+      expect(await shown(who)).toEqual([
+        { justification: null, justificationState: 'withheld' },
+        { justification: null, justificationState: 'withheld' },
+      ]);
+    }
+    for (const who of ['senior', 'admin'] as const) {
+      expect(await shown(who)).toEqual([
+        { justification: `${justification} (first)`, justificationState: 'clear' },
+        { justification, justificationState: 'clear' },
+      ]);
+    }
+
+    // The person asks for erasure: review notes are shredded or kept under restriction; either way not shown.
+    const subjectId = (await api.get<{ subjectId: string }>('auditor', `/v1/verifications/${id}`)).body
+      .subjectId;
+    const erasure = await api.post<{ erased: string[]; restricted: { dataClass: string }[] }>(
+      'privacy',
+      `/v1/subjects/${subjectId}/erasure-requests`,
+      {
+        ground: 'objection',
+      },
+    );
+    expect(erasure.status, JSON.stringify(erasure.body)).toBe(201);
+    const notes = [
+      ...erasure.body.erased,
+      ...erasure.body.restricted.map((r: { dataClass: string }) => r.dataClass),
+    ];
+    expect(notes).toContain('review_notes');
+    const expected = (erasure.body.erased).includes('review_notes') ? 'shredded' : 'restricted';
+    expect(await shown('senior')).toEqual([
+      { justification: null, justificationState: expected },
+      { justification: null, justificationState: expected },
+    ]);
+  });
+
   it('answers as the ledger stood at an earlier position: undecided, and what it waited for', async () => {
     const { id, startPosition } = await session(CLEAR);
     const x = (

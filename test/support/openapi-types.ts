@@ -7,7 +7,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Readiness and liveness in one answer (200 when every dependency answers, 503 otherwise) */
+    /**
+     * Readiness and liveness in one answer (200 when every dependency answers, 503 otherwise)
+     * @description Anyone may call it and gets `{"status": …}` only. With `Authorization: Bearer <api key | JWT>` of a principal holding the role operator or auditor (admin holds every role), the answer also has the profile, the checks (the event store's head position among them) and the components; any other principal gets the bare status (never 403). Credentials that do not authenticate are refused 401 as on every other endpoint, and spend the client address's failed-authentication budget (429 once it is spent); without credentials nothing is ever limited.
+     */
     get: operations['getHealth'];
     put?: never;
     post?: never;
@@ -41,7 +44,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Readiness: 200 when every dependency answers, 503 otherwise */
+    /**
+     * Readiness: 200 when every dependency answers, 503 otherwise
+     * @description Anyone may call it and gets `{"status": …}` only. With `Authorization: Bearer <api key | JWT>` of a principal holding the role operator or auditor (admin holds every role), the answer also has the profile, the checks (the event store's head position among them) and the components; any other principal gets the bare status (never 403). Credentials that do not authenticate are refused 401 as on every other endpoint, and spend the client address's failed-authentication budget (429 once it is spent); without credentials nothing is ever limited.
+     */
     get: operations['getReadiness'];
     put?: never;
     post?: never;
@@ -378,6 +384,26 @@ export interface paths {
      * @description 503 read_model_behind: the retention read model did not catch up in time (Retry-After); nothing changed.
      */
     post: operations['requestErasure'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/subjects/{subjectId}/erasure-requests/{requestId}/release': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Release an erasure request's restriction on processing, so the person can consent again
+     * @description Only the erasure request that restricts processing now can be released. Processing does not resume with the release: a consent recorded after it, with evidence of the person's action, lifts the restriction for the scopes it covers. Erased data stays erased; restricted data stays restricted until shredded.
+     */
+    post: operations['releaseErasureRestriction'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1494,13 +1520,17 @@ export interface components {
       readModels: components['schemas']['ReadModelsCheckView'];
     };
     HealthReportView: {
-      checks: components['schemas']['HealthChecksView'];
-      /** @description Projections, publisher and schedulers */
-      components: {
+      /** @description Only for a caller authenticated with the role operator or auditor (admin holds every role) */
+      checks?: components['schemas']['HealthChecksView'];
+      /** @description Projections, publisher and schedulers. Only for a caller authenticated with the role operator or auditor (admin holds every role) */
+      components?: {
         [key: string]: components['schemas']['ComponentHealthView'];
       };
-      /** @enum {string} */
-      profile: 'embedded' | 'production';
+      /**
+       * @description Only for a caller authenticated with the role operator or auditor (admin holds every role)
+       * @enum {string}
+       */
+      profile?: 'embedded' | 'production';
       /** @enum {string} */
       status: 'ok' | 'unavailable';
     };
@@ -1733,7 +1763,13 @@ export interface components {
       decidedBy: string | null;
       decidedByRoles: string[];
       decisionProof: components['schemas']['CitationView'] | null;
-      justification: string;
+      /** @description The requester's justification (free text, encrypted as review_notes): shown only to roles that decide overrides (senior_reviewer, admin) and only while readable; null otherwise, with justificationState saying why */
+      justification: string | null;
+      /**
+       * @description clear: shown; withheld: your role does not read free text; shredded: review_notes was shredded; restricted: kept after an erasure request for a legal obligation or hold, not disclosed
+       * @enum {string}
+       */
+      justificationState: 'clear' | 'withheld' | 'shredded' | 'restricted';
       outcome: string;
       overrideId: string;
       requestedBy: string;
@@ -1923,6 +1959,18 @@ export interface components {
     };
     RejectOverrideDto: {
       reason: string;
+    };
+    ReleaseErasureRestrictionDto: {
+      /**
+       * @description Why: the person asked to be served again (person_requested_service), withdrew the erasure request (request_withdrawn_by_person), or the request was not theirs (request_not_from_person)
+       * @enum {string}
+       */
+      reason: 'person_requested_service' | 'request_withdrawn_by_person' | 'request_not_from_person';
+      /**
+       * @description Reference in the controller's case system (not personal data)
+       * @example dsr-2026-0042
+       */
+      reference?: string;
     };
     ReplayCandidateView: {
       /** @description SHA-256 of the canonical JSON of the candidate */
@@ -2717,7 +2765,31 @@ export interface operations {
           'application/json': components['schemas']['HealthReportView'];
         };
       };
-      /** @description A dependency does not answer */
+      /** @description No valid credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'unauthenticated';
+          };
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'too_many_requests';
+          };
+        };
+      };
+      /** @description A dependency does not answer (details, naming it, only for an operator or auditor) */
       503: {
         headers: {
           [name: string]: unknown;
@@ -2766,7 +2838,31 @@ export interface operations {
           'application/json': components['schemas']['HealthReportView'];
         };
       };
-      /** @description A dependency does not answer */
+      /** @description No valid credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'unauthenticated';
+          };
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'too_many_requests';
+          };
+        };
+      };
+      /** @description A dependency does not answer (details, naming it, only for an operator or auditor) */
       503: {
         headers: {
           [name: string]: unknown;
@@ -4327,8 +4423,8 @@ export interface operations {
             code?:
               | 'concurrency_conflict'
               | 'consent_already_exists'
-              | 'idempotency_key_in_progress'
-              | 'processing_restricted';
+              | 'erasure_release_required'
+              | 'idempotency_key_in_progress';
           };
         };
       };
@@ -4352,7 +4448,11 @@ export interface operations {
         content: {
           'application/problem+json': components['schemas']['ProblemView'] & {
             /** @enum {string} */
-            code?: 'idempotency_key_reused' | 'unknown_consent_scope' | 'unknown_notice';
+            code?:
+              | 'consent_evidence_required'
+              | 'idempotency_key_reused'
+              | 'unknown_consent_scope'
+              | 'unknown_notice';
           };
         };
       };
@@ -4621,6 +4721,144 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemView'] & {
             /** @enum {string} */
             code?: 'event_store_unavailable' | 'read_model_behind';
+          };
+        };
+      };
+    };
+  };
+  releaseErasureRestriction: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A repeat with the same key and body returns the first response; another body is a 422 */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        requestId: string;
+        subjectId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ReleaseErasureRestrictionDto'];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SubjectCommandResponse'];
+        };
+      };
+      /** @description The request is malformed or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'invalid_idempotency_key' | 'malformed_json' | 'validation_failed';
+          };
+        };
+      };
+      /** @description No valid credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'unauthenticated';
+          };
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'forbidden';
+          };
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'erasure_request_not_found';
+          };
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'concurrency_conflict' | 'idempotency_key_in_progress' | 'restriction_not_in_force';
+          };
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'payload_too_large';
+          };
+        };
+      };
+      /** @description Well-formed but not acceptable */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'idempotency_key_reused';
+          };
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'too_many_requests';
+          };
+        };
+      };
+      /** @description Temporarily unavailable (retry later) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemView'] & {
+            /** @enum {string} */
+            code?: 'event_store_unavailable';
           };
         };
       };

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { call, describeError, query, type Schemas } from '../api';
-import { ErrorNote, Loading, Page, StatusBadge, Time, useAsync } from '../components';
+import { ErrorNote, Justification, Loading, Page, StatusBadge, Time, useAsync } from '../components';
 import { ReasonCodePicker } from '../reason-codes';
 import { href } from '../router';
 import { can, type Me } from '../session';
@@ -140,7 +140,9 @@ function PendingOverride({ item, me, onDone }: { item: Status; me: Me; onDone: (
       {requested === undefined ? null : (
         <dl class="facts">
           <dt>Justification</dt>
-          <dd>{requested.justification}</dd>
+          <dd>
+            <Justification override={requested} />
+          </dd>
           <dt>Decision it replaces</dt>
           <dd>{explanation.data?.decision?.outcome ?? '—'}</dd>
         </dl>

@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { ApiError, call, describeError, query, type Schemas } from '../api';
-import { ErrorNote, Hash, Loading, Page, StatusBadge, Time, useAsync } from '../components';
+import { ErrorNote, Hash, Justification, Loading, Page, StatusBadge, Time, useAsync } from '../components';
 import { href, navigate } from '../router';
 import { can, type Me } from '../session';
 import { groupHex, normaliseFingerprint, type ProofVerification, verifyProof } from '../verify';
@@ -227,7 +227,7 @@ function ExplanationView({ x, known }: { x: Explanation; known: ReadonlyMap<stri
             {x.overrides.map((o) => (
               <li key={o.overrideId}>
                 {o.requestedBy} asked to {o.outcome} ({o.status}
-                {o.decidedBy === null ? '' : `, decided by ${o.decidedBy}`}): “{o.justification}”
+                {o.decidedBy === null ? '' : `, decided by ${o.decidedBy}`}): <Justification override={o} />
                 <br />
                 {cite(o.requestProof)}
                 {o.decisionProof === null ? null : <> · {cite(o.decisionProof)}</>}

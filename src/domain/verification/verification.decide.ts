@@ -490,7 +490,9 @@ export function requestOverride(command: RequestOverride, state: VerificationSta
   return [
     {
       type: 'OverrideRequested',
-      data: { overrideId, requestedBy, outcome: input.outcome, reasonCodes, justification, requestedAt: now },
+      data: { overrideId, requestedBy, outcome: input.outcome, reasonCodes, requestedAt: now },
+      // Free text a person typed: encrypted under review_notes, shredded with it (docs/privacy.md, "Free text").
+      pii: { review_notes: { justification } },
     },
   ];
 }
@@ -529,7 +531,8 @@ export function rejectOverride(command: RejectOverride, state: VerificationState
   return [
     {
       type: 'OverrideRejected',
-      data: { overrideId: request.overrideId, approverId, approverRoles, reason, rejectedAt: now },
+      data: { overrideId: request.overrideId, approverId, approverRoles, rejectedAt: now },
+      pii: { review_notes: { reason } },
     },
   ];
 }

@@ -303,10 +303,15 @@ export type OverrideRequested = {
     readonly outcome: ManualOutcome;
     /** Codes the requester cites; the resulting decision adds OVERRIDE_APPLIED. */
     readonly reasonCodes: ReasonCode[];
-    /** Why, in a few sentences; not a place for personal data. */
-    readonly justification: string;
+    /**
+     * Only in events recorded before free text was encrypted: the justification in clear. Since then it is in
+     * `pii.review_notes.justification` (encrypted, shredded with the class; docs/privacy.md, "Free text").
+     */
+    readonly justification?: string;
     readonly requestedAt: string;
   };
+  /** `review_notes: { justification }`: why, as the requester wrote it. */
+  readonly pii?: EventPii;
 };
 
 export type OverrideApproved = {
@@ -327,9 +332,12 @@ export type OverrideRejected = {
     readonly overrideId: string;
     readonly approverId: string;
     readonly approverRoles: string[];
-    readonly reason: string;
+    /** Only in events recorded before free text was encrypted; since then in `pii.review_notes.reason`. */
+    readonly reason?: string;
     readonly rejectedAt: string;
   };
+  /** `review_notes: { reason }`: why the second person refused, as written. */
+  readonly pii?: EventPii;
 };
 
 export type ResubmissionRequested = {

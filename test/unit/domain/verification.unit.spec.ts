@@ -1272,9 +1272,10 @@ describe('verification aggregate', () => {
               requestedBy: 'rev_alice',
               outcome: 'reject',
               reasonCodes: ['DUPLICATE_IDENTITY'],
-              justification: 'Adverse media found after the automatic approval.',
               requestedAt: at(20),
             },
+            // Free text a person typed: encrypted under review_notes, never in `data`.
+            pii: { review_notes: { justification: 'Adverse media found after the automatic approval.' } },
           },
         ]);
     });
@@ -1423,9 +1424,9 @@ describe('verification aggregate', () => {
             overrideId: 'ovr_1',
             approverId: 'sen_carol',
             approverRoles: ['senior_reviewer'],
-            reason: 'The adverse media concerns a namesake.',
             rejectedAt: at(20),
           },
+          pii: { review_notes: { reason: 'The adverse media concerns a namesake.' } },
         },
       ]);
       expect(spec.state()).toMatchObject({ status: 'approved', pendingOverride: undefined });
