@@ -173,7 +173,7 @@ describe('GET /v1/verifications/{id}/explanation', () => {
       ...erasure.body.restricted.map((r: { dataClass: string }) => r.dataClass),
     ];
     expect(notes).toContain('review_notes');
-    const expected = (erasure.body.erased).includes('review_notes') ? 'shredded' : 'restricted';
+    const expected = erasure.body.erased.includes('review_notes') ? 'shredded' : 'restricted';
     expect(await shown('senior')).toEqual([
       { justification: null, justificationState: expected },
       { justification: null, justificationState: expected },
