@@ -31,25 +31,45 @@ interface FigureProps {
   readonly testId?: string;
 }
 
+/** What every chart takes beside its words: the rows, what a row is (the table's first heading), how to print a value. */
+type ChartProps<S> = FigureProps & {
+  readonly rowHeader: string;
+  readonly series: S;
+  readonly data: readonly Datum[];
+  readonly format?: Format;
+};
+
+/**
+ * A chart's figure: the caption, the image (an svg `height` units high holding `children`), a legend where the
+ * chart has one and the same figures as a table.
+ */
 function Figure({
   title,
+  summary,
   testId,
-  image,
-  legend,
-  table,
-}: Omit<FigureProps, 'summary'> & {
-  image: ComponentChildren;
-  legend?: ComponentChildren;
-  table: ComponentChildren;
+  rowHeader,
+  series,
+  data,
+  format,
+  height,
+  legend = false,
+  children,
+}: ChartProps<readonly Series[]> & {
+  format: Format;
+  height: number;
+  legend?: boolean;
+  children: ComponentChildren;
 }) {
   return (
     <figure class="chart-figure" data-testid={testId}>
       <figcaption>{title}</figcaption>
-      {image}
-      {legend}
+      <Svg title={title} summary={summary} height={height}>
+        {children}
+      </Svg>
+      {legend ? <Legend series={series} /> : undefined}
       <details class="chart-table">
         <summary>Show “{title}” as a table</summary>
-        {table}
+        <DataTable title={title} rowHeader={rowHeader} series={series} data={data} format={format} />
       </details>
     </figure>
   );
@@ -150,127 +170,93 @@ function Legend({ series }: { series: readonly Series[] }) {
 const short = (label: string, max = 16): string =>
   label.length > max ? `${label.slice(0, max - 1)}…` : label;
 
+/** Horizontal bars: a row per datum, its label in a column at the left. */
+const BAR_LABEL = 112;
+const BAR_ROW = 24;
+const barsHeight = (data: readonly Datum[]): number => Math.max(BAR_ROW, data.length * BAR_ROW) + 4;
+
+/**
+ * The rows of horizontal bars: each datum's label, the `bars` drawn for it at the row's top `y`, and its value
+ * printed where the bars `end`.
+ */
+function barRows(
+  data: readonly Datum[],
+  bars: (d: Datum, y: number) => { parts: ComponentChildren; end: number; value: string },
+) {
+  return data.map((d, i) => {
+    const y = i * BAR_ROW + 2;
+    const { parts, end, value } = bars(d, y);
+    return (
+      <g key={d.label}>
+        <text x={BAR_LABEL - 6} y={y + BAR_ROW / 2 + 4} text-anchor="end">
+          {short(d.label)}
+        </text>
+        {parts}
+        <text x={end + 4} y={y + BAR_ROW / 2 + 4} class="value">
+          {value}
+        </text>
+      </g>
+    );
+  });
+}
+
 /** Horizontal bars, one per datum, for one series: readable with long labels and on a narrow screen. */
 export function BarChart({
-  title,
-  summary,
-  testId,
-  rowHeader,
   series,
   data,
   format = plain,
   max,
-}: FigureProps & {
-  rowHeader: string;
-  series: Series;
-  data: readonly Datum[];
-  format?: Format;
+  ...figure
+}: ChartProps<Series> & {
   /** The scale's end (e.g. 1 for rates); default the largest value. */
   max?: number;
 }) {
-  const label = 112;
-  const room = WIDTH - label - 64;
-  const row = 24;
-  const height = Math.max(row, data.length * row) + 4;
+  const room = WIDTH - BAR_LABEL - 64;
   const top = Math.max(max ?? 0, ...data.map((d) => d.values[series.key] ?? 0), 1e-9);
   return (
-    <Figure
-      title={title}
-      {...(testId === undefined ? {} : { testId })}
-      image={
-        <Svg title={title} summary={summary} height={height}>
-          {data.map((d, i) => {
-            const value = d.values[series.key] ?? null;
-            const y = i * row + 2;
-            const w = value === null ? 0 : Math.max(value > 0 ? 1 : 0, (value / top) * room);
-            return (
-              <g key={d.label}>
-                <text x={label - 6} y={y + row / 2 + 4} text-anchor="end">
-                  {short(d.label)}
-                </text>
-                <rect class="s0" x={label} y={y + 3} width={w} height={row - 6} rx="2" />
-                <text x={label + w + 4} y={y + row / 2 + 4} class="value">
-                  {value === null ? '—' : format(value)}
-                </text>
-              </g>
-            );
-          })}
-        </Svg>
-      }
-      table={<DataTable title={title} rowHeader={rowHeader} series={[series]} data={data} format={format} />}
-    />
+    <Figure {...figure} series={[series]} data={data} format={format} height={barsHeight(data)}>
+      {barRows(data, (d, y) => {
+        const value = d.values[series.key] ?? null;
+        const w = value === null ? 0 : Math.max(value > 0 ? 1 : 0, (value / top) * room);
+        return {
+          parts: <rect class="s0" x={BAR_LABEL} y={y + 3} width={w} height={BAR_ROW - 6} rx="2" />,
+          end: BAR_LABEL + w,
+          value: value === null ? '—' : format(value),
+        };
+      })}
+    </Figure>
   );
 }
 
 /** Horizontal bars split into their parts (e.g. outcomes per country), with a legend. */
-export function StackedBars({
-  title,
-  summary,
-  testId,
-  rowHeader,
-  series,
-  data,
-  format = plain,
-}: FigureProps & { rowHeader: string; series: readonly Series[]; data: readonly Datum[]; format?: Format }) {
-  const label = 112;
-  const room = WIDTH - label - 48;
-  const row = 24;
-  const height = Math.max(row, data.length * row) + 4;
+export function StackedBars({ series, data, format = plain, ...figure }: ChartProps<readonly Series[]>) {
+  const room = WIDTH - BAR_LABEL - 48;
   const total = (d: Datum): number => series.reduce((sum, s) => sum + (d.values[s.key] ?? 0), 0);
   const top = Math.max(1, ...data.map(total));
   return (
-    <Figure
-      title={title}
-      {...(testId === undefined ? {} : { testId })}
-      image={
-        <Svg title={title} summary={summary} height={height}>
-          {data.map((d, i) => {
-            const y = i * row + 2;
-            let x = label;
-            return (
-              <g key={d.label}>
-                <text x={label - 6} y={y + row / 2 + 4} text-anchor="end">
-                  {short(d.label)}
-                </text>
-                {series.map((s, k) => {
-                  const w = ((d.values[s.key] ?? 0) / top) * room;
-                  const part = (
-                    <rect key={s.key} class={`s${k}`} x={x} y={y + 3} width={w} height={row - 6} />
-                  );
-                  x += w;
-                  return part;
-                })}
-                <text x={x + 4} y={y + row / 2 + 4} class="value">
-                  {format(total(d))}
-                </text>
-              </g>
-            );
-          })}
-        </Svg>
-      }
-      legend={<Legend series={series} />}
-      table={<DataTable title={title} rowHeader={rowHeader} series={series} data={data} format={format} />}
-    />
+    <Figure {...figure} series={series} data={data} format={format} height={barsHeight(data)} legend>
+      {barRows(data, (d, y) => {
+        let x = BAR_LABEL;
+        const parts = series.map((s, k) => {
+          const w = ((d.values[s.key] ?? 0) / top) * room;
+          const part = <rect key={s.key} class={`s${k}`} x={x} y={y + 3} width={w} height={BAR_ROW - 6} />;
+          x += w;
+          return part;
+        });
+        return { parts, end: x, value: format(total(d)) };
+      })}
+    </Figure>
   );
 }
 
 /** Lines over ordered categories (days, score bins); a missing value breaks the line. */
 export function LineChart({
-  title,
-  summary,
-  testId,
-  rowHeader,
   series,
   data,
   format = plain,
   max,
-}: FigureProps & {
-  rowHeader: string;
-  series: readonly Series[];
-  data: readonly Datum[];
-  format?: Format;
-  max?: number;
-}) {
+  ...figure
+}: ChartProps<readonly Series[]> & { max?: number }) {
   const height = 200;
   const left = 52;
   const right = 12;
@@ -286,59 +272,45 @@ export function LineChart({
   const yOf = (v: number): number => top + plotH - (v / ceiling) * plotH;
   const every = Math.max(1, Math.ceil(data.length / 6));
   return (
-    <Figure
-      title={title}
-      {...(testId === undefined ? {} : { testId })}
-      image={
-        <Svg title={title} summary={summary} height={height}>
-          {[0, 0.5, 1].map((f) => (
-            <g key={f}>
-              <line
-                class="grid-line"
-                x1={left}
-                x2={WIDTH - right}
-                y1={yOf(f * ceiling)}
-                y2={yOf(f * ceiling)}
-              />
-              <text x={left - 4} y={yOf(f * ceiling) + 4} text-anchor="end">
-                {format(f * ceiling)}
-              </text>
-            </g>
-          ))}
-          {data.map((d, i) =>
-            i % every === 0 || i === data.length - 1 ? (
-              <text key={d.label} x={xOf(i)} y={height - 8} text-anchor="middle">
-                {short(d.label, 11)}
-              </text>
-            ) : null,
-          )}
-          {series.map((s, k) => {
-            const segments: string[][] = [[]];
-            data.forEach((d, i) => {
+    <Figure {...figure} series={series} data={data} format={format} height={height} legend>
+      {[0, 0.5, 1].map((f) => (
+        <g key={f}>
+          <line class="grid-line" x1={left} x2={WIDTH - right} y1={yOf(f * ceiling)} y2={yOf(f * ceiling)} />
+          <text x={left - 4} y={yOf(f * ceiling) + 4} text-anchor="end">
+            {format(f * ceiling)}
+          </text>
+        </g>
+      ))}
+      {data.map((d, i) =>
+        i % every === 0 || i === data.length - 1 ? (
+          <text key={d.label} x={xOf(i)} y={height - 8} text-anchor="middle">
+            {short(d.label, 11)}
+          </text>
+        ) : null,
+      )}
+      {series.map((s, k) => {
+        const segments: string[][] = [[]];
+        data.forEach((d, i) => {
+          const v = d.values[s.key];
+          if (v === null || v === undefined) segments.push([]);
+          else segments.at(-1)?.push(`${xOf(i).toFixed(1)},${yOf(v).toFixed(1)}`);
+        });
+        return (
+          <g key={s.key} class={`line s${k}`}>
+            {segments
+              .filter((points) => points.length > 1)
+              .map((points) => (
+                <polyline key={points[0]} points={points.join(' ')} fill="none" />
+              ))}
+            {data.map((d, i) => {
               const v = d.values[s.key];
-              if (v === null || v === undefined) segments.push([]);
-              else segments.at(-1)?.push(`${xOf(i).toFixed(1)},${yOf(v).toFixed(1)}`);
-            });
-            return (
-              <g key={s.key} class={`line s${k}`}>
-                {segments
-                  .filter((points) => points.length > 1)
-                  .map((points) => (
-                    <polyline key={points[0]} points={points.join(' ')} fill="none" />
-                  ))}
-                {data.map((d, i) => {
-                  const v = d.values[s.key];
-                  return v === null || v === undefined ? null : (
-                    <circle key={d.label} cx={xOf(i)} cy={yOf(v)} r="3" />
-                  );
-                })}
-              </g>
-            );
-          })}
-        </Svg>
-      }
-      legend={<Legend series={series} />}
-      table={<DataTable title={title} rowHeader={rowHeader} series={series} data={data} format={format} />}
-    />
+              return v === null || v === undefined ? null : (
+                <circle key={d.label} cx={xOf(i)} cy={yOf(v)} r="3" />
+              );
+            })}
+          </g>
+        );
+      })}
+    </Figure>
   );
 }

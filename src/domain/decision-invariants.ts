@@ -18,6 +18,7 @@ export const DECISION_INVARIANTS = {
   I11: 'A repeated command records nothing',
   I12: 'An embargoed jurisdiction is final',
   I13: 'An identity another subject already used never passes automatically: review, or rejection by policy',
+  I14: 'Only a senior reviewer or an admin moves a review from its assignee; a non-senior may only claim an unassigned review for themself',
 } as const;
 
 export type DecisionInvariant = keyof typeof DECISION_INVARIANTS;

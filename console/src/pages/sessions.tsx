@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { VERIFICATION_STATUSES } from '../../../src/domain/verification/verification.events';
 import { call, query, type Schemas } from '../api';
 import { ErrorNote, Loading, Page, useAsync } from '../components';
 import { SessionTable } from '../session-table';
@@ -7,18 +8,6 @@ import type { Me } from '../session';
 import './session.css';
 
 type ListPage = Schemas['VerificationListPage'];
-
-const STATUSES = [
-  'initiated',
-  'capture_in_progress',
-  'submitted',
-  'pending_review',
-  'approved',
-  'rejected',
-  'expired',
-  'needs_resubmission',
-  'closed',
-] as const;
 
 const FILTERS = ['subjectId', 'status', 'jurisdiction', 'from', 'to'] as const;
 type Filter = (typeof FILTERS)[number];
@@ -63,7 +52,7 @@ function FilterForm({ initial }: { initial: Record<Filter, string> }) {
           <label for="filter-status">Status</label>
           <select {...field('status')}>
             <option value="">Any status</option>
-            {STATUSES.map((s) => (
+            {VERIFICATION_STATUSES.map((s) => (
               <option key={s} value={s}>
                 {s.replaceAll('_', ' ')}
               </option>

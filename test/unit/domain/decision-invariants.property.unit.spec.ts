@@ -49,15 +49,16 @@ import { cloneDocument, loaded, shippedPolicy } from '../policy/policy-fixtures'
 
 /*
  * docs/decision-invariants.md, hunted by generated histories. One verification session of one subject, under the
- * shipped policy in force, receives a sequence of commands — capture, evidence (valid, expired, of a minor, of
- * a type or issuer the policy refuses, repeated), vendor results of two vendors (any result, out of order,
- * redelivered, with risk signals), clock jumps past the time to live, the scheduler's expiry, reviews, overrides,
- * the session closer — while the subject's own stream takes consents, newer consents, withdrawals and erasure
- * requests. Every command goes through the real deciders, with the standing `standingOf` reads from the folded
- * subject stream, exactly as VerificationCommandHandler hands it over; capture and evidence, whose deciders
- * receive no standing, are refused without consent as the handler refuses them (assertMayProcess). A refusal
- * (a DomainError) changes nothing; any other exception fails. After each step, every invariant is checked against what this file
- * computes on its own from the command history (each vendor's latest result, the attempt, the raised signals).
+ * shipped policy in force, receives a sequence of commands — capture, evidence (valid, expired, of a minor, of a
+ * type or issuer the policy refuses, repeated), vendor results of two vendors (any result, out of order,
+ * redelivered, with risk signals), clock jumps past the time to live, the scheduler's expiry, assignments (by
+ * seniors and by reviewers without that role), reviews, overrides, the session closer — while the subject's own
+ * stream takes consents, newer consents, withdrawals and erasure requests. Every command goes through the real
+ * deciders, with the standing `standingOf` reads from the folded subject stream, exactly as
+ * VerificationCommandHandler hands it over; capture and evidence, whose deciders receive no standing, are refused
+ * without consent as the handler refuses them (assertMayProcess). A refusal (a DomainError) changes nothing; any
+ * other exception fails. After each step, every invariant is checked against what this file computes on its own
+ * from the command history (each vendor's latest result, the attempt, the raised signals).
  */
 
 const policy = shippedPolicy();
@@ -154,7 +155,17 @@ type Step =
   | { readonly t: 'erase'; readonly dt: number }
   /** A privacy officer releases the latest erasure request's restriction (`stale`: an older one, refused). */
   | { readonly t: 'release'; readonly dt: number; readonly stale: boolean }
-  | { readonly t: 'assign'; readonly dt: number; readonly reviewer: Reviewer }
+  /**
+   * `reviewer` assigns the review: a senior for themself (as the sequences reassign freely), or a non-senior
+   * claiming it for themself or handing it to the other reviewer (I14).
+   */
+  | {
+      readonly t: 'assign';
+      readonly dt: number;
+      readonly reviewer: Reviewer;
+      readonly senior: boolean;
+      readonly target: 'self' | 'other';
+    }
   | {
       readonly t: 'review';
       readonly dt: number;
@@ -345,6 +356,7 @@ const evidenceStep = fc
   .map((step): Step => ({ t: 'evidence', ...step }));
 
 const reviewer = fc.constantFrom<Reviewer>('rev_x', 'rev_y');
+const otherReviewer = (r: Reviewer): Reviewer => (r === 'rev_x' ? 'rev_y' : 'rev_x');
 
 /** Steps; `privacy` adds withdrawals and erasure requests (without them, most histories keep their consent). */
 function step(privacy: boolean): fc.Arbitrary<Step> {
@@ -377,7 +389,19 @@ function step(privacy: boolean): fc.Arbitrary<Step> {
         .map((minutes): Step => ({ t: 'clock', minutes })),
     },
     { weight: 2, arbitrary: fc.record({ dt, due: fc.boolean() }).map((s): Step => ({ t: 'expire', ...s })) },
-    { weight: 1, arbitrary: fc.record({ dt, reviewer }).map((s): Step => ({ t: 'assign', ...s })) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .record({ dt, reviewer })
+        .map((s): Step => ({ t: 'assign', ...s, senior: true, target: 'self' })),
+    },
+    // A non-senior assigning (I14): claiming for themself, or reaching for a review that is not theirs to give.
+    {
+      weight: 1,
+      arbitrary: fc
+        .record({ dt, reviewer, target: fc.constantFrom<'self' | 'other'>('self', 'other') })
+        .map((s): Step => ({ t: 'assign', ...s, senior: false })),
+    },
     {
       weight: 4,
       arbitrary: fc
@@ -913,10 +937,9 @@ function simulate(scenario: Scenario, options: { readonly watchMutation: boolean
           type: 'AssignReviewer',
           data: {
             sessionId: SESSION_ID,
-            reviewerId: step.reviewer,
-            // A senior takes the case, as the sequences reassign freely.
+            reviewerId: step.target === 'self' ? step.reviewer : otherReviewer(step.reviewer),
             assignedBy: step.reviewer,
-            assignerRoles: ['senior_reviewer'],
+            assignerRoles: step.senior ? ['senior_reviewer'] : ['reviewer'],
             now,
           },
         });
@@ -2825,6 +2848,55 @@ describe('decision invariants (generated histories through the real deciders, sh
       { examples: [DUPLICATE_PASSPORT] },
     );
     expect(flagged).toBeGreaterThan(0);
+  });
+
+  it('I14 only a senior reviewer or an admin moves a review from its assignee; a non-senior may only claim an unassigned review for themself', () => {
+    let refused = 0;
+    let claimed = 0;
+    hunt(
+      (trace) => {
+        for (const record of trace.records) {
+          if (record.command.type !== 'AssignReviewer') continue;
+          const { reviewerId, assignedBy, assignerRoles } = record.command.data;
+          if (assignerRoles.includes('senior_reviewer') || assignerRoles.includes('admin')) continue;
+          const assignee = record.before.assignee;
+          const movesFromAnother = assignee !== undefined && assignee !== assignedBy;
+          const toSomeoneElse = reviewerId !== assignedBy;
+          if ((movesFromAnother || toSomeoneElse) && record.events.length > 0) {
+            violated(
+              trace,
+              record,
+              `${assignedBy}, not a senior, assigned ${reviewerId} a review held by ${assignee ?? 'nobody'}: ${record.events.map((e) => e.type).join(', ')}`,
+            );
+          }
+          if (record.before.status !== 'pending_review') continue;
+          // Assigning the review to whoever already holds it changes nothing: it records nothing, refused or not.
+          if (assignee !== reviewerId && (movesFromAnother || toSomeoneElse)) {
+            if (record.refusal?.code !== 'reassignment_not_allowed') {
+              violated(
+                trace,
+                record,
+                'a reassignment by a non-senior was not refused as reassignment_not_allowed',
+              );
+            }
+            refused += 1;
+          } else if (assignee === undefined) {
+            // The one thing a non-senior may do: claim an unassigned review for themself.
+            if (
+              !record.events.some((e) => e.type === 'ReviewerAssigned' && e.data.reviewerId === assignedBy)
+            ) {
+              violated(trace, record, `${assignedBy} could not claim an unassigned review for themself`);
+            }
+            claimed += 1;
+          }
+        }
+        // A non-senior's assignment meets a review only now and then: enough runs that the reach below is not
+        // left to chance.
+      },
+      { numRuns: 900 },
+    );
+    expect(refused).toBeGreaterThan(5);
+    expect(claimed).toBeGreaterThan(2);
   });
 
   it('replaying the policy in force over any history reproduces every recorded evaluation exactly (zero deltas), and a stricter candidate changes only what it should', () => {
