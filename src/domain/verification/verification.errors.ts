@@ -59,6 +59,7 @@ export class ReassignmentNotAllowedError extends DomainError {
   constructor() {
     super(
       'only a senior reviewer (or an admin) may take a review from its assignee or assign it to someone else; a reviewer may claim an unassigned review for themself',
+      { invariant: 'I14' },
     );
   }
 }

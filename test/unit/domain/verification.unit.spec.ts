@@ -1089,7 +1089,10 @@ describe('verification aggregate', () => {
         { type: 'ReviewerAssigned', data: { reviewerId: 'rev_dan', assignedAt: at(5) } },
       ])
         .when(COMMANDS.AssignReviewer)
-        .thenThrows(ReassignmentNotAllowedError, { code: 'reassignment_not_allowed' });
+        .thenThrows(ReassignmentNotAllowedError, {
+          code: 'reassignment_not_allowed',
+          details: { invariant: 'I14' },
+        });
       given(HISTORY.pending_review)
         .when({
           ...COMMANDS.AssignReviewer,
