@@ -52,7 +52,12 @@ export async function benchJourney(): Promise<void> {
         issuingCountry: 'DE',
         vendor: 'onfido',
         vendorReference: `chk_${id.slice(0, 8)}`,
-        attributes: { fullName: 'Bench Person', dateOfBirth: '1990-01-31', documentNumber: 'B0000001' },
+        // A person of their own each time: one identity used by several subjects goes to review (I13).
+        attributes: {
+          fullName: `Bench Person ${id.slice(0, 8)}`,
+          dateOfBirth: '1990-01-31',
+          documentNumber: `B${id.replaceAll('-', '').slice(0, 10).toUpperCase()}`,
+        },
       },
       201,
     );
