@@ -482,7 +482,7 @@ function PersonalDataPanel({ subjectId, onRead }: { subjectId: string; onRead: (
         </>
       ) : null}
       {asking ? (
-        <form role="group" aria-labelledby="justify-title" class="justify" onSubmit={(e) => void read(e)}>
+        <form aria-labelledby="justify-title" class="justify" onSubmit={(e) => void read(e)}>
           <h3 id="justify-title">Why do you need to see it?</h3>
           <label for="justification">Justification</label>
           <textarea

@@ -18,7 +18,7 @@ export class RetentionGrace1764240000000 implements MigrationInterface {
         isNullable: true,
       }),
     );
-    const postgres = queryRunner.connection.options.type === 'postgres';
+    const postgres = queryRunner.dataSource.options.type === 'postgres';
     await queryRunner.query(
       `UPDATE retention_subjects SET relationship_end_recorded_at = ${postgres ? '$1' : '?'}
        WHERE relationship_ended_at IS NOT NULL`,
