@@ -458,7 +458,10 @@ const EVENT_TYPES: Record<VerificationEventType, true> = {
   VerificationClosed: true,
 };
 
-export const VERIFICATION_EVENT_TYPES = Object.keys(EVENT_TYPES) as readonly VerificationEventType[];
+// Pure: a bundle that imports only the statuses (the web console) leaves the event list out.
+export const VERIFICATION_EVENT_TYPES = /* @__PURE__ */ Object.keys(
+  EVENT_TYPES,
+) as readonly VerificationEventType[];
 
 /** For handlers folding a stored stream: which recorded types this aggregate understands. */
 export function isVerificationEventType(type: string): type is VerificationEventType {
