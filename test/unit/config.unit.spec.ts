@@ -3,8 +3,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/platform/config/config';
+import { loadConfig } from '../../src/platform/config/config';
 import { withEmbeddedSecrets } from '../../src/platform/config/embedded-secrets';
+import { configProblems } from '../support/config-problems';
 
 const kek = randomBytes(32).toString('base64');
 const signingPem = generateKeyPairSync('ed25519')
@@ -12,15 +13,7 @@ const signingPem = generateKeyPairSync('ed25519')
   .toString();
 const apiKeys = JSON.stringify([{ key: 'k'.repeat(32), principal: 'svc', roles: ['operator'] }]);
 
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return [...error.problems];
-    throw error;
-  }
-  return [];
-}
+const problemsOf = configProblems;
 
 describe(loadConfig.name, () => {
   const dirs: string[] = [];

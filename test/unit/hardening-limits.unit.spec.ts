@@ -8,18 +8,11 @@ import {
   RateLimiter,
   RateLimitExceededError,
 } from '../../src/platform/auth/rate-limit.guard';
-import { type AppConfig, ConfigError, loadConfig } from '../../src/platform/config/config';
+import { type AppConfig, loadConfig } from '../../src/platform/config/config';
 import { parseTrustProxy } from '../../src/platform/config/config-schema';
+import { configProblems } from '../support/config-problems';
 
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return [...error.problems];
-    throw error;
-  }
-  return [];
-}
+const problemsOf = configProblems;
 
 describe('LEDGER_TRUST_PROXY', () => {
   it('believes no proxy unless told', () => {
