@@ -149,7 +149,7 @@ export class BatchWriter {
       now: this.nowIso(),
       items,
     };
-    const outcome = await db.transaction(() => batchProgram(spec));
+    const outcome = await db.transaction(() => batchProgram(spec), { rebuildable: true });
     this.position = to;
     return outcome;
   }

@@ -25,6 +25,7 @@ const SQLITE_IDLE_WAIT_MS = 10_000;
 export class ProjectionStore {
   readonly dialect: Dialect;
   private readonly statements = new StatementCache();
+  private sqliteSynchronous: number | undefined;
 
   constructor(readonly dataSource: DataSource) {
     this.dialect = dataSource.options.type === 'postgres' ? 'postgres' : 'sqlite';
@@ -42,10 +43,30 @@ export class ProjectionStore {
     return this.tableInfo(ParkedEventEntity);
   }
 
-  async transaction<T>(program: () => SqlProgram<T>, options: { lockTimeoutMs?: number } = {}): Promise<T> {
+  /**
+   * Runs `program` in one transaction. `rebuildable` marks a write the ledger can always produce again (a
+   * projection batch with its checkpoint): on SQLite its commit is not fsynced (`synchronous = NORMAL` for this
+   * one commit, on a connection that is otherwise `FULL`). A crash of the process loses nothing (the write-ahead
+   * log is in the operating system's cache); a power loss may lose the last such commits, checkpoint and rows
+   * together, and the projection reads those events again. The next durable commit on the file (a data key, a
+   * parked delivery) fsyncs the log with everything before it.
+   */
+  async transaction<T>(
+    program: () => SqlProgram<T>,
+    options: { lockTimeoutMs?: number; rebuildable?: boolean } = {},
+  ): Promise<T> {
     if (this.dialect === 'sqlite') {
       const db = await this.idleSqlite();
-      return db.transaction(() => runSync(db, program(), this.statements)).immediate();
+      const run = db.transaction(() => runSync(db, program(), this.statements));
+      if (options.rebuildable !== true) return run.immediate();
+      // All synchronous: no other statement of the process runs while the connection is NORMAL.
+      const durable = this.durableLevel(db);
+      db.pragma('synchronous = NORMAL');
+      try {
+        return run.immediate();
+      } finally {
+        db.pragma(`synchronous = ${durable}`);
+      }
     }
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
@@ -137,6 +158,12 @@ export class ProjectionStore {
     );
     const row = rows[0];
     return row === undefined ? undefined : { eventId: String(row.eventId), errorCode: String(row.errorCode) };
+  }
+
+  /** The connection's own synchronous level (FULL as opened), read once. */
+  private durableLevel(db: Database): number {
+    this.sqliteSynchronous ??= Number(db.pragma('synchronous', { simple: true }));
+    return this.sqliteSynchronous;
   }
 
   /** The raw better-sqlite3 connection TypeORM uses. */
