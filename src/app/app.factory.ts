@@ -12,6 +12,7 @@ import { createValidationPipe } from '../platform/http/validation';
 import { AppModule, type AppOverrides } from './app.module';
 import { serveConsole } from './console/console-assets';
 import type { AppConfig } from '../platform/config/config';
+import { rolesMiddleware } from '../platform/roles/process-roles';
 import { LedgerLogger } from '../platform/observability/logger';
 import { requestLogging, RouteTemplates } from '../platform/observability/request-logging';
 
@@ -52,6 +53,9 @@ export async function createApp(
   // First, so that every request gets its line, also those refused by the middleware below.
   app.use(requestLogging(new RouteTemplates(registeredRoutes(app))));
   app.use(securityHeaders());
+  // A process without the api or webhooks role (LEDGER_ROLES) refuses those routes before any other work.
+  const roles = rolesMiddleware(config.roles);
+  if (roles !== undefined) app.use(roles);
   // The web console's static files, with their own content security policy.
   serveConsole(app);
   app.use(correlationMiddleware);
@@ -91,7 +95,8 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setDescription(
       'Event-sourced KYC compliance ledger. Errors are RFC 9457 problem documents (application/problem+json) ' +
         'with a stable `code`. Commands return the new stream revision and the global `position`; queries ' +
-        'accept `X-Min-Position`.',
+        'accept `X-Min-Position`. A process started without the role a route belongs to (`LEDGER_ROLES`: `api`, ' +
+        'or `webhooks` for vendors’ inbound webhooks) answers it with 421 `role_not_served`.',
     )
     .setVersion('1')
     .setLicense('UNLICENSED (proprietary)', 'https://kyc-ledger.dev/license')

@@ -126,6 +126,7 @@ export class Checkpointer implements OnApplicationBootstrap, OnApplicationShutdo
     // A failed round is reported (health: degraded, with the failure's class) and tried again after a backoff.
     this.worker = this.workers.start({
       name: 'checkpointer',
+      role: 'schedulers',
       backoff: { initialMs: TICK_MS, maxMs: 30_000 },
       run: every(TICK_MS, () => this.shared(false, false)),
     });

@@ -61,6 +61,7 @@ export class ShadowEvaluator implements OnApplicationBootstrap, OnApplicationShu
     if (this.policies.shadows().length === 0) return;
     this.worker = this.workers.start({
       name: 'shadow-evaluator',
+      role: 'schedulers',
       lease: { leases: this.leases, kind: 'shadow', name: 'shadow-evaluator', retryMs: 5000 },
       backoff: { initialMs: 1000, maxMs: 30_000 },
       run: (context) => this.follow(context),

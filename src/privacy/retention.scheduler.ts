@@ -73,6 +73,7 @@ export class RetentionScheduler implements OnApplicationBootstrap, OnApplication
     // A failed run is reported (health: degraded, with the failure's class) and tried again at the next interval.
     this.worker = this.workers.start({
       name: 'retention',
+      role: 'schedulers',
       backoff: { initialMs: 1000, maxMs: this.config.retentionIntervalMs },
       run: every(this.config.retentionIntervalMs, () => this.run()),
       health: {

@@ -48,6 +48,8 @@ const DOWN_AFTER_MS = 30_000;
 export class ProjectionService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Projections');
   readonly runners: readonly ProjectionRunner[];
+  /** Whether this process runs the projections (`LEDGER_ROLES`); others read their checkpoints. */
+  private readonly serves: boolean;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -60,6 +62,7 @@ export class ProjectionService implements OnApplicationBootstrap, OnModuleDestro
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(PROJECTION_LIST) private readonly projections: readonly Projection[],
   ) {
+    this.serves = workers.serves('projections');
     this.runners = projections.map(
       (projection) =>
         new ProjectionRunner({
@@ -77,6 +80,10 @@ export class ProjectionService implements OnApplicationBootstrap, OnModuleDestro
   }
 
   onApplicationBootstrap(): void {
+    if (!this.serves) {
+      this.logger.log('projection runners not started (role projections is not in LEDGER_ROLES)');
+      return;
+    }
     for (const runner of this.runners) {
       this.health.register(`projection:${runner.name}`, () => this.check(runner));
       runner.start();

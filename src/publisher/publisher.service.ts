@@ -56,6 +56,10 @@ export class PublisherService implements OnApplicationBootstrap, BeforeApplicati
   }
 
   onApplicationBootstrap(): void {
+    if (!this.workers.serves('publisher')) {
+      this.logger.log('Kafka publisher not started (role publisher is not in LEDGER_ROLES)');
+      return;
+    }
     const name = publisherName(this.config.kafkaTopicPrefix);
     const metrics = new PublisherMetrics(this.metrics);
     const brokers = this.config.kafkaBrokers;

@@ -75,6 +75,7 @@ export class VendorDispatcher implements OnApplicationBootstrap, OnApplicationSh
     if (this.sessions.offered().length === 0) return;
     const worker = this.workers.start({
       name: 'vendor-dispatcher',
+      role: 'schedulers',
       lease: { leases: this.leases, kind: 'dispatcher', name: 'vendor-sessions', retryMs: ROUND_MS },
       backoff: { initialMs: 1000, maxMs: 60_000 },
       run: every(ROUND_MS, () => this.round()),

@@ -78,8 +78,16 @@ export class ExpiryScheduler implements OnApplicationBootstrap, OnApplicationShu
   onApplicationBootstrap(): void {
     this.workersStarted = [
       // A follower that fails starts again from the start of the log: the due times it rebuilds are the same.
-      this.workers.start({ name: 'expiry-follower', run: (context) => this.follow(context) }),
-      this.workers.start({ name: 'expiry', run: every(this.intervalMs, () => this.tick()) }),
+      this.workers.start({
+        name: 'expiry-follower',
+        role: 'schedulers',
+        run: (context) => this.follow(context),
+      }),
+      this.workers.start({
+        name: 'expiry',
+        role: 'schedulers',
+        run: every(this.intervalMs, () => this.tick()),
+      }),
     ];
   }
 

@@ -61,7 +61,11 @@ export class SessionCloser implements OnApplicationBootstrap, OnApplicationShutd
 
   onApplicationBootstrap(): void {
     // A follower that fails starts again from the start of the log; closing a closed session records nothing.
-    this.worker = this.workers.start({ name: 'session-closer', run: (context) => this.follow(context) });
+    this.worker = this.workers.start({
+      name: 'session-closer',
+      role: 'schedulers',
+      run: (context) => this.follow(context),
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -38,6 +38,7 @@ export class AnnouncedResultsFetcher implements OnApplicationBootstrap, OnApplic
     if (this.vendors.fetchable().length === 0) return;
     const worker = this.workers.start({
       name: 'vendor-result-fetcher',
+      role: 'webhooks',
       backoff: { initialMs: 1000, maxMs: 60_000 },
       run: every(ROUND_MS, () => this.intake.fetchAnnouncedResults()),
     });

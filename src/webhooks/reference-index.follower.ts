@@ -83,6 +83,7 @@ export class ReferenceIndexFollower implements OnApplicationBootstrap, BeforeApp
     // The webhooks health check reports this worker's state (status()); a failure is retried after a backoff.
     this.worker = this.workers.start({
       name: 'webhook-reference-index',
+      role: 'projections',
       backoff: { initialMs: 1000, maxMs: 10_000 },
       run: (context) => this.follow(context),
       health: false,

@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { isProcessRole, normaliseRoles, PROCESS_ROLES, type ProcessRole } from '../roles/process-roles';
 
 /*
  * The configuration schema: every environment variable the service reads, its type and range, its default and
@@ -257,6 +258,23 @@ export function configSchema<Kek, ApiKey>(parsers: ConfigParsers<Kek, ApiKey>, d
         'an idle keep-alive connection is closed after this long; behind a load balancer, make it longer than ' +
         'the balancer’s own idle timeout',
     }),
+    LEDGER_ROLES: variable(
+      optionalText
+        .transform((raw) => list(raw ?? PROCESS_ROLES.join(',')).map((role) => role.toLowerCase()))
+        .refine((roles) => roles.length > 0 && roles.every(isProcessRole))
+        .transform((roles) => normaliseRoles(roles as ProcessRole[])),
+      `must be a comma-separated list of ${PROCESS_ROLES.join(', ')} (at least one)`,
+      {
+        group: 'HTTP',
+        default: `\`${PROCESS_ROLES.join(',')}\``,
+        meaning:
+          'what this process runs: `api` (HTTP API and console), `projections` (read models, webhook reference ' +
+          'index), `publisher` (Kafka), `webhooks` (vendor webhooks and result fetcher), `schedulers` (expiry, ' +
+          'session closer, retention, checkpoints, vendor dispatcher, shadow policies). Every process answers ' +
+          '`/health` and `/metrics`; requests for a role it lacks get `421 role_not_served`. Topology: ' +
+          'docs/operations.md',
+      },
+    ),
     LEDGER_READ_WAIT_MS: integer(5000, 0, 60_000, {
       group: 'HTTP',
       meaning:

@@ -1,6 +1,7 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { resolve } from 'node:path';
 import { Kek } from '../../ledger/crypto/kek';
+import type { ProcessRole } from '../roles/process-roles';
 import type { SqliteSynchronous } from '../../ledger/sqlite/sqlite-event-store';
 import { DEFAULT_MAX_EVENT_BYTES } from '../../ledger/append-validation';
 import { LedgerError } from '../../shared/ledger-error';
@@ -59,6 +60,8 @@ type ConfigValues = ReturnType<typeof parseEnvironment<ConfigSchema>>['values'];
 export interface AppConfig {
   readonly profile: Profile;
   readonly port: number;
+  /** What this process runs (`LEDGER_ROLES`), in their documented order. */
+  readonly roles: readonly ProcessRole[];
   readonly host: string;
   readonly dataDir: string;
   readonly sqliteSynchronous: SqliteSynchronous;
@@ -191,6 +194,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const config: AppConfig = {
     profile,
     port: v.PORT,
+    roles: v.LEDGER_ROLES,
     host: v.HOST ?? '0.0.0.0',
     dataDir: resolve(v.LEDGER_DATA_DIR ?? './data'),
     sqliteSynchronous: v.LEDGER_SQLITE_SYNCHRONOUS,
