@@ -22,6 +22,7 @@ import type {
   Subscription,
   SubscriptionMessage,
 } from '../event-store.port';
+import { LogTail } from './log-tail';
 
 /**
  * `full` (default): every acknowledged append is on disk before the promise resolves; it survives a power loss.
@@ -76,6 +77,8 @@ export class SqliteEventStore implements EventStore {
   private readonly pollIntervalMs: number;
   /** Counters for metrics and benchmarks: how many appends shared how many commits. */
   readonly stats = { commits: 0, appends: 0 };
+  /** The newest events, read once for every live subscription of this process. */
+  readonly tail = new LogTail();
   private queue: PendingAppend[] = [];
   private flushScheduled = false;
   private closed = false;
@@ -316,6 +319,31 @@ export class SqliteEventStore implements EventStore {
     return rows.map(toRecorded);
   }
 
+  /**
+   * The next page of a subscription after `after`: from the shared tail when it holds that position, else from
+   * the file (an unfiltered page then joins the tail). `through`: every matching event up to it is in the page
+   * (`head`, read before the page, for a short page from the file).
+   * `full`: the page stopped at its size, more may follow at once.
+   */
+  private subscriptionPage(
+    after: number,
+    filter: EventFilter | undefined,
+    head: number,
+  ): { events: readonly RecordedEvent[]; through: number; full: boolean } {
+    const cached = this.tail.read(after, SUBSCRIPTION_PAGE, filter);
+    if (cached !== undefined) {
+      return { ...cached, full: cached.events.length === SUBSCRIPTION_PAGE };
+    }
+    const unfiltered = filter?.streamPrefixes === undefined || filter.streamPrefixes.length === 0;
+    const events = unfiltered
+      ? this.stmt.all.all(after, SUBSCRIPTION_PAGE).map(toRecorded)
+      : this.readAllSync(after, SUBSCRIPTION_PAGE, filter);
+    if (unfiltered) this.tail.add(after, events);
+    const full = events.length === SUBSCRIPTION_PAGE;
+    // A short page holds every matching event up to the head read before it.
+    return { events, through: full ? (events.at(-1)?.position ?? after) : head, full };
+  }
+
   subscribeAll(options: SubscribeAllOptions = {}): Subscription {
     // An object, not locals: the generator and the callbacks below both change it.
     const state: { closed: boolean; dirty: boolean; wake: (() => void) | undefined } = {
@@ -351,16 +379,16 @@ export class SqliteEventStore implements EventStore {
         // Head before the page: every event up to it is in this page (or an earlier one) when the page is short,
         // so `caught_up` never claims an event that arrived while the page was being handed out.
         const headBeforeRead = this.stmt.head.get()?.position ?? 0;
-        const page = this.readAllSync(position, SUBSCRIPTION_PAGE, options.filter);
-        for (const event of page) {
+        const page = this.subscriptionPage(position, options.filter, headBeforeRead);
+        for (const event of page.events) {
           if (isClosed()) return;
           position = event.position;
           yield { kind: 'event', event };
         }
-        if (page.length === SUBSCRIPTION_PAGE) continue;
-        // A short page holds every matching event up to the head read before it: a filtered subscription
-        // moves past the events that did not match, or each wake-up would scan them all again.
-        position = Math.max(position, headBeforeRead);
+        // A page holds every matching event up to its `through`: a filtered subscription moves past the events
+        // that did not match, or each wake-up would scan them all again.
+        position = Math.max(position, page.through);
+        if (page.full || position < headBeforeRead) continue;
         if (!caughtUp) {
           caughtUp = true;
           yield { kind: 'caught_up', position: Math.max(position, headBeforeRead) };
