@@ -10,6 +10,11 @@ import {
   withLocalWebhookSecrets,
 } from './platform/config/embedded-secrets';
 import { LedgerLogger } from './platform/observability/logger';
+import { startTracing, type Tracing } from './platform/observability/tracing';
+
+// First, before the application is built: only then are its command bus and HTTP requests traced. Off (nothing
+// registered) unless OTEL_EXPORTER_OTLP_ENDPOINT is set (docs/tracing.md); the app flushes it when it shuts down.
+const tracing: Tracing | undefined = startTracing();
 
 async function bootstrap(): Promise<void> {
   const embedded = withEmbeddedSecrets(loadConfig());
@@ -23,6 +28,7 @@ async function bootstrap(): Promise<void> {
     logger.warn(`generated ${file} for the embedded profile; production must set its variable instead`);
   }
   if (notice.devApiKeyFile) logger.warn(devApiKeyNotice(notice.devApiKeyFile, config));
+  if (tracing) logger.log('OpenTelemetry traces are exported over OTLP (docs/tracing.md)');
   if (localVendors.length > 0) {
     logger.warn(
       `webhooks of ${localVendors.join(', ')} use the documented local secrets (embedded profile only); ` +
@@ -35,7 +41,8 @@ async function bootstrap(): Promise<void> {
   logger.log(`kyc-ledger (${config.profile} profile) listening on http://${config.host}:${config.port}`);
 }
 
-bootstrap().catch((error: unknown) => {
+bootstrap().catch(async (error: unknown) => {
+  await tracing?.shutdown().catch(() => undefined);
   if (error instanceof ConfigError) {
     process.stderr.write(`kyc-ledger: ${error.message}\n`);
   } else {

@@ -15,6 +15,8 @@ import type { AppConfig } from '../platform/config/config';
 import { rolesMiddleware } from '../platform/roles/process-roles';
 import { LedgerLogger } from '../platform/observability/logger';
 import { requestLogging, RouteTemplates } from '../platform/observability/request-logging';
+import { tracingMiddleware } from '../platform/observability/tracing-http';
+import { tracingEnabled } from '../shared/tracing';
 
 /** Largest JSON request body. Commands are small; evidence carries references, never images. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -50,8 +52,12 @@ export async function createApp(
   app.flushLogs();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy); // LEDGER_TRUST_PROXY: whose X-Forwarded-For names the client
-  // First, so that every request gets its line, also those refused by the middleware below.
-  app.use(requestLogging(new RouteTemplates(registeredRoutes(app))));
+  const routes = new RouteTemplates(registeredRoutes(app));
+  // While tracing is on (docs/tracing.md, registered before the app is built): a server span per request, parent
+  // of everything the request runs. Not installed at all otherwise.
+  if (tracingEnabled()) app.use(tracingMiddleware(routes));
+  // First (after the span), so that every request gets its line, also those refused by the middleware below.
+  app.use(requestLogging(routes));
   app.use(securityHeaders());
   // A process without the api or webhooks role (LEDGER_ROLES) refuses those routes before any other work.
   const roles = rolesMiddleware(config.roles);

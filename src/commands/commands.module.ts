@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { traceCommands } from '../platform/observability/tracing-commands';
 import { AggregateRunner } from './aggregate-runner';
 
 /** The command loop every feature's handlers run through. */
@@ -6,4 +8,9 @@ import { AggregateRunner } from './aggregate-runner';
   providers: [AggregateRunner],
   exports: [AggregateRunner],
 })
-export class CommandsModule {}
+export class CommandsModule {
+  constructor(bus: CommandBus) {
+    // A span per dispatched command while tracing is on (docs/tracing.md).
+    traceCommands(bus);
+  }
+}

@@ -3,8 +3,10 @@ import { computeEventHash, GENESIS_HASH } from './hash-chain';
 import { type PiiCipher, type PiiDraft, type PiiSection, isPiiSection } from './crypto/pii-cipher';
 import { isPlainObject, type JsonObject } from '../shared/json';
 import { KeyedMutex } from '../shared/keyed-mutex';
+import { CORRELATION_ID, inSpan } from '../shared/tracing';
 import { InvalidEventError, WrongExpectedRevisionError } from './event-store.errors';
 import { assertExpectedRevision } from './append-validation';
+import { parseStreamName } from './stream-names';
 import type { AppendResult, EventStore, ExpectedRevision, NewEvent, RecordedEvent } from './event-store.port';
 import {
   type Actor,
@@ -76,12 +78,14 @@ export class Ledger {
       if (draft.pii && !this.cipher) throw new InvalidEventError('personal data needs the key store', index);
     });
 
-    if (expected === 'any' || expected === 'stream_exists') {
-      // In-process appends without a revision queue per stream, so they never race each other; the retry
-      // below only meets writers in other processes.
-      return this.openAppends.run(stream, () => this.appendWithRetry(stream, drafts, expected, context));
-    }
-    return this.appendWithRetry(stream, drafts, expected, context);
+    return appendSpan(stream, drafts, expected, context, () => {
+      if (expected === 'any' || expected === 'stream_exists') {
+        // In-process appends without a revision queue per stream, so they never race each other; the retry
+        // below only meets writers in other processes.
+        return this.openAppends.run(stream, () => this.appendWithRetry(stream, drafts, expected, context));
+      }
+      return this.appendWithRetry(stream, drafts, expected, context);
+    });
   }
 
   private async appendWithRetry(
@@ -185,6 +189,37 @@ export class Ledger {
     const events = await this.store.readStream(stream);
     return events.map(toLedgerEvent);
   }
+}
+
+/**
+ * The append's span (docs/tracing.md), a child of the command's: stream category, event types and count,
+ * expected revision, resulting position and the correlation id. Never the stream's id (a subject or session
+ * id), data or personal data. Without tracing, `append` runs directly.
+ */
+function appendSpan(
+  stream: string,
+  drafts: readonly EventDraft[],
+  expected: ExpectedRevision,
+  context: AppendContext,
+  append: () => Promise<LedgerAppendResult>,
+): Promise<LedgerAppendResult> {
+  return inSpan(
+    'ledger.append',
+    () => ({
+      attributes: {
+        'kyc.stream_category': parseStreamName(stream)?.kind ?? 'other',
+        'kyc.event_count': drafts.length,
+        'kyc.event_types': [...new Set(drafts.map((draft) => draft.type))],
+        'kyc.expected_revision': String(expected),
+        [CORRELATION_ID]: context.correlationId,
+      },
+    }),
+    async (span) => {
+      const result = await append();
+      span.setAttributes({ 'kyc.position': result.position, 'kyc.next_revision': result.nextRevision });
+      return result;
+    },
+  );
 }
 
 function hashOf(event: RecordedEvent): string {

