@@ -28,6 +28,16 @@ export interface RecordedEvent extends NewEvent {
   readonly created: string;
 }
 
+/**
+ * An event as the store keeps it, its data still the JSON text it was written as (the canonical JSON the
+ * ledger hashed, on the embedded store), so that verification can hash those bytes without parsing them.
+ */
+export interface StoredEvent extends Omit<RecordedEvent, 'data'> {
+  readonly dataJson: string;
+  /** The metadata's text as stored, when the adapter keeps it (it is parsed in `metadata` too). */
+  readonly metadataJson?: string;
+}
+
 export interface AppendResult {
   /** Revision of the last event of the stream after the append. */
   readonly nextRevision: number;
@@ -86,6 +96,8 @@ export interface EventStore {
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** Events of the global log in position order. */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /** The same with each event's data as stored, when the adapter keeps JSON text (full-ledger verification). */
+  readAllStored?(options?: Omit<ReadAllOptions, 'filter'>): Promise<StoredEvent[]>;
   subscribeAll(options?: SubscribeAllOptions): Subscription;
   /** Global position of the last event, or 0 when the log is empty. */
   headPosition(): Promise<number>;

@@ -31,5 +31,45 @@ export function computeEventHash(prevHash: string, input: HashInput): string {
     data: input.data,
     metadata,
   });
+  return sha256Hex(prevHash, body);
+}
+
+/**
+ * The same hash over data (and metadata) given as stored JSON text, used as is: equal to `computeEventHash`
+ * exactly when the text is the canonical JSON the ledger stores. Verification tries it first and falls back to
+ * parsing and canonicalising on a mismatch, so stored text in another form is judged by its content; a match
+ * means the stored bytes are the bytes that were hashed (SHA-256 is collision-resistant).
+ */
+export function computeEventHashOverJson(
+  prevHash: string,
+  input: Omit<HashInput, 'data'> & { readonly dataJson: string; readonly metadataJson?: string },
+): string {
+  const { prevHash: previous, hash, ...metadata } = input.metadata;
+  const metadataJson =
+    (input.metadataJson !== undefined &&
+      typeof previous === 'string' &&
+      typeof hash === 'string' &&
+      withoutMember(withoutMember(input.metadataJson, 'hash', hash), 'prevHash', previous)) ||
+    canonicalJson(metadata);
+  // The canonical form's keys in their sorted order: data, metadata, revision, stream, type, v.
+  const body =
+    `{"data":${input.dataJson},"metadata":${metadataJson},"revision":${canonicalJson(input.revision)},` +
+    `"stream":${JSON.stringify(input.stream)},"type":${JSON.stringify(input.type)},"v":1}`;
+  return sha256Hex(prevHash, body);
+}
+
+/** Canonical object text without its member `"key":"value"`; '' when the member is not found as written. */
+function withoutMember(json: string, key: string, value: string): string {
+  if (json === '') return '';
+  const member = `${JSON.stringify(key)}:${JSON.stringify(value)}`;
+  const at = json.indexOf(member);
+  if (at < 0) return '';
+  const end = at + member.length;
+  if (json[end] === ',') return json.slice(0, at) + json.slice(end + 1);
+  if (json[at - 1] === ',') return json.slice(0, at - 1) + json.slice(end);
+  return json.slice(0, at) + json.slice(end);
+}
+
+function sha256Hex(prevHash: string, body: string): string {
   return createHash('sha256').update(Buffer.from(prevHash, 'hex')).update(body, 'utf8').digest('hex');
 }

@@ -16,10 +16,27 @@ export class NotCanonicalJsonError extends Error {
  * silently coerced, because a hash over coerced data would not match the data a reader sees.
  */
 export function canonicalJson(value: unknown): string {
-  return write(value, '$', new Set());
+  try {
+    return write(value, []);
+  } catch (error) {
+    if (error instanceof Refusal) throw new NotCanonicalJsonError(`$${error.path}`, error.reason);
+    throw error;
+  }
 }
 
-function write(value: unknown, path: string, seen: Set<object>): string {
+/**
+ * A value that has no exact JSON form; its path is built while the refusal travels up, so that the common case
+ * (nothing refused) builds no path strings at all.
+ */
+class Refusal extends Error {
+  path = '';
+  constructor(readonly reason: string) {
+    super(reason);
+  }
+}
+
+/** `open`: the objects and arrays being written, outermost first (a cycle meets one of them again). */
+function write(value: unknown, open: object[]): string {
   if (value === null) return 'null';
   switch (typeof value) {
     case 'string':
@@ -27,31 +44,47 @@ function write(value: unknown, path: string, seen: Set<object>): string {
     case 'boolean':
       return value ? 'true' : 'false';
     case 'number':
-      if (!Number.isFinite(value)) throw new NotCanonicalJsonError(path, 'non-finite number');
-      return JSON.stringify(Object.is(value, -0) ? 0 : value);
+      if (!Number.isFinite(value)) throw new Refusal('non-finite number');
+      return Object.is(value, -0) ? '0' : JSON.stringify(value);
     case 'object':
       break;
     case 'undefined':
     case 'bigint':
     case 'function':
     case 'symbol':
-      throw new NotCanonicalJsonError(path, `type ${typeof value}`);
+      throw new Refusal(`type ${typeof value}`);
   }
   const obj = value;
-  if (seen.has(obj)) throw new NotCanonicalJsonError(path, 'cycle');
-  seen.add(obj);
-  try {
-    if (Array.isArray(obj)) {
-      return `[${obj.map((item: unknown, i) => write(item, `${path}[${i}]`, seen)).join(',')}]`;
+  if (open.includes(obj)) throw new Refusal('cycle');
+  if (Array.isArray(obj)) {
+    open.push(obj);
+    let out = '[';
+    for (let i = 0; i < obj.length; i += 1) {
+      if (i > 0) out += ',';
+      try {
+        out += write(obj[i], open);
+      } catch (error) {
+        if (error instanceof Refusal) error.path = `[${i}]${error.path}`;
+        throw error;
+      }
     }
-    if (!isPlainObject(obj)) throw new NotCanonicalJsonError(path, 'not a plain object');
-    const keys = Object.keys(obj).sort();
-    const parts: string[] = [];
-    for (const key of keys) {
-      parts.push(`${JSON.stringify(key)}:${write(obj[key], `${path}.${key}`, seen)}`);
-    }
-    return `{${parts.join(',')}}`;
-  } finally {
-    seen.delete(obj);
+    open.pop();
+    return `${out}]`;
   }
+  if (!isPlainObject(obj)) throw new Refusal('not a plain object');
+  open.push(obj);
+  const keys = Object.keys(obj).sort();
+  let out = '{';
+  for (let i = 0; i < keys.length; i += 1) {
+    const key = keys[i] as string;
+    if (i > 0) out += ',';
+    try {
+      out += `${JSON.stringify(key)}:${write(obj[key], open)}`;
+    } catch (error) {
+      if (error instanceof Refusal) error.path = `.${key}${error.path}`;
+      throw error;
+    }
+  }
+  open.pop();
+  return `${out}}`;
 }

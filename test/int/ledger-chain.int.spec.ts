@@ -197,6 +197,29 @@ describe(Ledger.name, () => {
       expect((await verifyLedger(t.store, { stream: other })).ok).toBe(true);
     });
 
+    it('hashes the stored bytes, and judges stored data in another JSON form by its content', async () => {
+      const stream = await writeJourney(uniqueId());
+      const target = await rowOf(stream, 2);
+      expect(typeof t.store.readAllStored).toBe('function');
+      // The same content written with whitespace and its keys in another order: not the bytes that were hashed.
+      const [stored] = await t.store.readAll({ after: target.position - 1, maxCount: 1 });
+      const reordered = `{ ${Object.entries(stored!.data)
+        .reverse()
+        .map(([key, value]) => `${JSON.stringify(key)} : ${JSON.stringify(value)}`)
+        .join(' , ')} }`;
+      tamper(t.eventsFile, 'UPDATE events SET data = ? WHERE position = ?', reordered, target.position);
+      expect(await verifyLedger(t.store)).toMatchObject({ ok: true, failures: [] });
+      // Different content in that form is still found, at that event.
+      tamper(
+        t.eventsFile,
+        `UPDATE events SET data = replace(data, '"clear"', '"clean"') WHERE position = ?`,
+        target.position,
+      );
+      expect((await verifyLedger(t.store)).failures).toEqual([
+        expect.objectContaining({ stream, revision: 2, eventId: target.eventId, reason: 'hash_mismatch' }),
+      ]);
+    });
+
     it('detects one changed byte of ciphertext', async () => {
       const stream = await writeJourney(uniqueId());
       const target = await rowOf(stream, 1);

@@ -56,6 +56,7 @@ export class LogTail {
    * again from it.
    */
   add(after: number, page: readonly RecordedEvent[]): void {
+    if (this.capacity === 0) return;
     const last = page.at(-1);
     if (last === undefined || last.position <= this.to) return;
     if (this.events.length > 0 && after >= this.from && after <= this.to) {

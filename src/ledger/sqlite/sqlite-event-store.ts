@@ -18,6 +18,7 @@ import type {
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  StoredEvent,
   SubscribeAllOptions,
   Subscription,
   SubscriptionMessage,
@@ -38,6 +39,8 @@ export interface SqliteEventStoreOptions {
   readonly maxBatch?: number;
   /** How often live subscriptions look for appends made by other processes on the same file. */
   readonly pollIntervalMs?: number;
+  /** Newest events kept for the live subscriptions of this process (0: none, each reads the file). */
+  readonly tailCapacity?: number;
 }
 
 interface EventRow {
@@ -50,6 +53,9 @@ interface EventRow {
   metadata: string;
   created: string;
 }
+
+/** A row of `allRaw`: position, stream, revision, event id, type, data, metadata, created. */
+type StoredRow = [number, string, number, string, string, string, string, string];
 
 interface PendingAppend {
   readonly stream: string;
@@ -78,7 +84,7 @@ export class SqliteEventStore implements EventStore {
   /** Counters for metrics and benchmarks: how many appends shared how many commits. */
   readonly stats = { commits: 0, appends: 0 };
   /** The newest events, read once for every live subscription of this process. */
-  readonly tail = new LogTail();
+  readonly tail: LogTail;
   private queue: PendingAppend[] = [];
   private flushScheduled = false;
   private closed = false;
@@ -91,6 +97,8 @@ export class SqliteEventStore implements EventStore {
     forwards: Database.Statement<[string, number, number], EventRow>;
     backwards: Database.Statement<[string, number, number], EventRow>;
     all: Database.Statement<[number, number], EventRow>;
+    /** The columns of `all` as arrays (no object per row), for reading the whole log. */
+    allRaw: Database.Statement<[number, number], StoredRow>;
     head: Database.Statement<[], { position: number | null }>;
   };
 
@@ -102,6 +110,7 @@ export class SqliteEventStore implements EventStore {
     this.maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
     this.maxBatch = options.maxBatch ?? 512;
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
+    this.tail = new LogTail(options.tailCapacity ?? 4096);
     this.appended.setMaxListeners(0);
 
     this.db = new Database(file);
@@ -126,6 +135,12 @@ export class SqliteEventStore implements EventStore {
         'SELECT * FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?',
       ),
       all: this.db.prepare('SELECT * FROM events WHERE position > ? ORDER BY position ASC LIMIT ?'),
+      allRaw: this.db
+        .prepare<[number, number], StoredRow>(
+          'SELECT position, stream, revision, event_id, type, data, metadata, created FROM events ' +
+            'WHERE position > ? ORDER BY position ASC LIMIT ?',
+        )
+        .raw(true),
       head: this.db.prepare('SELECT max(position) AS position FROM events'),
     };
   }
@@ -306,6 +321,15 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
+  readAllStored(options: Omit<ReadAllOptions, 'filter'> = {}): Promise<StoredEvent[]> {
+    try {
+      const rows = this.stmt.allRaw.all(options.after ?? 0, options.maxCount ?? -1);
+      return Promise.resolve(rows.map(toStored));
+    } catch (error) {
+      return Promise.reject(asError(translateSqliteError(error)));
+    }
+  }
+
   private readAllSync(after: number, maxCount: number, filter: EventFilter | undefined): RecordedEvent[] {
     const prefixes = filter?.streamPrefixes;
     if (!prefixes || prefixes.length === 0) return this.stmt.all.all(after, maxCount).map(toRecorded);
@@ -442,6 +466,29 @@ function toRecorded(row: EventRow): RecordedEvent {
     data: JSON.parse(row.data) as JsonObject,
     metadata: JSON.parse(row.metadata) as JsonObject,
     created: row.created,
+  };
+}
+
+function toStored([
+  position,
+  stream,
+  revision,
+  eventId,
+  type,
+  data,
+  metadata,
+  created,
+]: StoredRow): StoredEvent {
+  return {
+    stream,
+    revision,
+    position,
+    eventId,
+    type,
+    dataJson: data,
+    metadataJson: metadata,
+    metadata: JSON.parse(metadata) as JsonObject,
+    created,
   };
 }
 
