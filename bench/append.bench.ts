@@ -1,40 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import type { EventStore, NewEvent } from '../src/ledger/event-store.port';
+import type { EventStore } from '../src/ledger/event-store.port';
 import { SqliteEventStore } from '../src/ledger/sqlite/sqlite-event-store';
-import { canonicalJson } from '../src/shared/canonical-json';
 import { measure, report, reportRun } from './lib';
+import { rawSqliteOneTransactionEach, sampleEvent, streamOf } from './peers';
 
 /** How many appends each scenario makes; `BENCH_SCALE` scales them for a quick or a long run. */
 const SCALE = Number(process.env.BENCH_SCALE ?? '1');
 const N = Math.max(100, Math.round(5000 * SCALE));
-
-function sampleEvent(i: number): NewEvent {
-  return {
-    eventId: randomUUID(),
-    type: 'VendorResultReceived',
-    data: {
-      vendor: 'acme',
-      vendorEventId: `evt_${i}`,
-      checks: [{ kind: 'document', result: 'clear', score: 0.97 }],
-    },
-    metadata: {
-      occurredAt: '2026-11-26T10:00:00.000Z',
-      recordedAt: '2026-11-26T10:00:00.000Z',
-      actor: { kind: 'vendor', id: 'acme', roles: [] },
-      correlationId: randomUUID(),
-      causationId: null,
-      schemaVersion: 1,
-      prevHash: '0'.repeat(64),
-      hash: 'f'.repeat(64),
-    },
-  };
-}
-
-const streamOf = (i: number): string => `kyc-verification-bench_${i}`;
 
 /** Appends through a store: single events to many new streams, 10-event batches, and 1/8/64 concurrent writers. */
 async function benchStore(
@@ -87,30 +61,7 @@ async function benchStore(
 
 /** The raw limit: plain better-sqlite3 inserts of the same rows, same pragmas, one transaction per append. */
 function benchRawSqlite(file: string, n: number): number {
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.exec(`CREATE TABLE events (position INTEGER PRIMARY KEY AUTOINCREMENT, stream TEXT NOT NULL, revision INTEGER NOT NULL,
-    event_id TEXT NOT NULL UNIQUE, type TEXT NOT NULL, data TEXT NOT NULL, metadata TEXT NOT NULL, created TEXT NOT NULL,
-    UNIQUE (stream, revision))`);
-  const insert = db.prepare(
-    'INSERT INTO events (stream, revision, event_id, type, data, metadata, created) VALUES (?, 0, ?, ?, ?, ?, ?)',
-  );
-  const one = db.transaction((i: number) => {
-    const e = sampleEvent(i);
-    insert.run(
-      streamOf(i),
-      e.eventId,
-      e.type,
-      canonicalJson(e.data),
-      canonicalJson(e.metadata),
-      new Date().toISOString(),
-    );
-  });
-  const started = performance.now();
-  for (let i = 0; i < n; i += 1) one.immediate(i);
-  const perSecond = n / ((performance.now() - started) / 1000);
-  db.close();
+  const perSecond = rawSqliteOneTransactionEach(file, n).opsPerSecond;
   report('append.raw_sqlite.single_event.c1.throughput', perSecond, 'appends/s');
   return perSecond;
 }

@@ -1,16 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { startCompiledApp } from './compiled-app';
+import { consentBody, JOURNEY_STEPS, journeyRequest, newSubjectId } from './journey-shapes';
 import { percentile, report } from './lib';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? '1');
 const JOURNEYS = Math.max(20, Math.round(400 * SCALE));
-
-const CLEAR = [
-  { kind: 'document', result: 'clear', score: 0.97 },
-  { kind: 'face_match', result: 'clear', score: 0.95 },
-  { kind: 'liveness', result: 'clear', score: 0.99 },
-  { kind: 'sanctions', result: 'clear' },
-];
 
 /**
  * The full journey over HTTP on the embedded profile, in one process: consent → start → capture → evidence →
@@ -31,47 +25,16 @@ export async function benchJourney(): Promise<void> {
   };
 
   const journey = async (): Promise<void> => {
-    const subjectId = `bench_${randomUUID().slice(0, 12)}`;
-    await post(
-      `/v1/subjects/${subjectId}/consents`,
-      { scopes: ['identity_verification'], noticeVersion: '2026-01', locale: 'de-DE', channel: 'web' },
-      201,
-    );
-    const started = await post(
-      '/v1/verifications',
-      { subjectId, jurisdiction: 'DE', segment: 'retail' },
-      201,
-    );
-    const id = started.sessionId as string;
-    await post(`/v1/verifications/${id}/capture`, { channel: 'web', deviceClass: 'desktop' }, 200);
-    await post(
-      `/v1/verifications/${id}/evidence`,
-      {
-        kind: 'document',
-        documentType: 'passport',
-        issuingCountry: 'DE',
-        vendor: 'onfido',
-        vendorReference: `chk_${id.slice(0, 8)}`,
-        // A person of their own each time: one identity used by several subjects goes to review (I13).
-        attributes: {
-          fullName: `Bench Person ${id.slice(0, 8)}`,
-          dateOfBirth: '1990-01-31',
-          documentNumber: `B${id.replaceAll('-', '').slice(0, 10).toUpperCase()}`,
-        },
-      },
-      201,
-    );
-    const done = await post(
-      `/v1/verifications/${id}/vendor-results`,
-      {
-        vendor: 'onfido',
-        vendorEventId: `evt_${id}`,
-        vendorCreatedAt: new Date().toISOString(),
-        checks: CLEAR,
-      },
-      200,
-    );
-    if (done.status !== 'approved') throw new Error(`journey ended ${String(done.status)}`);
+    const subjectId = newSubjectId();
+    let sessionId = '';
+    for (const step of JOURNEY_STEPS) {
+      const { path, body, status } = journeyRequest(step, subjectId, sessionId);
+      const json = await post(path, body, status);
+      if (step === 'start') sessionId = json.sessionId as string;
+      if (step === 'vendor_result' && json.status !== 'approved') {
+        throw new Error(`journey ended ${String(json.status)}`);
+      }
+    }
   };
 
   try {
@@ -102,11 +65,7 @@ export async function benchJourney(): Promise<void> {
       const starts: number[] = [];
       for (let s = 0; s < 20; s += 1) {
         const subjectId = `bench_slots_${randomUUID().slice(0, 12)}`;
-        await bench.post(
-          `/v1/subjects/${subjectId}/consents`,
-          { scopes: ['identity_verification'], noticeVersion: '2026-01', locale: 'de-DE', channel: 'web' },
-          201,
-        );
+        await bench.post(`/v1/subjects/${subjectId}/consents`, consentBody(), 201);
         // Embargoed starts are decided at once: each fills a slot the next start walks past.
         for (let k = 0; k < earlier; k += 1) {
           await bench.post('/v1/verifications', { subjectId, jurisdiction: 'KP', segment: 'retail' }, 201);

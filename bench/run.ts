@@ -1,6 +1,9 @@
 import { benchAppend } from './append.bench';
 import { benchAudit } from './audit.bench';
 import { benchConsole } from './console';
+import { benchFanout } from './fanout.bench';
+import { benchHttp } from './http.bench';
+import { benchInProcess } from './inprocess.bench';
 import { benchInsights } from './insights.bench';
 import { benchJourney } from './journey.bench';
 import { benchList } from './list.bench';
@@ -17,6 +20,9 @@ async function main(): Promise<void> {
   const benches: Record<string, () => Promise<void>> = {
     append: benchAppend,
     journey: benchJourney,
+    inprocess: benchInProcess,
+    fanout: benchFanout,
+    http: benchHttp,
     list: benchList,
     projection: benchProjection,
     audit: benchAudit,
