@@ -64,25 +64,25 @@ const subjectDecider: Decider<SubjectState, GrantConsent, ConsentGranted> = {
   }),
 };
 
+/** What evidence carries, in the command and in its event alike. */
+// A type alias, not an interface: Emmett's records need an index signature.
+type EvidenceFields = {
+  evidenceId: string;
+  kind: string;
+  documentType: string;
+  issuingCountry: string;
+  vendor: string;
+  vendorReference: string;
+  attributes: Record<string, string>;
+};
+
 type VerificationEvent =
   | Event<
       'VerificationInitiated',
       { sessionId: string; subjectId: string; jurisdiction: string; segment: string; initiatedAt: string }
     >
   | Event<'CaptureStarted', { channel: string; deviceClass: string; startedAt: string }>
-  | Event<
-      'EvidenceSubmitted',
-      {
-        evidenceId: string;
-        kind: string;
-        documentType: string;
-        issuingCountry: string;
-        vendor: string;
-        vendorReference: string;
-        attributes: Record<string, string>;
-        submittedAt: string;
-      }
-    >
+  | Event<'EvidenceSubmitted', EvidenceFields & { submittedAt: string }>
   | Event<
       'VendorResultReceived',
       { vendor: string; vendorEventId: string; vendorCreatedAt: string; checks: Check[]; receivedAt: string }
@@ -103,19 +103,7 @@ type VerificationCommand =
       }
     >
   | Command<'StartCapture', { channel: string; deviceClass: string; now: string }>
-  | Command<
-      'SubmitEvidence',
-      {
-        evidenceId: string;
-        kind: string;
-        documentType: string;
-        issuingCountry: string;
-        vendor: string;
-        vendorReference: string;
-        attributes: Record<string, string>;
-        now: string;
-      }
-    >
+  | Command<'SubmitEvidence', EvidenceFields & { now: string }>
   | Command<
       'RecordVendorResult',
       { vendor: string; vendorEventId: string; vendorCreatedAt: string; checks: Check[]; now: string }
