@@ -8,7 +8,7 @@ import { client } from '../support/http';
 import { consentAndStart } from '../support/journey';
 
 interface ProcessHealth {
-  readonly components: Record<string, { details?: Record<string, unknown> } | undefined>;
+  readonly components: Record<string, { status?: string; details?: Record<string, unknown> } | undefined>;
 }
 
 /**
@@ -104,5 +104,11 @@ describe('LEDGER_ROLES: an API instance beside a worker instance', () => {
       expect(health.status).toBe(200);
       expect(health.body.components.process?.details).toMatchObject({ roles });
     }
+    // The webhook reference index runs with the projections: the API instance does not report it as behind.
+    const webhooks = await client(apiOnly).get<ProcessHealth>('admin', '/health');
+    expect(webhooks.body.components.webhooks).toMatchObject({
+      status: 'up',
+      details: { referenceIndex: 'not_run_here' },
+    });
   });
 });

@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -9,6 +8,7 @@ import { PRINCIPALS, type PrincipalName, type TestApp } from '../support/app';
 import { client } from '../support/http';
 import { consentAndStart } from '../support/journey';
 import { until } from '../support/poll';
+import { freePort } from '../support/service-process';
 import { startPersonaStandIn } from '../support/vendors/persona';
 import type { FaultQueue, RecordedRequest } from '../support/vendors/stand-in-server';
 import { startSumsubStandIn } from '../support/vendors/sumsub';
@@ -76,20 +76,6 @@ const VENDORS: Readonly<Record<Vendor['name'], () => Promise<Vendor>>> = {
     };
   },
 };
-
-/** A loopback port nothing listens on right now. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => {
-    server.close(() => {
-      resolve();
-    });
-  });
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 /** The service running as its own process (`src/main.ts`, embedded profile), to be killed like a real one. */
 interface Service {

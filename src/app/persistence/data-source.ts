@@ -57,8 +57,23 @@ export async function openDataSource(
 ): Promise<DataSource> {
   const dataSource = createDataSource(db, options);
   await dataSource.initialize();
-  if (db.kind === 'postgres' && options.schema) {
-    await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema.replaceAll('"', '')}"`);
+  if (db.kind === 'postgres') {
+    // Instances started together on a new database (an API scaled out beside its workers) migrate one after
+    // the other: each runs only what the ones before it left to do.
+    const lock = dataSource.createQueryRunner();
+    await lock.connect();
+    const key = `kyc-ledger/migrations/${options.schema ?? 'public'}`;
+    try {
+      await lock.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [key]);
+      if (options.schema) {
+        await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema.replaceAll('"', '')}"`);
+      }
+      await dataSource.runMigrations({ transaction: 'each' });
+    } finally {
+      await lock.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]).catch(() => undefined);
+      await lock.release();
+    }
+    return dataSource;
   }
   await dataSource.runMigrations({ transaction: 'each' });
   return dataSource;

@@ -80,15 +80,18 @@ export class KeyStore {
    * check value for this KEK.
    */
   async assertKek(): Promise<void> {
-    const existing = await this.checks.find();
+    let existing = await this.checks.find();
     if (existing.length === 0) {
+      // Several instances may start on a new database at once: the first check row stands, the others are
+      // dropped, and every instance then checks its KEK against the one that stands.
       const sealed = this.kek.wrap(KEK_CHECK_PLAINTEXT, 'kek-check');
-      await this.checks.insert({
-        kekId: this.kek.id,
-        sealed: encode(sealed),
-        createdAt: this.now().toISOString(),
-      });
-      return;
+      await this.checks
+        .createQueryBuilder()
+        .insert()
+        .values({ kekId: this.kek.id, sealed: encode(sealed), createdAt: this.now().toISOString() })
+        .orIgnore()
+        .execute();
+      existing = await this.checks.find();
     }
     const mine = existing.find((row) => row.kekId === this.kek.id);
     if (!mine) throw new InvalidKekError('LEDGER_KEK is not the key this key store was created with');
