@@ -360,8 +360,13 @@ format_storage() {
     return 0
   fi
   if [[ ! -s "$CLUSTER_ID_FILE" ]]; then
-    # A Kafka cluster id is a base64url-encoded random UUID (what `kafka-storage random-uuid` prints).
-    head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n' >"$CLUSTER_ID_FILE"
+    # A Kafka cluster id is a base64url-encoded random UUID (what `kafka-storage random-uuid` prints). Like
+    # Kafka's own Uuid.randomUuid, never one that starts with '-': the storage tool would read it as an option.
+    local id='-'
+    while [[ "$id" == -* ]]; do
+      id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+    done
+    printf '%s' "$id" >"$CLUSTER_ID_FILE"
   fi
   say "formatting KRaft storage in $DATA_DIR (cluster id $(<"$CLUSTER_ID_FILE"))"
   local out
