@@ -80,13 +80,18 @@ export interface RequestLine {
   readonly aborted?: true;
 }
 
+/** Probes and scrapes: liveness, readiness, health and metrics, asked every few seconds by machines. */
+const PROBE_ROUTE = /^\/(health(\/(live|ready))?|metrics)$/;
+
 /**
  * One log line per request when its response is complete (or the client went away): method, route template,
- * status, duration, principal id and correlation id. Never the raw path, the query, headers or bodies.
+ * status, duration, principal id and correlation id. Never the raw path, the query, headers or bodies. A probe
+ * or scrape that succeeded is logged at debug (orchestrators and Prometheus ask every few seconds; the line
+ * would bury the requests people make); one that failed (a 503 from readiness) at info like any other.
  */
 export function requestLogging(
   templates: RouteTemplates,
-  logger: Pick<Logger, 'log'> = new Logger('Http'),
+  logger: Pick<Logger, 'log' | 'debug'> = new Logger('Http'),
 ): (req: Request, res: Response, next: NextFunction) => void {
   return (req, res, next) => {
     const started = process.hrtime.bigint();
@@ -106,7 +111,8 @@ export function requestLogging(
         ...(request.principal ? { principalId: request.principal.id } : {}),
         ...(res.writableFinished ? {} : { aborted: true as const }),
       };
-      logger.log(line);
+      if (line.status < 400 && line.method === 'GET' && PROBE_ROUTE.test(line.route)) logger.debug(line);
+      else logger.log(line);
     };
     res.once('finish', done);
     res.once('close', done);
