@@ -69,6 +69,12 @@ function matchedRoute(req: Request): string | undefined {
   return typeof route?.path === 'string' && req.baseUrl === '' ? route.path : undefined;
 }
 
+/** A finished request's route template: the one Express matched, else the closest declared one (never the path). */
+export function routeOf(req: Request, templates: RouteTemplates): string {
+  const path = (req.originalUrl || req.url).split('?')[0] ?? '/';
+  return matchedRoute(req) ?? templates.templateOf(req.method, path);
+}
+
 export interface RequestLine {
   readonly msg: 'request';
   readonly method: string;
@@ -100,11 +106,10 @@ export function requestLogging(
       if (logged) return;
       logged = true;
       const request = req as ContextualRequest;
-      const path = (req.originalUrl || req.url).split('?')[0] ?? '/';
       const line: RequestLine = {
         msg: 'request',
         method: req.method,
-        route: matchedRoute(req) ?? templates.templateOf(req.method, path),
+        route: routeOf(req, templates),
         status: res.statusCode,
         durationMs: Math.round(Number(process.hrtime.bigint() - started) / 1e4) / 100,
         correlationId: request.correlationId,

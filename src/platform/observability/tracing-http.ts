@@ -11,7 +11,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import { CORRELATION_ID, tracer } from '../../shared/tracing';
 import type { ContextualRequest } from '../http/request-context';
-import type { RouteTemplates } from './request-logging';
+import { routeOf, type RouteTemplates } from './request-logging';
 
 /**
  * The caller's trace from its `traceparent`: trace id, span id and sampling flag only. Its `tracestate` and
@@ -49,8 +49,7 @@ export function tracingMiddleware(
     const end = (): void => {
       if (ended) return;
       ended = true;
-      const path = (req.originalUrl || req.url).split('?')[0] ?? '/';
-      const route = templates.templateOf(req.method, path);
+      const route = routeOf(req, templates);
       const correlationId = (req as ContextualRequest).correlationId;
       span.updateName(`${req.method} ${route}`);
       span.setAttributes({
