@@ -14,6 +14,7 @@ import {
 } from '../src/domain/verification';
 import { openDataSource } from '../src/app/persistence/data-source';
 import { IdentityIndex } from '../src/ledger/crypto/identity-index';
+import { ProjectionCheckpointEntity } from '../src/projections/core/checkpoint.entity';
 import { Kek } from '../src/ledger/crypto/kek';
 import { KeyStore } from '../src/ledger/crypto/key-store';
 import { PiiCipher } from '../src/ledger/crypto/pii-cipher';
@@ -157,7 +158,11 @@ async function benchBlindIndex(): Promise<void> {
     const keys = new KeyStore(dataSource, Kek.fromBase64(randomBytes(32).toString('base64')));
     await keys.assertKek();
     const ledger = new Ledger(store, new PiiCipher(keys));
-    const index = new IdentityIndex(dataSource, keys);
+    const index = new IdentityIndex(
+      dataSource,
+      keys,
+      dataSource.getMetadata(ProjectionCheckpointEntity).tableName,
+    );
     const count = Math.max(500, Math.round(5000 * SCALE));
     const attributes = (i: number) => ({
       fullName: `Person ${i} Example`,
@@ -166,7 +171,13 @@ async function benchBlindIndex(): Promise<void> {
     });
     // Warm the index with as many identities as will be looked up (a realistic table, not an empty one).
     for (let i = 0; i < count; i += 1) {
-      await index.record(await index.tokens(attributes(i), 'DE'), `w${i}`, `ws${i}`);
+      await index.record(
+        await index.tokens(attributes(i), 'DE'),
+        `w${i}`,
+        `ws${i}`,
+        new Date().toISOString(),
+        i + 1,
+      );
     }
     const peerStart = performance.now();
     for (let i = 0; i < count; i += 1) {
@@ -198,7 +209,7 @@ async function benchBlindIndex(): Promise<void> {
     for (let i = 0; i < count; i += 1) {
       const tokens = await index.tokens(attributes(count + i), 'DE');
       if ((await index.match(tokens, `n${i}`)) !== undefined) matches += 1;
-      await index.record(tokens, `n${i}`, `e${i}`);
+      await index.record(tokens, `n${i}`, `e${i}`, new Date().toISOString(), count + i + 1);
     }
     const indexMs = (performance.now() - indexStart) / count;
     if (matches !== 0) throw new Error(`${matches} new identities matched others`);

@@ -6,6 +6,7 @@ import { CLOCK, type Clock, systemClock } from '../shared/clock';
 import { IdentityIndex } from '../ledger/crypto/identity-index';
 import { KeyStore } from '../ledger/crypto/key-store';
 import { PiiCipher } from '../ledger/crypto/pii-cipher';
+import { ProjectionCheckpointEntity } from '../projections/core/checkpoint.entity';
 import { openDataSource, readModelDatabase } from './persistence/data-source';
 import { createEventStore } from '../ledger/event-store.factory';
 import { EVENT_STORE, type EventStore } from '../ledger/event-store.port';
@@ -49,9 +50,9 @@ export class LedgerCoreModule implements OnApplicationShutdown {
         { provide: PiiCipher, inject: [KeyStore], useFactory: (keys: KeyStore) => new PiiCipher(keys) },
         {
           provide: IdentityIndex,
-          inject: [DataSource, KeyStore, CLOCK],
-          useFactory: (dataSource: DataSource, keys: KeyStore, clock: Clock) =>
-            new IdentityIndex(dataSource, keys, () => clock.now()),
+          inject: [DataSource, KeyStore],
+          useFactory: (dataSource: DataSource, keys: KeyStore) =>
+            new IdentityIndex(dataSource, keys, dataSource.getMetadata(ProjectionCheckpointEntity).tableName),
         },
         {
           provide: Ledger,

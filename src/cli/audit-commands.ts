@@ -11,6 +11,7 @@ import { loadConfig } from '../platform/config/config';
 import { withEmbeddedSecrets } from '../platform/config/embedded-secrets';
 import { Kek } from '../ledger/crypto/kek';
 import { IdentityIndex } from '../ledger/crypto/identity-index';
+import { ProjectionCheckpointEntity } from '../projections/core/checkpoint.entity';
 import { KeyStore } from '../ledger/crypto/key-store';
 import { createEventStore } from '../ledger/event-store.factory';
 import { Ledger } from '../ledger/ledger';
@@ -212,7 +213,11 @@ export async function reapplyShredsCommand(args: readonly string[] = []): Promis
   try {
     const keys = new KeyStore(dataSource, config.kek);
     await keys.assertKek();
-    const result = await reapplyShreds(store, keys, new IdentityIndex(dataSource, keys));
+    const result = await reapplyShreds(
+      store,
+      keys,
+      new IdentityIndex(dataSource, keys, dataSource.getMetadata(ProjectionCheckpointEntity).tableName),
+    );
     report(args, result, () => [
       `shreds in the ledger: ${result.shreds}; keys destroyed again now: ${result.keysDestroyed}; ` +
         `identity index tokens removed again: ${result.identityTokensRemoved}`,

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CommandsModule } from '../commands/commands.module';
 import { RequestErasureHandler, ShredPersonalDataHandler } from './erasure.handlers';
+import { IdentityIndexFollower } from './identity-index.follower';
 import { PersonalDataController } from './personal-data.controller';
 import { RetentionController } from './retention.controller';
 import { RetentionScheduler } from './retention.scheduler';
@@ -13,7 +14,13 @@ import { RetentionService } from './retention.service';
 @Module({
   imports: [CommandsModule],
   controllers: [RetentionController, PersonalDataController],
-  providers: [RetentionService, RetentionScheduler, RequestErasureHandler, ShredPersonalDataHandler],
+  providers: [
+    RetentionService,
+    RetentionScheduler,
+    RequestErasureHandler,
+    ShredPersonalDataHandler,
+    IdentityIndexFollower,
+  ],
   exports: [RetentionService, RetentionScheduler],
 })
 export class PrivacyModule {}

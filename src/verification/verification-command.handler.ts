@@ -175,8 +175,15 @@ export class VerificationCommandHandler implements ICommandHandler<
       context,
     );
     if (identity !== undefined && identity.tokens.length > 0 && outcome.appended.length > 0) {
-      // After the append: an identity is indexed only once its evidence is in the ledger.
-      await this.identities.record(identity.tokens, identity.subjectId, sessionId);
+      // After the append: an identity is indexed only once its evidence is in the ledger (and its follower
+      // indexes it from the ledger in any case; this makes it visible to the next submission at once).
+      await this.identities.record(
+        identity.tokens,
+        identity.subjectId,
+        sessionId,
+        now.toISOString(),
+        outcome.position,
+      );
     }
     return {
       sessionId,

@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { IdentityIndex, type IdentityToken } from '../../src/ledger/crypto/identity-index';
+import {
+  IDENTITY_INDEX_CHECKPOINT,
+  IdentityIndex,
+  type IdentityToken,
+} from '../../src/ledger/crypto/identity-index';
+import { ProjectionCheckpointEntity } from '../../src/projections/core/checkpoint.entity';
 import { IdentityIndexEntity } from '../../src/ledger/crypto/identity-index.entity';
 import { Kek } from '../../src/ledger/crypto/kek';
 import { KeyStore } from '../../src/ledger/crypto/key-store';
@@ -26,11 +31,25 @@ const rowsOf = (dataSource: DataSource, subjectId: string): Promise<IdentityInde
 const byKind = (tokens: readonly IdentityToken[], kind: IdentityToken['kind']): IdentityToken[] =>
   tokens.filter((t) => t.kind === kind);
 
+/** A position past every checkpoint these tests leave behind. */
+const HEAD = 1_000_000;
+
+const checkpointTable = (dataSource: DataSource): string =>
+  dataSource.getMetadata(ProjectionCheckpointEntity).tableName;
+
 /** The same specification on every database the read models run on. */
 function specification(open: () => { dataSource: DataSource; keys: KeyStore }): void {
-  const index = (): IdentityIndex => new IdentityIndex(open().dataSource, open().keys);
+  const index = (): IdentityIndex =>
+    new IdentityIndex(open().dataSource, open().keys, checkpointTable(open().dataSource));
   // Subjects unique to each run, so that the PostgreSQL schema and the SQLite file need no clearing.
   const subject = (name: string): string => `sub_${name}_${randomBytes(3).toString('hex')}`;
+  /** Records as a command does, its evidence at the end of the log (the follower is behind it). */
+  const record = (
+    identities: IdentityIndex,
+    tokens: readonly IdentityToken[],
+    subjectId: string,
+    sessionId: string,
+  ): Promise<void> => identities.record(tokens, subjectId, sessionId, new Date().toISOString(), HEAD);
 
   it('makes 64-hex tokens of the document and of the name with birth date, holding none of the plaintext', async () => {
     const tokens = await index().tokens(PASSPORT, 'DE');
@@ -70,8 +89,8 @@ function specification(open: () => { dataSource: DataSource; keys: KeyStore }): 
     expect(await identities.match(tokens, a)).toBeUndefined();
 
     // b holds only the name and birth date, a (later) the whole identity.
-    await identities.record(byKind(tokens, 'name_and_birth_date'), b, `ses_${b}`);
-    await identities.record(tokens, a, `ses_${a}`);
+    await record(identities, byKind(tokens, 'name_and_birth_date'), b, `ses_${b}`);
+    await record(identities, tokens, a, `ses_${a}`);
     expect(await identities.match(tokens, c)).toEqual({ sessionId: `ses_${a}`, kind: 'document' });
     expect(await identities.match(byKind(tokens, 'name_and_birth_date'), c)).toEqual({
       sessionId: `ses_${b}`,
@@ -88,13 +107,13 @@ function specification(open: () => { dataSource: DataSource; keys: KeyStore }): 
     const identities = index();
     const tokens = await identities.tokens(PASSPORT, 'DE');
     const a = subject('a');
-    await identities.record(tokens, a, `ses_${a}`);
-    await identities.record(tokens, a, `ses_${a}`);
+    await record(identities, tokens, a, `ses_${a}`);
+    await record(identities, tokens, a, `ses_${a}`);
     const rows = await rowsOf(open().dataSource, a);
     expect(rows).toHaveLength(2);
     expect(rows.map((r) => r.token).sort()).toEqual(tokens.map((t) => t.token).sort());
     // Another session of the same subject is another row.
-    await identities.record(tokens, a, `ses_${a}_2`);
+    await record(identities, tokens, a, `ses_${a}_2`);
     expect(await rowsOf(open().dataSource, a)).toHaveLength(4);
     await identities.forget(a);
   });
@@ -103,9 +122,9 @@ function specification(open: () => { dataSource: DataSource; keys: KeyStore }): 
     const identities = index();
     const tokens = await identities.tokens(PASSPORT, 'DE');
     const [a, b, c] = [subject('a'), subject('b'), subject('c')];
-    await identities.record(tokens, a, `ses_${a}`);
-    await identities.record(tokens, a, `ses_${a}_2`);
-    await identities.record(tokens, b, `ses_${b}`);
+    await record(identities, tokens, a, `ses_${a}`);
+    await record(identities, tokens, a, `ses_${a}_2`);
+    await record(identities, tokens, b, `ses_${b}`);
     expect(await identities.forget(a)).toBe(4);
     expect(await rowsOf(open().dataSource, a)).toEqual([]);
     expect(await rowsOf(open().dataSource, b)).toHaveLength(2);
@@ -113,6 +132,39 @@ function specification(open: () => { dataSource: DataSource; keys: KeyStore }): 
     expect(await identities.forget(a)).toBe(0);
     await identities.forget(b);
     expect(await identities.match(tokens, c)).toBeUndefined();
+  });
+
+  it('records only ahead of the follower: once its checkpoint covers the evidence, the follower has the last word', async () => {
+    const identities = index();
+    const { dataSource } = open();
+    const tokens = await identities.tokens(PASSPORT, 'DE');
+    const [a, b] = [subject('a'), subject('b')];
+    const at = new Date().toISOString();
+    const table = checkpointTable(dataSource);
+    const setCheckpoint = (position: number): Promise<unknown> =>
+      dataSource.query(
+        `UPDATE "${table}" SET "position" = ${String(position)} WHERE "name" = '${IDENTITY_INDEX_CHECKPOINT}'`,
+      );
+    // The first record creates the follower's checkpoint at 0 when it is missing.
+    await identities.record(tokens, a, `ses_${a}`, at, 7);
+    expect((await rowsOf(dataSource, a)).map((r) => [r.sessionId, r.createdAt])).toEqual([
+      [`ses_${a}`, at],
+      [`ses_${a}`, at],
+    ]);
+    try {
+      // The follower has handled position 7 (it may have removed these tokens at a later erasure since).
+      await setCheckpoint(7);
+      await identities.record(tokens, b, `ses_${b}`, at, 7);
+      await identities.record(tokens, b, `ses_${b}`, at, 3);
+      expect(await rowsOf(dataSource, b)).toEqual([]);
+      // Evidence the follower has not reached yet is recorded.
+      await identities.record(tokens, b, `ses_${b}`, at, 8);
+      expect(await rowsOf(dataSource, b)).toHaveLength(2);
+    } finally {
+      await setCheckpoint(0);
+      await identities.forget(a);
+      await identities.forget(b);
+    }
   });
 }
 
@@ -138,8 +190,16 @@ describe(`${IdentityIndex.name} keys`, () => {
     const first = await tempLedger();
     const second = await tempLedger();
     ledgers.push(first, second);
-    const mine = await new IdentityIndex(first.dataSource, first.keys).tokens(PASSPORT, 'DE');
-    const theirs = await new IdentityIndex(second.dataSource, second.keys).tokens(PASSPORT, 'DE');
+    const mine = await new IdentityIndex(
+      first.dataSource,
+      first.keys,
+      checkpointTable(first.dataSource),
+    ).tokens(PASSPORT, 'DE');
+    const theirs = await new IdentityIndex(
+      second.dataSource,
+      second.keys,
+      checkpointTable(second.dataSource),
+    ).tokens(PASSPORT, 'DE');
     expect(theirs.map((t) => t.kind)).toEqual(mine.map((t) => t.kind));
     for (const [i, token] of mine.entries()) expect(theirs[i]?.token).not.toBe(token.token);
   });
@@ -148,10 +208,19 @@ describe(`${IdentityIndex.name} keys`, () => {
     const kek = randomBytes(32).toString('base64');
     const ledger = await tempLedger(kek);
     ledgers.push(ledger);
-    const before = await new IdentityIndex(ledger.dataSource, ledger.keys).tokens(PASSPORT, 'DE');
+    const before = await new IdentityIndex(
+      ledger.dataSource,
+      ledger.keys,
+      checkpointTable(ledger.dataSource),
+    ).tokens(PASSPORT, 'DE');
     const reopened = new KeyStore(ledger.dataSource, Kek.fromBase64(kek));
     await reopened.assertKek();
-    expect(await new IdentityIndex(ledger.dataSource, reopened).tokens(PASSPORT, 'DE')).toEqual(before);
+    expect(
+      await new IdentityIndex(ledger.dataSource, reopened, checkpointTable(ledger.dataSource)).tokens(
+        PASSPORT,
+        'DE',
+      ),
+    ).toEqual(before);
   });
 });
 

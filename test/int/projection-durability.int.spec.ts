@@ -84,4 +84,20 @@ describe('read-model durability on SQLite', () => {
     expect(calls.filter(Boolean).length).toBeGreaterThan(PROJECTIONS.length);
     expect(level(db)).toBe(FULL);
   });
+
+  it('checks that the connection is idle and commits in one step: a transaction begun right after cannot swallow the batch', async () => {
+    const db = new ProjectionStore(t.dataSource);
+    const raw = db.sqlite();
+    // Another feature begins a transaction on the shared connection as soon as the current step yields: after
+    // the batch found the connection idle, before anything it awaits could resume.
+    queueMicrotask(() => raw.exec('BEGIN'));
+    const batch = db.transaction(levelInside, { rebuildable: true });
+    try {
+      expect(await batch).toBe(NORMAL);
+      expect(raw.inTransaction).toBe(true);
+    } finally {
+      raw.exec('ROLLBACK');
+    }
+    expect(level(db)).toBe(FULL);
+  });
 });

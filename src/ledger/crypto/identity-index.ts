@@ -1,6 +1,8 @@
 import { createHmac } from 'node:crypto';
+import type { Statement } from 'better-sqlite3';
 import { type DataSource, In, Not, type Repository } from 'typeorm';
 import type { JsonObject } from '../../shared/json';
+import { sqliteConnectionOf, whenIdle, withoutFsync } from '../sqlite/read-model-connection';
 import { IdentityIndexEntity } from './identity-index.entity';
 import type { KeyStore } from './key-store';
 
@@ -9,6 +11,8 @@ import type { KeyStore } from './key-store';
  * colon), under the class of the data it indexes. Wrapped by the KEK like every data key, re-wrapped with it.
  */
 export const INDEX_KEY_OWNER = 'ledger:identity-index';
+/** The identity index follower's checkpoint (and lease) name, in the projections' checkpoint table. */
+export const IDENTITY_INDEX_CHECKPOINT = 'identity-index';
 const INDEX_KEY_CLASS = 'identity_attributes';
 
 export type IdentityKind = 'document' | 'name_and_birth_date';
@@ -35,6 +39,11 @@ export interface IdentityMatch {
  */
 export class IdentityIndex {
   private readonly rows: Repository<IdentityIndexEntity>;
+  /** One token of a subject, inserted only while the subject's identity attributes have an active key. */
+  private readonly recordSql: string;
+  private recordStatement: Statement | undefined;
+  /** The follower's checkpoint row exists (created at position 0 by the first record of the process). */
+  private checkpointRow: Promise<void> | undefined;
   /**
    * The index key, unwrapped once: it belongs to no subject, so no shred ever destroys it, and a KEK rotation
    * re-wraps the same bytes.
@@ -42,11 +51,22 @@ export class IdentityIndex {
   private key: Promise<Buffer> | undefined;
 
   constructor(
-    dataSource: DataSource,
+    private readonly dataSource: DataSource,
     private readonly keys: KeyStore,
-    private readonly now: () => Date = () => new Date(),
+    /** The table that holds the follower's checkpoint (the projections' checkpoints). */
+    private readonly checkpointTable: string,
   ) {
     this.rows = dataSource.getRepository(IdentityIndexEntity);
+    const postgres = dataSource.options.type === 'postgres';
+    const p = (n: number): string => (postgres ? `$${String(n)}` : '?');
+    const table = dataSource.getMetadata(IdentityIndexEntity).tableName;
+    // On PostgreSQL the checkpoint row is share-locked: a follower commit that moves it waits for this insert
+    // (and then removes what it must), or this insert waits for the commit (and then sees it passed).
+    this.recordSql =
+      `INSERT INTO "${table}" ("token", "session_id", "kind", "subject_id", "created_at") ` +
+      `SELECT ${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)} WHERE EXISTS (SELECT 1 FROM "${checkpointTable}" ` +
+      `WHERE "name" = '${IDENTITY_INDEX_CHECKPOINT}' AND "position" < ${p(6)}${postgres ? ' FOR SHARE' : ''}) ` +
+      `ON CONFLICT DO NOTHING`;
   }
 
   /** The tokens of a document's extracted attributes; none when they name no identity. */
@@ -106,16 +126,58 @@ export class IdentityIndex {
     return undefined;
   }
 
-  /** Records the tokens of a session's evidence (one statement); a repeat changes nothing. */
-  async record(tokens: readonly IdentityToken[], subjectId: string, sessionId: string): Promise<void> {
+  /**
+   * Records the tokens of a session's evidence just appended at `position` (the last position of its append), so
+   * that the next submission sees them at once; a repeat changes nothing. The identity index follower records
+   * them from the log in any case (also when the process stopped right after the append), and removes them at a
+   * later erasure or shred, in log order. So this write happens only while the follower has not passed
+   * `position` yet: once it has, the follower's word stands (it may have removed them since), and a command that
+   * stalled must not put them back. Not fsynced: the follower writes it again. `createdAt` is the evidence's
+   * `submittedAt`, as the follower records it.
+   */
+  async record(
+    tokens: readonly IdentityToken[],
+    subjectId: string,
+    sessionId: string,
+    createdAt: string,
+    position: number,
+  ): Promise<void> {
     if (tokens.length === 0) return;
-    const createdAt = this.now().toISOString();
-    await this.rows
-      .createQueryBuilder()
-      .insert()
-      .values(tokens.map(({ token, kind }) => ({ token, sessionId, kind, subjectId, createdAt })))
-      .orIgnore()
-      .execute();
+    this.checkpointRow ??= this.ensureCheckpointRow().catch((error: unknown) => {
+      this.checkpointRow = undefined;
+      throw error;
+    });
+    await this.checkpointRow;
+    const db = sqliteConnectionOf(this.dataSource);
+    if (db === undefined) {
+      await this.dataSource.transaction(async (manager) => {
+        for (const { token, kind } of tokens) {
+          await manager.query(this.recordSql, [token, sessionId, kind, subjectId, createdAt, position]);
+        }
+      });
+      return;
+    }
+    this.recordStatement ??= db.prepare(this.recordSql);
+    const statement = this.recordStatement;
+    const insertAll = db.transaction(() => {
+      for (const { token, kind } of tokens) {
+        statement.run(token, sessionId, kind, subjectId, createdAt, position);
+      }
+    });
+    await whenIdle(db, () => {
+      withoutFsync(db, () => {
+        insertAll.immediate();
+      });
+    });
+  }
+
+  private async ensureCheckpointRow(): Promise<void> {
+    const at = this.dataSource.options.type === 'postgres' ? '$1' : '?';
+    await this.dataSource.query(
+      `INSERT INTO "${this.checkpointTable}" ("name", "position", "generation", "updated_at") ` +
+        `VALUES ('${IDENTITY_INDEX_CHECKPOINT}', 0, 0, ${at}) ON CONFLICT ("name") DO NOTHING`,
+      [new Date().toISOString()],
+    );
   }
 
   /** Removes every token of a subject (erasure, shredding of identity attributes); returns how many. */

@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { DataSource } from 'typeorm';
+import { sqliteConnectionOf, whenIdle, withoutFsync } from '../../ledger/sqlite/read-model-connection';
 import { ProjectionCheckpointEntity } from './checkpoint.entity';
 import { ParkedEventEntity } from './parked-event.entity';
 import type { EntityClass } from './projection';
@@ -14,9 +15,6 @@ export interface Checkpoint {
   readonly generation: number;
 }
 
-/** How long a SQLite batch waits for another transaction on the shared connection before it counts as a failure. */
-const SQLITE_IDLE_WAIT_MS = 10_000;
-
 /**
  * The projections' access to the read-model database: transactions for batch programs, checkpoints and parked
  * events. On SQLite a transaction runs synchronously on TypeORM's own connection, so no other query of the
@@ -25,7 +23,6 @@ const SQLITE_IDLE_WAIT_MS = 10_000;
 export class ProjectionStore {
   readonly dialect: Dialect;
   private readonly statements = new StatementCache();
-  private sqliteSynchronous: number | undefined;
 
   constructor(readonly dataSource: DataSource) {
     this.dialect = dataSource.options.type === 'postgres' ? 'postgres' : 'sqlite';
@@ -56,17 +53,12 @@ export class ProjectionStore {
     options: { lockTimeoutMs?: number; rebuildable?: boolean } = {},
   ): Promise<T> {
     if (this.dialect === 'sqlite') {
-      const db = await this.idleSqlite();
+      // Not inside another feature's open transaction: the batch would commit or roll back with it.
+      const db = this.sqlite();
       const run = db.transaction(() => runSync(db, program(), this.statements));
-      if (options.rebuildable !== true) return run.immediate();
-      // All synchronous: no other statement of the process runs while the connection is NORMAL.
-      const durable = this.durableLevel(db);
-      db.pragma('synchronous = NORMAL');
-      try {
-        return run.immediate();
-      } finally {
-        db.pragma(`synchronous = ${durable}`);
-      }
+      return whenIdle(db, () =>
+        options.rebuildable === true ? withoutFsync(db, () => run.immediate()) : run.immediate(),
+      );
     }
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
@@ -160,39 +152,17 @@ export class ProjectionStore {
     return row === undefined ? undefined : { eventId: String(row.eventId), errorCode: String(row.errorCode) };
   }
 
-  /** The connection's own synchronous level (FULL as opened), read once. */
-  private durableLevel(db: Database): number {
-    this.sqliteSynchronous ??= Number(db.pragma('synchronous', { simple: true }));
-    return this.sqliteSynchronous;
-  }
-
   /** The raw better-sqlite3 connection TypeORM uses. */
   sqlite(): Database {
-    return (this.dataSource.driver as unknown as { databaseConnection: Database }).databaseConnection;
+    const db = sqliteConnectionOf(this.dataSource);
+    if (db === undefined) throw new Error('the read-model database is not SQLite');
+    return db;
   }
 
   /** Drops cached SQLite statements (after a rebuild replaced tables under them). */
   forgetStatements(): void {
     this.statements.clear();
   }
-
-  /**
-   * The SQLite connection, once no TypeORM transaction is open on it: a batch must not become part of another
-   * feature's transaction (it would commit or roll back with it).
-   */
-  private async idleSqlite(): Promise<Database> {
-    const db = this.sqlite();
-    const deadline = Date.now() + SQLITE_IDLE_WAIT_MS;
-    while (db.inTransaction) {
-      if (Date.now() > deadline) throw new SqliteConnectionBusyError();
-      await new Promise((resolve) => setTimeout(resolve, 2));
-    }
-    return db;
-  }
 }
 
-export class SqliteConnectionBusyError extends Error {
-  constructor() {
-    super('the read-model connection stayed inside another transaction');
-  }
-}
+export { SqliteConnectionBusyError } from '../../ledger/sqlite/read-model-connection';
