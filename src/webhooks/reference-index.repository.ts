@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { ProjectionStore } from '../projections/core/projection-store';
+import { execute, type SqlProgram } from '../projections/core/sql-program';
+import { quote } from '../projections/core/table-info';
 import { WebhookCheckpointEntity, WebhookReferenceEntity } from './webhook.entities';
 
 export interface SessionReference {
@@ -19,7 +22,11 @@ export function indexVendor(vendor: string): string {
 /** The vendor-reference index and its checkpoint. Every database call of the index is here. */
 @Injectable()
 export class ReferenceIndexRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly db: ProjectionStore;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.db = new ProjectionStore(dataSource);
+  }
 
   async checkpoint(): Promise<number> {
     const row = await this.dataSource
@@ -28,25 +35,30 @@ export class ReferenceIndexRepository {
     return row?.position ?? 0;
   }
 
-  /** Records references and moves the checkpoint in one transaction: a crash leaves both or neither. */
+  /**
+   * Records references and moves the checkpoint in one transaction: a crash leaves both or neither. The index is
+   * rebuildable from the ledger (the follower reads again from its checkpoint), so the commit is not fsynced.
+   */
   async record(references: readonly SessionReference[], position: number, now: Date): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      if (references.length > 0) {
-        // The first session to record a reference keeps it: a reference is the vendor's id of one capture.
-        await manager
-          .createQueryBuilder()
-          .insert()
-          .into(WebhookReferenceEntity)
-          .values(references.map((ref) => ({ ...ref, vendor: indexVendor(ref.vendor) })))
-          .orIgnore()
-          .execute();
+    const table = quote(this.db.tableInfo(WebhookReferenceEntity).table);
+    const checkpoints = quote(this.db.tableInfo(WebhookCheckpointEntity).table);
+    const updatedAt = now.toISOString();
+    function* program(): SqlProgram<void> {
+      // The first session to record a reference keeps it: a reference is the vendor's id of one capture.
+      for (const ref of references) {
+        yield* execute(
+          `INSERT INTO ${table} ("vendor", "vendor_reference", "session_id", "position") VALUES (?, ?, ?, ?) ` +
+            `ON CONFLICT DO NOTHING`,
+          [indexVendor(ref.vendor), ref.vendorReference, ref.sessionId, ref.position],
+        );
       }
-      await manager.upsert(
-        WebhookCheckpointEntity,
-        { name: REFERENCE_INDEX_CHECKPOINT, position, updatedAt: now.toISOString() },
-        ['name'],
+      yield* execute(
+        `INSERT INTO ${checkpoints} ("name", "position", "updated_at") VALUES (?, ?, ?) ` +
+          `ON CONFLICT ("name") DO UPDATE SET "position" = excluded."position", "updated_at" = excluded."updated_at"`,
+        [REFERENCE_INDEX_CHECKPOINT, position, updatedAt],
       );
-    });
+    }
+    await this.db.transaction(program, { rebuildable: true });
   }
 
   async sessionFor(vendor: string, vendorReference: string): Promise<string | undefined> {

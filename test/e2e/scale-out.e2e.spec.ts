@@ -8,11 +8,17 @@ import { openDataSource } from '../../src/app/persistence/data-source';
 import { PROJECTIONS } from '../../src/app/read-models';
 import { loadConfig } from '../../src/platform/config/config';
 import { Kek } from '../../src/ledger/crypto/kek';
+import { IdentityIndex } from '../../src/ledger/crypto/identity-index';
+import { IdentityIndexEntity } from '../../src/ledger/crypto/identity-index.entity';
 import { KeyStore } from '../../src/ledger/crypto/key-store';
+import { PiiCipher } from '../../src/ledger/crypto/pii-cipher';
 import { createEventStore } from '../../src/ledger/event-store.factory';
 import type { EventStore, RecordedEvent } from '../../src/ledger/event-store.port';
 import { parseStreamName } from '../../src/ledger/stream-names';
+import { identityChangeOf, identityIndexCheckpoint } from '../../src/privacy/identity-index.follower';
+import { ProjectionCheckpointEntity } from '../../src/projections/core/checkpoint.entity';
 import { ParkedEventEntity } from '../../src/projections/core/parked-event.entity';
+import { ProjectionStore } from '../../src/projections/core/projection-store';
 import { INTERNAL_EVENT_TYPES } from '../../src/publisher/event-mapping';
 import { TOPICS } from '../../src/publisher/integration-events';
 import { PUBLISHED_STREAMS } from '../../src/publisher/publisher-lag';
@@ -119,6 +125,8 @@ describeWithService(
       let standIn: EsdbStandIn | undefined;
       let database: { url: string; drop(): Promise<void> } | undefined;
       let live: DataSource | undefined;
+      /** The ledger's KEK (base64), shared by the three processes. */
+      let kek = '';
       let store: EventStore | undefined;
       let apis: ServiceProcess[] = [];
       let load: JourneyLoad;
@@ -147,7 +155,7 @@ describeWithService(
         dataDir = mkdtempSync(join(tmpdir(), 'kyc-ledger-scale-out-'));
         standIn = await startEsdbStandIn();
         database = await freshDatabase(databaseUrl);
-        const kek = randomBytes(32).toString('base64');
+        kek = randomBytes(32).toString('base64');
         const env: Record<string, string> = {
           EVENTSTORE_CONNECTION_STRING: standIn.connectionString,
           DATABASE_URL: database.url,
@@ -394,6 +402,45 @@ describeWithService(
         expect(report.outOfOrder).toEqual([]);
         figures.records = records.length;
         figures.redelivered = records.length - deduped.size;
+      });
+
+      it('keeps the identity index equal to the log: the tokens of every evidence, written by the commands and the followers', async () => {
+        if (live === undefined) throw new Error('not started');
+        const db = live;
+        const keys = new KeyStore(db, Kek.fromBase64(kek));
+        const index = new IdentityIndex(db, keys, db.getMetadata(ProjectionCheckpointEntity).tableName);
+        const cipher = new PiiCipher(keys);
+        // What the log says, folded in order.
+        const expected = new Map<string, string>();
+        let last = 0;
+        for (const event of events) {
+          const change = await identityChangeOf(event, cipher, index);
+          const kind = parseStreamName(event.stream)?.kind;
+          if (kind === 'subject' || kind === 'verification') last = event.position;
+          if (change?.kind === 'record') {
+            for (const t of change.tokens) {
+              expected.set(
+                `${change.sessionId} ${t.token}`,
+                `${change.subjectId} ${t.kind} ${change.createdAt}`,
+              );
+            }
+          } else if (change?.kind === 'forget') {
+            for (const [k, v] of expected) if (v.startsWith(`${change.subjectId} `)) expected.delete(k);
+          }
+        }
+        expect(expected.size).toBe(JOURNEYS * 2);
+        const checkpoint = new ProjectionStore(db);
+        await eventually(
+          () => identityIndexCheckpoint(checkpoint),
+          (position) => position >= last,
+          'the identity index follower to reach the log',
+          { timeoutMs: 20_000, intervalMs: 100 },
+        );
+        const rows = await db.getRepository(IdentityIndexEntity).find();
+        const actual = new Map(
+          rows.map((r) => [`${r.sessionId} ${r.token}`, `${r.subjectId} ${r.kind} ${r.createdAt}`]),
+        );
+        expect(actual).toEqual(expected);
       });
 
       it('moves the leases from the killed worker to the new one; the API processes never run any', () => {

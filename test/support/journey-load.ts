@@ -162,6 +162,13 @@ export class JourneyLoad {
       issuingCountry: 'DE',
       vendor: 'onfido',
       vendorReference: `doc_${randomUUID().slice(0, 8)}`,
+      // One identity per journey (no duplicates, so every session is approved): the identity index gets two
+      // tokens of each.
+      attributes: {
+        documentNumber: `D${randomUUID().slice(0, 8).toUpperCase()}`,
+        fullName: `Person ${randomUUID().slice(0, 8)}`,
+        dateOfBirth: '1990-01-31',
+      },
     });
     const result = await this.command(record, target(4), 'vendor-result', `${session}/vendor-results`, {
       vendor: 'onfido',

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { IDENTITY_INDEX_CHECKPOINT } from '../../src/ledger/crypto/identity-index';
 import type { EventStore } from '../../src/ledger/event-store.port';
 import { LocalLeases } from '../../src/platform/workers';
 import type { EntityClass, Projection } from '../../src/projections/core/projection';
@@ -49,8 +50,9 @@ async function rows(dataSource: DataSource, entity: EntityClass): Promise<unknow
 
 /** Checkpoint positions by projection name. */
 export async function checkpoints(dataSource: DataSource): Promise<Record<string, number>> {
+  // The projections' checkpoints; the identity index follower keeps its own in the same table.
   const rowsFound = await dataSource.query<{ name: string; position: string | number }[]>(
-    `SELECT "name", "position" FROM ${quote('projection_checkpoints')}`,
+    `SELECT "name", "position" FROM ${quote('projection_checkpoints')} WHERE "name" <> '${IDENTITY_INDEX_CHECKPOINT}'`,
   );
   return Object.fromEntries(rowsFound.map((r) => [r.name, Number(r.position)]));
 }
