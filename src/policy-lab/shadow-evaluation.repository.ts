@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { ProjectionStore } from '../projections/core/projection-store';
+import { execute, type SqlProgram } from '../projections/core/sql-program';
+import { quote } from '../projections/core/table-info';
 import type { ShadowEvaluation } from './shadow-evaluation';
 import { ShadowCheckpointEntity, ShadowEvaluationEntity } from './shadow-evaluation.entity';
 
@@ -30,7 +33,11 @@ export interface ShadowTally {
 /** Every database call of shadow mode: the evaluations read model and the evaluator's checkpoint. */
 @Injectable()
 export class ShadowEvaluationRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly db: ProjectionStore;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.db = new ProjectionStore(dataSource);
+  }
 
   /** The position the evaluator has handled, or undefined before its first start. */
   async checkpoint(): Promise<number | undefined> {
@@ -42,40 +49,46 @@ export class ShadowEvaluationRepository {
 
   /**
    * Records evaluations and moves the checkpoint forward (never back) in one transaction. At least once: an
-   * evaluation recorded again (same position and shadow hash) is kept as first written.
+   * evaluation recorded again (same position and shadow hash) is kept as first written. On SQLite the transaction
+   * runs in one synchronous step, so no other write of the process (a data key) can fall into it and be rolled
+   * back with it. The rows can be evaluated again from the checkpoint, so the commit is not fsynced.
    */
   async record(rows: readonly ShadowEvaluation[], position: number, now: Date): Promise<void> {
     const updatedAt = now.toISOString();
-    await this.dataSource.transaction(async (manager) => {
-      if (rows.length > 0) {
-        await manager
-          .createQueryBuilder()
-          .insert()
-          .into(ShadowEvaluationEntity)
-          .values(
-            rows.map((row) => ({
-              ...row,
-              recordedReasonCodes: [...row.recordedReasonCodes],
-              shadowReasonCodes: [...row.shadowReasonCodes],
-            })),
-          )
-          .orIgnore()
-          .execute();
+    const table = quote(this.db.tableInfo(ShadowEvaluationEntity).table);
+    const checkpoints = quote(this.db.tableInfo(ShadowCheckpointEntity).table);
+    function* program(): SqlProgram<void> {
+      for (const row of rows) {
+        yield* execute(
+          `INSERT INTO ${table} ("position", "shadow_policy_hash", "session_id", "shadow_policy_id", ` +
+            `"shadow_policy_version", "recorded_policy_hash", "recorded_outcome", "recorded_reason_codes", ` +
+            `"shadow_outcome", "shadow_reason_codes", "differs", "evaluated_at") ` +
+            `VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+          [
+            row.position,
+            row.shadowPolicyHash,
+            row.sessionId,
+            row.shadowPolicyId,
+            row.shadowPolicyVersion,
+            row.recordedPolicyHash,
+            row.recordedOutcome,
+            JSON.stringify(row.recordedReasonCodes),
+            row.shadowOutcome,
+            JSON.stringify(row.shadowReasonCodes),
+            // 1 and 0: SQLite's booleans, and boolean input PostgreSQL accepts.
+            row.differs ? 1 : 0,
+            row.evaluatedAt,
+          ],
+        );
       }
-      await manager
-        .createQueryBuilder()
-        .insert()
-        .into(ShadowCheckpointEntity)
-        .values({ name: SHADOW_CHECKPOINT, position, updatedAt })
-        .orIgnore()
-        .execute();
-      await manager
-        .createQueryBuilder()
-        .update(ShadowCheckpointEntity)
-        .set({ position, updatedAt })
-        .where('name = :name AND position < :position', { name: SHADOW_CHECKPOINT, position })
-        .execute();
-    });
+      yield* execute(
+        `INSERT INTO ${checkpoints} ("name", "position", "updated_at") VALUES (?, ?, ?) ` +
+          `ON CONFLICT ("name") DO UPDATE SET "position" = excluded."position", "updated_at" = excluded."updated_at" ` +
+          `WHERE ${checkpoints}."position" < excluded."position"`,
+        [SHADOW_CHECKPOINT, position, updatedAt],
+      );
+    }
+    await this.db.transaction(program, { rebuildable: true });
   }
 
   /** A session's shadow evaluations, in log order (then by shadow version). */
