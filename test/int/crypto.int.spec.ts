@@ -70,6 +70,71 @@ describe(PiiCipher.name, () => {
   });
 });
 
+describe(`${KeyStore.name} on SQLite`, () => {
+  const opened: TempLedger[] = [];
+  afterEach(async () => {
+    for (const ledger of opened.splice(0)) await ledger.cleanup();
+  });
+
+  it('creates the keys of requests made together in one durable commit, one active key per subject and class', async () => {
+    const ledger = await tempLedger();
+    opened.push(ledger);
+    const raw = ledger.dataSource.driver as unknown as {
+      databaseConnection: { transaction: (fn: () => unknown) => unknown };
+    };
+    const db = raw.databaseConnection;
+    const commits = { n: 0 };
+    const original = db.transaction.bind(db);
+    db.transaction = (fn: () => unknown) => {
+      commits.n += 1;
+      return original(fn);
+    };
+    // Twelve subjects at once, and the same subject asked four times at once.
+    const subjects = Array.from({ length: 12 }, (_, i) => `sub_group_${String(i)}`);
+    const [many, same] = await Promise.all([
+      Promise.all(subjects.map((s) => ledger.keys.activeKeys(s, ['identity_attributes', 'contact_address']))),
+      Promise.all(Array.from({ length: 4 }, () => ledger.keys.activeKey('sub_same', 'identity_attributes'))),
+    ]);
+    expect(commits.n).toBe(1);
+    expect(new Set(same.map((k) => k.keyId)).size).toBe(1);
+    for (const [i, keys] of many.entries()) {
+      for (const dataClass of ['identity_attributes', 'contact_address'] as const) {
+        const key = keys.get(dataClass);
+        if (key === undefined) throw new Error('missing key');
+        const found = await ledger.keys.lookup(subjects[i] ?? '', dataClass, key.keyId);
+        expect(found.state === 'active' && found.key.equals(key.key)).toBe(true);
+      }
+    }
+    const rows = await ledger.dataSource.query<{ n: number }[]>(
+      "SELECT count(*) AS n FROM data_keys WHERE subject_id LIKE 'sub_%' AND destroyed_at IS NULL",
+    );
+    expect(rows).toEqual([{ n: 25 }]);
+  });
+
+  it('never writes a key inside another open transaction on the shared connection (it would be rolled back with it)', async () => {
+    const ledger = await tempLedger();
+    opened.push(ledger);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const other = ledger.dataSource
+      .transaction(async (manager) => {
+        await manager.query('SELECT 1');
+        await gate;
+        throw new Error('rolled back');
+      })
+      .catch(() => 'rolled back');
+    const key = ledger.keys.activeKey('sub_rollback', 'identity_attributes');
+    // Let the key's request reach the connection while the other transaction is still open, then roll it back.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    release();
+    expect(await other).toBe('rolled back');
+    const { keyId } = await key;
+    expect((await ledger.keys.lookup('sub_rollback', 'identity_attributes', keyId)).state).toBe('active');
+  });
+});
+
 describe(Kek.name, () => {
   it('accepts exactly 32 base64 bytes', () => {
     expect(() => Kek.fromBase64(randomBytes(16).toString('base64'))).toThrow(InvalidKekError);

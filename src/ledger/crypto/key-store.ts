@@ -6,6 +6,7 @@ import { InvalidKekError } from './crypto.errors';
 import { DataKeyEntity, KekCheckEntity } from './data-key.entity';
 import { DATA_CLASSES, type DataClass } from '../../shared/data-classes';
 import type { Kek } from './kek';
+import { sqliteConnectionOf, whenIdle } from '../sqlite/read-model-connection';
 
 interface LiveKeyRow {
   readonly key_id: string;
@@ -55,12 +56,21 @@ const context = (subjectId: string, dataClass: string, keyId: string): string =>
  * Data-encryption keys per (subject, data class), wrapped by the KEK, in the read-model database (never in
  * the event store, so shredding a key does not touch the immutable log).
  */
+interface PendingKeys {
+  readonly rows: readonly DataKeyEntity[];
+  resolve(inserted: Set<string>): void;
+  reject(error: unknown): void;
+}
+
 export class KeyStore {
   private readonly keys: Repository<DataKeyEntity>;
   private readonly checks: Repository<KekCheckEntity>;
 
   private readonly liveKeysSql: string;
   private liveKeysStatement: Statement | undefined;
+  private insertKeyStatement: Statement | undefined;
+  /** Key rows waiting for the next grouped commit (SQLite), each request with its answer. */
+  private creating: PendingKeys[] = [];
   private scrubRunning: Promise<ScrubOutcome> | undefined;
   private scrubQueued: Promise<ScrubOutcome> | undefined;
 
@@ -160,19 +170,30 @@ export class KeyStore {
         const key = randomBytes(32);
         return { dataClass, keyId, key };
       });
+      const newRows: DataKeyEntity[] = created.map(({ dataClass, keyId, key }) => ({
+        keyId,
+        subjectId,
+        dataClass,
+        wrappedKey: encode(this.kek.wrap(key, context(subjectId, dataClass, keyId))),
+        kekId: this.kek.id,
+        createdAt: this.now().toISOString(),
+        destroyedAt: null,
+        retiredAt: null,
+      }));
+      const db = sqliteConnectionOf(this.dataSource);
+      if (db !== undefined) {
+        // Grouped with the other keys created in this turn of the event loop: one fsync for all of them.
+        const inserted = await this.insertGrouped(db, newRows);
+        for (const { dataClass, keyId, key } of created) {
+          if (inserted.has(keyId)) found.set(dataClass, { keyId, key });
+        }
+        if (inserted.size === created.length) return found;
+        // Another request holds an active key of a class: read again and use theirs.
+        if (attempt === 2) throw new Error('another request kept creating the same keys');
+        continue;
+      }
       try {
-        await this.keys.insert(
-          created.map(({ dataClass, keyId, key }) => ({
-            keyId,
-            subjectId,
-            dataClass,
-            wrappedKey: encode(this.kek.wrap(key, context(subjectId, dataClass, keyId))),
-            kekId: this.kek.id,
-            createdAt: this.now().toISOString(),
-            destroyedAt: null,
-            retiredAt: null,
-          })),
-        );
+        await this.keys.insert(newRows);
         for (const { dataClass, keyId, key } of created) found.set(dataClass, { keyId, key });
         return found;
       } catch (error) {
@@ -181,6 +202,55 @@ export class KeyStore {
       }
     }
     throw new Error('unreachable');
+  }
+
+  /**
+   * Inserts key rows on SQLite together with those of the other requests of this turn of the event loop, in one
+   * fully durable transaction (a lost key would be lost data), run in one synchronous step once no other
+   * transaction is open on the shared connection (so no rollback of someone else's can take the keys with it).
+   * A row whose (subject, class) already has an active key is skipped; resolves with the key ids inserted.
+   */
+  private insertGrouped(db: Database, rows: readonly DataKeyEntity[]): Promise<Set<string>> {
+    return new Promise((resolve, reject) => {
+      this.creating.push({ rows, resolve, reject });
+      if (this.creating.length > 1) return;
+      setImmediate(() => {
+        const batch = this.creating;
+        this.creating = [];
+        this.insertKeyStatement ??= db.prepare(
+          'INSERT INTO data_keys (key_id, subject_id, data_class, wrapped_key, kek_id, created_at, destroyed_at, retired_at) ' +
+            'VALUES (?, ?, ?, ?, ?, ?, NULL, NULL) ON CONFLICT DO NOTHING',
+        );
+        const statement = this.insertKeyStatement;
+        const insertAll = db.transaction(() =>
+          batch.map(({ rows: mine }) => {
+            const inserted = new Set<string>();
+            for (const row of mine) {
+              const { changes } = statement.run(
+                row.keyId,
+                row.subjectId,
+                row.dataClass,
+                row.wrappedKey,
+                row.kekId,
+                row.createdAt,
+              );
+              if (changes === 1) inserted.add(row.keyId);
+            }
+            return inserted;
+          }),
+        );
+        whenIdle(db, () => insertAll.immediate()).then(
+          (results) => {
+            batch.forEach((pending, i) => {
+              pending.resolve(results[i] ?? new Set());
+            });
+          },
+          (error: unknown) => {
+            for (const pending of batch) pending.reject(error);
+          },
+        );
+      });
+    });
   }
 
   private liveKeyRows(subjectId: string): Promise<LiveKeyRow[]> | LiveKeyRow[] {
