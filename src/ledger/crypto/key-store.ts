@@ -182,7 +182,8 @@ export class KeyStore {
       }));
       const db = sqliteConnectionOf(this.dataSource);
       if (db !== undefined) {
-        // Grouped with the other keys created in this turn of the event loop: one fsync for all of them.
+        // Grouped with the other keys asked for in this turn of the event loop (without waiting for the next
+        // one, behind background work): one fsync for all of them.
         const inserted = await this.insertGrouped(db, newRows);
         for (const { dataClass, keyId, key } of created) {
           if (inserted.has(keyId)) found.set(dataClass, { keyId, key });
@@ -214,7 +215,7 @@ export class KeyStore {
     return new Promise((resolve, reject) => {
       this.creating.push({ rows, resolve, reject });
       if (this.creating.length > 1) return;
-      setImmediate(() => {
+      queueMicrotask(() => {
         const batch = this.creating;
         this.creating = [];
         this.insertKeyStatement ??= db.prepare(
