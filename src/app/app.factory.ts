@@ -8,6 +8,7 @@ import { registeredRoutes } from '../platform/auth/route-inventory';
 import { FieldProblemView, ProblemView, withAuthProblems } from '../platform/http/openapi';
 import { ProblemDetailsFilter } from '../platform/http/problem-details.filter';
 import { correlationMiddleware } from '../platform/http/request-context';
+import { livenessMiddleware } from './health/liveness';
 import { createValidationPipe } from '../platform/http/validation';
 import { AppModule, type AppOverrides } from './app.module';
 import { serveConsole } from './console/console-assets';
@@ -65,6 +66,8 @@ export async function createApp(
   // The web console's static files, with their own content security policy.
   serveConsole(app);
   app.use(correlationMiddleware);
+  // Liveness answers here, before body parsing, guards and pipes (it needs none of them).
+  app.use(livenessMiddleware);
   // Hostile input: bodies are JSON only, at most MAX_BODY_BYTES, nested at most MAX_JSON_DEPTH deep.
   app.use(strictJsonContentType);
   // Vendors' webhook routes read the raw body for signature checks; the JSON parser keeps it.

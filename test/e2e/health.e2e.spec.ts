@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { HealthController } from '../../src/app/health/health.controller';
 import { startTestApp, type PrincipalName, type TestApp } from '../support/app';
 import { TestIdentityProvider } from '../support/auth-jwks-server';
 
@@ -65,6 +66,33 @@ describe('GET /health (embedded profile)', () => {
   it('answers liveness and readiness separately', async () => {
     expect((await fetch(`${t.baseUrl}/health/live`)).status).toBe(200);
     expect((await fetch(`${t.baseUrl}/health/ready`)).status).toBe(200);
+  });
+
+  it('answers liveness as the route declares it, before any guard: JSON, headers, HEAD; other methods are 404', async () => {
+    const failures = async (): Promise<string | undefined> =>
+      (await (await fetch(`${t.baseUrl}/metrics`)).text())
+        .split('\n')
+        .find((line) => line.startsWith('kyc_ledger_auth_failures_total{reason="invalid_credentials"}'));
+    const failuresBefore = await failures();
+    const live = await fetch(`${t.baseUrl}/health/live`, {
+      headers: { 'x-correlation-id': 'probe-1', authorization: 'Bearer not-a-key' },
+    });
+    expect(live.status).toBe(200);
+    expect(live.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await live.json()).toEqual({ status: 'ok' });
+    expect(live.headers.get('x-correlation-id')).toBe('probe-1');
+    expect(live.headers.get('x-content-type-options')).toBe('nosniff');
+    // Credentials are not read: a wrong key is neither refused nor counted as a failed authentication.
+    expect(await failures()).toBe(failuresBefore);
+    const head = await fetch(`${t.baseUrl}/health/live`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe('');
+    const post = await fetch(`${t.baseUrl}/health/live`, { method: 'POST' });
+    expect(post.status).toBe(404);
+    expect(post.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    // The declared route answers the same when reached (the OpenAPI document names it there).
+    const controller = t.app.get(HealthController);
+    expect(controller.live()).toEqual({ status: 'ok' });
   });
 
   it('serves Prometheus metrics without credentials', async () => {

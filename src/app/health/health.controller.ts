@@ -111,7 +111,11 @@ export class HealthController {
     return details ? report : { status: report.status };
   }
 
-  /** Liveness only: the process serves HTTP. Orchestrators restart on failure here, not on readiness. */
+  /**
+   * Liveness only: the process serves HTTP. Orchestrators restart on failure here, not on readiness. Requests
+   * are answered by `livenessMiddleware` before they reach this route (no guard or pipe is needed for them);
+   * the declaration keeps the route in the OpenAPI document and the route table, with the same answer.
+   */
   @Get('live')
   @ApiEndpoint({
     summary: 'Liveness: the process serves HTTP',
