@@ -31,6 +31,7 @@ import {
   type WorkerContext,
   WorkerSupervisor,
 } from '../platform/workers';
+import { IDLE, idle } from '../projections/core/projection-runner';
 import { ProjectionStore } from '../projections/core/projection-store';
 import { execute, selectRows, type SqlProgram } from '../projections/core/sql-program';
 import { quote } from '../projections/core/table-info';
@@ -257,14 +258,4 @@ export class IdentityIndexFollower implements OnApplicationBootstrap, OnApplicat
       return undefined;
     }
   }
-}
-
-const IDLE = Symbol('idle');
-
-function idle(): Promise<typeof IDLE> {
-  return new Promise((resolve) => {
-    setImmediate(() => {
-      resolve(IDLE);
-    });
-  });
 }

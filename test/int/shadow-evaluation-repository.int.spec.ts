@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ShadowEvaluation } from '../../src/policy-lab/shadow-evaluation';
 import { ShadowEvaluationRepository } from '../../src/policy-lab/shadow-evaluation.repository';
-import { sqliteConnectionOf } from '../../src/ledger/sqlite/read-model-connection';
+import { sqliteConnectionOf } from '../../src/shared/sqlite-connection';
 import { postgresSchema } from '../support/postgres';
 import { describeWithService } from '../support/services';
 import { type TempLedger, tempLedger } from '../support/temp-ledger';

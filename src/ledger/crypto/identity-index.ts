@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import { type DataSource, In, Not, type Repository } from 'typeorm';
 import type { JsonObject } from '../../shared/json';
-import { sqliteConnectionOf, whenIdle, withoutFsync } from '../sqlite/read-model-connection';
+import { sqliteConnectionOf, whenIdle, withoutFsync } from '../../shared/sqlite-connection';
 import { IdentityIndexEntity } from './identity-index.entity';
 import type { KeyStore } from './key-store';
 

@@ -6,7 +6,7 @@ import { InvalidKekError } from './crypto.errors';
 import { DataKeyEntity, KekCheckEntity } from './data-key.entity';
 import { DATA_CLASSES, type DataClass } from '../../shared/data-classes';
 import type { Kek } from './kek';
-import { sqliteConnectionOf, whenIdle } from '../sqlite/read-model-connection';
+import { sqliteConnectionOf, whenIdle } from '../../shared/sqlite-connection';
 
 interface LiveKeyRow {
   readonly key_id: string;
@@ -52,16 +52,17 @@ const SCRUB_ATTEMPTS = 100;
 const context = (subjectId: string, dataClass: string, keyId: string): string =>
   `${subjectId}|${dataClass}|${keyId}`;
 
-/**
- * Data-encryption keys per (subject, data class), wrapped by the KEK, in the read-model database (never in
- * the event store, so shredding a key does not touch the immutable log).
- */
+/** Key rows waiting for one grouped commit, with the request's answer. */
 interface PendingKeys {
   readonly rows: readonly DataKeyEntity[];
   resolve(inserted: Set<string>): void;
   reject(error: unknown): void;
 }
 
+/**
+ * Data-encryption keys per (subject, data class), wrapped by the KEK, in the read-model database (never in
+ * the event store, so shredding a key does not touch the immutable log).
+ */
 export class KeyStore {
   private readonly keys: Repository<DataKeyEntity>;
   private readonly checks: Repository<KekCheckEntity>;

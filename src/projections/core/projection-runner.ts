@@ -50,7 +50,8 @@ export interface RunnerDeps {
   readonly target?: { readonly checkpoint: string; readonly tables: ReadonlyMap<EntityClass, TableInfo> };
 }
 
-const IDLE = Symbol('idle');
+/** What `idle()` resolves to: no more events were ready in this turn of the event loop. */
+export const IDLE = Symbol('idle');
 /** Events per page (and batch) while catching up, before the live subscription takes over. */
 const CATCH_UP_PAGE = 2000;
 const silent: RunnerLogger = { log: () => undefined, warn: () => undefined, error: () => undefined };
@@ -307,7 +308,11 @@ export class SubscriptionEndedError extends Error {
   }
 }
 
-function idle(): Promise<typeof IDLE> {
+/**
+ * Resolves at the next turn of the event loop: raced against a follower's next message, it tells whether more
+ * events are ready now (then take them into the batch) or not (then commit).
+ */
+export function idle(): Promise<typeof IDLE> {
   return new Promise((resolve) => {
     setImmediate(() => {
       resolve(IDLE);

@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { DataSource } from 'typeorm';
-import { sqliteConnectionOf, whenIdle, withoutFsync } from '../../ledger/sqlite/read-model-connection';
+import { sqliteConnectionOf, whenIdle, withoutFsync } from '../../shared/sqlite-connection';
 import { ProjectionCheckpointEntity } from './checkpoint.entity';
 import { ParkedEventEntity } from './parked-event.entity';
 import type { EntityClass } from './projection';
@@ -165,4 +165,4 @@ export class ProjectionStore {
   }
 }
 
-export { SqliteConnectionBusyError } from '../../ledger/sqlite/read-model-connection';
+export { SqliteConnectionBusyError } from '../../shared/sqlite-connection';
