@@ -32,6 +32,8 @@ const schemas = new Map<string, DataSchema>([
 /** Current schemaVersion of each event type; 1 unless an upcaster raised it. */
 const current = new Map<string, number>();
 const upcasters = new Map<string, Upcaster>();
+/** Generation of the registry: it moves whenever an upcaster or schema is registered or unregistered. */
+let registry = 0;
 
 export function currentSchemaVersion(type: string): number {
   return current.get(type) ?? 1;
@@ -55,7 +57,9 @@ export function registerUpcaster(
   upcasters.set(key, upcast);
   if (fromVersion + 1 > currentSchemaVersion(type)) current.set(type, fromVersion + 1);
   if (schema !== undefined) schemas.set(type, schema);
+  registry += 1;
   return () => {
+    registry += 1;
     upcasters.delete(key);
     if (previousVersion === undefined) current.delete(type);
     else current.set(type, previousVersion);
@@ -101,6 +105,9 @@ export function decodeEvent(event: LedgerEvent): LedgerEvent {
   const lifted = upcastEvent(event);
   const schema = schemas.get(event.type);
   if (schema === undefined) return lifted;
+  // Frozen data (an event the log tail shares among its followers) cannot change once checked: check it once.
+  const memo = lifted === event && Object.isFrozen(event.data) ? `${registry}\n${event.type}` : undefined;
+  if (memo !== undefined && checkedData.get(event.data) === memo) return lifted;
   const result = schema.safeParse(lifted.data);
   if (!result.success) {
     // Names the field and what was expected, never the value (it may be personal data).
@@ -113,8 +120,15 @@ export function decodeEvent(event: LedgerEvent): LedgerEvent {
       `data.${where}: expected ${issue === undefined ? 'a valid value' : expected(issue)}`,
     );
   }
+  if (memo !== undefined) checkedData.set(event.data, memo);
   return lifted;
 }
+
+/**
+ * Frozen data objects that passed the schema check, with the registry generation and type they passed under: a
+ * change of the upcasters or schemas (a new generation) checks them again. Failures are not remembered.
+ */
+const checkedData = new WeakMap<object, string>();
 
 /** What the schema expected, in words that never quote the value found. */
 function expected(issue: core.$ZodIssue): string {

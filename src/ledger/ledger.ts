@@ -229,11 +229,13 @@ function hashOf(event: RecordedEvent): string {
 
 /** Splits a stored event into its parts. Events that are not ledger envelopes are refused. */
 export function toLedgerEvent(event: RecordedEvent): LedgerEvent {
+  const shared = sharedLedgerEvents.get(event);
+  if (shared !== undefined) return shared;
   if (!isEventMetadata(event.metadata)) {
     throw new InvalidEventError(`event ${event.eventId} has no ledger envelope`, 0);
   }
   const { [PII_KEY]: pii, ...data } = event.data;
-  return {
+  const ledgerEvent: LedgerEvent = {
     stream: event.stream,
     revision: event.revision,
     position: event.position,
@@ -243,4 +245,13 @@ export function toLedgerEvent(event: RecordedEvent): LedgerEvent {
     pii: pii !== undefined && isPiiSection(pii) ? pii : null,
     metadata: event.metadata,
   };
+  if (Object.isFrozen(event)) {
+    // A frozen recorded event is one the log tail hands to every follower: they share one frozen reading of it.
+    Object.freeze(data);
+    sharedLedgerEvents.set(event, Object.freeze(ledgerEvent));
+  }
+  return ledgerEvent;
 }
+
+/** The reading of each frozen (deep-frozen by the log tail) recorded event, made once for all its readers. */
+const sharedLedgerEvents = new WeakMap<RecordedEvent, LedgerEvent>();

@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { Database, Transaction } from 'better-sqlite3';
 import type { DataSource } from 'typeorm';
 
 /** How long a write waits for another transaction on the shared connection before it counts as a failure. */
@@ -52,5 +52,92 @@ export function withoutFsync<T>(db: Database, commit: () => T): T {
 export class SqliteConnectionBusyError extends Error {
   constructor() {
     super('the read-model connection stayed inside another transaction');
+  }
+}
+
+interface SharedWork {
+  readonly work: () => unknown;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+interface SharedCommit {
+  queue: SharedWork[];
+  scheduled: boolean;
+  /** Runs the queued works, each in its own savepoint, inside one transaction. */
+  readonly runAll: Transaction<(works: readonly SharedWork[]) => ({ ok: unknown } | { error: unknown })[]>;
+  /** Commits and the works they carried, for tests and benchmarks. */
+  readonly stats: { commits: number; works: number };
+}
+
+const sharedCommits = new WeakMap<Database, SharedCommit>();
+
+/**
+ * Runs `work` (synchronous) for a write the ledger can always produce again, in one transaction shared with every
+ * other such write requested on the connection in the same turn of the event loop (the projections, the reference
+ * index and the identity index following the same appends): one commit, not fsynced (`withoutFsync`), once the
+ * connection is idle (`whenIdle`). Each work runs in its own savepoint: one that throws rolls back alone and its
+ * caller gets the error; the others commit. When the commit itself fails, every caller of the group gets that error
+ * and nothing of the group is written.
+ */
+export function inSharedCommit<T>(db: Database, work: () => T): Promise<T> {
+  const shared = sharedCommitOf(db);
+  return new Promise<T>((resolve, reject) => {
+    shared.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+    if (shared.scheduled) return;
+    shared.scheduled = true;
+    setImmediate(() => {
+      shared.scheduled = false;
+      void commitShared(db, shared);
+    });
+  });
+}
+
+/** How many shared commits ran on the connection, and how many works they carried. */
+export function sharedCommitStats(db: Database): { readonly commits: number; readonly works: number } {
+  return { ...sharedCommitOf(db).stats };
+}
+
+function sharedCommitOf(db: Database): SharedCommit {
+  let shared = sharedCommits.get(db);
+  if (shared !== undefined) return shared;
+  // Nested inside `runAll`'s transaction, better-sqlite3 runs `one` as a savepoint.
+  const one = db.transaction((work: () => unknown) => work());
+  const runAll = db.transaction((works: readonly SharedWork[]) =>
+    works.map((item) => {
+      try {
+        return { ok: one(item.work) };
+      } catch (error) {
+        // Some errors (a full disk, an I/O error) make SQLite roll back the whole transaction: then nothing of the
+        // group is written, and the group fails as one.
+        if (!db.inTransaction) throw error;
+        return { error };
+      }
+    }),
+  );
+  shared = { queue: [], scheduled: false, runAll, stats: { commits: 0, works: 0 } };
+  sharedCommits.set(db, shared);
+  return shared;
+}
+
+async function commitShared(db: Database, shared: SharedCommit): Promise<void> {
+  let taken: SharedWork[] = [];
+  try {
+    await whenIdle(db, () => {
+      taken = shared.queue.splice(0);
+      if (taken.length === 0) return;
+      const outcomes = withoutFsync(db, () => shared.runAll.immediate(taken));
+      shared.stats.commits += 1;
+      shared.stats.works += taken.length;
+      for (const [i, outcome] of outcomes.entries()) {
+        const item = taken[i];
+        if (item === undefined) continue;
+        if ('ok' in outcome) item.resolve(outcome.ok);
+        else item.reject(outcome.error);
+      }
+    });
+  } catch (error) {
+    // The connection stayed busy (nothing was taken yet: every queued work fails), or the commit failed.
+    for (const item of taken.length > 0 ? taken : shared.queue.splice(0)) item.reject(error);
   }
 }

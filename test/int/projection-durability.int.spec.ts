@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalLeases } from '../../src/platform/workers';
 import { ProjectionRunner } from '../../src/projections/core/projection-runner';
 import { ProjectionStore } from '../../src/projections/core/projection-store';
-import { selectRows, type SqlProgram } from '../../src/projections/core/sql-program';
+import { execute, selectRows, type SqlProgram } from '../../src/projections/core/sql-program';
+import { sharedCommitStats } from '../../src/shared/sqlite-connection';
 import { PROJECTIONS } from '../../src/app/read-models';
 import { writeHistory } from '../support/projection-fixtures';
 import { checkpoints } from '../support/projection-harness';
@@ -85,19 +86,56 @@ describe('read-model durability on SQLite', () => {
     expect(level(db)).toBe(FULL);
   });
 
-  it('checks that the connection is idle and commits in one step: a transaction begun right after cannot swallow the batch', async () => {
+  it('waits for a transaction begun right after the request and commits on its own: the foreign rollback keeps the write', async () => {
     const db = new ProjectionStore(t.dataSource);
     const raw = db.sqlite();
-    // Another feature begins a transaction on the shared connection as soon as the current step yields: after
-    // the batch found the connection idle, before anything it awaits could resume.
+    raw.exec('CREATE TABLE scratch (v TEXT NOT NULL)');
+    // Another feature begins a transaction on the shared connection as soon as the current step yields, before the
+    // shared commit runs; it rolls back in the same turn as the commit's first attempt (which then waits).
     queueMicrotask(() => raw.exec('BEGIN'));
-    const batch = db.transaction(levelInside, { rebuildable: true });
-    try {
-      expect(await batch).toBe(NORMAL);
-      expect(raw.inTransaction).toBe(true);
-    } finally {
-      raw.exec('ROLLBACK');
-    }
+    const batch = db.transaction(() => writeAndReadLevel('kept'), { rebuildable: true });
+    setImmediate(() => raw.exec('ROLLBACK'));
+    // Had the batch run inside the foreign transaction, its own level change would have thrown, or its row would
+    // have gone with the rollback.
+    expect(await batch).toBe(NORMAL);
+    expect(raw.inTransaction).toBe(false);
+    expect(raw.prepare('SELECT v FROM scratch').pluck().all()).toEqual(['kept']);
     expect(level(db)).toBe(FULL);
   });
+
+  it('commits the rebuildable writes of one turn together; one that fails rolls back alone', async () => {
+    const first = new ProjectionStore(t.dataSource);
+    const second = new ProjectionStore(t.dataSource);
+    const raw = first.sqlite();
+    raw.exec('CREATE TABLE scratch (v TEXT NOT NULL)');
+    const before = sharedCommitStats(raw);
+    function* writeThenFail(): SqlProgram<number> {
+      yield* execute('INSERT INTO scratch (v) VALUES (?)', ['rolled back']);
+      yield* selectRows('SELECT * FROM no_such_table');
+      return 0;
+    }
+    const outcomes = await Promise.allSettled([
+      first.transaction(() => writeAndReadLevel('a'), { rebuildable: true }),
+      second.transaction(writeThenFail, { rebuildable: true }),
+      second.transaction(() => writeAndReadLevel('b'), { rebuildable: true }),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(String((outcomes[1] as PromiseRejectedResult).reason)).toMatch(/no such table/);
+    expect(raw.prepare('SELECT v FROM scratch ORDER BY v').pluck().all()).toEqual(['a', 'b']);
+    const after = sharedCommitStats(raw);
+    expect({ commits: after.commits - before.commits, works: after.works - before.works }).toEqual({
+      commits: 1,
+      works: 3,
+    });
+    // The next turn's writes commit apart from this group.
+    await first.transaction(() => writeAndReadLevel('c'), { rebuildable: true });
+    expect(sharedCommitStats(raw).commits - before.commits).toBe(2);
+    expect(level(first)).toBe(FULL);
+  });
 });
+
+/** Writes one row of `scratch` and returns the connection's level inside the transaction. */
+function* writeAndReadLevel(value: string): SqlProgram<number> {
+  yield* execute('INSERT INTO scratch (v) VALUES (?)', [value]);
+  return yield* levelInside();
+}

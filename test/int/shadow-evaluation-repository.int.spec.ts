@@ -64,8 +64,12 @@ describe(`${ShadowEvaluationRepository.name} on SQLite`, () => {
     const recording = repo.record([evaluation(7, 'ses_sync', true)], 7, new Date());
     // A data key created now would otherwise join the open transaction and be rolled back with it.
     expect(raw.inTransaction).toBe(false);
-    expect((await repo.forSession('ses_sync')).map((row) => row.position)).toEqual([7]);
+    // The write commits at the next turn of the event loop, in one step: at no turn is the connection left inside.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(raw.inTransaction).toBe(false);
     await recording;
+    expect(raw.inTransaction).toBe(false);
+    expect((await repo.forSession('ses_sync')).map((row) => row.position)).toEqual([7]);
   });
 });
 

@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { DataSource } from 'typeorm';
-import { sqliteConnectionOf, whenIdle, withoutFsync } from '../../shared/sqlite-connection';
+import { inSharedCommit, sqliteConnectionOf, whenIdle } from '../../shared/sqlite-connection';
 import { ProjectionCheckpointEntity } from './checkpoint.entity';
 import { ParkedEventEntity } from './parked-event.entity';
 import type { EntityClass } from './projection';
@@ -46,7 +46,9 @@ export class ProjectionStore {
    * one commit, on a connection that is otherwise `FULL`). A crash of the process loses nothing (the write-ahead
    * log is in the operating system's cache); a power loss may lose the last such commits, checkpoint and rows
    * together, and the projection reads those events again. The next durable commit on the file (a data key, a
-   * parked delivery) fsyncs the log with everything before it.
+   * parked delivery) fsyncs the log with everything before it. Such writes requested in the same turn of the event
+   * loop (the projections and indexes following the same appends) share one commit, each in its own savepoint
+   * (`inSharedCommit`): one that fails rolls back alone.
    */
   async transaction<T>(
     program: () => SqlProgram<T>,
@@ -55,10 +57,11 @@ export class ProjectionStore {
     if (this.dialect === 'sqlite') {
       // Not inside another feature's open transaction: the batch would commit or roll back with it.
       const db = this.sqlite();
+      if (options.rebuildable === true) {
+        return inSharedCommit(db, () => runSync(db, program(), this.statements));
+      }
       const run = db.transaction(() => runSync(db, program(), this.statements));
-      return whenIdle(db, () =>
-        options.rebuildable === true ? withoutFsync(db, () => run.immediate()) : run.immediate(),
-      );
+      return whenIdle(db, () => run.immediate());
     }
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
