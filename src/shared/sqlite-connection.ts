@@ -74,11 +74,12 @@ const sharedCommits = new WeakMap<Database, SharedCommit>();
 
 /**
  * Runs `work` (synchronous) for a write the ledger can always produce again, in one transaction shared with every
- * other such write requested on the connection in the same turn of the event loop (the projections, the reference
- * index and the identity index following the same appends): one commit, not fsynced (`withoutFsync`), once the
- * connection is idle (`whenIdle`). Each work runs in its own savepoint: one that throws rolls back alone and its
- * caller gets the error; the others commit. When the commit itself fails, every caller of the group gets that error
- * and nothing of the group is written.
+ * other such write requested on the connection in the same step: the followers that resume together from one
+ * `idle()` after the same appends all ask before the microtask queued by the first of them runs. One commit, not
+ * fsynced (`withoutFsync`), once the connection is idle (`whenIdle`), in the same turn of the event loop as the
+ * request, so a read right after sees it as soon as before. Each work runs in its own savepoint: one that throws
+ * rolls back alone and its caller gets the error; the others commit. When the commit itself fails, every caller
+ * of the group gets that error and nothing of the group is written.
  */
 export function inSharedCommit<T>(db: Database, work: () => T): Promise<T> {
   const shared = sharedCommitOf(db);
@@ -86,7 +87,8 @@ export function inSharedCommit<T>(db: Database, work: () => T): Promise<T> {
     shared.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
     if (shared.scheduled) return;
     shared.scheduled = true;
-    setImmediate(() => {
+    // After the jobs already queued: the followers that resumed together (one `idle()`) have all asked by then.
+    queueMicrotask(() => {
       shared.scheduled = false;
       void commitShared(db, shared);
     });

@@ -91,7 +91,8 @@ describe('read-model durability on SQLite', () => {
     const raw = db.sqlite();
     raw.exec('CREATE TABLE scratch (v TEXT NOT NULL)');
     // Another feature begins a transaction on the shared connection as soon as the current step yields, before the
-    // shared commit runs; it rolls back in the same turn as the commit's first attempt (which then waits).
+    // shared commit runs; it rolls back at the next turn of the event loop, after the commit's first attempt (which
+    // found it open and waits).
     queueMicrotask(() => raw.exec('BEGIN'));
     const batch = db.transaction(() => writeAndReadLevel('kept'), { rebuildable: true });
     setImmediate(() => raw.exec('ROLLBACK'));
@@ -103,7 +104,7 @@ describe('read-model durability on SQLite', () => {
     expect(level(db)).toBe(FULL);
   });
 
-  it('commits the rebuildable writes of one turn together; one that fails rolls back alone', async () => {
+  it('commits the rebuildable writes requested in one step together; one that fails rolls back alone', async () => {
     const first = new ProjectionStore(t.dataSource);
     const second = new ProjectionStore(t.dataSource);
     const raw = first.sqlite();
@@ -127,7 +128,7 @@ describe('read-model durability on SQLite', () => {
       commits: 1,
       works: 3,
     });
-    // The next turn's writes commit apart from this group.
+    // A later write commits apart from this group.
     await first.transaction(() => writeAndReadLevel('c'), { rebuildable: true });
     expect(sharedCommitStats(raw).commits - before.commits).toBe(2);
     expect(level(first)).toBe(FULL);

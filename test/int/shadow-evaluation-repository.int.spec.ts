@@ -64,7 +64,7 @@ describe(`${ShadowEvaluationRepository.name} on SQLite`, () => {
     const recording = repo.record([evaluation(7, 'ses_sync', true)], 7, new Date());
     // A data key created now would otherwise join the open transaction and be rolled back with it.
     expect(raw.inTransaction).toBe(false);
-    // The write commits at the next turn of the event loop, in one step: at no turn is the connection left inside.
+    // The write commits after the current step, synchronously: at no turn is the connection left inside.
     await new Promise((resolve) => setImmediate(resolve));
     expect(raw.inTransaction).toBe(false);
     await recording;

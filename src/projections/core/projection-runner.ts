@@ -310,12 +310,18 @@ export class SubscriptionEndedError extends Error {
 
 /**
  * Resolves at the next turn of the event loop: raced against a follower's next message, it tells whether more
- * events are ready now (then take them into the batch) or not (then commit).
+ * events are ready now (then take them into the batch) or not (then commit). Every follower waiting in the same
+ * turn shares one resolution, so they all commit in the same step, and their read-model writes share one commit
+ * (`inSharedCommit`).
  */
 export function idle(): Promise<typeof IDLE> {
-  return new Promise((resolve) => {
+  nextIdle ??= new Promise((resolve) => {
     setImmediate(() => {
+      nextIdle = undefined;
       resolve(IDLE);
     });
   });
+  return nextIdle;
 }
+
+let nextIdle: Promise<typeof IDLE> | undefined;

@@ -46,9 +46,9 @@ export class ProjectionStore {
    * one commit, on a connection that is otherwise `FULL`). A crash of the process loses nothing (the write-ahead
    * log is in the operating system's cache); a power loss may lose the last such commits, checkpoint and rows
    * together, and the projection reads those events again. The next durable commit on the file (a data key, a
-   * parked delivery) fsyncs the log with everything before it. Such writes requested in the same turn of the event
-   * loop (the projections and indexes following the same appends) share one commit, each in its own savepoint
-   * (`inSharedCommit`): one that fails rolls back alone.
+   * parked delivery) fsyncs the log with everything before it. Such writes requested in the same step (the followers
+   * resuming together after the same appends) share one commit, each in its own savepoint (`inSharedCommit`): one
+   * that fails rolls back alone.
    */
   async transaction<T>(
     program: () => SqlProgram<T>,
