@@ -1,5 +1,4 @@
 import { createServer } from 'node:http';
-import { ThrottlerStorageService } from '@nestjs/throttler';
 import { afterEach, describe, expect, it } from 'vitest';
 import { applyServerTimeouts } from '../../src/app/server-timeouts';
 import {
@@ -8,6 +7,7 @@ import {
   RateLimiter,
   RateLimitExceededError,
 } from '../../src/platform/auth/rate-limit.guard';
+import { SlidingWindowStorage } from '../../src/platform/auth/sliding-window-storage';
 import { type AppConfig, loadConfig } from '../../src/platform/config/config';
 import { parseTrustProxy } from '../../src/platform/config/config-schema';
 import { configProblems } from '../support/config-problems';
@@ -71,7 +71,7 @@ describe('server timeouts', () => {
 });
 
 describe(RateLimiter.name, () => {
-  const storage = new ThrottlerStorageService();
+  const storage = new SlidingWindowStorage();
   afterEach(() => {
     storage.onApplicationShutdown();
   });
@@ -95,7 +95,8 @@ describe(RateLimiter.name, () => {
     expect(await outcome(rateLimiter, failures)).toBe('ok');
     const refused = await outcome(rateLimiter, failures);
     expect(refused).toBeGreaterThanOrEqual(1);
-    expect(refused).toBeLessThanOrEqual(60);
+    // The window and at most one bucket (SlidingWindowStorage).
+    expect(refused).toBeLessThanOrEqual(61);
 
     for (const other of [
       { kind: 'failed_authentication', address: '203.0.113.2' },
@@ -110,5 +111,83 @@ describe(RateLimiter.name, () => {
     expect(clientAddress({ ip: '2001:db8:1:2::a' })).toBe(clientAddress({ ip: '2001:db8:1:2::b' }));
     expect(clientAddress({ ip: '2001:db8:1:3::a' })).not.toBe(clientAddress({ ip: '2001:db8:1:2::a' }));
     expect(clientAddress({ ip: '203.0.113.1' })).not.toBe(clientAddress({ ip: '203.0.113.2' }));
+  });
+});
+
+describe(SlidingWindowStorage.name, () => {
+  const MINUTE = 60_000;
+  let clock = 0;
+  const storage = (): SlidingWindowStorage => new SlidingWindowStorage(() => clock);
+  afterEach(() => {
+    clock = 0;
+  });
+  const hit = async (s: SlidingWindowStorage, key: string, limit: number) =>
+    s.increment(key, MINUTE, limit, 0, 'principal');
+
+  it('lets exactly the limit through in any window, and counts a hit for at least the whole window', async () => {
+    const s = storage();
+    clock = 10_500;
+    for (let i = 0; i < 3; i += 1) expect((await hit(s, 'k', 3)).isBlocked).toBe(false);
+    const refused = await hit(s, 'k', 3);
+    expect(refused.isBlocked).toBe(true);
+    // The oldest bucket (10 s … 11 s) leaves one minute after its end: at 71 s, 60.5 s from now.
+    expect(refused.timeToBlockExpire).toBe(61);
+    clock = 10_500 + MINUTE - 1;
+    expect((await hit(s, 'k', 3)).isBlocked).toBe(true);
+    // All three fell in that bucket: they leave together.
+    clock = 71_000;
+    for (let i = 0; i < 3; i += 1) expect((await hit(s, 'k', 3)).isBlocked).toBe(false);
+    expect((await hit(s, 'k', 3)).isBlocked).toBe(true);
+  });
+
+  it('frees the budget bucket by bucket as the window slides', async () => {
+    const s = storage();
+    for (const at of [0, 20_000, 40_000]) {
+      clock = at;
+      expect((await hit(s, 'k', 3)).isBlocked).toBe(false);
+    }
+    clock = 50_000;
+    const refused = await hit(s, 'k', 3);
+    expect(refused).toMatchObject({ isBlocked: true, totalHits: 4, timeToBlockExpire: 11 });
+    clock = 61_000;
+    expect((await hit(s, 'k', 3)).isBlocked).toBe(false);
+    expect((await hit(s, 'k', 3)).isBlocked).toBe(true);
+  });
+
+  it('keeps budgets and throttler names apart', async () => {
+    const s = storage();
+    expect((await hit(s, 'a', 1)).isBlocked).toBe(false);
+    expect((await hit(s, 'a', 1)).isBlocked).toBe(true);
+    expect((await hit(s, 'b', 1)).isBlocked).toBe(false);
+    expect((await s.increment('a', MINUTE, 1, 0, 'vendor')).isBlocked).toBe(false);
+  });
+
+  it('holds a budget of any size in at most 60 buckets: a million hits in a window neither throw nor grow it', async () => {
+    const s = storage();
+    let blocked = 0;
+    for (let i = 0; i < 1_000_000; i += 1) {
+      clock = i * 0.05; // 50 s of hits, all inside one window
+      if ((await hit(s, 'busy', 10_000_000)).isBlocked) blocked += 1;
+    }
+    expect(blocked).toBe(0);
+    const buckets = (s as unknown as { windows: Map<string, { starts: number[] }> }).windows.get(
+      'principal\nbusy',
+    )?.starts.length;
+    expect(buckets).toBeLessThanOrEqual(60);
+    expect((await hit(s, 'busy', 1_000_000)).totalHits).toBe(1_000_001);
+  });
+
+  it('forgets a budget whose window holds no hit', async () => {
+    const s = storage();
+    await hit(s, 'gone', 5);
+    clock = 30_000;
+    await hit(s, 'kept', 5);
+    clock = 61_000;
+    s.sweep();
+    expect(s.size).toBe(1);
+    clock = 91_000;
+    s.sweep();
+    expect(s.size).toBe(0);
+    s.onApplicationShutdown();
   });
 });
