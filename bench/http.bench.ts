@@ -107,16 +107,20 @@ async function startAppProcess(): Promise<{
 /**
  * HTTP with the load from a separate process (keep-alive node:http agent): the journey at 16 clients against the
  * compiled app in a process of its own, beside plain Express's JSON POST echo at the same concurrency with the
- * same load generator; `GET /health/live` at 64 clients beside the plain Express GET; the app's peak RSS
+ * same load generator (and plain Fastify's, to tell what Fastify could gain); `GET /health/live` at 64 clients
+ * beside the plain Express GET (and Fastify's); the app's peak RSS
  * during the 64-client load.
  */
 export async function benchHttp(): Promise<void> {
   // Both servers run side by side; each figure is taken right after its peer's, while the other server idles,
   // so a change in the machine's load between them moves the ratio as little as it can.
   const plain = forkBenchScript('plain-express-server.ts');
+  const fastify = forkBenchScript('plain-fastify-server.ts');
   try {
     const { port } = await firstMessage<{ port: number }>(plain, 30_000);
     const plainPid = plain.pid!;
+    const fastifyBase = `http://127.0.0.1:${(await firstMessage<{ port: number }>(fastify, 30_000)).port}`;
+    const fastifyPid = fastify.pid!;
     const app = await startAppProcess();
     try {
       const pid = app.child.pid!;
@@ -153,6 +157,7 @@ export async function benchHttp(): Promise<void> {
 
       // Warm-ups: JIT, connection set-up, the app's statement caches.
       await load({ ...post, count: WARM_UP_REQUESTS });
+      await load({ ...post, base: fastifyBase, count: WARM_UP_REQUESTS });
       await load({ ...journey, count: WARM_UP_JOURNEYS });
 
       // The journey at 16 clients beside plain Express's JSON POST at 16 clients.
@@ -161,6 +166,16 @@ export async function benchHttp(): Promise<void> {
       const postJob = { ...post, count: REQUESTS };
       const plainPost = await load(postJob);
       reportLoad('http.c16.peer.plain_express_post', postJob, plainPost);
+      // How much a plain Fastify beats a plain Express here: the most a move of the API to Fastify could gain.
+      await waitForQuiet(fastifyPid);
+      const fastifyPostJob = { ...postJob, base: fastifyBase };
+      const fastifyPost = await load(fastifyPostJob);
+      reportLoad('http.c16.peer.plain_fastify_post', fastifyPostJob, fastifyPost);
+      report(
+        'http.c16.peer.plain_fastify_vs_express_post',
+        fastifyPost.requestsPerSecond / plainPost.requestsPerSecond,
+        'ratio',
+      );
       await waitForQuiet(pid);
       const journeyJob = { ...journey, count: JOURNEYS };
       const journeys = await load(journeyJob);
@@ -183,6 +198,16 @@ export async function benchHttp(): Promise<void> {
       const getJob = { ...get, count: REQUESTS };
       const plainGet = await load(getJob);
       reportLoad('http.c64.peer.plain_express_get', getJob, plainGet);
+      await load({ ...get, base: fastifyBase, count: WARM_UP_REQUESTS });
+      await waitForQuiet(fastifyPid);
+      const fastifyGetJob = { ...getJob, base: fastifyBase };
+      const fastifyGet = await load(fastifyGetJob);
+      reportLoad('http.c64.peer.plain_fastify_get', fastifyGetJob, fastifyGet);
+      report(
+        'http.c64.peer.plain_fastify_vs_express_get',
+        fastifyGet.requestsPerSecond / plainGet.requestsPerSecond,
+        'ratio',
+      );
       await waitForQuiet(pid);
       const reset = resetPeakRss(pid);
       const liveJob = { ...health, count: REQUESTS };
@@ -208,5 +233,6 @@ export async function benchHttp(): Promise<void> {
     }
   } finally {
     await stopChild(plain);
+    await stopChild(fastify);
   }
 }

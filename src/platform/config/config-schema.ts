@@ -220,7 +220,9 @@ export function configSchema<Kek, ApiKey>(parsers: ConfigParsers<Kek, ApiKey>, d
         'requests per minute in each budget, each kept apart: per authenticated principal, per vendor for ' +
         'webhooks whose signature verified, and per client address for failed authentications (a wrong key ' +
         'or token, a bad webhook signature). `/health*` and `/metrics` are never limited (a wrong key or token ' +
-        'sent to `/health` is a failed authentication like any other). A flood brake, not a quota',
+        'sent to `/health` is a failed authentication like any other). A flood brake, not a quota: counted in ' +
+        'memory per instance over a sliding minute in one-second buckets; a refused request gets 429 with ' +
+        '`Retry-After` (at most 61 s)',
     }),
     LEDGER_TRUST_PROXY: variable(
       optionalText.transform((raw, ctx): TrustProxy => {
