@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type Repository } from 'typeorm';
+import { ProjectionStore } from '../projections/core/projection-store';
+import { selectRows } from '../projections/core/sql-program';
+import { quote } from '../projections/core/table-info';
 import { isPlainObject } from '../shared/json';
 import type { NormalisedDelivery } from './delivery';
 import { ParkedDeliveryEntity } from './webhook.entities';
@@ -43,9 +46,12 @@ export interface ParkedListFilter {
 @Injectable()
 export class ParkedDeliveryRepository {
   private readonly rows: Repository<ParkedDeliveryEntity>;
+  /** Prepared statements (cached on SQLite) for the lookup every new session and reference makes. */
+  private readonly store: ProjectionStore;
 
   constructor(dataSource: DataSource) {
     this.rows = dataSource.getRepository(ParkedDeliveryEntity);
+    this.store = new ProjectionStore(dataSource);
   }
 
   /** Parks a delivery; parking the same vendor event again changes nothing (a redelivery). */
@@ -86,8 +92,28 @@ export class ParkedDeliveryRepository {
   async waitingFor(
     where: { vendor: string; vendorReference: string } | { sessionHint: string },
   ): Promise<ParkedDelivery[]> {
-    const rows = await this.rows.findBy({ ...where, status: 'parked', reason: 'unknown_session' });
-    return rows.map(toParked);
+    // Asked for every session started and every vendor reference recorded, and nearly always empty: a prepared
+    // statement on an index, not a query built per call.
+    const [match, params] =
+      'sessionHint' in where
+        ? ['"session_hint" = ?', [where.sessionHint]]
+        : ['"vendor" = ? AND "vendor_reference" = ?', [where.vendor, where.vendorReference]];
+    const table = quote(this.rows.metadata.tableName);
+    const rows = await this.store.read(() =>
+      selectRows(
+        `SELECT "vendor", "event_id", "reason", "delivery" FROM ${table} ` +
+          `WHERE ${match} AND "status" = 'parked' AND "reason" = 'unknown_session'`,
+        params,
+      ),
+    );
+    return rows.map((row) =>
+      toParked({
+        vendor: String(row.vendor),
+        eventId: String(row.event_id),
+        reason: String(row.reason),
+        delivery: typeof row.delivery === 'string' ? row.delivery : null,
+      }),
+    );
   }
 
   /** Parked deliveries of `vendor` that announce a result the service must fetch, oldest first. */
@@ -229,7 +255,9 @@ export class ParkedDeliveryRepository {
   }
 }
 
-function toParked(row: ParkedDeliveryEntity): ParkedDelivery {
+function toParked(
+  row: Pick<ParkedDeliveryEntity, 'vendor' | 'eventId' | 'reason' | 'delivery'>,
+): ParkedDelivery {
   const parsed: unknown = row.delivery === null ? undefined : JSON.parse(row.delivery);
   return {
     vendor: row.vendor,
