@@ -14,6 +14,13 @@ interface LiveKeyRow {
   readonly wrapped_key: string | null;
 }
 
+interface KeyRow {
+  readonly subject_id: string;
+  readonly data_class: string;
+  readonly wrapped_key: string | null;
+  readonly destroyed_at: string | null;
+}
+
 export interface DataKey {
   readonly keyId: string;
   readonly key: Buffer;
@@ -69,6 +76,8 @@ export class KeyStore {
 
   private readonly liveKeysSql: string;
   private liveKeysStatement: Statement | undefined;
+  private readonly keySql: string;
+  private keyStatement: Statement | undefined;
   private insertKeyStatement: Statement | undefined;
   /** Key rows waiting for the next grouped commit (SQLite), each request with its answer. */
   private creating: PendingKeys[] = [];
@@ -84,6 +93,7 @@ export class KeyStore {
     this.checks = dataSource.getRepository(KekCheckEntity);
     const param = dataSource.options.type === 'postgres' ? '$1' : '?';
     this.liveKeysSql = `SELECT key_id, data_class, wrapped_key FROM data_keys WHERE subject_id = ${param} AND destroyed_at IS NULL AND retired_at IS NULL`;
+    this.keySql = `SELECT subject_id, data_class, wrapped_key, destroyed_at FROM data_keys WHERE key_id = ${param}`;
   }
 
   /**
@@ -274,13 +284,24 @@ export class KeyStore {
   }
 
   async lookup(subjectId: string, dataClass: string, keyId: string): Promise<KeyLookup> {
-    const row = await this.keys.findOneBy({ keyId });
-    if (!row || row.subjectId !== subjectId || row.dataClass !== dataClass) return { state: 'unknown' };
-    if (!row.wrappedKey) return { state: 'destroyed', destroyedAt: row.destroyedAt ?? '' };
+    // Every decryption asks: a plain statement, like `liveKeyRows`.
+    const [row] = await this.keyRows(keyId);
+    if (!row || row.subject_id !== subjectId || row.data_class !== dataClass) return { state: 'unknown' };
+    if (!row.wrapped_key) return { state: 'destroyed', destroyedAt: row.destroyed_at ?? '' };
     return {
       state: 'active',
-      key: this.kek.unwrap(decode(row.wrappedKey), context(subjectId, dataClass, keyId)),
+      key: this.kek.unwrap(decode(row.wrapped_key), context(subjectId, dataClass, keyId)),
     };
+  }
+
+  private keyRows(keyId: string): Promise<KeyRow[]> | KeyRow[] {
+    if (this.dataSource.options.type === 'better-sqlite3') {
+      this.keyStatement ??= (
+        this.dataSource.driver as unknown as { databaseConnection: Database }
+      ).databaseConnection.prepare(this.keySql);
+      return this.keyStatement.all(keyId) as KeyRow[];
+    }
+    return this.dataSource.query<KeyRow[]>(this.keySql, [keyId]);
   }
 
   /** The classes of which the subject has a live key: the personal data the ledger can still read. */
