@@ -47,6 +47,23 @@ function reportLoad(name: string, job: LoadJob, result: LoadResult, unit = 'requ
   if (result.operations < job.count) report(`${name}.cut_short_at`, result.operations, 'operations');
 }
 
+/**
+ * Plain Fastify on the job plain Express just ran: how much faster the bare framework answers here, the most a move
+ * of the API to Fastify could gain.
+ */
+async function fastifyBeside(
+  name: string,
+  mode: 'post' | 'get',
+  job: LoadJob,
+  express: LoadResult,
+  fastifyPid: number,
+): Promise<void> {
+  await waitForQuiet(fastifyPid);
+  const fastify = await load(job);
+  reportLoad(`${name}_${mode}`, job, fastify);
+  report(`${name}_vs_express_${mode}`, fastify.requestsPerSecond / express.requestsPerSecond, 'ratio');
+}
+
 /** The compiled app as `npm start` runs it (`node dist/main.js`), embedded profile, own process and data dir. */
 async function startAppProcess(): Promise<{
   child: ChildProcess;
@@ -166,15 +183,12 @@ export async function benchHttp(): Promise<void> {
       const postJob = { ...post, count: REQUESTS };
       const plainPost = await load(postJob);
       reportLoad('http.c16.peer.plain_express_post', postJob, plainPost);
-      // How much a plain Fastify beats a plain Express here: the most a move of the API to Fastify could gain.
-      await waitForQuiet(fastifyPid);
-      const fastifyPostJob = { ...postJob, base: fastifyBase };
-      const fastifyPost = await load(fastifyPostJob);
-      reportLoad('http.c16.peer.plain_fastify_post', fastifyPostJob, fastifyPost);
-      report(
-        'http.c16.peer.plain_fastify_vs_express_post',
-        fastifyPost.requestsPerSecond / plainPost.requestsPerSecond,
-        'ratio',
+      await fastifyBeside(
+        'http.c16.peer.plain_fastify',
+        'post',
+        { ...postJob, base: fastifyBase },
+        plainPost,
+        fastifyPid,
       );
       await waitForQuiet(pid);
       const journeyJob = { ...journey, count: JOURNEYS };
@@ -199,14 +213,12 @@ export async function benchHttp(): Promise<void> {
       const plainGet = await load(getJob);
       reportLoad('http.c64.peer.plain_express_get', getJob, plainGet);
       await load({ ...get, base: fastifyBase, count: WARM_UP_REQUESTS });
-      await waitForQuiet(fastifyPid);
-      const fastifyGetJob = { ...getJob, base: fastifyBase };
-      const fastifyGet = await load(fastifyGetJob);
-      reportLoad('http.c64.peer.plain_fastify_get', fastifyGetJob, fastifyGet);
-      report(
-        'http.c64.peer.plain_fastify_vs_express_get',
-        fastifyGet.requestsPerSecond / plainGet.requestsPerSecond,
-        'ratio',
+      await fastifyBeside(
+        'http.c64.peer.plain_fastify',
+        'get',
+        { ...getJob, base: fastifyBase },
+        plainGet,
+        fastifyPid,
       );
       await waitForQuiet(pid);
       const reset = resetPeakRss(pid);

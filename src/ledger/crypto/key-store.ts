@@ -75,9 +75,9 @@ export class KeyStore {
   private readonly checks: Repository<KekCheckEntity>;
 
   private readonly liveKeysSql: string;
-  private liveKeysStatement: Statement | undefined;
   private readonly keySql: string;
-  private keyStatement: Statement | undefined;
+  /** Plain statements prepared on the SQLite driver's connection, by their text. */
+  private readonly prepared = new Map<string, Statement>();
   private insertKeyStatement: Statement | undefined;
   /** Key rows waiting for the next grouped commit (SQLite), each request with its answer. */
   private creating: PendingKeys[] = [];
@@ -163,9 +163,7 @@ export class KeyStore {
     const wanted = [...new Set(dataClasses)];
     for (let attempt = 0; attempt < 3; attempt += 1) {
       const found = new Map<DataClass, DataKey>();
-      // A plain statement: this is on every append that carries personal data, and the ORM's query building
-      // costs more than the lookup itself.
-      const rows = await this.liveKeyRows(subjectId);
+      const rows = await this.plainRows<LiveKeyRow>(this.liveKeysSql, subjectId);
       for (const row of rows) {
         const dataClass = row.data_class as DataClass;
         if (!row.wrapped_key || !wanted.includes(dataClass)) continue;
@@ -265,15 +263,20 @@ export class KeyStore {
     });
   }
 
-  private liveKeyRows(subjectId: string): Promise<LiveKeyRow[]> | LiveKeyRow[] {
-    if (this.dataSource.options.type === 'better-sqlite3') {
-      // On SQLite, one prepared statement on the driver's connection (the ORM would prepare it on every call).
-      this.liveKeysStatement ??= (
-        this.dataSource.driver as unknown as { databaseConnection: Database }
-      ).databaseConnection.prepare(this.liveKeysSql);
-      return this.liveKeysStatement.all(subjectId) as LiveKeyRow[];
+  /**
+   * The rows of a plain statement with one parameter. On every append with personal data and every decryption:
+   * on SQLite one prepared statement on the driver's connection (the ORM would prepare it on every call, and its
+   * query building costs more than the lookup itself).
+   */
+  private plainRows<T>(sql: string, param: string): Promise<T[]> | T[] {
+    const db = sqliteConnectionOf(this.dataSource);
+    if (db === undefined) return this.dataSource.query<T[]>(sql, [param]);
+    let statement = this.prepared.get(sql);
+    if (statement === undefined) {
+      statement = db.prepare(sql);
+      this.prepared.set(sql, statement);
     }
-    return this.dataSource.query<LiveKeyRow[]>(this.liveKeysSql, [subjectId]);
+    return statement.all(param) as T[];
   }
 
   /** The active key of (subject, class), created on first use. */
@@ -284,24 +287,13 @@ export class KeyStore {
   }
 
   async lookup(subjectId: string, dataClass: string, keyId: string): Promise<KeyLookup> {
-    // Every decryption asks: a plain statement, like `liveKeyRows`.
-    const [row] = await this.keyRows(keyId);
+    const [row] = await this.plainRows<KeyRow>(this.keySql, keyId);
     if (!row || row.subject_id !== subjectId || row.data_class !== dataClass) return { state: 'unknown' };
     if (!row.wrapped_key) return { state: 'destroyed', destroyedAt: row.destroyed_at ?? '' };
     return {
       state: 'active',
       key: this.kek.unwrap(decode(row.wrapped_key), context(subjectId, dataClass, keyId)),
     };
-  }
-
-  private keyRows(keyId: string): Promise<KeyRow[]> | KeyRow[] {
-    if (this.dataSource.options.type === 'better-sqlite3') {
-      this.keyStatement ??= (
-        this.dataSource.driver as unknown as { databaseConnection: Database }
-      ).databaseConnection.prepare(this.keySql);
-      return this.keyStatement.all(keyId) as KeyRow[];
-    }
-    return this.dataSource.query<KeyRow[]>(this.keySql, [keyId]);
   }
 
   /** The classes of which the subject has a live key: the personal data the ledger can still read. */
