@@ -49,9 +49,19 @@ export class ParkedDeliveryRepository {
   /** Prepared statements (cached on SQLite) for the lookup every new session and reference makes. */
   private readonly store: ProjectionStore;
 
+  /** The two statements of `waitingFor`, written once. */
+  private readonly waitingSql: { readonly byHint: string; readonly byReference: string };
+
   constructor(dataSource: DataSource) {
     this.rows = dataSource.getRepository(ParkedDeliveryEntity);
     this.store = new ProjectionStore(dataSource);
+    const waiting = (match: string): string =>
+      `SELECT "vendor", "event_id", "reason", "delivery" FROM ${quote(this.rows.metadata.tableName)} ` +
+      `WHERE ${match} AND "status" = 'parked' AND "reason" = 'unknown_session'`;
+    this.waitingSql = {
+      byHint: waiting('"session_hint" = ?'),
+      byReference: waiting('"vendor" = ? AND "vendor_reference" = ?'),
+    };
   }
 
   /** Parks a delivery; parking the same vendor event again changes nothing (a redelivery). */
@@ -94,18 +104,11 @@ export class ParkedDeliveryRepository {
   ): Promise<ParkedDelivery[]> {
     // Asked for every session started and every vendor reference recorded, and nearly always empty: a prepared
     // statement on an index, not a query built per call.
-    const [match, params] =
+    const [sql, params] =
       'sessionHint' in where
-        ? ['"session_hint" = ?', [where.sessionHint]]
-        : ['"vendor" = ? AND "vendor_reference" = ?', [where.vendor, where.vendorReference]];
-    const table = quote(this.rows.metadata.tableName);
-    const rows = await this.store.read(() =>
-      selectRows(
-        `SELECT "vendor", "event_id", "reason", "delivery" FROM ${table} ` +
-          `WHERE ${match} AND "status" = 'parked' AND "reason" = 'unknown_session'`,
-        params,
-      ),
-    );
+        ? [this.waitingSql.byHint, [where.sessionHint]]
+        : [this.waitingSql.byReference, [where.vendor, where.vendorReference]];
+    const rows = await this.store.read(() => selectRows(sql, params));
     return rows.map((row) =>
       toParked({
         vendor: String(row.vendor),

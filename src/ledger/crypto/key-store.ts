@@ -392,9 +392,8 @@ export class KeyStore {
       await this.dataSource.query('VACUUM data_keys');
       return { complete: true };
     }
-    if (this.dataSource.options.type !== 'better-sqlite3')
-      return { complete: false, reason: 'unsupported database' };
-    const db = (this.dataSource.driver as unknown as { databaseConnection: Database }).databaseConnection;
+    const db = sqliteConnectionOf(this.dataSource);
+    if (db === undefined) return { complete: false, reason: 'unsupported database' };
     for (let attempt = 1; ; attempt += 1) {
       // The connection is shared: a checkpoint inside another flow's open transaction fails ("locked"), so it
       // waits for that transaction to end.
