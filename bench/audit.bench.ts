@@ -181,7 +181,8 @@ export async function benchAudit(): Promise<void> {
 
     // Full-ledger verification vs. raw SHA-256 over the same canonical bytes.
     const v0 = performance.now();
-    const result = await verifyLedger(store, { pageSize: 5000 });
+    // The page size the audit API and CLI use (verifyLedger's default).
+    const result = await verifyLedger(store);
     const verifySeconds = (performance.now() - v0) / 1000;
     if (!result.ok) throw new Error('ledger did not verify');
     const rate = result.eventsChecked / verifySeconds;

@@ -1,8 +1,14 @@
 import type { EventStore, RecordedEvent, StoredEvent } from '../ledger/event-store.port';
-import { isEventMetadata } from '../ledger/envelope';
+import { isEventMetadata, readCanonicalEnvelope } from '../ledger/envelope';
 import { NotCanonicalJsonError } from '../shared/canonical-json';
 import { isPlainObject, type JsonObject } from '../shared/json';
-import { computeEventHash, computeEventHashOverJson, GENESIS_HASH } from '../ledger/hash-chain';
+import {
+  computeEventHash,
+  computeEventHashOverCanonicalJson,
+  computeEventHashOverJson,
+  GENESIS_HASH,
+  type HashInput,
+} from '../ledger/hash-chain';
 
 export type ChainFailureReason =
   'malformed_envelope' | 'revision_gap' | 'prev_hash_mismatch' | 'hash_mismatch';
@@ -42,9 +48,18 @@ export class ChainVerifier {
 
   check(event: RecordedEvent | StoredEvent): ChainFailure | undefined {
     this.events += 1;
-    const tip = this.tips.get(event.stream) ?? { revision: -1, hash: GENESIS_HASH, broken: false };
-    this.tips.set(event.stream, tip);
+    let tip = this.tips.get(event.stream);
+    if (tip === undefined) {
+      tip = { revision: -1, hash: GENESIS_HASH, broken: false };
+      this.tips.set(event.stream, tip);
+    }
     if (tip.broken) return undefined;
+    const verified = this.hashOfStoredText(event, tip);
+    if (verified !== undefined) {
+      tip.revision = event.revision;
+      tip.hash = verified;
+      return undefined;
+    }
     const failure = this.failureOf(event, tip);
     if (failure) {
       tip.broken = true;
@@ -56,32 +71,33 @@ export class ChainVerifier {
     return undefined;
   }
 
-  private failureOf(event: RecordedEvent | StoredEvent, tip: StreamTip): ChainFailure | undefined {
-    const at = {
-      stream: event.stream,
-      revision: event.revision,
-      eventId: event.eventId,
-      position: event.position,
-    };
-    if (event.revision !== tip.revision + 1) {
-      return {
-        ...at,
-        reason: 'revision_gap',
-        expected: String(tip.revision + 1),
-        actual: String(event.revision),
-      };
+  /**
+   * The recorded hash of an event stored as the ledger writes it (canonical envelope text, read without
+   * parsing) when that event is the next link and right: its envelope's fields agree and its bytes hash to the
+   * recorded hash. `undefined` for anything else; `failureOf` then judges the event field by field.
+   */
+  private hashOfStoredText(event: RecordedEvent | StoredEvent, tip: StreamTip): string | undefined {
+    if (!('metadataJson' in event) || event.metadataJson === undefined) return undefined;
+    if (event.revision !== tip.revision + 1) return undefined;
+    const envelope = readCanonicalEnvelope(event.metadataJson);
+    if (envelope === undefined || envelope.eventId !== event.eventId || envelope.prevHash !== tip.hash) {
+      return undefined;
     }
-    const metadata = event.metadata;
+    const right = computeEventHashOverCanonicalJson(tip.hash, event, envelope.unsealedJson) === envelope.hash;
+    return right ? envelope.hash : undefined;
+  }
+
+  private failureOf(event: RecordedEvent | StoredEvent, tip: StreamTip): ChainFailure | undefined {
+    if (event.revision !== tip.revision + 1) {
+      return failure(event, 'revision_gap', String(tip.revision + 1), String(event.revision));
+    }
+    const metadata = metadataOf(event);
+    if (metadata === undefined) return failure(event, 'malformed_envelope', 'JSON', 'metadata is not JSON');
     if (!isEventMetadata(metadata) || metadata.eventId !== event.eventId) {
-      return {
-        ...at,
-        reason: 'malformed_envelope',
-        expected: 'ledger envelope',
-        actual: 'missing or invalid fields',
-      };
+      return failure(event, 'malformed_envelope', 'ledger envelope', 'missing or invalid fields');
     }
     if (metadata.prevHash !== tip.hash) {
-      return { ...at, reason: 'prev_hash_mismatch', expected: tip.hash, actual: metadata.prevHash };
+      return failure(event, 'prev_hash_mismatch', tip.hash, metadata.prevHash);
     }
     // Stored bytes first: when they hash to the recorded hash they are the canonical bytes the ledger hashed.
     if ('dataJson' in event && computeEventHashOverJson(tip.hash, event) === metadata.hash) return undefined;
@@ -90,10 +106,10 @@ export class ChainVerifier {
       recomputed = computeEventHash(tip.hash, 'dataJson' in event ? parsed(event) : event);
     } catch (error) {
       if (!(error instanceof NotCanonicalJsonError)) throw error;
-      return { ...at, reason: 'malformed_envelope', expected: 'JSON', actual: error.reason };
+      return failure(event, 'malformed_envelope', 'JSON', error.reason);
     }
     if (recomputed !== metadata.hash) {
-      return { ...at, reason: 'hash_mismatch', expected: recomputed, actual: metadata.hash };
+      return failure(event, 'hash_mismatch', recomputed, metadata.hash);
     }
     return undefined;
   }
@@ -143,15 +159,41 @@ export async function verifyLedger(
   return verifier.report(through);
 }
 
+/** The event's metadata; `undefined` when a store that parses it on first use finds its text is not JSON. */
+function metadataOf(event: RecordedEvent | StoredEvent): JsonObject | undefined {
+  try {
+    return event.metadata;
+  } catch (error) {
+    if (error instanceof SyntaxError) return undefined;
+    throw error;
+  }
+}
+
+function failure(
+  event: RecordedEvent | StoredEvent,
+  reason: ChainFailureReason,
+  expected: string,
+  actual: string,
+): ChainFailure {
+  const { stream, revision, eventId, position } = event;
+  return { stream, revision, eventId, position, reason, expected, actual };
+}
+
 /** A stored event with its data parsed, for the canonical recomputation. */
-function parsed(event: StoredEvent): RecordedEvent {
-  const { dataJson, ...rest } = event;
+function parsed(event: StoredEvent): HashInput {
   let data: unknown;
   try {
-    data = JSON.parse(dataJson);
+    data = JSON.parse(event.dataJson);
   } catch {
     throw new NotCanonicalJsonError('$.data', 'not JSON');
   }
   if (!isPlainObject(data)) throw new NotCanonicalJsonError('$.data', 'not an object');
-  return { ...rest, data: data as JsonObject };
+  // Field by field: a store may give its events as class instances whose metadata is read through a getter.
+  return {
+    stream: event.stream,
+    revision: event.revision,
+    type: event.type,
+    data: data as JsonObject,
+    metadata: event.metadata,
+  };
 }

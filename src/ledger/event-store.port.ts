@@ -30,11 +30,12 @@ export interface RecordedEvent extends NewEvent {
 
 /**
  * An event as the store keeps it, its data still the JSON text it was written as (the canonical JSON the
- * ledger hashed, on the embedded store), so that verification can hash those bytes without parsing them.
+ * ledger hashed, on the embedded store), so that verification can hash those bytes without parsing them;
+ * without the store's write time, which verification does not read.
  */
-export interface StoredEvent extends Omit<RecordedEvent, 'data'> {
+export interface StoredEvent extends Omit<RecordedEvent, 'data' | 'created'> {
   readonly dataJson: string;
-  /** The metadata's text as stored, when the adapter keeps it (it is parsed in `metadata` too). */
+  /** The metadata's text as stored, when the adapter keeps it (parsed in `metadata`, on first use). */
   readonly metadataJson?: string;
 }
 

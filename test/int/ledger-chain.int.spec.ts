@@ -307,6 +307,42 @@ describe(Ledger.name, () => {
       });
     });
 
+    it('judges an envelope stored in another form by its content, and a changed or broken one at that event', async () => {
+      const stream = await writeJourney(uniqueId());
+      const target = await rowOf(stream, 1);
+      const [stored] = await t.store.readStream(stream, { fromRevision: 1, maxCount: 1 });
+      // The same envelope with whitespace and its members in another order: not the text the ledger writes.
+      const reordered = JSON.stringify(
+        Object.fromEntries(Object.entries(stored!.metadata).reverse()),
+        null,
+        2,
+      );
+      tamper(t.eventsFile, 'UPDATE events SET metadata = ? WHERE position = ?', reordered, target.position);
+      expect(await verifyLedger(t.store)).toMatchObject({ ok: true, failures: [] });
+
+      // Another event id in the envelope than in the row.
+      const otherId = JSON.stringify({ ...stored!.metadata, eventId: newEventId() });
+      tamper(t.eventsFile, 'UPDATE events SET metadata = ? WHERE position = ?', otherId, target.position);
+      expect((await verifyLedger(t.store)).failures).toEqual([
+        expect.objectContaining({ stream, revision: 1, reason: 'malformed_envelope' }),
+      ]);
+
+      // Text that is not JSON at all: reported at that event, the rest of the ledger still checked.
+      const other = await writeJourney(uniqueId());
+      tamper(t.eventsFile, 'UPDATE events SET metadata = ? WHERE position = ?', '{"actor":', target.position);
+      const report = await verifyLedger(t.store);
+      expect(report.failures).toEqual([
+        expect.objectContaining({
+          stream,
+          revision: 1,
+          reason: 'malformed_envelope',
+          actual: 'metadata is not JSON',
+        }),
+      ]);
+      expect(report.eventsChecked).toBe(8);
+      expect((await verifyLedger(t.store, { stream: other })).ok).toBe(true);
+    });
+
     it('refuses in-place updates through SQLite itself', async () => {
       await writeJourney(uniqueId());
       const db = new Database(t.eventsFile);

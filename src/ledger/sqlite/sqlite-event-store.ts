@@ -54,8 +54,8 @@ interface EventRow {
   created: string;
 }
 
-/** A row of `allRaw`: position, stream, revision, event id, type, data, metadata, created. */
-type StoredRow = [number, string, number, string, string, string, string, string];
+/** A row of `allRaw`: position, stream, revision, event id, type, data, metadata (what verification reads). */
+type StoredRow = [number, string, number, string, string, string, string];
 
 interface PendingAppend {
   readonly stream: string;
@@ -137,7 +137,7 @@ export class SqliteEventStore implements EventStore {
       all: this.db.prepare('SELECT * FROM events WHERE position > ? ORDER BY position ASC LIMIT ?'),
       allRaw: this.db
         .prepare<[number, number], StoredRow>(
-          'SELECT position, stream, revision, event_id, type, data, metadata, created FROM events ' +
+          'SELECT position, stream, revision, event_id, type, data, metadata FROM events ' +
             'WHERE position > ? ORDER BY position ASC LIMIT ?',
         )
         .raw(true),
@@ -469,27 +469,36 @@ function toRecorded(row: EventRow): RecordedEvent {
   };
 }
 
-function toStored([
-  position,
-  stream,
-  revision,
-  eventId,
-  type,
-  data,
-  metadata,
-  created,
-]: StoredRow): StoredEvent {
-  return {
-    stream,
-    revision,
-    position,
-    eventId,
-    type,
-    dataJson: data,
-    metadataJson: metadata,
-    metadata: JSON.parse(metadata) as JsonObject,
-    created,
-  };
+function toStored(row: StoredRow): StoredEvent {
+  return new StoredRowEvent(row);
+}
+
+/** A stored event whose metadata is parsed when first asked for: verification usually reads its text only. */
+class StoredRowEvent implements StoredEvent {
+  readonly position: number;
+  readonly stream: string;
+  readonly revision: number;
+  readonly eventId: string;
+  readonly type: string;
+  readonly dataJson: string;
+  readonly metadataJson: string;
+  private parsedMetadata: JsonObject | undefined;
+
+  // Indexed, not destructured: array destructuring runs the iterator protocol for every row.
+  constructor(row: StoredRow) {
+    this.position = row[0];
+    this.stream = row[1];
+    this.revision = row[2];
+    this.eventId = row[3];
+    this.type = row[4];
+    this.dataJson = row[5];
+    this.metadataJson = row[6];
+  }
+
+  get metadata(): JsonObject {
+    this.parsedMetadata ??= JSON.parse(this.metadataJson) as JsonObject;
+    return this.parsedMetadata;
+  }
 }
 
 function isBusy(error: unknown): boolean {
