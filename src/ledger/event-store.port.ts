@@ -60,6 +60,11 @@ export interface ReadAllOptions {
   readonly after?: number;
   readonly maxCount?: number;
   readonly filter?: EventFilter;
+  /**
+   * The caller never changes the events it is given: the store may hand out frozen events shared with other
+   * readers of the same part of the log (the embedded store does, for readers catching up without a filter).
+   */
+  readonly shared?: boolean;
 }
 
 /** Which events a global read or subscription returns. System events of the store are never returned. */

@@ -62,3 +62,48 @@ describe('SqliteEventStore filtered subscription', () => {
     await store.close();
   });
 });
+
+/*
+ * Readers catching up together (the projections of a starting service) share the blocks of the log they read:
+ * each block is read from the file once, and a shared read answers exactly what a read of the file would, also
+ * while appends go on past the block being read.
+ */
+describe('SqliteEventStore shared catch-up reads', () => {
+  let dir: string | undefined;
+  afterEach(() => {
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers like the file while appends go on, reading each finished block once for all readers', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'kyc-shared-'));
+    const store = new SqliteEventStore(join(dir, 'events.sqlite'));
+    const appendSome = async (count: number): Promise<void> => {
+      for (let i = 0; i < count; i += 1) {
+        await store.append(
+          `kyc-subject-s${randomUUID()}`,
+          [event(), event()].slice(0, 1 + (i % 2)),
+          'no_stream',
+        );
+      }
+    };
+    await appendSome(900); // 1,350 events: two finished blocks of 500 and an unfinished one
+    const readers = [0, 0, 0];
+    for (let round = 0; round < 12; round += 1) {
+      if (round > 0) await appendSome(40);
+      for (const [r, after] of readers.entries()) {
+        const shared = await store.readAll({ after, maxCount: 300, shared: true });
+        const direct = await store.readAll({ after, maxCount: 300 });
+        expect(shared).toEqual(direct);
+        readers[r] = shared.at(-1)?.position ?? after;
+      }
+    }
+    const head = await store.headPosition();
+    expect(readers).toEqual([head, head, head]);
+    const { reads, hits } = store.history.stats;
+    // Each finished block read from the file once (not once per reader); the others' reads were answered from it.
+    expect(reads).toBeLessThanOrEqual(Math.floor(head / 500));
+    expect(hits).toBeGreaterThanOrEqual(2 * reads);
+    await store.close();
+    expect(store.history.held).toBe(0);
+  });
+});

@@ -23,6 +23,7 @@ import type {
   Subscription,
   SubscriptionMessage,
 } from '../event-store.port';
+import { HistoryBlocks } from './history-blocks';
 import { LogTail } from './log-tail';
 
 /**
@@ -41,6 +42,8 @@ export interface SqliteEventStoreOptions {
   readonly pollIntervalMs?: number;
   /** Newest events kept for the live subscriptions of this process (0: none, each reads the file). */
   readonly tailCapacity?: number;
+  /** Blocks of 500 events behind the tail kept for readers catching up together (0: none, each reads the file). */
+  readonly historyBlocks?: number;
 }
 
 interface EventRow {
@@ -85,6 +88,8 @@ export class SqliteEventStore implements EventStore {
   readonly stats = { commits: 0, appends: 0 };
   /** The newest events, read once for every live subscription of this process. */
   readonly tail: LogTail;
+  /** Blocks of the log behind the tail, shared by the readers catching up through them. */
+  readonly history: HistoryBlocks;
   private queue: PendingAppend[] = [];
   private flushScheduled = false;
   private closed = false;
@@ -97,6 +102,7 @@ export class SqliteEventStore implements EventStore {
     forwards: Database.Statement<[string, number, number], EventRow>;
     backwards: Database.Statement<[string, number, number], EventRow>;
     all: Database.Statement<[number, number], EventRow>;
+    range: Database.Statement<[number, number], EventRow>;
     /** The columns of `all` as arrays (no object per row), for reading the whole log. */
     allRaw: Database.Statement<[number, number], StoredRow>;
     head: Database.Statement<[], { position: number | null }>;
@@ -111,6 +117,7 @@ export class SqliteEventStore implements EventStore {
     this.maxBatch = options.maxBatch ?? 512;
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
     this.tail = new LogTail(options.tailCapacity ?? 4096);
+    this.history = new HistoryBlocks(500, options.historyBlocks ?? 32);
     this.appended.setMaxListeners(0);
 
     this.db = new Database(file);
@@ -135,6 +142,9 @@ export class SqliteEventStore implements EventStore {
         'SELECT * FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?',
       ),
       all: this.db.prepare('SELECT * FROM events WHERE position > ? ORDER BY position ASC LIMIT ?'),
+      range: this.db.prepare(
+        'SELECT * FROM events WHERE position > ? AND position <= ? ORDER BY position ASC',
+      ),
       allRaw: this.db
         .prepare<[number, number], StoredRow>(
           'SELECT position, stream, revision, event_id, type, data, metadata FROM events ' +
@@ -315,7 +325,22 @@ export class SqliteEventStore implements EventStore {
 
   readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     try {
-      return Promise.resolve(this.readAllSync(options.after ?? 0, options.maxCount ?? -1, options.filter));
+      const after = options.after ?? 0;
+      const unfiltered =
+        options.filter?.streamPrefixes === undefined || options.filter.streamPrefixes.length === 0;
+      if (options.shared === true && unfiltered && options.maxCount !== undefined && options.maxCount > 0) {
+        const head = this.stmt.head.get()?.position ?? 0;
+        return Promise.resolve(
+          this.history.read(
+            after,
+            options.maxCount,
+            head,
+            (from, to) => this.stmt.range.all(from, to).map(toRecorded),
+            (from, count) => this.stmt.all.all(from, count).map(toRecorded),
+          ),
+        );
+      }
+      return Promise.resolve(this.readAllSync(after, options.maxCount ?? -1, options.filter));
     } catch (error) {
       return Promise.reject(asError(translateSqliteError(error)));
     }
@@ -450,6 +475,7 @@ export class SqliteEventStore implements EventStore {
     // Acknowledge what is queued before closing rather than dropping it.
     while (this.queue.length > 0) this.flush();
     this.closed = true;
+    this.history.clear();
     this.appended.emit('appended');
     this.db.close();
     return Promise.resolve();

@@ -192,7 +192,8 @@ export class ProjectionRunner {
   private async applyPages(pageSize: number, until: number, proceed: () => boolean): Promise<number> {
     const read = (after: number): Promise<RecordedEvent[]> => {
       // Every stream, not only the projection's: events of others move the checkpoint too.
-      const page = this.deps.store.readAll({ after, maxCount: pageSize });
+      // Shared: the other projections catching up read the same events (the runner never changes them).
+      const page = this.deps.store.readAll({ after, maxCount: pageSize, shared: true });
       // Read ahead while the previous page is written; a failure surfaces where the page is awaited.
       page.catch(() => undefined);
       return page;
