@@ -182,6 +182,27 @@ describe(ProjectionRunner.name, () => {
     expect(await t.dataSource.getRepository(VerificationStatusEntity).count()).toBe(4);
   });
 
+  it('starting together on an empty database, shares the log it reads and builds what a clean build builds', async () => {
+    await writeHistory(t.ledger, { subjects: 150, seed: 13 });
+    const head = await t.store.headPosition();
+    expect(head).toBeGreaterThan(1000); // more than one finished block of the log
+    const db = new ProjectionStore(t.dataSource);
+    const runners = PROJECTIONS.map((projection) => runner(t, projection, {}, db));
+    for (const r of runners) r.start();
+    try {
+      await until(() => runners.every((r) => r.status().position === head), 'every projection at the head', {
+        timeoutMs: 30_000,
+      });
+    } finally {
+      await Promise.all(runners.map((r) => r.stop()));
+    }
+    // The blocks were read from the file once and handed to the other projections from memory.
+    const { reads, hits } = t.store.history.stats;
+    expect(reads).toBeGreaterThan(0);
+    expect(hits).toBeGreaterThan(reads);
+    expect(await dumpAll(t.dataSource)).toEqual(await cleanBuild());
+  });
+
   it('follows the log live and tells waiting readers when a position is committed', async () => {
     const db = new ProjectionStore(t.dataSource);
     const progress = new ProjectionProgress(db, 1000);

@@ -164,7 +164,8 @@ export class ProjectionRunner {
   async catchUp(options: { until?: number } = {}): Promise<{ events: number; position: number }> {
     await this.writer.resume();
     const until = options.until ?? (await this.deps.store.headPosition());
-    const events = await this.applyPages(this.batchSize, until, () => true);
+    // Alone (a rebuild runs one projection at a time): no other reader to share the pages with.
+    const events = await this.applyPages(this.batchSize, until, () => true, false);
     this.caughtUpOnce = true;
     return { events, position: this.writer.position };
   }
@@ -189,11 +190,16 @@ export class ProjectionRunner {
    * Reads the log in pages from the checkpoint and commits a batch per page, up to `until` or the end of the log,
    * while `proceed()` holds. Reading page by page is cheaper per event than a subscription: catch-up uses it.
    */
-  private async applyPages(pageSize: number, until: number, proceed: () => boolean): Promise<number> {
+  private async applyPages(
+    pageSize: number,
+    until: number,
+    proceed: () => boolean,
+    shared: boolean,
+  ): Promise<number> {
     const read = (after: number): Promise<RecordedEvent[]> => {
-      // Every stream, not only the projection's: events of others move the checkpoint too.
-      // Shared: the other projections catching up read the same events (the runner never changes them).
-      const page = this.deps.store.readAll({ after, maxCount: pageSize, shared: true });
+      // Every stream, not only the projection's: events of others move the checkpoint too. Shared: the other
+      // projections catching up at the same time read the same events (the runner never changes them).
+      const page = this.deps.store.readAll({ after, maxCount: pageSize, shared });
       // Read ahead while the previous page is written; a failure surfaces where the page is awaited.
       page.catch(() => undefined);
       return page;
@@ -240,10 +246,15 @@ export class ProjectionRunner {
     this.deps.metrics?.position.set({ projection: this.name }, position);
 
     // Catch up page by page in large batches, then follow live from where that ended.
-    await this.applyPages(Math.max(this.batchSize, CATCH_UP_PAGE), Number.MAX_SAFE_INTEGER, () => {
-      if (!lease.held) throw new LeaseLostError(this.name);
-      return !stopped();
-    });
+    await this.applyPages(
+      Math.max(this.batchSize, CATCH_UP_PAGE),
+      Number.MAX_SAFE_INTEGER,
+      () => {
+        if (!lease.held) throw new LeaseLostError(this.name);
+        return !stopped();
+      },
+      true,
+    );
     if (stopped()) return;
 
     const subscription = this.deps.store.subscribeAll({ after: this.writer.position });
