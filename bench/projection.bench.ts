@@ -129,7 +129,11 @@ async function benchCatchUp(url: string): Promise<void> {
       report('projection.catchup.pg.service_start', events / seconds, 'events/s');
       // How often a projection found its block of the log already read by another (HistoryBlocks).
       const { reads, hits } = store.history.stats;
-      report('projection.catchup.pg.service_start.shared_block_hits', hits / Math.max(1, reads + hits), 'ratio');
+      report(
+        'projection.catchup.pg.service_start.shared_block_hits',
+        hits / Math.max(1, reads + hits),
+        'ratio',
+      );
       process.stderr.write(`# projection: four read models from 0 in ${seconds.toFixed(1)} s\n`);
 
       // The rebuild command, one projection at a time, into new tables next to the ones just built.

@@ -24,17 +24,18 @@ function event(): NewEvent {
   };
 }
 
+let dir: string | undefined;
+afterEach(() => {
+  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  dir = undefined;
+});
+
 /*
  * A filtered subscription over a log where most events do not match (e.g. the expiry scheduler, which follows
  * verification streams, while subject events pour in) must move past what it has scanned: reading again from
  * its last matching event on every wake-up would make each append cost a scan of everything since.
  */
 describe('SqliteEventStore filtered subscription', () => {
-  let dir: string | undefined;
-  afterEach(() => {
-    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
-  });
-
   it('reads on from the head it scanned, not from its last matching event', async () => {
     dir = mkdtempSync(join(tmpdir(), 'kyc-sub-'));
     const store = new SqliteEventStore(join(dir, 'events.sqlite'));
@@ -69,11 +70,6 @@ describe('SqliteEventStore filtered subscription', () => {
  * while appends go on past the block being read.
  */
 describe('SqliteEventStore shared catch-up reads', () => {
-  let dir: string | undefined;
-  afterEach(() => {
-    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
-  });
-
   it('answers like the file while appends go on, reading each finished block once for all readers', async () => {
     dir = mkdtempSync(join(tmpdir(), 'kyc-shared-'));
     const store = new SqliteEventStore(join(dir, 'events.sqlite'));

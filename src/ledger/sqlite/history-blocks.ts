@@ -53,7 +53,9 @@ export class HistoryBlocks {
     readAfter: (after: number, count: number) => RecordedEvent[],
   ): RecordedEvent[] {
     this.used = true;
-    this.releaseTimer ??= setTimeout(() => { this.releaseIfUnused(); }, this.releaseAfterMs).unref();
+    this.releaseTimer ??= setTimeout(() => {
+      this.releaseIfUnused();
+    }, this.releaseAfterMs).unref();
     const out: RecordedEvent[] = [];
     let at = after;
     while (out.length < maxCount && at < head) {
@@ -77,7 +79,9 @@ export class HistoryBlocks {
     this.releaseTimer = undefined;
     if (this.used) {
       this.used = false;
-      this.releaseTimer = setTimeout(() => { this.releaseIfUnused(); }, this.releaseAfterMs).unref();
+      this.releaseTimer = setTimeout(() => {
+        this.releaseIfUnused();
+      }, this.releaseAfterMs).unref();
       return;
     }
     this.blocks.clear();
