@@ -1,9 +1,7 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app';
+import { filesUnder, heapSegments, occurrences } from '../support/disk-scan';
 import { client } from '../support/http';
 import { enrol } from '../support/privacy-journey';
 import { freshDatabase } from '../support/postgres';
@@ -20,40 +18,6 @@ interface KeyRow {
   data_class: string;
   wrapped_key: string | null;
   destroyed_at: string | null;
-}
-
-/** Byte patterns of one wrapped key: as stored (base64 text), raw, hex, and the ciphertext part alone. */
-function patternsOf(wrappedKey: string): { name: string; bytes: Buffer }[] {
-  const raw = Buffer.from(wrappedKey, 'base64');
-  return [
-    { name: 'base64', bytes: Buffer.from(wrappedKey, 'utf8') },
-    // A fragment too, in case the row was partly overwritten: base64 characters 40..72 encode bytes 30..54.
-    { name: 'base64 fragment', bytes: Buffer.from(wrappedKey.slice(40, 72), 'utf8') },
-    { name: 'raw', bytes: raw },
-    { name: 'raw ciphertext', bytes: raw.subarray(28) },
-    { name: 'hex', bytes: Buffer.from(raw.toString('hex'), 'utf8') },
-  ];
-}
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
-}
-
-/** Every (file, form) in which one of the keys is still found. */
-function occurrences(files: readonly string[], wrappedKeys: readonly string[]): string[] {
-  const found: string[] = [];
-  for (const file of files) {
-    const content = readFileSync(file);
-    for (const key of wrappedKeys) {
-      for (const { name, bytes } of patternsOf(key)) {
-        if (content.includes(bytes)) found.push(`${file}: ${name} of a destroyed key`);
-      }
-    }
-  }
-  return found;
 }
 
 async function keyRows(t: TestApp, subjectId: string): Promise<KeyRow[]> {
@@ -140,35 +104,11 @@ describeWithService('DATABASE_URL', 'a shredded key on disk (PostgreSQL)', (data
   });
 
   it("is not in the key table's files on the server once its pages are flushed", async (ctx) => {
-    const admin = new Client({ connectionString: db.url });
-    await admin.connect();
-    let dataDirectory: string;
-    let relationPath: string;
-    try {
-      // Flush the pages as they are now, so the files show what the table holds (needs superuser or pg_checkpoint).
-      await admin.query('CHECKPOINT');
-      dataDirectory = (
-        await admin.query<{ d: string }>('SELECT current_setting($1) AS d', ['data_directory'])
-      ).rows[0]!.d;
-      relationPath = (await admin.query<{ p: string }>(`SELECT pg_relation_filepath('data_keys') AS p`))
-        .rows[0]!.p;
-    } catch (error) {
-      ctx.skip(`cannot flush or locate the table's files on this server (${(error as Error).message})`);
-      return;
-    } finally {
-      await admin.end();
-    }
-    const main = join(dataDirectory, relationPath);
-    try {
-      readFileSync(main);
-    } catch (error) {
-      // The server runs as another user on this machine, or on another machine: its files are out of reach.
-      ctx.skip(`the server's data directory is not readable here (${(error as Error).message})`);
+    const segments = await heapSegments(db.url, 'data_keys');
+    if (typeof segments === 'string') {
+      ctx.skip(segments);
       return;
     }
-    // The heap file and its 1 GB segments (.1, .2, …); the free-space and visibility maps hold no tuples.
-    const segments = [main];
-    for (let n = 1; existsSync(`${main}.${n}`); n += 1) segments.push(`${main}.${n}`);
     // The method is sound: a key that was not destroyed is found in them.
     const live = (await t.app.get(DataSource).query<KeyRow[]>('SELECT * FROM data_keys')).find(
       (row) => row.wrapped_key !== null,

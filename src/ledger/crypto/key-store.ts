@@ -56,6 +56,23 @@ interface CheckpointRow {
 /** How often, 10 ms apart, a SQLite scrub waits for a transaction on the shared connection to end. */
 const SCRUB_ATTEMPTS = 100;
 
+export interface KeyStoreOptions {
+  /**
+   * PostgreSQL: how long a scrub waits, at most, for transactions of the database that may still see a
+   * destroyed key's old row version (default 2,000 ms).
+   */
+  readonly scrubWaitMs?: number;
+}
+
+/**
+ * Sessions of this database, other than the asking one, in a transaction that began before `$1` and holding a
+ * snapshot: such a transaction may still see the row version a shred replaced, and VACUUM keeps what any
+ * snapshot can see. Sessions of other roles show no `backend_xmin` unless the role may read all statistics.
+ */
+const OLDER_SNAPSHOTS_SQL =
+  'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() ' +
+  'AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL AND xact_start < $1';
+
 const context = (subjectId: string, dataClass: string, keyId: string): string =>
   `${subjectId}|${dataClass}|${keyId}`;
 
@@ -88,6 +105,7 @@ export class KeyStore {
     private readonly dataSource: DataSource,
     private readonly kek: Kek,
     private readonly now: () => Date = () => new Date(),
+    private readonly options: KeyStoreOptions = {},
   ) {
     this.keys = dataSource.getRepository(DataKeyEntity);
     this.checks = dataSource.getRepository(KekCheckEntity);
@@ -389,8 +407,19 @@ export class KeyStore {
           reason: 'the database role does not own data_keys, so it cannot VACUUM it',
         };
       }
+      // VACUUM keeps every row version some snapshot can still see: first let the transactions that began
+      // before this scrub (so perhaps before the shred) end, for a bounded time.
+      const [{ at } = { at: new Date() }] = await this.dataSource.query<{ at: Date }[]>(
+        'SELECT statement_timestamp() AS at',
+      );
+      const settled = await this.olderSnapshotsEnded(at);
       await this.dataSource.query('VACUUM data_keys');
-      return { complete: true };
+      return settled
+        ? { complete: true }
+        : {
+            complete: false,
+            reason: 'a transaction older than the shred still held a snapshot of the key database',
+          };
     }
     const db = sqliteConnectionOf(this.dataSource);
     if (db === undefined) return { complete: false, reason: 'unsupported database' };
@@ -411,6 +440,17 @@ export class KeyStore {
         };
       }
       await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  /** Whether the transactions that began before `at` and hold a snapshot ended within the wait (PostgreSQL). */
+  private async olderSnapshotsEnded(at: Date): Promise<boolean> {
+    const deadline = Date.now() + (this.options.scrubWaitMs ?? 2000);
+    for (;;) {
+      const [row] = await this.dataSource.query<{ n: number }[]>(OLDER_SNAPSHOTS_SQL, [at]);
+      if ((row?.n ?? 0) === 0) return true;
+      if (Date.now() >= deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
 
