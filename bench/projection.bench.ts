@@ -128,12 +128,14 @@ async function benchCatchUp(url: string): Promise<void> {
       await leases.close();
       report('projection.catchup.pg.service_start', events / seconds, 'events/s');
       // How often a projection found its block of the log already read by another (HistoryBlocks).
-      const { reads, hits } = store.history.stats;
+      const { reads, hits, waits } = store.history.stats;
       report(
         'projection.catchup.pg.service_start.shared_block_hits',
         hits / Math.max(1, reads + hits),
         'ratio',
       );
+      // 10 ms waits of projections held back for slower ones (HistoryBlocks.pace).
+      report('projection.catchup.pg.service_start.pacing_waits', waits, 'waits');
       process.stderr.write(`# projection: four read models from 0 in ${seconds.toFixed(1)} s\n`);
 
       // The rebuild command, one projection at a time, into new tables next to the ones just built.

@@ -65,6 +65,11 @@ export interface ReadAllOptions {
    * readers of the same part of the log (the embedded store does, for readers catching up without a filter).
    */
   readonly shared?: boolean;
+  /**
+   * With `shared`: who reads (a projection's name). The store may hold back a reader far ahead of the others
+   * sharing the same part of the log, so that what it reads is still shared when they get there.
+   */
+  readonly reader?: string;
 }
 
 /** Which events a global read or subscription returns. System events of the store are never returned. */

@@ -75,7 +75,7 @@ describe(HistoryBlocks.name, () => {
     const first = blocks.read(0, 50, l.head(), l.readRange, l.readAfter);
     const second = blocks.read(0, 50, l.head(), l.readRange, l.readAfter);
     expect(l.calls.range).toBe(2);
-    expect(blocks.stats).toEqual({ reads: 2, hits: 2 });
+    expect(blocks.stats).toEqual({ reads: 2, hits: 2, waits: 0 });
     expect(second[0]).toBe(first[0]);
     expect(Object.isFrozen(first[0])).toBe(true);
     expect(Object.isFrozen((first[0]?.data.nested as { list: number[] }).list)).toBe(true);
@@ -95,15 +95,16 @@ describe(HistoryBlocks.name, () => {
     blocks.clear();
   });
 
-  it('keeps the most recently used blocks up to its capacity, none with capacity 0', () => {
+  it('keeps at most its capacity, letting the earliest block go first; none with capacity 0', () => {
     const l = log(Array.from({ length: 200 }, (_, i) => i + 1));
     const blocks = new HistoryBlocks(25, 2);
-    blocks.read(0, 200, l.head(), l.readRange, l.readAfter);
+    blocks.read(150, 50, l.head(), l.readRange, l.readAfter); // blocks 6 and 7
+    blocks.read(0, 25, l.head(), l.readRange, l.readAfter); // block 0: the earliest, it goes again at once
     expect(blocks.held).toBe(2);
     l.calls.range = 0;
-    blocks.read(150, 50, l.head(), l.readRange, l.readAfter); // the last two: kept
+    blocks.read(150, 50, l.head(), l.readRange, l.readAfter); // still there, though used before block 0
     expect(l.calls.range).toBe(0);
-    blocks.read(0, 25, l.head(), l.readRange, l.readAfter); // the first: gone
+    blocks.read(0, 25, l.head(), l.readRange, l.readAfter);
     expect(l.calls.range).toBe(1);
     const none = new HistoryBlocks(25, 0);
     none.read(0, 200, l.head(), l.readRange, l.readAfter);
@@ -112,6 +113,56 @@ describe(HistoryBlocks.name, () => {
     expect(none.stats.hits).toBe(0);
     blocks.clear();
     none.clear();
+  });
+
+  describe('pacing', () => {
+    const l = log(Array.from({ length: 1000 }, (_, i) => i + 1));
+    const pacing = { activeMs: 5000, maxWaitMs: 60_000 };
+
+    it('holds a reader back until its read fits between the slowest reader and the capacity', async () => {
+      vi.useFakeTimers();
+      const blocks = new HistoryBlocks(25, 4, 60_000, pacing);
+      blocks.read(0, 25, l.head(), l.readRange, l.readAfter, 'slow'); // next block: 1
+      blocks.read(0, 50, l.head(), l.readRange, l.readAfter, 'fast'); // next block: 2
+      // Blocks 1 to 4 fit in 4: no wait. Blocks 1 to 6 do not.
+      let paced = false;
+      await blocks.pace('fast', 75, 25);
+      void blocks.pace('fast', 125, 25).then(() => {
+        paced = true;
+      });
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(paced).toBe(false);
+      expect(blocks.stats.waits).toBeGreaterThan(0);
+      // The slowest moves on to block 3: blocks 3 to 6 fit.
+      blocks.read(25, 50, l.head(), l.readRange, l.readAfter, 'slow');
+      await vi.advanceTimersByTimeAsync(20);
+      expect(paced).toBe(true);
+      // The slowest reader itself never waits.
+      const waits = blocks.stats.waits;
+      await blocks.pace('slow', 75, 25);
+      expect(blocks.stats.waits).toBe(waits);
+      blocks.clear();
+    });
+
+    it('holds no one back for a reader that stopped reading, and no one for longer than the bound', async () => {
+      vi.useFakeTimers();
+      const blocks = new HistoryBlocks(25, 4, 60_000, { activeMs: 5000, maxWaitMs: 3000 });
+      blocks.read(0, 25, l.head(), l.readRange, l.readAfter, 'stalled');
+      let paced = false;
+      void blocks.pace('fast', 500, 25).then(() => {
+        paced = true;
+      });
+      await vi.advanceTimersByTimeAsync(2900);
+      expect(paced).toBe(false);
+      await vi.advanceTimersByTimeAsync(200); // the bound
+      expect(paced).toBe(true);
+      // Past its activity window the stalled reader holds no one back at all.
+      await vi.advanceTimersByTimeAsync(5000);
+      const waits = blocks.stats.waits;
+      await blocks.pace('fast', 500, 25);
+      expect(blocks.stats.waits).toBe(waits);
+      blocks.clear();
+    });
   });
 
   it('lets its blocks go once no reader has asked for a while, not while readers still do', () => {

@@ -329,20 +329,33 @@ export class SqliteEventStore implements EventStore {
       const unfiltered =
         options.filter?.streamPrefixes === undefined || options.filter.streamPrefixes.length === 0;
       if (options.shared === true && unfiltered && options.maxCount !== undefined && options.maxCount > 0) {
-        const head = this.stmt.head.get()?.position ?? 0;
-        return Promise.resolve(
-          this.history.read(
-            after,
-            options.maxCount,
-            head,
-            (from, to) => this.stmt.range.all(from, to).map(toRecorded),
-            (from, count) => this.stmt.all.all(from, count).map(toRecorded),
-          ),
-        );
+        return this.readShared(after, options.maxCount, options.reader);
       }
       return Promise.resolve(this.readAllSync(after, options.maxCount ?? -1, options.filter));
     } catch (error) {
       return Promise.reject(asError(translateSqliteError(error)));
+    }
+  }
+
+  /** A page from the blocks shared by readers catching up, after the reader's pacing (`HistoryBlocks`). */
+  private async readShared(
+    after: number,
+    maxCount: number,
+    reader: string | undefined,
+  ): Promise<RecordedEvent[]> {
+    if (reader !== undefined) await this.history.pace(reader, after, maxCount);
+    try {
+      const head = this.stmt.head.get()?.position ?? 0;
+      return this.history.read(
+        after,
+        maxCount,
+        head,
+        (from, to) => this.stmt.range.all(from, to).map(toRecorded),
+        (from, count) => this.stmt.all.all(from, count).map(toRecorded),
+        reader,
+      );
+    } catch (error) {
+      throw asError(translateSqliteError(error));
     }
   }
 

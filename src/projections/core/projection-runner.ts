@@ -199,7 +199,11 @@ export class ProjectionRunner {
     const read = (after: number): Promise<RecordedEvent[]> => {
       // Every stream, not only the projection's: events of others move the checkpoint too. Shared: the other
       // projections catching up at the same time read the same events (the runner never changes them).
-      const page = this.deps.store.readAll({ after, maxCount: pageSize, shared });
+      const page = this.deps.store.readAll(
+        shared
+          ? { after, maxCount: pageSize, shared, reader: this.checkpointName }
+          : { after, maxCount: pageSize },
+      );
       // Read ahead while the previous page is written; a failure surfaces where the page is awaited.
       page.catch(() => undefined);
       return page;
