@@ -204,6 +204,7 @@ export async function benchHttp(): Promise<void> {
       // What the answered commands set off (projections, outbox) still runs after the last answer.
       report('http.app.busy_after_journey', await waitForQuiet(pid), 's');
       report('http.app.rss_peak_after_journey', statusMb(pid, 'VmHWM'), 'MB');
+      await reportMemory('http.app.memory_after_journey', app.base);
 
       // `GET /health/live` at 64 clients beside plain Express's GET at 64 clients.
       await load({ ...get, count: WARM_UP_REQUESTS });
@@ -231,6 +232,7 @@ export async function benchHttp(): Promise<void> {
         live.requestsPerSecond / plainGet.requestsPerSecond,
         'ratio',
       );
+      await reportMemory('http.c64.app_memory_after_load', app.base);
       // VmHWM since the reset: the peak during the 64-client load (without a reset, the process's whole life).
       const peak = statusMb(pid, 'VmHWM');
       report(reset ? 'http.c64.app_rss_peak' : 'http.app.rss_peak_lifetime', peak, 'MB');
@@ -247,4 +249,25 @@ export async function benchHttp(): Promise<void> {
     await stopChild(plain);
     await stopChild(fastify);
   }
+}
+
+/**
+ * Where the app's resident memory is, from its own `/metrics` (prom-client's default metrics): the JavaScript
+ * heap (total reserved and used), memory outside it that JavaScript objects hold (`external`: buffers) and the
+ * resident set, so that an RSS figure can be split into the heap and the rest (native: SQLite, code, stacks).
+ */
+async function reportMemory(name: string, base: string): Promise<void> {
+  const text = await fetch(`${base}/metrics`).then((res) => res.text());
+  const value = (metric: string): number => {
+    const line = text.split('\n').find((l) => l.startsWith(`kyc_ledger_${metric} `));
+    if (line === undefined) throw new Error(`no ${metric} in /metrics`);
+    return Number(line.slice(line.lastIndexOf(' ') + 1)) / 1024 / 1024;
+  };
+  const rss = value('process_resident_memory_bytes');
+  const heapTotal = value('nodejs_heap_size_total_bytes');
+  report(`${name}.rss`, rss, 'MB');
+  report(`${name}.heap_total`, heapTotal, 'MB');
+  report(`${name}.heap_used`, value('nodejs_heap_size_used_bytes'), 'MB');
+  report(`${name}.external`, value('nodejs_external_memory_bytes'), 'MB');
+  report(`${name}.outside_heap`, rss - heapTotal, 'MB');
 }
