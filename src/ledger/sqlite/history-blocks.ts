@@ -10,8 +10,8 @@ import { deepFreeze } from './log-tail';
  * Block `k` holds every event with a position in `(k × size, (k + 1) × size]`, nothing else; only blocks the
  * log has completely written are kept (their end at or below the head read before them), so a block never
  * misses an event appended later. Events are frozen, since many readers share each one. At most `capacity`
- * blocks are kept (the earliest goes first) while readers use them, and let go once no reader has asked for a block for
- * `releaseAfterMs`: catch-up ends, and the memory is not held for the life of the process.
+ * blocks are kept (the earliest goes first) while readers use them, and all are let go once no reader has asked
+ * for a block for `releaseAfterMs`: catch-up ends, and the memory is not held for the life of the process.
  *
  * Readers that give their name are paced (`pace`): one far ahead waits for the slowest, so that the blocks
  * between them fit in the capacity and the slowest still finds them (readers differ in their work per event).
