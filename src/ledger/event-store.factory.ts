@@ -9,6 +9,8 @@ export interface EventStoreSettings {
   readonly dataDir: string;
   readonly sqliteSynchronous: SqliteSynchronous;
   readonly maxEventBytes: number;
+  /** Embedded store: live subscriptions woken at most once per this many milliseconds (default: every commit). */
+  readonly followerWakeMs?: number;
 }
 
 /** The adapter the configuration asks for: EventStoreDB when a connection string is set, SQLite otherwise. */
@@ -21,5 +23,6 @@ export function createEventStore(config: EventStoreSettings): EventStore {
   return new SqliteEventStore(join(config.dataDir, 'events.sqlite'), {
     synchronous: config.sqliteSynchronous,
     maxEventBytes: config.maxEventBytes,
+    ...(config.followerWakeMs === undefined ? {} : { wakeIntervalMs: config.followerWakeMs }),
   });
 }

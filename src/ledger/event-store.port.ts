@@ -110,6 +110,11 @@ export interface EventStore {
   /** The same with each event's data as stored, when the adapter keeps JSON text (full-ledger verification). */
   readAllStored?(options?: Omit<ReadAllOptions, 'filter'>): Promise<StoredEvent[]>;
   subscribeAll(options?: SubscribeAllOptions): Subscription;
+  /**
+   * Wakes this process's live subscriptions now rather than at the end of a pending wake-up window (the embedded
+   * store's `LEDGER_FOLLOWER_WAKE_MS`): for a reader waiting for its own write. Adapters without a window omit it.
+   */
+  hurrySubscriptions?(): void;
   /** Global position of the last event, or 0 when the log is empty. */
   headPosition(): Promise<number>;
   /** Resolves when the store answers; used by readiness checks. */

@@ -109,6 +109,7 @@ export class RequestErasureHandler implements ICommandHandler<RequestErasureComm
     // The assessment reads the retention read model: let it see everything recorded so far (the relationship
     // end just recorded, the evidence just collected) first, or answer 503 and change nothing.
     const head = await this.store.headPosition();
+    this.store.hurrySubscriptions?.();
     const caughtUp = await this.progress.waitFor(RETENTION, head, this.config.readWaitMs);
     if (!caughtUp.reached) {
       throw new ReadModelBehindError(RETENTION, head, caughtUp.position, RETRY_AFTER_SECONDS);

@@ -44,6 +44,12 @@ export interface SqliteEventStoreOptions {
   readonly tailCapacity?: number;
   /** Blocks of 500 events behind the tail kept for readers catching up together (0: none, each reads the file). */
   readonly historyBlocks?: number;
+  /**
+   * The live subscriptions of this process are woken at most once per this many milliseconds (0: after every
+   * commit). The first commit after a quiet spell wakes them at once; the commits within the window after a wake
+   * wake them together at its end, so under load each follower works in fewer, larger batches.
+   */
+  readonly wakeIntervalMs?: number;
 }
 
 interface EventRow {
@@ -84,6 +90,11 @@ export class SqliteEventStore implements EventStore {
   private readonly maxEventBytes: number;
   private readonly maxBatch: number;
   private readonly pollIntervalMs: number;
+  private readonly wakeIntervalMs: number;
+  /** When the live subscriptions were last woken after a commit (`performance.now()`). */
+  private lastWake = Number.NEGATIVE_INFINITY;
+  /** The wake-up set for the end of the current window, while one is pending. */
+  private pendingWake: NodeJS.Timeout | undefined;
   /** Counters for metrics and benchmarks: how many appends shared how many commits. */
   readonly stats = { commits: 0, appends: 0 };
   /** The newest events, read once for every live subscription of this process. */
@@ -116,6 +127,7 @@ export class SqliteEventStore implements EventStore {
     this.maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
     this.maxBatch = options.maxBatch ?? 512;
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
+    this.wakeIntervalMs = options.wakeIntervalMs ?? 0;
     this.tail = new LogTail(options.tailCapacity ?? 4096);
     this.history = new HistoryBlocks(500, options.historyBlocks ?? 32);
     this.appended.setMaxListeners(0);
@@ -248,7 +260,37 @@ export class SqliteEventStore implements EventStore {
         pending.reject(outcome.error);
       }
     }
-    if (anyWritten) this.appended.emit('appended');
+    if (anyWritten) this.wakeSubscriptions();
+  }
+
+  /** Wakes the live subscriptions now when a wake-up is pending (a reader waits for its own write). */
+  hurrySubscriptions(): void {
+    if (this.pendingWake === undefined) return;
+    clearTimeout(this.pendingWake);
+    this.pendingWake = undefined;
+    this.lastWake = performance.now();
+    this.appended.emit('appended');
+  }
+
+  /** Wakes the live subscriptions after a commit, at most once per `wakeIntervalMs`. */
+  private wakeSubscriptions(): void {
+    if (this.wakeIntervalMs <= 0) {
+      this.appended.emit('appended');
+      return;
+    }
+    if (this.pendingWake !== undefined) return;
+    const now = performance.now();
+    const due = this.lastWake + this.wakeIntervalMs;
+    if (now >= due) {
+      this.lastWake = now;
+      this.appended.emit('appended');
+      return;
+    }
+    this.pendingWake = setTimeout(() => {
+      this.pendingWake = undefined;
+      this.lastWake = performance.now();
+      this.appended.emit('appended');
+    }, due - now);
   }
 
   private applyAppend({ stream, events, expected }: PendingAppend): AppendResult {
@@ -489,6 +531,8 @@ export class SqliteEventStore implements EventStore {
     while (this.queue.length > 0) this.flush();
     this.closed = true;
     this.history.clear();
+    clearTimeout(this.pendingWake);
+    this.pendingWake = undefined;
     this.appended.emit('appended');
     this.db.close();
     return Promise.resolve();

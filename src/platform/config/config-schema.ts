@@ -299,6 +299,14 @@ export function configSchema<Kek, ApiKey>(parsers: ConfigParsers<Kek, ApiKey>, d
       group: 'Storage',
       meaning: 'largest event (type + data + metadata as canonical JSON); 1 KiB – 16 MiB',
     }),
+    LEDGER_FOLLOWER_WAKE_MS: integer(25, 0, 1000, {
+      group: 'Storage',
+      meaning:
+        'embedded profile: the followers of this process (projections, publisher, indexes, schedulers) are woken ' +
+        'at most once per this many milliseconds after appends. The first append after a quiet spell wakes them ' +
+        'at once; under load they work in fewer, larger batches, and read models lag the ledger by up to this ' +
+        'much more. `0`: after every commit',
+    }),
     EVENTSTORE_CONNECTION_STRING: text(
       undefined,
       /^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover|kdb|kdb\+discover):\/\//,

@@ -66,6 +66,8 @@ export interface AppConfig {
   readonly dataDir: string;
   readonly sqliteSynchronous: SqliteSynchronous;
   readonly maxEventBytes: number;
+  /** Embedded profile: live followers are woken at most once per this many milliseconds (`LEDGER_FOLLOWER_WAKE_MS`). */
+  readonly followerWakeMs: number;
   readonly eventStoreConnectionString: string | undefined;
   readonly databaseUrl: string | undefined;
   readonly kafkaBrokers: readonly string[] | undefined;
@@ -199,6 +201,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     dataDir: resolve(v.LEDGER_DATA_DIR ?? './data'),
     sqliteSynchronous: v.LEDGER_SQLITE_SYNCHRONOUS,
     maxEventBytes: v.LEDGER_MAX_EVENT_BYTES,
+    followerWakeMs: v.LEDGER_FOLLOWER_WAKE_MS,
     eventStoreConnectionString: v.EVENTSTORE_CONNECTION_STRING,
     databaseUrl: v.DATABASE_URL,
     kafkaBrokers: v.KAFKA_BROKERS,

@@ -92,6 +92,8 @@ export class ReadYourWritesInterceptor implements NestInterceptor {
       const head = await this.store.headPosition();
       if (wanted > head) throw new PositionBeyondHeadError(head);
     }
+    // Not behind a follower wake-up window: the caller waits for its own write.
+    if (this.progress.known(projection) < wanted) this.store.hurrySubscriptions?.();
     const result = await this.progress.waitFor(projection, wanted, this.config.readWaitMs);
     if (!result.reached) {
       throw new ReadModelBehindError(projection, wanted, result.position, RETRY_AFTER_SECONDS);
