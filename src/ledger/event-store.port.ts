@@ -112,9 +112,10 @@ export interface EventStore {
   subscribeAll(options?: SubscribeAllOptions): Subscription;
   /**
    * Wakes this process's live subscriptions now rather than at the end of a pending wake-up window (the embedded
-   * store's `LEDGER_FOLLOWER_WAKE_MS`): for a reader waiting for its own write. Adapters without a window omit it.
+   * store's `LEDGER_FOLLOWER_WAKE_MS`), for a reader who must not wait for it. Returns the last position this
+   * process has committed (0: none), which its followers then have to reach. Adapters without a window omit it.
    */
-  hurrySubscriptions?(): void;
+  hurrySubscriptions?(): number;
   /** Global position of the last event, or 0 when the log is empty. */
   headPosition(): Promise<number>;
   /** Resolves when the store answers; used by readiness checks. */

@@ -81,6 +81,10 @@ describe('KafkaPublisher on real journeys (mapping, CloudEvents, AsyncAPI)', () 
     });
     expect(hit.body, JSON.stringify(hit.body)).toMatchObject({ status: 'pending_review' });
     const scheduler = t.app.get(ExpiryScheduler);
+    // The scheduler learns of sessions and reviews from the log, as a follower woken at most once per
+    // LEDGER_FOLLOWER_WAKE_MS: the tick driven by hand here waits until it has seen the review just requested.
+    t.app.get<symbol, EventStore>(EVENT_STORE).hurrySubscriptions?.();
+    await until(() => scheduler.watchedReviews > 0, 'the expiry scheduler to see the review');
     clock.advance(8 * 24 * 3_600_000);
     expect(await scheduler.tick()).toBeGreaterThanOrEqual(2);
     sessions = [

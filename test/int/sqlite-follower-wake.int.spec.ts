@@ -107,12 +107,13 @@ describe('SqliteEventStore follower wake-ups', () => {
     await store.append('kyc-subject-b', [second], 'no_stream');
     await settle();
     expect(follower.delivered).toEqual([first.eventId]);
-    store.hurrySubscriptions();
+    // It names the last position this process committed (the second commit's), for the reader to wait for.
+    expect(store.hurrySubscriptions()).toBe(2);
     await settle();
     expect(follower.delivered).toEqual([first.eventId, second.eventId]);
     expect(vi.getTimerCount()).toBe(0);
-    // Nothing pending: hurrying again wakes no one and sets nothing.
-    store.hurrySubscriptions();
+    // Nothing pending: hurrying again sets nothing, and names the same position.
+    expect(store.hurrySubscriptions()).toBe(2);
     expect(vi.getTimerCount()).toBe(0);
   });
 
@@ -158,7 +159,10 @@ describe('SqliteEventStore follower wake-ups', () => {
     );
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 25 }), async (steps: Step[]) => {
-        const own = new SqliteEventStore(':memory:', { wakeIntervalMs: WINDOW_MS, pollIntervalMs: 3_600_000 });
+        const own = new SqliteEventStore(':memory:', {
+          wakeIntervalMs: WINDOW_MS,
+          pollIntervalMs: 3_600_000,
+        });
         try {
           const followers = [follow(own), follow(own)];
           await settle();

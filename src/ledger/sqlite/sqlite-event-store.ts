@@ -95,6 +95,8 @@ export class SqliteEventStore implements EventStore {
   private lastWake = Number.NEGATIVE_INFINITY;
   /** The wake-up set for the end of the current window, while one is pending. */
   private pendingWake: NodeJS.Timeout | undefined;
+  /** The last position this process has committed. */
+  private committedThrough = 0;
   /** Counters for metrics and benchmarks: how many appends shared how many commits. */
   readonly stats = { commits: 0, appends: 0 };
   /** The newest events, read once for every live subscription of this process. */
@@ -255,6 +257,7 @@ export class SqliteEventStore implements EventStore {
       if (!pending) continue;
       if ('ok' in outcome) {
         anyWritten = true;
+        this.committedThrough = Math.max(this.committedThrough, outcome.ok.position);
         pending.resolve(outcome.ok);
       } else {
         pending.reject(outcome.error);
@@ -263,13 +266,18 @@ export class SqliteEventStore implements EventStore {
     if (anyWritten) this.wakeSubscriptions();
   }
 
-  /** Wakes the live subscriptions now when a wake-up is pending (a reader waits for its own write). */
-  hurrySubscriptions(): void {
-    if (this.pendingWake === undefined) return;
-    clearTimeout(this.pendingWake);
-    this.pendingWake = undefined;
-    this.lastWake = performance.now();
-    this.appended.emit('appended');
+  /**
+   * Wakes the live subscriptions now when a wake-up is pending, for a reader who must not wait for the window.
+   * Returns the last position this process has committed (0: none).
+   */
+  hurrySubscriptions(): number {
+    if (this.pendingWake !== undefined) {
+      clearTimeout(this.pendingWake);
+      this.pendingWake = undefined;
+      this.lastWake = performance.now();
+      this.appended.emit('appended');
+    }
+    return this.committedThrough;
   }
 
   /** Wakes the live subscriptions after a commit, at most once per `wakeIntervalMs`. */

@@ -35,6 +35,11 @@ export class ProjectionProgress {
     else this.local.delete(name);
   }
 
+  /** Whether a runner in this process applies `name` now. */
+  isLocal(name: string): boolean {
+    return this.local.has(name);
+  }
+
   /** The highest committed position seen in this process. */
   known(name: string): number {
     return this.reached.get(name) ?? 0;

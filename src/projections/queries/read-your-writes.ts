@@ -44,7 +44,9 @@ export class PositionBeyondHeadError extends LedgerError {
  * Read-your-writes for a query of `projection`: with `X-Min-Position: <position from a command>`, the query
  * waits (at most `LEDGER_READ_WAIT_MS`) until the projection has committed that position, then answers with
  * `X-Read-Position`; past the bound it answers 503 `read_model_behind` with `Retry-After`. A position the ledger
- * has not written yet answers 422 `position_beyond_head` at once.
+ * has not written yet answers 422 `position_beyond_head` at once. Without the header, a query in a process that
+ * applies the projection answers once the projection has everything this process committed (at most 1 s), the
+ * commits still waiting for the end of a follower wake-up window (`LEDGER_FOLLOWER_WAKE_MS`) handed over at once.
  */
 export function ReadsProjection(projection: string): MethodDecorator {
   return applyDecorators(
@@ -67,6 +69,9 @@ export function ReadsProjection(projection: string): MethodDecorator {
   );
 }
 
+/** The longest a query without `X-Min-Position` waits for a projection of this process to apply its commits. */
+const PLAIN_READ_WAIT_MS = 1000;
+
 @Injectable()
 export class ReadYourWritesInterceptor implements NestInterceptor {
   constructor(
@@ -80,7 +85,25 @@ export class ReadYourWritesInterceptor implements NestInterceptor {
     const projection = this.reflector.get<string | undefined>(READ_MODEL_KEY, context.getHandler());
     const http = context.switchToHttp();
     const header = http.getRequest<Request>().header('x-min-position');
-    if (projection === undefined || header === undefined) return next.handle();
+    if (projection === undefined) return next.handle();
+    if (header === undefined) {
+      // Where this process applies the projection, the read sees everything this process has committed: the
+      // followers take the commits still waiting for the end of a wake-up window (LEDGER_FOLLOWER_WAKE_MS) at
+      // once, and the read waits for the projection to have them (bounded; past the bound it answers as it is).
+      const through = this.store.hurrySubscriptions?.();
+      if (
+        through !== undefined &&
+        through > this.progress.known(projection) &&
+        this.progress.isLocal(projection)
+      ) {
+        await this.progress.waitFor(
+          projection,
+          through,
+          Math.min(this.config.readWaitMs, PLAIN_READ_WAIT_MS),
+        );
+      }
+      return next.handle();
+    }
     if (!POSITION.test(header)) {
       throw new RequestValidationError([
         { field: 'X-Min-Position', problems: ['X-Min-Position must be a non-negative integer position'] },
