@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { NewEvent } from '../../src/ledger/event-store.port';
+
 import { SqliteEventStore } from '../../src/ledger/sqlite/sqlite-event-store';
+import { notedEvent } from '../support/noted-event';
 
 /*
  * The embedded store wakes the live subscriptions of its process at most once per `wakeIntervalMs`: the first
@@ -14,23 +14,7 @@ import { SqliteEventStore } from '../../src/ledger/sqlite/sqlite-event-store';
 
 const WINDOW_MS = 40;
 
-function event(): NewEvent {
-  return {
-    eventId: randomUUID(),
-    type: 'Noted',
-    data: { n: 1 },
-    metadata: {
-      occurredAt: '2026-12-07T10:00:00.000Z',
-      recordedAt: '2026-12-07T10:00:00.000Z',
-      actor: { kind: 'system', id: 'test', roles: [] },
-      correlationId: randomUUID(),
-      causationId: null,
-      schemaVersion: 1,
-      prevHash: '0'.repeat(64),
-      hash: 'f'.repeat(64),
-    },
-  };
-}
+const event = notedEvent;
 
 /** Lets every wake-up already due run to the point where the follower waits again. */
 async function settle(): Promise<void> {

@@ -3,26 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { NewEvent, SubscriptionMessage } from '../../src/ledger/event-store.port';
+import type { SubscriptionMessage } from '../../src/ledger/event-store.port';
 import { SqliteEventStore } from '../../src/ledger/sqlite/sqlite-event-store';
+import { notedEvent } from '../support/noted-event';
 
-function event(): NewEvent {
-  return {
-    eventId: randomUUID(),
-    type: 'Noted',
-    data: { n: 1 },
-    metadata: {
-      occurredAt: '2026-11-26T10:00:00.000Z',
-      recordedAt: '2026-11-26T10:00:00.000Z',
-      actor: { kind: 'system', id: 'test', roles: [] },
-      correlationId: randomUUID(),
-      causationId: null,
-      schemaVersion: 1,
-      prevHash: '0'.repeat(64),
-      hash: 'f'.repeat(64),
-    },
-  };
-}
+const event = notedEvent;
 
 let dir: string | undefined;
 afterEach(() => {
