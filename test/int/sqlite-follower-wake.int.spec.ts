@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-
 import { SqliteEventStore } from '../../src/ledger/sqlite/sqlite-event-store';
 import { notedEvent } from '../support/noted-event';
 
