@@ -10,6 +10,8 @@ export class ProjectionProgress {
   private readonly waiters = new Map<string, Set<() => void>>();
   /** Projections a runner of this process applies: their commits arrive by `notify`. */
   private readonly local = new Set<string>();
+  /** Local projections whose runner is retrying after errors. */
+  private readonly failing = new Set<string>();
   private readonly reads = new Map<string, Promise<void>>();
   private readonly polls = new Map<string, NodeJS.Timeout>();
 
@@ -29,15 +31,20 @@ export class ProjectionProgress {
     for (const wake of waiting) wake();
   }
 
-  /** Whether a runner in this process is applying `name` (it then reports every commit). */
-  setLocal(name: string, active: boolean): void {
+  /**
+   * Whether a runner in this process is applying `name` (it then reports every commit), and whether it is failing
+   * (retrying after errors).
+   */
+  setLocal(name: string, active: boolean, failing = false): void {
     if (active) this.local.add(name);
     else this.local.delete(name);
+    if (active && failing) this.failing.add(name);
+    else this.failing.delete(name);
   }
 
-  /** Whether a runner in this process applies `name` now. */
-  isLocal(name: string): boolean {
-    return this.local.has(name);
+  /** Whether a runner in this process applies `name` now, and is not failing: its commits follow the log. */
+  appliesHere(name: string): boolean {
+    return this.local.has(name) && !this.failing.has(name);
   }
 
   /** The highest committed position seen in this process. */

@@ -311,7 +311,7 @@ export class ProjectionRunner {
 
   private stateChanged(state: WorkerState): void {
     const working = state === 'active' || state === 'failing';
-    this.deps.progress?.setLocal(this.checkpointName, working);
+    this.deps.progress?.setLocal(this.checkpointName, working, state === 'failing');
     this.deps.metrics?.active.set({ projection: this.name }, working ? 1 : 0);
     if (state === 'active') this.logger.log(`projection ${this.name}: applying events`);
   }

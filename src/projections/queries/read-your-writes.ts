@@ -45,7 +45,7 @@ export class PositionBeyondHeadError extends LedgerError {
  * waits (at most `LEDGER_READ_WAIT_MS`) until the projection has committed that position, then answers with
  * `X-Read-Position`; past the bound it answers 503 `read_model_behind` with `Retry-After`. A position the ledger
  * has not written yet answers 422 `position_beyond_head` at once. Without the header, a query in a process that
- * applies the projection answers once the projection has everything this process committed (at most 1 s), the
+ * applies the projection (and is not failing) answers once the projection has everything this process committed (at most 1 s), the
  * commits still waiting for the end of a follower wake-up window (`LEDGER_FOLLOWER_WAKE_MS`) handed over at once.
  */
 export function ReadsProjection(projection: string): MethodDecorator {
@@ -87,14 +87,15 @@ export class ReadYourWritesInterceptor implements NestInterceptor {
     const header = http.getRequest<Request>().header('x-min-position');
     if (projection === undefined) return next.handle();
     if (header === undefined) {
-      // Where this process applies the projection, the read sees everything this process has committed: the
-      // followers take the commits still waiting for the end of a wake-up window (LEDGER_FOLLOWER_WAKE_MS) at
-      // once, and the read waits for the projection to have them (bounded; past the bound it answers as it is).
+      // Where this process applies the projection (and it is not failing), the read sees everything this process
+      // has committed: the followers take the commits still waiting for the end of a wake-up window
+      // (LEDGER_FOLLOWER_WAKE_MS) at once, and the read waits for the projection to have them (bounded; past the
+      // bound it answers as it is).
       const through = this.store.hurrySubscriptions?.();
       if (
         through !== undefined &&
         through > this.progress.known(projection) &&
-        this.progress.isLocal(projection)
+        this.progress.appliesHere(projection)
       ) {
         await this.progress.waitFor(
           projection,
