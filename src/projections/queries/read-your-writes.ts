@@ -45,8 +45,9 @@ export class PositionBeyondHeadError extends LedgerError {
  * waits (at most `LEDGER_READ_WAIT_MS`) until the projection has committed that position, then answers with
  * `X-Read-Position`; past the bound it answers 503 `read_model_behind` with `Retry-After`. A position the ledger
  * has not written yet answers 422 `position_beyond_head` at once. Without the header, a query in a process that
- * applies the projection (and is not failing) answers once the projection has everything this process committed (at most 1 s), the
- * commits still waiting for the end of a follower wake-up window (`LEDGER_FOLLOWER_WAKE_MS`) handed over at once.
+ * applies the projection (and is not failing) answers once the projection has everything this process committed
+ * (at most 1 s), the commits still waiting for the end of a follower wake-up window (`LEDGER_FOLLOWER_WAKE_MS`)
+ * handed over at once.
  */
 export function ReadsProjection(projection: string): MethodDecorator {
   return applyDecorators(
