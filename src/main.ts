@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { Server } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app/app.factory';
+import { applyHeapGrowth } from './app/heap-growth';
 import { applyServerTimeouts } from './app/server-timeouts';
 import { ConfigError, loadConfig } from './platform/config/config';
 import {
@@ -10,16 +11,21 @@ import {
   withLocalWebhookSecrets,
 } from './platform/config/embedded-secrets';
 import { LedgerLogger } from './platform/observability/logger';
-import { startTracing, type Tracing } from './platform/observability/tracing';
+import { otlpEndpoint } from './platform/observability/otlp-endpoint';
+import type { Tracing } from './platform/observability/tracing';
 
-// First, before the application is built: only then are its command bus and HTTP requests traced. Off (nothing
-// registered) unless OTEL_EXPORTER_OTLP_ENDPOINT is set (docs/tracing.md); the app flushes it when it shuts down.
-const tracing: Tracing | undefined = startTracing();
+let tracing: Tracing | undefined;
 
 async function bootstrap(): Promise<void> {
+  // First, before the application is built: only then are its command bus and HTTP requests traced. Off (the SDK
+  // not even loaded) unless OTEL_EXPORTER_OTLP_ENDPOINT is set (docs/tracing.md); the app flushes it when it
+  // shuts down.
+  if (otlpEndpoint() !== undefined)
+    tracing = (await import('./platform/observability/tracing')).startTracing();
   const embedded = withEmbeddedSecrets(loadConfig());
   const { notice } = embedded;
   const { config, localVendors } = withLocalWebhookSecrets(embedded.config);
+  applyHeapGrowth(config);
   // JSON lines from here on, for these start-up notices too; configuration errors before it go to stderr.
   const appLogger = new LedgerLogger({ level: config.logLevel });
   Logger.overrideLogger(appLogger);

@@ -65,7 +65,7 @@ function failureLines(failures: readonly object[]): string[] {
 export async function verifyCommand(args: readonly string[]): Promise<number> {
   const stream = flag(args, '--stream');
   const keyFile = flag(args, '--public-key');
-  const store = createEventStore(loadConfig());
+  const store = await createEventStore(loadConfig());
   try {
     const chain = await verifyLedger(store, stream === undefined ? {} : { stream });
     const checkpoints = await verifyCheckpoints(
@@ -98,7 +98,7 @@ export async function exportCommand(args: readonly string[]): Promise<number> {
     throw new UsageError('give exactly one of --session or --subject');
   if (out === undefined) throw new UsageError('--out <file> is required');
   const { config } = withEmbeddedSecrets(loadConfig());
-  const store = createEventStore(config);
+  const store = await createEventStore(config);
   const dataSource = await openDataSource(readModelDatabase(config));
   try {
     const ledger = new Ledger(store, undefined);
@@ -208,7 +208,7 @@ export async function rotateKekCommand(args: readonly string[]): Promise<number>
 export async function reapplyShredsCommand(args: readonly string[] = []): Promise<number> {
   const { config } = withEmbeddedSecrets(loadConfig());
   if (!config.kek) throw new UsageError('no KEK configured');
-  const store = createEventStore(config);
+  const store = await createEventStore(config);
   const dataSource = await openDataSource(readModelDatabase(config));
   try {
     const keys = new KeyStore(dataSource, config.kek);

@@ -50,7 +50,7 @@ export async function policyCommand(args: readonly string[]): Promise<number> {
   };
   const candidate = loadPolicyFile(file);
   const config = loadConfig();
-  const store = createEventStore(config);
+  const store = await createEventStore(config);
   try {
     const head = await store.headPosition();
     const readTo = at === undefined ? head : Math.min(Number(at), head);

@@ -37,7 +37,7 @@ export async function rebuildCommand(
   if (!Number.isSafeInteger(batchSize) || batchSize < 1 || batchSize > 100_000) {
     throw new RangeError('--batch-size must be an integer from 1 to 100000');
   }
-  const store = createEventStore(config);
+  const store = await createEventStore(config);
   const dataSource = await openDataSource(readModelDatabase(config));
   const db = new ProjectionStore(dataSource);
   const leases = createLeases(dataSource);

@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import type { EventStore } from './event-store.port';
-import { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store';
 import { SqliteEventStore, type SqliteSynchronous } from './sqlite/sqlite-event-store';
 
 /** What choosing and opening the event store needs (a subset of the application's configuration). */
@@ -13,9 +12,14 @@ export interface EventStoreSettings {
   readonly followerWakeMs?: number;
 }
 
-/** The adapter the configuration asks for: EventStoreDB when a connection string is set, SQLite otherwise. */
-export function createEventStore(config: EventStoreSettings): EventStore {
+/**
+ * The adapter the configuration asks for: EventStoreDB when a connection string is set, SQLite otherwise. The
+ * EventStoreDB adapter (its gRPC client and generated protocol code, about 5 MB of heap) is loaded only when asked
+ * for, so an embedded process does not carry it.
+ */
+export async function createEventStore(config: EventStoreSettings): Promise<EventStore> {
   if (config.eventStoreConnectionString) {
+    const { EventStoreDbEventStore } = await import('./eventstoredb/eventstoredb-event-store');
     return new EventStoreDbEventStore(config.eventStoreConnectionString, {
       maxEventBytes: config.maxEventBytes,
     });

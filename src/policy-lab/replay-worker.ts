@@ -32,7 +32,7 @@ export type ReplayWorkerMessage =
 async function main(input: ReplayWorkerInput): Promise<void> {
   const port = parentPort;
   if (port === null) return;
-  const store = createEventStore(input.settings);
+  const store = await createEventStore(input.settings);
   try {
     const replay = new PolicyReplay(input.candidate, input.filter, input.partition);
     await readVerificationLog(

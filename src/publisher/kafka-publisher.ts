@@ -71,7 +71,7 @@ export interface KafkaPublisherDeps {
   /** The lease decides which instance publishes; its session carries the checkpoint writes. */
   readonly leases: Leases;
   /** A fresh broker connection; the publisher makes a new one after every failure. */
-  readonly transport: () => PublisherTransport;
+  readonly transport: () => PublisherTransport | Promise<PublisherTransport>;
   readonly clock: Clock;
   readonly logger?: PublisherLogger;
   readonly observer?: PublisherObserver;
@@ -262,7 +262,7 @@ export class KafkaPublisher {
   private async session(context: WorkerContext): Promise<void> {
     const lease = context.lease;
     if (lease === undefined) throw new Error('the publisher runs under a lease');
-    const transport = this.transport ?? this.deps.transport();
+    const transport = this.transport ?? (await this.deps.transport());
     this.transport = transport;
     await transport.connect();
     this.broker = 'connected';

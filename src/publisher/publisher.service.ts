@@ -16,7 +16,6 @@ import { MetricsRegistry } from '../platform/observability/metrics';
 import { CLOCK, type Clock } from '../shared/clock';
 import { TOPICS } from './integration-events';
 import { KafkaPublisher } from './kafka-publisher';
-import { KafkajsTransport } from './kafka-transport';
 import { PublisherCheckpointRepository } from './publisher-checkpoint.repository';
 import { measureLag, type PublisherLag } from './publisher-lag';
 import { PublisherMetrics } from './publisher-metrics';
@@ -74,8 +73,13 @@ export class PublisherService implements OnApplicationBootstrap, BeforeApplicati
           checkpoints: this.checkpoints,
           leases: this.leases,
           workerObserver: this.workers.observer,
-          transport: () =>
-            new KafkajsTransport({ brokers, clientId: `kyc-ledger-publisher-${hostname()}`, log }),
+          // kafkajs is loaded only where a publisher runs.
+          transport: async () =>
+            new (await import('./kafka-transport')).KafkajsTransport({
+              brokers,
+              clientId: `kyc-ledger-publisher-${hostname()}`,
+              log,
+            }),
           clock: this.clock,
           logger: this.logger,
           observer: metrics,

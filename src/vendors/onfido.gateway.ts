@@ -1,4 +1,4 @@
-import { Configuration, DefaultApi } from '@onfido/api';
+import type { DefaultApi } from '@onfido/api';
 import type { ClientCredential, OpenRequest, VendorGateway, VendorObject } from './vendor-gateway';
 import { earliest, textAt, vendorIdAt } from './vendor-gateway';
 import { retryAfter } from './vendor-http';
@@ -33,31 +33,38 @@ const SDK_TOKEN_MS = 90 * 60_000;
 export class OnfidoGateway implements VendorGateway {
   readonly vendor = 'onfido';
   readonly requiresApplicantName = true;
-  private readonly client: DefaultApi;
+  /** The SDK client, made at the first call: the SDK (with axios, about 2 MB of heap) is loaded only if used. */
+  private client: Promise<DefaultApi> | undefined;
 
   constructor(
     private readonly api: OnfidoApi,
     private readonly now: () => Date = () => new Date(),
-  ) {
-    this.client = new DefaultApi(
-      new Configuration({
-        apiToken: api.apiToken,
-        basePath: api.baseUrl,
-        baseOptions: {
-          timeout: api.timeoutMs,
-          maxContentLength: api.maxResponseBytes,
-          maxRedirects: 0,
-          // A body that is not JSON stays a string (then refused below) rather than being guessed at.
-          transitional: { silentJSONParsing: true },
-        },
-      }),
+  ) {}
+
+  private sdkClient(): Promise<DefaultApi> {
+    this.client ??= import('@onfido/api').then(
+      ({ Configuration, DefaultApi }) =>
+        new DefaultApi(
+          new Configuration({
+            apiToken: this.api.apiToken,
+            basePath: this.api.baseUrl,
+            baseOptions: {
+              timeout: this.api.timeoutMs,
+              maxContentLength: this.api.maxResponseBytes,
+              maxRedirects: 0,
+              // A body that is not JSON stays a string (then refused below) rather than being guessed at.
+              transitional: { silentJSONParsing: true },
+            },
+          }),
+        ),
     );
+    return this.client;
   }
 
   async create(request: OpenRequest, signal: AbortSignal): Promise<VendorObject> {
     if (request.applicant === undefined) throw new ApplicantNameRequiredError(this.vendor);
-    const response = await this.sdk('create_applicant', () =>
-      this.client.createApplicant(
+    const response = await this.sdk('create_applicant', (client) =>
+      client.createApplicant(
         { first_name: request.applicant?.firstName ?? '', last_name: request.applicant?.lastName ?? '' },
         { signal },
       ),
@@ -76,8 +83,8 @@ export class OnfidoGateway implements VendorGateway {
     const expiresAt = earliest(new Date(this.now().getTime() + SDK_TOKEN_MS), request.sessionExpiresAt);
     if (this.api.workflowId !== undefined) {
       const workflowId = this.api.workflowId;
-      const response = await this.sdk('create_workflow_run', () =>
-        this.client.createWorkflowRun(
+      const response = await this.sdk('create_workflow_run', (client) =>
+        client.createWorkflowRun(
           { workflow_id: workflowId, applicant_id: object.vendorReference },
           { signal },
         ),
@@ -86,8 +93,8 @@ export class OnfidoGateway implements VendorGateway {
       if (token === undefined) throw this.malformed('create_workflow_run', response.status);
       return { clientToken: token, expiresAt };
     }
-    const response = await this.sdk('create_sdk_token', () =>
-      this.client.generateSdkToken({ applicant_id: object.vendorReference, referrer: '*://*/*' }, { signal }),
+    const response = await this.sdk('create_sdk_token', (client) =>
+      client.generateSdkToken({ applicant_id: object.vendorReference, referrer: '*://*/*' }, { signal }),
     );
     const token = textAt(response.data, 'token');
     if (token === undefined) throw this.malformed('create_sdk_token', response.status);
@@ -100,7 +107,7 @@ export class OnfidoGateway implements VendorGateway {
    * webhook mapping tables; their `properties` are never kept).
    */
   async fetchCheck(checkId: string, signal: AbortSignal): Promise<FetchedCheck> {
-    const check = await this.sdk('find_check', () => this.client.findCheck(checkId, { signal }));
+    const check = await this.sdk('find_check', (client) => client.findCheck(checkId, { signal }));
     const applicantId = vendorIdAt(check.data, 'applicant_id');
     const status = textAt(check.data, 'status');
     if (applicantId === undefined || status === undefined) throw this.malformed('find_check', check.status);
@@ -112,7 +119,7 @@ export class OnfidoGateway implements VendorGateway {
       ...(requestId === undefined ? {} : { vendorRequestId: requestId }),
     };
     if (!base.complete) return { ...base, reports: [] };
-    const reports = await this.sdk('list_reports', () => this.client.listReports(checkId, { signal }));
+    const reports = await this.sdk('list_reports', (client) => client.listReports(checkId, { signal }));
     const list = (reports.data as { reports?: unknown }).reports;
     if (!Array.isArray(list)) throw this.malformed('list_reports', reports.status);
     return { ...base, reports: list as unknown[] };
@@ -125,11 +132,12 @@ export class OnfidoGateway implements VendorGateway {
   /** The SDK's call, its axios failures turned into `VendorCallError`s (class and status, never the body). */
   private async sdk<T extends { status: number; data: unknown; headers: unknown }>(
     operation: string,
-    call: () => Promise<T>,
+    call: (client: DefaultApi) => Promise<T>,
   ): Promise<T> {
+    const client = await this.sdkClient();
     let response: T;
     try {
-      response = await call();
+      response = await call(client);
     } catch (error) {
       throw this.failure(operation, error);
     }

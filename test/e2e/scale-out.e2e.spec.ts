@@ -181,7 +181,7 @@ describeWithService(
         };
         // The test's own view of the ledger, configured as the processes are: the event store, and (below) the
         // read-model database.
-        store = createEventStore(loadConfig(env));
+        store = await createEventStore(loadConfig(env));
         // All three start at once on the empty database, as a scaled-out deployment does: they migrate it and
         // record the KEK's check value one after the other, and none of them exits.
         const [apiProcesses, first] = await Promise.all([

@@ -260,6 +260,13 @@ export function configSchema<Kek, ApiKey>(parsers: ConfigParsers<Kek, ApiKey>, d
         'an idle keep-alive connection is closed after this long; behind a load balancer, make it longer than ' +
         'the balancer’s own idle timeout',
     }),
+    LEDGER_HEAP_GROWTH_PERCENT: integer(25, 0, 300, {
+      group: 'HTTP',
+      meaning:
+        'after a full garbage collection the JavaScript heap may grow by at most this percentage of what survived ' +
+        'it before the next one, so the resident memory follows the live data under load (V8 lets it grow up to ' +
+        '4×). Lower: less memory, more collector time. `0`: V8’s own heuristics',
+    }),
     LEDGER_ROLES: variable(
       optionalText
         .transform((raw) => list(raw ?? PROCESS_ROLES.join(',')).map((role) => role.toLowerCase()))

@@ -68,6 +68,8 @@ export interface AppConfig {
   readonly maxEventBytes: number;
   /** Embedded profile: live followers are woken at most once per this many milliseconds (`LEDGER_FOLLOWER_WAKE_MS`). */
   readonly followerWakeMs: number;
+  /** How much the JavaScript heap may grow past what survived a full collection (`LEDGER_HEAP_GROWTH_PERCENT`). */
+  readonly heapGrowthPercent: number;
   readonly eventStoreConnectionString: string | undefined;
   readonly databaseUrl: string | undefined;
   readonly kafkaBrokers: readonly string[] | undefined;
@@ -202,6 +204,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     sqliteSynchronous: v.LEDGER_SQLITE_SYNCHRONOUS,
     maxEventBytes: v.LEDGER_MAX_EVENT_BYTES,
     followerWakeMs: v.LEDGER_FOLLOWER_WAKE_MS,
+    heapGrowthPercent: v.LEDGER_HEAP_GROWTH_PERCENT,
     eventStoreConnectionString: v.EVENTSTORE_CONNECTION_STRING,
     databaseUrl: v.DATABASE_URL,
     kafkaBrokers: v.KAFKA_BROKERS,

@@ -3,7 +3,7 @@ import { collectDefaultMetrics } from 'prom-client';
 import { HealthRegistry } from './health-registry';
 import { MetricsRegistry } from './metrics';
 import { MetricsController } from './metrics.controller';
-import { flushTracing } from './tracing';
+import { tracingEnabled } from '../../shared/tracing';
 
 @Global()
 @Module({
@@ -22,8 +22,11 @@ import { flushTracing } from './tracing';
   exports: [HealthRegistry, MetricsRegistry],
 })
 export class ObservabilityModule implements OnApplicationShutdown {
-  /** The spans recorded so far are exported before the process exits (docs/tracing.md). */
+  /**
+   * The spans recorded so far are exported before the process exits (docs/tracing.md). The SDK is loaded only
+   * where tracing is on.
+   */
   async onApplicationShutdown(): Promise<void> {
-    await flushTracing();
+    if (tracingEnabled()) await (await import('./tracing')).flushTracing();
   }
 }

@@ -8,6 +8,9 @@ import {
 } from '@opentelemetry/resources';
 import { BatchSpanProcessor, NodeTracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace-node';
 import { setTracingEnabled, TRACER_NAME } from '../../shared/tracing';
+import { otlpEndpoint } from './otlp-endpoint';
+
+export { otlpEndpoint };
 
 /**
  * The OpenTelemetry SDK (docs/tracing.md). Off unless `OTEL_EXPORTER_OTLP_ENDPOINT` (or the traces-only
@@ -23,13 +26,6 @@ export interface Tracing {
 }
 
 let registered: NodeTracerProvider | undefined;
-
-/** The OTLP endpoint traces go to, or undefined: tracing stays off. `OTEL_SDK_DISABLED=true` wins. */
-export function otlpEndpoint(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return undefined;
-  const endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim() || env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim();
-  return endpoint === '' ? undefined : endpoint;
-}
 
 /**
  * Starts tracing when an OTLP endpoint is configured: spans are batched and sent as OTLP/HTTP protobuf (the
