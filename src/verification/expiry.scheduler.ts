@@ -100,6 +100,11 @@ export class ExpiryScheduler implements OnApplicationBootstrap, OnApplicationShu
     return this.due.size;
   }
 
+  /** Whether this session waits to expire (for tests that drive the clock by hand). */
+  isPending(sessionId: string): boolean {
+    return this.due.has(sessionId);
+  }
+
   /** Open reviews whose SLA is being watched (for health and tests). */
   get watchedReviews(): number {
     return this.slaDue.size;

@@ -49,7 +49,8 @@ function specification(open: () => { dataSource: DataSource; keys: KeyStore }): 
     tokens: readonly IdentityToken[],
     subjectId: string,
     sessionId: string,
-  ): Promise<void> => identities.record(tokens, subjectId, sessionId, new Date().toISOString(), HEAD);
+    submittedAt = new Date(),
+  ): Promise<void> => identities.record(tokens, subjectId, sessionId, submittedAt.toISOString(), HEAD);
 
   it('makes 64-hex tokens of the document and of the name with birth date, holding none of the plaintext', async () => {
     const tokens = await index().tokens(PASSPORT, 'DE');
@@ -88,9 +89,11 @@ function specification(open: () => { dataSource: DataSource; keys: KeyStore }): 
     const [a, b, c] = [subject('a'), subject('b'), subject('c')];
     expect(await identities.match(tokens, a)).toBeUndefined();
 
-    // b holds only the name and birth date, a (later) the whole identity.
-    await record(identities, byKind(tokens, 'name_and_birth_date'), b, `ses_${b}`);
-    await record(identities, tokens, a, `ses_${a}`);
+    // b holds only the name and birth date, a (a second later) the whole identity. Two records within the same
+    // millisecond would tie, and the tie goes to the lower session id (a's).
+    const first = new Date();
+    await record(identities, byKind(tokens, 'name_and_birth_date'), b, `ses_${b}`, first);
+    await record(identities, tokens, a, `ses_${a}`, new Date(first.getTime() + 1000));
     expect(await identities.match(tokens, c)).toEqual({ sessionId: `ses_${a}`, kind: 'document' });
     expect(await identities.match(byKind(tokens, 'name_and_birth_date'), c)).toEqual({
       sessionId: `ses_${b}`,
