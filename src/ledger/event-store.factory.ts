@@ -10,6 +10,8 @@ export interface EventStoreSettings {
   readonly maxEventBytes: number;
   /** Embedded store: live subscriptions woken at most once per this many milliseconds (default: every commit). */
   readonly followerWakeMs?: number;
+  /** Embedded store: SQLite's page cache in MiB (default: the driver's). */
+  readonly sqliteCacheMib?: number;
 }
 
 /**
@@ -28,5 +30,6 @@ export async function createEventStore(config: EventStoreSettings): Promise<Even
     synchronous: config.sqliteSynchronous,
     maxEventBytes: config.maxEventBytes,
     ...(config.followerWakeMs === undefined ? {} : { wakeIntervalMs: config.followerWakeMs }),
+    ...(config.sqliteCacheMib === undefined ? {} : { cacheMib: config.sqliteCacheMib }),
   });
 }

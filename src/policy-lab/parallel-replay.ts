@@ -49,6 +49,7 @@ export async function runParallelReplay(
             dataDir: settings.dataDir,
             sqliteSynchronous: settings.sqliteSynchronous,
             maxEventBytes: settings.maxEventBytes,
+            ...(settings.sqliteCacheMib === undefined ? {} : { sqliteCacheMib: settings.sqliteCacheMib }),
             ...(settings.eventStoreConnectionString === undefined
               ? {}
               : { eventStoreConnectionString: settings.eventStoreConnectionString }),

@@ -4,12 +4,25 @@ import { DataSource } from 'typeorm';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 
-export type ReadModelDatabase = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+export type ReadModelDatabase =
+  | {
+      kind: 'sqlite';
+      file: string;
+      /** SQLite's page cache in MiB (default: the driver's). */
+      cacheMib?: number;
+    }
+  | { kind: 'postgres'; url: string };
 
-export function readModelDatabase(config: { databaseUrl?: string; dataDir: string }): ReadModelDatabase {
-  return config.databaseUrl
-    ? { kind: 'postgres', url: config.databaseUrl }
-    : { kind: 'sqlite', file: join(config.dataDir, 'readmodels.sqlite') };
+export function readModelDatabase(config: {
+  databaseUrl?: string | undefined;
+  dataDir: string;
+  sqliteCacheMib?: number;
+}): ReadModelDatabase {
+  if (config.databaseUrl) return { kind: 'postgres', url: config.databaseUrl };
+  const file = join(config.dataDir, 'readmodels.sqlite');
+  return config.sqliteCacheMib === undefined
+    ? { kind: 'sqlite', file }
+    : { kind: 'sqlite', file, cacheMib: config.sqliteCacheMib };
 }
 
 /**
@@ -32,6 +45,7 @@ export function createDataSource(db: ReadModelDatabase, options: { schema?: stri
     });
   }
   if (db.file !== ':memory:') mkdirSync(join(db.file, '..'), { recursive: true });
+  const { cacheMib } = db;
   return new DataSource({
     type: 'better-sqlite3',
     database: db.file,
@@ -44,6 +58,7 @@ export function createDataSource(db: ReadModelDatabase, options: { schema?: stri
       database.pragma('journal_mode = WAL');
       database.pragma('synchronous = FULL');
       database.pragma('busy_timeout = 5000');
+      if (cacheMib !== undefined) database.pragma(`cache_size = ${String(-Math.round(cacheMib * 1024))}`);
       // This file holds the data keys: a destroyed key's bytes must not linger in the freed space of its page
       // or in free pages (docs/privacy.md, "What destruction reaches").
       database.pragma('secure_delete = ON');

@@ -302,6 +302,13 @@ export function configSchema<Kek, ApiKey>(parsers: ConfigParsers<Kek, ApiKey>, d
         'process, but a power loss or OS crash can lose the last acknowledged appends. Opt-in for throwaway ' +
         'environments only.',
     }),
+    LEDGER_SQLITE_CACHE_MB: integer(16, 1, 1024, {
+      group: 'Storage',
+      meaning:
+        'embedded profile: the page cache of each SQLite file (event store, read models) in MiB; the operating ' +
+        'system’s file cache holds the rest. Less saves memory where it is short: 4 saved about 16 MB of resident ' +
+        'memory on a ledger of 5,000 commands, and cost about 13 % of the one-writer command rate',
+    }),
     LEDGER_MAX_EVENT_BYTES: integer(defaultMaxEventBytes, 1024, 16 * 1024 * 1024, {
       group: 'Storage',
       meaning: 'largest event (type + data + metadata as canonical JSON); 1 KiB – 16 MiB',

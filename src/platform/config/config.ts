@@ -65,6 +65,8 @@ export interface AppConfig {
   readonly host: string;
   readonly dataDir: string;
   readonly sqliteSynchronous: SqliteSynchronous;
+  /** Embedded profile: the page cache of each SQLite file in MiB (`LEDGER_SQLITE_CACHE_MB`). */
+  readonly sqliteCacheMib: number;
   readonly maxEventBytes: number;
   /** Embedded profile: live followers are woken at most once per this many milliseconds (`LEDGER_FOLLOWER_WAKE_MS`). */
   readonly followerWakeMs: number;
@@ -202,6 +204,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     host: v.HOST ?? '0.0.0.0',
     dataDir: resolve(v.LEDGER_DATA_DIR ?? './data'),
     sqliteSynchronous: v.LEDGER_SQLITE_SYNCHRONOUS,
+    sqliteCacheMib: v.LEDGER_SQLITE_CACHE_MB,
     maxEventBytes: v.LEDGER_MAX_EVENT_BYTES,
     followerWakeMs: v.LEDGER_FOLLOWER_WAKE_MS,
     heapGrowthPercent: v.LEDGER_HEAP_GROWTH_PERCENT,
