@@ -91,10 +91,26 @@ export class LogTail {
   }
 }
 
+/**
+ * Freezes a value and every object and array inside it (own enumerable members). Walks the members in place
+ * rather than through `Object.values`, which made an array per object: a catch-up freezes every event it shares.
+ */
 export function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const inner of Object.values(value)) deepFreeze(inner);
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+  Object.freeze(value);
+  if (Array.isArray(value)) {
+    const items = value as unknown[];
+    for (let i = 0; i < items.length; i += 1) {
+      const inner = items[i];
+      if (typeof inner === 'object' && inner !== null) deepFreeze(inner);
+    }
+    return value;
+  }
+  const members = value as Record<string, unknown>;
+  for (const key in members) {
+    if (!Object.hasOwn(members, key)) continue;
+    const inner = members[key];
+    if (typeof inner === 'object' && inner !== null) deepFreeze(inner);
   }
   return value;
 }
