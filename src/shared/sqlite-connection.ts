@@ -27,6 +27,11 @@ export async function whenIdle<T>(db: Database, work: () => T, waitMs = IDLE_WAI
   }
 }
 
+/** Sets a connection's page cache to `mib` MiB (SQLite takes a negative `cache_size` as KiB). */
+export function setCacheMib(db: Pick<Database, 'pragma'>, mib: number): void {
+  db.pragma(`cache_size = ${String(-Math.round(mib * 1024))}`);
+}
+
 /**
  * Runs `commit` (synchronous: one transaction, or one statement) with `synchronous = NORMAL`, on a connection that
  * is otherwise `FULL`: for a write the ledger can always produce again (a projection batch with its checkpoint, an

@@ -3,12 +3,8 @@ import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CommandContext } from '../../src/commands/command-context';
-import {
-  otlpEndpoint,
-  registerTracing,
-  startTracing,
-  type Tracing,
-} from '../../src/platform/observability/tracing';
+import { otlpEndpoint } from '../../src/platform/observability/otlp-endpoint';
+import { registerTracing, startTracing, type Tracing } from '../../src/platform/observability/tracing';
 import { commandNameOf, traceCommands } from '../../src/platform/observability/tracing-commands';
 import {
   CORRELATION_ID,

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
+import { setCacheMib } from '../../shared/sqlite-connection';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 
@@ -58,7 +59,7 @@ export function createDataSource(db: ReadModelDatabase, options: { schema?: stri
       database.pragma('journal_mode = WAL');
       database.pragma('synchronous = FULL');
       database.pragma('busy_timeout = 5000');
-      if (cacheMib !== undefined) database.pragma(`cache_size = ${String(-Math.round(cacheMib * 1024))}`);
+      if (cacheMib !== undefined) setCacheMib(database, cacheMib);
       // This file holds the data keys: a destroyed key's bytes must not linger in the freed space of its page
       // or in free pages (docs/privacy.md, "What destruction reaches").
       database.pragma('secure_delete = ON');

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { JsonObject } from '../../shared/json';
+import { setCacheMib } from '../../shared/sqlite-connection';
 import { DEFAULT_MAX_EVENT_BYTES, type SerializedEvent, validateAppend } from '../append-validation';
 import {
   DuplicateEventIdError,
@@ -140,8 +141,7 @@ export class SqliteEventStore implements EventStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
     this.db.pragma('busy_timeout = 5000');
-    if (options.cacheMib !== undefined)
-      this.db.pragma(`cache_size = ${String(-Math.round(options.cacheMib * 1024))}`);
+    if (options.cacheMib !== undefined) setCacheMib(this.db, options.cacheMib);
     this.migrate();
 
     this.stmt = {

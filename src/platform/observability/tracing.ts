@@ -10,8 +10,6 @@ import { BatchSpanProcessor, NodeTracerProvider, type SpanProcessor } from '@ope
 import { setTracingEnabled, TRACER_NAME } from '../../shared/tracing';
 import { otlpEndpoint } from './otlp-endpoint';
 
-export { otlpEndpoint };
-
 /**
  * The OpenTelemetry SDK (docs/tracing.md). Off unless `OTEL_EXPORTER_OTLP_ENDPOINT` (or the traces-only
  * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`) is set: then no provider, context manager or exporter exists, the span
